@@ -1,0 +1,28 @@
+@{
+    RootModule           = 'SmartCardPS.dll'
+    # Stamped by build.ps1 from Directory.Build.props, the one place the version is kept.
+    ModuleVersion        = '0.0.0'
+    GUID                 = '5b0f3c1e-8a57-4c1d-9a4e-2f6d3b8c7e10'
+    Author               = 'SmartCardPS contributors'
+    CompanyName          = 'SmartCardPS'
+    Copyright            = '(c) SmartCardPS contributors. All rights reserved.'
+    Description          = 'Smart-card readers, ATRs and PKCS#11 tokens as PowerShell objects: one PC/SC and PKCS#11 core instead of pcsc_scan, ATR_analysis, opensc-tool, pkcs11-tool and p11tool.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess     = @(
+        'SmartCardPS.Readers.Format.ps1xml'
+    )
+    CmdletsToExport      = @(
+        'Get-SmartCardReader'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('SmartCard', 'PCSC', 'PKCS11', 'ATR', 'OpenSC', 'p11-kit', 'Linux', 'Windows', 'MacOS')
+            ProjectUri = ''
+        }
+    }
+}

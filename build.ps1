@@ -1,0 +1,93 @@
+#Requires -Version 7.0
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates SmartCardPS.
+.DESCRIPTION
+    Build (default) makes out/SmartCardPS, a complete module folder. Test runs xunit and Pester against a
+    private pcscd with virtual readers and ends with one 'N passed, N failed, N skipped' line. Demo shows
+    the cmdlets on virtual cards. Clean removes build output. Every step stops the script when it fails.
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [string] $Task = 'Build',
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$Root = $PSScriptRoot
+$OutDir = Join-Path $Root 'out'
+$ModuleDir = Join-Path $OutDir 'SmartCardPS'
+. (Join-Path $Root 'build/BuildHelpers.ps1')
+
+function Invoke-Build {
+    Write-Step 'Building the module'
+    if (Test-Path $ModuleDir) { Remove-Item $ModuleDir -Recurse -Force }
+    Invoke-Native dotnet publish (Join-Path $Root 'src/SmartCardPS/SmartCardPS.csproj') -c $Configuration -o $ModuleDir --nologo -v quiet
+    $version = Get-ModuleVersion -PropsPath (Join-Path $Root 'Directory.Build.props')
+    $manifest = Get-Content (Join-Path $Root 'SmartCardPS.psd1') -Raw
+    $manifest = $manifest -replace "ModuleVersion(\s*)= '[^']*'", "ModuleVersion`$1= '$version'"
+    Set-Content -Path (Join-Path $ModuleDir 'SmartCardPS.psd1') -Value $manifest -NoNewline
+    Invoke-Native dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/New-ModuleHelp.ps1') -ModuleDir $ModuleDir
+    Get-ChildItem $ModuleDir -Filter '*.pdb' | Remove-Item
+    Get-ChildItem $ModuleDir -Filter '*.deps.json' | Remove-Item
+    Write-Host "Module $version is in $ModuleDir"
+}
+
+function Invoke-Test {
+    Install-TestPrerequisites
+    Invoke-Build
+    Write-Step 'Building the tests'
+    Invoke-Native dotnet build (Join-Path $Root 'tests/SmartCardPS.Core.Tests/SmartCardPS.Core.Tests.csproj') -c $Configuration --nologo -v quiet
+    Invoke-Native dotnet restore (Join-Path $Root 'tests/tools/Pester.Download.csproj') --nologo -v quiet
+    $results = Join-Path $OutDir 'test-results'
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+    New-Item -ItemType Directory $results | Out-Null
+    $nsRun = Join-Path $Root 'tests/tools/ns-run.sh'
+
+    Write-Step 'xunit'
+    & $nsRun dotnet test (Join-Path $Root 'tests/SmartCardPS.Core.Tests/SmartCardPS.Core.Tests.csproj') -c $Configuration --no-build --nologo `
+        --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=normal' --results-directory $results
+    $xunit = Read-TrxCounts (Join-Path $results 'xunit.trx')
+
+    Write-Step 'Pester'
+    $pesterJson = Join-Path $results 'pester.json'
+    & $nsRun dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Invoke-PesterSuite.ps1') -ModuleDir $ModuleDir -ResultPath $pesterJson
+    $pester = Read-PesterCounts $pesterJson
+
+    $passed = $xunit.Passed + $pester.Passed
+    $failed = $xunit.Failed + $pester.Failed
+    $skipped = $xunit.Skipped + $pester.Skipped
+    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped; Pester: $($pester.Passed) passed, $($pester.Failed) failed, $($pester.Skipped) skipped"
+    Write-Host "$passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Install-TestPrerequisites
+    Invoke-Build
+    Invoke-Native dotnet build (Join-Path $Root 'tests/SmartCardPS.TestFixture/SmartCardPS.TestFixture.csproj') -c $Configuration --nologo -v quiet
+    Write-Step 'Demo'
+    & (Join-Path $Root 'tests/tools/ns-run.sh') dotnet pwsh -NoProfile -File (Join-Path $Root 'build/Demo.ps1') -ModuleDir $ModuleDir -Configuration $Configuration
+    if ($LASTEXITCODE) { throw "The demo failed with exit code $LASTEXITCODE" }
+}
+
+function Invoke-Clean {
+    foreach ($dir in @($OutDir) + (Get-ChildItem $Root -Recurse -Directory -Include bin, obj | Select-Object -ExpandProperty FullName)) {
+        if (Test-Path $dir) { Remove-Item $dir -Recurse -Force }
+    }
+}
+
+Push-Location $Root
+try {
+    switch ($Task) {
+        'Build' { Invoke-Build }
+        'Test' { Invoke-Test }
+        'Demo' { Invoke-Demo }
+        'Clean' { Invoke-Clean }
+    }
+}
+finally {
+    Pop-Location
+}

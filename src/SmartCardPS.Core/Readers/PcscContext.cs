@@ -1,0 +1,102 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using SmartCardPS.Interop;
+
+namespace SmartCardPS
+{
+    /// <summary>
+    /// A connection to the PC/SC service. Every failing call throws <see cref="PcscException"/>;
+    /// the expected outcomes of a wait (timeout, cancel) are results, not exceptions.
+    /// </summary>
+    public sealed class PcscContext : IDisposable
+    {
+        private readonly IPcscApi api;
+        private readonly ScardContextHandle handle;
+
+        private PcscContext(IPcscApi api, ScardContextHandle handle)
+        {
+            this.api = api;
+            this.handle = handle;
+        }
+
+        public static PcscContext Establish() => Establish(PcscPlatform.Api);
+
+        internal static PcscContext Establish(IPcscApi api)
+        {
+            ScardError rc;
+            IntPtr raw;
+            try
+            {
+                rc = api.EstablishContext(ScardScope.System, out raw);
+            }
+            catch (DllNotFoundException)
+            {
+                // No PC/SC library at all is the same situation for the user as a stopped service.
+                throw new PcscException(ScardError.NoService, "Loading the PC/SC library");
+            }
+            if (rc != ScardError.Success) throw new PcscException(rc, "SCardEstablishContext");
+            return new PcscContext(api, new ScardContextHandle(api, raw));
+        }
+
+        internal IPcscApi Api => api;
+
+        /// <summary>Reader names, without the PnP pseudo-reader. No readers is an empty array.</summary>
+        public string[] ListReaders()
+        {
+            string[] readers = null;
+            Check(Use(ctx => api.ListReaders(ctx, out readers)), "SCardListReaders");
+            return readers.Where(r => r != PcscPlatform.PnpNotificationReader).ToArray();
+        }
+
+        /// <summary>Every reader with its current state and ATR.</summary>
+        public IReadOnlyList<SmartCardReader> GetReaders()
+        {
+            for (int attempt = 0; ; attempt++)
+            {
+                string[] names = ListReaders();
+                if (names.Length == 0) return Array.Empty<SmartCardReader>();
+                var records = names.Select(n => new ReaderStateRecord(n, (uint)SmartCardReaderState.Unaware)).ToArray();
+                ScardError rc = GetStatusChange(records, 0);
+                // A reader unplugged between listing and asking: list again.
+                if (rc == ScardError.UnknownReader && attempt < 3) continue;
+                if (rc != ScardError.Timeout) Check(rc, "SCardGetStatusChange");
+                return records.Select(r => new SmartCardReader(r.Reader, r.EventState, r.Atr)).ToArray();
+            }
+        }
+
+        /// <summary>Blocks until a reader's state differs from its CurrentState, the timeout passes or <see cref="Cancel"/> is called.</summary>
+        internal ScardError GetStatusChange(ReaderStateRecord[] records, uint timeoutMs) =>
+            Use(ctx => api.GetStatusChange(ctx, timeoutMs, records));
+
+        /// <summary>Ends a blocking wait on this context from any thread.</summary>
+        public void Cancel()
+        {
+            if (handle.IsClosed) return;
+            Use(api.Cancel);
+        }
+
+        public bool IsValid => !handle.IsClosed && Use(api.IsValidContext) == ScardError.Success;
+
+        public void Dispose() => handle.Dispose();
+
+        internal static void Check(ScardError rc, string operation)
+        {
+            if (rc != ScardError.Success) throw new PcscException(rc, operation);
+        }
+
+        private ScardError Use(Func<IntPtr, ScardError> call)
+        {
+            bool added = false;
+            try
+            {
+                handle.DangerousAddRef(ref added);
+                return call(handle.DangerousGetHandle());
+            }
+            finally
+            {
+                if (added) handle.DangerousRelease();
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+namespace SmartCardPS
+{
+    /// <summary>One PC/SC reader and what is in it, as seen at one moment.</summary>
+    public sealed class SmartCardReader
+    {
+        public SmartCardReader() { }
+
+        internal SmartCardReader(string name, uint eventState, byte[] atr)
+        {
+            Name = name;
+            State = (SmartCardReaderState)(eventState & 0xFFFF);
+            EventCount = (int)(eventState >> 16);
+            bool present = (State & SmartCardReaderState.Present) != 0;
+            CardPresent = present;
+            Atr = present && atr != null && atr.Length > 0 ? Hex.Format(atr) : null;
+        }
+
+        public string Name { get; set; }
+        public SmartCardReaderState State { get; set; }
+        public bool CardPresent { get; set; }
+
+        /// <summary>Uppercase hex bytes separated by spaces; null without a card.</summary>
+        public string Atr { get; set; }
+
+        public bool InUse => (State & SmartCardReaderState.InUse) != 0;
+        public bool Exclusive => (State & SmartCardReaderState.Exclusive) != 0;
+
+        /// <summary>The reader's event counter (upper 16 bits of the event state); 0 where the platform keeps none.</summary>
+        public int EventCount { get; set; }
+
+        public override string ToString() => Name;
+    }
+}

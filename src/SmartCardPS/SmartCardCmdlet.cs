@@ -1,0 +1,75 @@
+using System;
+using System.Management.Automation;
+
+namespace SmartCardPS.Commands
+{
+    /// <summary>Shared error mapping: ids are Verb+Noun+Reason, so every cmdlet's ids are stable and distinct.</summary>
+    public abstract class SmartCardCmdlet : PSCmdlet
+    {
+        private string idPrefix;
+
+        /// <summary>Verb+Noun of this cmdlet, e.g. GetSmartCardReader.</summary>
+        protected string ErrorIdPrefix
+        {
+            get
+            {
+                if (idPrefix == null)
+                {
+                    var attr = (CmdletAttribute)Attribute.GetCustomAttribute(GetType(), typeof(CmdletAttribute));
+                    idPrefix = attr.VerbName + attr.NounName;
+                }
+                return idPrefix;
+            }
+        }
+
+        protected ErrorRecord NewError(Exception exception, string reason, ErrorCategory category, object target) =>
+            new ErrorRecord(exception, ErrorIdPrefix + reason, category, target);
+
+        /// <summary>A PC/SC failure as an ErrorRecord; the reason is the code's name, so ids never drift from the native code.</summary>
+        protected ErrorRecord NewPcscError(PcscException exception, object target) =>
+            NewError(exception, exception.Error.ToString(), CategoryOf(exception.Error), target);
+
+        /// <summary>No service, no library: nothing else can work, so stop the pipeline.</summary>
+        protected void ThrowPcscError(PcscException exception, object target = null) =>
+            ThrowTerminatingError(NewPcscError(exception, target));
+
+        internal static ErrorCategory CategoryOf(ScardError error)
+        {
+            switch (error)
+            {
+                case ScardError.NoService:
+                case ScardError.ServiceStopped:
+                case ScardError.CommError:
+                case ScardError.Shutdown:
+                case ScardError.NoReadersAvailable:
+                case ScardError.ReaderUnavailable:
+                    return ErrorCategory.ResourceUnavailable;
+                case ScardError.UnknownReader:
+                case ScardError.NoSmartCard:
+                case ScardError.RemovedCard:
+                    return ErrorCategory.ObjectNotFound;
+                case ScardError.SharingViolation:
+                    return ErrorCategory.ResourceBusy;
+                case ScardError.NoAccess:
+                case ScardError.SecurityViolation:
+                case ScardError.InvalidChv:
+                case ScardError.WrongChv:
+                case ScardError.ChvBlocked:
+                    return ErrorCategory.PermissionDenied;
+                case ScardError.Timeout:
+                    return ErrorCategory.OperationTimeout;
+                case ScardError.Cancelled:
+                case ScardError.SystemCancelled:
+                case ScardError.CancelledByUser:
+                    return ErrorCategory.OperationStopped;
+                case ScardError.InvalidAtr:
+                    return ErrorCategory.InvalidData;
+                case ScardError.InvalidParameter:
+                case ScardError.InvalidValue:
+                    return ErrorCategory.InvalidArgument;
+                default:
+                    return ErrorCategory.DeviceError;
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+
+namespace SmartCardPS.TestFixture
+{
+    /// <summary>
+    /// A private pcscd with vpcd virtual readers, and cards to put in them. It refuses to run outside the
+    /// private mount namespace that tests/tools/ns-run.sh makes, so it never touches a system pcscd.
+    /// Shared by xunit, Pester and the Demo.
+    /// </summary>
+    public sealed class PcscFixture : IDisposable
+    {
+        public const string NamespaceVariable = "SMARTCARDPS_PCSC_NAMESPACE";
+        public const string SocketPath = "/run/pcscd/pcscd.comm";
+        private const string VpcdDriver = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so";
+
+        private readonly string directory;
+        private readonly int basePort;
+        private readonly Dictionary<int, VirtualCard> cards = new Dictionary<int, VirtualCard>();
+        private Process daemon;
+
+        private PcscFixture(string directory, int basePort, int readerCount)
+        {
+            this.directory = directory;
+            this.basePort = basePort;
+            var names = new List<string>();
+            // vpcd gives each reader.conf entry two slots (ports P and P+1); pcscd names them "<friendly> NN SS".
+            for (int i = 0; i < readerCount; i++) names.Add(string.Format(CultureInfo.InvariantCulture, "Virtual PCD {0:X2} {1:X2}", i / 2, i % 2));
+            ReaderNames = names.ToArray();
+        }
+
+        /// <summary>Why the fixture cannot run here, or null when it can.</summary>
+        public static string Unavailable()
+        {
+            if (Environment.GetEnvironmentVariable(NamespaceVariable) != "1")
+                return "not inside the private mount namespace: run the tests through tests/tools/ns-run.sh (build.ps1 -Task Test does)";
+            if (!File.Exists("/usr/sbin/pcscd")) return "pcscd is not installed (apt-get install pcscd)";
+            if (!File.Exists(VpcdDriver)) return "the vpcd driver is not installed (apt-get install vsmartcard-vpcd)";
+            return null;
+        }
+
+        public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>Starts pcscd with <paramref name="readerCount"/> virtual readers (an even number; vpcd makes them in pairs).</summary>
+        public static PcscFixture Start(int readerCount = 2)
+        {
+            string why = Unavailable();
+            if (why != null) throw new InvalidOperationException("The PC/SC test fixture cannot start: " + why);
+            string dir = Path.Combine(Path.GetTempPath(), "smartcardps-pcscd-" + Guid.NewGuid().ToString("N").Substring(0, 8));
+            Directory.CreateDirectory(dir);
+            int pairs = (readerCount + 1) / 2;
+            var fixture = new PcscFixture(dir, FreePortRun(pairs * 2), pairs * 2);
+            fixture.WriteConfig(pairs);
+            fixture.StartDaemon();
+            return fixture;
+        }
+
+        public string[] ReaderNames { get; }
+        public string ConfigPath => Path.Combine(directory, "reader.conf");
+        public string LogPath => Path.Combine(directory, "pcscd.log");
+        public bool DaemonRunning => daemon != null && !daemon.HasExited;
+
+        public int PortOf(int reader) => basePort + reader;
+
+        /// <summary>Puts a card with this ATR into reader <paramref name="reader"/> and waits until pcscd has powered it.</summary>
+        public VirtualCard Insert(int reader, string atrHex, bool wait = true)
+        {
+            Remove(reader);
+            var card = new VirtualCard(PortOf(reader), ParseHex(atrHex));
+            cards[reader] = card;
+            if (wait && !card.WaitPoweredOn(TimeSpan.FromSeconds(10)))
+                throw new TimeoutException($"pcscd did not power the virtual card in {ReaderNames[reader]} within 10 s; see {LogPath}");
+            return card;
+        }
+
+        public void Remove(int reader)
+        {
+            if (cards.TryGetValue(reader, out VirtualCard card))
+            {
+                card.Dispose();
+                cards.Remove(reader);
+            }
+        }
+
+        public void StartDaemon()
+        {
+            if (DaemonRunning) return;
+            if (File.Exists(SocketPath)) File.Delete(SocketPath);
+            var psi = new ProcessStartInfo("/usr/sbin/pcscd", $"--foreground --config \"{ConfigPath}\"")
+            {
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            daemon = Process.Start(psi);
+            var log = new StreamWriter(LogPath, append: true) { AutoFlush = true };
+            daemon.OutputDataReceived += (s, e) => { if (e.Data != null) lock (log) log.WriteLine(e.Data); };
+            daemon.ErrorDataReceived += (s, e) => { if (e.Data != null) lock (log) log.WriteLine(e.Data); };
+            daemon.BeginOutputReadLine();
+            daemon.BeginErrorReadLine();
+            // pcscd starts its configured serial readers before it creates the socket, so the socket means ready.
+            var sw = Stopwatch.StartNew();
+            while (!File.Exists(SocketPath))
+            {
+                if (daemon.HasExited) throw new InvalidOperationException($"pcscd exited with {daemon.ExitCode}; see {LogPath}");
+                if (sw.Elapsed > TimeSpan.FromSeconds(10)) throw new TimeoutException($"pcscd did not create {SocketPath} within 10 s; see {LogPath}");
+                Thread.Sleep(5);
+            }
+        }
+
+        /// <summary>Stops pcscd (the cards stay "in" and reconnect when it comes back).</summary>
+        public void StopDaemon()
+        {
+            if (daemon == null) return;
+            if (!daemon.HasExited)
+            {
+                daemon.Kill();
+                daemon.WaitForExit(10000);
+            }
+            daemon.Dispose();
+            daemon = null;
+            var sw = Stopwatch.StartNew();
+            while (File.Exists(SocketPath) && sw.Elapsed < TimeSpan.FromSeconds(2)) Thread.Sleep(5);
+            if (File.Exists(SocketPath)) File.Delete(SocketPath);
+        }
+
+        public void Dispose()
+        {
+            foreach (VirtualCard card in cards.Values) card.Dispose();
+            cards.Clear();
+            StopDaemon();
+            try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
+        }
+
+        public static byte[] ParseHex(string hex)
+        {
+            string digits = hex.Replace(" ", string.Empty).Replace(":", string.Empty);
+            var bytes = new byte[digits.Length / 2];
+            for (int i = 0; i < bytes.Length; i++) bytes[i] = byte.Parse(digits.Substring(i * 2, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            return bytes;
+        }
+
+        private void WriteConfig(int pairs)
+        {
+            using (var w = new StreamWriter(ConfigPath))
+            {
+                for (int i = 0; i < pairs; i++)
+                {
+                    int port = basePort + 2 * i;
+                    w.WriteLine("FRIENDLYNAME \"Virtual PCD\"");
+                    w.WriteLine($"DEVICENAME   /dev/null:0x{port:X4}");
+                    w.WriteLine($"LIBPATH      {VpcdDriver}");
+                    w.WriteLine($"CHANNELID    0x{port:X4}");
+                    w.WriteLine();
+                }
+            }
+        }
+
+        /// <summary>A run of free consecutive loopback ports (vpcd listens on every address, so check the wildcard).</summary>
+        private static int FreePortRun(int count)
+        {
+            var random = new Random();
+            for (int attempt = 0; attempt < 200; attempt++)
+            {
+                int start = random.Next(20000, 60000 - count);
+                bool free = true;
+                for (int p = start; p < start + count && free; p++) free = PortFree(p);
+                if (free) return start;
+            }
+            throw new InvalidOperationException("No run of free TCP ports for vpcd was found.");
+        }
+
+        private static bool PortFree(int port)
+        {
+            try
+            {
+                var l = new TcpListener(IPAddress.Any, port);
+                l.Start();
+                l.Stop();
+                return true;
+            }
+            catch (SocketException)
+            {
+                return false;
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+# Dot-sourced by every Pester file: imports the built module and offers the shared PC/SC fixture.
+
+$script:ModuleDir = $env:SMARTCARDPS_MODULE_DIR
+if (-not $script:ModuleDir) { $script:ModuleDir = Join-Path $PSScriptRoot '../../out/SmartCardPS' }
+Import-Module (Join-Path $script:ModuleDir 'SmartCardPS.psd1') -Force
+
+$fixtureDll = Get-ChildItem (Join-Path $PSScriptRoot '../SmartCardPS.TestFixture/bin') -Recurse -Filter 'SmartCardPS.TestFixture.dll' |
+    Sort-Object LastWriteTime -Descending | Select-Object -First 1
+if ($fixtureDll -and -not ('SmartCardPS.TestFixture.PcscFixture' -as [type])) { Add-Type -Path $fixtureDll.FullName }
+
+# Starts the private pcscd; where it cannot run, skip (or, with CI=true, fail) the tests that need it.
+function Start-TestPcsc([int] $ReaderCount = 2) {
+    if (-not ('SmartCardPS.TestFixture.PcscFixture' -as [type])) { throw 'The test fixture is not built: run build.ps1 -Task Test.' }
+    $why = [SmartCardPS.TestFixture.PcscFixture]::Unavailable()
+    if ($why) {
+        if ([SmartCardPS.TestFixture.PcscFixture]::IsCi) { throw "The PC/SC fixture cannot start under CI: $why" }
+        return $null
+    }
+    [SmartCardPS.TestFixture.PcscFixture]::Start($ReaderCount)
+}
+
+# Waits until the reader reports the expected card state (vpcd is polled by pcscd).
+function Wait-TestReader([string] $Name, [bool] $CardPresent, [int] $TimeoutMs = 10000) {
+    $sw = [Diagnostics.Stopwatch]::StartNew()
+    while ($sw.ElapsedMilliseconds -lt $TimeoutMs) {
+        $r = Get-SmartCardReader -Name $Name -ErrorAction SilentlyContinue
+        if ($r -and $r.CardPresent -eq $CardPresent) { return $r }
+        Start-Sleep -Milliseconds 20
+    }
+    throw "Reader '$Name' did not reach CardPresent=$CardPresent within $TimeoutMs ms."
+}
+
+# For -Skip at discovery: true when the fixture can run, or under CI (where it must, so it fails instead).
+function Test-PcscFixtureRequired {
+    if (-not ('SmartCardPS.TestFixture.PcscFixture' -as [type])) { return $true }
+    [SmartCardPS.TestFixture.PcscFixture]::IsCi -or -not [SmartCardPS.TestFixture.PcscFixture]::Unavailable()
+}
