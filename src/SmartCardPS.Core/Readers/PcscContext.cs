@@ -61,7 +61,8 @@ namespace SmartCardPS
                 // A reader unplugged between listing and asking: list again.
                 if (rc == ScardError.UnknownReader && attempt < 3) continue;
                 if (rc != ScardError.Timeout) Check(rc, "SCardGetStatusChange");
-                return records.Select(r => new SmartCardReader(r.Reader, r.EventState, r.Atr)).ToArray();
+                // CHANGED only says the state differs from the UNAWARE we asked with: noise in a snapshot.
+                return records.Select(r => new SmartCardReader(r.Reader, r.EventState & ~(uint)SmartCardReaderState.Changed, r.Atr)).ToArray();
             }
         }
 
