@@ -47,7 +47,7 @@ namespace SmartCardPS.TestFixture
 
         public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
-        /// <summary>Starts pcscd with <paramref name="readerCount"/> virtual readers (an even number; vpcd makes them in pairs).</summary>
+        /// <summary>Starts pcscd with <paramref name="readerCount"/> virtual readers (rounded up to even: vpcd makes them in pairs; 0 gives none).</summary>
         public static PcscFixture Start(int readerCount = 2)
         {
             string why = Unavailable();
