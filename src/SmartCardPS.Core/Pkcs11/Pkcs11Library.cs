@@ -106,7 +106,7 @@ namespace SmartCardPS
             return tokens;
         }
 
-        /// <summary>The mechanisms of the token in slot <paramref name="slotId"/>.</summary>
+        /// <summary>The mechanisms of the token in <paramref name="token"/>'s slot.</summary>
         public List<Pkcs11Mechanism> GetMechanisms(Pkcs11Token token)
         {
             ISlot slot = FindSlot(token.SlotId);

@@ -54,7 +54,7 @@ namespace SmartCardPS
                 UserModuleDirectory = Path.Combine(userDir, "modules"),
                 UserConfigFile = Path.Combine(userDir, "pkcs11.conf"),
                 ModuleDirectory = moduleDir,
-                IgnoreUserConfig = RunningAsRoot() || Environment.GetEnvironmentVariable("P11_KIT_NO_USER_CONFIG") != null,
+                IgnoreUserConfig = UnixFile.IsRoot() || Environment.GetEnvironmentVariable("P11_KIT_NO_USER_CONFIG") != null,
                 ProgramName = CurrentProgramName(),
                 P11KitPresent = packageDir != null || moduleDir != null,
             };
@@ -92,14 +92,6 @@ namespace SmartCardPS
             return null;
         }
 
-        internal static bool RunningAsRoot()
-        {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return false;
-            try { return NativeUser.geteuid() == 0; }
-            catch (DllNotFoundException) { return false; }
-            catch (EntryPointNotFoundException) { return false; }
-        }
-
         private static string CurrentProgramName()
         {
             try
@@ -110,12 +102,6 @@ namespace SmartCardPS
             {
                 return null;
             }
-        }
-
-        private static class NativeUser
-        {
-            [DllImport("libc", EntryPoint = "geteuid")]
-            internal static extern uint geteuid();
         }
     }
 }

@@ -1,0 +1,107 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+
+namespace SmartCardPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Removes a p11-kit module config that registers OpenSC's PKCS#11 library.</para>
+    /// <para type="description">Deletes the config file that Register-OpenScModule (or the ArchWiki recipe) wrote: -Name in the system or user config directory (-Scope, by default System for root and User otherwise), or exactly -Path. Modules from Get-Pkcs11Module can be piped in (their ConfigFile is used). It refuses a file that registers anything other than OpenSC, so it never removes another module's registration. Supports -WhatIf and -Confirm.</para>
+    /// </summary>
+    /// <example>
+    /// <code>Unregister-OpenScModule</code>
+    /// <para>Removes opensc.module from the default scope's config directory.</para>
+    /// </example>
+    /// <example>
+    /// <code>Unregister-OpenScModule -Path /usr/share/p11-kit/modules/opensc.module -WhatIf</code>
+    /// <para>Shows what would be removed after the ArchWiki recipe, without removing it.</para>
+    /// </example>
+    /// <example>
+    /// <code>Get-Pkcs11Module opensc | Unregister-OpenScModule</code>
+    /// <para>Removes the config that registers the module named opensc, wherever it is.</para>
+    /// </example>
+    [Cmdlet(VerbsLifecycle.Unregister, "OpenScModule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Name")]
+    public sealed class UnregisterOpenScModuleCommand : Pkcs11Cmdlet
+    {
+        /// <summary>
+        /// <para type="description">The module name, which is the config file name without .module (default: opensc).</para>
+        /// </summary>
+        [Parameter(ParameterSetName = "Name", Position = 0, HelpMessage = "The module name (the config file name without .module).")]
+        [ValidatePattern(@"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+        public string Name { get; set; } = "opensc";
+
+        /// <summary>
+        /// <para type="description">System removes from the system config directory (/etc/pkcs11/modules), User from ~/.config/pkcs11/modules. The default is System for root and User otherwise.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = "Name", HelpMessage = "System or User.")]
+        public Pkcs11ConfigScope Scope { get; set; }
+
+        /// <summary>
+        /// <para type="description">The exact config file to remove, such as /usr/share/p11-kit/modules/opensc.module, or the ConfigFile of a module piped from Get-Pkcs11Module.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = "Path", Mandatory = true, ValueFromPipelineByPropertyName = true, HelpMessage = "The exact config file to remove.")]
+        [Alias("ConfigFile")]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            string file = ParameterSetName == "Path" ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path) : ScopeFile();
+            if (!File.Exists(file))
+            {
+                WriteError(NewError(new ItemNotFoundException($"There is no module config {file}."), "NotFound", ErrorCategory.ObjectNotFound, file));
+                return;
+            }
+            var settings = Pkcs11ConfigParser.ParseFile(file, out string error);
+            string setting = settings != null && settings.TryGetValue("module", out string m) ? m : null;
+            string library = Registry.ResolveModulePath(setting);
+            if (!IsOpenSc(library))
+            {
+                string what = settings == null ? "cannot be read (" + error + ")" : setting == null || setting.Length == 0 ? "registers no library" : $"registers '{setting}', not OpenSC";
+                WriteError(NewError(new InvalidOperationException($"{file} {what}; it was left alone."), "NotOpenSc", ErrorCategory.InvalidOperation, file));
+                return;
+            }
+            if (!ShouldProcess(file, $"Remove the p11-kit registration of OpenSC ({setting})")) return;
+            try
+            {
+                Pkcs11ConfigWriter.Delete(file);
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                WriteError(NewError(new UnauthorizedAccessException(
+                    $"Permission denied removing {file}: run elevated (sudo) for a system registration.", ex),
+                    "PermissionDenied", ErrorCategory.PermissionDenied, file));
+            }
+            catch (IOException ex)
+            {
+                WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, file));
+            }
+        }
+
+        private string ScopeFile()
+        {
+            var scope = MyInvocation.BoundParameters.ContainsKey(nameof(Scope)) ? Scope
+                : UnixFile.IsRoot() ? Pkcs11ConfigScope.System : Pkcs11ConfigScope.User;
+            string dir = scope == Pkcs11ConfigScope.System ? Registry.Paths.SystemModuleDirectory : Registry.Paths.UserModuleDirectory;
+            return System.IO.Path.Combine(dir, Name + ".module");
+        }
+
+        /// <summary>OpenSC by file name, or by what the library says it is when it was renamed.</summary>
+        private static bool IsOpenSc(string library)
+        {
+            if (library == null) return false;
+            if (OpenScLibrary.HasOpenScName(library)) return true;
+            try
+            {
+                using (var lib = Pkcs11Library.Load(library))
+                {
+                    return lib.GetInfo().LibraryManufacturer == OpenScLibrary.Manufacturer;
+                }
+            }
+            catch (Pkcs11ModuleException)
+            {
+                return false;
+            }
+        }
+    }
+}
