@@ -81,6 +81,8 @@ namespace SmartCardPS
 
         private static string Probe(Func<string, int, IntPtr> open, Func<IntPtr> error, Func<IntPtr, int> close, string path)
         {
+            // The first call binds dlerror, and binding goes through dlsym, which would clear dlopen's message.
+            error();
             IntPtr handle = open(path, RtldNow);
             if (handle != IntPtr.Zero)
             {
