@@ -1,0 +1,125 @@
+# Dot-sourced by the PKCS#11 Pester files: the shared Common.ps1, the SoftHSM fixture, the peer tools'
+# output as objects (p11-kit list-modules, p11tool, pkcs11-tool), and running pwsh as an unprivileged user.
+
+. (Join-Path $PSScriptRoot 'Common.ps1')
+
+$script:PackageModuleDir = '/usr/share/p11-kit/modules'
+$script:SystemModuleDir = '/etc/pkcs11/modules'
+$script:P11ModuleDir = (& pkg-config --variable=p11_module_path p11-kit-1 2>$null)
+if (-not $script:P11ModuleDir) { $script:P11ModuleDir = '/usr/lib/x86_64-linux-gnu/pkcs11' }
+$script:OpenScLibrary = Join-Path $script:P11ModuleDir 'opensc-pkcs11.so'
+
+function Test-SoftHsmFixtureRequired {
+    if (-not ('SmartCardPS.TestFixture.SoftHsmFixture' -as [type])) { return $true }
+    [SmartCardPS.TestFixture.PcscFixture]::IsCi -or -not [SmartCardPS.TestFixture.SoftHsmFixture]::Unavailable()
+}
+
+# A private SoftHSM with these tokens; $null where it cannot run (a failure under CI=true).
+function Start-TestSoftHsm([string[]] $Label) {
+    if (-not ('SmartCardPS.TestFixture.SoftHsmFixture' -as [type])) { throw 'The test fixture is not built: run build.ps1 -Task Test.' }
+    $why = [SmartCardPS.TestFixture.SoftHsmFixture]::Unavailable()
+    if ($why) {
+        if ([SmartCardPS.TestFixture.PcscFixture]::IsCi) { throw "The SoftHSM fixture cannot start under CI: $why" }
+        return $null
+    }
+    [SmartCardPS.TestFixture.SoftHsmFixture]::Start([string[]]$Label)
+}
+
+# Removes every module config from the private registry, so each test starts from a known state.
+function Clear-TestRegistry {
+    foreach ($dir in $script:PackageModuleDir, $script:SystemModuleDir) {
+        if (Test-Path $dir) { Get-ChildItem $dir -Force -File | Remove-Item -Force }
+    }
+    if (Test-Path /etc/pkcs11/pkcs11.conf) { Remove-Item /etc/pkcs11/pkcs11.conf -Force }
+}
+
+function Set-TestModuleConfig([string] $Directory, [string] $Name, [string] $Content) {
+    New-Item -ItemType Directory -Force $Directory | Out-Null
+    $path = Join-Path $Directory "$Name.module"
+    Set-Content -Path $path -Value $Content -NoNewline
+    $path
+}
+
+# p11-kit list-modules as objects: Name, Module (as configured), and the library's fields.
+function Get-P11KitModule {
+    $modules = @()
+    $current = $null
+    foreach ($line in (& p11-kit list-modules 2>$null)) {
+        if ($line -match '^(\S[^:]*): (.*)$') {
+            $current = [ordered]@{ Name = $Matches[1]; Module = $Matches[2] }
+            $modules += $current
+        }
+        elseif ($current -and $line -match '^    (library-[a-z]+): (.*)$') { $current[$Matches[1]] = $Matches[2] }
+    }
+    $modules | ForEach-Object { [pscustomobject]$_ }
+}
+
+# p11tool --list-tokens as objects, one per "Token N:" block.
+function Get-P11toolToken {
+    $tokens = @()
+    $current = $null
+    foreach ($line in (& p11tool --list-tokens 2>$null)) {
+        if ($line -match '^Token \d+:') { $current = [ordered]@{}; $tokens += $current }
+        elseif ($current -and $line -match '^\t([A-Za-z]+): ?(.*)$') { $current[$Matches[1]] = $Matches[2] }
+    }
+    $tokens | ForEach-Object { [pscustomobject]$_ }
+}
+
+# What p11tool prints as "Flags:" for these token flags (gnutls's print_type, including its quirks:
+# a final-try PIN is also reported as locked).
+function ConvertTo-P11toolFlag([SmartCardPS.Pkcs11TokenFlags] $Flags) {
+    $f = [SmartCardPS.Pkcs11TokenFlags]
+    $words = @()
+    if ($Flags.HasFlag($f::RNG)) { $words += 'RNG' }
+    if ($Flags.HasFlag($f::LoginRequired)) { $words += 'Requires login' }
+    if ($Flags.HasFlag($f::ProtectedAuthenticationPath)) { $words += 'External PIN' }
+    if (-not $Flags.HasFlag($f::TokenInitialized)) { $words += 'Uninitialized' }
+    if ($Flags.HasFlag($f::UserPinCountLow)) { $words += 'uPIN low count' }
+    if ($Flags.HasFlag($f::UserPinFinalTry)) { $words += 'Final uPIN attempt', 'uPIN locked' }
+    if ($Flags.HasFlag($f::SoPinCountLow)) { $words += 'SO-PIN low count' }
+    if ($Flags.HasFlag($f::SoPinFinalTry)) { $words += 'Final SO-PIN attempt', 'SO-PIN locked' }
+    if (-not $Flags.HasFlag($f::UserPinInitialized)) { $words += 'uPIN uninitialized' }
+    if ($Flags.HasFlag($f::ErrorState)) { $words += 'Error state' }
+    if (-not $words) { return 'Generic token' }
+    $words -join ', '
+}
+
+# Runs a script in pwsh as an unprivileged user (uid/gid $Uid, no name needed) with its own HOME, the way a
+# normal user would run the module. PowerShell's own folder is bind-mounted somewhere that user can read.
+function Invoke-AsTestUser([string] $Script, [string] $HomeDir, [int] $Uid = 64123) {
+    if (-not $script:UserPwshDir) {
+        $script:UserPwshDir = Join-Path ([IO.Path]::GetTempPath()) "smartcardps-pwsh-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        New-Item -ItemType Directory $script:UserPwshDir | Out-Null
+        & chmod 0755 $script:UserPwshDir
+        & mount --bind $PSHOME $script:UserPwshDir
+        if ($LASTEXITCODE) { throw "Could not bind-mount $PSHOME for the test user." }
+    }
+    $moduleManifest = Join-Path $script:ModuleDir 'SmartCardPS.psd1'
+    $prelude = "`$ErrorActionPreference = 'Continue'; Import-Module '$moduleManifest'; "
+    $environment = @("HOME=$HomeDir", 'PATH=/usr/sbin:/usr/bin:/sbin:/bin', 'DOTNET_CLI_TELEMETRY_OPTOUT=1', 'DOTNET_NOLOGO=1',
+        "SOFTHSM2_CONF=$env:SOFTHSM2_CONF", "$([SmartCardPS.TestFixture.PcscFixture]::NamespaceVariable)=1")
+    $dotnet = (Get-Command dotnet).Source
+    & setpriv "--reuid=$Uid" "--regid=$Uid" --clear-groups env -i @environment $dotnet (Join-Path $script:UserPwshDir 'pwsh.dll') `
+        -NoProfile -NonInteractive -OutputFormat Text -Command ($prelude + $Script) 2>&1
+}
+
+# Runs a native command as the test user, with its HOME (p11-kit reads that user's ~/.config/pkcs11).
+function Invoke-NativeAsTestUser([string] $HomeDir, [int] $Uid = 64123) {
+    $file, $arguments = $args
+    & setpriv "--reuid=$Uid" "--regid=$Uid" --clear-groups env -i "HOME=$HomeDir" 'PATH=/usr/sbin:/usr/bin:/sbin:/bin' "SOFTHSM2_CONF=$env:SOFTHSM2_CONF" $file @arguments 2>&1
+}
+
+function New-TestUserHome([int] $Uid = 64123) {
+    $homeDir = Join-Path ([IO.Path]::GetTempPath()) "smartcardps-home-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    New-Item -ItemType Directory $homeDir | Out-Null
+    & chown "${Uid}:${Uid}" $homeDir
+    $homeDir
+}
+
+function Remove-TestUserPwsh {
+    if ($script:UserPwshDir) {
+        & umount $script:UserPwshDir
+        Remove-Item $script:UserPwshDir -Force
+        $script:UserPwshDir = $null
+    }
+}
