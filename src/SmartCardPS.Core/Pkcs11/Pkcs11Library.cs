@@ -100,8 +100,8 @@ namespace SmartCardPS
                     FirmwareVersion = Version(si.FirmwareVersion),
                     TokenPresent = si.SlotFlags.TokenPresent,
                 };
-                if (token.TokenPresent) Fill(token, Call(() => slot.GetTokenInfo()));
-                tokens.Add(token);
+                bool usable = token.TokenPresent && TryFill(token, slot);
+                if (usable || includeEmptySlots) tokens.Add(token);
             }
             return tokens;
         }
@@ -139,6 +139,25 @@ namespace SmartCardPS
             }
             throw Failure(Pkcs11FailureKind.CallFailed, $"slot {slotId} no longer exists (CKR_SLOT_ID_INVALID)", null,
                 (ulong)CKR.CKR_SLOT_ID_INVALID);
+        }
+
+        /// <summary>
+        /// A card the module cannot use (unrecognised, or pulled between the calls) is the slot's problem, not
+        /// the module's: the slot is kept with TokenError, and shown only with the empty slots.
+        /// </summary>
+        private bool TryFill(Pkcs11Token token, ISlot slot)
+        {
+            try
+            {
+                Fill(token, slot.GetTokenInfo());
+                return true;
+            }
+            catch (Pkcs11Exception ex) when (ex.RV == CKR.CKR_TOKEN_NOT_RECOGNIZED || ex.RV == CKR.CKR_TOKEN_NOT_PRESENT || ex.RV == CKR.CKR_DEVICE_REMOVED)
+            {
+                token.TokenError = Pkcs11Names.ReturnValue((ulong)ex.RV);
+                token.TokenPresent = ex.RV == CKR.CKR_TOKEN_NOT_RECOGNIZED;
+                return false;
+            }
         }
 
         private static void Fill(Pkcs11Token token, ITokenInfo ti)

@@ -12,7 +12,11 @@ namespace SmartCardPS
         /// <summary>The RFC 7512 URI, as p11tool prints it; null for an empty slot.</summary>
         public string Uri { get; set; }
 
+        /// <summary>Whether the slot reports a token (for a reader, a card in it).</summary>
         public bool TokenPresent { get; set; }
+
+        /// <summary>Why the token in the slot cannot be read, e.g. CKR_TOKEN_NOT_RECOGNIZED for a card the module does not support; null otherwise.</summary>
+        public string TokenError { get; set; }
 
         /// <summary>The registered module name, or the library's file name when it was given by path.</summary>
         public string Module { get; set; }
@@ -37,6 +41,6 @@ namespace SmartCardPS
         public ulong? TotalPrivateMemory { get; set; }
         public ulong? FreePrivateMemory { get; set; }
 
-        public override string ToString() => TokenPresent ? Label : SlotDescription;
+        public override string ToString() => Label ?? SlotDescription;
     }
 }

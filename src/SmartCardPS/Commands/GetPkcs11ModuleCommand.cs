@@ -41,7 +41,7 @@ namespace SmartCardPS.Commands
                 var selected = new List<Pkcs11Module>();
                 foreach (string name in Name)
                 {
-                    var pattern = WildcardPattern.Get(name, WildcardOptions.None);
+                    var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
                     var matches = Registry.Modules.Where(m => pattern.IsMatch(m.Name)).ToList();
                     if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
                     {

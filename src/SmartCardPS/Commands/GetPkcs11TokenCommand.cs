@@ -6,7 +6,7 @@ namespace SmartCardPS.Commands
 {
     /// <summary>
     /// <para type="synopsis">Lists the tokens of PKCS#11 modules: smart cards, HSMs, SoftHSM tokens.</para>
-    /// <para type="description">Loads every enabled module registered with p11-kit (or the modules given with -Module) and emits one Pkcs11Token per token present, as p11tool --list-tokens and pkcs11-tool -L do: label, manufacturer, model, serial number, flags by name, the pkcs11: URI exactly as p11tool prints it, the module and slot, versions, PIN lengths and the memory figures the token reports. With -IncludeEmptySlots it also emits the slots without a token (for OpenSC, the readers without a card), with TokenPresent false. Each module is finalized before the command returns. A module that cannot be used writes one non-terminating error naming the module, its config file and the reason; the other modules are still listed. Tokens can be piped to Get-Pkcs11Mechanism.</para>
+    /// <para type="description">Loads every enabled module registered with p11-kit (or the modules given with -Module) and emits one Pkcs11Token per token present, as p11tool --list-tokens and pkcs11-tool -L do: label, manufacturer, model, serial number, flags by name, the pkcs11: URI exactly as p11tool prints it, the module and slot, versions, PIN lengths and the memory figures the token reports. With -IncludeEmptySlots it also emits the slots without a usable token: readers without a card (TokenPresent false) and cards the module does not recognise (TokenError names the CKR_ code, such as CKR_TOKEN_NOT_RECOGNIZED). Each module is finalized before the command returns. A module that cannot be used writes one non-terminating error naming the module, its config file and the reason; the other modules are still listed. Tokens can be piped to Get-Pkcs11Mechanism.</para>
     /// </summary>
     /// <example>
     /// <code>Get-Pkcs11Token</code>
@@ -42,7 +42,7 @@ namespace SmartCardPS.Commands
         public string[] Module { get; set; }
 
         /// <summary>
-        /// <para type="description">Also emit the slots that hold no token, such as card readers without a card; they have TokenPresent set to false.</para>
+        /// <para type="description">Also emit the slots without a usable token: card readers without a card (TokenPresent false) and cards the module does not recognise (TokenError set).</para>
         /// </summary>
         [Parameter]
         public SwitchParameter IncludeEmptySlots { get; set; }
@@ -52,7 +52,7 @@ namespace SmartCardPS.Commands
         protected override void ProcessRecord()
         {
             IEnumerable<Pkcs11Module> modules = Module != null ? ResolveModules(Module) : Registry.EnabledModules;
-            var patterns = Label?.Select(l => (Text: l, Pattern: WildcardPattern.Get(l, WildcardOptions.None))).ToList();
+            var patterns = Label?.Select(l => (Text: l, Pattern: WildcardPattern.Get(l, WildcardOptions.IgnoreCase))).ToList();
             foreach (Pkcs11Module module in modules)
             {
                 Pkcs11Library library = Open(module);
@@ -71,7 +71,7 @@ namespace SmartCardPS.Commands
                 {
                     if (patterns != null)
                     {
-                        var hits = patterns.Where(p => token.TokenPresent && p.Pattern.IsMatch(token.Label ?? string.Empty)).ToList();
+                        var hits = patterns.Where(p => token.Label != null && p.Pattern.IsMatch(token.Label ?? string.Empty)).ToList();
                         if (hits.Count == 0) continue;
                         foreach (var hit in hits) matchedLabels.Add(hit.Text);
                     }
