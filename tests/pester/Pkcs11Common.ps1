@@ -26,11 +26,10 @@ function Start-TestSoftHsm([string[]] $Label) {
 }
 
 # Removes every module config from the private registry, so each test starts from a known state.
+# Both live on the private mounts ns-run.sh makes, so this never touches the machine's registry.
 function Clear-TestRegistry {
-    foreach ($dir in $script:PackageModuleDir, $script:SystemModuleDir) {
-        if (Test-Path $dir) { Get-ChildItem $dir -Force -File | Remove-Item -Force }
-    }
-    if (Test-Path /etc/pkcs11/pkcs11.conf) { Remove-Item /etc/pkcs11/pkcs11.conf -Force }
+    Get-ChildItem $script:PackageModuleDir -Force | Remove-Item -Recurse -Force
+    Get-ChildItem /etc/pkcs11 -Force | Remove-Item -Recurse -Force
 }
 
 function Set-TestModuleConfig([string] $Directory, [string] $Name, [string] $Content) {
@@ -84,9 +83,11 @@ function ConvertTo-P11toolFlag([SmartCardPS.Pkcs11TokenFlags] $Flags) {
     $words -join ', '
 }
 
-# Runs a script in pwsh as an unprivileged user (uid/gid $Uid, no name needed) with its own HOME, the way a
+# Runs a script in pwsh as an unprivileged user (uid and gid $TestUid; no account is needed) with its own HOME, the way a
 # normal user would run the module. PowerShell's own folder is bind-mounted somewhere that user can read.
-function Invoke-AsTestUser([string] $Script, [string] $HomeDir, [int] $Uid = 64123) {
+$script:TestUid = 64123
+
+function Invoke-AsTestUser([string] $Script, [string] $HomeDir) {
     if (-not $script:UserPwshDir) {
         $script:UserPwshDir = Join-Path ([IO.Path]::GetTempPath()) "smartcardps-pwsh-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
         New-Item -ItemType Directory $script:UserPwshDir | Out-Null
@@ -99,20 +100,22 @@ function Invoke-AsTestUser([string] $Script, [string] $HomeDir, [int] $Uid = 641
     $environment = @("HOME=$HomeDir", 'PATH=/usr/sbin:/usr/bin:/sbin:/bin', 'DOTNET_CLI_TELEMETRY_OPTOUT=1', 'DOTNET_NOLOGO=1',
         "SOFTHSM2_CONF=$env:SOFTHSM2_CONF", "$([SmartCardPS.TestFixture.PcscFixture]::NamespaceVariable)=1")
     $dotnet = (Get-Command dotnet).Source
-    & setpriv "--reuid=$Uid" "--regid=$Uid" --clear-groups env -i @environment $dotnet (Join-Path $script:UserPwshDir 'pwsh.dll') `
+    & setpriv "--reuid=$script:TestUid" "--regid=$script:TestUid" --clear-groups env -i @environment $dotnet (Join-Path $script:UserPwshDir 'pwsh.dll') `
         -NoProfile -NonInteractive -OutputFormat Text -Command ($prelude + $Script) 2>&1
 }
 
 # Runs a native command as the test user, with its HOME (p11-kit reads that user's ~/.config/pkcs11).
-function Invoke-NativeAsTestUser([string] $HomeDir, [int] $Uid = 64123) {
-    $file, $arguments = $args
-    & setpriv "--reuid=$Uid" "--regid=$Uid" --clear-groups env -i "HOME=$HomeDir" 'PATH=/usr/sbin:/usr/bin:/sbin:/bin' "SOFTHSM2_CONF=$env:SOFTHSM2_CONF" $file @arguments 2>&1
+# Plain $args after the home, so the command's own flags never bind to PowerShell parameters.
+function Invoke-NativeAsTestUser {
+    $HomeDir, $file = $args[0], $args[1]
+    $arguments = @($args | Select-Object -Skip 2)
+    & setpriv "--reuid=$script:TestUid" "--regid=$script:TestUid" --clear-groups env -i "HOME=$HomeDir" 'PATH=/usr/sbin:/usr/bin:/sbin:/bin' "SOFTHSM2_CONF=$env:SOFTHSM2_CONF" $file @arguments 2>&1
 }
 
-function New-TestUserHome([int] $Uid = 64123) {
+function New-TestUserHome {
     $homeDir = Join-Path ([IO.Path]::GetTempPath()) "smartcardps-home-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
     New-Item -ItemType Directory $homeDir | Out-Null
-    & chown "${Uid}:${Uid}" $homeDir
+    & chown "$($script:TestUid):$($script:TestUid)" $homeDir
     $homeDir
 }
 

@@ -6,7 +6,7 @@ namespace SmartCardPS.Commands
 {
     /// <summary>
     /// <para type="synopsis">Removes a p11-kit module config that registers OpenSC's PKCS#11 library.</para>
-    /// <para type="description">Deletes the config file that Register-OpenScModule (or the ArchWiki recipe) wrote: -Name in the system or user config directory (-Scope, by default System for root and User otherwise), or exactly -Path. Modules from Get-Pkcs11Module can be piped in (their ConfigFile is used). It refuses a file that registers anything other than OpenSC, so it never removes another module's registration. Supports -WhatIf and -Confirm.</para>
+    /// <para type="description">Deletes the config file that Register-OpenScModule (or the ArchWiki recipe) wrote: -Name in the system or user config directory (-Scope, by default System for root and User otherwise), or exactly -Path. Modules from Get-Pkcs11Module can be piped in: the config file that sets each one's module: line is removed. It refuses a file that registers anything other than OpenSC, so it never removes another module's registration. Supports -WhatIf and -Confirm.</para>
     /// </summary>
     /// <example>
     /// <code>Unregister-OpenScModule</code>
@@ -37,16 +37,24 @@ namespace SmartCardPS.Commands
         public Pkcs11ConfigScope Scope { get; set; }
 
         /// <summary>
-        /// <para type="description">The exact config file to remove, such as /usr/share/p11-kit/modules/opensc.module, or the ConfigFile of a module piped from Get-Pkcs11Module.</para>
+        /// <para type="description">The exact config file to remove, such as /usr/share/p11-kit/modules/opensc.module.</para>
         /// </summary>
-        [Parameter(ParameterSetName = "Path", Mandatory = true, ValueFromPipelineByPropertyName = true, HelpMessage = "The exact config file to remove.")]
-        [Alias("ConfigFile")]
+        [Parameter(ParameterSetName = "Path", Mandatory = true, HelpMessage = "The exact config file to remove.")]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; }
 
+        /// <summary>
+        /// <para type="description">Modules from Get-Pkcs11Module; the config file that sets each one's module: line is removed.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = "Module", Mandatory = true, ValueFromPipeline = true, HelpMessage = "Modules from Get-Pkcs11Module.")]
+        [ValidateNotNull]
+        public Pkcs11Module Module { get; set; }
+
         protected override void ProcessRecord()
         {
-            string file = ParameterSetName == "Path" ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path) : ScopeFile();
+            string file = ParameterSetName == "Path" ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path)
+                : ParameterSetName == "Module" ? Module.ConfigFile
+                : ScopeFile();
             if (!File.Exists(file))
             {
                 WriteError(NewError(new ItemNotFoundException($"There is no module config {file}."), "NotFound", ErrorCategory.ObjectNotFound, file));
