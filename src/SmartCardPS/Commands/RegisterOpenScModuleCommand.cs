@@ -82,8 +82,6 @@ namespace SmartCardPS.Commands
         {
             string library = FindLibrary();
             if (library == null) return;
-            Pkcs11Module info = Probe(library);
-            if (info == null) return;
 
             string target = TargetFile();
             Pkcs11Module existing = Registry.AllConfigs()
@@ -98,6 +96,9 @@ namespace SmartCardPS.Commands
                 WriteError(NewError(new InvalidOperationException(message), same ? "AlreadyRegistered" : "FileExists", ErrorCategory.ResourceExists, existing));
                 return;
             }
+            // After the registration check, so a repeated run neither loads the library nor changes anything.
+            Pkcs11Module info = Probe(library);
+            if (info == null) return;
 
             string setting = ModuleSetting(library);
             string content = Pkcs11ConfigWriter.Render(setting, MyInvocation.BoundParameters.ContainsKey(nameof(Priority)) ? Priority : (int?)null, EnableIn, DisableIn);
