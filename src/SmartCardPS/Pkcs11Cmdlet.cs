@@ -69,6 +69,13 @@ namespace SmartCardPS.Commands
             return inModuleDir != null && File.Exists(inModuleDir) ? inModuleDir : null;
         }
 
+        /// <summary>The config directory of a scope; without -Scope, System for root and User otherwise.</summary>
+        protected string ConfigDirectory(Pkcs11ConfigScope? scope)
+        {
+            var effective = scope ?? (UnixFile.IsRoot() ? Pkcs11ConfigScope.System : Pkcs11ConfigScope.User);
+            return effective == Pkcs11ConfigScope.System ? Registry.Paths.SystemModuleDirectory : Registry.Paths.UserModuleDirectory;
+        }
+
         internal static bool SamePath(string a, string b) =>
             string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), UnixFile.IsUnix ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
 

@@ -76,12 +76,8 @@ Describe 'Get-Pkcs11Module' -Skip:$NoFixture {
     }
 
     It 'reports each broken module once, naming it, its config file and the reason, and still lists the others' {
+        $broken = Set-TestBrokenModules $SystemModuleDir $Hsm.Directory
         $text = Join-Path $Hsm.Directory 'text-module.so'
-        Set-Content $text 'this is text, not a shared library'
-        $libz = @('/usr/lib/x86_64-linux-gnu/libz.so.1', '/lib/x86_64-linux-gnu/libz.so.1', '/usr/lib/aarch64-linux-gnu/libz.so.1') | Where-Object { Test-Path $_ } | Select-Object -First 1
-        $textConfig = Set-TestModuleConfig $SystemModuleDir 'broken-text' "module: $text`n"
-        $libzConfig = Set-TestModuleConfig $SystemModuleDir 'broken-libz' "module: $libz`n"
-        $missingConfig = Set-TestModuleConfig $SystemModuleDir 'broken-missing' "module: /nonexistent/lib/missing-pkcs11.so`n"
 
         $ours = @(Get-Pkcs11Module -ErrorVariable errs -ErrorAction SilentlyContinue)
         $ours.Name | Should -Be 'p11-kit-trust', 'opensc-pkcs11', 'softhsm2'
@@ -89,13 +85,13 @@ Describe 'Get-Pkcs11Module' -Skip:$NoFixture {
         $errs.FullyQualifiedErrorId | Sort-Object -Unique | Should -Be 'GetPkcs11ModuleModuleLoadFailed,SmartCardPS.Commands.GetPkcs11ModuleCommand'
         $byName = @{}
         foreach ($e in $errs) { $byName[$e.Exception.ModuleName] = $e }
-        $byName['broken-text'].Exception.Message | Should -BeLike "*'broken-text'*$textConfig*loader refused it*$text*"
+        $byName['broken-text'].Exception.Message | Should -BeLike "*'broken-text'*$($broken['broken-text'])*loader refused it*$text*"
         $byName['broken-text'].CategoryInfo.Category | Should -Be 'InvalidData'
-        $byName['broken-libz'].Exception.Message | Should -BeLike "*'broken-libz'*$libzConfig*no C_GetFunctionList*"
+        $byName['broken-libz'].Exception.Message | Should -BeLike "*'broken-libz'*$($broken['broken-libz'])*no C_GetFunctionList*"
         $byName['broken-libz'].Exception.Kind | Should -Be 'NotPkcs11'
-        $byName['broken-missing'].Exception.Message | Should -BeLike "*'broken-missing'*$missingConfig*does not exist*"
+        $byName['broken-missing'].Exception.Message | Should -BeLike "*'broken-missing'*$($broken['broken-missing'])*does not exist*"
         $byName['broken-missing'].CategoryInfo.Category | Should -Be 'ObjectNotFound'
-        $byName['broken-missing'].TargetObject.ConfigFile | Should -Be $missingConfig
+        $byName['broken-missing'].TargetObject.ConfigFile | Should -Be $broken.'broken-missing'
         # p11-kit drops them silently: the working ones are the same list.
         (Get-P11KitModule).Name | Should -Be $ours.Name
     }

@@ -96,13 +96,7 @@ Describe 'Get-Pkcs11Token' -Skip:$NoFixture {
 
     Context 'with broken modules registered' {
         BeforeAll {
-            $script:Text = Join-Path $Hsm.Directory 'text-module.so'
-            Set-Content $Text 'not a shared library'
-            $libz = @('/usr/lib/x86_64-linux-gnu/libz.so.1', '/lib/x86_64-linux-gnu/libz.so.1', '/usr/lib/aarch64-linux-gnu/libz.so.1') | Where-Object { Test-Path $_ } | Select-Object -First 1
-            $script:BrokenConfigs = @(
-                Set-TestModuleConfig $SystemModuleDir 'broken-text' "module: $Text`n"
-                Set-TestModuleConfig $SystemModuleDir 'broken-libz' "module: $libz`n"
-                Set-TestModuleConfig $SystemModuleDir 'broken-missing' "module: /nonexistent/missing-pkcs11.so`n")
+            $script:BrokenConfigs = (Set-TestBrokenModules $SystemModuleDir $Hsm.Directory).Values
         }
         AfterAll {
             $BrokenConfigs | Remove-Item

@@ -39,6 +39,26 @@ function Set-TestModuleConfig([string] $Directory, [string] $Name, [string] $Con
     $path
 }
 
+# A real shared library that is not a PKCS#11 module (no C_GetFunctionList).
+function Get-TestLibz {
+    $libz = '/usr/lib/x86_64-linux-gnu/libz.so.1', '/lib/x86_64-linux-gnu/libz.so.1', '/usr/lib/aarch64-linux-gnu/libz.so.1', '/usr/lib64/libz.so.1' |
+        Where-Object { Test-Path $_ } | Select-Object -First 1
+    if (-not $libz) { throw 'libz is not installed (apt-get install zlib1g).' }
+    $libz
+}
+
+# Registers three modules that cannot be used (a text file, libz, a missing path) in $Directory;
+# returns their config files by module name.
+function Set-TestBrokenModules([string] $Directory, [string] $Scratch) {
+    $text = Join-Path $Scratch 'text-module.so'
+    Set-Content $text 'this is text, not a shared library'
+    [ordered]@{
+        'broken-text'    = Set-TestModuleConfig $Directory 'broken-text' "module: $text`n"
+        'broken-libz'    = Set-TestModuleConfig $Directory 'broken-libz' "module: $(Get-TestLibz)`n"
+        'broken-missing' = Set-TestModuleConfig $Directory 'broken-missing' "module: /nonexistent/lib/missing-pkcs11.so`n"
+    }
+}
+
 # p11-kit list-modules as objects: Name, Module (as configured), and the library's fields.
 function Get-P11KitModule {
     $modules = @()

@@ -109,8 +109,7 @@ Describe 'Register-OpenScModule' -Skip:$NoFixture {
     }
 
     It 'refuses a library that is not a working PKCS#11 module, and writes nothing' {
-        $libz = @('/usr/lib/x86_64-linux-gnu/libz.so.1', '/lib/x86_64-linux-gnu/libz.so.1', '/usr/lib/aarch64-linux-gnu/libz.so.1') | Where-Object { Test-Path $_ } | Select-Object -First 1
-        { Register-OpenScModule -ModulePath $libz -ErrorAction Stop } |
+        { Register-OpenScModule -ModulePath (Get-TestLibz) -ErrorAction Stop } |
             Should -Throw -ErrorId 'RegisterOpenScModuleNotPkcs11,SmartCardPS.Commands.RegisterOpenScModuleCommand'
         { Register-OpenScModule -ModulePath /nonexistent/opensc-pkcs11.so -ErrorAction Stop } |
             Should -Throw -ErrorId 'RegisterOpenScModuleNotFound,SmartCardPS.Commands.RegisterOpenScModuleCommand'

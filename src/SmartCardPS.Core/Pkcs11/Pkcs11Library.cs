@@ -69,10 +69,7 @@ namespace SmartCardPS
                     CryptokiVersion = Version(li.CryptokiVersion),
                 };
             }
-            module.LibraryDescription = info.LibraryDescription;
-            module.LibraryManufacturer = info.LibraryManufacturer;
-            module.LibraryVersion = info.LibraryVersion;
-            module.CryptokiVersion = info.CryptokiVersion;
+            module.CopyLibraryInfo(info);
             return module;
         }
 

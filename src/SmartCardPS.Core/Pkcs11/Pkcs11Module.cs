@@ -42,6 +42,15 @@ namespace SmartCardPS
         public string LibraryVersion { get; set; }
         public string CryptokiVersion { get; set; }
 
+        /// <summary>Takes the C_GetInfo fields from <paramref name="other"/>.</summary>
+        public void CopyLibraryInfo(Pkcs11Module other)
+        {
+            LibraryDescription = other.LibraryDescription;
+            LibraryManufacturer = other.LibraryManufacturer;
+            LibraryVersion = other.LibraryVersion;
+            CryptokiVersion = other.CryptokiVersion;
+        }
+
         public override string ToString() => Name;
     }
 }

@@ -64,6 +64,24 @@ namespace SmartCardPS
             }
         }
 
+        /// <summary>
+        /// One config file on its own, wherever it is (a -Path outside p11-kit's directories too); its source
+        /// follows from its directory. Null with <paramref name="error"/> set when it cannot be read.
+        /// </summary>
+        public Pkcs11Module ReadConfig(string file, out string error)
+        {
+            var settings = Pkcs11ConfigParser.ParseFile(file, out error);
+            if (settings == null) return null;
+            string dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(file));
+            var source = Locations(includeUser: true).Where(l => SameDirectory(l.Dir, dir)).Select(l => l.Source).FirstOrDefault();
+            string name = Pkcs11ConfigParser.ModuleNameOf(System.IO.Path.GetFileName(file)) ?? System.IO.Path.GetFileName(file);
+            return Build(name, new List<(string, Pkcs11ModuleSource, Dictionary<string, string>)> { (file, source, settings) });
+        }
+
+        private static bool SameDirectory(string a, string b) =>
+            string.Equals(System.IO.Path.GetFullPath(a).TrimEnd('/', '\\'), System.IO.Path.GetFullPath(b).TrimEnd('/', '\\'),
+                UnixFile.IsUnix ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
+
         private IEnumerable<(string Dir, Pkcs11ModuleSource Source)> Locations(bool includeUser)
         {
             if (includeUser && Paths.UserModuleDirectory != null) yield return (Paths.UserModuleDirectory, Pkcs11ModuleSource.User);

@@ -86,7 +86,7 @@ namespace SmartCardPS.Commands
             string target = TargetFile();
             Pkcs11Module existing = Registry.AllConfigs()
                 .FirstOrDefault(m => m.Path != null && File.Exists(m.Path) && SamePath(m.Path, library));
-            if (existing == null && File.Exists(target)) existing = ConfigAt(target);
+            if (existing == null && File.Exists(target)) existing = Registry.ReadConfig(target, out _) ?? new Pkcs11Module { Name = target, ConfigFile = target };
             if (existing != null && !Force)
             {
                 bool same = existing.Path != null && SamePath(existing.Path, library);
@@ -119,7 +119,7 @@ namespace SmartCardPS.Commands
                 WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, target));
                 return;
             }
-            WriteObject(Registered(target, library, setting, info));
+            WriteObject(Registered(target, info));
         }
 
         private string FindLibrary()
@@ -162,14 +162,7 @@ namespace SmartCardPS.Commands
         private string TargetFile()
         {
             if (Path != null) return SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-            return System.IO.Path.Combine(ScopeDirectory(), Name + ".module");
-        }
-
-        private string ScopeDirectory()
-        {
-            var scope = MyInvocation.BoundParameters.ContainsKey(nameof(Scope)) ? Scope
-                : UnixFile.IsRoot() ? Pkcs11ConfigScope.System : Pkcs11ConfigScope.User;
-            return scope == Pkcs11ConfigScope.System ? Registry.Paths.SystemModuleDirectory : Registry.Paths.UserModuleDirectory;
+            return System.IO.Path.Combine(ConfigDirectory(MyInvocation.BoundParameters.ContainsKey(nameof(Scope)) ? Scope : (Pkcs11ConfigScope?)null), Name + ".module");
         }
 
         /// <summary>As in the ArchWiki recipe, a library in p11-kit's module directory is written by file name only.</summary>
@@ -180,48 +173,12 @@ namespace SmartCardPS.Commands
             return dir != null && SamePath(System.IO.Path.Combine(dir, fileName), library) ? fileName : library;
         }
 
-        private Pkcs11Module ConfigAt(string file)
-        {
-            var settings = Pkcs11ConfigParser.ParseFile(file, out _);
-            string setting = settings != null && settings.TryGetValue("module", out string m) ? m : null;
-            return new Pkcs11Module
-            {
-                Name = System.IO.Path.GetFileNameWithoutExtension(file),
-                ConfigFile = file,
-                ModuleSetting = setting,
-                Path = Registry.ResolveModulePath(setting),
-            };
-        }
-
-        private Pkcs11Module Registered(string target, string library, string setting, Pkcs11Module info)
+        private Pkcs11Module Registered(string target, Pkcs11Module info)
         {
             Pkcs11Module module = Pkcs11Registry.Load(Registry.Paths).Modules.FirstOrDefault(m => m.ConfigFile != null && SamePath(m.ConfigFile, target));
-            if (module == null)
-            {
-                // Not in effect here (a user config while root, or a -Path outside p11-kit's directories).
-                string dir = System.IO.Path.GetDirectoryName(target);
-                var paths = Registry.Paths;
-                module = new Pkcs11Module
-                {
-                    Name = Pkcs11ConfigParser.ModuleNameOf(System.IO.Path.GetFileName(target)) ?? System.IO.Path.GetFileName(target),
-                    Path = library,
-                    ModuleSetting = setting,
-                    ConfigFile = target,
-                    ConfigFiles = new[] { target },
-                    Source = SamePath(dir, paths.UserModuleDirectory) ? Pkcs11ModuleSource.User
-                        : SamePath(dir, paths.SystemModuleDirectory) ? Pkcs11ModuleSource.System
-                        : SamePath(dir, paths.PackageModuleDirectory) ? Pkcs11ModuleSource.Package
-                        : Pkcs11ModuleSource.None,
-                    Priority = Priority,
-                    EnableIn = EnableIn ?? Array.Empty<string>(),
-                    DisableIn = DisableIn ?? Array.Empty<string>(),
-                };
-                module.Enabled = Pkcs11Registry.IsEnabledIn(module, paths.ProgramName);
-            }
-            module.LibraryDescription = info.LibraryDescription;
-            module.LibraryManufacturer = info.LibraryManufacturer;
-            module.LibraryVersion = info.LibraryVersion;
-            module.CryptokiVersion = info.CryptokiVersion;
+            // Not in effect here (a user config while root, or a -Path outside p11-kit's directories): as written.
+            module = module ?? Registry.ReadConfig(target, out _);
+            module.CopyLibraryInfo(info);
             return module;
         }
     }

@@ -60,12 +60,11 @@ namespace SmartCardPS.Commands
                 WriteError(NewError(new ItemNotFoundException($"There is no module config {file}."), "NotFound", ErrorCategory.ObjectNotFound, file));
                 return;
             }
-            var settings = Pkcs11ConfigParser.ParseFile(file, out string error);
-            string setting = settings != null && settings.TryGetValue("module", out string m) ? m : null;
-            string library = Registry.ResolveModulePath(setting);
-            if (!IsOpenSc(library))
+            Pkcs11Module config = Registry.ReadConfig(file, out string error);
+            string setting = config?.ModuleSetting;
+            if (!IsOpenSc(config?.Path))
             {
-                string what = settings == null ? "cannot be read (" + error + ")" : setting == null || setting.Length == 0 ? "registers no library" : $"registers '{setting}', not OpenSC";
+                string what = config == null ? "cannot be read (" + error + ")" : string.IsNullOrEmpty(setting) ? "registers no library" : $"registers '{setting}', not OpenSC";
                 WriteError(NewError(new InvalidOperationException($"{file} {what}; it was left alone."), "NotOpenSc", ErrorCategory.InvalidOperation, file));
                 return;
             }
@@ -86,13 +85,8 @@ namespace SmartCardPS.Commands
             }
         }
 
-        private string ScopeFile()
-        {
-            var scope = MyInvocation.BoundParameters.ContainsKey(nameof(Scope)) ? Scope
-                : UnixFile.IsRoot() ? Pkcs11ConfigScope.System : Pkcs11ConfigScope.User;
-            string dir = scope == Pkcs11ConfigScope.System ? Registry.Paths.SystemModuleDirectory : Registry.Paths.UserModuleDirectory;
-            return System.IO.Path.Combine(dir, Name + ".module");
-        }
+        private string ScopeFile() =>
+            System.IO.Path.Combine(ConfigDirectory(MyInvocation.BoundParameters.ContainsKey(nameof(Scope)) ? Scope : (Pkcs11ConfigScope?)null), Name + ".module");
 
         /// <summary>OpenSC by file name, or by what the library says it is when it was renamed.</summary>
         private static bool IsOpenSc(string library)
