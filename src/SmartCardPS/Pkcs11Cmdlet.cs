@@ -57,7 +57,8 @@ namespace SmartCardPS.Commands
                 Pkcs11Module registered = Registry.Modules.FirstOrDefault(m => m.Path != null && SamePath(m.Path, path));
                 result.Add(registered ?? new Pkcs11Module { Name = Path.GetFileName(path), Path = path, ModuleSetting = value, Enabled = true });
             }
-            return result;
+            // A module named twice (by name and by path) is listed once.
+            return result.GroupBy(m => m.Path ?? m.Name).Select(g => g.First()).ToList();
         }
 
         private string ResolveLibraryPath(string value)

@@ -62,6 +62,25 @@ namespace SmartCardPS.Tests
         }
 
         [SkippableFact]
+        public void DisposeFinalizesAndUnloadsTheLibrary()
+        {
+            _ = host.Fixture;
+            Skip.If(!File.Exists("/proc/self/maps") && !PcscFixture.IsCi, "needs /proc/self/maps to see loaded libraries");
+            Assert.False(Mapped(SoftHsmFixture.LibraryPath));
+            var library = Pkcs11Library.Load(SoftHsmFixture.LibraryPath, "softhsm2");
+            Assert.True(Mapped(SoftHsmFixture.LibraryPath));
+            library.Dispose();
+            // Unloading follows C_Finalize, and a fresh load initializes the module again.
+            Assert.False(Mapped(SoftHsmFixture.LibraryPath));
+            using (var again = Pkcs11Library.Load(SoftHsmFixture.LibraryPath, "softhsm2"))
+            {
+                Assert.NotEmpty(again.GetTokens(false));
+            }
+        }
+
+        private static bool Mapped(string library) => File.ReadAllText("/proc/self/maps").Contains(library);
+
+        [SkippableFact]
         public void AMissingFileIsNotFound()
         {
             var ex = Assert.Throws<Pkcs11ModuleException>(() => Pkcs11Library.Load("/nonexistent/lib.so", "ghost", "/etc/pkcs11/modules/ghost.module"));

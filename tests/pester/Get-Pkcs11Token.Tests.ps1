@@ -90,6 +90,18 @@ Describe 'Get-Pkcs11Token' -Skip:$NoFixture {
             Should -Throw -ErrorId 'GetPkcs11TokenModuleNotFound,SmartCardPS.Commands.GetPkcs11TokenCommand'
     }
 
+    It 'finalizes and unloads every module before it returns, also when the pipeline stops early' {
+        $library = [SmartCardPS.TestFixture.SoftHsmFixture]::LibraryPath
+        function Test-Mapped { (Get-Content /proc/self/maps -Raw).Contains($library) }
+        $during = Get-Pkcs11Token -Module softhsm2 | ForEach-Object { Test-Mapped } | Select-Object -First 1
+        $during | Should -BeTrue
+        Test-Mapped | Should -BeFalse
+        $null = Get-Pkcs11Token -Label 'First token' | Get-Pkcs11Mechanism
+        $null = Get-Pkcs11Module
+        Test-Mapped | Should -BeFalse
+        @(Get-Pkcs11Token -ErrorAction Stop).Count | Should -Be ($Labels.Count + 2)
+    }
+
     It 'takes modules from the pipeline' {
         (Get-Pkcs11Module -Name softhsm2 | Get-Pkcs11Token).Uri | Should -Be (Get-Pkcs11Token -Module softhsm2).Uri
     }
