@@ -89,6 +89,14 @@ namespace SmartCardPS.Tests
             Assert.Contains("/etc/pkcs11/modules/ghost.module", ex.Message);
         }
 
+        [Fact]
+        public void AModuleWithoutALibraryIsNotFound()
+        {
+            var ex = Assert.Throws<Pkcs11ModuleException>(() => Pkcs11Library.Load(null, "disabled", "/etc/pkcs11/modules/disabled.module"));
+            Assert.Equal(Pkcs11FailureKind.NotFound, ex.Kind);
+            Assert.Contains("module: is blank", ex.Message);
+        }
+
         [SkippableFact]
         public void ATextFileIsRefusedWithTheLoadersMessage()
         {

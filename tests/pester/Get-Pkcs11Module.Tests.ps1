@@ -103,6 +103,13 @@ Describe 'Get-Pkcs11Module' -Skip:$NoFixture {
             Should -Throw -ErrorId 'GetPkcs11ModuleNotFound,SmartCardPS.Commands.GetPkcs11ModuleCommand'
     }
 
+    It 'loads Pkcs11Interop from the module folder' {
+        $null = Get-Pkcs11Module
+        $assembly = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Pkcs11Interop' }
+        $assembly.GetName().Version.ToString() | Should -BeLike '5.3.*'
+        $assembly.Location | Should -Be (Join-Path (Resolve-Path $ModuleDir).Path 'Pkcs11Interop.dll')
+    }
+
     It 'emits objects that survive ConvertTo-Json' {
         $json = Get-Pkcs11Module -Name softhsm2 | ConvertTo-Json -Depth 3 | ConvertFrom-Json
         $json.Name | Should -Be 'softhsm2'

@@ -33,6 +33,8 @@ namespace SmartCardPS
         {
             NativeLoader.EnsureHooked();
             var lib = new Pkcs11Library(name ?? System.IO.Path.GetFileName(path), path, configFile);
+            if (string.IsNullOrEmpty(path))
+                throw lib.Failure(Pkcs11FailureKind.NotFound, "its config sets no library (module: is blank or missing)", null);
             if (!File.Exists(path))
                 throw lib.Failure(Pkcs11FailureKind.NotFound, "the library file does not exist", null);
             try
