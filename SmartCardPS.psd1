@@ -12,9 +12,15 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @(
         'SmartCardPS.Readers.Format.ps1xml'
+        'SmartCardPS.Pkcs11.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-SmartCardReader'
+        'Get-Pkcs11Module'
+        'Get-Pkcs11Token'
+        'Get-Pkcs11Mechanism'
+        'Register-OpenScModule'
+        'Unregister-OpenScModule'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

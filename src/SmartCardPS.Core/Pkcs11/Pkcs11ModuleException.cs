@@ -1,0 +1,62 @@
+using System;
+
+namespace SmartCardPS
+{
+    /// <summary>Why a PKCS#11 module could not be used.</summary>
+    public enum Pkcs11FailureKind
+    {
+        /// <summary>The library file does not exist.</summary>
+        NotFound,
+        /// <summary>The loader refused the file (not a shared library, wrong architecture, missing dependency).</summary>
+        NotLoadable,
+        /// <summary>A shared library without C_GetFunctionList: not a PKCS#11 module.</summary>
+        NotPkcs11,
+        /// <summary>A PKCS#11 call returned a CKR_ code other than CKR_OK.</summary>
+        CallFailed,
+    }
+
+    /// <summary>
+    /// A PKCS#11 module failed: names the module, its config file and the reason (the CKR_ name or the
+    /// loader's message). Pkcs11Interop's exception, when there is one, is the InnerException.
+    /// </summary>
+    [Serializable]
+    public class Pkcs11ModuleException : Exception
+    {
+        public Pkcs11ModuleException(Pkcs11FailureKind kind, string moduleName, string modulePath, string configFile,
+            string reason, ulong? returnValue = null, string returnValueName = null, Exception inner = null)
+            : base(Describe(moduleName, modulePath, configFile, reason), inner)
+        {
+            Kind = kind;
+            ModuleName = moduleName;
+            ModulePath = modulePath;
+            ConfigFile = configFile;
+            Reason = reason;
+            ReturnValue = returnValue;
+            ReturnValueName = returnValueName;
+        }
+
+        protected Pkcs11ModuleException(System.Runtime.Serialization.SerializationInfo info, System.Runtime.Serialization.StreamingContext context)
+            : base(info, context) { }
+
+        public Pkcs11FailureKind Kind { get; }
+        public string ModuleName { get; }
+        public string ModulePath { get; }
+        public string ConfigFile { get; }
+
+        /// <summary>The CKR_ name, or the loader's message.</summary>
+        public string Reason { get; }
+
+        /// <summary>The CK_RV the module returned, for CallFailed.</summary>
+        public ulong? ReturnValue { get; }
+
+        /// <summary>The CKR_ name of ReturnValue.</summary>
+        public string ReturnValueName { get; }
+
+        private static string Describe(string name, string path, string configFile, string reason)
+        {
+            string what = name != null && name != path ? $"PKCS#11 module '{name}' ({path})" : $"PKCS#11 module '{path}'";
+            string where = configFile != null ? $", registered in {configFile}," : string.Empty;
+            return $"The {what}{where} cannot be used: {reason}";
+        }
+    }
+}

@@ -1,0 +1,46 @@
+namespace SmartCardPS
+{
+    /// <summary>A token in a PKCS#11 slot, or (TokenPresent false) a slot without one.</summary>
+    public sealed class Pkcs11Token
+    {
+        public string Label { get; set; }
+        public string Manufacturer { get; set; }
+        public string Model { get; set; }
+        public string SerialNumber { get; set; }
+        public Pkcs11TokenFlags Flags { get; set; }
+
+        /// <summary>The RFC 7512 URI, as p11tool prints it; null for an empty slot.</summary>
+        public string Uri { get; set; }
+
+        /// <summary>Whether the slot reports a token (for a reader, a card in it).</summary>
+        public bool TokenPresent { get; set; }
+
+        /// <summary>Why the token in the slot cannot be read, e.g. CKR_TOKEN_NOT_RECOGNIZED for a card the module does not support; null otherwise.</summary>
+        public string TokenError { get; set; }
+
+        /// <summary>The registered module name, or the library's file name when it was given by path.</summary>
+        public string Module { get; set; }
+        public string ModulePath { get; set; }
+        public string LibraryDescription { get; set; }
+        public string LibraryManufacturer { get; set; }
+
+        public ulong SlotId { get; set; }
+        public string SlotDescription { get; set; }
+        public string SlotManufacturer { get; set; }
+        public bool HardwareSlot { get; set; }
+        public bool RemovableDevice { get; set; }
+
+        public string HardwareVersion { get; set; }
+        public string FirmwareVersion { get; set; }
+        public ulong? MinPinLength { get; set; }
+        public ulong? MaxPinLength { get; set; }
+
+        /// <summary>Memory figures in bytes; null where the token does not report them (CK_UNAVAILABLE_INFORMATION).</summary>
+        public ulong? TotalPublicMemory { get; set; }
+        public ulong? FreePublicMemory { get; set; }
+        public ulong? TotalPrivateMemory { get; set; }
+        public ulong? FreePrivateMemory { get; set; }
+
+        public override string ToString() => Label ?? SlotDescription;
+    }
+}

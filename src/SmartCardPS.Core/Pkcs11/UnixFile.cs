@@ -1,0 +1,55 @@
+using System;
+using System.IO;
+using System.Runtime.InteropServices;
+
+namespace SmartCardPS
+{
+    /// <summary>Unix permission bits and the effective user, which netstandard2.0 has no API for.</summary>
+    internal static class UnixFile
+    {
+        public static bool IsUnix => !RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+
+        /// <summary>Sets the mode bits exactly (the umask does not apply); a no-op on Windows.</summary>
+        public static void SetMode(string path, int mode)
+        {
+            if (!IsUnix) return;
+            int rc = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? Glibc.chmod(path, mode) : LibSystem.chmod(path, mode);
+            if (rc != 0) throw new IOException($"chmod {Convert.ToString(mode, 8)} '{path}' failed (errno {Marshal.GetLastWin32Error()}).");
+        }
+
+        /// <summary>Whether this process runs as root (effective uid 0).</summary>
+        public static bool IsRoot()
+        {
+            if (!IsUnix) return false;
+            if (File.Exists("/proc/self/status"))
+            {
+                // "Uid:\treal\teffective\tsaved\tfs"
+                foreach (string line in File.ReadAllLines("/proc/self/status"))
+                {
+                    if (!line.StartsWith("Uid:", StringComparison.Ordinal)) continue;
+                    string[] ids = line.Substring(4).Split(new[] { '\t', ' ' }, StringSplitOptions.RemoveEmptyEntries);
+                    return ids.Length > 1 && ids[1] == "0";
+                }
+            }
+            try
+            {
+                return LibSystem.geteuid() == 0;
+            }
+            catch (DllNotFoundException)
+            {
+                return false;
+            }
+        }
+
+        private static class Glibc
+        {
+            [DllImport("libc.so.6", SetLastError = true)] internal static extern int chmod(string path, int mode);
+        }
+
+        private static class LibSystem
+        {
+            [DllImport("libc", SetLastError = true)] internal static extern int chmod(string path, int mode);
+            [DllImport("libc")] internal static extern uint geteuid();
+        }
+    }
+}

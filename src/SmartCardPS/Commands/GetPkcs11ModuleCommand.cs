@@ -1,0 +1,76 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+
+namespace SmartCardPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Lists the PKCS#11 modules registered with p11-kit, with what each library reports about itself.</para>
+    /// <para type="description">Reads p11-kit's module registry as p11-kit does (pkcs11.conf(5)): the package configs (/usr/share/p11-kit/modules), the system configs (/etc/pkcs11/modules) and, except for root or with P11_KIT_NO_USER_CONFIG, the user's (~/.config/pkcs11/modules), merged per module name and setting, user over system over package, as governed by user-config in pkcs11.conf. Each module is listed once, in p11-kit's load order (higher priority first, then by name), with its resolved library path, its config file, where the config comes from, and whether p11-kit would load it in this program. Enabled modules are loaded and asked C_GetInfo for their description, manufacturer and versions, then finalized, as p11-kit list-modules does. A module that cannot be used (missing file, not a shared library, not a PKCS#11 module, a CKR_ error) writes one non-terminating error naming the module, its config file and the reason, and the others are still listed. Where p11-kit is not installed the registry is empty.</para>
+    /// </summary>
+    /// <example>
+    /// <code>Get-Pkcs11Module</code>
+    /// <para>Lists the registered modules, like p11-kit list-modules.</para>
+    /// </example>
+    /// <example>
+    /// <code>Get-Pkcs11Module -Name opensc* | Format-List *</code>
+    /// <para>Shows every setting of the OpenSC registrations, including the config files they come from.</para>
+    /// </example>
+    /// <example>
+    /// <code>Get-Pkcs11Module | Where-Object { -not $_.Enabled }</code>
+    /// <para>Shows the modules that are registered but disabled for this program (enable-in, disable-in or a blank module: line).</para>
+    /// </example>
+    [Cmdlet(VerbsCommon.Get, "Pkcs11Module")]
+    [OutputType(typeof(Pkcs11Module))]
+    public sealed class GetPkcs11ModuleCommand : Pkcs11Cmdlet
+    {
+        /// <summary>
+        /// <para type="description">Registered module names to return (the config file name without .module); wildcards are allowed. Without it every registered module is returned.</para>
+        /// </summary>
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true,
+            HelpMessage = "Registered module names; wildcards are allowed.")]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[] Name { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            IEnumerable<Pkcs11Module> modules = Registry.Modules;
+            if (Name != null)
+            {
+                var selected = new List<Pkcs11Module>();
+                foreach (string name in Name)
+                {
+                    var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
+                    var matches = Registry.Modules.Where(m => pattern.IsMatch(m.Name)).ToList();
+                    if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
+                    {
+                        WriteError(NewError(
+                            new ItemNotFoundException($"No PKCS#11 module named '{name}' is registered with p11-kit. Run Get-Pkcs11Module without -Name to list them."),
+                            "NotFound", ErrorCategory.ObjectNotFound, name));
+                    }
+                    selected.AddRange(matches.Where(m => !selected.Contains(m)));
+                }
+                modules = selected;
+            }
+            foreach (Pkcs11Module module in modules)
+            {
+                if (!module.Enabled)
+                {
+                    WriteObject(module);
+                    continue;
+                }
+                Pkcs11Library library = Open(module);
+                if (library == null) continue;
+                try
+                {
+                    WriteObject(library.GetInfo(module));
+                }
+                catch (Pkcs11ModuleException ex)
+                {
+                    WriteModuleError(ex, module);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+
+namespace SmartCardPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Lists the tokens of PKCS#11 modules: smart cards, HSMs, SoftHSM tokens.</para>
+    /// <para type="description">Loads every enabled module registered with p11-kit (or the modules given with -Module) and emits one Pkcs11Token per token present, as p11tool --list-tokens and pkcs11-tool -L do: label, manufacturer, model, serial number, flags by name, the pkcs11: URI exactly as p11tool prints it, the module and slot, versions, PIN lengths and the memory figures the token reports. With -IncludeEmptySlots it also emits the slots without a usable token: readers without a card (TokenPresent false) and cards the module does not recognise (TokenError names the CKR_ code, such as CKR_TOKEN_NOT_RECOGNIZED). Each module is finalized before the command returns. A module that cannot be used writes one non-terminating error naming the module, its config file and the reason; the other modules are still listed. Tokens can be piped to Get-Pkcs11Mechanism.</para>
+    /// </summary>
+    /// <example>
+    /// <code>Get-Pkcs11Token</code>
+    /// <para>Lists the tokens of every registered module, like p11tool --list-tokens.</para>
+    /// </example>
+    /// <example>
+    /// <code>Get-Pkcs11Token -Module opensc-pkcs11 -IncludeEmptySlots</code>
+    /// <para>Lists OpenSC's slots, one per reader, whether or not a card is in it.</para>
+    /// </example>
+    /// <example>
+    /// <code>Get-Pkcs11Token -Label 'My*' -Module /usr/lib/softhsm/libsofthsm2.so | Select-Object Label, Uri</code>
+    /// <para>Shows the URIs of the SoftHSM tokens whose labels start with My, loading the library by path.</para>
+    /// </example>
+    [Cmdlet(VerbsCommon.Get, "Pkcs11Token")]
+    [OutputType(typeof(Pkcs11Token))]
+    public sealed class GetPkcs11TokenCommand : Pkcs11Cmdlet
+    {
+        /// <summary>
+        /// <para type="description">Token labels to return; wildcards are allowed. Without it every token is returned.</para>
+        /// </summary>
+        [Parameter(Position = 0, HelpMessage = "Token labels; wildcards are allowed.")]
+        [ArgumentCompleter(typeof(TokenLabelCompleter))]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[] Label { get; set; }
+
+        /// <summary>
+        /// <para type="description">Registered module names (as Get-Pkcs11Module lists them) or library paths. Without it every enabled registered module is used.</para>
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, HelpMessage = "Registered module names or library paths.")]
+        [Alias("ModulePath", "Path")]
+        [ValidateNotNullOrEmpty]
+        public string[] Module { get; set; }
+
+        /// <summary>
+        /// <para type="description">Also emit the slots without a usable token: card readers without a card (TokenPresent false) and cards the module does not recognise (TokenError set).</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter IncludeEmptySlots { get; set; }
+
+        private readonly HashSet<string> matchedLabels = new HashSet<string>();
+
+        protected override void ProcessRecord()
+        {
+            IEnumerable<Pkcs11Module> modules = Module != null ? ResolveModules(Module) : Registry.EnabledModules;
+            var patterns = Label?.Select(l => (Text: l, Pattern: WildcardPattern.Get(l, WildcardOptions.IgnoreCase))).ToList();
+            foreach (Pkcs11Module module in modules)
+            {
+                Pkcs11Library library = Open(module);
+                if (library == null) continue;
+                List<Pkcs11Token> tokens;
+                try
+                {
+                    tokens = library.GetTokens(IncludeEmptySlots);
+                }
+                catch (Pkcs11ModuleException ex)
+                {
+                    WriteModuleError(ex, module);
+                    continue;
+                }
+                foreach (Pkcs11Token token in tokens)
+                {
+                    if (patterns != null)
+                    {
+                        var hits = patterns.Where(p => token.Label != null && p.Pattern.IsMatch(token.Label ?? string.Empty)).ToList();
+                        if (hits.Count == 0) continue;
+                        foreach (var hit in hits) matchedLabels.Add(hit.Text);
+                    }
+                    WriteObject(token);
+                }
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            base.EndProcessing();
+            if (Label == null) return;
+            foreach (string label in Label.Where(l => !matchedLabels.Contains(l) && !WildcardPattern.ContainsWildcardCharacters(l)))
+            {
+                WriteError(NewError(
+                    new ItemNotFoundException($"No PKCS#11 token labelled '{label}' was found. Run Get-Pkcs11Token without -Label to list the tokens."),
+                    "NotFound", ErrorCategory.ObjectNotFound, label));
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System;
+using SmartCardPS.TestFixture;
+using Xunit;
+
+namespace SmartCardPS.Tests
+{
+    /// <summary>
+    /// One private SoftHSM for the test classes that load PKCS#11 modules: they run one after another, as
+    /// SOFTHSM2_CONF and the private p11-kit registry are process-wide.
+    /// </summary>
+    [CollectionDefinition(Name)]
+    public sealed class SoftHsmCollection : ICollectionFixture<SoftHsmFixtureHost>
+    {
+        public const string Name = "softhsm";
+    }
+
+    public sealed class SoftHsmFixtureHost : IDisposable
+    {
+        public static readonly string[] Labels = { "Alpha", "Beta token", "Gämma/#;%" };
+
+        private readonly Lazy<SoftHsmFixture> fixture = new Lazy<SoftHsmFixture>(() => SoftHsmFixture.Start(Labels));
+
+        /// <summary>The running fixture; skipped where it cannot run, a failure under CI=true (CI must not pass by skipping).</summary>
+        public SoftHsmFixture Fixture
+        {
+            get
+            {
+                string why = SoftHsmFixture.Unavailable();
+                if (why != null && !PcscFixture.IsCi) Skip.If(true, "SoftHSM fixture unavailable: " + why);
+                return fixture.Value;
+            }
+        }
+
+        public void Dispose()
+        {
+            if (fixture.IsValueCreated) fixture.Value.Dispose();
+        }
+    }
+}

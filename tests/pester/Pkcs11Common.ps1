@@ -1,0 +1,148 @@
+# Dot-sourced by the PKCS#11 Pester files: the shared Common.ps1, the SoftHSM fixture, the peer tools'
+# output as objects (p11-kit list-modules, p11tool, pkcs11-tool), and running pwsh as an unprivileged user.
+
+. (Join-Path $PSScriptRoot 'Common.ps1')
+
+$script:PackageModuleDir = '/usr/share/p11-kit/modules'
+$script:SystemModuleDir = '/etc/pkcs11/modules'
+$script:P11ModuleDir = (& pkg-config --variable=p11_module_path p11-kit-1 2>$null)
+if (-not $script:P11ModuleDir) { $script:P11ModuleDir = '/usr/lib/x86_64-linux-gnu/pkcs11' }
+$script:OpenScLibrary = Join-Path $script:P11ModuleDir 'opensc-pkcs11.so'
+
+function Test-SoftHsmFixtureRequired {
+    if (-not ('SmartCardPS.TestFixture.SoftHsmFixture' -as [type])) { return $true }
+    [SmartCardPS.TestFixture.PcscFixture]::IsCi -or -not [SmartCardPS.TestFixture.SoftHsmFixture]::Unavailable()
+}
+
+# A private SoftHSM with these tokens; $null where it cannot run (a failure under CI=true).
+function Start-TestSoftHsm([string[]] $Label) {
+    if (-not ('SmartCardPS.TestFixture.SoftHsmFixture' -as [type])) { throw 'The test fixture is not built: run build.ps1 -Task Test.' }
+    $why = [SmartCardPS.TestFixture.SoftHsmFixture]::Unavailable()
+    if ($why) {
+        if ([SmartCardPS.TestFixture.PcscFixture]::IsCi) { throw "The SoftHSM fixture cannot start under CI: $why" }
+        return $null
+    }
+    [SmartCardPS.TestFixture.SoftHsmFixture]::Start([string[]]$Label)
+}
+
+# Removes every module config from the private registry, so each test starts from a known state.
+# Both live on the private mounts ns-run.sh makes, so this never touches the machine's registry.
+function Clear-TestRegistry {
+    Get-ChildItem $script:PackageModuleDir -Force | Remove-Item -Recurse -Force
+    Get-ChildItem /etc/pkcs11 -Force | Remove-Item -Recurse -Force
+}
+
+function Set-TestModuleConfig([string] $Directory, [string] $Name, [string] $Content) {
+    New-Item -ItemType Directory -Force $Directory | Out-Null
+    $path = Join-Path $Directory "$Name.module"
+    Set-Content -Path $path -Value $Content -NoNewline
+    $path
+}
+
+# A real shared library that is not a PKCS#11 module (no C_GetFunctionList).
+function Get-TestLibz {
+    $libz = '/usr/lib/x86_64-linux-gnu/libz.so.1', '/lib/x86_64-linux-gnu/libz.so.1', '/usr/lib/aarch64-linux-gnu/libz.so.1', '/usr/lib64/libz.so.1' |
+        Where-Object { Test-Path $_ } | Select-Object -First 1
+    if (-not $libz) { throw 'libz is not installed (apt-get install zlib1g).' }
+    $libz
+}
+
+# Registers three modules that cannot be used (a text file, libz, a missing path) in $Directory;
+# returns their config files by module name.
+function Set-TestBrokenModules([string] $Directory, [string] $Scratch) {
+    $text = Join-Path $Scratch 'text-module.so'
+    Set-Content $text 'this is text, not a shared library'
+    [ordered]@{
+        'broken-text'    = Set-TestModuleConfig $Directory 'broken-text' "module: $text`n"
+        'broken-libz'    = Set-TestModuleConfig $Directory 'broken-libz' "module: $(Get-TestLibz)`n"
+        'broken-missing' = Set-TestModuleConfig $Directory 'broken-missing' "module: /nonexistent/lib/missing-pkcs11.so`n"
+    }
+}
+
+# p11-kit list-modules as objects: Name, Module (as configured), and the library's fields.
+function Get-P11KitModule {
+    $modules = @()
+    $current = $null
+    foreach ($line in (& p11-kit list-modules 2>$null)) {
+        if ($line -match '^(\S[^:]*): (.*)$') {
+            $current = [ordered]@{ Name = $Matches[1]; Module = $Matches[2] }
+            $modules += $current
+        }
+        elseif ($current -and $line -match '^    (library-[a-z]+): (.*)$') { $current[$Matches[1]] = $Matches[2] }
+    }
+    $modules | ForEach-Object { [pscustomobject]$_ }
+}
+
+# p11tool --list-tokens as objects, one per "Token N:" block.
+function Get-P11toolToken {
+    $tokens = @()
+    $current = $null
+    foreach ($line in (& p11tool --list-tokens 2>$null)) {
+        if ($line -match '^Token \d+:') { $current = [ordered]@{}; $tokens += $current }
+        elseif ($current -and $line -match '^\t([A-Za-z]+): ?(.*)$') { $current[$Matches[1]] = $Matches[2] }
+    }
+    $tokens | ForEach-Object { [pscustomobject]$_ }
+}
+
+# What p11tool prints as "Flags:" for these token flags (gnutls's print_type, including its quirks:
+# a final-try PIN is also reported as locked).
+function ConvertTo-P11toolFlag([SmartCardPS.Pkcs11TokenFlags] $Flags) {
+    $f = [SmartCardPS.Pkcs11TokenFlags]
+    $words = @()
+    if ($Flags.HasFlag($f::RNG)) { $words += 'RNG' }
+    if ($Flags.HasFlag($f::LoginRequired)) { $words += 'Requires login' }
+    if ($Flags.HasFlag($f::ProtectedAuthenticationPath)) { $words += 'External PIN' }
+    if (-not $Flags.HasFlag($f::TokenInitialized)) { $words += 'Uninitialized' }
+    if ($Flags.HasFlag($f::UserPinCountLow)) { $words += 'uPIN low count' }
+    if ($Flags.HasFlag($f::UserPinFinalTry)) { $words += 'Final uPIN attempt', 'uPIN locked' }
+    if ($Flags.HasFlag($f::SoPinCountLow)) { $words += 'SO-PIN low count' }
+    if ($Flags.HasFlag($f::SoPinFinalTry)) { $words += 'Final SO-PIN attempt', 'SO-PIN locked' }
+    if (-not $Flags.HasFlag($f::UserPinInitialized)) { $words += 'uPIN uninitialized' }
+    if ($Flags.HasFlag($f::ErrorState)) { $words += 'Error state' }
+    if (-not $words) { return 'Generic token' }
+    $words -join ', '
+}
+
+# Runs a script in pwsh as an unprivileged user (uid and gid $TestUid; no account is needed) with its own HOME, the way a
+# normal user would run the module. PowerShell's own folder is bind-mounted somewhere that user can read.
+$script:TestUid = 64123
+
+function Invoke-AsTestUser([string] $Script, [string] $HomeDir) {
+    if (-not $script:UserPwshDir) {
+        $script:UserPwshDir = Join-Path ([IO.Path]::GetTempPath()) "smartcardps-pwsh-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        New-Item -ItemType Directory $script:UserPwshDir | Out-Null
+        & chmod 0755 $script:UserPwshDir
+        & mount --bind $PSHOME $script:UserPwshDir
+        if ($LASTEXITCODE) { throw "Could not bind-mount $PSHOME for the test user." }
+    }
+    $moduleManifest = Join-Path $script:ModuleDir 'SmartCardPS.psd1'
+    $prelude = "`$ErrorActionPreference = 'Continue'; Import-Module '$moduleManifest'; "
+    $environment = @("HOME=$HomeDir", 'PATH=/usr/sbin:/usr/bin:/sbin:/bin', 'DOTNET_CLI_TELEMETRY_OPTOUT=1', 'DOTNET_NOLOGO=1',
+        "SOFTHSM2_CONF=$env:SOFTHSM2_CONF", "$([SmartCardPS.TestFixture.PcscFixture]::NamespaceVariable)=1")
+    $dotnet = (Get-Command dotnet).Source
+    & setpriv "--reuid=$script:TestUid" "--regid=$script:TestUid" --clear-groups env -i @environment $dotnet (Join-Path $script:UserPwshDir 'pwsh.dll') `
+        -NoProfile -NonInteractive -OutputFormat Text -Command ($prelude + $Script) 2>&1
+}
+
+# Runs a native command as the test user, with its HOME (p11-kit reads that user's ~/.config/pkcs11).
+# Plain $args after the home, so the command's own flags never bind to PowerShell parameters.
+function Invoke-NativeAsTestUser {
+    $HomeDir, $file = $args[0], $args[1]
+    $arguments = @($args | Select-Object -Skip 2)
+    & setpriv "--reuid=$script:TestUid" "--regid=$script:TestUid" --clear-groups env -i "HOME=$HomeDir" 'PATH=/usr/sbin:/usr/bin:/sbin:/bin' "SOFTHSM2_CONF=$env:SOFTHSM2_CONF" $file @arguments 2>&1
+}
+
+function New-TestUserHome {
+    $homeDir = Join-Path ([IO.Path]::GetTempPath()) "smartcardps-home-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    New-Item -ItemType Directory $homeDir | Out-Null
+    & chown "$($script:TestUid):$($script:TestUid)" $homeDir
+    $homeDir
+}
+
+function Remove-TestUserPwsh {
+    if ($script:UserPwshDir) {
+        & umount $script:UserPwshDir
+        Remove-Item $script:UserPwshDir -Force
+        $script:UserPwshDir = $null
+    }
+}
