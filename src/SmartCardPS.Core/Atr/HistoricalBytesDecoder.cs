@@ -25,8 +25,8 @@ namespace SmartCardPS
                     result.CategoryMeaning = "COMPACT-TLV data objects, then a mandatory status indicator (last 3 bytes)";
                     if (end - p < 3)
                     {
+                        // Without its status indicator there is no telling where the objects end, so none are read.
                         problems.Add($"Category indicator 00 requires a 3-byte status indicator at the end of the historical bytes, but only {end - p} bytes follow it.");
-                        CompactTlv.Decode(atr, p, end, result, objects, problems);
                         return;
                     }
                     CompactTlv.Decode(atr, p, end - 3, result, objects, problems);

@@ -23,6 +23,8 @@ namespace SmartCardPS.Tests.Atr
         {
             var r = Parse("3B 03 00 90 00");
             Assert.Contains(r.Problems, p => p.Contains("3-byte status indicator"));
+            Assert.Empty(r.HistoricalObjects);
+            Assert.Null(r.StatusWord);
         }
 
         [Fact]
