@@ -8,7 +8,7 @@ namespace SmartCardPS
     /// <summary>Where smartcard_list.txt is looked for: ATR_analysis' order, with the equivalents on Windows and macOS.</summary>
     public static class AtrDatabaseLocations
     {
-        /// <summary>Replaces the search list (paths separated by the platform's path separator): for tests and unusual installs.</summary>
+        /// <summary>Replaces the search list (paths separated by the platform's path separator) when set and not empty: for tests and unusual installs.</summary>
         public const string OverrideVariable = "SMARTCARDPS_ATR_DATABASE";
 
         public const string FileName = "smartcard_list.txt";
@@ -19,7 +19,7 @@ namespace SmartCardPS
             get
             {
                 string custom = Environment.GetEnvironmentVariable(OverrideVariable);
-                if (custom != null) return custom.Split(new[] { Path.PathSeparator }, StringSplitOptions.RemoveEmptyEntries);
+                if (!string.IsNullOrEmpty(custom)) return custom.Split(new[] { Path.PathSeparator }, StringSplitOptions.RemoveEmptyEntries);
 
                 string home = Environment.GetEnvironmentVariable("HOME");
                 if (string.IsNullOrEmpty(home)) home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);

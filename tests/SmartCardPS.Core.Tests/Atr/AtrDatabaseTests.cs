@@ -112,6 +112,8 @@ namespace SmartCardPS.Tests.Atr
                 Environment.SetEnvironmentVariable(AtrDatabaseLocations.OverrideVariable, a + Path.PathSeparator + b);
                 Assert.Equal(new[] { a, b }, AtrDatabaseLocations.SearchPaths);
                 Assert.Equal(b, AtrDatabaseLocations.FindDefault());
+                Environment.SetEnvironmentVariable(AtrDatabaseLocations.OverrideVariable, "");
+                Assert.Contains("/usr/share/pcsc/smartcard_list.txt", AtrDatabaseLocations.SearchPaths);
             }
             finally
             {
