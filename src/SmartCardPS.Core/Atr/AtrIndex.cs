@@ -5,51 +5,164 @@ using System.IO;
 namespace SmartCardPS
 {
     /// <summary>
-    /// The compiled smartcard_list.txt: fixed-length patterns bucketed by ATR length and by the value they allow for
-    /// T0 (byte 1), so an ATR is compared with the few dozen patterns that can match it rather than thousands.
+    /// The compiled smartcard_list.txt. Fixed-length patterns are grouped by ATR length, then split on the byte that
+    /// best tells them apart (T0 first, then, for large groups such as PC/SC Part 3 storage cards that share a long
+    /// prefix, a later byte), so an ATR is compared with a handful of patterns rather than thousands.
     /// </summary>
     internal sealed class AtrIndex
     {
+        private const int SmallEnough = 8;
+        private const int MaxDepth = 4;
+
         private readonly AtrPattern[] patterns;
-        private readonly int[][][] buckets; // [length][key byte] -> pattern ids in file order
+        private readonly Node[] byLength;
         private readonly AtrPattern[] variable;
 
         private AtrIndex(AtrPattern[] patterns)
         {
             this.patterns = patterns;
-            buckets = new int[AtrText.MaxAtrLength + 1][][];
-            var lists = new List<int>[AtrText.MaxAtrLength + 1][];
+            var groups = new List<int>[AtrText.MaxAtrLength + 1];
             var variable = new List<AtrPattern>();
             foreach (var p in patterns)
             {
                 int n = p.FixedLength;
                 if (n < 0) variable.Add(p);
-                if (n <= 0) continue;
-                var byKey = lists[n] ?? (lists[n] = new List<int>[256]);
-                int key = KeyIndex(n);
-                for (int v = 0; v < 256; v++)
-                {
-                    if (p.AllowsByte(key, (byte)v)) (byKey[v] ?? (byKey[v] = new List<int>())).Add(p.Id);
-                }
+                if (n > 0) (groups[n] ?? (groups[n] = new List<int>())).Add(p.Id);
             }
-            for (int n = 0; n < lists.Length; n++)
+            byLength = new Node[groups.Length];
+            for (int n = 1; n < groups.Length; n++)
             {
-                if (lists[n] == null) continue;
-                buckets[n] = new int[256][];
-                for (int v = 0; v < 256; v++) buckets[n][v] = lists[n][v]?.ToArray();
+                if (groups[n] != null) byLength[n] = Build(groups[n].ToArray(), n, n > 1 ? 1 : 0, 1);
             }
             this.variable = variable.ToArray();
         }
 
-        public int Count => patterns.Length;
+        /// <summary>One decision: the candidates, or a byte position and a child per value of that byte.</summary>
+        private sealed class Node
+        {
+            public int[] Ids;
+            public int Position = -1;
+            public Node[] Children;
+            public int[] Candidates; // while building: the ids the node stands for, to share equal children
+        }
 
-        private static int KeyIndex(int length) => length > 1 ? 1 : 0;
+        private Node Build(int[] ids, int length, int position, int depth)
+        {
+            var specific = new List<int>[256];
+            var everywhere = new List<int>();
+            foreach (int id in ids)
+            {
+                int high = patterns[id].HighMask(position), low = patterns[id].LowMask(position);
+                if (high == 0xFFFF && low == 0xFFFF)
+                {
+                    everywhere.Add(id);
+                    continue;
+                }
+                for (int hi = 0; hi < 16; hi++)
+                {
+                    if ((high >> hi & 1) == 0) continue;
+                    for (int lo = 0; lo < 16; lo++)
+                    {
+                        if ((low >> lo & 1) != 0) (specific[hi << 4 | lo] ?? (specific[hi << 4 | lo] = new List<int>())).Add(id);
+                    }
+                }
+            }
+            // Values only wildcards allow share one child; so do values that leave the same candidates (classes).
+            Node common = everywhere.Count > 0 ? Child(everywhere.ToArray(), length, position, depth) : null;
+            var shared = new Dictionary<long, List<Node>>();
+            var children = new Node[256];
+            for (int v = 0; v < 256; v++)
+            {
+                if (specific[v] == null)
+                {
+                    children[v] = common;
+                    continue;
+                }
+                int[] subset = Merge(specific[v], everywhere);
+                long hash = subset.Length;
+                foreach (int id in subset) hash = hash * 1000003 + id;
+                if (!shared.TryGetValue(hash, out var same)) shared.Add(hash, same = new List<Node>(1));
+                Node child = null;
+                foreach (var c in same) if (SameIds(c.Candidates, subset)) child = c;
+                if (child == null) same.Add(child = Child(subset, length, position, depth));
+                children[v] = child;
+            }
+            return new Node { Position = position, Children = children };
+        }
+
+        private Node Child(int[] ids, int length, int used, int depth)
+        {
+            int next = ids.Length > SmallEnough && depth < MaxDepth ? BestPosition(ids, length, used) : -1;
+            var node = next < 0 ? new Node { Ids = ids } : Build(ids, length, next, depth + 1);
+            node.Candidates = ids;
+            return node;
+        }
+
+        /// <summary>Two id lists, each in file order, as one list in file order.</summary>
+        private static int[] Merge(List<int> a, List<int> b)
+        {
+            var result = new int[a.Count + b.Count];
+            int i = 0, j = 0, k = 0;
+            while (i < a.Count && j < b.Count) result[k++] = a[i] < b[j] ? a[i++] : b[j++];
+            while (i < a.Count) result[k++] = a[i++];
+            while (j < b.Count) result[k++] = b[j++];
+            return result;
+        }
+
+        private static bool SameIds(int[] a, int[] b)
+        {
+            if (a.Length != b.Length) return false;
+            for (int i = 0; i < a.Length; i++) if (a[i] != b[i]) return false;
+            return true;
+        }
+
+        /// <summary>The byte whose value leaves the fewest candidates in the worst case; -1 when no byte helps.</summary>
+        private int BestPosition(int[] ids, int length, int used)
+        {
+            int best = -1, bestWorst = ids.Length * 3 / 4;
+            var counts = new int[256];
+            for (int pos = 0; pos < length; pos++)
+            {
+                if (pos == used) continue;
+                Array.Clear(counts, 0, counts.Length);
+                int everywhere = 0, worst = 0;
+                foreach (int id in ids)
+                {
+                    int high = patterns[id].HighMask(pos), low = patterns[id].LowMask(pos);
+                    // A wildcard byte keeps the pattern for every value: count it once, not 256 times.
+                    if (high == 0xFFFF && low == 0xFFFF)
+                    {
+                        everywhere++;
+                        continue;
+                    }
+                    for (int hi = 0; hi < 16; hi++)
+                    {
+                        if ((high >> hi & 1) == 0) continue;
+                        for (int lo = 0; lo < 16; lo++)
+                        {
+                            if ((low >> lo & 1) != 0 && ++counts[hi << 4 | lo] > worst) worst = counts[hi << 4 | lo];
+                        }
+                    }
+                }
+                worst += everywhere;
+                if (worst < bestWorst)
+                {
+                    bestWorst = worst;
+                    best = pos;
+                }
+            }
+            return best;
+        }
+
+        public int Count => patterns.Length;
 
         /// <summary>Description lines of every matching entry, in file order.</summary>
         public string[] Identify(byte[] atr)
         {
             if (atr == null || atr.Length == 0) return Array.Empty<string>();
-            int[] ids = atr.Length < buckets.Length ? buckets[atr.Length]?[atr[KeyIndex(atr.Length)]] : null;
+            var node = atr.Length < byLength.Length ? byLength[atr.Length] : null;
+            while (node != null && node.Position >= 0) node = node.Children[atr[node.Position]];
+            int[] ids = node?.Ids;
             AtrPattern only = null;
             List<AtrPattern> many = null;
             if (ids != null)
@@ -61,11 +174,12 @@ namespace SmartCardPS
             }
             if (variable.Length > 0)
             {
-                string text = Hex.Format(atr);
+                string text = null;
                 bool added = false;
                 foreach (var p in variable)
                 {
-                    if (p.MatchesText(text))
+                    if (!p.PrefixAllows(atr)) continue;
+                    if (p.MatchesText(text ?? (text = Hex.Format(atr))))
                     {
                         Add(p, ref only, ref many);
                         added = true;

@@ -3,22 +3,28 @@ namespace SmartCardPS
     /// <summary>One interface byte (TAi, TBi, TCi or TDi) of an ATR with what ISO/IEC 7816-3 makes of it.</summary>
     public sealed class AtrInterfaceByte
     {
-        internal AtrInterfaceByte(char kind, int index, int offset, byte value, int? protocol, string meaning)
+        private string meaning;
+
+        internal AtrInterfaceByte(char kind, int index, int offset, byte value, int? protocol, bool firstForProtocol)
         {
-            Name = "T" + kind + index;
-            Kind = kind.ToString();
+            KindChar = kind;
             Index = index;
             Offset = offset;
             Value = value;
             Protocol = protocol;
-            Meaning = meaning;
+            FirstForProtocol = firstForProtocol;
         }
 
+        internal char KindChar { get; }
+
+        /// <summary>The first TAi, TBi or TCi for its protocol: the only one the standard gives a meaning.</summary>
+        internal bool FirstForProtocol { get; }
+
         /// <summary>TA1, TB1, ... TD3.</summary>
-        public string Name { get; }
+        public string Name => "T" + KindChar + Index;
 
         /// <summary>A, B, C or D.</summary>
-        public string Kind { get; }
+        public string Kind => KindChar.ToString();
 
         /// <summary>The i of TAi: the group the byte belongs to.</summary>
         public int Index { get; }
@@ -31,7 +37,8 @@ namespace SmartCardPS
         /// <summary>The protocol the byte is specific to (15 for global bytes after T=15); null for TA1 to TC2 and the TDi.</summary>
         public int? Protocol { get; }
 
-        public string Meaning { get; }
+        // Text is made on first read: decoding thousands of ATRs should not pay for descriptions nobody looks at.
+        public string Meaning => meaning ?? (meaning = InterfaceByteMeanings.Describe(this));
 
         public override string ToString() => Name + " = " + Value.ToString("X2");
     }

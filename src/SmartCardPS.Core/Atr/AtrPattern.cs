@@ -35,6 +35,11 @@ namespace SmartCardPS
         /// <summary>Byte count of every ATR the pattern can match; -1 when it varies, 0 when it can match none.</summary>
         public int FixedLength => high?.Length ?? (elements == null && regex == null ? 0 : -1);
 
+        /// <summary>The allowed high and low nibbles at <paramref name="index"/> as bit masks; the allowed bytes are every pair.</summary>
+        public ushort HighMask(int index) => high[index];
+
+        public ushort LowMask(int index) => low[index];
+
         public bool AllowsByte(int index, byte value) => (high[index] >> (value >> 4) & 1) != 0 && (low[index] >> (value & 0xF) & 1) != 0;
 
         /// <summary>For fixed-length patterns; the caller has checked the length.</summary>
@@ -47,6 +52,32 @@ namespace SmartCardPS
             }
             return true;
         }
+
+        /// <summary>
+        /// For variable-length patterns: whether the part before the first '*' can match the ATR, checked on the
+        /// bytes, so the ATR is only written out as text for the rare pattern that might match.
+        /// </summary>
+        public bool PrefixAllows(byte[] atr)
+        {
+            if (elements == null) return true;
+            int textLength = atr.Length * 3 - 1;
+            for (int e = 0; e < elements.Length && !elements[e].Star; e++)
+            {
+                if (e >= textLength) return false;
+                int b = e / 3;
+                char c;
+                switch (e % 3)
+                {
+                    case 0: c = HexDigit(atr[b] >> 4); break;
+                    case 1: c = HexDigit(atr[b] & 0xF); break;
+                    default: c = ' '; break;
+                }
+                if (!elements[e].Set.Contains(c)) return false;
+            }
+            return true;
+        }
+
+        private static char HexDigit(int n) => (char)(n < 10 ? '0' + n : 'A' + n - 10);
 
         /// <summary>For variable-length patterns, against the ATR as uppercase spaced hex.</summary>
         public bool MatchesText(string atrText) =>
@@ -73,6 +104,8 @@ namespace SmartCardPS
 
         public static AtrPattern Compile(int id, string text, string[] descriptions)
         {
+            var simple = CompileSimple(id, text, descriptions);
+            if (simple != null) return simple;
             var parsed = Parse(text);
             if (parsed == null)
             {
@@ -92,6 +125,32 @@ namespace SmartCardPS
                 if (e.Star) return new AtrPattern(id, text, descriptions, null, null, parsed.ToArray(), null);
             }
             return Fixed(id, text, descriptions, parsed);
+        }
+
+        /// <summary>The common case, hex digits and '.' in "XX XX" layout, without building character sets; null otherwise.</summary>
+        private static AtrPattern CompileSimple(int id, string text, string[] descriptions)
+        {
+            if ((text.Length + 1) % 3 != 0) return null;
+            int n = (text.Length + 1) / 3;
+            if (n > AtrText.MaxAtrLength) return null;
+            var high = new ushort[n];
+            var low = new ushort[n];
+            for (int i = 0; i < n; i++)
+            {
+                int h = SimpleMask(text[3 * i]), l = SimpleMask(text[3 * i + 1]);
+                if (h < 0 || l < 0) return null;
+                if (i < n - 1 && text[3 * i + 2] != ' ' && text[3 * i + 2] != '.') return null;
+                high[i] = (ushort)h;
+                low[i] = (ushort)l;
+            }
+            return new AtrPattern(id, text, descriptions, high, low, null, null);
+        }
+
+        private static int SimpleMask(char c)
+        {
+            if (c == '.') return 0xFFFF;
+            int nibble = AtrText.NibbleOf(c);
+            return nibble < 0 ? -1 : 1 << nibble;
         }
 
         private static AtrPattern Fixed(int id, string text, string[] descriptions, List<Element> parsed)

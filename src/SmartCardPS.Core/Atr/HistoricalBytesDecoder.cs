@@ -44,7 +44,7 @@ namespace SmartCardPS
                         problems.Add("Category indicator 10 announces a DIR data reference, but no byte follows it.");
                         return;
                     }
-                    objects.Add(new AtrHistoricalObject("", "DIR data reference", end - p, Hex.Format(atr, p, end - p), ""));
+                    objects.Add(new AtrHistoricalObject("", "DIR data reference", end - p, CompactTlv.Slice(atr, p, end - p), null));
                     return;
                 default:
                     result.CategoryMeaning = category >= 0x81 && category <= 0x8F ? "RFU" : "proprietary format";

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace SmartCardPS
@@ -56,17 +57,29 @@ namespace SmartCardPS
             if (length < Rid.Length + 3 || pos + 2 + length > end) return -1;
             for (int i = 0; i < Rid.Length; i++) if (atr[pos + 2 + i] != Rid[i]) return -1;
 
-            int p = pos + 2 + Rid.Length;
-            byte standard = atr[p];
-            int code = atr[p + 1] << 8 | atr[p + 2];
-            result.ContactlessStandard = Standards.TryGetValue(standard, out string s) ? s : $"RFU ({standard:X2})";
-            string name = code < Names.Length ? Names[code] : null;
-            result.ContactlessCardName = name ?? $"not in the PC/SC Part 3 list ({code:X4})";
-            string rfu = length > Rid.Length + 3 ? "; RFU " + Hex.Format(atr, p + 3, length - Rid.Length - 3) : "";
-            objects.Add(new AtrHistoricalObject("4F", "Application identifier (BER-TLV, PC/SC Part 3 storage card)", length,
-                Hex.Format(atr, pos + 2, length),
-                $"RID A0 00 00 03 06 (PC/SC Workgroup); standard {standard:X2}: {result.ContactlessStandard}; card name {code >> 8:X2} {code & 0xFF:X2}: {result.ContactlessCardName}{rfu}"));
+            var value = CompactTlv.Slice(atr, pos + 2, length);
+            result.ContactlessStandard = StandardOf(value);
+            result.ContactlessCardName = CardNameOf(value);
+            objects.Add(new AtrHistoricalObject("4F", "Application identifier (BER-TLV, PC/SC Part 3 storage card)", length, value, Describe));
             return pos + 2 + length;
         }
+
+        private static string StandardOf(byte[] aid)
+        {
+            byte standard = aid[Rid.Length];
+            return Standards.TryGetValue(standard, out string s) ? s : $"RFU ({standard:X2})";
+        }
+
+        private static string CardNameOf(byte[] aid)
+        {
+            int code = aid[Rid.Length + 1] << 8 | aid[Rid.Length + 2];
+            return (code < Names.Length ? Names[code] : null) ?? $"not in the PC/SC Part 3 list ({code:X4})";
+        }
+
+        private static readonly Func<AtrHistoricalObject, byte[], string> Describe = (o, aid) =>
+        {
+            string rfu = aid.Length > Rid.Length + 3 ? "; RFU " + Hex.Format(aid, Rid.Length + 3, aid.Length - Rid.Length - 3) : "";
+            return $"RID A0 00 00 03 06 (PC/SC Workgroup); standard {aid[Rid.Length]:X2}: {StandardOf(aid)}; card name {aid[Rid.Length + 1]:X2} {aid[Rid.Length + 2]:X2}: {CardNameOf(aid)}{rfu}";
+        };
     }
 }
