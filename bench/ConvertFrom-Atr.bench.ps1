@@ -92,7 +92,7 @@ public static class AtrCoreBench
     }
 }
 '@
-$rows.Add((New-Row 'SmartCardPS.Core' 'in-process loop, AtrParser.Parse + identify' $atrs.Count ([AtrCoreBench]::BestSeconds($atrs, $DatabasePath, $Rounds))))
+$rows.Add((New-Row 'SmartCardPS.Core' 'in-process loop, AtrParser.Parse + identify' $atrs.Count ([AtrCoreBench]::BestSeconds($atrs, $DatabasePath, [math]::Max($Rounds, 20)))))
 
 # ATR_analysis: one perl process per ATR, as pcsc_scan and users run it. A private HOME holding a fresh copy of
 # the list as its cache keeps it from downloading a newer one.

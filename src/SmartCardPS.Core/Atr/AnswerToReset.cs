@@ -24,8 +24,11 @@ namespace SmartCardPS
         internal byte[] RawBytes => bytes;
 
         public AtrConvention Convention { get; internal set; }
-        public byte TS { get; internal set; }
-        public byte T0 { get; internal set; }
+        /// <summary>The initial character, as hex.</summary>
+        public string TS { get; internal set; }
+
+        /// <summary>The format byte, as hex.</summary>
+        public string T0 { get; internal set; }
 
         /// <summary>K, the count T0 announces (the bytes present may be fewer: see Problems).</summary>
         public int HistoricalByteCount { get; internal set; }
@@ -115,11 +118,11 @@ namespace SmartCardPS
         /// <summary>TCK must be present: a TDi indicates a protocol other than T=0 (T=15 included).</summary>
         public bool CheckByteRequired { get; internal set; }
 
-        /// <summary>TCK as sent; null when absent.</summary>
-        public byte? CheckByte { get; internal set; }
+        /// <summary>TCK as sent, as hex; null when absent.</summary>
+        public string CheckByte { get; internal set; }
 
-        /// <summary>The TCK that makes T0 to TCK XOR to zero; null when TCK is not required.</summary>
-        public byte? ExpectedCheckByte { get; internal set; }
+        /// <summary>The TCK that makes T0 to TCK XOR to zero, as hex; null when TCK is not required.</summary>
+        public string ExpectedCheckByte { get; internal set; }
 
         /// <summary>TCK is present and right when required, absent when not.</summary>
         public bool CheckByteValid { get; internal set; }

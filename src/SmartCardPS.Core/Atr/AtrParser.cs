@@ -33,9 +33,9 @@ namespace SmartCardPS
             {
                 Atr = Hex.Format(atr),
                 Bytes = (byte[])atr.Clone(),
-                TS = ts,
+                TS = Hex.Format(atr, 0, 1),
                 Convention = ts == 0x3B ? AtrConvention.Direct : AtrConvention.Inverse,
-                T0 = atr[1],
+                T0 = Hex.Format(atr, 1, 1),
                 HistoricalByteCount = atr[1] & 0x0F,
             };
 
@@ -194,7 +194,7 @@ namespace SmartCardPS
             int present = System.Math.Min(k, atr.Length - pos);
             if (present < k)
             {
-                problems.Add($"T0 = {result.T0:X2} announces {k} historical bytes but only {present} follow the interface bytes.");
+                problems.Add($"T0 = {result.T0} announces {k} historical bytes but only {present} follow the interface bytes.");
             }
             HistoricalBytesDecoder.Decode(atr, pos, present, result, problems);
             pos += present;
@@ -203,10 +203,10 @@ namespace SmartCardPS
             for (int i = 1; i < pos; i++) xor ^= atr[i];
             if (result.CheckByteRequired)
             {
-                result.ExpectedCheckByte = xor;
+                result.ExpectedCheckByte = xor.ToString("X2");
                 if (pos < atr.Length)
                 {
-                    result.CheckByte = atr[pos];
+                    result.CheckByte = atr[pos].ToString("X2");
                     result.CheckByteValid = atr[pos] == xor;
                     if (!result.CheckByteValid) problems.Add($"TCK = {atr[pos]:X2} (byte {pos}) is wrong: T0 to TCK must XOR to 00, which needs TCK = {xor:X2}.");
                     pos++;

@@ -32,7 +32,7 @@ namespace SmartCardPS
                 int present = Math.Min(length, end - p - 1);
                 if (present < length)
                 {
-                    problems.Add($"COMPACT-TLV object {header:X2} (byte {p}) announces {length} bytes but only {present} remain in the historical bytes.");
+                    problems.Add($"COMPACT-TLV object {header:X2} (byte {p}) announces {length} byte{(length == 1 ? "" : "s")} but only {present} remain in the historical bytes.");
                 }
                 var value = Slice(atr, p + 1, present);
                 if (tag == 0x8) ApplyStatus(value, result);

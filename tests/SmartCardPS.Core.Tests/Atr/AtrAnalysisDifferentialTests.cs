@@ -167,7 +167,7 @@ namespace SmartCardPS.Tests.Atr
             if (!skip.Contains("Tck"))
             {
                 string tck = r.CheckByte == null ? null
-                    : $"{r.CheckByte:X2} " + (r.CheckByteValid ? "(correct checksum)" : $"WRONG CHECKSUM, expected {r.ExpectedCheckByte:X2}");
+                    : $"{r.CheckByte} " + (r.CheckByteValid ? "(correct checksum)" : $"WRONG CHECKSUM, expected {r.ExpectedCheckByte}");
                 if (tck != a.Tck) yield return $"TCK '{tck}' / '{a.Tck}'";
             }
             if (!a.Identified || !a.Identification.SequenceEqual(r.Identification))

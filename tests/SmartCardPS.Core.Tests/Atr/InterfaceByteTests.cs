@@ -215,7 +215,7 @@ namespace SmartCardPS.Tests.Atr
             Assert.True(without.CheckByteRequired);
             Assert.Null(without.CheckByte);
             Assert.False(without.CheckByteValid);
-            Assert.Equal((byte)(0x80 ^ 0x80 ^ 0x1F ^ 0x03), without.ExpectedCheckByte);
+            Assert.Equal((0x80 ^ 0x80 ^ 0x1F ^ 0x03).ToString("X2"), without.ExpectedCheckByte);
             Assert.Contains(without.Problems, p => p.StartsWith("TCK is missing"));
         }
 
@@ -234,8 +234,8 @@ namespace SmartCardPS.Tests.Atr
         public void AWrongTckIsReportedWithTheExpectedValue()
         {
             var r = Parse("3B 80 01 00");
-            Assert.Equal((byte)0x00, r.CheckByte);
-            Assert.Equal((byte)0x81, r.ExpectedCheckByte);
+            Assert.Equal("00", r.CheckByte);
+            Assert.Equal("81", r.ExpectedCheckByte);
             Assert.False(r.CheckByteValid);
             Assert.Contains(r.Problems, p => p.Contains("needs TCK = 81"));
         }
