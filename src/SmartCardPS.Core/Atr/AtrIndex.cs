@@ -50,22 +50,16 @@ namespace SmartCardPS
         {
             var specific = new List<int>[256];
             var everywhere = new List<int>();
+            var values = new int[256];
             foreach (int id in ids)
             {
-                int high = patterns[id].HighMask(position), low = patterns[id].LowMask(position);
-                if (high == 0xFFFF && low == 0xFFFF)
+                if (patterns[id].IsWildcard(position))
                 {
                     everywhere.Add(id);
                     continue;
                 }
-                for (int hi = 0; hi < 16; hi++)
-                {
-                    if ((high >> hi & 1) == 0) continue;
-                    for (int lo = 0; lo < 16; lo++)
-                    {
-                        if ((low >> lo & 1) != 0) (specific[hi << 4 | lo] ?? (specific[hi << 4 | lo] = new List<int>())).Add(id);
-                    }
-                }
+                int n = patterns[id].AllowedValues(position, values);
+                for (int i = 0; i < n; i++) (specific[values[i]] ?? (specific[values[i]] = new List<int>())).Add(id);
             }
             // Values only wildcards allow share one child; so do values that leave the same candidates (classes).
             Node common = everywhere.Count > 0 ? Child(everywhere.ToArray(), length, position, depth) : null;
@@ -121,6 +115,7 @@ namespace SmartCardPS
         {
             int best = -1, bestWorst = ids.Length * 3 / 4;
             var counts = new int[256];
+            var values = new int[256];
             for (int pos = 0; pos < length; pos++)
             {
                 if (pos == used) continue;
@@ -128,21 +123,14 @@ namespace SmartCardPS
                 int everywhere = 0, worst = 0;
                 foreach (int id in ids)
                 {
-                    int high = patterns[id].HighMask(pos), low = patterns[id].LowMask(pos);
                     // A wildcard byte keeps the pattern for every value: count it once, not 256 times.
-                    if (high == 0xFFFF && low == 0xFFFF)
+                    if (patterns[id].IsWildcard(pos))
                     {
                         everywhere++;
                         continue;
                     }
-                    for (int hi = 0; hi < 16; hi++)
-                    {
-                        if ((high >> hi & 1) == 0) continue;
-                        for (int lo = 0; lo < 16; lo++)
-                        {
-                            if ((low >> lo & 1) != 0 && ++counts[hi << 4 | lo] > worst) worst = counts[hi << 4 | lo];
-                        }
-                    }
+                    int n = patterns[id].AllowedValues(pos, values);
+                    for (int i = 0; i < n; i++) if (++counts[values[i]] > worst) worst = counts[values[i]];
                 }
                 worst += everywhere;
                 if (worst < bestWorst)

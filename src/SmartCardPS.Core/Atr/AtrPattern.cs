@@ -35,12 +35,20 @@ namespace SmartCardPS
         /// <summary>Byte count of every ATR the pattern can match; -1 when it varies, 0 when it can match none.</summary>
         public int FixedLength => high?.Length ?? (elements == null && regex == null ? 0 : -1);
 
-        /// <summary>The allowed high and low nibbles at <paramref name="index"/> as bit masks; the allowed bytes are every pair.</summary>
-        public ushort HighMask(int index) => high[index];
+        /// <summary>Whether any byte matches at <paramref name="index"/> ('..').</summary>
+        public bool IsWildcard(int index) => high[index] == 0xFFFF && low[index] == 0xFFFF;
 
-        public ushort LowMask(int index) => low[index];
-
-        public bool AllowsByte(int index, byte value) => (high[index] >> (value >> 4) & 1) != 0 && (low[index] >> (value & 0xF) & 1) != 0;
+        /// <summary>Writes the byte values allowed at <paramref name="index"/> into <paramref name="values"/> (256 long) and returns how many.</summary>
+        public int AllowedValues(int index, int[] values)
+        {
+            int n = 0;
+            for (int hi = 0; hi < 16; hi++)
+            {
+                if ((high[index] >> hi & 1) == 0) continue;
+                for (int lo = 0; lo < 16; lo++) if ((low[index] >> lo & 1) != 0) values[n++] = hi << 4 | lo;
+            }
+            return n;
+        }
 
         /// <summary>For fixed-length patterns; the caller has checked the length.</summary>
         public bool MatchesBytes(byte[] atr)
