@@ -49,8 +49,14 @@ $firstMedian = $firstSorted[[int][math]::Floor($firstSorted.Count / 2)]
 Import-Module $manifest -Force
 $rows = [System.Collections.Generic.List[object]]::new()
 
-# Warm-up: the JIT tiers up over the first rounds.
-foreach ($i in 1..2) { $null = $atrs | ConvertFrom-Atr -DatabasePath $DatabasePath -ErrorAction SilentlyContinue }
+$null = ConvertFrom-Atr $atrs[0] -DatabasePath $DatabasePath
+$sw = [Diagnostics.Stopwatch]::StartNew()
+$null = $atrs | ConvertFrom-Atr -DatabasePath $DatabasePath -ErrorAction SilentlyContinue
+$rows.Add((New-Row 'ConvertFrom-Atr' 'pipeline, first round after one call (cold JIT)' $atrs.Count $sw.Elapsed.TotalSeconds))
+
+# Warm-up: the runtime compiles hot code to its optimised tier after a while of steady use.
+$warm = [Diagnostics.Stopwatch]::StartNew()
+while ($warm.Elapsed.TotalSeconds -lt 3) { $null = $atrs | ConvertFrom-Atr -DatabasePath $DatabasePath -ErrorAction SilentlyContinue }
 $decoded = @($atrs | ConvertFrom-Atr -DatabasePath $DatabasePath -ErrorAction SilentlyContinue -ErrorVariable rejected)
 $named = @($decoded | Where-Object CardName).Count
 
@@ -60,14 +66,14 @@ foreach ($i in 1..$Rounds) {
     $null = $atrs | ConvertFrom-Atr -DatabasePath $DatabasePath -ErrorAction SilentlyContinue
     $best = [math]::Min($best, $sw.Elapsed.TotalSeconds)
 }
-$rows.Add((New-Row 'ConvertFrom-Atr' 'pipeline ($atrs | ConvertFrom-Atr), best round' $atrs.Count $best))
+$rows.Add((New-Row 'ConvertFrom-Atr' 'pipeline ($atrs | ConvertFrom-Atr), warm, best round' $atrs.Count $best))
 $best = [double]::MaxValue
 foreach ($i in 1..$Rounds) {
     $sw = [Diagnostics.Stopwatch]::StartNew()
     $null = ConvertFrom-Atr -Atr $atrs -DatabasePath $DatabasePath -ErrorAction SilentlyContinue
     $best = [math]::Min($best, $sw.Elapsed.TotalSeconds)
 }
-$rows.Add((New-Row 'ConvertFrom-Atr' 'one argument (-Atr $atrs), best round' $atrs.Count $best))
+$rows.Add((New-Row 'ConvertFrom-Atr' 'one argument (-Atr $atrs), warm, best round' $atrs.Count $best))
 
 # The core library without PowerShell's per-object pipeline cost: the same kind of in-process loop as pyscard's row.
 $coreDll = Join-Path (Split-Path $manifest) 'SmartCardPS.Core.dll'
@@ -77,22 +83,31 @@ public static class AtrCoreBench
     public static double BestSeconds(string[] atrs, string databasePath, int rounds)
     {
         var db = SmartCardPS.AtrDatabase.FromFile(databasePath);
+        // The runtime moves hot code to its optimised tier only once the process has been busy for a while: warm up
+        // for two seconds, then time.
+        var warm = System.Diagnostics.Stopwatch.StartNew();
+        while (warm.Elapsed.TotalSeconds < 2) Round(atrs, db);
         double best = double.MaxValue;
-        for (int r = 0; r < rounds + 2; r++)
+        for (int r = 0; r < rounds; r++)
         {
             var sw = System.Diagnostics.Stopwatch.StartNew();
-            foreach (string atr in atrs)
-            {
-                try { SmartCardPS.AtrParser.Parse(SmartCardPS.AtrText.ParseHex(atr), db); }
-                catch (SmartCardPS.AtrParseException) { }
-            }
-            if (r >= 2 && sw.Elapsed.TotalSeconds < best) best = sw.Elapsed.TotalSeconds;
+            Round(atrs, db);
+            if (sw.Elapsed.TotalSeconds < best) best = sw.Elapsed.TotalSeconds;
         }
         return best;
     }
+
+    private static void Round(string[] atrs, SmartCardPS.AtrDatabase db)
+    {
+        foreach (string atr in atrs)
+        {
+            try { SmartCardPS.AtrParser.Parse(SmartCardPS.AtrText.ParseHex(atr), db); }
+            catch (SmartCardPS.AtrParseException) { }
+        }
+    }
 }
 '@
-$rows.Add((New-Row 'SmartCardPS.Core' 'in-process loop, AtrParser.Parse + identify' $atrs.Count ([AtrCoreBench]::BestSeconds($atrs, $DatabasePath, [math]::Max($Rounds, 20)))))
+$rows.Add((New-Row 'SmartCardPS.Core' 'in-process loop, warm, AtrParser.Parse + identify' $atrs.Count ([AtrCoreBench]::BestSeconds($atrs, $DatabasePath, 20))))
 
 # ATR_analysis: one perl process per ATR, as pcsc_scan and users run it. A private HOME holding a fresh copy of
 # the list as its cache keeps it from downloading a newer one.
@@ -155,12 +170,14 @@ else {
     Write-Warning 'pyscard is not installed (apt install python3-pyscard): skipped.'
 }
 
-$reference = $rows[0].'us/ATR'
+$reference = $rows[1].'us/ATR'
 foreach ($row in $rows) { $row | Add-Member 'x ConvertFrom-Atr pipeline' ([math]::Round($row.'us/ATR' / $reference, 2)) }
 $rows | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
 Write-Host ("ConvertFrom-Atr decoded {0} of {1} ATRs ({2} rejected with a typed error) and named {3}." -f $decoded.Count, $atrs.Count, $rejected.Count, $named)
 Write-Host ("First call in a fresh session (median of {0}): Import-Module {1:N1} ms, first ConvertFrom-Atr {2:N1} ms (database load and index included), second call {3:N2} ms; fastest first call {4:N1} ms." -f
     $FirstCallRuns, $firstMedian.Import, $firstMedian.First, $firstMedian.Second, $firstSorted[0].First)
-$target = $rows[0].'ATRs/s'
-Write-Host ("Targets: pipeline >= 50,000 ATRs/s: {0:N0} ({1}); first call < 150 ms: {2:N1} ms ({3})." -f
-    $target, $(if ($target -ge 50000) { 'met' } else { 'NOT met' }), $firstMedian.First, $(if ($firstMedian.First -lt 150) { 'met' } else { 'NOT met' }))
+$target = $rows[1].'ATRs/s'
+$cold = $rows[0].'ATRs/s'
+Write-Host ("Targets: pipeline >= 50,000 ATRs/s: {0:N0} warm, {1:N0} cold ({2}); first call < 150 ms: {3:N1} ms ({4})." -f
+    $target, $cold, $(if ($cold -ge 50000 -and $target -ge 50000) { 'met' } elseif ($target -ge 50000) { 'met warm only' } else { 'NOT met' }),
+    $firstMedian.First, $(if ($firstMedian.First -lt 150) { 'met' } else { 'NOT met' }))

@@ -33,9 +33,9 @@ namespace SmartCardPS
             {
                 Atr = Hex.Format(atr),
                 Bytes = (byte[])atr.Clone(),
-                TS = Hex.Format(atr, 0, 1),
+                TS = AtrTables.HexByte(ts),
                 Convention = ts == 0x3B ? AtrConvention.Direct : AtrConvention.Inverse,
-                T0 = Hex.Format(atr, 1, 1),
+                T0 = AtrTables.HexByte(atr[1]),
                 HistoricalByteCount = atr[1] & 0x0F,
             };
 
@@ -203,10 +203,10 @@ namespace SmartCardPS
             for (int i = 1; i < pos; i++) xor ^= atr[i];
             if (result.CheckByteRequired)
             {
-                result.ExpectedCheckByte = xor.ToString("X2");
+                result.ExpectedCheckByte = AtrTables.HexByte(xor);
                 if (pos < atr.Length)
                 {
-                    result.CheckByte = atr[pos].ToString("X2");
+                    result.CheckByte = AtrTables.HexByte(atr[pos]);
                     result.CheckByteValid = atr[pos] == xor;
                     if (!result.CheckByteValid) problems.Add($"TCK = {atr[pos]:X2} (byte {pos}) is wrong: T0 to TCK must XOR to 00, which needs TCK = {xor:X2}.");
                     pos++;
