@@ -73,7 +73,7 @@ namespace SmartCardPS.Tests.Atr
             var db = AtrDatabase.FromFile(SmartcardList.InstalledPath);
             var differences = new ConcurrentBag<string>();
             var deviated = new ConcurrentDictionary<string, ConcurrentBag<string>>();
-            int compared = 0;
+            int compared = 0, withTlvValues = 0;
             try
             {
                 Parallel.ForEach(sample, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, Environment.ProcessorCount * 2) }, atr =>
@@ -98,6 +98,7 @@ namespace SmartCardPS.Tests.Atr
                     }
                     foreach (string diff in Compare(ours, theirs, skip)) differences.Add($"{atr}: {diff}");
                     System.Threading.Interlocked.Increment(ref compared);
+                    if (!skip.Contains("CompactTlv") && theirs.CompactTlvValues.Count > 0) System.Threading.Interlocked.Increment(ref withTlvValues);
                 });
             }
             finally
@@ -112,6 +113,7 @@ namespace SmartCardPS.Tests.Atr
                 foreach (string atr in cases) output.WriteLine("    " + atr);
             }
             Assert.True(compared >= 250, $"only {compared} ATRs compared");
+            Assert.True(withTlvValues >= 50, $"only {withTlvValues} ATRs had COMPACT-TLV values to compare");
             Assert.True(differences.IsEmpty, string.Join("\n", differences.OrderBy(x => x)));
             Assert.All(Deviations, d => Assert.True(deviated.ContainsKey(d.Id), $"deviation {d.Id} never occurs in the sample: drop it or widen the sample"));
         }
@@ -156,6 +158,10 @@ namespace SmartCardPS.Tests.Atr
             {
                 var tlv = r.HistoricalObjects.Where(o => o.Tag.Length == 1).Select(o => o.Tag + o.Length.ToString("X"));
                 if (!tlv.SequenceEqual(a.CompactTlv)) yield return $"COMPACT-TLV {string.Join(" ", tlv)} / {string.Join(" ", a.CompactTlv)}";
+                // The value bytes of every object but the status indicator, which is compared decoded below.
+                string values = string.Join(" ", r.HistoricalObjects.Where(o => o.Tag.Length == 1 && o.Tag != "8").Select(o => o.Value).Where(v => v.Length > 0));
+                string theirValues = string.Join(" ", a.CompactTlvValues.Where(v => v.Length > 0));
+                if (values != theirValues) yield return $"COMPACT-TLV values '{values}' / '{theirValues}'";
             }
             if (!skip.Contains("Status"))
             {

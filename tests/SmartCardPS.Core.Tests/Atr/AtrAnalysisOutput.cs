@@ -20,6 +20,7 @@ namespace SmartCardPS.Tests.Atr
         public string HistoricalBytes;
         public string Category;
         public List<string> CompactTlv = new List<string>();
+        public List<string> CompactTlvValues = new List<string>();
         public List<string> LifeCycle = new List<string>();
         public List<string> StatusWords = new List<string>();
         public string Tck;
@@ -86,6 +87,10 @@ namespace SmartCardPS.Tests.Atr
                 else if ((m = Regex.Match(line, @"^\s+Tag: (\S), len: (\S)")).Success)
                 {
                     o.CompactTlv.Add(m.Groups[1].Value + m.Groups[2].Value);
+                }
+                else if ((m = Regex.Match(line, @"^\s+(Card service data byte|Selection methods|Data coding byte|Command chaining, length fields and logical channels|Country code|Issuer identification number|Initial access data|Card issuer data|Data|Application identifier|Value): ?(.*)$")).Success)
+                {
+                    o.CompactTlvValues.Add(m.Groups[2].Value.Trim());
                 }
                 else if ((m = Regex.Match(line, @"LCS \(life card cycle\): (\S+)")).Success)
                 {
