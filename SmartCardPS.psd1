@@ -12,10 +12,12 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @(
         'SmartCardPS.Readers.Format.ps1xml'
+        'SmartCardPS.Atr.Format.ps1xml'
         'SmartCardPS.Pkcs11.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-SmartCardReader'
+        'ConvertFrom-Atr'
         'Get-Pkcs11Module'
         'Get-Pkcs11Token'
         'Get-Pkcs11Mechanism'

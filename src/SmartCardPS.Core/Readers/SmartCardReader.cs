@@ -13,6 +13,7 @@ namespace SmartCardPS
             bool present = (State & SmartCardReaderState.Present) != 0;
             CardPresent = present;
             Atr = present && atr != null && atr.Length > 0 ? Hex.Format(atr) : null;
+            CardName = Atr != null ? AtrDatabase.Default.CardNameOf(atr) : null;
         }
 
         public string Name { get; set; }
@@ -21,6 +22,9 @@ namespace SmartCardPS
 
         /// <summary>Uppercase hex bytes separated by spaces; null without a card.</summary>
         public string Atr { get; set; }
+
+        /// <summary>The card's first description in smartcard_list.txt; null without a card or a match.</summary>
+        public string CardName { get; set; }
 
         public bool InUse => (State & SmartCardReaderState.InUse) != 0;
         public bool Exclusive => (State & SmartCardReaderState.Exclusive) != 0;

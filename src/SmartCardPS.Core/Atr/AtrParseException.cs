@@ -1,0 +1,30 @@
+using System;
+
+namespace SmartCardPS
+{
+    /// <summary>Why a text or byte string is not an ATR that can be decoded. The names are stable: error ids are built from them.</summary>
+    public enum AtrParseReason
+    {
+        Empty,
+        InvalidHex,
+        OddDigitCount,
+        TooLong,
+        InvalidTS,
+        Truncated,
+    }
+
+    /// <summary>The one exception of the ATR domain: the input cannot be decoded at all.</summary>
+    public sealed class AtrParseException : Exception
+    {
+        public AtrParseException(AtrParseReason reason, int offset, string message) : base(message)
+        {
+            Reason = reason;
+            Offset = offset;
+        }
+
+        public AtrParseReason Reason { get; }
+
+        /// <summary>Index of the offending byte (or, for text errors, character); -1 when the input as a whole is wrong.</summary>
+        public int Offset { get; }
+    }
+}
