@@ -112,9 +112,9 @@ Describe 'Get-SmartCardReader' -Skip:$NoFixture {
         $clone.State | Should -Be $reader.State.ToString()
     }
 
-    It 'shows Name, CardPresent and Atr in its default table' {
+    It 'shows Name, CardPresent, Atr and CardName in its default table' {
         $text = Get-SmartCardReader | Format-Table | Out-String -Width 200
-        ($text -split "`n" | Where-Object { $_.Trim() } | Select-Object -First 1) | Should -Match '^Name\s+CardPresent\s+Atr\s*$'
+        ($text -split "`n" | Where-Object { $_.Trim() } | Select-Object -First 1) | Should -Match '^Name\s+CardPresent\s+Atr\s+CardName\s*$'
     }
 
     Context 'without the PC/SC service' {
