@@ -22,6 +22,12 @@ function Write-DemoHeading([string] $Text, [string] $Command) {
     if ($Command) { Write-Host "PS> $Command" -ForegroundColor Green }
 }
 
+# pcscd polls vpcd, so a card shows a moment after it goes in.
+function Wait-DemoCards([int] $Count = 2) {
+    $deadline = [DateTime]::UtcNow.AddSeconds(10)
+    while (@(Get-SmartCardReader | Where-Object CardPresent).Count -lt $Count -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+}
+
 $Pcsc = $null
 try {
     Write-DemoHeading 'Starting a private pcscd with two vpcd virtual readers'
@@ -31,9 +37,7 @@ try {
     Write-DemoHeading 'Inserting an Italian CNS card (T=1) and a MIFARE Classic 1K (contactless) card'
     $Pcsc.Insert(0, '3B DF 18 00 81 31 FE 7D 00 6B 02 0C 01 82 01 11 01 43 4E 53 10 31 80 FC') | Out-Null
     $Pcsc.Insert(1, '3B 8F 80 01 80 4F 0C A0 00 00 03 06 03 00 01 00 00 00 00 6A') | Out-Null
-    # pcscd polls vpcd: wait until both cards show before printing.
-    $deadline = [DateTime]::UtcNow.AddSeconds(10)
-    while (@(Get-SmartCardReader | Where-Object CardPresent).Count -lt 2 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+    Wait-DemoCards
 
     foreach ($part in Get-ChildItem (Join-Path $PSScriptRoot 'demo') -Filter '*.ps1' | Sort-Object Name) {
         . $part.FullName

@@ -1,7 +1,7 @@
 # Demo part: the readers, their cards and ATRs. Dot-sourced by build/Demo.ps1 with $Pcsc in scope.
 
 Write-DemoHeading 'Every reader, with the card in it' 'Get-SmartCardReader'
-Get-SmartCardReader | Format-Table -AutoSize | Out-Host
+Get-SmartCardReader | Format-Table -AutoSize | Out-String -Width 160 | Write-Host
 
 Write-DemoHeading 'One reader, every property' "Get-SmartCardReader -Name '*00 01' | Format-List *"
 Get-SmartCardReader -Name '*00 01' | Format-List * | Out-Host
@@ -17,3 +17,5 @@ Write-DemoHeading 'Without the PC/SC service' 'Get-SmartCardReader   # with pcsc
 $Pcsc.StopDaemon()
 try { Get-SmartCardReader } catch { Write-Host "$($_.FullyQualifiedErrorId) [$($_.CategoryInfo.Category)]: $($_.Exception.Message)" }
 $Pcsc.StartDaemon()
+# The virtual cards reconnect by themselves; the parts that follow need them back.
+Wait-DemoCards
