@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 
 namespace SmartCardPS.Commands
@@ -32,6 +34,28 @@ namespace SmartCardPS.Commands
         /// <summary>No service, no library: nothing else can work, so stop the pipeline.</summary>
         protected void ThrowPcscError(PcscException exception, object target = null) =>
             ThrowTerminatingError(NewPcscError(exception, target));
+
+        /// <summary>
+        /// The items matching any of <paramref name="names"/> (wildcards, case-insensitive), in order and without
+        /// repeats. As Get-Process does, a literal name that matches nothing writes ObjectNotFound with reason
+        /// NotFound, and a wildcard that matches nothing writes nothing.
+        /// </summary>
+        protected List<T> SelectByName<T>(IReadOnlyCollection<T> items, IEnumerable<string> names, Func<T, string> nameOf,
+            Func<string, string> notFoundMessage)
+        {
+            var selected = new List<T>();
+            foreach (string name in names)
+            {
+                var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
+                var matches = items.Where(item => pattern.IsMatch(nameOf(item))).ToList();
+                if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
+                {
+                    WriteError(NewError(new ItemNotFoundException(notFoundMessage(name)), "NotFound", ErrorCategory.ObjectNotFound, name));
+                }
+                selected.AddRange(matches.Where(m => !selected.Contains(m)));
+            }
+            return selected;
+        }
 
         internal static ErrorCategory CategoryOf(ScardError error)
         {

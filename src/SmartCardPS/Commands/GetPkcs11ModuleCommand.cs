@@ -38,20 +38,8 @@ namespace SmartCardPS.Commands
             IEnumerable<Pkcs11Module> modules = Registry.Modules;
             if (Name != null)
             {
-                var selected = new List<Pkcs11Module>();
-                foreach (string name in Name)
-                {
-                    var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
-                    var matches = Registry.Modules.Where(m => pattern.IsMatch(m.Name)).ToList();
-                    if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-                    {
-                        WriteError(NewError(
-                            new ItemNotFoundException($"No PKCS#11 module named '{name}' is registered with p11-kit. Run Get-Pkcs11Module without -Name to list them."),
-                            "NotFound", ErrorCategory.ObjectNotFound, name));
-                    }
-                    selected.AddRange(matches.Where(m => !selected.Contains(m)));
-                }
-                modules = selected;
+                modules = SelectByName(Registry.Modules, Name, m => m.Name,
+                    name => $"No PKCS#11 module named '{name}' is registered with p11-kit. Run Get-Pkcs11Module without -Name to list them.");
             }
             foreach (Pkcs11Module module in modules)
             {

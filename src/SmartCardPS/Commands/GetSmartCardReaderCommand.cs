@@ -59,18 +59,9 @@ namespace SmartCardPS.Commands
                 WriteObject(readers, enumerateCollection: true);
                 return;
             }
-            foreach (string name in Name)
-            {
-                var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
-                var matches = readers.Where(r => pattern.IsMatch(r.Name)).ToList();
-                if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-                {
-                    WriteError(NewError(
-                        new ItemNotFoundException($"No smart-card reader named '{name}' was found. Run Get-SmartCardReader without -Name to list the readers."),
-                        "NotFound", ErrorCategory.ObjectNotFound, name));
-                }
-                WriteObject(matches, enumerateCollection: true);
-            }
+            WriteObject(SelectByName(readers, Name, r => r.Name,
+                name => $"No smart-card reader named '{name}' was found. Run Get-SmartCardReader without -Name to list the readers."),
+                enumerateCollection: true);
         }
     }
 }
