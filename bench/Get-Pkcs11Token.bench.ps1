@@ -3,7 +3,7 @@
     Get-Pkcs11Token against p11tool --list-tokens and pkcs11-tool -L, with 50 SoftHSM tokens.
 .DESCRIPTION
     Makes a private SoftHSM with -TokenCount tokens, registers it in a private p11-kit registry (so it needs
-    the private mount namespace: run it as tests/tools/ns-run.sh dotnet pwsh -File bench/Pkcs11Token.Bench.ps1
+    the private mount namespace: run it as tests/tools/ns-run.sh dotnet pwsh -File bench/Get-Pkcs11Token.bench.ps1
     after build.ps1 -Task Test has built the module and the test fixture), then times, in the same run and in
     rounds that alternate the tools: Get-Pkcs11Token in this warm PowerShell session, p11tool --list-tokens
     (a process per call, loading every registered module through p11-kit, as a user would run it) and
