@@ -29,10 +29,24 @@ namespace SmartCardPS.TestFixture
         {
             this.directory = directory;
             this.basePort = basePort;
+            ReaderNames = NamesFor(readerCount);
+        }
+
+        // vpcd gives its reader.conf entry two slots (ports P and P+1); pcscd names them "<friendly> NN SS".
+        private static string[] NamesFor(int readerCount)
+        {
             var names = new List<string>();
-            // vpcd gives each reader.conf entry two slots (ports P and P+1); pcscd names them "<friendly> NN SS".
             for (int i = 0; i < readerCount; i++) names.Add(string.Format(CultureInfo.InvariantCulture, "Virtual PCD {0:X2} {1:X2}", i / 2, i % 2));
-            ReaderNames = names.ToArray();
+            return names.ToArray();
+        }
+
+        // vpcd keeps one connection per slot number in a process-wide table, so a second reader.conf entry would
+        // share the first one's cards (and pcscd would give both the same names): one pair per pcscd is all it does.
+        private static int PairsFor(int readerCount)
+        {
+            if (readerCount < 0 || readerCount > 2)
+                throw new ArgumentOutOfRangeException(nameof(readerCount), readerCount, "vpcd serves at most two readers (one pair) per pcscd.");
+            return (readerCount + 1) / 2;
         }
 
         /// <summary>Why the fixture cannot run here, or null when it can.</summary>
@@ -47,21 +61,22 @@ namespace SmartCardPS.TestFixture
 
         public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
-        /// <summary>Starts pcscd with <paramref name="readerCount"/> virtual readers (an even number; vpcd makes them in pairs).</summary>
+        /// <summary>Starts pcscd with <paramref name="readerCount"/> virtual readers: 0 or 2 (vpcd makes one pair; 1 is rounded up).</summary>
         public static PcscFixture Start(int readerCount = 2)
         {
             string why = Unavailable();
             if (why != null) throw new InvalidOperationException("The PC/SC test fixture cannot start: " + why);
             string dir = Path.Combine(Path.GetTempPath(), "smartcardps-pcscd-" + Guid.NewGuid().ToString("N").Substring(0, 8));
             Directory.CreateDirectory(dir);
-            int pairs = (readerCount + 1) / 2;
-            var fixture = new PcscFixture(dir, FreePortRun(pairs * 2), pairs * 2);
+            int pairs = PairsFor(readerCount);
+            // Ports for a whole pair even without readers, so SetReaderCount(2) can add them later.
+            var fixture = new PcscFixture(dir, FreePortRun(2), pairs * 2);
             fixture.WriteConfig(pairs);
             fixture.StartDaemon();
             return fixture;
         }
 
-        public string[] ReaderNames { get; }
+        public string[] ReaderNames { get; private set; }
         public string ConfigPath => Path.Combine(directory, "reader.conf");
         public string LogPath => Path.Combine(directory, "pcscd.log");
         public bool DaemonRunning => daemon != null && !daemon.HasExited;
@@ -125,9 +140,27 @@ namespace SmartCardPS.TestFixture
             }
             daemon.Dispose();
             daemon = null;
-            var sw = Stopwatch.StartNew();
-            while (File.Exists(SocketPath) && sw.Elapsed < TimeSpan.FromSeconds(2)) Thread.Sleep(5);
+            // Killed, pcscd never removes its socket itself: waiting for that only delayed every restart.
             if (File.Exists(SocketPath)) File.Delete(SocketPath);
+        }
+
+        /// <summary>
+        /// Restarts pcscd with <paramref name="readerCount"/> readers (0 or 2): the way to take the readers away and
+        /// bring them back, since pcscd reads reader.conf only at start (<c>pcscd --hotplug</c> rescans USB, not
+        /// reader.conf). Clients see the service go and return with the new readers; cards in readers that remain
+        /// come back with it, the others are removed.
+        /// </summary>
+        public void SetReaderCount(int readerCount)
+        {
+            int pairs = PairsFor(readerCount);
+            StopDaemon();
+            foreach (int reader in new List<int>(cards.Keys))
+            {
+                if (reader >= pairs * 2) Remove(reader);
+            }
+            ReaderNames = NamesFor(pairs * 2);
+            WriteConfig(pairs);
+            StartDaemon();
         }
 
         public void Dispose()

@@ -65,6 +65,9 @@ namespace SmartCardPS
 
         public bool IsCancelled => Volatile.Read(ref cancelled) != 0;
 
+        /// <summary>Inside SCardGetStatusChange right now; tests use it to act only once the watch is blocked.</summary>
+        internal bool IsWaiting => Volatile.Read(ref waiting) != 0;
+
         /// <summary>
         /// The next event, waiting up to <paramref name="timeout"/> (<see cref="Timeout.InfiniteTimeSpan"/> waits
         /// for ever). Null when the time is up or the monitor was cancelled. Failures other than the service
@@ -121,28 +124,28 @@ namespace SmartCardPS
 
         private bool Connect()
         {
-            PcscContext fresh;
             try
             {
-                fresh = PcscContext.Establish(api);
+                PcscContext fresh = PcscContext.Establish(api);
+                lock (contextLock) context = fresh;
+                pnpSupported = ProbePnp();
+                bool report = !quietBaseline;
+                quietBaseline = false;
+                Relist(report);
             }
-            catch (PcscException ex) when (ex.IsServiceUnavailable)
+            catch (PcscException ex)
             {
-                // Readers found once the service shows up later are new to the watcher, whatever the baseline said.
+                // Whatever a service that is starting or stopping answers (pcscd can refuse a client mid-restart),
+                // it is not there yet: try again later. Readers found then are new to the watcher.
                 quietBaseline = false;
                 LoseService(ex);
                 return false;
             }
-            lock (contextLock) context = fresh;
-            pnpSupported = ProbePnp();
             if (serviceLost)
             {
                 serviceLost = false;
                 ServiceRestored?.Invoke();
             }
-            bool report = !quietBaseline;
-            quietBaseline = false;
-            Relist(report);
             return true;
         }
 
