@@ -12,9 +12,11 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @(
         'SmartCardPS.Readers.Format.ps1xml'
+        'SmartCardPS.Events.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-SmartCardReader'
+        'Watch-SmartCard'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
