@@ -21,7 +21,7 @@ namespace SmartCardPS.Tests
         {
             Monitor = new ReaderMonitor(includeCurrentState);
             Monitor.ServiceLost += e => Losses.Enqueue(e);
-            Monitor.ServiceRestored += () => Interlocked.Increment(ref restores);
+            Monitor.Connected += () => Interlocked.Increment(ref connections);
             thread = new Thread(Pump) { IsBackground = true, Name = "ReaderMonitor pump" };
             thread.Start();
         }
@@ -29,9 +29,9 @@ namespace SmartCardPS.Tests
         public ReaderMonitor Monitor { get; }
         public BlockingCollection<SmartCardEvent> Events { get; } = new BlockingCollection<SmartCardEvent>();
         public ConcurrentQueue<PcscException> Losses { get; } = new ConcurrentQueue<PcscException>();
-        public int Restores => Volatile.Read(ref restores);
+        public int Connections => Volatile.Read(ref connections);
         public bool Ended => !thread.IsAlive;
-        private int restores;
+        private int connections;
 
         private void Pump()
         {

@@ -169,7 +169,7 @@ namespace SmartCardPS.Tests
                     var back = run.Take(3).Select(MonitorRun.Describe).ToList();
                     Assert.Equal(new[] { $"CardInserted {r0} {AtrA}", $"ReaderAdded {r0} -", $"ReaderAdded {r1} -" }, back.OrderBy(s => s).ToArray());
                     Assert.True(back.IndexOf($"ReaderAdded {r0} -") < back.IndexOf($"CardInserted {r0} {AtrA}"));
-                    Assert.Equal(1, run.Restores);
+                    Assert.Equal(2, run.Connections);
 
                     fixture.Remove(0);
                     Assert.Equal($"CardRemoved {r0} {AtrA}", MonitorRun.Describe(run.Take()));

@@ -54,11 +54,14 @@ namespace SmartCardPS
         /// <summary>Raised once per outage, on the thread calling <see cref="Next"/>, when the PC/SC service cannot be reached.</summary>
         public event Action<PcscException> ServiceLost;
 
-        /// <summary>Raised on the thread calling <see cref="Next"/> when the service is reachable again after an outage.</summary>
-        public event Action ServiceRestored;
+        /// <summary>
+        /// Raised on the thread calling <see cref="Next"/> each time the service is reached (first, and after every
+        /// outage), once <see cref="Readers"/> is known: from then on every change is reported.
+        /// </summary>
+        public event Action Connected;
 
-        /// <summary>False while the service is away (or before the first <see cref="Next"/>).</summary>
-        public bool Connected => context != null;
+        /// <summary>The readers being watched, in the service's order.</summary>
+        public IReadOnlyList<string> Readers => readers.Select(r => r.Name).ToList();
 
         /// <summary>False where readers are listed again every <see cref="RelistInterval"/> instead of waited for.</summary>
         public bool WaitsForReaders => pnpSupported;
@@ -141,11 +144,8 @@ namespace SmartCardPS
                 LoseService(ex);
                 return false;
             }
-            if (serviceLost)
-            {
-                serviceLost = false;
-                ServiceRestored?.Invoke();
-            }
+            serviceLost = false;
+            Connected?.Invoke();
             return true;
         }
 

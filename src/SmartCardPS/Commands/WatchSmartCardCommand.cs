@@ -77,9 +77,18 @@ namespace SmartCardPS.Commands
             Stopwatch clock = Stopwatch.StartNew();
 
             var watch = new ReaderMonitor(IncludeCurrentState.IsPresent);
-            watch.ServiceLost += error => WriteWarning(
-                $"The PC/SC service is not available ({error.ErrorName}). Watch-SmartCard keeps waiting and reports the readers again when it returns.");
-            watch.ServiceRestored += () => WriteVerbose("The PC/SC service is available again.");
+            bool outage = false;
+            watch.ServiceLost += error =>
+            {
+                outage = true;
+                WriteWarning($"The PC/SC service is not available ({error.ErrorName}). Watch-SmartCard keeps waiting and reports the readers again when it returns.");
+            };
+            watch.Connected += () =>
+            {
+                string readers = watch.Readers.Count == 0 ? "no readers yet" : string.Join(", ", watch.Readers);
+                WriteVerbose((outage ? "The PC/SC service is available again; watching " : "Watching ") + readers + ".");
+                outage = false;
+            };
             lock (gate)
             {
                 if (stopping) return;
