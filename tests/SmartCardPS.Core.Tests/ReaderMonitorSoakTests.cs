@@ -1,0 +1,100 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace SmartCardPS.Tests
+{
+    /// <summary>
+    /// Hundreds of insert/remove cycles through one monitor: each gives exactly one CardInserted and one
+    /// CardRemoved, in order, with the right ATR, and memory and handles stay flat. pcscd polls vpcd every
+    /// 400 ms, so a cycle takes about 0.8 s per reader; both readers cycle at once to halve the time.
+    /// </summary>
+    [Collection(PcscCollection.Name)]
+    public class ReaderMonitorSoakTests
+    {
+        private const int CyclesPerReader = 100;
+        private const int WarmUpCycles = 10;
+        private static readonly string[] Atrs = { ReaderMonitorTests.AtrA, ReaderMonitorTests.AtrB, ReaderMonitorTests.AtrC };
+
+        private readonly PcscFixtureHost host;
+        private readonly ITestOutputHelper output;
+
+        public ReaderMonitorSoakTests(PcscFixtureHost host, ITestOutputHelper output)
+        {
+            this.host = host;
+            this.output = output;
+        }
+
+        [SkippableFact]
+        public void EveryCycleGivesOneInsertionAndOneRemovalAndMemoryStaysFlat()
+        {
+            var fixture = host.Fixture;
+            int readers = fixture.ReaderNames.Length;
+            var completed = new int[readers];
+            try
+            {
+                using (var run = new MonitorRun().WhenWaiting())
+                {
+                    var cycling = Enumerable.Range(0, readers).Select(r => Task.Run(() =>
+                    {
+                        for (int cycle = 0; cycle < CyclesPerReader; cycle++)
+                        {
+                            fixture.Insert(r, Atrs[(cycle + r) % Atrs.Length]);
+                            fixture.Remove(r);
+                            CardWaits.Until(fixture.ReaderNames[r], present: false);
+                            Interlocked.Increment(ref completed[r]);
+                        }
+                    })).ToArray();
+
+                    var seen = new int[readers];
+                    long warmMemory = 0;
+                    int warmHandles = 0;
+                    for (int n = 0; n < 2 * CyclesPerReader * readers; n++)
+                    {
+                        SmartCardEvent e = run.Take();
+                        int r = Array.IndexOf(fixture.ReaderNames, e.Reader);
+                        Assert.True(r >= 0, $"Event for an unknown reader: {MonitorRun.Describe(e)}");
+                        int cycle = seen[r] / 2;
+                        bool insertion = seen[r] % 2 == 0;
+                        string expected = $"{(insertion ? "CardInserted" : "CardRemoved")} {e.Reader} {Atrs[(cycle + r) % Atrs.Length]}";
+                        Assert.Equal(expected, MonitorRun.Describe(e));
+                        seen[r]++;
+                        if (n == 2 * WarmUpCycles * readers)
+                        {
+                            warmMemory = Memory();
+                            warmHandles = OpenHandles();
+                        }
+                    }
+                    Task.WaitAll(cycling);
+                    run.AssertQuiet();
+
+                    long growth = Memory() - warmMemory;
+                    int handles = OpenHandles();
+                    output.WriteLine($"{CyclesPerReader * readers} cycles; managed memory after warm-up grew {growth} bytes; open handles {warmHandles} -> {handles}");
+                    Assert.All(completed, c => Assert.Equal(CyclesPerReader, c));
+                    Assert.True(growth < 512 * 1024, $"Managed memory grew by {growth} bytes over the soak.");
+                    Assert.InRange(handles, warmHandles - 8, warmHandles + 8);
+                }
+            }
+            finally
+            {
+                CardWaits.Clear(fixture);
+            }
+        }
+
+        private static long Memory()
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            return GC.GetTotalMemory(forceFullCollection: true);
+        }
+
+        // Each leaked PC/SC context would keep a socket to pcscd open.
+        private static int OpenHandles() => Directory.GetFiles("/proc/self/fd").Length;
+    }
+}
