@@ -95,22 +95,8 @@ public sealed class BenchStamps
 '@
 $stamps = [BenchStamps]::new()
 
-# Watch-SmartCard in its own runspace, as at a second prompt; returns once it watches (its first verbose record).
-function Start-BenchWatch([hashtable] $Parameters = @{}) {
-    $iss = [initialsessionstate]::CreateDefault2()
-    $iss.ImportPSModule($manifest)
-    $ps = [powershell]::Create($iss)
-    $null = $ps.AddCommand('Watch-SmartCard').AddParameters($Parameters).AddParameter('Verbose', $true)
-    $noInput = [System.Management.Automation.PSDataCollection[psobject]]::new()
-    $noInput.Complete()
-    $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
-    $handle = $ps.BeginInvoke($noInput, $output)
-    while ($ps.Streams.Verbose.Count -eq 0) {
-        if ($handle.IsCompleted) { throw "Watch-SmartCard ended: $($ps.Streams.Error)" }
-        Start-Sleep -Milliseconds 2
-    }
-    [pscustomobject]@{ PowerShell = $ps; Output = $output }
-}
+. (Join-Path $root 'tests/pester/WatchRunspace.ps1')
+function Start-BenchWatch([hashtable] $Parameters = @{}) { Start-WatchRunspace -Manifest $manifest -Parameters $Parameters }
 
 function Wait-Until([scriptblock] $Condition, [int] $TimeoutMs = 10000) {
     $sw = [Diagnostics.Stopwatch]::StartNew()

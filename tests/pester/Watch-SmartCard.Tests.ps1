@@ -9,24 +9,9 @@ BeforeAll {
     $script:AtrA = '3B 8F 80 01 80 4F 0C A0 00 00 03 06 03 00 01 00 00 00 00 6A'
     $script:AtrB = '3B F8 13 00 00 81 31 FE 15 59 75 62 69 6B 65 79 34 D4'
 
-    # Runs Watch-SmartCard in its own runspace, as a second prompt would, and returns once it watches
-    # (its first verbose record), so whatever the test does next is a change it must report.
+    . (Join-Path $PSScriptRoot 'WatchRunspace.ps1')
     function Start-TestWatch([hashtable] $Parameters = @{}) {
-        $iss = [initialsessionstate]::CreateDefault2()
-        $iss.ImportPSModule((Join-Path $script:ModuleDir 'SmartCardPS.psd1'))
-        $ps = [powershell]::Create($iss)
-        $null = $ps.AddCommand('Watch-SmartCard').AddParameters($Parameters).AddParameter('Verbose', $true)
-        $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
-        $noInput = [System.Management.Automation.PSDataCollection[psobject]]::new()
-        $noInput.Complete()
-        $handle = $ps.BeginInvoke($noInput, $output)
-        $sw = [Diagnostics.Stopwatch]::StartNew()
-        while ($ps.Streams.Verbose.Count -eq 0) {
-            if ($handle.IsCompleted) { throw "Watch-SmartCard ended before it watched: $($ps.Streams.Error)" }
-            if ($sw.Elapsed.TotalSeconds -gt 10) { throw 'Watch-SmartCard did not start watching within 10 s.' }
-            Start-Sleep -Milliseconds 5
-        }
-        [pscustomobject]@{ PowerShell = $ps; Output = $output; Handle = $handle }
+        Start-WatchRunspace -Manifest (Join-Path $script:ModuleDir 'SmartCardPS.psd1') -Parameters $Parameters
     }
 
     # By index: enumerating a PSDataCollection that is still open blocks until the watch ends.
