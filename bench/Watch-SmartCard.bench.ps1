@@ -180,6 +180,7 @@ try {
         [pscustomobject]@{ Measure = 'Latency ratio Watch-SmartCard : pcsc_scan (means)'; Value = '{0:N3}' -f $ratio; Target = '<= 1'; Met = $ratio -le 1 }
         [pscustomobject]@{ Measure = 'Watch-SmartCard later than pcsc_scan, median / mean'; Value = '{0:N1} ms / {1:N1} ms' -f (Get-Median $rows.DifferenceMs), ($rows.DifferenceMs | Measure-Object -Average).Average; Target = '(both stamped on arrival, about 1 ms apart)'; Met = '' }
         [pscustomobject]@{ Measure = "CPU of an idle $IdleSeconds s watch ($($watchThreads.Count) threads)"; Value = '{0:N4} s' -f $idleCpu; Target = '< 0.05 s'; Met = $idleCpu -lt 0.05 }
+        [pscustomobject]@{ Measure = 'CPU of the same threads starting the watch (runspace, module, context)'; Value = '{0:N3} s' -f $watchCpuBefore; Target = ''; Met = '' }
         [pscustomobject]@{ Measure = "CPU of the whole bench process, same $IdleSeconds s"; Value = '{0:N3} s' -f $processCpu; Target = ''; Met = '' }
         [pscustomobject]@{ Measure = "CPU of pcsc_scan, same $IdleSeconds s"; Value = '{0:N3} s' -f $scanIdleCpu; Target = ''; Met = '' }
         [pscustomobject]@{ Measure = "Cancellation, median / max of $Cancellations"; Value = '{0:N1} ms / {1:N1} ms' -f $cancelMedian, $cancelMax; Target = '< 200 ms'; Met = $cancelMax -lt 200 }
