@@ -139,7 +139,7 @@ Describe 'Watch-SmartCard' -Skip:$NoFixture {
             $Pcsc.Remove(0)
             Wait-TestWatch $watch -Count 7 | Select-Object -Last 1 | Should -Be "CardRemoved $R0 $AtrA"
             $watch.PowerShell.Streams.Warning.Count | Should -Be 1
-            "$($watch.PowerShell.Streams.Warning[0])" | Should -Match 'PC/SC service is not available'
+            "$($watch.PowerShell.Streams.Warning[0])" | Should -Match 'Lost the PC/SC service \(SCARD_'
             $watch.PowerShell.Streams.Error.Count | Should -Be 0
         }
         finally { $null = Stop-TestWatch $watch }

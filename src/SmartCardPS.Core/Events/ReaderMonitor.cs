@@ -36,6 +36,7 @@ namespace SmartCardPS
         private bool pnpSupported;
         private uint pnpState;
         private bool serviceLost;
+        private long reconnectAt;
         private int cancelled;
         private int waiting;
 
@@ -73,8 +74,8 @@ namespace SmartCardPS
 
         /// <summary>
         /// The next event, waiting up to <paramref name="timeout"/> (<see cref="Timeout.InfiniteTimeSpan"/> waits
-        /// for ever). Null when the time is up or the monitor was cancelled. Failures other than the service
-        /// going away throw <see cref="PcscException"/>.
+        /// for ever). Null when the time is up or the monitor was cancelled. PC/SC failures never escape: each is
+        /// handled as the service going away (<see cref="ServiceLost"/>, readers removed, reconnection).
         /// </summary>
         public SmartCardEvent Next(TimeSpan timeout)
         {
@@ -88,17 +89,21 @@ namespace SmartCardPS
                 if (remaining <= TimeSpan.Zero) return null;
                 try
                 {
-                    if (context == null)
-                    {
-                        if (!Connect()) cancelSignal.Wait(Min(ReconnectInterval, remaining));
-                    }
-                    else
+                    if (context != null)
                     {
                         WaitForChange(remaining);
                     }
+                    else
+                    {
+                        TimeSpan untilRetry = Remaining(reconnectAt);
+                        if (untilRetry > TimeSpan.Zero) cancelSignal.Wait(Min(untilRetry, remaining));
+                        else Connect();
+                    }
                 }
-                catch (PcscException ex) when (ex.IsServiceUnavailable)
+                catch (PcscException ex)
                 {
+                    // Not only a stopped service: pcscd can also refuse a client or answer oddly while it restarts
+                    // or under load. A fresh context is the cure for all of them, and a watch must outlive them.
                     LoseService(ex);
                 }
             }
@@ -125,7 +130,7 @@ namespace SmartCardPS
             DropContext();
         }
 
-        private bool Connect()
+        private void Connect()
         {
             try
             {
@@ -142,11 +147,10 @@ namespace SmartCardPS
                 // it is not there yet: try again later. Readers found then are new to the watcher.
                 quietBaseline = false;
                 LoseService(ex);
-                return false;
+                return;
             }
             serviceLost = false;
             Connected?.Invoke();
-            return true;
         }
 
         /// <summary>Where the PnP pseudo-reader is unknown the name comes back as an unknown reader, or the call refuses it.</summary>
@@ -285,6 +289,7 @@ namespace SmartCardPS
         private void LoseService(PcscException error)
         {
             DropContext();
+            reconnectAt = Stopwatch.GetTimestamp() + (long)(ReconnectInterval.TotalSeconds * Stopwatch.Frequency);
             DateTimeOffset at = DateTimeOffset.Now;
             foreach (TrackedReader reader in readers) ReportGone(reader, at);
             readers.Clear();

@@ -8,7 +8,7 @@ namespace SmartCardPS.Commands
 {
     /// <summary>
     /// <para type="synopsis">Emits an event object the moment a card is inserted or removed or a reader appears or goes.</para>
-    /// <para type="description">Watches every PC/SC reader, as pcsc_scan does, and writes one SmartCardEvent (TimeStamp, EventType, Reader, Atr, CardName, State) per change, in order: CardInserted and CardRemoved with the card's ATR, ReaderAdded and ReaderRemoved when readers are plugged in or out. A reader removed with a card in it gives CardRemoved, then ReaderRemoved; a card swapped faster than the service can be asked still gives CardRemoved, then CardInserted. The command blocks in the PC/SC service's own wait and uses no CPU while nothing happens. It runs until stopped (Ctrl+C, Select-Object -First, or -Timeout, which ends it quietly). When the PC/SC service stops or restarts the command writes one warning, reports the readers (and cards) as removed, keeps waiting, and reports what is there as added and inserted when the service returns; a watch started while the service is down warns and waits for it the same way. -IncludeCurrentState first reports the readers and cards already present, so a script waiting for a card never misses one that was inserted before it started. Failures other than the service going away stop the command with a WatchSmartCard&lt;ScardError&gt; error.</para>
+    /// <para type="description">Watches every PC/SC reader, as pcsc_scan does, and writes one SmartCardEvent (TimeStamp, EventType, Reader, Atr, CardName, State) per change, in order: CardInserted and CardRemoved with the card's ATR, ReaderAdded and ReaderRemoved when readers are plugged in or out. A reader removed with a card in it gives CardRemoved, then ReaderRemoved; a card swapped faster than the service can be asked still gives CardRemoved, then CardInserted. The command blocks in the PC/SC service's own wait and uses no CPU while nothing happens. It runs until stopped (Ctrl+C, Select-Object -First, or -Timeout, which ends it quietly). When the PC/SC service stops or restarts the command writes one warning, reports the readers (and cards) as removed, keeps waiting, and reports what is there as added and inserted when the service returns; a watch started while the service is down warns and waits for it the same way, and so does any other PC/SC failure (a service refusing the client while it restarts, for one): the watch never ends on its own before -Timeout. -IncludeCurrentState first reports the readers and cards already present, so a script waiting for a card never misses one that was inserted before it started.</para>
     /// </summary>
     /// <example>
     /// <code>Watch-SmartCard</code>
@@ -81,7 +81,7 @@ namespace SmartCardPS.Commands
             watch.ServiceLost += error =>
             {
                 outage = true;
-                WriteWarning($"The PC/SC service is not available ({error.ErrorName}). Watch-SmartCard keeps waiting and reports the readers again when it returns.");
+                WriteWarning($"Lost the PC/SC service ({error.ErrorName}). Watch-SmartCard keeps waiting and reports the readers again when it is back.");
             };
             watch.Connected += () =>
             {
@@ -106,10 +106,6 @@ namespace SmartCardPS.Commands
                     if (names != null && !names.Any(p => p.IsMatch(e.Reader))) continue;
                     WriteObject(e);
                 }
-            }
-            catch (PcscException ex)
-            {
-                ThrowPcscError(ex, Name);
             }
             finally
             {
