@@ -168,6 +168,29 @@ namespace SmartCardPS.Tests
         }
 
         [SkippableFact]
+        public void AWatchStartedWithoutTheServiceWaitsForIt()
+        {
+            var fixture = Fixture;
+            string r0 = fixture.ReaderNames[0], r1 = fixture.ReaderNames[1];
+            fixture.StopDaemon();
+            using (var run = new MonitorRun())
+            {
+                var sw = System.Diagnostics.Stopwatch.StartNew();
+                while (run.Losses.IsEmpty && sw.Elapsed < MonitorRun.EventTimeout) Thread.Sleep(10);
+                Assert.Equal(ScardError.NoService, Assert.Single(run.Losses).Error);
+                run.AssertQuiet();
+
+                // No baseline could be taken, so what the service shows when it comes is new to the watcher.
+                fixture.StartDaemon();
+                Assert.Equal(new[] { $"ReaderAdded {r0} -", $"ReaderAdded {r1} -" }, run.Take(2).Select(MonitorRun.Describe).ToArray());
+                Assert.Equal(1, run.Connections);
+                fixture.Insert(1, AtrA);
+                Assert.Equal($"CardInserted {r1} {AtrA}", MonitorRun.Describe(run.Take()));
+                Assert.Single(run.Losses);
+            }
+        }
+
+        [SkippableFact]
         public void ReadersThatGoAndComeAreReportedAndACardGoesBeforeItsReader()
         {
             var fixture = Fixture;

@@ -52,7 +52,7 @@ namespace SmartCardPS
             quietBaseline = !includeCurrentState;
         }
 
-        /// <summary>Raised once per outage, on the thread calling <see cref="Next"/>, when the PC/SC service cannot be reached.</summary>
+        /// <summary>Raised once per outage, on the thread calling <see cref="Next"/>, when the PC/SC service cannot be reached or fails.</summary>
         public event Action<PcscException> ServiceLost;
 
         /// <summary>
