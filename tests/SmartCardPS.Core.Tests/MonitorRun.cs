@@ -17,9 +17,9 @@ namespace SmartCardPS.Tests
         private readonly Thread thread;
         private Exception failure;
 
-        public MonitorRun(bool includeCurrentState = false)
+        public MonitorRun(bool includeCurrentState = false, bool usePnp = true)
         {
-            Monitor = new ReaderMonitor(includeCurrentState);
+            Monitor = new ReaderMonitor(includeCurrentState) { UsePnp = usePnp };
             Monitor.ServiceLost += e => Losses.Enqueue(e);
             Monitor.Connected += () => Interlocked.Increment(ref connections);
             thread = new Thread(Pump) { IsBackground = true, Name = "ReaderMonitor pump" };

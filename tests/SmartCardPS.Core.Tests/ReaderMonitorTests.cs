@@ -102,6 +102,24 @@ namespace SmartCardPS.Tests
         }
 
         [SkippableFact]
+        public void WithoutThePnpReaderReadersAreRelistedAndCardsStillReportedOnce()
+        {
+            var fixture = Fixture;
+            string r0 = fixture.ReaderNames[0];
+            using (var run = new MonitorRun(includeCurrentState: true, usePnp: false).WhenWaiting())
+            {
+                Assert.False(run.Monitor.WaitsForReaders);
+                Assert.Equal(2, run.Take(2).Count(e => e.EventType == SmartCardEventType.ReaderAdded));
+                fixture.Insert(0, AtrB);
+                Assert.Equal($"CardInserted {r0} {AtrB}", MonitorRun.Describe(run.Take()));
+                // Several relisting rounds: readers already known are never reported again.
+                run.AssertQuiet((int)(2.5 * ReaderMonitor.RelistInterval.TotalMilliseconds));
+                fixture.Remove(0);
+                Assert.Equal($"CardRemoved {r0} {AtrB}", MonitorRun.Describe(run.Take()));
+            }
+        }
+
+        [SkippableFact]
         public void CancelEndsABlockedWaitPromptly()
         {
             _ = Fixture;

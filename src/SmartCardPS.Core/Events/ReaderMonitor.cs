@@ -69,6 +69,9 @@ namespace SmartCardPS
 
         public bool IsCancelled => Volatile.Read(ref cancelled) != 0;
 
+        /// <summary>Off, the monitor relists readers as on a platform without the PnP pseudo-reader (for tests).</summary>
+        internal bool UsePnp { get; set; } = true;
+
         /// <summary>Inside SCardGetStatusChange right now; tests use it to act only once the watch is blocked.</summary>
         internal bool IsWaiting => Volatile.Read(ref waiting) != 0;
 
@@ -136,7 +139,7 @@ namespace SmartCardPS
             {
                 PcscContext fresh = PcscContext.Establish(api);
                 lock (contextLock) context = fresh;
-                pnpSupported = ProbePnp();
+                pnpSupported = UsePnp && ProbePnp();
                 bool report = !quietBaseline;
                 quietBaseline = false;
                 Relist(report);
