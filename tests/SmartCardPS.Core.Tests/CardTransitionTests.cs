@@ -83,11 +83,11 @@ namespace SmartCardPS.Tests
         }
 
         [Fact]
-        public void EventsCarryTheReaderStateWithoutTheCounter()
+        public void EventsCarryTheReaderStateWithoutTheCounterOrChanged()
         {
             var e = CardTransitions.Between("R", State(Empty, 1), NoAtr, State(Present, 2), AtrA, DateTimeOffset.Now).Single();
             Assert.Equal("R", e.Reader);
-            Assert.Equal(SmartCardReaderState.Present | SmartCardReaderState.Changed, e.State);
+            Assert.Equal(SmartCardReaderState.Present, e.State);
             Assert.Null(e.CardName);
         }
     }

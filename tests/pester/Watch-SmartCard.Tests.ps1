@@ -70,6 +70,8 @@ Describe 'Watch-SmartCard' -Skip:$NoFixture {
                 "CardInserted $R0 $AtrA", "CardInserted $R1 $AtrB", "CardRemoved $R0 $AtrA", "CardRemoved $R1 $AtrB")
             $watch.Output[0].PSObject.TypeNames[0] | Should -Be 'SmartCardPS.SmartCardEvent'
             $watch.Output[0].CardName | Should -BeNullOrEmpty
+            $watch.Output[0].State | Should -Be ([SmartCardPS.SmartCardReaderState]::Present)
+            $watch.Output[3].State | Should -Be ([SmartCardPS.SmartCardReaderState]::Empty)
             $watch.Output[3].TimeStamp | Should -BeGreaterThan $watch.Output[0].TimeStamp
             Start-Sleep -Milliseconds 500
             $watch.Output.Count | Should -Be 4

@@ -25,7 +25,7 @@ namespace SmartCardPS
             int changes = CountChanges(wasPresent, beforeAtr, beforeState, isPresent, afterAtr, afterState);
 
             var events = new List<SmartCardEvent>(changes);
-            var state = (SmartCardReaderState)(afterState & 0xFFFF);
+            SmartCardReaderState state = SmartCardEvent.StateOf(afterState);
             bool present = wasPresent;
             for (int i = 1; i <= changes; i++)
             {

@@ -280,7 +280,7 @@ namespace SmartCardPS
                     var reader = new TrackedReader(record.Reader, record.EventState, record.Atr);
                     readers.Add(reader);
                     if (!report) continue;
-                    var state = (SmartCardReaderState)(record.EventState & 0xFFFF);
+                    SmartCardReaderState state = SmartCardEvent.StateOf(record.EventState);
                     pending.Enqueue(new SmartCardEvent(at, SmartCardEventType.ReaderAdded, reader.Name, state, null));
                     if (reader.CardPresent)
                         pending.Enqueue(new SmartCardEvent(at, SmartCardEventType.CardInserted, reader.Name, state, reader.Atr));

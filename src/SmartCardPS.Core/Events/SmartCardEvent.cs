@@ -35,6 +35,13 @@ namespace SmartCardPS
 
         public override string ToString() => $"{EventType} {Reader}";
 
+        /// <summary>
+        /// A reader's flags from an SCARD_READERSTATE event state: without the event counter (upper 16 bits) and
+        /// without Changed, which only says the wait returned and would be on every event.
+        /// </summary>
+        internal static SmartCardReaderState StateOf(uint eventState) =>
+            (SmartCardReaderState)(eventState & 0xFFFF) & ~SmartCardReaderState.Changed;
+
         // The one place an event names its card. ATR identification is a separate piece of work (issue 3);
         // until it lands no card is identified, and wiring it in means changing only this method.
         private static string CardNameOf(byte[] atr) => null;
