@@ -11,7 +11,8 @@ namespace SmartCardPS
     /// Watches every reader and card and hands out what changed, in order, one <see cref="SmartCardEvent"/>
     /// per <see cref="Next"/>. It blocks in SCardGetStatusChange (never polls where the platform has the PnP
     /// pseudo-reader), outlives the PC/SC service (readers go when it stops and come back when it returns),
-    /// and <see cref="Cancel"/> ends a wait from any thread.
+    /// and <see cref="Cancel"/> ends a wait from any thread. One thread at a time calls <see cref="Next"/>, which
+    /// is also where the <see cref="ServiceLost"/> and <see cref="Connected"/> notices are raised.
     /// </summary>
     public sealed class ReaderMonitor : IDisposable
     {
