@@ -24,6 +24,7 @@ namespace SmartCardPS.TestFixture
         private readonly int basePort;
         private readonly Dictionary<int, VirtualCard> cards = new Dictionary<int, VirtualCard>();
         private Process daemon;
+        private StreamWriter daemonLog;
 
         private PcscFixture(string directory, int basePort, int readerCount)
         {
@@ -114,9 +115,9 @@ namespace SmartCardPS.TestFixture
                 RedirectStandardError = true,
             };
             daemon = Process.Start(psi);
-            var log = new StreamWriter(LogPath, append: true) { AutoFlush = true };
-            daemon.OutputDataReceived += (s, e) => { if (e.Data != null) lock (log) log.WriteLine(e.Data); };
-            daemon.ErrorDataReceived += (s, e) => { if (e.Data != null) lock (log) log.WriteLine(e.Data); };
+            var log = daemonLog = new StreamWriter(LogPath, append: true) { AutoFlush = true };
+            daemon.OutputDataReceived += (s, e) => Append(log, e.Data);
+            daemon.ErrorDataReceived += (s, e) => Append(log, e.Data);
             daemon.BeginOutputReadLine();
             daemon.BeginErrorReadLine();
             // pcscd starts its configured serial readers before it creates the socket, so the socket means ready.
@@ -129,6 +130,16 @@ namespace SmartCardPS.TestFixture
             }
         }
 
+        // A line that arrives after StopDaemon closed the log is dropped, not thrown on a thread-pool thread.
+        private static void Append(StreamWriter log, string line)
+        {
+            if (line == null) return;
+            lock (log)
+            {
+                if (log.BaseStream != null) log.WriteLine(line);
+            }
+        }
+
         /// <summary>Stops pcscd (the cards stay "in" and reconnect when it comes back).</summary>
         public void StopDaemon()
         {
@@ -138,7 +149,11 @@ namespace SmartCardPS.TestFixture
                 daemon.Kill();
                 daemon.WaitForExit(10000);
             }
+            // Once the process is gone this only drains its output, so the log can be closed after it; one log
+            // handle per start used to stay open for the life of the fixture.
+            daemon.WaitForExit();
             daemon.Dispose();
+            lock (daemonLog) daemonLog.Dispose();
             daemon = null;
             // Killed, pcscd never removes its socket itself: waiting for that only delayed every restart.
             if (File.Exists(SocketPath)) File.Delete(SocketPath);
