@@ -10,8 +10,9 @@ using Xunit.Abstractions;
 namespace SmartCardPS.Tests
 {
     /// <summary>
-    /// Hundreds of insert/remove cycles through one monitor: each gives exactly one CardInserted and one
-    /// CardRemoved, in order, with the right ATR, and memory and handles stay flat. pcscd polls vpcd every
+    /// What a watch left running for days lives through, in one monitor each: hundreds of insert/remove cycles
+    /// (each exactly one CardInserted and one CardRemoved, in order, with the right ATR) and repeated pcscd
+    /// restarts, with memory and handles flat. pcscd polls vpcd every
     /// 400 ms, so a cycle takes about 0.8 s per reader; both readers cycle at once to halve the time.
     /// </summary>
     [Collection(PcscCollection.Name)]
@@ -81,6 +82,38 @@ namespace SmartCardPS.Tests
                     // A leak grows with every cycle, so it shows in the second half too; a one-off rise does not.
                     Assert.True(endMemory - halfMemory < 256 * 1024, $"Managed memory grew by {endMemory - halfMemory} bytes over the last {CyclesPerReader * readers / 2} cycles.");
                     Assert.InRange(handles, warmHandles - 8, warmHandles + 8);
+                }
+            }
+            finally
+            {
+                CardWaits.Clear(fixture);
+            }
+        }
+
+        [SkippableFact]
+        public void RepeatedServiceRestartsAreEachReportedOnceAndLeakNothing()
+        {
+            var fixture = host.Fixture;
+            string[] names = fixture.ReaderNames;
+            const int Restarts = 6;
+            try
+            {
+                using (var run = new MonitorRun().WhenWaiting())
+                {
+                    int handles = 0;
+                    for (int i = 0; i < Restarts; i++)
+                    {
+                        if (i == 1) handles = OpenHandles();
+                        fixture.StopDaemon();
+                        Assert.Equal(names.Select(n => $"ReaderRemoved {n} -"), run.Take(names.Length).Select(MonitorRun.Describe));
+                        fixture.StartDaemon();
+                        Assert.Equal(names.Select(n => $"ReaderAdded {n} -"), run.Take(names.Length).Select(MonitorRun.Describe));
+                    }
+                    Assert.Equal(Restarts, run.Losses.Count);
+                    Assert.Equal(Restarts + 1, run.Connections);
+                    // Each lost context released, each new one a single socket: nothing piles up across restarts.
+                    Assert.InRange(OpenHandles(), handles - 4, handles + 4);
+                    run.AssertQuiet();
                 }
             }
             finally
