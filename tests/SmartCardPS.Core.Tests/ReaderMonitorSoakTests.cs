@@ -122,11 +122,14 @@ namespace SmartCardPS.Tests
             }
         }
 
+        // What survives a full compacting collection is what is really held; GC.GetTotalMemory proved erratic
+        // here (once even negative) with other threads allocating.
         private static long Memory()
         {
-            GC.Collect();
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
             GC.WaitForPendingFinalizers();
-            return GC.GetTotalMemory(forceFullCollection: true);
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            return GC.GetGCMemoryInfo(GCKind.FullBlocking).PromotedBytes;
         }
 
         // Each leaked PC/SC context would keep a socket to pcscd open.
