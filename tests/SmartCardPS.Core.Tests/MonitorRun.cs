@@ -97,14 +97,15 @@ namespace SmartCardPS.Tests
     /// <summary>Waits on the PC/SC service itself (not the monitor under test) for a reader to show the expected card state.</summary>
     internal static class CardWaits
     {
-        public static void Until(string reader, bool present)
+        /// <param name="atr">With a card present, also wait until pcscd has powered it and reads this ATR.</param>
+        public static void Until(string reader, bool present, string atr = null)
         {
             var sw = Stopwatch.StartNew();
             using (var context = PcscContext.Establish())
             {
                 while (sw.Elapsed < MonitorRun.EventTimeout)
                 {
-                    if (context.GetReaders().Any(r => r.Name == reader && r.CardPresent == present)) return;
+                    if (context.GetReaders().Any(r => r.Name == reader && r.CardPresent == present && (atr == null || r.Atr == atr))) return;
                     Thread.Sleep(10);
                 }
             }

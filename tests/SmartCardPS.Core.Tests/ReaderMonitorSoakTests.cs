@@ -37,15 +37,21 @@ namespace SmartCardPS.Tests
             var fixture = host.Fixture;
             int readers = fixture.ReaderNames.Length;
             var completed = new int[readers];
+            bool stop = false;
+            Task[] cycling = Array.Empty<Task>();
             try
             {
                 using (var run = new MonitorRun().WhenWaiting())
                 {
-                    var cycling = Enumerable.Range(0, readers).Select(r => Task.Run(() =>
+                    cycling = Enumerable.Range(0, readers).Select(r => Task.Run(() =>
                     {
-                        for (int cycle = 0; cycle < CyclesPerReader; cycle++)
+                        for (int cycle = 0; cycle < CyclesPerReader && !Volatile.Read(ref stop); cycle++)
                         {
-                            fixture.Insert(r, Atrs[(cycle + r) % Atrs.Length]);
+                            string atr = Atrs[(cycle + r) % Atrs.Length];
+                            fixture.Insert(r, atr);
+                            // The card has sent its ATR, but pcscd may still be powering it: taken out now, it
+                            // could come out as a mute card, which is a different event from the one expected.
+                            CardWaits.Until(fixture.ReaderNames[r], present: true, atr);
                             fixture.Remove(r);
                             CardWaits.Until(fixture.ReaderNames[r], present: false);
                             Interlocked.Increment(ref completed[r]);
@@ -86,6 +92,10 @@ namespace SmartCardPS.Tests
             }
             finally
             {
+                // A failed assertion leaves the cycling running: stop it first, so cleaning up does not race it
+                // (and its own failure does not hide the assertion's).
+                Volatile.Write(ref stop, true);
+                try { Task.WaitAll(cycling); } catch (AggregateException) { }
                 CardWaits.Clear(fixture);
             }
         }
