@@ -95,8 +95,9 @@ namespace SmartCardPS.Tests
                 // A failed assertion leaves the cycling running: stop it first, so cleaning up does not race it
                 // (and its own failure does not hide the assertion's).
                 Volatile.Write(ref stop, true);
-                try { Task.WaitAll(cycling); } catch (AggregateException) { }
-                CardWaits.Clear(fixture);
+                try { Task.WaitAll(cycling); } catch (AggregateException ex) { output.WriteLine("cycling failed: " + ex.InnerException); }
+                output.WriteLine("completed: " + string.Join(",", completed));
+                try { CardWaits.Clear(fixture); } catch (TimeoutException ex) { output.WriteLine("cleanup: " + ex.Message); foreach (var l in File.ReadLines(fixture.LogPath).Reverse().Take(40).Reverse()) output.WriteLine(l); throw; }
             }
         }
 

@@ -22,6 +22,7 @@ namespace SmartCardPS.TestFixture
 
         private readonly string directory;
         private readonly int basePort;
+        // Locked: tests move cards in different readers from different threads at once.
         private readonly Dictionary<int, VirtualCard> cards = new Dictionary<int, VirtualCard>();
         private Process daemon;
         private StreamWriter daemonLog;
@@ -89,7 +90,7 @@ namespace SmartCardPS.TestFixture
         {
             Remove(reader);
             var card = new VirtualCard(PortOf(reader), ParseHex(atrHex));
-            cards[reader] = card;
+            lock (cards) cards[reader] = card;
             if (wait && !card.WaitPoweredOn(TimeSpan.FromSeconds(10)))
                 throw new TimeoutException($"pcscd did not power the virtual card in {ReaderNames[reader]} within 10 s; see {LogPath}");
             return card;
@@ -97,11 +98,13 @@ namespace SmartCardPS.TestFixture
 
         public void Remove(int reader)
         {
-            if (cards.TryGetValue(reader, out VirtualCard card))
+            VirtualCard card;
+            lock (cards)
             {
-                card.Dispose();
+                if (!cards.TryGetValue(reader, out card)) return;
                 cards.Remove(reader);
             }
+            card.Dispose();
         }
 
         public void StartDaemon()
@@ -169,7 +172,9 @@ namespace SmartCardPS.TestFixture
         {
             int pairs = PairsFor(readerCount);
             StopDaemon();
-            foreach (int reader in new List<int>(cards.Keys))
+            List<int> inserted;
+            lock (cards) inserted = new List<int>(cards.Keys);
+            foreach (int reader in inserted)
             {
                 if (reader >= pairs * 2) Remove(reader);
             }
@@ -180,8 +185,13 @@ namespace SmartCardPS.TestFixture
 
         public void Dispose()
         {
-            foreach (VirtualCard card in cards.Values) card.Dispose();
-            cards.Clear();
+            List<VirtualCard> inserted;
+            lock (cards)
+            {
+                inserted = new List<VirtualCard>(cards.Values);
+                cards.Clear();
+            }
+            foreach (VirtualCard card in inserted) card.Dispose();
             StopDaemon();
             try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
         }
