@@ -7,7 +7,8 @@
     - insertion latency: from putting a virtual card in a reader to the event object, next to pcsc_scan's
       "Card inserted" line for the same card, watching the same pcscd at the same time (target: ratio <= 1).
       Both include pcscd's 400 ms poll of the vpcd driver; the difference is what each client adds.
-    - idle CPU: processor time the process uses during a 10-second watch with nothing happening (target < 0.05 s).
+    - idle CPU: processor time a 10-second watch uses with nothing happening, measured on the watch's own
+      threads and in a separate pwsh process that does nothing else (target < 0.05 s).
     - cancellation: from stopping the pipeline to the watch having ended (target < 200 ms).
     Needs root and the packages build.ps1 -Task Test installs; builds the module and fixture if missing, and
     re-runs itself inside tests/tools/ns-run.sh so the private pcscd never touches the machine's.
