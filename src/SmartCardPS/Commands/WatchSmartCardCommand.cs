@@ -2,7 +2,6 @@ using System;
 using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
 
 namespace SmartCardPS.Commands
 {
