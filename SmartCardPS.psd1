@@ -13,10 +13,12 @@
     FormatsToProcess     = @(
         'SmartCardPS.Readers.Format.ps1xml'
         'SmartCardPS.Atr.Format.ps1xml'
+        'SmartCardPS.Events.Format.ps1xml'
         'SmartCardPS.Pkcs11.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-SmartCardReader'
+        'Watch-SmartCard'
         'ConvertFrom-Atr'
         'Get-Pkcs11Module'
         'Get-Pkcs11Token'

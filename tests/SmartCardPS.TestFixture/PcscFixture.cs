@@ -22,17 +22,33 @@ namespace SmartCardPS.TestFixture
 
         private readonly string directory;
         private readonly int basePort;
+        // Locked: tests move cards in different readers from different threads at once.
         private readonly Dictionary<int, VirtualCard> cards = new Dictionary<int, VirtualCard>();
         private Process daemon;
+        private StreamWriter daemonLog;
 
         private PcscFixture(string directory, int basePort, int readerCount)
         {
             this.directory = directory;
             this.basePort = basePort;
+            ReaderNames = NamesFor(readerCount);
+        }
+
+        // vpcd gives its reader.conf entry two slots (ports P and P+1); pcscd names them "<friendly> NN SS".
+        private static string[] NamesFor(int readerCount)
+        {
             var names = new List<string>();
-            // vpcd gives each reader.conf entry two slots (ports P and P+1); pcscd names them "<friendly> NN SS".
             for (int i = 0; i < readerCount; i++) names.Add(string.Format(CultureInfo.InvariantCulture, "Virtual PCD {0:X2} {1:X2}", i / 2, i % 2));
-            ReaderNames = names.ToArray();
+            return names.ToArray();
+        }
+
+        // vpcd keeps one connection per slot number in a process-wide table, so a second reader.conf entry would
+        // share the first one's cards (and pcscd would give both the same names): one pair per pcscd is all it does.
+        private static int PairsFor(int readerCount)
+        {
+            if (readerCount < 0 || readerCount > 2)
+                throw new ArgumentOutOfRangeException(nameof(readerCount), readerCount, "vpcd serves at most two readers (one pair) per pcscd.");
+            return (readerCount + 1) / 2;
         }
 
         /// <summary>Why the fixture cannot run here, or null when it can.</summary>
@@ -47,21 +63,22 @@ namespace SmartCardPS.TestFixture
 
         public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
-        /// <summary>Starts pcscd with <paramref name="readerCount"/> virtual readers (rounded up to even: vpcd makes them in pairs; 0 gives none).</summary>
+        /// <summary>Starts pcscd with <paramref name="readerCount"/> virtual readers: 0 or 2 (vpcd makes one pair; 1 is rounded up).</summary>
         public static PcscFixture Start(int readerCount = 2)
         {
             string why = Unavailable();
             if (why != null) throw new InvalidOperationException("The PC/SC test fixture cannot start: " + why);
             string dir = Path.Combine(Path.GetTempPath(), "smartcardps-pcscd-" + Guid.NewGuid().ToString("N").Substring(0, 8));
             Directory.CreateDirectory(dir);
-            int pairs = (readerCount + 1) / 2;
-            var fixture = new PcscFixture(dir, FreePortRun(pairs * 2), pairs * 2);
+            int pairs = PairsFor(readerCount);
+            // Ports for a whole pair even without readers, so SetReaderCount(2) can add them later.
+            var fixture = new PcscFixture(dir, FreePortRun(2), pairs * 2);
             fixture.WriteConfig(pairs);
             fixture.StartDaemon();
             return fixture;
         }
 
-        public string[] ReaderNames { get; }
+        public string[] ReaderNames { get; private set; }
         public string ConfigPath => Path.Combine(directory, "reader.conf");
         public string LogPath => Path.Combine(directory, "pcscd.log");
         public bool DaemonRunning => daemon != null && !daemon.HasExited;
@@ -73,7 +90,7 @@ namespace SmartCardPS.TestFixture
         {
             Remove(reader);
             var card = new VirtualCard(PortOf(reader), ParseHex(atrHex));
-            cards[reader] = card;
+            lock (cards) cards[reader] = card;
             if (wait && !card.WaitPoweredOn(TimeSpan.FromSeconds(10)))
                 throw new TimeoutException($"pcscd did not power the virtual card in {ReaderNames[reader]} within 10 s; see {LogPath}");
             return card;
@@ -81,11 +98,13 @@ namespace SmartCardPS.TestFixture
 
         public void Remove(int reader)
         {
-            if (cards.TryGetValue(reader, out VirtualCard card))
+            VirtualCard card;
+            lock (cards)
             {
-                card.Dispose();
+                if (!cards.TryGetValue(reader, out card)) return;
                 cards.Remove(reader);
             }
+            card.Dispose();
         }
 
         public void StartDaemon()
@@ -99,9 +118,9 @@ namespace SmartCardPS.TestFixture
                 RedirectStandardError = true,
             };
             daemon = Process.Start(psi);
-            var log = new StreamWriter(LogPath, append: true) { AutoFlush = true };
-            daemon.OutputDataReceived += (s, e) => { if (e.Data != null) lock (log) log.WriteLine(e.Data); };
-            daemon.ErrorDataReceived += (s, e) => { if (e.Data != null) lock (log) log.WriteLine(e.Data); };
+            var log = daemonLog = new StreamWriter(LogPath, append: true) { AutoFlush = true };
+            daemon.OutputDataReceived += (s, e) => Append(log, e.Data);
+            daemon.ErrorDataReceived += (s, e) => Append(log, e.Data);
             daemon.BeginOutputReadLine();
             daemon.BeginErrorReadLine();
             // pcscd starts its configured serial readers before it creates the socket, so the socket means ready.
@@ -114,6 +133,16 @@ namespace SmartCardPS.TestFixture
             }
         }
 
+        // A line that arrives after StopDaemon closed the log is dropped, not thrown on a thread-pool thread.
+        private static void Append(StreamWriter log, string line)
+        {
+            if (line == null) return;
+            lock (log)
+            {
+                if (log.BaseStream != null) log.WriteLine(line);
+            }
+        }
+
         /// <summary>Stops pcscd (the cards stay "in" and reconnect when it comes back).</summary>
         public void StopDaemon()
         {
@@ -123,17 +152,46 @@ namespace SmartCardPS.TestFixture
                 daemon.Kill();
                 daemon.WaitForExit(10000);
             }
+            // Once the process is gone this only drains its output, so the log can be closed after it; one log
+            // handle per start used to stay open for the life of the fixture.
+            daemon.WaitForExit();
             daemon.Dispose();
+            lock (daemonLog) daemonLog.Dispose();
             daemon = null;
-            var sw = Stopwatch.StartNew();
-            while (File.Exists(SocketPath) && sw.Elapsed < TimeSpan.FromSeconds(2)) Thread.Sleep(5);
+            // Killed, pcscd never removes its socket itself: waiting for that only delayed every restart.
             if (File.Exists(SocketPath)) File.Delete(SocketPath);
+        }
+
+        /// <summary>
+        /// Restarts pcscd with <paramref name="readerCount"/> readers (0 or 2): the way to take the readers away and
+        /// bring them back, since pcscd reads reader.conf only at start (<c>pcscd --hotplug</c> rescans USB, not
+        /// reader.conf). Clients see the service go and return with the new readers; cards in readers that remain
+        /// come back with it, the others are removed.
+        /// </summary>
+        public void SetReaderCount(int readerCount)
+        {
+            int pairs = PairsFor(readerCount);
+            StopDaemon();
+            List<int> inserted;
+            lock (cards) inserted = new List<int>(cards.Keys);
+            foreach (int reader in inserted)
+            {
+                if (reader >= pairs * 2) Remove(reader);
+            }
+            ReaderNames = NamesFor(pairs * 2);
+            WriteConfig(pairs);
+            StartDaemon();
         }
 
         public void Dispose()
         {
-            foreach (VirtualCard card in cards.Values) card.Dispose();
-            cards.Clear();
+            List<VirtualCard> inserted;
+            lock (cards)
+            {
+                inserted = new List<VirtualCard>(cards.Values);
+                cards.Clear();
+            }
+            foreach (VirtualCard card in inserted) card.Dispose();
             StopDaemon();
             try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
         }

@@ -1,0 +1,370 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using SmartCardPS.Interop;
+
+namespace SmartCardPS
+{
+    /// <summary>
+    /// Watches every reader and card and hands out what changed, in order, one <see cref="SmartCardEvent"/>
+    /// per <see cref="Next"/>. It blocks in SCardGetStatusChange (never polls where the platform has the PnP
+    /// pseudo-reader), outlives the PC/SC service (readers go when it stops and come back when it returns),
+    /// and <see cref="Cancel"/> ends a wait from any thread. One thread at a time calls <see cref="Next"/>, which
+    /// is also where the <see cref="ServiceLost"/> and <see cref="Connected"/> notices are raised.
+    /// </summary>
+    public sealed class ReaderMonitor : IDisposable
+    {
+        /// <summary>How often a lost service is asked for again.</summary>
+        public static readonly TimeSpan ReconnectInterval = TimeSpan.FromMilliseconds(500);
+
+        /// <summary>How often readers are listed again where reader arrival cannot be waited for.</summary>
+        public static readonly TimeSpan RelistInterval = TimeSpan.FromSeconds(1);
+
+        private const uint Changed = (uint)SmartCardReaderState.Changed;
+        private const uint Unknown = (uint)SmartCardReaderState.Unknown;
+        private const uint Infinite = uint.MaxValue;
+
+        private readonly IPcscApi api;
+        private readonly object contextLock = new object();
+        // Never disposed: Cancel may still Set it from the stopping thread after the watch has ended.
+        private readonly ManualResetEventSlim cancelSignal = new ManualResetEventSlim();
+        private readonly Queue<SmartCardEvent> pending = new Queue<SmartCardEvent>();
+        private readonly List<TrackedReader> readers = new List<TrackedReader>();
+        private PcscContext context;
+        private bool quietBaseline;
+        private bool pnpSupported;
+        private uint pnpState;
+        private bool serviceLost;
+        private long reconnectAt;
+        private int cancelled;
+        private int waiting;
+
+        /// <param name="includeCurrentState">
+        /// Report the readers and cards already there when the watch starts (ReaderAdded, CardInserted);
+        /// without it they are the baseline and only later changes are reported.
+        /// </param>
+        public ReaderMonitor(bool includeCurrentState = false) : this(PcscPlatform.Api, includeCurrentState) { }
+
+        internal ReaderMonitor(IPcscApi api, bool includeCurrentState)
+        {
+            this.api = api;
+            quietBaseline = !includeCurrentState;
+        }
+
+        /// <summary>Raised once per outage, on the thread calling <see cref="Next"/>, when the PC/SC service cannot be reached or fails.</summary>
+        public event Action<PcscException> ServiceLost;
+
+        /// <summary>
+        /// Raised on the thread calling <see cref="Next"/> each time the service is reached (first, and after every
+        /// outage), once <see cref="Readers"/> is known: from then on every change is reported.
+        /// </summary>
+        public event Action Connected;
+
+        /// <summary>The readers being watched, in the service's order.</summary>
+        public IReadOnlyList<string> Readers => readers.Select(r => r.Name).ToList();
+
+        /// <summary>False where readers are listed again every <see cref="RelistInterval"/> instead of waited for.</summary>
+        public bool WaitsForReaders => pnpSupported;
+
+        public bool IsCancelled => Volatile.Read(ref cancelled) != 0;
+
+        /// <summary>Off, the monitor relists readers as on a platform without the PnP pseudo-reader (for tests).</summary>
+        internal bool UsePnp { get; set; } = true;
+
+        /// <summary>Inside SCardGetStatusChange right now; tests use it to act only once the watch is blocked.</summary>
+        internal bool IsWaiting => Volatile.Read(ref waiting) != 0;
+
+        /// <summary>
+        /// The next event, waiting up to <paramref name="timeout"/> (<see cref="Timeout.InfiniteTimeSpan"/> waits
+        /// for ever). Null when the time is up or the monitor was cancelled. PC/SC failures never escape: each is
+        /// handled as the service going away (<see cref="ServiceLost"/>, readers removed, reconnection).
+        /// </summary>
+        public SmartCardEvent Next(TimeSpan timeout)
+        {
+            long deadline = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue
+                : Stopwatch.GetTimestamp() + (long)(Math.Max(0, timeout.TotalSeconds) * Stopwatch.Frequency);
+            while (true)
+            {
+                if (pending.Count > 0) return pending.Dequeue();
+                if (IsCancelled) return null;
+                TimeSpan remaining = Remaining(deadline);
+                if (remaining <= TimeSpan.Zero) return null;
+                try
+                {
+                    if (context != null)
+                    {
+                        WaitForChange(remaining);
+                    }
+                    else
+                    {
+                        TimeSpan untilRetry = Remaining(reconnectAt);
+                        if (untilRetry > TimeSpan.Zero) cancelSignal.Wait(Min(untilRetry, remaining));
+                        else Connect();
+                    }
+                }
+                catch (PcscException ex)
+                {
+                    // Not only a stopped service: pcscd can also refuse a client or answer oddly while it restarts
+                    // or under load. A fresh context is the cure for all of them, and a watch must outlive them.
+                    LoseService(ex);
+                }
+            }
+        }
+
+        /// <summary>Ends the current or next wait; thread-safe and final (every later <see cref="Next"/> returns null).</summary>
+        public void Cancel()
+        {
+            Interlocked.Exchange(ref cancelled, 1);
+            cancelSignal.Set();
+            // pcsc-lite drops an SCardCancel that arrives before the wait has begun, so repeat it until the waiting
+            // thread has left; it always sees the flag first or is inside the native wait when this reads 'waiting'.
+            var sw = Stopwatch.StartNew();
+            while (Volatile.Read(ref waiting) != 0 && sw.Elapsed < TimeSpan.FromSeconds(2))
+            {
+                CancelContext();
+                Thread.Sleep(2);
+            }
+        }
+
+        public void Dispose()
+        {
+            Interlocked.Exchange(ref cancelled, 1);
+            DropContext();
+        }
+
+        private void Connect()
+        {
+            try
+            {
+                PcscContext fresh = PcscContext.Establish(api);
+                lock (contextLock) context = fresh;
+                pnpSupported = UsePnp && ProbePnp();
+                bool report = !quietBaseline;
+                quietBaseline = false;
+                Relist(report);
+            }
+            catch (PcscException ex)
+            {
+                // Whatever a service that is starting or stopping answers (pcscd can refuse a client mid-restart),
+                // it is not there yet: try again later. Readers found then are new to the watcher.
+                quietBaseline = false;
+                LoseService(ex);
+                return;
+            }
+            serviceLost = false;
+            Connected?.Invoke();
+        }
+
+        /// <summary>Where the PnP pseudo-reader is unknown the name comes back as an unknown reader, or the call refuses it.</summary>
+        private bool ProbePnp()
+        {
+            var probe = new[] { new ReaderStateRecord(PcscPlatform.PnpNotificationReader, 0) };
+            ScardError rc = context.GetStatusChange(probe, 0);
+            if (rc == ScardError.Timeout)
+            {
+                pnpState = 0;
+                return true;
+            }
+            if (rc == ScardError.Success && (probe[0].EventState & Unknown) == 0)
+            {
+                pnpState = probe[0].EventState;
+                return true;
+            }
+            if (rc == ScardError.Success || rc == ScardError.UnknownReader || rc == ScardError.InvalidValue) return false;
+            throw new PcscException(rc, "SCardGetStatusChange");
+        }
+
+        private void WaitForChange(TimeSpan remaining)
+        {
+            int offset = pnpSupported ? 1 : 0;
+            var records = new ReaderStateRecord[readers.Count + offset];
+            if (pnpSupported) records[0] = new ReaderStateRecord(PcscPlatform.PnpNotificationReader, pnpState);
+            for (int i = 0; i < readers.Count; i++) records[i + offset] = new ReaderStateRecord(readers[i].Name, readers[i].State);
+
+            if (records.Length == 0)
+            {
+                // No reader and no way to wait for one: look again shortly.
+                cancelSignal.Wait(Min(RelistInterval, remaining));
+                Relist(report: true);
+                return;
+            }
+
+            TimeSpan wait = pnpSupported ? remaining : Min(RelistInterval, remaining);
+            ScardError rc;
+            Interlocked.Exchange(ref waiting, 1);
+            try
+            {
+                if (IsCancelled) return;
+                rc = context.GetStatusChange(records, Milliseconds(wait));
+            }
+            finally
+            {
+                Interlocked.Exchange(ref waiting, 0);
+            }
+
+            switch (rc)
+            {
+                case ScardError.Success:
+                    Apply(records, offset);
+                    break;
+                case ScardError.Timeout:
+                    if (!pnpSupported) Relist(report: true);
+                    break;
+                case ScardError.Cancelled:
+                    break;
+                case ScardError.UnknownReader:
+                case ScardError.NoReadersAvailable:
+                    // A reader went between listing and waiting (Windows says so instead of flagging the reader).
+                    Relist(report: true);
+                    break;
+                default:
+                    throw new PcscException(rc, "SCardGetStatusChange");
+            }
+        }
+
+        private void Apply(ReaderStateRecord[] records, int offset)
+        {
+            DateTimeOffset at = DateTimeOffset.Now;
+            bool relist = false;
+            if (pnpSupported)
+            {
+                relist = (records[0].EventState & Changed) != 0;
+                pnpState = records[0].EventState;
+            }
+            for (int i = 0; i < readers.Count; i++)
+            {
+                TrackedReader reader = readers[i];
+                ReaderStateRecord record = records[i + offset];
+                if ((record.EventState & Unknown) != 0)
+                {
+                    // The reader is going: the listing decides, and reports its card with it.
+                    relist = true;
+                    continue;
+                }
+                if ((record.EventState & Changed) != 0)
+                {
+                    foreach (SmartCardEvent e in CardTransitions.Between(reader.Name, reader.State, reader.Atr, record.EventState, record.Atr, at))
+                        pending.Enqueue(e);
+                }
+                // The whole event state, counter included, is the next wait's current state: a change between
+                // two waits then shows up as a counter difference instead of being lost.
+                reader.State = record.EventState;
+                reader.Atr = record.Atr;
+            }
+            if (relist) Relist(report: true);
+        }
+
+        /// <summary>Brings the tracked readers in line with the service's list, reporting readers that went and came.</summary>
+        private void Relist(bool report)
+        {
+            for (int attempt = 0; ; attempt++)
+            {
+                string[] names = context.ListReaders();
+                DateTimeOffset at = DateTimeOffset.Now;
+                foreach (TrackedReader gone in readers.Where(r => !names.Contains(r.Name)).ToList())
+                {
+                    readers.Remove(gone);
+                    if (report) ReportGone(gone, at);
+                }
+                var added = names.Where(n => readers.All(r => r.Name != n))
+                    .Select(n => new ReaderStateRecord(n, (uint)SmartCardReaderState.Unaware)).ToArray();
+                if (added.Length == 0) return;
+                ScardError rc = context.GetStatusChange(added, 0);
+                if (rc == ScardError.UnknownReader && attempt < 3) continue;
+                if (rc != ScardError.Success && rc != ScardError.Timeout) throw new PcscException(rc, "SCardGetStatusChange");
+                foreach (ReaderStateRecord record in added)
+                {
+                    // Listed a moment ago, already unplugged: it never was for the watcher.
+                    if ((record.EventState & Unknown) != 0) continue;
+                    var reader = new TrackedReader(record.Reader, record.EventState, record.Atr);
+                    readers.Add(reader);
+                    if (!report) continue;
+                    SmartCardReaderState state = SmartCardEvent.StateOf(record.EventState);
+                    pending.Enqueue(new SmartCardEvent(at, SmartCardEventType.ReaderAdded, reader.Name, state, null));
+                    if (reader.CardPresent)
+                        pending.Enqueue(new SmartCardEvent(at, SmartCardEventType.CardInserted, reader.Name, state, reader.Atr));
+                }
+                return;
+            }
+        }
+
+        private void LoseService(PcscException error)
+        {
+            DropContext();
+            reconnectAt = Stopwatch.GetTimestamp() + (long)(ReconnectInterval.TotalSeconds * Stopwatch.Frequency);
+            DateTimeOffset at = DateTimeOffset.Now;
+            foreach (TrackedReader reader in readers) ReportGone(reader, at);
+            readers.Clear();
+            pnpState = 0;
+            if (serviceLost) return;
+            serviceLost = true;
+            ServiceLost?.Invoke(error);
+        }
+
+        private void ReportGone(TrackedReader reader, DateTimeOffset at)
+        {
+            if (reader.CardPresent)
+                pending.Enqueue(new SmartCardEvent(at, SmartCardEventType.CardRemoved, reader.Name, SmartCardReaderState.Unknown, reader.Atr));
+            pending.Enqueue(new SmartCardEvent(at, SmartCardEventType.ReaderRemoved, reader.Name, SmartCardReaderState.Unknown, null));
+        }
+
+        private void CancelContext()
+        {
+            lock (contextLock)
+            {
+                try
+                {
+                    context?.Cancel();
+                }
+                catch (PcscException)
+                {
+                    // The service went away under the wait: the wait ends on its own.
+                }
+                catch (ObjectDisposedException)
+                {
+                }
+            }
+        }
+
+        private void DropContext()
+        {
+            lock (contextLock)
+            {
+                context?.Dispose();
+                context = null;
+            }
+        }
+
+        private static TimeSpan Remaining(long deadline)
+        {
+            if (deadline == long.MaxValue) return TimeSpan.MaxValue;
+            long left = deadline - Stopwatch.GetTimestamp();
+            return left <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds((double)left / Stopwatch.Frequency);
+        }
+
+        private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+        private static uint Milliseconds(TimeSpan wait)
+        {
+            if (wait >= TimeSpan.FromMilliseconds(Infinite - 1)) return Infinite;
+            return (uint)Math.Ceiling(wait.TotalMilliseconds);
+        }
+
+        private sealed class TrackedReader
+        {
+            public TrackedReader(string name, uint state, byte[] atr)
+            {
+                Name = name;
+                State = state;
+                Atr = atr;
+            }
+
+            public string Name { get; }
+            public uint State { get; set; }
+            public byte[] Atr { get; set; }
+            public bool CardPresent => (State & (uint)SmartCardReaderState.Present) != 0;
+        }
+    }
+}

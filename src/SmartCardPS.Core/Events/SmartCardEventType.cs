@@ -1,0 +1,11 @@
+namespace SmartCardPS
+{
+    /// <summary>What happened to a reader or the card in it.</summary>
+    public enum SmartCardEventType
+    {
+        ReaderAdded,
+        ReaderRemoved,
+        CardInserted,
+        CardRemoved,
+    }
+}

@@ -1,0 +1,128 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using System.Management.Automation;
+
+namespace SmartCardPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Emits an event object the moment a card is inserted or removed or a reader appears or goes.</para>
+    /// <para type="description">Watches every PC/SC reader, as pcsc_scan does, and writes one SmartCardEvent (TimeStamp, EventType, Reader, Atr, CardName, State) per change, in order: CardInserted and CardRemoved with the card's ATR, ReaderAdded and ReaderRemoved when readers are plugged in or out. A reader removed with a card in it gives CardRemoved, then ReaderRemoved; a card swapped faster than the service can be asked still gives CardRemoved, then CardInserted. The command blocks in the PC/SC service's own wait and uses no CPU while nothing happens. It runs until stopped (Ctrl+C, Select-Object -First, or -Timeout, which ends it quietly). When the PC/SC service stops or restarts the command writes one warning, reports the readers (and cards) as removed, keeps waiting, and reports what is there as added and inserted when the service returns; a watch started while the service is down warns and waits for it the same way, and so does any other PC/SC failure (a service refusing the client while it restarts, for one): the watch never ends on its own before -Timeout. -IncludeCurrentState first reports the readers and cards already present, so a script waiting for a card never misses one that was inserted before it started.</para>
+    /// </summary>
+    /// <example>
+    /// <code>Watch-SmartCard</code>
+    /// <para>Shows cards and readers as they come and go until Ctrl+C.</para>
+    /// </example>
+    /// <example>
+    /// <code>$card = Watch-SmartCard -EventType CardInserted -IncludeCurrentState | Select-Object -First 1</code>
+    /// <para>Waits for a card (or takes the one already in a reader) and returns as soon as there is one.</para>
+    /// </example>
+    /// <example>
+    /// <code>Watch-SmartCard -Name 'Yubico*' -EventType CardInserted, CardRemoved -Timeout 60 | Format-List</code>
+    /// <para>Reports cards inserted into and removed from Yubico readers for one minute, with every property.</para>
+    /// </example>
+    [Cmdlet(VerbsCommon.Watch, "SmartCard")]
+    [OutputType(typeof(SmartCardEvent))]
+    public sealed class WatchSmartCardCommand : SmartCardCmdlet
+    {
+        /// <summary>
+        /// <para type="description">Reports only readers whose names match; wildcards are allowed. A name that matches no reader yet is not an error: the reader may be plugged in later. Without it every reader is watched.</para>
+        /// </summary>
+        [Parameter(Position = 0, HelpMessage = "Reader names to watch; wildcards are allowed.")]
+        [Alias("Reader", "ReaderName")]
+        [ArgumentCompleter(typeof(ReaderNameCompleter))]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[] Name { get; set; }
+
+        /// <summary>
+        /// <para type="description">Reports only these kinds of event: ReaderAdded, ReaderRemoved, CardInserted, CardRemoved. Without it every kind is reported.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public SmartCardEventType[] EventType { get; set; }
+
+        /// <summary>
+        /// <para type="description">Ends the watch quietly after this long, without an error. A number is seconds; '00:05:00' is five minutes. Without it the watch runs until stopped.</para>
+        /// </summary>
+        [Parameter]
+        [SecondsTimeSpan]
+        public TimeSpan Timeout { get; set; }
+
+        /// <summary>
+        /// <para type="description">First reports every reader present as ReaderAdded and every card already in one as CardInserted, then the changes.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter IncludeCurrentState { get; set; }
+
+        private readonly object gate = new object();
+        private ReaderMonitor monitor;
+        private bool stopping;
+
+        protected override void BeginProcessing()
+        {
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) && Timeout <= TimeSpan.Zero)
+            {
+                ThrowTerminatingError(NewError(
+                    new ArgumentOutOfRangeException(nameof(Timeout), Timeout, "-Timeout must be longer than zero."),
+                    "InvalidTimeout", ErrorCategory.InvalidArgument, Timeout));
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            WildcardPattern[] names = Name?.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToArray();
+            bool timed = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout));
+            Stopwatch clock = Stopwatch.StartNew();
+
+            var watch = new ReaderMonitor(IncludeCurrentState.IsPresent);
+            bool outage = false;
+            watch.ServiceLost += error =>
+            {
+                outage = true;
+                WriteWarning($"Lost the PC/SC service ({error.ErrorName}). Watch-SmartCard keeps waiting and reports the readers again when it is back.");
+            };
+            watch.Connected += () =>
+            {
+                string readers = watch.Readers.Count == 0 ? "no readers yet" : string.Join(", ", watch.Readers);
+                WriteVerbose((outage ? "The PC/SC service is available again; watching " : "Watching ") + readers + ".");
+                outage = false;
+            };
+            lock (gate)
+            {
+                if (stopping) return;
+                monitor = watch;
+            }
+            try
+            {
+                while (true)
+                {
+                    TimeSpan wait = timed ? Timeout - clock.Elapsed : System.Threading.Timeout.InfiniteTimeSpan;
+                    if (timed && wait <= TimeSpan.Zero) return;
+                    SmartCardEvent e = watch.Next(wait);
+                    if (e == null) return;
+                    if (EventType != null && !EventType.Contains(e.EventType)) continue;
+                    if (names != null && !names.Any(p => p.IsMatch(e.Reader))) continue;
+                    WriteObject(e);
+                }
+            }
+            finally
+            {
+                lock (gate) monitor = null;
+                watch.Dispose();
+            }
+        }
+
+        /// <summary>Ctrl+C, Select-Object -First and the like: cancel the blocked wait from this (the stopping) thread.</summary>
+        protected override void StopProcessing()
+        {
+            ReaderMonitor current;
+            lock (gate)
+            {
+                stopping = true;
+                current = monitor;
+            }
+            current?.Cancel();
+        }
+    }
+}

@@ -1,0 +1,152 @@
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $script:NoFixture = -not (Test-PcscFixtureRequired)
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $script:Pcsc = Start-TestPcsc
+    $script:AtrA = '3B 8F 80 01 80 4F 0C A0 00 00 03 06 03 00 01 00 00 00 00 6A'
+    $script:AtrB = '3B F8 13 00 00 81 31 FE 15 59 75 62 69 6B 65 79 34 D4'
+
+    . (Join-Path $PSScriptRoot 'WatchRunspace.ps1')
+    function Start-TestWatch([hashtable] $Parameters = @{}) {
+        Start-WatchRunspace -Manifest (Join-Path $script:ModuleDir 'SmartCardPS.psd1') -Parameters $Parameters
+    }
+
+    # By index: enumerating a PSDataCollection that is still open blocks until the watch ends.
+    function Get-TestWatchEvent($Watch) {
+        for ($i = 0; $i -lt $Watch.Output.Count; $i++) { $Watch.Output[$i] }
+    }
+
+    function Wait-TestWatch($Watch, [int] $Count, [int] $TimeoutMs = 10000) {
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        while ($Watch.Output.Count -lt $Count) {
+            if ($sw.ElapsedMilliseconds -gt $TimeoutMs) { throw "Only $($Watch.Output.Count) of $Count events within $TimeoutMs ms: $((Get-TestWatchEvent $Watch | ForEach-Object { Format-TestEvent $_ }) -join '; ')" }
+            Start-Sleep -Milliseconds 10
+        }
+        @(Get-TestWatchEvent $Watch | ForEach-Object { Format-TestEvent $_ })
+    }
+
+    function Stop-TestWatch($Watch) {
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $Watch.PowerShell.Stop()
+        $sw.Elapsed
+        $Watch.PowerShell.Dispose()
+    }
+
+    function Format-TestEvent($SmartCardEvent) { "$($SmartCardEvent.EventType) $($SmartCardEvent.Reader) $($SmartCardEvent.Atr)".TrimEnd() }
+
+    function Clear-TestCards {
+        if (-not $Pcsc.DaemonRunning) { $Pcsc.StartDaemon() }
+        foreach ($i in 0..($Pcsc.ReaderNames.Count - 1)) { $Pcsc.Remove($i) }
+        foreach ($name in $Pcsc.ReaderNames) { $null = Wait-TestReader -Name $name -CardPresent $false }
+    }
+}
+
+AfterAll {
+    if ($script:Pcsc) { $script:Pcsc.Dispose() }
+}
+
+Describe 'Watch-SmartCard' -Skip:$NoFixture {
+    BeforeAll {
+        $script:R0, $script:R1 = $Pcsc.ReaderNames
+    }
+
+    AfterEach {
+        Clear-TestCards
+    }
+
+    It 'reports insertions and removals with their ATRs, in order' {
+        $watch = Start-TestWatch
+        try {
+            $null = $Pcsc.Insert(0, $AtrA)
+            $null = $Pcsc.Insert(1, $AtrB)
+            $null = Wait-TestWatch $watch -Count 2
+            $Pcsc.Remove(0)
+            $null = Wait-TestWatch $watch -Count 3
+            $Pcsc.Remove(1)
+            Wait-TestWatch $watch -Count 4 | Should -Be @(
+                "CardInserted $R0 $AtrA", "CardInserted $R1 $AtrB", "CardRemoved $R0 $AtrA", "CardRemoved $R1 $AtrB")
+            $watch.Output[0].PSObject.TypeNames[0] | Should -Be 'SmartCardPS.SmartCardEvent'
+            # Named by the same identification as ConvertFrom-Atr (smartcard_list.txt).
+            $watch.Output[0].CardName | Should -BeLike 'MIFARE Classic 1K*'
+            $watch.Output[0].CardName | Should -Be (ConvertFrom-Atr $AtrA).CardName
+            $watch.Output[1].CardName | Should -Be (ConvertFrom-Atr $AtrB).CardName
+            $watch.Output[0].State | Should -Be ([SmartCardPS.SmartCardReaderState]::Present)
+            $watch.Output[3].State | Should -Be ([SmartCardPS.SmartCardReaderState]::Empty)
+            $watch.Output[3].TimeStamp | Should -BeGreaterThan $watch.Output[0].TimeStamp
+            Start-Sleep -Milliseconds 500
+            $watch.Output.Count | Should -Be 4
+        }
+        finally { $null = Stop-TestWatch $watch }
+    }
+
+    It '-IncludeCurrentState first reports the readers and the card already in' {
+        $null = $Pcsc.Insert(1, $AtrB)
+        $events = @(Watch-SmartCard -IncludeCurrentState -Timeout 1)
+        $events | ForEach-Object { Format-TestEvent $_ } | Should -Be @("ReaderAdded $R0", "ReaderAdded $R1", "CardInserted $R1 $AtrB")
+        @(Watch-SmartCard -Timeout 0.5) | Should -BeNullOrEmpty
+    }
+
+    It '-Name and -EventType keep only the matching events' {
+        $null = $Pcsc.Insert(1, $AtrB)
+        @(Watch-SmartCard -IncludeCurrentState -Timeout 0.5 -EventType CardInserted) | ForEach-Object { Format-TestEvent $_ } |
+            Should -Be "CardInserted $R1 $AtrB"
+        @(Watch-SmartCard -IncludeCurrentState -Timeout 0.5 -Name '*00') | ForEach-Object { Format-TestEvent $_ } | Should -Be "ReaderAdded $R0"
+        @(Watch-SmartCard -IncludeCurrentState -Timeout 0.5 -Name $R1 -EventType ReaderRemoved, CardInserted) | ForEach-Object { Format-TestEvent $_ } |
+            Should -Be "CardInserted $R1 $AtrB"
+        @(Watch-SmartCard -IncludeCurrentState -Timeout 0.5 -Name 'No such reader' -ErrorVariable err) | Should -BeNullOrEmpty
+        $err | Should -BeNullOrEmpty
+    }
+
+    It '-Timeout ends the watch quietly, and a number means seconds' {
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $events = @(Watch-SmartCard -Timeout 0.5 -ErrorVariable err -WarningVariable warn)
+        $sw.Elapsed.TotalMilliseconds | Should -BeGreaterOrEqual 450
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 3
+        $events | Should -BeNullOrEmpty
+        $err | Should -BeNullOrEmpty
+        $warn | Should -BeNullOrEmpty
+        { Watch-SmartCard -Timeout 0 } | Should -Throw -ErrorId 'WatchSmartCardInvalidTimeout,SmartCardPS.Commands.WatchSmartCardCommand'
+    }
+
+    It '| Select-Object -First 1 returns right after the card' {
+        $job = Start-ThreadJob { param($Pcsc, $Atr) Start-Sleep -Milliseconds 300; $null = $Pcsc.Insert(0, $Atr); [datetime]::UtcNow } -ArgumentList $Pcsc, $AtrA
+        try {
+            $first = Watch-SmartCard -EventType CardInserted | Select-Object -First 1
+            $returned = [datetime]::UtcNow
+            $inserted = $job | Wait-Job -Timeout 15 | Receive-Job
+        }
+        finally { $job | Remove-Job -Force }
+        Format-TestEvent $first | Should -Be "CardInserted $R0 $AtrA"
+        # The event precedes the fixture's own confirmation, so this is at most the confirmation's lag.
+        ($returned - $inserted).TotalMilliseconds | Should -BeLessThan 1000
+    }
+
+    It 'stops within a second when the pipeline is stopped' {
+        $watch = Start-TestWatch
+        $stopped = Stop-TestWatch $watch
+        $stopped.TotalMilliseconds | Should -BeLessThan 1000
+    }
+
+    It 'survives pcscd stopping and starting: one warning, readers gone and back, and the watch goes on' {
+        $null = $Pcsc.Insert(0, $AtrA)
+        $watch = Start-TestWatch
+        try {
+            $Pcsc.StopDaemon()
+            Wait-TestWatch $watch -Count 3 | Should -Be @("CardRemoved $R0 $AtrA", "ReaderRemoved $R0", "ReaderRemoved $R1")
+            Start-Sleep -Milliseconds 1200
+            $Pcsc.StartDaemon()
+            $back = @(Wait-TestWatch $watch -Count 6 | Select-Object -Skip 3)
+            $back | Sort-Object | Should -Be @("CardInserted $R0 $AtrA", "ReaderAdded $R0", "ReaderAdded $R1")
+            $back.IndexOf("ReaderAdded $R0") | Should -BeLessThan $back.IndexOf("CardInserted $R0 $AtrA")
+            $Pcsc.Remove(0)
+            Wait-TestWatch $watch -Count 7 | Select-Object -Last 1 | Should -Be "CardRemoved $R0 $AtrA"
+            $watch.PowerShell.Streams.Warning.Count | Should -Be 1
+            "$($watch.PowerShell.Streams.Warning[0])" | Should -Match 'Lost the PC/SC service \(SCARD_'
+            $watch.PowerShell.Streams.Error.Count | Should -Be 0
+        }
+        finally { $null = Stop-TestWatch $watch }
+    }
+}
