@@ -6,9 +6,10 @@ namespace SmartCardPS.Tests
 {
     /// <summary>
     /// One private pcscd for every test class that needs PC/SC: the classes of this collection run one after
-    /// another, so tests that stop the daemon never race tests that use it.
+    /// another, so tests that stop the daemon never race tests that use it. They also run apart from every other
+    /// collection, because the soak measures the whole process (memory, open handles).
     /// </summary>
-    [CollectionDefinition(Name)]
+    [CollectionDefinition(Name, DisableParallelization = true)]
     public sealed class PcscCollection : ICollectionFixture<PcscFixtureHost>
     {
         public const string Name = "pcscd";
