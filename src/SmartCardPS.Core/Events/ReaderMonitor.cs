@@ -259,34 +259,24 @@ namespace SmartCardPS
         /// <summary>Brings the tracked readers in line with the service's list, reporting readers that went and came.</summary>
         private void Relist(bool report)
         {
-            for (int attempt = 0; ; attempt++)
+            ReaderStateRecord[] listed = context.ReadStates();
+            DateTimeOffset at = DateTimeOffset.Now;
+            foreach (TrackedReader gone in readers.Where(r => listed.All(l => l.Reader != r.Name)).ToList())
             {
-                string[] names = context.ListReaders();
-                DateTimeOffset at = DateTimeOffset.Now;
-                foreach (TrackedReader gone in readers.Where(r => !names.Contains(r.Name)).ToList())
-                {
-                    readers.Remove(gone);
-                    if (report) ReportGone(gone, at);
-                }
-                var added = names.Where(n => readers.All(r => r.Name != n))
-                    .Select(n => new ReaderStateRecord(n, (uint)SmartCardReaderState.Unaware)).ToArray();
-                if (added.Length == 0) return;
-                ScardError rc = context.GetStatusChange(added, 0);
-                if (rc == ScardError.UnknownReader && attempt < 3) continue;
-                if (rc != ScardError.Success && rc != ScardError.Timeout) throw new PcscException(rc, "SCardGetStatusChange");
-                foreach (ReaderStateRecord record in added)
-                {
-                    // Listed a moment ago, already unplugged: it never was for the watcher.
-                    if ((record.EventState & Unknown) != 0) continue;
-                    var reader = new TrackedReader(record.Reader, record.EventState, record.Atr);
-                    readers.Add(reader);
-                    if (!report) continue;
-                    SmartCardReaderState state = SmartCardEvent.StateOf(record.EventState);
-                    pending.Enqueue(new SmartCardEvent(at, SmartCardEventType.ReaderAdded, reader.Name, state, null));
-                    if (reader.CardPresent)
-                        pending.Enqueue(new SmartCardEvent(at, SmartCardEventType.CardInserted, reader.Name, state, reader.Atr));
-                }
-                return;
+                readers.Remove(gone);
+                if (report) ReportGone(gone, at);
+            }
+            foreach (ReaderStateRecord record in listed.Where(l => readers.All(r => r.Name != l.Reader)))
+            {
+                // Listed a moment ago, already unplugged: it never was for the watcher.
+                if ((record.EventState & Unknown) != 0) continue;
+                var reader = new TrackedReader(record.Reader, record.EventState, record.Atr);
+                readers.Add(reader);
+                if (!report) continue;
+                SmartCardReaderState state = SmartCardEvent.StateOf(record.EventState);
+                pending.Enqueue(new SmartCardEvent(at, SmartCardEventType.ReaderAdded, reader.Name, state, null));
+                if (reader.CardPresent)
+                    pending.Enqueue(new SmartCardEvent(at, SmartCardEventType.CardInserted, reader.Name, state, reader.Atr));
             }
         }
 

@@ -50,19 +50,23 @@ namespace SmartCardPS
         }
 
         /// <summary>Every reader with its current state and ATR.</summary>
-        public IReadOnlyList<SmartCardReader> GetReaders()
+        public IReadOnlyList<SmartCardReader> GetReaders() =>
+            // CHANGED only says the state differs from the UNAWARE we asked with: noise in a snapshot.
+            ReadStates().Select(r => new SmartCardReader(r.Reader, r.EventState & ~(uint)SmartCardReaderState.Changed, r.Atr)).ToArray();
+
+        /// <summary>Every listed reader's current event state and ATR, asked for in one call right after listing.</summary>
+        internal ReaderStateRecord[] ReadStates()
         {
             for (int attempt = 0; ; attempt++)
             {
                 string[] names = ListReaders();
-                if (names.Length == 0) return Array.Empty<SmartCardReader>();
+                if (names.Length == 0) return Array.Empty<ReaderStateRecord>();
                 var records = names.Select(n => new ReaderStateRecord(n, (uint)SmartCardReaderState.Unaware)).ToArray();
                 ScardError rc = GetStatusChange(records, 0);
                 // A reader unplugged between listing and asking: list again.
                 if (rc == ScardError.UnknownReader && attempt < 3) continue;
                 if (rc != ScardError.Timeout) Check(rc, "SCardGetStatusChange");
-                // CHANGED only says the state differs from the UNAWARE we asked with: noise in a snapshot.
-                return records.Select(r => new SmartCardReader(r.Reader, r.EventState & ~(uint)SmartCardReaderState.Changed, r.Atr)).ToArray();
+                return records;
             }
         }
 
