@@ -15,6 +15,7 @@
         'SmartCardPS.Atr.Format.ps1xml'
         'SmartCardPS.Events.Format.ps1xml'
         'SmartCardPS.Pkcs11.Format.ps1xml'
+        'SmartCardPS.Nss.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-SmartCardReader'
@@ -25,13 +26,18 @@
         'Get-Pkcs11Mechanism'
         'Register-OpenScModule'
         'Unregister-OpenScModule'
+        'Get-FirefoxProfile'
+        'Get-NssModule'
+        'Register-NssModule'
+        'Unregister-NssModule'
+        'Set-FirefoxSecurityDevicePolicy'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('SmartCard', 'PCSC', 'PKCS11', 'ATR', 'OpenSC', 'p11-kit', 'Linux', 'Windows', 'MacOS')
+            Tags       = @('SmartCard', 'PCSC', 'PKCS11', 'ATR', 'OpenSC', 'p11-kit', 'NSS', 'Firefox', 'Linux', 'Windows', 'MacOS')
             ProjectUri = ''
         }
     }
