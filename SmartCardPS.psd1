@@ -38,7 +38,6 @@
     PrivateData          = @{
         PSData = @{
             Tags       = @('SmartCard', 'PCSC', 'PKCS11', 'ATR', 'OpenSC', 'p11-kit', 'NSS', 'Firefox', 'Linux', 'Windows', 'MacOS')
-            ProjectUri = ''
         }
     }
 }
