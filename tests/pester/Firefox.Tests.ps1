@@ -64,6 +64,7 @@ Describe 'Firefox profiles and security devices with a real headless Firefox' -S
         try {
             $running = Wait-FirefoxLoads 'shot' $SoftHsmLibrary $firefox
             $running.IsRunning | Should -BeTrue
+            [SmartCardPS.FirefoxSetup]::Inspect($running).Module | Should -BeNullOrEmpty -Because 'SoftHSM is neither OpenSC nor p11-kit-proxy'
             $firefox.WaitForExit(60000) | Should -BeTrue
         } finally {
             if (-not $firefox.HasExited) { $firefox.Kill() }
@@ -86,8 +87,16 @@ Describe 'Firefox profiles and security devices with a real headless Firefox' -S
             { Unregister-NssModule -Profile live -Name SoftHSM -ErrorAction Stop } |
                 Should -Throw -ErrorId 'UnregisterNssModuleFirefoxRunning,SmartCardPS.Commands.UnregisterNssModuleCommand'
             (Get-FileHash (Join-Path $p.Path 'pkcs11.txt')).Hash | Should -Be $before.Hash
+            # The setup check: no OpenSC or p11-kit-proxy yet; once registered while Firefox runs, a restart is due.
+            $check = [SmartCardPS.FirefoxSetup]::Inspect((Get-FirefoxProfile -Name live))
+            $check.Module | Should -BeNullOrEmpty
+            $check.Remedy | Should -Match 'Register-NssModule -Profile .live. -Force'
             Register-NssModule -Profile live -ModulePath $OpenScLibraryPath -Force -WarningVariable w 3>$null | Out-Null
             "$w" | Should -Match 'restart Firefox'
+            $check = [SmartCardPS.FirefoxSetup]::Inspect((Get-FirefoxProfile -Name live))
+            $check.Module.Name | Should -Be 'OpenSC'
+            $check.NeedsRestart | Should -BeTrue
+            $check.Remedy | Should -Be 'Restart Firefox.'
         } finally {
             $firefox.Kill()
             $firefox.WaitForExit()
@@ -106,9 +115,12 @@ Describe 'Firefox profiles and security devices with a real headless Firefox' -S
         foreach ($p in $all) { (Get-NssModule -Profile $p -Name p11-kit-proxy).Name | Should -Be 'p11-kit-proxy' }
         Unregister-NssModule -Name p11-kit-proxy -AllProfiles
         @(Get-NssModule -Name p11-kit-proxy -ErrorAction SilentlyContinue).Count | Should -Be 0
-        # Several profiles and none marked default: no guessing.
-        { Register-NssModule -ModulePath $SoftHsmLibrary } |
-            Should -Throw -ErrorId 'RegisterNssModuleNoProfile,SmartCardPS.Commands.RegisterNssModuleCommand' -ExpectedMessage '*-AllProfiles*'
+        # With more than one profile, -CreateProfile marked the first one Default=1.
+        $default = @($all | Where-Object IsDefault)
+        $default.Name | Should -Be @('first')
+        (Register-NssModule -UseP11KitProxy).Database | Should -Be $default[0].Path
+        Unregister-NssModule -Name p11-kit-proxy
+        @(Get-NssModule -Name p11-kit-proxy -ErrorAction SilentlyContinue).Count | Should -Be 0
     }
 }
 

@@ -106,6 +106,24 @@ Describe 'Register-NssModule and Unregister-NssModule with NSS databases' -Skip:
             Should -Throw -ErrorId 'GetNssModuleInvalidDatabase,SmartCardPS.Commands.GetNssModuleCommand'
     }
 
+    It 'does not guess between several profiles when none is the default' {
+        $saved = $env:HOME
+        $env:HOME = New-TestDirectory 'home'
+        $Dirs.Add($env:HOME)
+        try {
+            $root = New-Item -ItemType Directory "$env:HOME/.mozilla/firefox"
+            "[Profile0]`nName=a`nIsRelative=1`nPath=a`n`n[Profile1]`nName=b`nIsRelative=1`nPath=b`n" | Set-Content "$root/profiles.ini"
+            New-Item -ItemType Directory "$root/a", "$root/b" | Out-Null
+            (Get-FirefoxProfile).Name | Should -Be @('a', 'b')
+            { Register-NssModule -ModulePath $SoftHsmLibrary } |
+                Should -Throw -ErrorId 'RegisterNssModuleNoProfile,SmartCardPS.Commands.RegisterNssModuleCommand' -ExpectedMessage '*-AllProfiles*'
+            (Register-NssModule -Profile b -ModulePath $SoftHsmLibrary -Name Soft).Database | Should -Be "$root/b"
+            Test-Path "$root/a/pkcs11.txt" | Should -BeFalse
+        } finally {
+            $env:HOME = $saved
+        }
+    }
+
     It 'emits objects that survive ConvertTo-Json' {
         $db = New-Db
         Register-NssModule -Name Soft -ModulePath $SoftHsmLibrary -NssDatabase $db | Out-Null
