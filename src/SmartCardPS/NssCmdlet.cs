@@ -17,15 +17,47 @@ namespace SmartCardPS.Commands
         public string Description => Profile != null ? $"Firefox profile {NssCmdlet.Quote(Profile.Name)} ({Directory})" : "NSS database " + Directory;
     }
 
-    /// <summary>What the NSS cmdlets share: turning -Profile/-NssDatabase/-SharedDatabase/-AllProfiles into databases.</summary>
+    /// <summary>What the NSS cmdlets share: -Profile, -NssDatabase, -SharedDatabase and -AllProfiles, turned into databases.</summary>
     public abstract class NssCmdlet : SmartCardCmdlet
     {
+        /// <summary>
+        /// <para type="description">Firefox profiles (from Get-FirefoxProfile, or by name or directory).</para>
+        /// </summary>
+        [Parameter(ParameterSetName = "Profile", ValueFromPipeline = true, HelpMessage = "Firefox profiles, by object, name or directory.")]
+        [FirefoxProfileTransformation]
+        [ValidateNotNullOrEmpty]
+        public FirefoxProfile[] Profile { get; set; }
+
+        /// <summary>
+        /// <para type="description">NSS database directories (an sql: prefix is allowed), such as certutil -d and modutil -dbdir take; modules from Get-NssModule give their Database.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = "Database", Mandatory = true, ValueFromPipelineByPropertyName = true, HelpMessage = "NSS database directories.")]
+        [Alias("Database")]
+        [ValidateNotNullOrEmpty]
+        public string[] NssDatabase { get; set; }
+
+        /// <summary>
+        /// <para type="description">The shared NSS database that Chromium and other NSS programs use: ~/.pki/nssdb, else $XDG_DATA_HOME/pki/nssdb.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = "Shared", Mandatory = true, HelpMessage = "The shared NSS database.")]
+        public SwitchParameter SharedDatabase { get; set; }
+
+        /// <summary>
+        /// <para type="description">Every profile Get-FirefoxProfile finds.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = "All", Mandatory = true, HelpMessage = "Every Firefox profile.")]
+        public SwitchParameter AllProfiles { get; set; }
+
         /// <summary>
         /// The databases named by the parameters, each once. With none of them: every profile when
         /// <paramref name="everyProfileByDefault"/>, else the default profile (or the only one).
         /// </summary>
-        protected List<NssTarget> Targets(FirefoxProfile[] profiles, string[] databases, bool shared, bool allProfiles, bool everyProfileByDefault)
+        protected List<NssTarget> Targets(bool everyProfileByDefault)
         {
+            FirefoxProfile[] profiles = Profile;
+            string[] databases = NssDatabase;
+            bool shared = SharedDatabase;
+            bool allProfiles = AllProfiles;
             var targets = new List<NssTarget>();
             foreach (FirefoxProfile p in profiles ?? new FirefoxProfile[0]) targets.Add(new NssTarget { Directory = p.Path, Profile = p });
             foreach (string db in databases ?? new string[0])
@@ -33,7 +65,7 @@ namespace SmartCardPS.Commands
                 string dir;
                 try
                 {
-                    dir = SessionState.Path.GetUnresolvedProviderPathFromPSPath(NssDatabase.DirectoryOf(db));
+                    dir = SessionState.Path.GetUnresolvedProviderPathFromPSPath(SmartCardPS.NssDatabase.DirectoryOf(db));
                 }
                 catch (ArgumentException ex)
                 {
@@ -42,7 +74,7 @@ namespace SmartCardPS.Commands
                 }
                 targets.Add(new NssTarget { Directory = dir, Profile = FirefoxProfiles.FindAll().FirstOrDefault(p => SameDirectory(p.Path, dir)) });
             }
-            if (shared) targets.Add(new NssTarget { Directory = NssDatabase.SharedDatabase() });
+            if (shared) targets.Add(new NssTarget { Directory = SmartCardPS.NssDatabase.SharedDatabase() });
             bool named = profiles != null || databases != null || shared;
             if (allProfiles || (!named && everyProfileByDefault))
             {

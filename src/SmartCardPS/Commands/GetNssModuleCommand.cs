@@ -28,33 +28,11 @@ namespace SmartCardPS.Commands
         [ValidateNotNullOrEmpty]
         public string[] Name { get; set; }
 
-        /// <summary>
-        /// <para type="description">Firefox profiles (from Get-FirefoxProfile, or by name or directory) whose modules to list.</para>
-        /// </summary>
-        [Parameter(ParameterSetName = "Profile", ValueFromPipeline = true, HelpMessage = "Firefox profiles, by object, name or directory.")]
-        [FirefoxProfileTransformation]
-        [ValidateNotNullOrEmpty]
-        public FirefoxProfile[] Profile { get; set; }
-
-        /// <summary>
-        /// <para type="description">NSS database directories (an sql: prefix is allowed), such as those certutil -d and modutil -dbdir take.</para>
-        /// </summary>
-        [Parameter(ParameterSetName = "Database", Mandatory = true, ValueFromPipelineByPropertyName = true, HelpMessage = "NSS database directories.")]
-        [Alias("Database")]
-        [ValidateNotNullOrEmpty]
-        public string[] NssDatabase { get; set; }
-
-        /// <summary>
-        /// <para type="description">Reads the shared NSS database: ~/.pki/nssdb, else $XDG_DATA_HOME/pki/nssdb.</para>
-        /// </summary>
-        [Parameter(ParameterSetName = "Shared", Mandatory = true, HelpMessage = "Read the shared NSS database.")]
-        public SwitchParameter SharedDatabase { get; set; }
-
         private readonly List<NssModule> found = new List<NssModule>();
 
         protected override void ProcessRecord()
         {
-            foreach (NssTarget target in Targets(Profile, NssDatabase, SharedDatabase, false, true))
+            foreach (NssTarget target in Targets(true))
             {
                 NssModuleFile file = ReadDatabase(target);
                 if (file != null) found.AddRange(file.Modules);

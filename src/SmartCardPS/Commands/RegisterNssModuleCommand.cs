@@ -46,34 +46,6 @@ namespace SmartCardPS.Commands
         public SwitchParameter UseP11KitProxy { get; set; }
 
         /// <summary>
-        /// <para type="description">Firefox profiles (from Get-FirefoxProfile, or by name or directory).</para>
-        /// </summary>
-        [Parameter(ParameterSetName = "Profile", ValueFromPipeline = true, HelpMessage = "Firefox profiles, by object, name or directory.")]
-        [FirefoxProfileTransformation]
-        [ValidateNotNullOrEmpty]
-        public FirefoxProfile[] Profile { get; set; }
-
-        /// <summary>
-        /// <para type="description">NSS database directories (an sql: prefix is allowed).</para>
-        /// </summary>
-        [Parameter(ParameterSetName = "Database", Mandatory = true, HelpMessage = "NSS database directories.")]
-        [Alias("Database")]
-        [ValidateNotNullOrEmpty]
-        public string[] NssDatabase { get; set; }
-
-        /// <summary>
-        /// <para type="description">The shared NSS database: ~/.pki/nssdb, else $XDG_DATA_HOME/pki/nssdb.</para>
-        /// </summary>
-        [Parameter(ParameterSetName = "Shared", Mandatory = true, HelpMessage = "The shared NSS database.")]
-        public SwitchParameter SharedDatabase { get; set; }
-
-        /// <summary>
-        /// <para type="description">Every profile Get-FirefoxProfile finds.</para>
-        /// </summary>
-        [Parameter(ParameterSetName = "All", Mandatory = true, HelpMessage = "Every Firefox profile.")]
-        public SwitchParameter AllProfiles { get; set; }
-
-        /// <summary>
         /// <para type="description">Writes even while Firefox runs with the profile; restart Firefox afterwards.</para>
         /// </summary>
         [Parameter]
@@ -100,7 +72,7 @@ namespace SmartCardPS.Commands
 
         protected override void ProcessRecord()
         {
-            foreach (NssTarget target in Targets(Profile, NssDatabase, SharedDatabase, AllProfiles, false))
+            foreach (NssTarget target in Targets(false))
             {
                 NssModuleFile file = ReadDatabase(target);
                 if (file == null) continue;
