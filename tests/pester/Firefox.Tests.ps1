@@ -124,9 +124,32 @@ Describe 'Firefox profiles and security devices with a real headless Firefox' -S
     }
 }
 
+Describe 'The help examples of the Firefox and NSS cmdlets' -Skip:($FirefoxMissing -or $NssToolsMissing) {
+    It 'run without an error in a home with Firefox profiles and a shared NSS database' {
+        New-Item -ItemType Directory "$TestHome/.pki/nssdb" -Force | Out-Null
+        & certutil -N --empty-password -d "sql:$TestHome/.pki/nssdb"
+        Push-Location $TestHome
+        try {
+            foreach ($name in 'Get-FirefoxProfile', 'Get-NssModule', 'Register-NssModule', 'Unregister-NssModule', 'Set-FirefoxSecurityDevicePolicy') {
+                foreach ($example in (Get-Help $name -Examples).Examples.Example) {
+                    $code = ($example.Code -join "`n").Trim()
+                    if ($code -match '^sudo |/home/alice') { continue }   # elevated, or another user's home
+                    $code = $code -replace '\$HOME\b', '$env:HOME'        # PowerShell's $HOME is fixed at start; the test home is $env:HOME
+                    { & ([scriptblock]::Create("`$ErrorActionPreference = 'Stop'; $code")) | Out-Null } | Should -Not -Throw -Because $code
+                }
+            }
+        } finally {
+            Pop-Location
+        }
+        (Get-NssModule -SharedDatabase -Name 'CAC Module').Library | Should -Be '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so'
+    }
+}
+
 Describe 'Set-FirefoxSecurityDevicePolicy with a real Firefox, in a private mount namespace' -Skip:$NoNamespace {
     It 'writes /etc/firefox/policies/policies.json, which firefox-esr reads and loads the device from' {
         $p = New-TestFirefoxProfile 'policy'
+        $machinePolicy = '/etc/firefox/policies/policies.json'
+        $machineBefore = if (Test-Path $machinePolicy) { (Get-FileHash $machinePolicy).Hash } else { 'absent' }
         $script = Join-Path $TestHome 'policy-run.ps1'
         # Inside the namespace: /etc is an overlay on a tmpfs, so /etc/firefox/policies is created there only.
         @"
@@ -155,6 +178,7 @@ if (-not `$ff.WaitForExit(60000)) { `$ff.Kill(); throw 'firefox did not finish' 
         $LASTEXITCODE | Should -Be 0 -Because ($out -join "`n")
         $out | Should -Contain 'loaded=True'
         (Get-NssModule -Profile policy -Name 'Policy HSM').Library | Should -Be $SoftHsmLibrary
-        Test-Path /etc/firefox/policies/policies.json | Should -BeFalse -Because 'the machine''s /etc stays untouched'
+        $machineAfter = if (Test-Path $machinePolicy) { (Get-FileHash $machinePolicy).Hash } else { 'absent' }
+        $machineAfter | Should -Be $machineBefore -Because 'the machine''s /etc stays untouched'
     }
 }

@@ -18,8 +18,8 @@ namespace SmartCardPS.Commands
     /// <para>Shows which profiles would get p11-kit-proxy, without writing anything.</para>
     /// </example>
     /// <example>
-    /// <code>Register-NssModule -Name 'CAC Module' -ModulePath /usr/lib/opensc-pkcs11.so -NssDatabase sql:$HOME/.pki/nssdb</code>
-    /// <para>The ArchWiki recipe for Chromium's shared NSS database.</para>
+    /// <code>Register-NssModule -Name 'CAC Module' -ModulePath /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so -NssDatabase sql:$HOME/.pki/nssdb</code>
+    /// <para>The ArchWiki's "CAC Module" (Debian's path of OpenSC) in the shared NSS database that Chromium reads.</para>
     /// </example>
     [Cmdlet(VerbsLifecycle.Register, "NssModule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Profile")]
     [OutputType(typeof(NssModule))]

@@ -13,8 +13,8 @@ namespace SmartCardPS.Commands
     /// <para>Removes the OpenSC module from every Firefox profile.</para>
     /// </example>
     /// <example>
-    /// <code>Get-NssModule -Name 'CAC Module' | Unregister-NssModule -WhatIf</code>
-    /// <para>Shows which databases would lose the module, without changing them.</para>
+    /// <code>Get-NssModule -Name 'CAC Module' -SharedDatabase | Unregister-NssModule -WhatIf</code>
+    /// <para>Shows what would be removed from the shared NSS database (Chromium's), without changing it: a piped module names its own database.</para>
     /// </example>
     [Cmdlet(VerbsLifecycle.Unregister, "NssModule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Profile")]
     public sealed class UnregisterNssModuleCommand : NssCmdlet
