@@ -18,8 +18,8 @@ namespace SmartCardPS.Commands
     /// <para>Lists the security devices (PKCS#11 modules) of the default profile.</para>
     /// </example>
     /// <example>
-    /// <code>Get-FirefoxProfile -Root /home/alice/.mozilla/firefox</code>
-    /// <para>Lists another user's profiles (as root, for a fleet check).</para>
+    /// <code>Get-FirefoxProfile | Where-Object IsRunning | Select-Object Name, ProcessId</code>
+    /// <para>Shows which profiles a Firefox is using now, and its process; Register-NssModule refuses those unless -Force. -Root /home/alice/.mozilla/firefox would list another user's profiles.</para>
     /// </example>
     [Cmdlet(VerbsCommon.Get, "FirefoxProfile")]
     [OutputType(typeof(FirefoxProfile))]
