@@ -135,6 +135,24 @@ namespace SmartCardPS.Tests
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(dir, "pkcs11.txt")));
         }
 
+        /// <summary>An admin (root) fixing a user's profile must leave a file the user's Firefox can still read.</summary>
+        [SkippableFact]
+        public void AsRootTheFileKeepsItsOwnerOrTakesTheProfileOwners()
+        {
+            Skip.IfNot(Environment.UserName == "root" && File.Exists("/usr/bin/chown"), "needs root");
+            string dir = Path.Combine(Path.GetTempPath(), "smartcardps-nss-" + Guid.NewGuid().ToString("N").Substring(0, 8));
+            Directory.CreateDirectory(dir);
+            dirs.Add(dir);
+            NssTools.Run("chown", "65534:65534", dir);
+            NssDatabase.Add(dir, "A", "/a.so");
+            Assert.Equal("65534:65534", NssTools.Run("stat", "-c", "%u:%g", Path.Combine(dir, "pkcs11.txt")).Trim());
+            NssTools.Run("chown", "1:1", Path.Combine(dir, "pkcs11.txt"));
+            NssDatabase.Add(dir, "B", "/b.so");
+            NssDatabase.Remove(dir, "A");
+            Assert.Equal("1:1", NssTools.Run("stat", "-c", "%u:%g", Path.Combine(dir, "pkcs11.txt")).Trim());
+            Assert.Equal("library=/b.so\nname=B\n\n", File.ReadAllText(Path.Combine(dir, "pkcs11.txt")));
+        }
+
         [Theory]
         [InlineData("two\nlines", "control character")]
         [InlineData("cr\r", "control character")]
