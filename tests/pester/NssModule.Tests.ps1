@@ -77,6 +77,19 @@ Describe 'Register-NssModule and Unregister-NssModule with NSS databases' -Skip:
         (Get-FileHash "$db/pkcs11.txt").Hash | Should -Be $before.Hash
     }
 
+    It 'refuses a library that is not a PKCS#11 module: <Why>' -TestCases @(
+        @{ Why = 'a text file'; Library = '/etc/hostname' }
+        @{ Why = 'a shared library without C_GetFunctionList'; Library = 'libz' }
+    ) {
+        . (Join-Path $PSScriptRoot 'Pkcs11Common.ps1')
+        if ($Library -eq 'libz') { $Library = Get-TestLibz }
+        $db = New-Db
+        $before = Get-FileHash "$db/pkcs11.txt"
+        { Register-NssModule -Name Bad -ModulePath $Library -NssDatabase $db } |
+            Should -Throw -ErrorId 'RegisterNssModuleNotPkcs11,SmartCardPS.Commands.RegisterNssModuleCommand'
+        (Get-FileHash "$db/pkcs11.txt").Hash | Should -Be $before.Hash
+    }
+
     It '-WhatIf writes nothing' {
         $db = New-Db
         Register-NssModule -Name A -ModulePath $SoftHsmLibrary -NssDatabase $db | Out-Null

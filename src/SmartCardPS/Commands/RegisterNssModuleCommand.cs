@@ -7,7 +7,7 @@ namespace SmartCardPS.Commands
 {
     /// <summary>
     /// <para type="synopsis">Loads a PKCS#11 module into Firefox profiles and NSS databases: the Security Devices dialog's Load button, scripted.</para>
-    /// <para type="description">Adds a library= and name= stanza to the pkcs11.txt of each database, which Firefox reads when it starts. Without -ModulePath the module is OpenSC's PKCS#11 library, found where Register-OpenScModule finds it (the ArchWiki's "CAC Module" recipe); -UseP11KitProxy registers p11-kit-proxy.so instead, so every module p11-kit registers (Get-Pkcs11Module) appears in Firefox. Without -Profile, -NssDatabase, -SharedDatabase or -AllProfiles the default Firefox profile is used. A database that already loads the same library (symlinks resolved), under any name, is skipped and its module emitted. A name already used by another library is an error: NSS would delete both by name. While a Firefox runs with a profile it is refused (Firefox keeps its own list and loads modules at start) unless -Force, after which Firefox must be restarted. Registering OpenSC next to p11-kit-proxy (or the proxy next to OpenSC) warns, as NSS then fails with "Unknown PKCS #11 error" when p11-kit also loads OpenSC. Names and paths that NSS would not read back as written (control characters, a leading quote or blank, lines of 2047 bytes or more) are refused. pkcs11.txt is replaced atomically (a temporary file in the same directory, then renamed) keeping its mode and owner, and is created (mode 0600) in a profile that has none. Emits the module as NSS now reads it.</para>
+    /// <para type="description">Adds a library= and name= stanza to the pkcs11.txt of each database, which Firefox reads when it starts. Without -ModulePath the module is OpenSC's PKCS#11 library, found where Register-OpenScModule finds it (the ArchWiki's "CAC Module" recipe); -UseP11KitProxy registers p11-kit-proxy.so instead, so every module p11-kit registers (Get-Pkcs11Module) appears in Firefox. Without -Profile, -NssDatabase, -SharedDatabase or -AllProfiles the default Firefox profile is used. A database that already loads the same library (symlinks resolved), under any name, is skipped and its module emitted. A name already used by another library is an error: NSS would delete both by name. While a Firefox runs with a profile it is refused (Firefox keeps its own list and loads modules at start) unless -Force, after which Firefox must be restarted. Registering OpenSC next to p11-kit-proxy (or the proxy next to OpenSC) warns, as NSS then fails with "Unknown PKCS #11 error" when p11-kit also loads OpenSC. A file that is not a shared library exporting C_GetFunctionList is refused (checked without initialising the module). Names and paths that NSS would not read back as written (control characters, a leading quote or blank, lines of 2047 bytes or more) are refused. pkcs11.txt is replaced atomically (a temporary file in the same directory, then renamed) keeping its mode and owner, and is created (mode 0600) in a profile that has none. Emits the module as NSS now reads it.</para>
     /// </summary>
     /// <example>
     /// <code>Register-NssModule</code>
@@ -138,6 +138,11 @@ namespace SmartCardPS.Commands
             if (!File.Exists(path))
             {
                 ThrowTerminatingError(NewError(new ItemNotFoundException($"The PKCS#11 library {path} does not exist."), "NotFound", ErrorCategory.ObjectNotFound, path));
+            }
+            string problem = Pkcs11Export.Problem(path);
+            if (problem != null)
+            {
+                ThrowTerminatingError(NewError(new InvalidDataException($"{path} {problem}; Firefox could not load it. Nothing was changed."), "NotPkcs11", ErrorCategory.InvalidData, path));
             }
             return path;
         }
