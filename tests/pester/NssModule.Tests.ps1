@@ -78,15 +78,15 @@ Describe 'Register-NssModule and Unregister-NssModule with NSS databases' -Skip:
     }
 
     It 'refuses a library that is not a PKCS#11 module: <Why>' -TestCases @(
-        @{ Why = 'a text file'; Library = '/etc/hostname' }
-        @{ Why = 'a shared library without C_GetFunctionList'; Library = 'libz' }
+        @{ Why = 'a text file'; Library = '/etc/hostname'; Message = '*not a loadable shared library (/etc/hostname: *' }
+        @{ Why = 'a shared library without C_GetFunctionList'; Library = 'libz'; Message = '*does not export C_GetFunctionList*' }
     ) {
         . (Join-Path $PSScriptRoot 'Pkcs11Common.ps1')
         if ($Library -eq 'libz') { $Library = Get-TestLibz }
         $db = New-Db
         $before = Get-FileHash "$db/pkcs11.txt"
         { Register-NssModule -Name Bad -ModulePath $Library -NssDatabase $db } |
-            Should -Throw -ErrorId 'RegisterNssModuleNotPkcs11,SmartCardPS.Commands.RegisterNssModuleCommand'
+            Should -Throw -ErrorId 'RegisterNssModuleNotPkcs11,SmartCardPS.Commands.RegisterNssModuleCommand' -ExpectedMessage $Message
         (Get-FileHash "$db/pkcs11.txt").Hash | Should -Be $before.Hash
     }
 

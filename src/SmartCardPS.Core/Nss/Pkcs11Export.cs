@@ -16,6 +16,8 @@ namespace SmartCardPS
             if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return null;
             const int RTLD_LAZY = 1, RTLD_LOCAL = 0;
             bool linux = RuntimeInformation.IsOSPlatform(OSPlatform.Linux);
+            // Binds dlerror now: binding it after a failed dlopen would look it up with dlsym, which clears the message.
+            if (linux) Linux.Error(); else Mac.dlerror();
             IntPtr handle = linux ? Linux.Open(library, RTLD_LAZY | RTLD_LOCAL) : Mac.dlopen(library, RTLD_LAZY | RTLD_LOCAL);
             if (handle == IntPtr.Zero)
             {
