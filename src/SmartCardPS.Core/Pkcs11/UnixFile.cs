@@ -17,6 +17,15 @@ namespace SmartCardPS
             if (rc != 0) throw new IOException($"chmod {Convert.ToString(mode, 8)} '{path}' failed (errno {Marshal.GetLastWin32Error()}).");
         }
 
+        /// <summary>The file's permission bits; null on Windows, for a missing file, or on a runtime older than .NET 7.</summary>
+        public static int? GetMode(string path)
+        {
+            if (!IsUnix || !File.Exists(path)) return null;
+            // netstandard2.0 has no stat; PowerShell 7.4+ runs on .NET 8+, which has File.GetUnixFileMode.
+            var getMode = typeof(File).GetMethod("GetUnixFileMode", new[] { typeof(string) });
+            return getMode == null ? (int?)null : Convert.ToInt32(getMode.Invoke(null, new object[] { path }));
+        }
+
         /// <summary>Whether this process runs as root (effective uid 0).</summary>
         public static bool IsRoot()
         {
