@@ -28,6 +28,7 @@
         'Unregister-OpenScModule'
         'Get-OpenScConfiguration'
         'Set-OpenScConfiguration'
+        'Get-SmartCardUsbDevice'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
