@@ -29,6 +29,7 @@
         'Get-OpenScConfiguration'
         'Set-OpenScConfiguration'
         'Get-SmartCardUsbDevice'
+        'Test-SmartCardSetup'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
