@@ -30,6 +30,7 @@
         'Set-OpenScConfiguration'
         'Get-SmartCardUsbDevice'
         'Test-SmartCardSetup'
+        'New-SmartCardUdevRule'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

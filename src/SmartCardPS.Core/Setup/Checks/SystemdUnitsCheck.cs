@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
@@ -75,24 +74,6 @@ namespace SmartCardPS
             return new SetupCheck(Name, SetupStatus.Fail, state, "sudo systemctl enable --now pcscd.socket");
         }
 
-        private static string Systemctl(string arguments)
-        {
-            try
-            {
-                var psi = new ProcessStartInfo("systemctl", arguments) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-                using (var p = Process.Start(psi))
-                {
-                    var stderr = p.StandardError.ReadToEndAsync();
-                    string stdout = p.StandardOutput.ReadToEnd();
-                    p.WaitForExit();
-                    _ = stderr.Result;
-                    return stdout;
-                }
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                return "";
-            }
-        }
+        private static string Systemctl(string arguments) => ToolRunner.Run("systemctl", arguments).Stdout;
     }
 }
