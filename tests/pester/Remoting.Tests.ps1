@@ -65,7 +65,7 @@ Describe 'Remoting over SSH' -Skip:$NoFixture {
         $checks = $Results | Where-Object { $_.PSObject.TypeNames -contains 'Deserialized.SmartCardPS.SetupCheck' }
         $checks.Count | Should -BeGreaterThan 10
         $checks | ForEach-Object { $_.PSComputerName | Should -Be '127.0.0.1' }
-        ($checks | Where-Object Name -EQ 'Readers').Detail | Should -BeLike "*'$($Pcsc.ReaderNames[0])'*"
+        ($checks | Where-Object Name -EQ 'Readers').Detail | Should -BeLike "*'$([WildcardPattern]::Escape($Pcsc.ReaderNames[0]))'*"
         ($checks | Where-Object Name -EQ 'Card').Status | Should -Be 'Pass'
         ($checks | Where-Object Name -EQ 'PC/SC service').Status | Should -Be 'Pass'
         ($checks.Status | Sort-Object -Unique) | ForEach-Object { $_ | Should -BeIn 'Pass', 'Warn', 'Fail', 'Skip' }

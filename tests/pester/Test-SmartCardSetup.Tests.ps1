@@ -57,7 +57,7 @@ Describe 'Test-SmartCardSetup' -Skip:$NoFixture {
         foreach ($name in 'PC/SC library', 'PC/SC service', 'Reader driver', 'Readers', 'Card', 'OpenSC library', 'OpenSC registered with p11-kit', 'PKCS#11 tokens', 'PKCS#11 modules') {
             $pass | Should -Contain $name
         }
-        ($checks | Where-Object Name -EQ 'Card').Detail | Should -BeLike "*'$($Pcsc.ReaderNames[0])': $Atr*"
+        ($checks | Where-Object Name -EQ 'Card').Detail | Should -BeLike "*'$([WildcardPattern]::Escape($Pcsc.ReaderNames[0]))': $Atr*"
         ($checks | Where-Object Name -EQ 'PKCS#11 tokens').Detail | Should -BeLike "*'Setup test' (softhsm2)*"
         Test-SmartCardSetup -Quiet -RequireReader -RequireCard -RequireToken | Should -BeExactly $true
     }
