@@ -19,10 +19,6 @@ namespace SmartCardPS.Commands
     /// <code>if (-not (Test-SmartCardSetup -Quiet -RequireReader)) { exit 1 }</code>
     /// <para>A CI step that fails when the setup is broken or no reader is connected.</para>
     /// </example>
-    /// <example>
-    /// <code>Invoke-Command -HostName host1, host2 { Test-SmartCardSetup } | Where-Object Status -eq Fail</code>
-    /// <para>Checks a fleet over PowerShell remoting; each result carries PSComputerName.</para>
-    /// </example>
     [Cmdlet(VerbsDiagnostic.Test, "SmartCardSetup")]
     [OutputType(typeof(SetupCheck), typeof(bool))]
     public sealed class TestSmartCardSetupCommand : SmartCardCmdlet
