@@ -28,13 +28,7 @@ Describe 'Get-SmartCardUsbDevice' {
 
     It 'filters by -Kind and reads a -SysfsRoot tree' {
         $root = Join-Path $TestDrive 'root'
-        $iface = Join-Path $root 'sys/devices/usb1/1-1/1-1:1.0'
-        New-Item -ItemType Directory $iface, (Join-Path $root 'sys/bus/usb/devices') -Force | Out-Null
-        Set-Content (Join-Path $root 'sys/devices/usb1/1-1/idVendor') '1050'
-        Set-Content (Join-Path $root 'sys/devices/usb1/1-1/idProduct') '0407'
-        Set-Content (Join-Path $iface 'bInterfaceClass') '0b'
-        New-Item -ItemType SymbolicLink -Path (Join-Path $root 'sys/bus/usb/devices/1-1') -Target (Join-Path $root 'sys/devices/usb1/1-1') | Out-Null
-        New-Item -ItemType SymbolicLink -Path (Join-Path $root 'sys/bus/usb/devices/1-1:1.0') -Target $iface | Out-Null
+        Add-TestUsbDevice $root 1-1 1050 0407 0b
         $d = Get-SmartCardUsbDevice -SysfsRoot $root -Kind Ccid -WarningAction SilentlyContinue
         $d.VendorId | Should -Be '1050'
         $d.SupportedByCcid | Should -BeTrue

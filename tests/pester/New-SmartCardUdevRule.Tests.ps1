@@ -71,14 +71,7 @@ Describe 'New-SmartCardUdevRule' -Skip:$NoNamespace {
 
     It 'takes the ids and serial of a reader from Get-SmartCardUsbDevice, and warns that udev does not read another directory' {
         $root = Join-Path $TestDrive 'root'
-        $device = Join-Path $root 'sys/devices/usb1/1-3'
-        New-Item -ItemType Directory (Join-Path $device '1-3:1.0/ttyUSB0'), (Join-Path $root 'sys/bus/usb/devices') -Force | Out-Null
-        Set-Content (Join-Path $device 'idVendor') '0403'
-        Set-Content (Join-Path $device 'idProduct') '6001'
-        Set-Content (Join-Path $device 'serial') 'A1B2C3'
-        Set-Content (Join-Path $device '1-3:1.0/bInterfaceClass') 'ff'
-        New-Item -ItemType SymbolicLink -Path (Join-Path $root 'sys/bus/usb/devices/1-3') -Target $device | Out-Null
-        New-Item -ItemType SymbolicLink -Path (Join-Path $root 'sys/bus/usb/devices/1-3:1.0') -Target (Join-Path $device '1-3:1.0') | Out-Null
+        Add-TestUsbDevice $root 1-3 0403 6001 ff -Serial A1B2C3 -Tty ttyUSB0
         $rules = Join-Path $TestDrive 'rules'
         $rule = Get-SmartCardUsbDevice -SysfsRoot $root -Kind Serial -WarningAction SilentlyContinue |
             New-SmartCardUdevRule -Name smargo -RulesDirectory $rules -WarningVariable warnings -WarningAction SilentlyContinue

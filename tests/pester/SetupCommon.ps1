@@ -16,3 +16,20 @@ function Invoke-ChildPwsh([string] $Script, [string[]] $Wrapper = @()) {
     }
     finally { Remove-Item Env:DOTNET_EnableDiagnostics }
 }
+
+# Adds USB device $Port (e.g. 1-3) with interface :1.0 to a sysfs tree under $Root, laid out as the kernel lays it out:
+# the device under sys/devices, links in sys/bus/usb/devices. -Tty gives the interface a serial node.
+function Add-TestUsbDevice([string] $Root, [string] $Port, [string] $VendorId, [string] $ProductId, [string] $InterfaceClass,
+    [string] $Serial, [string] $Tty) {
+    $device = Join-Path $Root "sys/devices/usb1/$Port"
+    $interface = Join-Path $device "${Port}:1.0"
+    $links = Join-Path $Root 'sys/bus/usb/devices'
+    New-Item -ItemType Directory $interface, $links -Force | Out-Null
+    if ($Tty) { New-Item -ItemType Directory (Join-Path $interface $Tty) | Out-Null }
+    Set-Content (Join-Path $device 'idVendor') $VendorId
+    Set-Content (Join-Path $device 'idProduct') $ProductId
+    if ($Serial) { Set-Content (Join-Path $device 'serial') $Serial }
+    Set-Content (Join-Path $interface 'bInterfaceClass') $InterfaceClass
+    New-Item -ItemType SymbolicLink -Path (Join-Path $links $Port) -Target $device | Out-Null
+    New-Item -ItemType SymbolicLink -Path (Join-Path $links "${Port}:1.0") -Target $interface | Out-Null
+}
