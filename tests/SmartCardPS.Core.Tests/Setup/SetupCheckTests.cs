@@ -67,6 +67,16 @@ namespace SmartCardPS.Tests
             Assert.StartsWith("sudo apt-get install pcscd", install.Remedy);
         }
 
+        [SkippableFact]
+        public void ASystemctlThatCannotAnswerIsAWarningNotAMissingUnit()
+        {
+            Skip.If(System.IO.Directory.Exists("/run/systemd/system"), "systemd runs here, so systemctl answers");
+            var context = new SetupContext(new SetupOptions(), DebianSystemd);
+            var check = new SystemdUnitsCheck().Run(context).Single();
+            Assert.Equal("Warn", check.Status);
+            Assert.StartsWith("systemctl did not answer", check.Detail);
+        }
+
         [Fact]
         public void UsbReadersNotListedAreRestartsOrVendorDrivers()
         {

@@ -26,9 +26,16 @@ namespace SmartCardPS
                 yield return new SetupCheck(Name, SetupStatus.Skip, "systemd is not the init system here (no /run/systemd/system), so pcscd runs some other way");
                 yield break;
             }
-            string output = Systemctl("show pcscd.socket pcscd.service --property=Id,LoadState,ActiveState,UnitFileState");
+            ToolResult show = ToolRunner.Run("systemctl", "show pcscd.socket pcscd.service --property=Id,LoadState,ActiveState,UnitFileState");
+            if (!show.Ok)
+            {
+                // A container with systemd's directories but no systemd to ask: say so rather than guess.
+                yield return new SetupCheck(Name, SetupStatus.Warn, $"systemctl did not answer (exit code {show.ExitCode}): {show.Stderr.Trim()}",
+                    "run Test-SmartCardSetup where systemctl works, or check with: systemctl status pcscd.socket pcscd.service");
+                yield break;
+            }
             bool unitFilePresent = UnitDirectories.Any(d => File.Exists(CcidSupportedReaders.Rooted(context.Root, d + "/pcscd.socket")));
-            yield return Judge(ParseShow(output), unitFilePresent, context.Platform);
+            yield return Judge(ParseShow(show.Stdout), unitFilePresent, context.Platform);
         }
 
         /// <summary>`systemctl show` output (blank-line separated blocks of Key=Value) per unit Id.</summary>
@@ -73,7 +80,5 @@ namespace SmartCardPS
                 return new SetupCheck(Name, SetupStatus.Warn, state + ": pcscd runs now but will not start on demand after a reboot", "sudo systemctl enable --now pcscd.socket");
             return new SetupCheck(Name, SetupStatus.Fail, state, "sudo systemctl enable --now pcscd.socket");
         }
-
-        private static string Systemctl(string arguments) => ToolRunner.Run("systemctl", arguments).Stdout;
     }
 }
