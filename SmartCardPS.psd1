@@ -16,6 +16,7 @@
         'SmartCardPS.Events.Format.ps1xml'
         'SmartCardPS.Pkcs11.Format.ps1xml'
         'SmartCardPS.Nss.Format.ps1xml'
+        'SmartCardPS.Setup.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-SmartCardReader'
@@ -31,6 +32,11 @@
         'Register-NssModule'
         'Unregister-NssModule'
         'Set-FirefoxSecurityDevicePolicy'
+        'Get-OpenScConfiguration'
+        'Set-OpenScConfiguration'
+        'Get-SmartCardUsbDevice'
+        'Test-SmartCardSetup'
+        'New-SmartCardUdevRule'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
