@@ -97,6 +97,9 @@ Describe 'Firefox profiles and security devices with a real headless Firefox' -S
             $check.Module.Name | Should -Be 'OpenSC'
             $check.NeedsRestart | Should -BeTrue
             $check.Remedy | Should -Be 'Restart Firefox.'
+            $setup = Test-SmartCardSetup | Where-Object { $_.Name -eq 'Firefox security device' -and $_.Detail -like "*profile 'live'*" }
+            $setup.Status | Should -Be 'Warn'
+            $setup.Remedy | Should -Be 'Restart Firefox.'
         } finally {
             $firefox.Kill()
             $firefox.WaitForExit()

@@ -70,13 +70,8 @@ namespace SmartCardPS.Tests
             File.WriteAllText(Path.Combine(dir, ".parentlock"), "");
             Assert.False(FirefoxProfiles.Read(root)[0].IsRunning);
 
-            var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardInput = true };
-            psi.ArgumentList.Add("-c");
-            psi.ArgumentList.Add("import fcntl,sys\nf=open(sys.argv[1],'w')\nfcntl.lockf(f,fcntl.LOCK_EX)\nprint('locked',flush=True)\nsys.stdin.read()");
-            psi.ArgumentList.Add(Path.Combine(dir, ".parentlock"));
-            using (var holder = Process.Start(psi))
+            using (var holder = NssTools.HoldParentLock(dir))
             {
-                Assert.Equal("locked", holder.StandardOutput.ReadLine());
                 FirefoxProfile running = FirefoxProfiles.Read(root)[0];
                 Assert.True(running.IsRunning);
                 Assert.Equal(holder.Id, running.ProcessId);

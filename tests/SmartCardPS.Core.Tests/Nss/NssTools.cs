@@ -57,6 +57,21 @@ namespace SmartCardPS.Tests
             return names.Select((n, i) => new KeyValuePair<string, string>(n, libraries[i])).Skip(1).ToList();
         }
 
+        /// <summary>
+        /// A python3 process holding an fcntl write lock on DIR/.parentlock, as a running Firefox does, until its
+        /// stdin is closed. python3's lockf takes the same kind of lock (F_SETLK) Firefox takes.
+        /// </summary>
+        public static Process HoldParentLock(string profileDirectory)
+        {
+            var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardInput = true };
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add("import fcntl,sys\nf=open(sys.argv[1],'w')\nfcntl.lockf(f,fcntl.LOCK_EX)\nprint('locked',flush=True)\nsys.stdin.read()");
+            psi.ArgumentList.Add(Path.Combine(profileDirectory, ".parentlock"));
+            var holder = Process.Start(psi);
+            if (holder.StandardOutput.ReadLine() != "locked") throw new InvalidOperationException("python3 did not take the lock");
+            return holder;
+        }
+
         public static string AsLatin1(string utf16) => Latin1.GetString(Encoding.UTF8.GetBytes(utf16));
     }
 }
