@@ -46,22 +46,23 @@ function Invoke-Test {
     New-Item -ItemType Directory $results | Out-Null
     $nsRun = Join-Path $Root 'tests/tools/ns-run.sh'
 
+    $machineBefore = Get-MachineState
+    $testProject = Join-Path $Root 'tests/SmartCardPS.Core.Tests/SmartCardPS.Core.Tests.csproj'
+
     Write-Step 'xunit'
-    & $nsRun dotnet test (Join-Path $Root 'tests/SmartCardPS.Core.Tests/SmartCardPS.Core.Tests.csproj') -c $Configuration --no-build --nologo `
-        --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=normal' --results-directory $results
-    $xunit = Read-TrxCounts (Join-Path $results 'xunit.trx')
+    $discovered = @(Read-XunitTestList (& dotnet test $testProject -c $Configuration --no-build --nologo --list-tests 2>&1 | ForEach-Object { "$_" }))
+    & $nsRun dotnet test $testProject -c $Configuration --no-build --nologo `
+        --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=normal' --results-directory $results 2>&1 |
+        ForEach-Object { "$_" } | Tee-Object -FilePath (Join-Path $results 'xunit.log') | Out-Host
+    $xunit = Get-XunitRun -TrxPath (Join-Path $results 'xunit.trx') -ConsoleLog (Get-Content (Join-Path $results 'xunit.log')) -ExitCode $LASTEXITCODE -Discovered $discovered
 
     Write-Step 'Pester'
     $pesterJson = Join-Path $results 'pester.json'
     & $nsRun dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Invoke-PesterSuite.ps1') -ModuleDir $ModuleDir -ResultPath $pesterJson
-    $pester = Read-PesterCounts $pesterJson
+    $pester = Get-PesterRun -JsonPath $pesterJson -ExitCode $LASTEXITCODE
 
-    $passed = $xunit.Passed + $pester.Passed
-    $failed = $xunit.Failed + $pester.Failed
-    $skipped = $xunit.Skipped + $pester.Skipped
-    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped; Pester: $($pester.Passed) passed, $($pester.Failed) failed, $($pester.Skipped) skipped"
-    Write-Host "$passed passed, $failed failed, $skipped skipped"
-    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+    $changes = @(Compare-MachineState $machineBefore (Get-MachineState))
+    exit (Write-SuiteSummary -Runs $xunit, $pester -MachineChanges $changes)
 }
 
 function Invoke-Demo {

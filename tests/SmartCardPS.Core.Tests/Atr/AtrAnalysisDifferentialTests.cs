@@ -60,8 +60,8 @@ namespace SmartCardPS.Tests.Atr
         [SkippableFact]
         public void AgreesWithAtrAnalysisWhereItFollowsTheStandard()
         {
-            Skip.IfNot(File.Exists(AtrAnalysisOutput.Program), "pcsc-tools' ATR_analysis is not installed");
-            Skip.IfNot(SmartcardList.Installed, "pcsc-tools' smartcard_list.txt is not installed");
+            Requires.Dependency(File.Exists(AtrAnalysisOutput.Program), "pcsc-tools' ATR_analysis (apt-get install pcsc-tools)");
+            Requires.Dependency(SmartcardList.Installed, "pcsc-tools' smartcard_list.txt (apt-get install pcsc-tools)");
 
             var concrete = SmartcardList.Read().Where(e => e.IsConcrete).Select(e => e.Pattern).Distinct().ToList();
             var sample = concrete.Where((_, i) => i % 12 == 0)
