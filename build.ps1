@@ -70,8 +70,8 @@ function Invoke-Demo {
     Invoke-Build
     Invoke-Native dotnet build (Join-Path $Root 'tests/SmartCardPS.TestFixture/SmartCardPS.TestFixture.csproj') -c $Configuration --nologo -v quiet
     Write-Step 'Demo'
-    & (Join-Path $Root 'tests/tools/ns-run.sh') dotnet pwsh -NoProfile -File (Join-Path $Root 'build/Demo.ps1') -ModuleDir $ModuleDir -Configuration $Configuration
-    if ($LASTEXITCODE) { throw "The demo failed with exit code $LASTEXITCODE" }
+    $code = Invoke-UntilTornDown (Join-Path $Root 'tests/tools/ns-run.sh') dotnet pwsh -NoProfile -File (Join-Path $Root 'build/Demo.ps1') -ModuleDir $ModuleDir -Configuration $Configuration
+    if ($code) { throw "The demo failed with exit code $code" }
 }
 
 function Invoke-Clean {

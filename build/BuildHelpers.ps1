@@ -18,6 +18,42 @@ function Invoke-Native {
     if ($LASTEXITCODE) { throw "'$filePath $($arguments -join ' ')' failed with exit code $LASTEXITCODE." }
 }
 
+# Runs a command that tears itself down on Ctrl+C and returns its exit code, or exits 130 once it has torn down when
+# Ctrl+C was pressed. The command gets the SIGINT itself (same process group); this script only notes it and waits
+# (a .NET wait, which PowerShell's own Ctrl+C handling cannot cut short).
+# Plain $args, as for Invoke-Native.
+function Invoke-UntilTornDown {
+    if (-not ('SmartCardPSBuild.Interrupt' -as [type])) {
+        Add-Type -TypeDefinition @'
+namespace SmartCardPSBuild {
+    public static class Interrupt {
+        private static System.Runtime.InteropServices.PosixSignalRegistration registration;
+        public static volatile bool Pressed;
+        public static void Catch() {
+            registration = registration ?? System.Runtime.InteropServices.PosixSignalRegistration.Create(
+                System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; Pressed = true; });
+        }
+    }
+}
+'@
+    }
+    [SmartCardPSBuild.Interrupt]::Catch()
+    $info = [Diagnostics.ProcessStartInfo]::new($args[0])
+    foreach ($a in @($args | Select-Object -Skip 1)) { $info.ArgumentList.Add([string]$a) }
+    $process = [Diagnostics.Process]::Start($info)
+    try { $process.WaitForExit() }
+    finally {
+        # PowerShell stops this script at its next statement after Ctrl+C, and writing to the host throws then: so
+        # only the console and Environment.Exit here.
+        $process.WaitForExit()
+        if ([SmartCardPSBuild.Interrupt]::Pressed) {
+            [Console]::Out.WriteLine("Interrupted: torn down (exit code $($process.ExitCode)).")
+            [Environment]::Exit(130)
+        }
+    }
+    $process.ExitCode
+}
+
 function Get-ModuleVersion([string] $PropsPath) {
     $version = ([xml](Get-Content $PropsPath -Raw)).Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1
     if (-not $version) { throw "No <Version> in $PropsPath." }
