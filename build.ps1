@@ -4,12 +4,13 @@
     Builds, tests and demonstrates SmartCardPS.
 .DESCRIPTION
     Build (default) makes out/SmartCardPS, a complete module folder. Test runs xunit and Pester against a
-    private pcscd with virtual readers and ends with one 'N passed, N failed, N skipped' line. Demo shows
+    private pcscd with virtual readers and ends with one 'N passed, N failed, N skipped' line; Nightly is Test with
+    the long runs at full length (the reader-monitor soak's 100 cycles per reader instead of 25). Demo shows
     the cmdlets on virtual cards. Clean removes build output. Every step stops the script when it fails.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Nightly', 'Demo', 'Clean')]
     [string] $Task = 'Build',
     [string] $Configuration = 'Release'
 )
@@ -85,6 +86,7 @@ try {
     switch ($Task) {
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
+        'Nightly' { $env:SMARTCARDPS_SOAK_CYCLES = '100'; Invoke-Test }
         'Demo' { Invoke-Demo }
         'Clean' { Invoke-Clean }
     }

@@ -131,9 +131,19 @@ Describe 'Get-Pkcs11Token with OpenSC and the virtual readers' -Skip:($NoFixture
         $script:Pcsc = Start-TestPcsc
         Clear-TestRegistry
         Set-TestModuleConfig $PackageModuleDir 'opensc-pkcs11' "module: opensc-pkcs11.so`n" | Out-Null
+        # OpenSC probes a card it does not know with every card driver (14 s here); one driver that goes by the ATR
+        # alone turns the unknown virtual card down at once, with the same result.
+        # OpenSC reads OPENSC_CONF with getenv(), which does not see .NET's copy of the environment: set both.
+        Add-Type -Namespace SmartCardPSTests -Name Libc -MemberDefinition '[DllImport("libc")] public static extern int setenv(string name, string value, int overwrite); [DllImport("libc")] public static extern int unsetenv(string name);'
+        $script:OpenScConf = Join-Path $TestDrive 'opensc.conf'
+        Set-Content $OpenScConf "app default {`n    card_drivers = cardos;`n}`n"
+        $env:OPENSC_CONF = $OpenScConf
+        [SmartCardPSTests.Libc]::setenv('OPENSC_CONF', $OpenScConf, 1) | Out-Null
     }
     AfterAll {
         if ($script:Pcsc) { $script:Pcsc.Dispose() }
+        Remove-Item Env:OPENSC_CONF -ErrorAction SilentlyContinue
+        [SmartCardPSTests.Libc]::unsetenv('OPENSC_CONF') | Out-Null
     }
 
     It 'lists one empty slot per reader with -IncludeEmptySlots, and no token without it' {
