@@ -6,7 +6,11 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Pkcs11Common.ps1')
-    $script:Labels = 'First token', 'Zweites Token', 'Tök/#;%&=?'
+    # Between them the labels hold every printable ASCII character and multi-byte UTF-8, so the URIs are compared
+    # with p11tool's for every character (a label is at most 32 bytes, hence several tokens).
+    $script:Labels = 'First token', 'Zweites Token', 'Tök/#;%&=?',
+        '!"#$%&''()*+,-./0123456789:;<=>', '?@ABCDEFGHIJKLMNOPQRSTUVWXYZ', '[\]^_` abcdefghijklmnopqrstu', 'vwxyz{|}~',
+        'Ünïcødé ✓ 日本 🔑'
     $script:Hsm = Start-TestSoftHsm -Label $Labels
 }
 
@@ -25,7 +29,9 @@ Describe 'Get-Pkcs11Token' -Skip:$NoFixture {
     It 'lists the tokens p11tool --list-tokens lists, field by field' {
         $ours = @(Get-Pkcs11Token)
         $theirs = @(Get-P11toolToken)
-        $theirs.Count | Should -Be 4
+        $theirs.Count | Should -Be ($Labels.Count + 1)
+        $printable = -join (32..126 | ForEach-Object { [char]$_ })
+        foreach ($c in $printable.ToCharArray()) { ($Labels -join '').Contains($c) | Should -BeTrue -Because "'$c' must be in a label" }
         # p11tool leaves out SoftHSM's spare uninitialized token; every token it lists is ours, in the same order.
         $initialized = @($ours | Where-Object { $_.Flags.HasFlag([SmartCardPS.Pkcs11TokenFlags]::TokenInitialized) })
         $initialized.Uri | Should -Be $theirs.URL
