@@ -57,7 +57,7 @@ namespace SmartCardPS
                 else UnixFile.SetMode(temp, Convert.ToInt32("644", 8));
                 FaultPoint?.Invoke("written", temp);
                 if (File.Exists(path)) File.Replace(temp, path, null);
-                else File.Move(temp, path);
+                else MoveOrReplace(temp, path);
             }
             catch
             {
@@ -68,6 +68,20 @@ namespace SmartCardPS
         }
 
         public static void Delete(string path) => File.Delete(path);
+
+        // Another writer may create the target between the check and the move (which never overwrites): then this
+        // one replaces what that one wrote, as if it had come second, instead of failing.
+        private static void MoveOrReplace(string temp, string path)
+        {
+            try
+            {
+                File.Move(temp, path);
+            }
+            catch (IOException) when (File.Exists(path) && File.Exists(temp))
+            {
+                File.Replace(temp, path, null);
+            }
+        }
 
         private static List<string> CreateDirectories(string dir)
         {
