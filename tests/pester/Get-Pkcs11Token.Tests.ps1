@@ -145,8 +145,8 @@ Describe 'Get-Pkcs11Token with OpenSC and the virtual readers' -Skip:($NoFixture
         Set-Content $OpenScConf "app default {`n    card_drivers = cardos;`n}`n"
         $env:OPENSC_CONF = $OpenScConf
         [SmartCardPSTests.Libc]::setenv('OPENSC_CONF', $OpenScConf, 1) | Out-Null
-        # A PKCS#11 slot description holds 64 bytes: OpenSC cuts a longer reader name to 61 and adds '...'.
-        $script:SlotDescriptions = $Pcsc.ReaderNames | ForEach-Object { if ($_.Length -gt 64) { $_.Substring(0, 61) + '...' } else { $_ } }
+        # A slot description holds 64 bytes: OpenSC cuts longer reader names to 61 and adds '...'.
+        $script:SlotNames = $Pcsc.ReaderNames | ForEach-Object { if ($_.Length -le 64) { $_ } else { $_.Substring(0, 61) + '...' } }
     }
     AfterAll {
         if ($script:Pcsc) { $script:Pcsc.Dispose() }
@@ -156,7 +156,7 @@ Describe 'Get-Pkcs11Token with OpenSC and the virtual readers' -Skip:($NoFixture
 
     It 'lists one empty slot per reader with -IncludeEmptySlots, and no token without it' {
         $slots = @(Get-Pkcs11Token -Module opensc-pkcs11 -IncludeEmptySlots)
-        $slots.SlotDescription | Should -Be $SlotDescriptions
+        $slots.SlotDescription | Should -Be $SlotNames
         $slots.TokenPresent | Should -Not -Contain $true
         foreach ($slot in $slots) { $slot.Uri | Should -BeNullOrEmpty }
         $slots[0].Module | Should -Be 'opensc-pkcs11'
@@ -168,7 +168,7 @@ Describe 'Get-Pkcs11Token with OpenSC and the virtual readers' -Skip:($NoFixture
         $Pcsc.Insert(0, '3B 8F 80 01 80 4F 0C A0 00 00 03 06 03 00 01 00 00 00 00 6A') | Out-Null
         try {
             $slots = @(Get-Pkcs11Token -Module opensc-pkcs11 -IncludeEmptySlots)
-            $slots.SlotDescription | Should -Be $SlotDescriptions
+            $slots.SlotDescription | Should -Be $SlotNames
             $slots[0].TokenPresent | Should -BeTrue
             $slots[0].TokenError | Should -Be 'CKR_TOKEN_NOT_RECOGNIZED'
             $slots[0].Label | Should -BeNullOrEmpty

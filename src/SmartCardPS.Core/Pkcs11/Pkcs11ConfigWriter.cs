@@ -29,11 +29,11 @@ namespace SmartCardPS
         internal static Action<string, string> FaultPoint;
 
         /// <summary>
-        /// Writes <paramref name="content"/> to <paramref name="path"/>: a new file as mode 0644, creating missing
-        /// directories as 0755; a replaced file keeps its mode and owner. On failure nothing is left behind: no
-        /// temporary file, no directory it created, and the old file as it was.
+        /// Writes <paramref name="content"/> to <paramref name="path"/>: a new file as <paramref name="mode"/> (default
+        /// 0644), creating missing directories as 0755; a replaced file keeps its mode and owner. On failure nothing is
+        /// left behind: no temporary file, no directory it created, and the old file as it was.
         /// </summary>
-        public static void WriteAtomic(string path, string content)
+        public static void WriteAtomic(string path, string content, int mode = 0x1A4)
         {
             string dir = Path.GetDirectoryName(Path.GetFullPath(path));
             var created = CreateDirectories(dir);
@@ -48,13 +48,13 @@ namespace SmartCardPS
                     stream.Write(bytes, bytes.Length / 2, bytes.Length - bytes.Length / 2);
                     stream.Flush(true);
                 }
-                if (UnixFile.TryGetOwnerAndMode(path, out int uid, out int gid, out int mode))
+                if (UnixFile.TryGetOwnerAndMode(path, out int uid, out int gid, out int existingMode))
                 {
                     // chown first: it may clear set-id bits that the chmod then restores.
                     UnixFile.TryChown(temp, uid, gid);
-                    UnixFile.SetMode(temp, mode);
+                    UnixFile.SetMode(temp, existingMode);
                 }
-                else UnixFile.SetMode(temp, Convert.ToInt32("644", 8));
+                else UnixFile.SetMode(temp, mode);
                 FaultPoint?.Invoke("written", temp);
                 if (File.Exists(path)) File.Replace(temp, path, null);
                 else MoveOrReplace(temp, path);
