@@ -1,0 +1,307 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Security;
+
+namespace SmartCardPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Lists the certificates, keys and data objects on PKCS#11 tokens, as p11tool --list-all does.</para>
+    /// <para type="description">For each token piped from Get-Pkcs11Token, each token a pkcs11: URI names, or (with neither) every token of every enabled registered module, emits one Pkcs11Object per object: Label, Id (hex), Class, KeyType, KeySize or Curve, Flags (Token, Private, Modifiable, Sensitive, Extractable, Sign, Decrypt, ...), the token, and its Uri exactly as p11tool --list-all prints it. Certificates also carry Certificate (an X509Certificate2: Subject, Issuer, NotAfter, Thumbprint) and Pem.</para>
+    /// <para type="description">Without -Login only public objects are listed, as p11tool does. With -Login the user logs in first; the PIN comes from -Pin, -Credential, the URI's pin-value or pin-source, the reader's PIN pad (tokens with a protected authentication path), or a prompt. A PIN is never taken from a plain string parameter and never written to any stream. A wrong PIN is reported once, with the token's PIN counter flags, and never retried. Sessions are read-only and are logged out and closed before the command returns.</para>
+    /// </summary>
+    /// <example>
+    /// <code>Get-Pkcs11Object -Type Certificate | Select-Object Label, Uri</code>
+    /// <para>Lists the certificates on every token with the URIs Firefox, OpenSSH (PKCS11Provider), GnuTLS and OpenSSL take.</para>
+    /// </example>
+    /// <example>
+    /// <code>Get-Pkcs11Token -Label MyToken | Get-Pkcs11Object -Login -Pin (Read-Host -AsSecureString 'PIN')</code>
+    /// <para>Logs in to MyToken and lists every object on it, private keys included.</para>
+    /// </example>
+    /// <example>
+    /// <code>(Get-Pkcs11Object -Uri 'pkcs11:token=MyToken;type=cert').Certificate | Select-Object Subject, NotAfter, Thumbprint</code>
+    /// <para>Shows when the certificates on MyToken expire.</para>
+    /// </example>
+    [Cmdlet(VerbsCommon.Get, "Pkcs11Object", DefaultParameterSetName = TokenSet)]
+    [OutputType(typeof(Pkcs11Object))]
+    public sealed class GetPkcs11ObjectCommand : Pkcs11TokenCmdlet
+    {
+        private const string TokenSet = "Token";
+        private const string UriSet = "Uri";
+
+        /// <summary>
+        /// <para type="description">Tokens from Get-Pkcs11Token. Without -Token or -Uri, every token of every enabled registered module.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = TokenSet, Position = 0, ValueFromPipeline = true, HelpMessage = "Tokens from Get-Pkcs11Token.")]
+        [ValidateNotNull]
+        public Pkcs11Token[] Token { get; set; }
+
+        /// <summary>
+        /// <para type="description">RFC 7512 pkcs11: URIs naming tokens or objects, as p11tool prints them: token, manufacturer, model, serial, slot and library attributes pick the tokens; object, id and type pick the objects; module-name or module-path pick the library; pin-value or pin-source give the PIN for -Login.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = UriSet, Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "pkcs11: URIs naming tokens or objects.")]
+        [ValidateNotNullOrEmpty]
+        public string[] Uri { get; set; }
+
+        /// <summary>
+        /// <para type="description">Only objects of these classes: Certificate, PrivateKey, PublicKey, SecretKey, Data.</para>
+        /// </summary>
+        [Parameter(HelpMessage = "Certificate, PrivateKey, PublicKey, SecretKey or Data.")]
+        [ValidateSet("Certificate", "PrivateKey", "PublicKey", "SecretKey", "Data")]
+        public Pkcs11ObjectClass[] Type { get; set; }
+
+        /// <summary>
+        /// <para type="description">Only objects whose label matches one of these names (wildcards allowed, case-insensitive). A name without wildcards that matches nothing is an error.</para>
+        /// </summary>
+        [Parameter(HelpMessage = "Object labels; wildcards allowed.")]
+        [ValidateNotNullOrEmpty]
+        public string[] Label { get; set; }
+
+        /// <summary>
+        /// <para type="description">Only objects with this CKA_ID, in hex: 0102ff, 01:02:ff and '01 02 ff' are the same.</para>
+        /// </summary>
+        [Parameter(HelpMessage = "The object id in hex.")]
+        [ValidateNotNullOrEmpty]
+        public string Id { get; set; }
+
+        /// <summary>
+        /// <para type="description">Log in as the token's user, so private objects (private keys, private data) are listed too. -Pin and -Credential imply it.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Login { get; set; }
+
+        /// <summary>
+        /// <para type="description">The user PIN, as a SecureString (Read-Host -AsSecureString). Without -Pin, -Credential or a PIN in the URI, -Login uses the reader's PIN pad or prompts.</para>
+        /// </summary>
+        [Parameter(HelpMessage = "The user PIN as a SecureString.")]
+        [ValidateNotNull]
+        public SecureString Pin { get; set; }
+
+        /// <summary>
+        /// <para type="description">A credential whose password is the user PIN (the user name is not used), e.g. from Get-Credential or a SecretManagement vault.</para>
+        /// </summary>
+        [Parameter(HelpMessage = "A credential whose password is the user PIN.")]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential Credential { get; set; }
+
+        private bool sawInput;
+        private byte[] idBytes;
+        private List<KeyValuePair<string, WildcardPattern>> patterns;
+        private readonly HashSet<string> matchedLabels = new HashSet<string>(StringComparer.Ordinal);
+
+        protected override void BeginProcessing()
+        {
+            if (Pin != null && Credential != null)
+            {
+                ThrowTerminatingError(NewError(new ArgumentException("Give the PIN once: -Pin or -Credential, not both."),
+                    "PinConflict", ErrorCategory.InvalidArgument, null));
+            }
+            if (Id != null)
+            {
+                idBytes = ParseHex(Id);
+                if (idBytes == null)
+                {
+                    ThrowTerminatingError(NewError(new ArgumentException($"-Id '{Id}' is not hex: give bytes as 0102ff or 01:02:ff."),
+                        "InvalidId", ErrorCategory.InvalidArgument, Id));
+                }
+            }
+            patterns = Label?.Select(l => new KeyValuePair<string, WildcardPattern>(l, WildcardPattern.Get(l, WildcardOptions.IgnoreCase))).ToList();
+        }
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == UriSet)
+            {
+                foreach (string uri in Uri) ListByUri(uri);
+                return;
+            }
+            if (Token == null) return;
+            sawInput = true;
+            foreach (Pkcs11Token token in Token)
+            {
+                Pkcs11Token current = CurrentToken(token, out Pkcs11Module module);
+                if (current != null) List(module, current, Query(null), null);
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (ParameterSetName == TokenSet && !sawInput)
+            {
+                foreach (var pair in AllTokens().ToList()) List(pair.Key, pair.Value, Query(null), null);
+            }
+            foreach (string label in Label ?? Array.Empty<string>())
+            {
+                if (!matchedLabels.Contains(label) && !WildcardPattern.ContainsWildcardCharacters(label))
+                {
+                    WriteError(NewError(new ItemNotFoundException($"No object labelled {UntrustedText.Quote(label)} was found{(Login || Pin != null || Credential != null ? string.Empty : " (private objects are listed only with -Login)")}."),
+                        "NotFound", ErrorCategory.ObjectNotFound, label));
+                }
+            }
+            base.EndProcessing();
+        }
+
+        private void ListByUri(string uri)
+        {
+            var attributes = ParseUri(uri);
+            if (attributes == null) return;
+            var tokens = TokensByUri(attributes);
+            if (tokens.Count == 0)
+            {
+                WriteError(NewError(
+                    new ItemNotFoundException($"No PKCS#11 token matches '{uri}'. Run Get-Pkcs11Token to list the tokens and their URIs."),
+                    "TokenNotFound", ErrorCategory.ObjectNotFound, uri));
+                return;
+            }
+            Pkcs11ObjectQuery query = Query(attributes);
+            query.Id = Pkcs11Uri.AttributeBytes(uri, "id") ?? query.Id;
+            foreach (var pair in tokens) List(pair.Key, pair.Value, query, attributes);
+        }
+
+        /// <summary>The search template: -Id, and from a URI its object, id and type; a single -Type goes in too.</summary>
+        private Pkcs11ObjectQuery Query(IReadOnlyDictionary<string, string> uri)
+        {
+            var query = new Pkcs11ObjectQuery { Id = idBytes, Login = Login || Pin != null || Credential != null };
+            if (Type != null && Type.Length == 1) query.Class = Type[0];
+            if (uri == null) return query;
+            if (uri.TryGetValue("object", out string label)) query.Label = label;
+            if (uri.TryGetValue("type", out string type))
+            {
+                foreach (Pkcs11ObjectClass c in new[] { Pkcs11ObjectClass.Certificate, Pkcs11ObjectClass.PrivateKey, Pkcs11ObjectClass.PublicKey, Pkcs11ObjectClass.SecretKey, Pkcs11ObjectClass.Data })
+                {
+                    if (Pkcs11Uri.TypeName(c) == type) query.Class = c;
+                }
+            }
+            return query;
+        }
+
+        private void List(Pkcs11Module module, Pkcs11Token token, Pkcs11ObjectQuery query, IReadOnlyDictionary<string, string> uri)
+        {
+            Pkcs11Library library = Open(module);
+            if (library == null) return;
+            byte[] pin = null;
+            try
+            {
+                if (query.Login)
+                {
+                    if (!PinFor(token, uri, out pin)) return;
+                    query.Pin = pin;
+                }
+                WriteVerbose($"Listing the objects of token {UntrustedText.Quote(token.Label)}{(query.Login ? " after logging in" : string.Empty)}.");
+                foreach (Pkcs11Object obj in Pkcs11ObjectReader.Read(library, token, query))
+                {
+                    if (Selected(obj)) WriteObject(obj);
+                }
+            }
+            catch (Pkcs11LoginException ex)
+            {
+                WriteError(NewError(ex, LoginReason(ex.ReturnValueName), ErrorCategory.AuthenticationError, token));
+            }
+            catch (Pkcs11ModuleException ex)
+            {
+                WriteError(NewError(ex, "ReadFailed", CategoryOf(ex.Kind), token));
+            }
+            finally
+            {
+                Pkcs11Pin.Clear(pin);
+                query.Pin = null;
+            }
+        }
+
+        private static string LoginReason(string returnValueName)
+        {
+            switch (returnValueName)
+            {
+                case "CKR_PIN_INCORRECT": return "PinIncorrect";
+                case "CKR_PIN_LOCKED": return "PinLocked";
+                case "CKR_PIN_EXPIRED": return "PinExpired";
+                case "CKR_FUNCTION_CANCELED": return "PinEntryCancelled";
+                default: return "PinInvalid";
+            }
+        }
+
+        /// <summary>
+        /// The PIN to log in with: -Pin, -Credential, the URI's pin-value or pin-source, else null for the reader's
+        /// PIN pad, else one prompt. False (with the error written) when there is none.
+        /// </summary>
+        private bool PinFor(Pkcs11Token token, IReadOnlyDictionary<string, string> uri, out byte[] pin)
+        {
+            pin = null;
+            SecureString secure = Pin ?? Credential?.Password;
+            if (secure != null)
+            {
+                pin = Pkcs11Pin.FromSecureString(secure);
+                return true;
+            }
+            if (uri != null && uri.TryGetValue("pin-value", out string value))
+            {
+                pin = Pkcs11Pin.FromText(value);
+                return true;
+            }
+            if (uri != null && uri.TryGetValue("pin-source", out string source))
+            {
+                try
+                {
+                    pin = Pkcs11Pin.FromSource(source);
+                    return true;
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is UriFormatException)
+                {
+                    WriteError(NewError(new IOException($"The pin-source '{source}' cannot be read: {ex.Message}", ex), "PinSourceUnreadable", ErrorCategory.ReadError, source));
+                    return false;
+                }
+            }
+            if (token.Flags.HasFlag(Pkcs11TokenFlags.ProtectedAuthenticationPath))
+            {
+                Host.UI.WriteLine($"Enter the PIN for token {UntrustedText.Quote(token.Label)} on the reader's PIN pad.");
+                return true;
+            }
+            try
+            {
+                Host.UI.Write($"PIN for token {UntrustedText.Quote(token.Label)}: ");
+                using (SecureString typed = Host.UI.ReadLineAsSecureString())
+                {
+                    pin = Pkcs11Pin.FromSecureString(typed);
+                }
+                return true;
+            }
+            catch (Exception ex) when (ex is PSInvalidOperationException || ex is System.Management.Automation.Host.HostException || ex is NotImplementedException)
+            {
+                WriteError(NewError(new InvalidOperationException(
+                    $"Logging in to token {UntrustedText.Quote(token.Label)} needs its user PIN: give -Pin, -Credential or a URI with pin-source (this session cannot prompt).", ex),
+                    "PinRequired", ErrorCategory.InvalidOperation, token));
+                return false;
+            }
+        }
+
+        private bool Selected(Pkcs11Object obj)
+        {
+            if (Type != null && Type.Length > 1 && !Type.Contains(obj.Class)) return false;
+            if (patterns == null) return true;
+            bool any = false;
+            foreach (var p in patterns)
+            {
+                if (!p.Value.IsMatch(obj.Label)) continue;
+                matchedLabels.Add(p.Key);
+                any = true;
+            }
+            return any;
+        }
+
+        internal static byte[] ParseHex(string text)
+        {
+            string digits = new string(text.Where(c => c != ':' && c != ' ' && c != '-').ToArray());
+            if (digits.StartsWith("0x", StringComparison.OrdinalIgnoreCase)) digits = digits.Substring(2);
+            if (digits.Length == 0 || digits.Length % 2 != 0) return null;
+            var bytes = new byte[digits.Length / 2];
+            for (int i = 0; i < bytes.Length; i++)
+            {
+                if (!byte.TryParse(digits.Substring(i * 2, 2), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out bytes[i])) return null;
+            }
+            return bytes;
+        }
+    }
+}
