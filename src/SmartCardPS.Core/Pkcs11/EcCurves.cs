@@ -35,7 +35,13 @@ namespace SmartCardPS
         public static string Name(byte[] ecParams, out int? bits)
         {
             bits = null;
-            string key = Decode(ecParams);
+            return Lookup(Decode(ecParams), out bits);
+        }
+
+        /// <summary>The curve a dotted OID (or a PKCS#11 3.0 curve name) stands for, as <see cref="Name"/> gives it.</summary>
+        public static string Lookup(string key, out int? bits)
+        {
+            bits = null;
             if (key == null) return null;
             if (!Known.TryGetValue(key, out var curve)) return key;
             bits = curve.Value;

@@ -187,6 +187,8 @@ namespace SmartCardPS
                 {
                     obj.KeyType = "EC";
                     obj.KeySize = ec.KeySize;
+                    Oid curve = ec.ExportParameters(false).Curve.Oid;
+                    obj.Curve = EcCurves.Lookup(curve?.Value, out _) ?? curve?.FriendlyName;
                 }
             }
         }

@@ -35,7 +35,9 @@ namespace SmartCardPS
         /// </summary>
         public static byte[] FromSource(string source)
         {
-            string path = source.StartsWith("file:", StringComparison.OrdinalIgnoreCase) ? new Uri(source).LocalPath : source;
+            string path = source;
+            if (path.StartsWith("file://", StringComparison.OrdinalIgnoreCase)) path = path.Substring("file://".Length);
+            else if (path.StartsWith("file:", StringComparison.OrdinalIgnoreCase)) path = path.Substring("file:".Length);
             byte[] content = File.ReadAllBytes(path);
             int end = Array.IndexOf(content, (byte)'\n');
             if (end < 0) end = content.Length;

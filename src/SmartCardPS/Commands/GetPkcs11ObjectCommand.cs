@@ -180,6 +180,12 @@ namespace SmartCardPS.Commands
 
         private void List(Pkcs11Module module, Pkcs11Token token, Pkcs11ObjectQuery query, IReadOnlyDictionary<string, string> uri)
         {
+            if (!token.Flags.HasFlag(Pkcs11TokenFlags.TokenInitialized))
+            {
+                // As p11tool does: an uninitialised token (SoftHSM's spare slot, a blank card) has no objects to list.
+                WriteVerbose($"Skipping token {UntrustedText.Quote(token.Label)} in slot {token.SlotId}: it is not initialised.");
+                return;
+            }
             Pkcs11Library library = Open(module);
             if (library == null) return;
             byte[] pin = null;
@@ -248,7 +254,7 @@ namespace SmartCardPS.Commands
                     pin = Pkcs11Pin.FromSource(source);
                     return true;
                 }
-                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is UriFormatException)
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
                     WriteError(NewError(new IOException($"The pin-source '{source}' cannot be read: {ex.Message}", ex), "PinSourceUnreadable", ErrorCategory.ReadError, source));
                     return false;
@@ -261,11 +267,12 @@ namespace SmartCardPS.Commands
             }
             try
             {
-                Host.UI.Write($"PIN for token {UntrustedText.Quote(token.Label)}: ");
-                using (SecureString typed = Host.UI.ReadLineAsSecureString())
-                {
-                    pin = Pkcs11Pin.FromSecureString(typed);
-                }
+                var field = new System.Management.Automation.Host.FieldDescription("PIN");
+                field.SetParameterType(typeof(SecureString));
+                var answers = Host.UI.Prompt($"Token {UntrustedText.Quote(token.Label)}", "Enter the user PIN.",
+                    new System.Collections.ObjectModel.Collection<System.Management.Automation.Host.FieldDescription> { field });
+                if (!(answers.TryGetValue("PIN", out PSObject typed) && typed?.BaseObject is SecureString secret)) throw new PSInvalidOperationException("No PIN was entered.");
+                using (secret) pin = Pkcs11Pin.FromSecureString(secret);
                 return true;
             }
             catch (Exception ex) when (ex is PSInvalidOperationException || ex is System.Management.Automation.Host.HostException || ex is NotImplementedException)
