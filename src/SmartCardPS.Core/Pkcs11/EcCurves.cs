@@ -53,10 +53,17 @@ namespace SmartCardPS
             if (der == null || der.Length < 2 || der[1] >= 0x80 || der[1] != der.Length - 2) return null;
             if (der[0] == 0x13) return Encoding.ASCII.GetString(der, 2, der.Length - 2);
             if (der[0] != 0x06 || der.Length < 3) return null;
+            return Oid(der, 2, der.Length - 2);
+        }
+
+        /// <summary>The dotted form of the OID whose content octets are <paramref name="count"/> bytes at <paramref name="offset"/>.</summary>
+        internal static string Oid(byte[] der, int offset, int count)
+        {
+            if (count < 1) return null;
             var sb = new StringBuilder();
-            sb.Append((der[2] / 40).ToString(CultureInfo.InvariantCulture)).Append('.').Append((der[2] % 40).ToString(CultureInfo.InvariantCulture));
+            sb.Append((der[offset] / 40).ToString(CultureInfo.InvariantCulture)).Append('.').Append((der[offset] % 40).ToString(CultureInfo.InvariantCulture));
             ulong arc = 0;
-            for (int i = 3; i < der.Length; i++)
+            for (int i = offset + 1; i < offset + count; i++)
             {
                 arc = (arc << 7) | (uint)(der[i] & 0x7F);
                 if ((der[i] & 0x80) != 0) continue;

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace SmartCardPS
@@ -32,11 +33,33 @@ namespace SmartCardPS
         public string Module { get; set; }
         public ulong SlotId { get; set; }
 
-        /// <summary>For X.509 certificates: the certificate (Subject, Issuer, NotAfter, Thumbprint, ...).</summary>
-        public X509Certificate2 Certificate { get; set; }
+        /// <summary>For X.509 certificates: the certificate (Subject, Issuer, NotAfter, Thumbprint, ...), built when first asked for.</summary>
+        public X509Certificate2 Certificate
+        {
+            get
+            {
+                if (certificate == null && Value != null)
+                {
+                    try { certificate = new X509Certificate2(Value); }
+                    catch (CryptographicException) { }
+                }
+                return certificate;
+            }
+            set => certificate = value;
+        }
 
         /// <summary>For X.509 certificates: the certificate as PEM, as p11tool --export writes it.</summary>
-        public string Pem { get; set; }
+        public string Pem
+        {
+            get => pem ?? (Value == null ? null : pem = Pkcs11ObjectReader.Pem("CERTIFICATE", Value));
+            set => pem = value;
+        }
+
+        /// <summary>The certificate's DER bytes (CKA_VALUE), kept out of the listed properties.</summary>
+        internal byte[] Value { get; set; }
+
+        private X509Certificate2 certificate;
+        private string pem;
 
         public override string ToString() => Uri;
     }

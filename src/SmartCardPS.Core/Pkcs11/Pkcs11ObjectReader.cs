@@ -1,7 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
@@ -10,20 +8,57 @@ namespace SmartCardPS
 {
     /// <summary>
     /// Lists the objects of one token: a read-only session, the user login when asked for, one C_FindObjects
-    /// search, one C_GetAttributeValue per object (plus CKA_VALUE for certificates), then logout and close
-    /// before returning. Secret values are never read: CKA_VALUE is asked for certificates only.
+    /// search, two C_GetAttributeValue calls per object (what every object has, then what its class has), then logout and close
+    /// before returning. Secret values are never read: CKA_VALUE is asked of X.509 certificates only.
     /// </summary>
     public static class Pkcs11ObjectReader
     {
-        private static readonly List<CKA> Attributes = new List<CKA>
+        // Every attribute asked for costs the module work (SoftHSM checks its object file for each one), so the
+        // first call asks what every object has, and the second only what its class can have.
+        private static readonly List<CKA> Common = new List<CKA>
         {
-            CKA.CKA_CLASS, CKA.CKA_LABEL, CKA.CKA_ID, CKA.CKA_KEY_TYPE, CKA.CKA_CERTIFICATE_TYPE, CKA.CKA_CERTIFICATE_CATEGORY,
-            CKA.CKA_MODULUS, CKA.CKA_EC_PARAMS, CKA.CKA_VALUE_LEN,
-            CKA.CKA_TOKEN, CKA.CKA_PRIVATE, CKA.CKA_MODIFIABLE, CKA.CKA_SENSITIVE, CKA.CKA_ALWAYS_SENSITIVE, CKA.CKA_EXTRACTABLE,
-            CKA.CKA_NEVER_EXTRACTABLE, CKA.CKA_LOCAL, CKA.CKA_ENCRYPT, CKA.CKA_DECRYPT, CKA.CKA_SIGN, CKA.CKA_SIGN_RECOVER,
-            CKA.CKA_VERIFY, CKA.CKA_VERIFY_RECOVER, CKA.CKA_WRAP, CKA.CKA_UNWRAP, CKA.CKA_DERIVE, CKA.CKA_ALWAYS_AUTHENTICATE,
-            CKA.CKA_TRUSTED,
+            CKA.CKA_CLASS, CKA.CKA_LABEL, CKA.CKA_ID, CKA.CKA_TOKEN, CKA.CKA_PRIVATE, CKA.CKA_MODIFIABLE, CKA.CKA_KEY_TYPE, CKA.CKA_CERTIFICATE_TYPE,
         };
+
+        private static readonly CKA[] PrivateKeyAttributes =
+        {
+            CKA.CKA_SENSITIVE, CKA.CKA_ALWAYS_SENSITIVE, CKA.CKA_EXTRACTABLE, CKA.CKA_NEVER_EXTRACTABLE, CKA.CKA_LOCAL, CKA.CKA_DECRYPT,
+            CKA.CKA_SIGN, CKA.CKA_SIGN_RECOVER, CKA.CKA_UNWRAP, CKA.CKA_DERIVE, CKA.CKA_ALWAYS_AUTHENTICATE,
+        };
+
+        private static readonly CKA[] PublicKeyAttributes =
+        {
+            CKA.CKA_LOCAL, CKA.CKA_ENCRYPT, CKA.CKA_VERIFY, CKA.CKA_VERIFY_RECOVER, CKA.CKA_WRAP, CKA.CKA_DERIVE, CKA.CKA_TRUSTED,
+        };
+
+        private static readonly CKA[] SecretKeyAttributes =
+        {
+            CKA.CKA_SENSITIVE, CKA.CKA_ALWAYS_SENSITIVE, CKA.CKA_EXTRACTABLE, CKA.CKA_NEVER_EXTRACTABLE, CKA.CKA_LOCAL, CKA.CKA_ENCRYPT,
+            CKA.CKA_DECRYPT, CKA.CKA_SIGN, CKA.CKA_VERIFY, CKA.CKA_WRAP, CKA.CKA_UNWRAP, CKA.CKA_DERIVE, CKA.CKA_TRUSTED, CKA.CKA_VALUE_LEN,
+        };
+
+        /// <summary>What to ask for after <see cref="Common"/>; CKA_VALUE only of X.509 certificates, never of keys.</summary>
+        private static List<CKA> ClassAttributes(Pkcs11ObjectClass cls, ulong? keyType, ulong? certificateType)
+        {
+            var list = new List<CKA>();
+            switch (cls)
+            {
+                case Pkcs11ObjectClass.PrivateKey: list.AddRange(PrivateKeyAttributes); break;
+                case Pkcs11ObjectClass.PublicKey: list.AddRange(PublicKeyAttributes); break;
+                case Pkcs11ObjectClass.SecretKey: list.AddRange(SecretKeyAttributes); break;
+                case Pkcs11ObjectClass.Certificate:
+                    list.Add(CKA.CKA_TRUSTED);
+                    list.Add(CKA.CKA_CERTIFICATE_CATEGORY);
+                    if (certificateType == (ulong)CKC.CKC_X_509) list.Add(CKA.CKA_VALUE);
+                    break;
+            }
+            if (cls == Pkcs11ObjectClass.PrivateKey || cls == Pkcs11ObjectClass.PublicKey)
+            {
+                if (keyType == (ulong)CKK.CKK_RSA) list.Add(CKA.CKA_MODULUS);
+                else if (keyType.HasValue && keyType != (ulong)CKK.CKK_DSA && keyType != (ulong)CKK.CKK_DH) list.Add(CKA.CKA_EC_PARAMS);
+            }
+            return list;
+        }
 
         private static readonly KeyValuePair<CKA, Pkcs11ObjectFlags>[] BooleanFlags =
         {
@@ -109,10 +144,7 @@ namespace SmartCardPS
         private static Pkcs11Object ReadObject(Pkcs11Library library, ISession session, IObjectHandle handle, Pkcs11Token token)
         {
             var values = new Dictionary<CKA, IObjectAttribute>();
-            foreach (IObjectAttribute a in library.Call(() => session.GetAttributeValue(handle, Attributes)))
-            {
-                if (!a.CannotBeRead) values[(CKA)(uint)a.Type] = a;
-            }
+            Collect(values, library.Call(() => session.GetAttributeValue(handle, Common)));
             var cls = (Pkcs11ObjectClass)(ULong(values, CKA.CKA_CLASS) ?? ulong.MaxValue);
             byte[] id = Bytes(values, CKA.CKA_ID) ?? Array.Empty<byte>();
             byte[] label = Bytes(values, CKA.CKA_LABEL) ?? Array.Empty<byte>();
@@ -127,6 +159,8 @@ namespace SmartCardPS
                 SlotId = token.SlotId,
                 Uri = Pkcs11Uri.ForObject(token.Uri, id, label, cls),
             };
+            var more = ClassAttributes(cls, ULong(values, CKA.CKA_KEY_TYPE), ULong(values, CKA.CKA_CERTIFICATE_TYPE));
+            if (more.Count > 0) Collect(values, library.Call(() => session.GetAttributeValue(handle, more)));
             foreach (var flag in BooleanFlags)
             {
                 if (Bool(values, flag.Key)) obj.Flags |= flag.Value;
@@ -134,9 +168,21 @@ namespace SmartCardPS
             if (ULong(values, CKA.CKA_CERTIFICATE_CATEGORY) == 2) obj.Flags |= Pkcs11ObjectFlags.CertificateAuthority;
             ulong? keyType = ULong(values, CKA.CKA_KEY_TYPE);
             if (keyType.HasValue) DescribeKey(obj, keyType.Value, values);
-            if (cls == Pkcs11ObjectClass.Certificate && ULong(values, CKA.CKA_CERTIFICATE_TYPE) == (ulong)CKC.CKC_X_509)
-                ReadCertificate(obj, library.Call(() => session.GetAttributeValue(handle, new List<CKA> { CKA.CKA_VALUE }))[0]);
+            byte[] der = cls == Pkcs11ObjectClass.Certificate ? Bytes(values, CKA.CKA_VALUE) : null;
+            if (der != null && der.Length > 0)
+            {
+                obj.Value = der;
+                CertificateKey.Describe(obj, der);
+            }
             return obj;
+        }
+
+        private static void Collect(Dictionary<CKA, IObjectAttribute> values, List<IObjectAttribute> attributes)
+        {
+            foreach (IObjectAttribute a in attributes)
+            {
+                if (!a.CannotBeRead) values[(CKA)(uint)a.Type] = a;
+            }
         }
 
         private static void DescribeKey(Pkcs11Object obj, ulong keyType, Dictionary<CKA, IObjectAttribute> values)
@@ -156,40 +202,6 @@ namespace SmartCardPS
             else if (ULong(values, CKA.CKA_VALUE_LEN) is ulong length && length > 0 && length < int.MaxValue / 8)
             {
                 obj.KeySize = (int)length * 8;
-            }
-        }
-
-        private static void ReadCertificate(Pkcs11Object obj, IObjectAttribute value)
-        {
-            byte[] der = value.CannotBeRead ? null : value.GetValueAsByteArray();
-            if (der == null || der.Length == 0) return;
-            obj.Pem = Pem("CERTIFICATE", der);
-            try
-            {
-                obj.Certificate = new X509Certificate2(der);
-            }
-            catch (CryptographicException)
-            {
-                return;
-            }
-            using (RSA rsa = obj.Certificate.GetRSAPublicKey())
-            {
-                if (rsa != null)
-                {
-                    obj.KeyType = "RSA";
-                    obj.KeySize = rsa.KeySize;
-                    return;
-                }
-            }
-            using (ECDsa ec = obj.Certificate.GetECDsaPublicKey())
-            {
-                if (ec != null)
-                {
-                    obj.KeyType = "EC";
-                    obj.KeySize = ec.KeySize;
-                    Oid curve = ec.ExportParameters(false).Curve.Oid;
-                    obj.Curve = EcCurves.Lookup(curve?.Value, out _) ?? curve?.FriendlyName;
-                }
             }
         }
 

@@ -116,7 +116,7 @@ namespace SmartCardPS.Commands
 
         private void Export(Pkcs11Object certificate)
         {
-            byte[] der = certificate.Certificate?.RawData ?? PemBody(certificate.Pem);
+            byte[] der = certificate.Value ?? certificate.Certificate?.RawData ?? PemBody(certificate.Pem);
             if (Path == null)
             {
                 if (Format == CertificateFormat.Pem) WriteObject(certificate.Pem);
