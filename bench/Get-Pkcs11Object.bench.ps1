@@ -20,19 +20,7 @@ param(
     [string] $ModuleDir = (Join-Path $PSScriptRoot '../out/SmartCardPS')
 )
 $ErrorActionPreference = 'Stop'
-Import-Module (Join-Path $ModuleDir 'SmartCardPS.psd1') -Force
-$fixtureDll = Get-ChildItem (Join-Path $PSScriptRoot '../tests/SmartCardPS.TestFixture/bin') -Recurse -Filter 'SmartCardPS.TestFixture.dll' |
-    Sort-Object LastWriteTime -Descending | Select-Object -First 1
-if (-not $fixtureDll) { throw 'Build the test fixture first: dotnet pwsh ./build.ps1 -Task Test' }
-Add-Type -Path $fixtureDll.FullName
-$why = [SmartCardPS.TestFixture.SoftHsmFixture]::Unavailable()
-if ($why) { throw "Cannot run the benchmark: $why" }
-
-function Measure-Once([scriptblock] $Action) {
-    $sw = [Diagnostics.Stopwatch]::StartNew()
-    $null = & $Action
-    $sw.Elapsed.TotalMilliseconds
-}
+. (Join-Path $PSScriptRoot 'SoftHsmBench.ps1') -ModuleDir $ModuleDir
 
 function Invoke-Tool {
     $output = & $args[0] @($args | Select-Object -Skip 1) 2>&1
@@ -78,22 +66,12 @@ try {
     # Warm-up: JIT for the cmdlet, page cache for the tools.
     1..3 | ForEach-Object { $null = Get-Pkcs11Object -Token $token; $null = & p11tool --list-all $token.Uri; $null = & pkcs11-tool --module $library --token-label $label -O 2>$null }
 
-    $names = 'Get-Pkcs11Object', 'p11tool --list-all', 'pkcs11-tool -O'
-    $times = @{}
-    foreach ($n in $names) { $times[$n] = [Collections.Generic.List[double]]::new() }
-    for ($r = 0; $r -lt $Rounds; $r++) {
-        $times['Get-Pkcs11Object'].Add((Measure-Once { Get-Pkcs11Object -Token $token }))
-        $times['p11tool --list-all'].Add((Measure-Once { & p11tool --list-all $token.Uri }))
-        $times['pkcs11-tool -O'].Add((Measure-Once { & pkcs11-tool --module $library --token-label $label -O 2>$null }))
-    }
-    $median = @{}
-    foreach ($n in $names) { $sorted = @($times[$n] | Sort-Object); $median[$n] = $sorted[[int][math]::Floor($sorted.Count / 2)] }
-
-    Write-Host ''
-    Write-Host "A token with $total objects ($expected public), median of $Rounds rounds (ms):"
-    foreach ($n in $names) { Write-Host ('  {0,-20} {1,8:N1}' -f $n, $median[$n]) }
-    Write-Host ('  p11tool / Get-Pkcs11Object      = {0:N2}x' -f ($median['p11tool --list-all'] / $median['Get-Pkcs11Object']))
-    Write-Host ('  pkcs11-tool / Get-Pkcs11Object  = {0:N2}x' -f ($median['pkcs11-tool -O'] / $median['Get-Pkcs11Object']))
+    $median = Measure-Rounds ([ordered]@{
+            'Get-Pkcs11Object'   = { Get-Pkcs11Object -Token $token }
+            'p11tool --list-all' = { & p11tool --list-all $token.Uri }
+            'pkcs11-tool -O'     = { & pkcs11-tool --module $library --token-label $label -O 2>$null }
+        }) $Rounds
+    Write-BenchResult "A token with $total objects ($expected public), median of $Rounds rounds (ms):" $median
     $met = if ($median['Get-Pkcs11Object'] -lt $median['p11tool --list-all'] -and $median['Get-Pkcs11Object'] -lt $median['pkcs11-tool -O']) { 'met' } else { 'NOT met' }
     Write-Host "  Target (faster than both): $met"
 }

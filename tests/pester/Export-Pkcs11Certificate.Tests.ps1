@@ -5,25 +5,15 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Pkcs11Objects.ps1')
-    $script:Scratch = Join-Path ([IO.Path]::GetTempPath()) "smartcardps-export-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
-    New-Item -ItemType Directory $Scratch | Out-Null
-    $script:Hsm = Start-TestSoftHsm -Label 'MyToken'
-    if ($Hsm) {
-        Clear-TestRegistry
-        $Hsm.Register('softhsm2') | Out-Null
-        $script:Token = Get-Pkcs11Token -Label 'MyToken'
-        $script:Files = Initialize-TestObjectToken -TokenUri $Token.Uri -TokenLabel 'MyToken' -Scratch $Scratch
+    $script:State = Start-TestObjectToken -Label 'MyToken'
+    if ($State) {
+        $script:Token, $script:Files, $script:Scratch = $State.Token, $State.Files, $State.Scratch
         $script:Leaf = Get-Pkcs11Object -Token $Token -Type Certificate -Label 'leaf*'
         $script:Ca = Get-Pkcs11Object -Token $Token -Type Certificate -Label 'CA*'
     }
 }
 
-AfterAll {
-    if ($script:Hsm) { $script:Hsm.Dispose() }
-    Clear-TestRegistry
-    Remove-Item env:GNUTLS_PIN -ErrorAction SilentlyContinue
-    if ($script:Scratch) { Remove-Item $Scratch -Recurse -Force -ErrorAction SilentlyContinue }
-}
+AfterAll { Stop-TestObjectToken $State }
 
 Describe 'Export-Pkcs11Certificate' -Skip:$NoFixture {
     It 'writes the PEM p11tool --export writes (without the two blank lines p11tool appends)' {

@@ -5,24 +5,14 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Pkcs11Objects.ps1')
-    $script:Scratch = Join-Path ([IO.Path]::GetTempPath()) "smartcardps-objects-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
-    New-Item -ItemType Directory $Scratch | Out-Null
-    $script:Hsm = Start-TestSoftHsm -Label 'Objects', 'Bare token'
-    if ($Hsm) {
-        Clear-TestRegistry
-        $Hsm.Register('softhsm2') | Out-Null
-        $script:Token = Get-Pkcs11Token -Label 'Objects'
-        $script:Files = Initialize-TestObjectToken -TokenUri $Token.Uri -TokenLabel 'Objects' -Scratch $Scratch
+    $script:State = Start-TestObjectToken -Label 'Objects' -Extra 'Bare token'
+    if ($State) {
+        $script:Token, $script:Files, $script:Scratch = $State.Token, $State.Files, $State.Scratch
         $script:SecurePin = ConvertTo-SecureString $ObjectPin -AsPlainText -Force
     }
 }
 
-AfterAll {
-    if ($script:Hsm) { $script:Hsm.Dispose() }
-    Clear-TestRegistry
-    Remove-Item env:GNUTLS_PIN -ErrorAction SilentlyContinue
-    if ($script:Scratch) { Remove-Item $Scratch -Recurse -Force -ErrorAction SilentlyContinue }
-}
+AfterAll { Stop-TestObjectToken $State }
 
 Describe 'Get-Pkcs11Object' -Skip:$NoFixture {
     It 'lists the public objects p11tool --list-all lists: URIs byte for byte, types, labels, flags, ids' {

@@ -42,6 +42,29 @@ function Initialize-TestObjectToken([string] $TokenUri, [string] $TokenLabel, [s
     [pscustomobject]@{ GnuTlsCertificate = $gnutlsCert; OpenSslCertificate = $sslCert }
 }
 
+# For BeforeAll: a private SoftHSM with the tokens $Label (filled as above) and $Extra (blank), registered as
+# softhsm2 in the private registry, and a scratch folder; $null where the fixture cannot run.
+function Start-TestObjectToken([string] $Label, [string[]] $Extra = @()) {
+    $hsm = Start-TestSoftHsm -Label (@($Label) + $Extra)
+    if (-not $hsm) { return $null }
+    $scratch = Join-Path ([IO.Path]::GetTempPath()) "smartcardps-objects-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    New-Item -ItemType Directory $scratch | Out-Null
+    Clear-TestRegistry
+    $hsm.Register('softhsm2') | Out-Null
+    $token = Get-Pkcs11Token -Label $Label
+    $files = Initialize-TestObjectToken -TokenUri $token.Uri -TokenLabel $Label -Scratch $scratch
+    [pscustomobject]@{ Hsm = $hsm; Scratch = $scratch; Token = $token; Files = $files }
+}
+
+function Stop-TestObjectToken($State) {
+    if ($State) {
+        $State.Hsm.Dispose()
+        Remove-Item $State.Scratch -Recurse -Force -ErrorAction SilentlyContinue
+    }
+    Clear-TestRegistry
+    Remove-Item env:GNUTLS_PIN -ErrorAction SilentlyContinue
+}
+
 # p11tool --list-all (and friends) as objects: one per "Object N:" block, keyed by p11tool's field names.
 function Get-P11toolObject {
     $objects = @()

@@ -23,67 +23,9 @@ namespace SmartCardPS.Commands
     /// </example>
     [Cmdlet(VerbsCommon.Get, "Pkcs11Mechanism", DefaultParameterSetName = TokenSet)]
     [OutputType(typeof(Pkcs11Mechanism))]
-    public sealed class GetPkcs11MechanismCommand : Pkcs11TokenCmdlet
+    public sealed class GetPkcs11MechanismCommand : Pkcs11TokenInputCmdlet
     {
-        private const string TokenSet = "Token";
-        private const string UriSet = "Uri";
-
-        /// <summary>
-        /// <para type="description">Tokens from Get-Pkcs11Token. Without -Token or -Uri, every token of every enabled registered module.</para>
-        /// </summary>
-        [Parameter(ParameterSetName = TokenSet, Position = 0, ValueFromPipeline = true, HelpMessage = "Tokens from Get-Pkcs11Token.")]
-        [ValidateNotNull]
-        public Pkcs11Token[] Token { get; set; }
-
-        /// <summary>
-        /// <para type="description">RFC 7512 pkcs11: URIs naming tokens, such as the Uri property of a token or a line p11tool --list-tokens prints.</para>
-        /// </summary>
-        [Parameter(ParameterSetName = UriSet, Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "pkcs11: URIs naming tokens.")]
-        [ValidateNotNullOrEmpty]
-        public string[] Uri { get; set; }
-
-        private bool sawInput;
-
-        protected override void ProcessRecord()
-        {
-            if (ParameterSetName == UriSet)
-            {
-                foreach (string uri in Uri) ListByUri(uri);
-                return;
-            }
-            if (Token == null) return;
-            sawInput = true;
-            foreach (Pkcs11Token token in Token)
-            {
-                Pkcs11Token current = CurrentToken(token, out Pkcs11Module module);
-                if (current != null) Emit(module, current);
-            }
-        }
-
-        protected override void EndProcessing()
-        {
-            if (ParameterSetName == TokenSet && !sawInput)
-            {
-                foreach (var pair in AllTokens()) Emit(pair.Key, pair.Value);
-            }
-            base.EndProcessing();
-        }
-
-        private void ListByUri(string uri)
-        {
-            var attributes = ParseUri(uri);
-            if (attributes == null) return;
-            var tokens = TokensByUri(attributes);
-            foreach (var pair in tokens) Emit(pair.Key, pair.Value);
-            if (tokens.Count == 0)
-            {
-                WriteError(NewError(
-                    new ItemNotFoundException($"No PKCS#11 token matches '{uri}'. Run Get-Pkcs11Token to list the tokens and their URIs."),
-                    "TokenNotFound", ErrorCategory.ObjectNotFound, uri));
-            }
-        }
-
-        private void Emit(Pkcs11Module module, Pkcs11Token token)
+        protected override void Emit(Pkcs11Module module, Pkcs11Token token, string uri, IReadOnlyDictionary<string, string> attributes)
         {
             Pkcs11Library library = Open(module);
             if (library == null) return;

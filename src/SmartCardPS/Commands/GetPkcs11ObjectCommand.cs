@@ -26,25 +26,8 @@ namespace SmartCardPS.Commands
     /// </example>
     [Cmdlet(VerbsCommon.Get, "Pkcs11Object", DefaultParameterSetName = TokenSet)]
     [OutputType(typeof(Pkcs11Object))]
-    public sealed class GetPkcs11ObjectCommand : Pkcs11TokenCmdlet
+    public sealed class GetPkcs11ObjectCommand : Pkcs11TokenInputCmdlet
     {
-        private const string TokenSet = "Token";
-        private const string UriSet = "Uri";
-
-        /// <summary>
-        /// <para type="description">Tokens from Get-Pkcs11Token. Without -Token or -Uri, every token of every enabled registered module.</para>
-        /// </summary>
-        [Parameter(ParameterSetName = TokenSet, Position = 0, ValueFromPipeline = true, HelpMessage = "Tokens from Get-Pkcs11Token.")]
-        [ValidateNotNull]
-        public Pkcs11Token[] Token { get; set; }
-
-        /// <summary>
-        /// <para type="description">RFC 7512 pkcs11: URIs naming tokens or objects, as p11tool prints them: token, manufacturer, model, serial, slot and library attributes pick the tokens; object, id and type pick the objects; module-name or module-path pick the library; pin-value or pin-source give the PIN for -Login.</para>
-        /// </summary>
-        [Parameter(ParameterSetName = UriSet, Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "pkcs11: URIs naming tokens or objects.")]
-        [ValidateNotNullOrEmpty]
-        public string[] Uri { get; set; }
-
         /// <summary>
         /// <para type="description">Only objects of these classes: Certificate, PrivateKey, PublicKey, SecretKey, Data.</para>
         /// </summary>
@@ -87,7 +70,6 @@ namespace SmartCardPS.Commands
         [ValidateNotNull]
         public PSCredential Credential { get; set; }
 
-        private bool sawInput;
         private byte[] idBytes;
         private List<KeyValuePair<string, WildcardPattern>> patterns;
         private readonly HashSet<string> matchedLabels = new HashSet<string>(StringComparer.Ordinal);
@@ -111,28 +93,15 @@ namespace SmartCardPS.Commands
             patterns = Label?.Select(l => new KeyValuePair<string, WildcardPattern>(l, WildcardPattern.Get(l, WildcardOptions.IgnoreCase))).ToList();
         }
 
-        protected override void ProcessRecord()
+        protected override void Emit(Pkcs11Module module, Pkcs11Token token, string uri, IReadOnlyDictionary<string, string> attributes)
         {
-            if (ParameterSetName == UriSet)
-            {
-                foreach (string uri in Uri) ListByUri(uri);
-                return;
-            }
-            if (Token == null) return;
-            sawInput = true;
-            foreach (Pkcs11Token token in Token)
-            {
-                Pkcs11Token current = CurrentToken(token, out Pkcs11Module module);
-                if (current != null) List(module, current, Query(null), null);
-            }
+            Pkcs11ObjectQuery query = Query(attributes);
+            if (uri != null) query.Id = Pkcs11Uri.AttributeBytes(uri, "id") ?? query.Id;
+            List(module, token, query, attributes);
         }
 
-        protected override void EndProcessing()
+        protected override void Finish()
         {
-            if (ParameterSetName == TokenSet && !sawInput)
-            {
-                foreach (var pair in AllTokens().ToList()) List(pair.Key, pair.Value, Query(null), null);
-            }
             foreach (string label in Label ?? Array.Empty<string>())
             {
                 if (!matchedLabels.Contains(label) && !WildcardPattern.ContainsWildcardCharacters(label))
@@ -141,24 +110,6 @@ namespace SmartCardPS.Commands
                         "NotFound", ErrorCategory.ObjectNotFound, label));
                 }
             }
-            base.EndProcessing();
-        }
-
-        private void ListByUri(string uri)
-        {
-            var attributes = ParseUri(uri);
-            if (attributes == null) return;
-            var tokens = TokensByUri(attributes);
-            if (tokens.Count == 0)
-            {
-                WriteError(NewError(
-                    new ItemNotFoundException($"No PKCS#11 token matches '{uri}'. Run Get-Pkcs11Token to list the tokens and their URIs."),
-                    "TokenNotFound", ErrorCategory.ObjectNotFound, uri));
-                return;
-            }
-            Pkcs11ObjectQuery query = Query(attributes);
-            query.Id = Pkcs11Uri.AttributeBytes(uri, "id") ?? query.Id;
-            foreach (var pair in tokens) List(pair.Key, pair.Value, query, attributes);
         }
 
         /// <summary>The search template: -Id, and from a URI its object, id and type; a single -Type goes in too.</summary>
