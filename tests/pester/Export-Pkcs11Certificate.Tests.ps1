@@ -71,21 +71,4 @@ Describe 'Export-Pkcs11Certificate' -Skip:$NoFixture {
         { Export-Pkcs11Certificate -Uri 'not a uri' -ErrorAction Stop } |
             Should -Throw -ErrorId 'ExportPkcs11CertificateInvalidUri,SmartCardPS.Commands.ExportPkcs11CertificateCommand'
     }
-
-    It 'runs the help examples of Get-Pkcs11Object and Export-Pkcs11Certificate' {
-        Push-Location $Scratch
-        $ErrorActionPreference = 'Stop'
-        try {
-            $pin = ConvertTo-SecureString $ObjectPin -AsPlainText -Force
-            foreach ($name in 'Get-Pkcs11Object', 'Export-Pkcs11Certificate') {
-                foreach ($example in (Get-Help $name -Examples).Examples.Example) {
-                    $code = $example.Code -replace "\(Read-Host -AsSecureString 'PIN'\)", '$pin' -replace 'My%20cert', 'leaf%20100%25' -replace "'My cert'", "'leaf 100%'"
-                    $output = @(& ([scriptblock]::Create($code)))
-                    $output.Count | Should -BeGreaterThan 0 -Because $code
-                }
-            }
-            Test-Path ./my-cert.pem, ./my-cert.der | Should -Be $true, $true
-        }
-        finally { Pop-Location }
-    }
 }

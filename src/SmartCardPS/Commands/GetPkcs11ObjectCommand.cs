@@ -17,8 +17,8 @@ namespace SmartCardPS.Commands
     /// <para>Lists the certificates on every token with the URIs Firefox, OpenSSH (PKCS11Provider), GnuTLS and OpenSSL take.</para>
     /// </example>
     /// <example>
-    /// <code>Get-Pkcs11Token -Label MyToken | Get-Pkcs11Object -Login -Pin (Read-Host -AsSecureString 'PIN')</code>
-    /// <para>Logs in to MyToken and lists every object on it, private keys included.</para>
+    /// <code>Get-Pkcs11Object -Uri 'pkcs11:token=MyToken?pin-value=1234' -Login | Where-Object Class -eq PrivateKey</code>
+    /// <para>Logs in to MyToken with the PIN in the URI (RFC 7512's pin-value, fit for a test token) and lists its private keys. For a real card give -Pin (Read-Host -AsSecureString), -Credential, or a pin-source file, or let it prompt.</para>
     /// </example>
     /// <example>
     /// <code>(Get-Pkcs11Object -Uri 'pkcs11:token=MyToken;type=cert').Certificate | Select-Object Subject, NotAfter, Thumbprint</code>
