@@ -147,6 +147,8 @@ Describe 'Get-Pkcs11Object' -Skip:$NoFixture {
             Should -Throw -ErrorId 'GetPkcs11ObjectTokenNotFound,SmartCardPS.Commands.GetPkcs11ObjectCommand'
         { Get-Pkcs11Object -Uri 'token=Objects' -ErrorAction Stop } |
             Should -Throw -ErrorId 'GetPkcs11ObjectInvalidUri,SmartCardPS.Commands.GetPkcs11ObjectCommand'
+        { Get-Pkcs11Object -Uri "$($Token.Uri);type=certificate" -ErrorAction Stop } |
+            Should -Throw -ErrorId 'GetPkcs11ObjectInvalidUri,SmartCardPS.Commands.GetPkcs11ObjectCommand'
         { Get-Pkcs11Object -Id 'xyz' } | Should -Throw -ErrorId 'GetPkcs11ObjectInvalidId,SmartCardPS.Commands.GetPkcs11ObjectCommand'
     }
 

@@ -73,6 +73,7 @@ namespace SmartCardPS.Commands
         private byte[] idBytes;
         private List<KeyValuePair<string, WildcardPattern>> patterns;
         private readonly HashSet<string> matchedLabels = new HashSet<string>(StringComparer.Ordinal);
+        private readonly HashSet<string> badTypes = new HashSet<string>(StringComparer.Ordinal);
 
         protected override void BeginProcessing()
         {
@@ -96,6 +97,15 @@ namespace SmartCardPS.Commands
         protected override void Emit(Pkcs11Module module, Pkcs11Token token, string uri, IReadOnlyDictionary<string, string> attributes)
         {
             Pkcs11ObjectQuery query = Query(attributes);
+            if (attributes != null && attributes.TryGetValue("type", out string type) && Pkcs11Uri.TypeName(query.Class ?? (Pkcs11ObjectClass)ulong.MaxValue) != type)
+            {
+                if (badTypes.Add(uri))
+                {
+                    WriteError(NewError(new ArgumentException($"'{uri}' has type={type}; RFC 7512 object types are cert, private, public, secret-key and data."),
+                        "InvalidUri", ErrorCategory.InvalidArgument, uri));
+                }
+                return;
+            }
             if (uri != null) query.Id = Pkcs11Uri.AttributeBytes(uri, "id") ?? query.Id;
             List(module, token, query, attributes);
         }
