@@ -8,7 +8,8 @@ namespace SmartCardPS.TestFixture
     /// <summary>
     /// A card in a vpcd virtual reader: a TCP client speaking vpcd's protocol (2-byte big-endian length,
     /// then a payload; one byte is a control: 0 off, 1 on, 2 reset, 4 "send ATR"; anything else is an APDU).
-    /// Inserted while connected, removed when the connection closes. Reconnects if pcscd restarts.
+    /// Inserted while connected, removed when the connection closes. Reconnects if pcscd restarts. APDUs go to a
+    /// small ISO/IEC 7816-4 card OS (<see cref="IsoCard"/>).
     /// </summary>
     public sealed class VirtualCard : IDisposable
     {
@@ -16,6 +17,7 @@ namespace SmartCardPS.TestFixture
         private readonly byte[] atr;
         private readonly Thread thread;
         private readonly ManualResetEventSlim poweredOn = new ManualResetEventSlim();
+        private readonly IsoCard os;
         private volatile bool stopping;
         private TcpClient client;
 
@@ -23,6 +25,7 @@ namespace SmartCardPS.TestFixture
         {
             this.port = port;
             this.atr = atr;
+            os = new IsoCard(atr);
             thread = new Thread(Serve) { IsBackground = true, Name = "vpcd card :" + port };
             thread.Start();
         }
@@ -78,6 +81,7 @@ namespace SmartCardPS.TestFixture
                         case 1:
                         case 2:
                             sawPower = true;
+                            os.Reset();
                             break;
                         case 4:
                             Send(stream, atr);
@@ -88,7 +92,7 @@ namespace SmartCardPS.TestFixture
                 else
                 {
                     ApduCount++;
-                    Send(stream, new byte[] { 0x6D, 0x00 });
+                    Send(stream, os.Process(payload));
                 }
             }
         }
