@@ -5,7 +5,7 @@ using System.Threading;
 namespace SmartCardPS.TestFixture
 {
     /// <summary>
-    /// A small ISO/IEC 7816-4 card OS behind the virtual card: SELECT (by AID, by file id), READ BINARY (offset in
+    /// A small ISO/IEC 7816-4 card OS behind the virtual card: SELECT (by AID, by file id, by path from the MF), READ BINARY (offset in
     /// P1-P2, or short EF id), READ BINARY with an offset data object (INS B1, for answers longer than 256 bytes),
     /// GET RESPONSE, and the usual errors. A card whose ATR offers only T=0 answers as a T=0 card does: case 4
     /// commands give 61 XX and their data through GET RESPONSE, and a wrong Le gives 6C XX.
@@ -106,6 +106,16 @@ namespace SmartCardPS.TestFixture
                     break;
                 case 0x04:
                     found = FindAid(mf, data);
+                    break;
+                case 0x08:
+                    // A path from the MF: file ids, two bytes each, the MF's own left out.
+                    if (data.Length == 0 || data.Length % 2 != 0) return Sw(0x6A, 0x80);
+                    found = mf;
+                    for (int i = 0; i < data.Length && found != null; i += 2)
+                    {
+                        int fid = (data[i] << 8) | data[i + 1];
+                        found = found.IsDf ? found.Children.Find(n => n.Id == fid) : null;
+                    }
                     break;
                 default:
                     return Sw(0x6A, 0x86);

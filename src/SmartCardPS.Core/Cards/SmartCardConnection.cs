@@ -311,6 +311,6 @@ namespace SmartCardPS
         }
 
         private ObjectDisposedException Closed() =>
-            new ObjectDisposedException(nameof(SmartCardConnection), $"The connection to '{Reader}' is closed. Connect again with Connect-SmartCard.");
+            new ObjectDisposedException(null, $"The connection to '{Reader}' is closed. Connect again with Connect-SmartCard.");
     }
 }

@@ -1,0 +1,244 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+
+namespace SmartCardPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Sends command APDUs to a smart card and returns its responses.</para>
+    /// <para type="description">Sends each APDU (SCardTransmit) and emits one ApduResponse: Reader, Command, Data (hex, without the status word), SW1, SW2, StatusWord ('90 00'), Meaning (ISO/IEC 7816-4), Success (90 00, or 61 XX when GET RESPONSE is off) and Elapsed. The ISO/IEC 7816-3 T=0 rules apply as opensc-tool applies them: 61 XX fetches the rest of the answer with GET RESPONSE (Le = XX) until the card is done, and 6C XX resends the command with Le = XX, so Data holds the whole answer, also when it is longer than 256 bytes; -NoGetResponse returns what the card said first, as scriptor and pyscard do. Extended-length APDUs are sent as they are, except over T=0, which cannot carry them. APDUs are hex strings ('00 A4 04 00 …', '00A40400', '00:a4:04:00') or byte arrays. With -Connection (from Connect-SmartCard) every APDU of the pipeline goes through one card transaction, so no other program interleaves its commands. With -Reader (a name, or a SmartCardReader piped in) the command connects in shared mode, sends, and disconnects leaving the card. -ScriptPath runs a pcsc-tools scriptor script: one APDU per line, lines starting with # are comments, a line ending in a backslash continues on the next, 'reset' resets the card, 'exit' ends the script. A card status word that is not 90 00 is a response, not an error. Errors: SendSmartCardApduInvalidHex, SendSmartCardApduOddDigitCount, SendSmartCardApduEmpty, SendSmartCardApduTooShort, SendSmartCardApduTooLong and SendSmartCardApduExtendedOverT0 (InvalidArgument, per APDU); SendSmartCardApduScriptNotFound (terminating) and a script with a bad line stops before anything is sent; PC/SC failures carry the SCARD_* reason (SendSmartCardApduRemovedCard, SendSmartCardApduResetCard, SendSmartCardApduSharingViolation, SendSmartCardApduNoSmartCard, SendSmartCardApduUnknownReader); SendSmartCardApduNotConnected for a closed connection.</para>
+    /// </summary>
+    /// <example>
+    /// <code>Get-SmartCardReader | Where-Object CardPresent | Send-SmartCardApdu '00 A4 04 00 09 F0 53 43 50 53 54 45 53 54 00'</code>
+    /// <para>Selects an application by AID on the card in every reader; each response shows the FCI the card returned and its status word.</para>
+    /// </example>
+    /// <example>
+    /// <code>$card = Connect-SmartCard 'Virtual PCD 00 00'; '00 A4 08 0C 02 01 02', '00 B0 00 00 00 02 58' | Send-SmartCardApdu -Connection $card; Disconnect-SmartCard $card</code>
+    /// <para>Selects a file by its path from the MF and reads 600 bytes with an extended Le, both in one card transaction.</para>
+    /// </example>
+    /// <example>
+    /// <code>Send-SmartCardApdu -Reader 'Virtual PCD 00 00' -ScriptPath ./select.script -NoGetResponse | Format-Table Command, StatusWord, Data</code>
+    /// <para>Runs a scriptor script and shows each command with the card's first answer, as scriptor prints it.</para>
+    /// </example>
+    /// <example>
+    /// <code>(Send-SmartCardApdu '00 B0 00 00 20' -Reader 'Virtual PCD 00 00').GetData()</code>
+    /// <para>Returns the response data as a byte array instead of hex.</para>
+    /// </example>
+    [Cmdlet(VerbsCommunications.Send, "SmartCardApdu", DefaultParameterSetName = ConnectionSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(ApduResponse))]
+    public sealed class SendSmartCardApduCommand : SmartCardCmdlet, IDisposable
+    {
+        private const string ConnectionSet = "Connection";
+        private const string ReaderSet = "Reader";
+        private const string ConnectionScriptSet = "ConnectionScript";
+        private const string ReaderScriptSet = "ReaderScript";
+
+        /// <summary>
+        /// <para type="description">The command APDUs: hex strings ('00 A4 04 00 07 A0 00 00 00 03 10 10 00', '00A40400', colons allowed) or byte arrays (pipe a byte array as ,$bytes so it stays one APDU). Strings from the pipeline are sent in one transaction.</para>
+        /// </summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ConnectionSet, HelpMessage = "The command APDUs in hex.")]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ReaderSet, HelpMessage = "The command APDUs in hex.")]
+        [ApduInputTransformation]
+        [AllowEmptyString]
+        public string[] Apdu { get; set; }
+
+        /// <summary>
+        /// <para type="description">A connection from Connect-SmartCard. The APDUs of the whole pipeline are sent inside one card transaction.</para>
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = ConnectionSet)]
+        [Parameter(Mandatory = true, ParameterSetName = ConnectionScriptSet)]
+        [ValidateNotNull]
+        public SmartCardConnection Connection { get; set; }
+
+        /// <summary>
+        /// <para type="description">The reader whose card to talk to, by name (wildcards allowed when they match one reader) or as a SmartCardReader from the pipeline. The command connects in shared mode and disconnects when done.</para>
+        /// </summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ReaderSet)]
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ReaderScriptSet)]
+        [Alias("Name")]
+        [ArgumentCompleter(typeof(ReaderNameCompleter))]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string Reader { get; set; }
+
+        /// <summary>
+        /// <para type="description">A pcsc-tools scriptor script to run: APDUs one per line, # comments, 'reset' and 'exit' lines, backslash continuation.</para>
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = ConnectionScriptSet)]
+        [Parameter(Mandatory = true, ParameterSetName = ReaderScriptSet)]
+        [ValidateNotNullOrEmpty]
+        public string ScriptPath { get; set; }
+
+        /// <summary>
+        /// <para type="description">Returns the card's first answer: no GET RESPONSE after 61 XX, no resend after 6C XX.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter NoGetResponse { get; set; }
+
+        /// <summary>
+        /// <para type="description">When another program reset the card, reconnect and send the command again once, instead of failing with SendSmartCardApduResetCard.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter RetryOnReset { get; set; }
+
+        private IReadOnlyList<ApduScriptStep> script;
+        private SmartCardConnection connection;
+        private SmartCardTransaction transaction;
+        private bool ownsConnection;
+        private string openedFor;
+        private bool retryBefore;
+
+        protected override void BeginProcessing()
+        {
+            if (ScriptPath != null)
+            {
+                string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ScriptPath);
+                if (!File.Exists(path))
+                {
+                    ThrowTerminatingError(NewError(new FileNotFoundException($"The script '{path}' does not exist.", path), "ScriptNotFound", ErrorCategory.ObjectNotFound, ScriptPath));
+                }
+                try
+                {
+                    script = ApduScript.ParseFile(path);
+                }
+                catch (ApduFormatException ex)
+                {
+                    ThrowTerminatingError(NewError(ex, "InvalidScript", ErrorCategory.InvalidData, ScriptPath));
+                }
+            }
+            if (Connection != null) Open(Connection, owned: false);
+        }
+
+        protected override void ProcessRecord()
+        {
+            // Readers from the pipeline: one connection and transaction per run of records naming the same reader.
+            if (Reader != null && (connection == null || openedFor != Reader))
+            {
+                Close();
+                try
+                {
+                    Open(CardConnections.Connect(Reader, SmartCardShareMode.Shared, SmartCardProtocol.Any), owned: true);
+                }
+                catch (PcscException ex) when (!ex.IsServiceUnavailable)
+                {
+                    WriteError(NewPcscError(ex, Reader));
+                    return;
+                }
+                catch (AmbiguousReaderException ex)
+                {
+                    WriteError(NewError(ex, "AmbiguousReader", ErrorCategory.InvalidArgument, Reader));
+                    return;
+                }
+            }
+            if (connection == null) return;
+            if (script != null)
+            {
+                foreach (ApduScriptStep step in script)
+                {
+                    if (Stopping) return;
+                    if (step.IsReset) Reset();
+                    else Send(step.Apdu, step.Apdu.ToString());
+                }
+                return;
+            }
+            foreach (string text in Apdu)
+            {
+                if (Stopping) return;
+                CommandApdu command;
+                try
+                {
+                    command = CommandApdu.Parse(text);
+                }
+                catch (ApduFormatException ex)
+                {
+                    WriteError(NewError(ex, ex.Reason.ToString(), ErrorCategory.InvalidArgument, text));
+                    continue;
+                }
+                Send(command, text);
+            }
+        }
+
+        private void Open(SmartCardConnection c, bool owned)
+        {
+            connection = c;
+            ownsConnection = owned;
+            openedFor = Reader;
+            retryBefore = c.RetryOnReset;
+            if (RetryOnReset) c.RetryOnReset = true;
+            try
+            {
+                transaction = connection.BeginTransaction();
+            }
+            catch (PcscException ex)
+            {
+                Close();
+                if (ex.IsServiceUnavailable) ThrowPcscError(ex, c.Reader);
+                WriteError(NewPcscError(ex, c.Reader));
+            }
+            catch (ObjectDisposedException ex)
+            {
+                connection = null;
+                ThrowTerminatingError(NewError(ex, "NotConnected", ErrorCategory.ResourceUnavailable, c));
+            }
+        }
+
+        private void Send(CommandApdu command, string target)
+        {
+            if (!ShouldProcess(connection.Reader, $"Send APDU {command}")) return;
+            try
+            {
+                WriteObject(connection.Send(command, followResponses: !NoGetResponse));
+            }
+            catch (ApduFormatException ex)
+            {
+                WriteError(NewError(ex, ex.Reason.ToString(), ErrorCategory.InvalidArgument, target));
+            }
+            catch (PcscException ex) when (!ex.IsServiceUnavailable)
+            {
+                WriteError(NewPcscError(ex, target));
+            }
+            catch (PcscException ex)
+            {
+                ThrowPcscError(ex, target);
+            }
+            catch (InvalidDataException ex)
+            {
+                WriteError(NewError(ex, "InvalidResponse", ErrorCategory.InvalidResult, target));
+            }
+            catch (ObjectDisposedException ex)
+            {
+                ThrowTerminatingError(NewError(ex, "NotConnected", ErrorCategory.ResourceUnavailable, target));
+            }
+        }
+
+        private void Reset()
+        {
+            if (!ShouldProcess(connection.Reader, "Reset the card")) return;
+            try
+            {
+                connection.Reconnect(SmartCardDisposition.Reset);
+                WriteVerbose($"Reset the card in '{connection.Reader}': ATR {connection.Atr}");
+            }
+            catch (PcscException ex)
+            {
+                WriteError(NewPcscError(ex, "reset"));
+            }
+        }
+
+        protected override void EndProcessing() => Close();
+
+        private void Close()
+        {
+            transaction?.Dispose();
+            transaction = null;
+            if (connection != null) connection.RetryOnReset = retryBefore;
+            if (ownsConnection) connection?.Dispose();
+            connection = null;
+            openedFor = null;
+            ownsConnection = false;
+        }
+
+        public void Dispose() => Close();
+    }
+}
