@@ -27,6 +27,7 @@ namespace SmartCardPS.TestFixture
         private sealed class Node
         {
             public int Id;
+            public int Sfi = -1;
             public byte[] Aid;
             public byte[] Content;
             public Node Parent;
@@ -44,7 +45,7 @@ namespace SmartCardPS.TestFixture
         {
             t0 = OffersOnlyT0(atr);
             mf = new Node { Id = 0x3F00 };
-            Add(mf, new Node { Id = 0x2F00, Content = Dir() });
+            Add(mf, new Node { Id = 0x2F00, Sfi = 0x1E, Content = Dir() });
             Add(mf, new Node { Id = SmallFileId, Content = Pattern(32, i => i) });
             Add(mf, new Node { Id = LargeFileId, Content = Pattern(600, i => 7 * i + 3) });
             var app = new Node { Id = 0x5000, Aid = ApplicationAid };
@@ -133,7 +134,7 @@ namespace SmartCardPS.TestFixture
             if ((p1 & 0x80) != 0)
             {
                 int sfi = p1 & 0x1F;
-                Node ef = currentDf.Children.Find(n => !n.IsDf && (n.Id & 0x1F) == sfi);
+                Node ef = currentDf.Children.Find(n => !n.IsDf && (n.Sfi >= 0 ? n.Sfi : n.Id & 0x1F) == sfi);
                 if (ef == null) return Sw(0x6A, 0x82);
                 currentEf = ef;
                 offset = p2;

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Threading;
 
 namespace SmartCardPS.TestFixture
@@ -20,6 +21,7 @@ namespace SmartCardPS.TestFixture
         private readonly IsoCard os;
         private volatile bool stopping;
         private TcpClient client;
+        private Action quickAck = () => { };
 
         public VirtualCard(int port, byte[] atr)
         {
@@ -48,6 +50,7 @@ namespace SmartCardPS.TestFixture
                     {
                         c.NoDelay = true;
                         c.Connect("127.0.0.1", port);
+                        quickAck = QuickAck(c.Client);
                         client = c;
                         if (stopping) return;
                         Converse(c.GetStream());
@@ -73,7 +76,9 @@ namespace SmartCardPS.TestFixture
             {
                 if (!ReadExactly(stream, header)) return;
                 var payload = new byte[(header[0] << 8) | header[1]];
+                quickAck();
                 if (!ReadExactly(stream, payload)) return;
+                quickAck();
                 if (payload.Length == 1)
                 {
                     switch (payload[0])
@@ -96,6 +101,26 @@ namespace SmartCardPS.TestFixture
                 }
             }
         }
+
+        /// <summary>
+        /// vpcd writes a frame's length and its payload separately without TCP_NODELAY, so Nagle holds the payload
+        /// until the length is acknowledged, and a delayed ACK made every APDU cost 40 ms. Linux's TCP_QUICKACK
+        /// (re-armed after each read) acknowledges at once.
+        /// </summary>
+        private static Action QuickAck(Socket socket)
+        {
+            if (Environment.OSVersion.Platform != PlatformID.Unix) return () => { };
+            const int IpProtoTcp = 6, TcpQuickAck = 12;
+            int fd = socket.Handle.ToInt32();
+            return () =>
+            {
+                int one = 1;
+                setsockopt(fd, IpProtoTcp, TcpQuickAck, ref one, sizeof(int));
+            };
+        }
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern int setsockopt(int socket, int level, int name, ref int value, uint length);
 
         private static void Send(Stream stream, byte[] data)
         {

@@ -10,23 +10,34 @@ namespace SmartCardPS
         internal ApduResponse(string reader, byte[] command, byte[] data, byte sw1, byte sw2, TimeSpan elapsed)
         {
             Reader = reader;
-            Command = Hex.Format(command);
+            commandBytes = command;
             this.data = data;
-            Data = Hex.Format(data);
             SW1 = sw1;
             SW2 = sw2;
             Elapsed = elapsed;
         }
 
+        // The hex text is made when first read: a loop that only looks at Success or GetData() never pays for it.
+        private readonly byte[] commandBytes;
         private readonly byte[] data;
+        private string command;
+        private string dataText;
 
         public string Reader { get; set; }
 
         /// <summary>The command as given, in hex.</summary>
-        public string Command { get; set; }
+        public string Command
+        {
+            get => command ?? (command = Hex.Format(commandBytes));
+            set => command = value;
+        }
 
         /// <summary>The response data without SW1-SW2, in hex; empty when the card sent none.</summary>
-        public string Data { get; set; }
+        public string Data
+        {
+            get => dataText ?? (dataText = Hex.Format(data));
+            set => dataText = value;
+        }
 
         public byte SW1 { get; set; }
         public byte SW2 { get; set; }

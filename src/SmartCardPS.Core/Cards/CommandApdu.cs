@@ -56,16 +56,18 @@ namespace SmartCardPS
 
         public bool IsExtended => Case >= ApduCase.Case2Extended;
 
-        public static CommandApdu FromBytes(byte[] bytes)
+        public static CommandApdu FromBytes(byte[] bytes) => Validated(bytes == null ? null : (byte[])bytes.Clone());
+
+        /// <summary>Hex bytes as scriptor and opensc-tool take them: spaced, colon-separated or run together, any case.</summary>
+        public static CommandApdu Parse(string text) => Validated(ParseHex(text));
+
+        private static CommandApdu Validated(byte[] bytes)
         {
             if (bytes == null || bytes.Length == 0) throw new ApduFormatException(ApduFormatReason.Empty, "The APDU is empty. Give at least CLA INS P1 P2, for example '00 A4 04 00'.");
             if (bytes.Length < 4) throw new ApduFormatException(ApduFormatReason.TooShort, $"The APDU '{Hex.Format(bytes)}' has {bytes.Length} bytes; a command needs at least CLA INS P1 P2 (4 bytes).");
             if (bytes.Length > MaxLength) throw new ApduFormatException(ApduFormatReason.TooLong, $"The APDU has {bytes.Length} bytes; an extended-length command has at most {MaxLength}.");
-            return new CommandApdu((byte[])bytes.Clone());
+            return new CommandApdu(bytes);
         }
-
-        /// <summary>Hex bytes as scriptor and opensc-tool take them: spaced, colon-separated or run together, any case.</summary>
-        public static CommandApdu Parse(string text) => FromBytes(ParseHex(text));
 
         public static byte[] ParseHex(string text)
         {

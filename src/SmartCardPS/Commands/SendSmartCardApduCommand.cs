@@ -10,20 +10,20 @@ namespace SmartCardPS.Commands
     /// <para type="description">Sends each APDU (SCardTransmit) and emits one ApduResponse: Reader, Command, Data (hex, without the status word), SW1, SW2, StatusWord ('90 00'), Meaning (ISO/IEC 7816-4), Success (90 00, or 61 XX when GET RESPONSE is off) and Elapsed. The ISO/IEC 7816-3 T=0 rules apply as opensc-tool applies them: 61 XX fetches the rest of the answer with GET RESPONSE (Le = XX) until the card is done, and 6C XX resends the command with Le = XX, so Data holds the whole answer, also when it is longer than 256 bytes; -NoGetResponse returns what the card said first, as scriptor and pyscard do. Extended-length APDUs are sent as they are, except over T=0, which cannot carry them. APDUs are hex strings ('00 A4 04 00 …', '00A40400', '00:a4:04:00') or byte arrays. With -Connection (from Connect-SmartCard) every APDU of the pipeline goes through one card transaction, so no other program interleaves its commands. With -Reader (a name, or a SmartCardReader piped in) the command connects in shared mode, sends, and disconnects leaving the card. -ScriptPath runs a pcsc-tools scriptor script: one APDU per line, lines starting with # are comments, a line ending in a backslash continues on the next, 'reset' resets the card, 'exit' ends the script. A card status word that is not 90 00 is a response, not an error. Errors: SendSmartCardApduInvalidHex, SendSmartCardApduOddDigitCount, SendSmartCardApduEmpty, SendSmartCardApduTooShort, SendSmartCardApduTooLong and SendSmartCardApduExtendedOverT0 (InvalidArgument, per APDU); SendSmartCardApduScriptNotFound (terminating) and a script with a bad line stops before anything is sent; PC/SC failures carry the SCARD_* reason (SendSmartCardApduRemovedCard, SendSmartCardApduResetCard, SendSmartCardApduSharingViolation, SendSmartCardApduNoSmartCard, SendSmartCardApduUnknownReader); SendSmartCardApduNotConnected for a closed connection.</para>
     /// </summary>
     /// <example>
-    /// <code>Get-SmartCardReader | Where-Object CardPresent | Send-SmartCardApdu '00 A4 04 00 09 F0 53 43 50 53 54 45 53 54 00'</code>
-    /// <para>Selects an application by AID on the card in every reader; each response shows the FCI the card returned and its status word.</para>
+    /// <code>Get-SmartCardReader | Where-Object CardPresent | Send-SmartCardApdu '00 A4 04 00 07 A0 00 00 00 03 10 10 00'</code>
+    /// <para>Asks the card in every reader to select the Visa application by its AID: 90 00 and its FCI in Data if the card has it, 6A 82 (file or application not found) if not.</para>
     /// </example>
     /// <example>
-    /// <code>$card = Connect-SmartCard 'Virtual PCD 00 00'; '00 A4 08 0C 02 01 02', '00 B0 00 00 00 02 58' | Send-SmartCardApdu -Connection $card; Disconnect-SmartCard $card</code>
-    /// <para>Selects a file by its path from the MF and reads 600 bytes with an extended Le, both in one card transaction.</para>
+    /// <code>$card = Get-SmartCardReader | Where-Object CardPresent | Select-Object -First 1 | Connect-SmartCard; '00 A4 00 0C 02 3F 00', '00 B0 9E 00 00' | Send-SmartCardApdu -Connection $card; Disconnect-SmartCard $card</code>
+    /// <para>Selects the master file and reads EF.DIR by its short identifier (1E), both in one card transaction.</para>
     /// </example>
     /// <example>
-    /// <code>Send-SmartCardApdu -Reader 'Virtual PCD 00 00' -ScriptPath ./select.script -NoGetResponse | Format-Table Command, StatusWord, Data</code>
-    /// <para>Runs a scriptor script and shows each command with the card's first answer, as scriptor prints it.</para>
+    /// <code>$script = Join-Path ([IO.Path]::GetTempPath()) 'mf.script'; "# select the MF, reset, select it again`n00 A4 00 0C 02 3F 00`nreset`n00A4000C023F00" | Set-Content $script; Get-SmartCardReader | Where-Object CardPresent | Select-Object -First 1 | Send-SmartCardApdu -ScriptPath $script -NoGetResponse | Format-Table Command, StatusWord, Data</code>
+    /// <para>Writes a scriptor script and runs it on the first card, showing each command with the card's first answer, as scriptor prints them.</para>
     /// </example>
     /// <example>
-    /// <code>(Send-SmartCardApdu '00 B0 00 00 20' -Reader 'Virtual PCD 00 00').GetData()</code>
-    /// <para>Returns the response data as a byte array instead of hex.</para>
+    /// <code>(Get-SmartCardReader | Where-Object CardPresent | Select-Object -First 1 | Send-SmartCardApdu '00 A4 00 00 02 3F 00 00').GetData()</code>
+    /// <para>Returns the master file's control information as a byte array instead of hex.</para>
     /// </example>
     [Cmdlet(VerbsCommunications.Send, "SmartCardApdu", DefaultParameterSetName = ConnectionSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(ApduResponse))]
@@ -132,8 +132,10 @@ namespace SmartCardPS.Commands
                 }
             }
             if (connection == null) return;
+            // One question per record, not per APDU: -Confirm on a 1000-line script should not ask 1000 times.
             if (script != null)
             {
+                if (!ShouldProcess(connection.Reader, $"Run the {script.Count} steps of {ScriptPath}")) return;
                 foreach (ApduScriptStep step in script)
                 {
                     if (Stopping) return;
@@ -142,6 +144,7 @@ namespace SmartCardPS.Commands
                 }
                 return;
             }
+            if (!ShouldProcess(connection.Reader, Apdu.Length == 1 ? $"Send APDU {Apdu[0]}" : $"Send {Apdu.Length} APDUs, the first {Apdu[0]}")) return;
             foreach (string text in Apdu)
             {
                 if (Stopping) return;
@@ -185,7 +188,6 @@ namespace SmartCardPS.Commands
 
         private void Send(CommandApdu command, string target)
         {
-            if (!ShouldProcess(connection.Reader, $"Send APDU {command}")) return;
             try
             {
                 WriteObject(connection.Send(command, followResponses: !NoGetResponse));
@@ -214,7 +216,6 @@ namespace SmartCardPS.Commands
 
         private void Reset()
         {
-            if (!ShouldProcess(connection.Reader, "Reset the card")) return;
             try
             {
                 connection.Reconnect(SmartCardDisposition.Reset);
