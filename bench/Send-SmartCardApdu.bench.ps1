@@ -24,11 +24,8 @@ Set-StrictMode -Version 3.0
 $root = Resolve-Path (Join-Path $PSScriptRoot '..')
 
 if ($env:SMARTCARDPS_PCSC_NAMESPACE -ne '1') {
-    if (-not (Test-Path (Join-Path $ModuleDir 'SmartCardPS.psd1'))) { & dotnet pwsh (Join-Path $root 'build.ps1'); if ($LASTEXITCODE) { exit $LASTEXITCODE } }
-    & dotnet build (Join-Path $root 'tests/SmartCardPS.TestFixture/SmartCardPS.TestFixture.csproj') -c Release --nologo -v quiet
-    if ($LASTEXITCODE) { exit $LASTEXITCODE }
-    & (Join-Path $root 'tests/tools/ns-run.sh') dotnet pwsh -NoProfile -File $PSCommandPath -Pairs $Pairs -Rounds $Rounds -ModuleDir (Resolve-Path $ModuleDir)
-    exit $LASTEXITCODE
+    . (Join-Path $PSScriptRoot 'BenchNamespace.ps1')
+    exit (Invoke-InPcscNamespace $PSCommandPath $PSBoundParameters $ModuleDir)
 }
 
 if (-not (Test-Path /usr/include/PCSC/winscard.h)) {

@@ -20,7 +20,7 @@ namespace SmartCardPS.Commands
     /// </example>
     [Cmdlet(VerbsCommunications.Connect, "SmartCard", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(SmartCardConnection))]
-    public sealed class ConnectSmartCardCommand : SmartCardCmdlet
+    public sealed class ConnectSmartCardCommand : CardCmdlet
     {
         /// <summary>
         /// <para type="description">The reader whose card to connect to: a name (wildcards allowed when they match one reader) or a SmartCardReader from Get-SmartCardReader, by value or by its Name property.</para>
@@ -50,24 +50,11 @@ namespace SmartCardPS.Commands
             foreach (string name in Reader)
             {
                 if (!ShouldProcess(name, $"Connect ({ShareMode}, {Protocol})")) continue;
-                try
-                {
-                    SmartCardConnection connection = CardConnections.Connect(name, ShareMode, ShareMode == SmartCardShareMode.Direct && !MyInvocation.BoundParameters.ContainsKey(nameof(Protocol)) ? SmartCardProtocol.None : Protocol);
-                    RunspaceConnections.Add(connection);
-                    WriteObject(connection);
-                }
-                catch (PcscException ex) when (!ex.IsServiceUnavailable)
-                {
-                    WriteError(NewPcscError(ex, name));
-                }
-                catch (PcscException ex)
-                {
-                    ThrowPcscError(ex, name);
-                }
-                catch (AmbiguousReaderException ex)
-                {
-                    WriteError(NewError(ex, "AmbiguousReader", ErrorCategory.InvalidArgument, name));
-                }
+                SmartCardProtocol protocol = ShareMode == SmartCardShareMode.Direct && !MyInvocation.BoundParameters.ContainsKey(nameof(Protocol)) ? SmartCardProtocol.None : Protocol;
+                SmartCardConnection connection = TryConnect(name, ShareMode, protocol);
+                if (connection == null) continue;
+                RunspaceConnections.Add(connection);
+                WriteObject(connection);
             }
         }
     }

@@ -27,7 +27,7 @@ namespace SmartCardPS.Commands
     /// </example>
     [Cmdlet(VerbsCommunications.Send, "SmartCardApdu", DefaultParameterSetName = ConnectionSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(ApduResponse))]
-    public sealed class SendSmartCardApduCommand : SmartCardCmdlet, IDisposable
+    public sealed class SendSmartCardApduCommand : CardCmdlet, IDisposable
     {
         private const string ConnectionSet = "Connection";
         private const string ReaderSet = "Reader";
@@ -116,20 +116,9 @@ namespace SmartCardPS.Commands
             if (Reader != null && (connection == null || openedFor != Reader))
             {
                 Close();
-                try
-                {
-                    Open(CardConnections.Connect(Reader, SmartCardShareMode.Shared, SmartCardProtocol.Any), owned: true);
-                }
-                catch (PcscException ex) when (!ex.IsServiceUnavailable)
-                {
-                    WriteError(NewPcscError(ex, Reader));
-                    return;
-                }
-                catch (AmbiguousReaderException ex)
-                {
-                    WriteError(NewError(ex, "AmbiguousReader", ErrorCategory.InvalidArgument, Reader));
-                    return;
-                }
+                SmartCardConnection opened = TryConnect(Reader, SmartCardShareMode.Shared, SmartCardProtocol.Any);
+                if (opened == null) return;
+                Open(opened, owned: true);
             }
             if (connection == null) return;
             // One question per record, not per APDU: -Confirm on a 1000-line script should not ask 1000 times.
@@ -176,8 +165,7 @@ namespace SmartCardPS.Commands
             catch (PcscException ex)
             {
                 Close();
-                if (ex.IsServiceUnavailable) ThrowPcscError(ex, c.Reader);
-                WriteError(NewPcscError(ex, c.Reader));
+                WritePcscError(ex, c.Reader);
             }
             catch (ObjectDisposedException ex)
             {
@@ -196,13 +184,9 @@ namespace SmartCardPS.Commands
             {
                 WriteError(NewError(ex, ex.Reason.ToString(), ErrorCategory.InvalidArgument, target));
             }
-            catch (PcscException ex) when (!ex.IsServiceUnavailable)
-            {
-                WriteError(NewPcscError(ex, target));
-            }
             catch (PcscException ex)
             {
-                ThrowPcscError(ex, target);
+                WritePcscError(ex, target);
             }
             catch (InvalidDataException ex)
             {
@@ -223,7 +207,7 @@ namespace SmartCardPS.Commands
             }
             catch (PcscException ex)
             {
-                WriteError(NewPcscError(ex, "reset"));
+                WritePcscError(ex, "reset");
             }
         }
 
