@@ -102,6 +102,12 @@ namespace SmartCardPS.TestFixture
             return card;
         }
 
+        /// <summary>How many APDUs the card in <paramref name="reader"/> has answered; 0 without a card.</summary>
+        public int ApduCountOf(int reader)
+        {
+            lock (cards) return cards.TryGetValue(reader, out VirtualCard card) ? card.ApduCount : 0;
+        }
+
         public void Remove(int reader)
         {
             VirtualCard card;

@@ -148,8 +148,19 @@ Describe 'Send-SmartCardApdu' -Skip:$NoFixture {
         $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
-    It 'does nothing with -WhatIf' {
+    It 'does nothing with -WhatIf, not even connect' {
+        $before = $Pcsc.ApduCountOf(0)
         Send-SmartCardApdu $SelectApp -Reader $Reader -WhatIf | Should -BeNullOrEmpty
+        $Pcsc.ApduCountOf(0) | Should -Be $before
+        # A card held exclusively elsewhere would make a connection attempt fail: -WhatIf must not make one.
+        $held = Connect-SmartCard $Reader -ShareMode Exclusive
+        try {
+            Send-SmartCardApdu $SelectApp -Reader $Reader -WhatIf -ErrorVariable err | Should -BeNullOrEmpty
+            $err | Should -BeNullOrEmpty
+            Send-SmartCardApdu $SelectApp -Connection $held -WhatIf -ErrorVariable err | Should -BeNullOrEmpty
+            $err | Should -BeNullOrEmpty
+        }
+        finally { Disconnect-SmartCard $held }
     }
 }
 

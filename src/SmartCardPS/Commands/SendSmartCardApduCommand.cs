@@ -107,11 +107,16 @@ namespace SmartCardPS.Commands
                     ThrowTerminatingError(NewError(ex, "InvalidScript", ErrorCategory.InvalidData, ScriptPath));
                 }
             }
-            if (Connection != null) Open(Connection, owned: false);
         }
 
         protected override void ProcessRecord()
         {
+            // One question per record, asked before connecting (-WhatIf touches no card); not one per APDU, so
+            // -Confirm on a 1000-line script asks once.
+            string target = Reader ?? Connection.Reader;
+            string action = script != null ? $"Run the {script.Count} steps of {ScriptPath}"
+                : Apdu.Length == 1 ? $"Send APDU {Apdu[0]}" : $"Send {Apdu.Length} APDUs, the first {Apdu[0]}";
+            if (!ShouldProcess(target, action)) return;
             // Readers from the pipeline: one connection and transaction per run of records naming the same reader.
             if (Reader != null && (connection == null || openedFor != Reader))
             {
@@ -120,11 +125,13 @@ namespace SmartCardPS.Commands
                 if (opened == null) return;
                 Open(opened, owned: true);
             }
+            else if (Connection != null && connection == null)
+            {
+                Open(Connection, owned: false);
+            }
             if (connection == null) return;
-            // One question per record, not per APDU: -Confirm on a 1000-line script should not ask 1000 times.
             if (script != null)
             {
-                if (!ShouldProcess(connection.Reader, $"Run the {script.Count} steps of {ScriptPath}")) return;
                 foreach (ApduScriptStep step in script)
                 {
                     if (Stopping) return;
@@ -133,7 +140,6 @@ namespace SmartCardPS.Commands
                 }
                 return;
             }
-            if (!ShouldProcess(connection.Reader, Apdu.Length == 1 ? $"Send APDU {Apdu[0]}" : $"Send {Apdu.Length} APDUs, the first {Apdu[0]}")) return;
             foreach (string text in Apdu)
             {
                 if (Stopping) return;
