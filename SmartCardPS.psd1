@@ -16,6 +16,7 @@
         'SmartCardPS.Events.Format.ps1xml'
         'SmartCardPS.Pkcs11.Format.ps1xml'
         'SmartCardPS.Cards.Format.ps1xml'
+        'SmartCardPS.Setup.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-SmartCardReader'
@@ -29,6 +30,11 @@
         'Get-Pkcs11Mechanism'
         'Register-OpenScModule'
         'Unregister-OpenScModule'
+        'Get-OpenScConfiguration'
+        'Set-OpenScConfiguration'
+        'Get-SmartCardUsbDevice'
+        'Test-SmartCardSetup'
+        'New-SmartCardUdevRule'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -131,8 +131,8 @@ Describe 'Get-Pkcs11Token with OpenSC and the virtual readers' -Skip:($NoFixture
         $script:Pcsc = Start-TestPcsc
         Clear-TestRegistry
         Set-TestModuleConfig $PackageModuleDir 'opensc-pkcs11' "module: opensc-pkcs11.so`n" | Out-Null
-        # CK_SLOT_INFO.slotDescription holds 64 characters: OpenSC cuts longer reader names to 61 and '...'.
-        $script:SlotNames = @($Pcsc.ReaderNames | ForEach-Object { if ($_.Length -gt 64) { $_.Substring(0, 61) + '...' } else { $_ } })
+        # A slot description holds 64 bytes: OpenSC cuts longer reader names to 61 and adds '...'.
+        $script:SlotNames = $Pcsc.ReaderNames | ForEach-Object { if ($_.Length -le 64) { $_ } else { $_.Substring(0, 61) + '...' } }
     }
     AfterAll {
         if ($script:Pcsc) { $script:Pcsc.Dispose() }
