@@ -9,7 +9,8 @@
       one transaction), and one call per SELECT + READ pair;
     - pyscard's connection.transmit (python3-pyscard);
     - a C loop over SCardTransmit, compiled with gcc here (installs libpcsclite-dev as root when missing),
-    and the ratios. Targets: within 1.5x of the C loop per APDU inside one connection, faster than pyscard.
+    and the ratios, then the CPU each client process spends per APDU. Targets: within 1.5x of the C loop per
+    APDU inside one connection, faster than pyscard.
     Every APDU crosses pcscd and vpcd's TCP socket, so the card is the same cost for all three.
     Needs root; re-runs itself inside tests/tools/ns-run.sh so the private pcscd never touches the machine's.
 #>
@@ -55,18 +56,21 @@ int main(int argc, char **argv)
     SCARDCONTEXT ctx; SCARDHANDLE card; DWORD proto, len; LONG rc;
     BYTE sel[] = { 0x00, 0xA4, 0x08, 0x0C, 0x02, 0x01, 0x01 }, rd[] = { 0x00, 0xB0, 0x00, 0x00, 0x20 }, rx[258];
     int pairs = atoi(argv[2]);
-    struct timespec a, b;
+    struct timespec a, b, ca, cb;
     if ((rc = SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx)) != SCARD_S_SUCCESS) return 2;
     if ((rc = SCardConnect(ctx, argv[1], SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &card, &proto)) != SCARD_S_SUCCESS) return 3;
     const SCARD_IO_REQUEST *pci = proto == SCARD_PROTOCOL_T0 ? SCARD_PCI_T0 : SCARD_PCI_T1;
     for (int i = 0; i < 100; i++) { len = sizeof rx; SCardTransmit(card, pci, sel, sizeof sel, NULL, rx, &len); }
     clock_gettime(CLOCK_MONOTONIC, &a);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ca);
     for (int i = 0; i < pairs; i++) {
         len = sizeof rx; if (SCardTransmit(card, pci, sel, sizeof sel, NULL, rx, &len) || rx[len - 2] != 0x90) return 4;
         len = sizeof rx; if (SCardTransmit(card, pci, rd, sizeof rd, NULL, rx, &len) || len != 34) return 5;
     }
     clock_gettime(CLOCK_MONOTONIC, &b);
-    printf("%.3f\n", ((b.tv_sec - a.tv_sec) * 1e6 + (b.tv_nsec - a.tv_nsec) / 1e3) / (2.0 * pairs));
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cb);
+    printf("%.3f\n%.3f\n", ((b.tv_sec - a.tv_sec) * 1e6 + (b.tv_nsec - a.tv_nsec) / 1e3) / (2.0 * pairs),
+        ((cb.tv_sec - ca.tv_sec) * 1e6 + (cb.tv_nsec - ca.tv_nsec) / 1e3) / (2.0 * pairs));
     SCardDisconnect(card, SCARD_LEAVE_CARD);
     SCardReleaseContext(ctx);
     return 0;
@@ -87,9 +91,13 @@ try {
     # Warm-up: JIT and the first transaction. pyscard resets the card when it disconnects: -RetryOnReset.
     $null = Send-SmartCardApdu $apdus[0..199] -Connection $card -RetryOnReset
     $null = $apdus[0..199] | Send-SmartCardApdu -Connection $card -RetryOnReset
+    $me = [Diagnostics.Process]::GetCurrentProcess()
+    $cpu = $me.TotalProcessorTime
     $sw = [Diagnostics.Stopwatch]::StartNew()
     $out = Send-SmartCardApdu $apdus -Connection $card -RetryOnReset
     $array = $sw.Elapsed.TotalMilliseconds * 1000 / $apdus.Count
+    $me.Refresh()
+    $arrayCpu = ($me.TotalProcessorTime - $cpu).TotalMilliseconds * 1000 / $apdus.Count
     if (@($out | Where-Object { -not $_.Success }).Count) { throw 'An APDU failed.' }
     $sw.Restart()
     $out = $apdus | Send-SmartCardApdu -Connection $card -RetryOnReset
@@ -99,7 +107,7 @@ try {
     $sw.Restart()
     for ($i = 0; $i -lt $calls; $i++) { $null = Send-SmartCardApdu $Select, $Read -Connection $card -RetryOnReset }
     $perCall = $sw.Elapsed.TotalMilliseconds * 1000 / (2 * $calls)
-    $array, $piped, $perCall | ForEach-Object { $_.ToString([cultureinfo]::InvariantCulture) }
+    $array, $piped, $perCall, $arrayCpu | ForEach-Object { $_.ToString([cultureinfo]::InvariantCulture) }
 }
 finally { Disconnect-SmartCard $card }
 '@ | Set-Content (Join-Path $work 'ours.ps1')
@@ -111,11 +119,12 @@ reader = [r for r in readers() if str(r) == sys.argv[1]][0]
 c = reader.createConnection(); c.connect()
 for i in range(100): c.transmit([0x00, 0xA4, 0x08, 0x0C, 0x02, 0x01, 0x01])
 sel, rd, pairs = [0x00, 0xA4, 0x08, 0x0C, 0x02, 0x01, 0x01], [0x00, 0xB0, 0x00, 0x00, 0x20], int(sys.argv[2])
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 for i in range(pairs):
     c.transmit(sel); data, sw1, sw2 = c.transmit(rd)
     assert sw1 == 0x90 and len(data) == 32
 print("%.3f" % ((time.perf_counter() - start) * 1e6 / (2 * pairs)))
+print("%.3f" % ((time.process_time() - cpu) * 1e6 / (2 * pairs)))
 '@
 
 $pcsc = [SmartCardPS.TestFixture.PcscFixture]::Start(2)
@@ -124,7 +133,8 @@ try {
     $null = $pcsc.Insert(0, '3B DF 18 00 81 31 FE 7D 00 6B 02 0C 01 82 01 11 01 43 4E 53 10 31 80 FC')
     while (-not (Get-SmartCardReader $reader).CardPresent) { Start-Sleep -Milliseconds 20 }
 
-    $best = @{ C = [double]::MaxValue; Python = [double]::MaxValue; Array = [double]::MaxValue; Piped = [double]::MaxValue; PerCall = [double]::MaxValue }
+    $best = @{}
+    foreach ($k in 'C', 'CCpu', 'Python', 'PythonCpu', 'Array', 'ArrayCpu', 'Piped', 'PerCall') { $best[$k] = [double]::MaxValue }
     function Keep([string] $Name, [double] $MicrosecondsPerApdu) { if ($MicrosecondsPerApdu -lt $best[$Name]) { $best[$Name] = $MicrosecondsPerApdu } }
     $pwsh = [Environment]::ProcessPath
     $pwshArgs = @(if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
@@ -133,12 +143,14 @@ try {
     # shared, so rounds interleave the tools and each keeps its best round.
     for ($round = 0; $round -lt $Rounds; $round++) {
         $ours = @(& $pwsh @pwshArgs -NoProfile -NonInteractive -File (Join-Path $work 'ours.ps1') $manifest $reader $Pairs $select $read)
-        if ($LASTEXITCODE -or $ours.Count -ne 3) { throw "The Send-SmartCardApdu loop failed: $ours" }
-        Keep Array ([double]$ours[0]); Keep Piped ([double]$ours[1]); Keep PerCall ([double]$ours[2])
-        Keep Python ([double](& /usr/bin/python3 -c $pyscard $reader $Pairs))
+        if ($LASTEXITCODE -or $ours.Count -ne 4) { throw "The Send-SmartCardApdu loop failed: $ours" }
+        Keep Array ([double]$ours[0]); Keep Piped ([double]$ours[1]); Keep PerCall ([double]$ours[2]); Keep ArrayCpu ([double]$ours[3])
+        $py = @(& /usr/bin/python3 -c $pyscard $reader $Pairs)
         if ($LASTEXITCODE) { throw "pyscard failed with $LASTEXITCODE." }
-        Keep C ([double](& (Join-Path $work 'loop') $reader $Pairs))
+        Keep Python ([double]$py[0]); Keep PythonCpu ([double]$py[1])
+        $cl = @(& (Join-Path $work 'loop') $reader $Pairs)
         if ($LASTEXITCODE) { throw "The C loop failed with $LASTEXITCODE." }
+        Keep C ([double]$cl[0]); Keep CCpu ([double]$cl[1])
     }
     $c = $best.C; $python = $best.Python; $array = $best.Array; $piped = $best.Piped; $perCall = $best.PerCall
 
@@ -148,6 +160,12 @@ try {
     '  {0,-52} {1,9:N1}  {2:N2}x C                  {3:N2}x pyscard' -f 'Send-SmartCardApdu, APDUs piped into one call', $piped, ($piped / $c), ($piped / $python)
     '  {0,-52} {1,9:N1}  {2:N2}x C                  {3:N2}x pyscard' -f 'Send-SmartCardApdu, one call per pair', $perCall, ($perCall / $c), ($perCall / $python)
     '  {0,-52} {1,9:N1}  {2:N2}x C' -f 'pyscard connection.transmit', $python, ($python / $c)
+    # CPU the client process itself spends per APDU (all its threads): what each tool adds, less exposed to the
+    # scheduling noise of a shared machine than the round trip.
+    'Client CPU per APDU, microseconds (the same loops):'
+    '  {0,-52} {1,9:N1}' -f 'C loop over SCardTransmit', $best.CCpu
+    '  {0,-52} {1,9:N1}  {2:N2}x C   {3:N2}x pyscard' -f 'Send-SmartCardApdu, all APDUs as -Apdu of one call', $best.ArrayCpu, ($best.ArrayCpu / $best.CCpu), ($best.ArrayCpu / $best.PythonCpu)
+    '  {0,-52} {1,9:N1}  {2:N2}x C' -f 'pyscard connection.transmit', $best.PythonCpu, ($best.PythonCpu / $best.CCpu)
 }
 finally {
     $pcsc.Dispose()
