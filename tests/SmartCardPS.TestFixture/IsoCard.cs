@@ -40,6 +40,13 @@ namespace SmartCardPS.TestFixture
         private Node currentDf;
         private Node currentEf;
         private byte[] pending = Array.Empty<byte>();
+        private readonly List<byte> instructions = new List<byte>();
+
+        /// <summary>The INS byte of every command so far, in the order the card saw them.</summary>
+        public byte[] Instructions
+        {
+            get { lock (instructions) return instructions.ToArray(); }
+        }
 
         public IsoCard(byte[] atr)
         {
@@ -71,6 +78,7 @@ namespace SmartCardPS.TestFixture
         {
             if (apdu.Length < 4) return Sw(0x67, 0x00);
             byte cla = apdu[0], ins = apdu[1];
+            lock (instructions) instructions.Add(ins);
             bool getResponse = ins == 0xC0;
             // Anything but GET RESPONSE drops an answer nobody fetched.
             if (!getResponse) pending = Array.Empty<byte>();

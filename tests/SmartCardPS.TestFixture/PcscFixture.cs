@@ -108,6 +108,12 @@ namespace SmartCardPS.TestFixture
             lock (cards) return cards.TryGetValue(reader, out VirtualCard card) ? card.ApduCount : 0;
         }
 
+        /// <summary>The INS byte of every command the card in <paramref name="reader"/> has seen; empty without a card.</summary>
+        public byte[] InstructionsOf(int reader)
+        {
+            lock (cards) return cards.TryGetValue(reader, out VirtualCard card) ? card.Instructions : new byte[0];
+        }
+
         public void Remove(int reader)
         {
             VirtualCard card;

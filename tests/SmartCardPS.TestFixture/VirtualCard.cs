@@ -34,6 +34,9 @@ namespace SmartCardPS.TestFixture
 
         public byte[] Atr => (byte[])atr.Clone();
 
+        /// <summary>The INS byte of every command the card has seen, in order.</summary>
+        public byte[] Instructions => os.Instructions;
+
         /// <summary>Number of APDUs the card has answered.</summary>
         public int ApduCount { get; private set; }
 

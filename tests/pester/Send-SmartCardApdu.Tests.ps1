@@ -230,6 +230,29 @@ Describe 'Connect-SmartCard and Disconnect-SmartCard' -Skip:$NoFixture {
         finally { Disconnect-SmartCard $c }
     }
 
+    It 'sends the APDUs of one pipeline in one transaction: another connection waits for its end' {
+        $first = Connect-SmartCard $Reader
+        $start = $Pcsc.InstructionsOf(0).Count
+        # Five 100 ms commands (the card's proprietary 80 5A) piped through one call in another runspace, with pauses
+        # between them in which another connection would get its turn if the transaction did not span the pipeline.
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("param(`$c) Import-Module '$ModuleDir'; 1..5 | ForEach-Object { if (`$_ -gt 1) { Start-Sleep -Milliseconds 300 }; '80 5A 0A 00' } | Send-SmartCardApdu -Connection `$c").AddArgument($first)
+        $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+        $noInput = [System.Management.Automation.PSDataCollection[psobject]]::new(); $noInput.Complete()
+        $handle = $ps.BeginInvoke($noInput, $output)
+        try {
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            while ($output.Count -lt 1 -and $sw.Elapsed.TotalSeconds -lt 20) { Start-Sleep -Milliseconds 5 }
+            # The pipeline is under way: a SELECT from a second connection must come after all five.
+            (Send-SmartCardApdu '00 A4 00 0C 02 3F 00' -Reader $Reader).StatusWord | Should -Be '90 00'
+            $null = $ps.EndInvoke($handle)
+            $ps.Streams.Error | Should -BeNullOrEmpty
+            $seen = @($Pcsc.InstructionsOf(0) | Select-Object -Skip $start | ForEach-Object { $_.ToString('X2') })
+            $seen | Should -Be @('5A', '5A', '5A', '5A', '5A', 'A4')
+        }
+        finally { $ps.Dispose(); Disconnect-SmartCard $first }
+    }
+
     It 'disconnects the connections of a runspace when it closes' {
         $rs = [runspacefactory]::CreateRunspace()
         $rs.Open()
