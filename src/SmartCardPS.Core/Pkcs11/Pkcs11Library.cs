@@ -15,7 +15,7 @@ namespace SmartCardPS
     {
         private static readonly Pkcs11InteropFactories Factories = new Pkcs11InteropFactories();
         private IPkcs11Library library;
-        private Pkcs11Module info;
+        private Pkcs11LibraryInfo info;
 
         private Pkcs11Library(string name, string path, string configFile)
         {
@@ -56,14 +56,13 @@ namespace SmartCardPS
             return lib;
         }
 
-        /// <summary>C_GetInfo, copied onto <paramref name="module"/> (a new one when null).</summary>
-        public Pkcs11Module GetInfo(Pkcs11Module module = null)
+        /// <summary>C_GetInfo, asked once per load.</summary>
+        public Pkcs11LibraryInfo GetInfo()
         {
-            module = module ?? new Pkcs11Module { Name = Name, Path = Path, ConfigFile = ConfigFile };
             if (info == null)
             {
                 ILibraryInfo li = Call(() => library.GetInfo());
-                info = new Pkcs11Module
+                info = new Pkcs11LibraryInfo
                 {
                     LibraryDescription = li.LibraryDescription,
                     LibraryManufacturer = li.ManufacturerId,
@@ -71,14 +70,20 @@ namespace SmartCardPS
                     CryptokiVersion = Version(li.CryptokiVersion),
                 };
             }
-            module.CopyLibraryInfo(info);
+            return info;
+        }
+
+        /// <summary>C_GetInfo, copied onto <paramref name="module"/>.</summary>
+        public Pkcs11Module GetInfo(Pkcs11Module module)
+        {
+            module.CopyLibraryInfo(GetInfo());
             return module;
         }
 
         /// <summary>Every token, in slot order; with <paramref name="includeEmptySlots"/> also the slots without one.</summary>
         public List<Pkcs11Token> GetTokens(bool includeEmptySlots)
         {
-            Pkcs11Module lib = GetInfo();
+            Pkcs11LibraryInfo lib = GetInfo();
             var slots = Call(() => library.GetSlotList(includeEmptySlots ? SlotsType.WithOrWithoutTokenPresent : SlotsType.WithTokenPresent));
             var tokens = new List<Pkcs11Token>(slots.Count);
             foreach (ISlot slot in slots)

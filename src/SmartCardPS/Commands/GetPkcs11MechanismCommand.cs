@@ -100,12 +100,10 @@ namespace SmartCardPS.Commands
                 WriteError(NewError(ex, "InvalidUri", ErrorCategory.InvalidArgument, uri));
                 return;
             }
-            IEnumerable<Pkcs11Module> modules;
-            if (attributes.TryGetValue("module-path", out string path)) modules = ResolveModules(new[] { path });
-            else if (attributes.TryGetValue("module-name", out string name)) modules = ResolveModules(new[] { name });
-            else modules = Registry.EnabledModules;
+            attributes.TryGetValue("module-path", out string path);
+            attributes.TryGetValue("module-name", out string name);
             bool found = false;
-            foreach (Pkcs11Module module in modules.ToList())
+            foreach (Pkcs11Module module in ResolveModulesForUri(path, name))
             {
                 foreach (Pkcs11Token token in TokensOf(module).Where(t => Pkcs11Uri.Matches(attributes, t)))
                 {
