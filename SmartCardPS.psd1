@@ -25,6 +25,8 @@
         'Get-Pkcs11Mechanism'
         'Register-OpenScModule'
         'Unregister-OpenScModule'
+        'Register-Pkcs11Module'
+        'Unregister-Pkcs11Module'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -13,10 +13,13 @@ namespace SmartCardPS.Commands
 
         protected Pkcs11Registrar Registrar => registrar ?? (registrar = new Pkcs11Registrar(Registry));
 
-        /// <summary>The config file to write or remove: exactly <paramref name="path"/> when given, else name.module in -Scope's directory.</summary>
-        protected string ConfigFile(string name, Pkcs11ConfigScope scope, string path)
+        /// <summary>
+        /// The config file to write or remove: exactly <paramref name="path"/> when given (named after the module when
+        /// <paramref name="pathNamesModule"/>), else name.module in -Scope's directory.
+        /// </summary>
+        protected string ConfigFile(string name, Pkcs11ConfigScope scope, string path, bool pathNamesModule = false)
         {
-            if (path != null) return Pkcs11Registrar.CheckConfigPath(path, FullPath(path));
+            if (path != null) return Pkcs11Registrar.CheckConfigPath(path, FullPath(path), pathNamesModule ? name : null);
             bool scopeGiven = MyInvocation.BoundParameters.ContainsKey("Scope");
             return Registrar.ConfigFileFor(name, scopeGiven ? scope : (Pkcs11ConfigScope?)null);
         }

@@ -12,6 +12,9 @@ namespace SmartCardPS
         public static bool Same(string a, string b) =>
             string.Equals(Path.GetFullPath(a).TrimEnd('/', '\\'), Path.GetFullPath(b).TrimEnd('/', '\\'), Comparison);
 
+        /// <summary>Whether two paths reach the same file, through symbolic links too (/usr/lib/softhsm/libsofthsm2.so on Debian).</summary>
+        public static bool SameFile(string a, string b) => Same(a, b) || Same(UnixFile.RealPath(Path.GetFullPath(a)), UnixFile.RealPath(Path.GetFullPath(b)));
+
         /// <summary>Whether <paramref name="file"/> lies directly in <paramref name="directory"/>.</summary>
         public static bool IsDirectlyIn(string file, string directory)
         {

@@ -38,9 +38,10 @@ namespace SmartCardPS
 
         /// <summary>
         /// An exact config path a user gave (<paramref name="given"/> as typed, <paramref name="fullPath"/> made
-        /// absolute): refused when it climbs out of a directory with '..', or when p11-kit would ignore its file name.
+        /// absolute): refused when it climbs out of a directory with '..', when p11-kit would ignore its file name, or
+        /// when that file name would give the module another name than <paramref name="name"/> (when given).
         /// </summary>
-        public static string CheckConfigPath(string given, string fullPath)
+        public static string CheckConfigPath(string given, string fullPath, string name = null)
         {
             if (given.Split('/', '\\').Contains(".."))
                 throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.InvalidPath,
@@ -49,6 +50,9 @@ namespace SmartCardPS
             if (Pkcs11ConfigParser.ModuleNameOf(fileName) == null)
                 throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.InvalidPath,
                     $"p11-kit ignores '{fileName}': it reads only config files named name.module, the name with {NameRule}.", given);
+            if (name != null && Pkcs11ConfigParser.ModuleNameOf(fileName) != name)
+                throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.InvalidPath,
+                    $"p11-kit names a module after its config file, so the config of module '{name}' must be {name}.module, not '{fileName}'.", given);
             return fullPath;
         }
 

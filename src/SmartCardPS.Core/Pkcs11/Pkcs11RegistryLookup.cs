@@ -60,9 +60,9 @@ namespace SmartCardPS
             return value != null ? Resolve(new[] { value }, fullPath, notFound) : EnabledModules.ToList();
         }
 
-        /// <summary>A config, in any location and whether in effect or not, that registers this library; null when none does.</summary>
+        /// <summary>A config, in any location and whether in effect or not, that registers this library (by any link to it); null when none does.</summary>
         public Pkcs11Module FindRegistration(string library) =>
-            AllConfigs().FirstOrDefault(m => m.Path != null && File.Exists(m.Path) && PathComparison.Same(m.Path, library));
+            AllConfigs().FirstOrDefault(m => m.Path != null && File.Exists(m.Path) && PathComparison.SameFile(m.Path, library));
 
         /// <summary>Whether the file lies directly in the package, system or user config directory.</summary>
         public bool IsInConfigDirectory(string file) => Locations(includeUser: true).Any(l => PathComparison.IsDirectlyIn(file, l.Dir));

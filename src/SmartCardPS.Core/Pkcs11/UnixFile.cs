@@ -17,6 +17,29 @@ namespace SmartCardPS
             if (rc != 0) throw new IOException($"chmod {Convert.ToString(mode, 8)} '{path}' failed (errno {Marshal.GetLastWin32Error()}).");
         }
 
+        /// <summary>The path with every symbolic link resolved (realpath(3)); the path itself on Windows or when it cannot be resolved.</summary>
+        public static string RealPath(string path)
+        {
+            if (!IsUnix) return path;
+            try
+            {
+                IntPtr resolved = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? Glibc.realpath(path, IntPtr.Zero) : LibSystem.realpath(path, IntPtr.Zero);
+                if (resolved == IntPtr.Zero) return path;
+                try
+                {
+                    return Marshal.PtrToStringAnsi(resolved);
+                }
+                finally
+                {
+                    if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) Glibc.free(resolved); else LibSystem.free(resolved);
+                }
+            }
+            catch (DllNotFoundException)
+            {
+                return path;
+            }
+        }
+
         /// <summary>Whether this process runs as root (effective uid 0).</summary>
         public static bool IsRoot()
         {
@@ -44,12 +67,16 @@ namespace SmartCardPS
         private static class Glibc
         {
             [DllImport("libc.so.6", SetLastError = true)] internal static extern int chmod(string path, int mode);
+            [DllImport("libc.so.6")] internal static extern IntPtr realpath(string path, IntPtr resolved);
+            [DllImport("libc.so.6")] internal static extern void free(IntPtr pointer);
         }
 
         private static class LibSystem
         {
             [DllImport("libc", SetLastError = true)] internal static extern int chmod(string path, int mode);
             [DllImport("libc")] internal static extern uint geteuid();
+            [DllImport("libc")] internal static extern IntPtr realpath(string path, IntPtr resolved);
+            [DllImport("libc")] internal static extern void free(IntPtr pointer);
         }
     }
 }

@@ -1,0 +1,54 @@
+using System.Management.Automation;
+
+namespace SmartCardPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Removes a p11-kit module config, so p11-kit users no longer load that PKCS#11 module.</para>
+    /// <para type="description">Deletes the config file of a module: -Name in the system or user config directory (-Scope, by default System for root and User otherwise), or exactly -Path, which must be a NAME.module file. Modules from Get-Pkcs11Module can be piped in: the config file that sets each one's module: line is removed, and only when it lies in one of p11-kit's config directories. Names and paths that leave the config directory are refused. A module that other configs also set keeps their settings (Get-Pkcs11Module shows ConfigFiles). Unregister-OpenScModule is the shortcut that removes only OpenSC registrations. Supports -WhatIf and -Confirm.</para>
+    /// </summary>
+    /// <example>
+    /// <code>Unregister-Pkcs11Module -Name softhsm -WhatIf</code>
+    /// <para>Shows which config file would be removed, without removing it.</para>
+    /// </example>
+    /// <example>
+    /// <code>Get-Pkcs11Module softhsm | Unregister-Pkcs11Module</code>
+    /// <para>Removes the config that registers the module named softhsm, wherever p11-kit reads it from.</para>
+    /// </example>
+    /// <example>
+    /// <code>Unregister-Pkcs11Module -Path /usr/share/p11-kit/modules/softhsm.module -Confirm:$false</code>
+    /// <para>Removes exactly that config file, without asking.</para>
+    /// </example>
+    [Cmdlet(VerbsLifecycle.Unregister, "Pkcs11Module", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Name")]
+    public sealed class UnregisterPkcs11ModuleCommand : Pkcs11RegistrationCmdlet
+    {
+        /// <summary>
+        /// <para type="description">The module name, which is the config file name without .module.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = "Name", Mandatory = true, Position = 0, HelpMessage = "The module name (the config file name without .module).")]
+        [ValidatePkcs11ModuleName]
+        public string Name { get; set; }
+
+        /// <summary>
+        /// <para type="description">System removes from the system config directory (/etc/pkcs11/modules), User from ~/.config/pkcs11/modules. The default is System for root and User otherwise.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = "Name", HelpMessage = "System or User.")]
+        public Pkcs11ConfigScope Scope { get; set; }
+
+        /// <summary>
+        /// <para type="description">The exact config file to remove, such as /usr/share/p11-kit/modules/softhsm.module.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = "Path", Mandatory = true, HelpMessage = "The exact config file to remove.")]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; }
+
+        /// <summary>
+        /// <para type="description">Modules from Get-Pkcs11Module; the config file that sets each one's module: line is removed.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = "Module", Mandatory = true, ValueFromPipeline = true, HelpMessage = "Modules from Get-Pkcs11Module.")]
+        [ValidateNotNull]
+        public Pkcs11Module Module { get; set; }
+
+        protected override void ProcessRecord() =>
+            Unregister(() => ParameterSetName == "Module" ? Registrar.ConfigFileOf(Module) : ConfigFile(Name, Scope, Path), openScOnly: false, "the PKCS#11 module");
+    }
+}
