@@ -95,6 +95,7 @@ namespace SmartCardPS
                     ModulePath = Path,
                     LibraryDescription = lib.LibraryDescription,
                     LibraryManufacturer = lib.LibraryManufacturer,
+                    LibraryVersion = lib.LibraryVersion,
                     SlotId = si.SlotId,
                     SlotDescription = si.SlotDescription,
                     SlotManufacturer = si.ManufacturerId,
@@ -183,9 +184,7 @@ namespace SmartCardPS
         }
 
         /// <summary>CK_UNAVAILABLE_INFORMATION is ~0 in the native CK_ULONG: 32 bits on Windows and 32-bit Unix.</summary>
-        private static readonly ulong Unavailable =
-            System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows) || IntPtr.Size == 4
-                ? uint.MaxValue : ulong.MaxValue;
+        private static readonly ulong Unavailable = Platform.NativeULongSize == 4 ? uint.MaxValue : ulong.MaxValue;
 
         private static ulong? Available(ulong value) => value == Unavailable ? (ulong?)null : value;
 

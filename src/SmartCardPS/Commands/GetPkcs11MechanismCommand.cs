@@ -90,22 +90,20 @@ namespace SmartCardPS.Commands
 
         private void ListByUri(string uri)
         {
-            IReadOnlyDictionary<string, string> attributes;
+            Net.Pkcs11Interop.Common.Pkcs11Uri parsed;
             try
             {
-                attributes = Pkcs11Uri.Parse(uri);
+                parsed = Pkcs11Uri.Parse(uri);
             }
             catch (FormatException ex)
             {
                 WriteError(NewError(ex, "InvalidUri", ErrorCategory.InvalidArgument, uri));
                 return;
             }
-            attributes.TryGetValue("module-path", out string path);
-            attributes.TryGetValue("module-name", out string name);
             bool found = false;
-            foreach (Pkcs11Module module in ResolveModulesForUri(path, name))
+            foreach (Pkcs11Module module in ResolveModulesForUri(parsed.ModulePath, parsed.ModuleName))
             {
-                foreach (Pkcs11Token token in TokensOf(module).Where(t => Pkcs11Uri.Matches(attributes, t)))
+                foreach (Pkcs11Token token in TokensOf(module).Where(t => Pkcs11Uri.Matches(parsed, t)))
                 {
                     found = true;
                     Emit(module, token);
