@@ -5,7 +5,7 @@ namespace SmartCardPS.Commands
 {
     /// <summary>
     /// What the Register-/Unregister- cmdlets share: the core's registrar, the config file that the parameters name,
-    /// ShouldProcess around the one write, and the registrar's refusals mapped to error records (reason = failure).
+    /// and the registrar's refusals mapped to error records (reason = failure).
     /// </summary>
     public abstract class Pkcs11RegistrationCmdlet : Pkcs11Cmdlet
     {
@@ -24,30 +24,8 @@ namespace SmartCardPS.Commands
             return Registrar.ConfigFileFor(name, scopeGiven ? scope : (Pkcs11ConfigScope?)null);
         }
 
-        /// <summary>Checks the registration (the library answers C_GetInfo, nothing registers it yet), then writes it and emits the module.</summary>
-        protected void Register(Func<Pkcs11ModuleRegistration> request, string what)
-        {
-            Run(() =>
-            {
-                Pkcs11RegistrationPlan plan = Registrar.Prepare(request());
-                if (!ShouldProcess(plan.ConfigFile, $"Register {what} '{plan.Library}' (module: {plan.ModuleSetting})")) return;
-                WriteObject(Registrar.Register(plan));
-            }, "Use -Scope User to register it for yourself, or run elevated (sudo) for the system.");
-        }
-
-        /// <summary>Removes the config file <paramref name="configFile"/> names, once it exists (and, with <paramref name="openScOnly"/>, registers OpenSC).</summary>
-        protected void Unregister(Func<string> configFile, bool openScOnly, string what)
-        {
-            Run(() =>
-            {
-                string file = configFile();
-                Pkcs11Module config = Registrar.PrepareRemoval(file, openScOnly);
-                if (!ShouldProcess(file, $"Remove the p11-kit registration of {what} ({config.ModuleSetting})")) return;
-                Registrar.Unregister(file);
-            }, "Run elevated (sudo) to change a system registration.");
-        }
-
-        private void Run(Action action, string permissionAdvice)
+        /// <summary>Runs one registration step; a refusal is one error record whose reason is the failure, with the remedy for permission problems.</summary>
+        protected void Run(Action action, string permissionAdvice)
         {
             try
             {

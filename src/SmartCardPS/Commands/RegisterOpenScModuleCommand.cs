@@ -20,7 +20,7 @@ namespace SmartCardPS.Commands
     /// </example>
     [Cmdlet(VerbsLifecycle.Register, "OpenScModule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(Pkcs11Module))]
-    public sealed class RegisterOpenScModuleCommand : Pkcs11RegistrationCmdlet
+    public sealed class RegisterOpenScModuleCommand : Pkcs11RegisterCmdlet
     {
         /// <summary>
         /// <para type="description">The OpenSC PKCS#11 library to register: a path, or a file name in p11-kit's module directory. Without it the platform's usual location is used.</para>
@@ -36,54 +36,12 @@ namespace SmartCardPS.Commands
         [ValidatePkcs11ModuleName]
         public string Name { get; set; } = "opensc";
 
-        /// <summary>
-        /// <para type="description">System writes to the system config directory (/etc/pkcs11/modules) for every user; User writes to ~/.config/pkcs11/modules for the current user. The default is System for root and User otherwise.</para>
-        /// </summary>
-        [Parameter(HelpMessage = "System or User.")]
-        public Pkcs11ConfigScope Scope { get; set; }
-
-        /// <summary>
-        /// <para type="description">The exact config file to write, e.g. /usr/share/p11-kit/modules/opensc.module; overrides -Scope and -Name. p11-kit only reads files named like name.module.</para>
-        /// </summary>
-        [Parameter(HelpMessage = "The exact config file to write.")]
-        [ValidateNotNullOrEmpty]
-        public string Path { get; set; }
-
-        /// <summary>
-        /// <para type="description">The priority: setting; p11-kit loads modules with higher priority first.</para>
-        /// </summary>
-        [Parameter(HelpMessage = "The priority: setting.")]
-        public int Priority { get; set; }
-
-        /// <summary>
-        /// <para type="description">Programs (by executable name) in which alone the module is loaded (enable-in:).</para>
-        /// </summary>
-        [Parameter(HelpMessage = "Programs in which alone the module is loaded.")]
-        [ValidateNotNullOrEmpty]
-        public string[] EnableIn { get; set; }
-
-        /// <summary>
-        /// <para type="description">Programs (by executable name) in which the module is not loaded (disable-in:).</para>
-        /// </summary>
-        [Parameter(HelpMessage = "Programs in which the module is not loaded.")]
-        [ValidateNotNullOrEmpty]
-        public string[] DisableIn { get; set; }
-
-        /// <summary>
-        /// <para type="description">Writes the config even when another config already registers the library, or the file exists.</para>
-        /// </summary>
-        [Parameter]
-        public SwitchParameter Force { get; set; }
-
-        protected override void ProcessRecord() => Register(() => new Pkcs11ModuleRegistration
+        protected override void ProcessRecord() => Register(() =>
         {
-            Library = ModulePath == null ? Registrar.FindOpenSc() : Registrar.FindLibrary(ModulePath, FullPath(ModulePath)),
-            ConfigFile = ConfigFile(Name, Scope, Path),
-            Priority = MyInvocation.BoundParameters.ContainsKey(nameof(Priority)) ? Priority : (int?)null,
-            EnableIn = EnableIn,
-            DisableIn = DisableIn,
-            Force = Force,
-            OpenScOnly = true,
+            string library = ModulePath == null ? Registrar.FindOpenSc() : Registrar.FindLibrary(ModulePath, FullPath(ModulePath));
+            Pkcs11ModuleRegistration request = NewRegistration(library, ConfigFile(Name, Scope, Path));
+            request.OpenScOnly = true;
+            return request;
         }, "the OpenSC PKCS#11 module");
     }
 }

@@ -20,7 +20,7 @@ namespace SmartCardPS.Commands
     /// </example>
     [Cmdlet(VerbsLifecycle.Register, "Pkcs11Module", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(Pkcs11Module))]
-    public sealed class RegisterPkcs11ModuleCommand : Pkcs11RegistrationCmdlet
+    public sealed class RegisterPkcs11ModuleCommand : Pkcs11RegisterCmdlet
     {
         /// <summary>
         /// <para type="description">The module name, which is the config file name without .module: a letter or digit first, then letters, digits, '_', '-' and '.'.</para>
@@ -37,39 +37,6 @@ namespace SmartCardPS.Commands
         public string ModulePath { get; set; }
 
         /// <summary>
-        /// <para type="description">System writes to the system config directory (/etc/pkcs11/modules) for every user; User writes to ~/.config/pkcs11/modules for the current user. The default is System for root and User otherwise.</para>
-        /// </summary>
-        [Parameter(HelpMessage = "System or User.")]
-        public Pkcs11ConfigScope Scope { get; set; }
-
-        /// <summary>
-        /// <para type="description">The exact config file to write, e.g. /usr/share/p11-kit/modules/NAME.module; overrides -Scope. Its file name must be the module name followed by .module.</para>
-        /// </summary>
-        [Parameter(HelpMessage = "The exact config file to write (NAME.module).")]
-        [ValidateNotNullOrEmpty]
-        public string Path { get; set; }
-
-        /// <summary>
-        /// <para type="description">The priority: setting; p11-kit loads modules with higher priority first.</para>
-        /// </summary>
-        [Parameter(HelpMessage = "The priority: setting.")]
-        public int Priority { get; set; }
-
-        /// <summary>
-        /// <para type="description">Programs (by executable name) in which alone the module is loaded (enable-in:).</para>
-        /// </summary>
-        [Parameter(HelpMessage = "Programs in which alone the module is loaded.")]
-        [ValidateNotNullOrEmpty]
-        public string[] EnableIn { get; set; }
-
-        /// <summary>
-        /// <para type="description">Programs (by executable name) in which the module is not loaded (disable-in:).</para>
-        /// </summary>
-        [Parameter(HelpMessage = "Programs in which the module is not loaded.")]
-        [ValidateNotNullOrEmpty]
-        public string[] DisableIn { get; set; }
-
-        /// <summary>
         /// <para type="description">Writes trust-policy: yes: the module is a source of trust policy (anchors, blocklists) for p11-kit's trust lookups.</para>
         /// </summary>
         [Parameter]
@@ -81,22 +48,12 @@ namespace SmartCardPS.Commands
         [Parameter]
         public SwitchParameter Critical { get; set; }
 
-        /// <summary>
-        /// <para type="description">Writes the config even when another config already registers the library, or the file exists.</para>
-        /// </summary>
-        [Parameter]
-        public SwitchParameter Force { get; set; }
-
-        protected override void ProcessRecord() => Register(() => new Pkcs11ModuleRegistration
+        protected override void ProcessRecord() => Register(() =>
         {
-            Library = Registrar.FindLibrary(ModulePath, FullPath(ModulePath)),
-            ConfigFile = ConfigFile(Name, Scope, Path, pathNamesModule: true),
-            Priority = MyInvocation.BoundParameters.ContainsKey(nameof(Priority)) ? Priority : (int?)null,
-            EnableIn = EnableIn,
-            DisableIn = DisableIn,
-            TrustPolicy = TrustPolicy,
-            Critical = Critical,
-            Force = Force,
+            Pkcs11ModuleRegistration request = NewRegistration(Registrar.FindLibrary(ModulePath, FullPath(ModulePath)), ConfigFile(Name, Scope, Path, pathNamesModule: true));
+            request.TrustPolicy = TrustPolicy;
+            request.Critical = Critical;
+            return request;
         }, "the PKCS#11 module");
     }
 }

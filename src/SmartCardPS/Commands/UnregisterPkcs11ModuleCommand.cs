@@ -18,37 +18,18 @@ namespace SmartCardPS.Commands
     /// <code>Unregister-Pkcs11Module -Path /usr/share/p11-kit/modules/softhsm.module -Confirm:$false</code>
     /// <para>Removes exactly that config file, without asking.</para>
     /// </example>
-    [Cmdlet(VerbsLifecycle.Unregister, "Pkcs11Module", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Name")]
-    public sealed class UnregisterPkcs11ModuleCommand : Pkcs11RegistrationCmdlet
+    [Cmdlet(VerbsLifecycle.Unregister, "Pkcs11Module", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = NameSet)]
+    public sealed class UnregisterPkcs11ModuleCommand : Pkcs11UnregisterCmdlet
     {
         /// <summary>
         /// <para type="description">The module name, which is the config file name without .module.</para>
         /// </summary>
-        [Parameter(ParameterSetName = "Name", Mandatory = true, Position = 0, HelpMessage = "The module name (the config file name without .module).")]
+        [Parameter(ParameterSetName = NameSet, Mandatory = true, Position = 0, HelpMessage = "The module name (the config file name without .module).")]
         [ValidatePkcs11ModuleName]
         public string Name { get; set; }
 
-        /// <summary>
-        /// <para type="description">System removes from the system config directory (/etc/pkcs11/modules), User from ~/.config/pkcs11/modules. The default is System for root and User otherwise.</para>
-        /// </summary>
-        [Parameter(ParameterSetName = "Name", HelpMessage = "System or User.")]
-        public Pkcs11ConfigScope Scope { get; set; }
+        protected override string ModuleName => Name;
 
-        /// <summary>
-        /// <para type="description">The exact config file to remove, such as /usr/share/p11-kit/modules/softhsm.module.</para>
-        /// </summary>
-        [Parameter(ParameterSetName = "Path", Mandatory = true, HelpMessage = "The exact config file to remove.")]
-        [ValidateNotNullOrEmpty]
-        public string Path { get; set; }
-
-        /// <summary>
-        /// <para type="description">Modules from Get-Pkcs11Module; the config file that sets each one's module: line is removed.</para>
-        /// </summary>
-        [Parameter(ParameterSetName = "Module", Mandatory = true, ValueFromPipeline = true, HelpMessage = "Modules from Get-Pkcs11Module.")]
-        [ValidateNotNull]
-        public Pkcs11Module Module { get; set; }
-
-        protected override void ProcessRecord() =>
-            Unregister(() => ParameterSetName == "Module" ? Registrar.ConfigFileOf(Module) : ConfigFile(Name, Scope, Path), openScOnly: false, "the PKCS#11 module");
+        protected override void ProcessRecord() => Unregister(openScOnly: false, "the PKCS#11 module");
     }
 }
