@@ -25,6 +25,7 @@ namespace SmartCardPS.Commands
         /// <para type="description">The module name, which is the config file name without .module.</para>
         /// </summary>
         [Parameter(ParameterSetName = NameSet, Mandatory = true, Position = 0, HelpMessage = "The module name (the config file name without .module).")]
+        [ArgumentCompleter(typeof(ModuleNameCompleter))]
         [ValidatePkcs11ModuleName]
         public string Name { get; set; }
 
