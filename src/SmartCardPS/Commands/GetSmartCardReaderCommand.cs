@@ -17,7 +17,7 @@ namespace SmartCardPS.Commands
     /// <para>Shows every property of the readers whose names start with Yubico.</para>
     /// </example>
     /// <example>
-    /// <code>Get-SmartCardReader | Where-Object CardPresent | ConvertTo-Json</code>
+    /// <code>Get-SmartCardReader | Where-Object CardPresent | ConvertTo-Json -EnumsAsStrings</code>
     /// <para>Reports the readers that hold a card as JSON, for a script or CI job.</para>
     /// </example>
     [Cmdlet(VerbsCommon.Get, "SmartCardReader")]
