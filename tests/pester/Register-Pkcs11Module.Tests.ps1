@@ -7,6 +7,7 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'Pkcs11Common.ps1')
     $script:Hsm = Start-TestSoftHsm -Label 'Custom HSM'
     $script:SoftHsmLibrary = [SmartCardPS.TestFixture.SoftHsmFixture]::LibraryPath
+    $script:Ykcs11Library = '/usr/lib/x86_64-linux-gnu/libykcs11.so'
     $script:HsmFile = Join-Path $SystemModuleDir 'my-hsm.module'
     function Get-P11KitListing { (& p11-kit list-modules 2>$null) -join "`n" }
     # The code of a help example, run as a user would type it.
@@ -115,8 +116,9 @@ Describe 'Register-Pkcs11Module' -Skip:$NoFixture {
     It 'runs help example <Index>' -ForEach @(
         @{ Index = 0; Check = { param($out) $out | Should -BeNullOrEmpty; Test-Path $SystemModuleDir | Should -BeFalse } }
         @{ Index = 1; Check = { param($out) $out.ConfigFile | Should -Be (Join-Path $env:HOME '.config/pkcs11/modules/ykcs11.module'); $out.LibraryManufacturer | Should -BeLike 'Yubico*'; $out.DisableIn | Should -Be 'firefox' } }
-        @{ Index = 2; Check = { param($out) $out.Priority, $out.Critical | Should -Be 10, $true; (Get-P11KitModule)[0].Name | Should -Be 'hsm' } }
+        @{ Index = 2; Check = { param($out) $out.Priority, $out.Critical, $out.Source | Should -Be 10, $true, 'System'; (Get-P11KitModule)[0].Name | Should -Be 'ykcs11' } }
     ) {
+        $Hsm.Register('softhsm2') | Out-Null
         $rootHome, $env:HOME = $env:HOME, (Join-Path $TestDrive "home$Index")
         try { & $Check (Invoke-HelpExample Register-Pkcs11Module $Index) }
         finally { $env:HOME = $rootHome }
@@ -171,13 +173,12 @@ Describe 'Unregister-Pkcs11Module' -Skip:$NoFixture {
     }
 
     It 'runs help example <Index>' -ForEach @(
-        @{ Index = 0; Config = $null; Check = { Test-Path (Join-Path $SystemModuleDir 'softhsm.module') | Should -BeTrue } }
-        @{ Index = 1; Config = $null; Check = { Test-Path (Join-Path $SystemModuleDir 'softhsm.module') | Should -BeFalse } }
-        @{ Index = 2; Config = '/usr/share/p11-kit/modules/softhsm.module'; Check = { Test-Path '/usr/share/p11-kit/modules/softhsm.module' | Should -BeFalse } }
+        @{ Index = 0; Check = { Test-Path (Join-Path $SystemModuleDir 'ykcs11.module') | Should -BeTrue } }
+        @{ Index = 1; Check = { Test-Path (Join-Path $SystemModuleDir 'ykcs11.module') | Should -BeFalse } }
+        @{ Index = 2; Check = { Test-Path (Join-Path $PackageModuleDir 'softhsm2.module') | Should -BeFalse; (Get-P11KitModule).Name | Should -Be 'ykcs11' } }
     ) {
-        $splat = @{ Name = 'softhsm'; ModulePath = $SoftHsmLibrary }
-        if ($Config) { $splat.Path = $Config }
-        Register-Pkcs11Module @splat | Out-Null
+        $Hsm.Register('softhsm2') | Out-Null
+        Register-Pkcs11Module -Name ykcs11 -ModulePath $Ykcs11Library | Out-Null
         Invoke-HelpExample Unregister-Pkcs11Module $Index | Should -BeNullOrEmpty
         & $Check
     }

@@ -7,16 +7,16 @@ namespace SmartCardPS.Commands
     /// <para type="description">Writes a p11-kit module config named after the module (-Name, so NAME.module) whose module: line names the library (-ModulePath). A library in p11-kit's module directory is written by file name, as package configs do; any other by its full path. A bare file name is looked for in p11-kit's module directory, then in the current location. The config goes to the system config directory (-Scope System, the default for root), to the user's (-Scope User, the default otherwise; p11-kit ignores it for root), or exactly to -Path, whose file name must then be NAME.module, as p11-kit reads nothing else. When any config, under any name and in any location, already registers the same library (through a symbolic link too), that registration is reported as an error and nothing changes, unless -Force; an existing config file for another library is never replaced without -Force either. Otherwise the library is first loaded and asked C_GetInfo, and anything that is not a working PKCS#11 module is refused, since a broken module would break every p11-kit user. The file is written atomically (a temporary file in the same directory, then renamed) with mode 0644, creating missing directories with mode 0755; a failure leaves nothing behind, and permission denied says to use -Scope User or run elevated. Emits the registered module, as Get-Pkcs11Module lists it. Register-OpenScModule is the shortcut for OpenSC.</para>
     /// </summary>
     /// <example>
-    /// <code>Register-Pkcs11Module -Name softhsm -ModulePath /usr/lib/softhsm/libsofthsm2.so -WhatIf</code>
-    /// <para>Shows where SoftHSM's library would be registered, after checking that it is a working PKCS#11 module, without writing anything.</para>
+    /// <code>Register-Pkcs11Module -Name ykcs11 -ModulePath /usr/lib/x86_64-linux-gnu/libykcs11.so -WhatIf</code>
+    /// <para>Shows where YubiKey's PKCS#11 library (Debian's ykcs11 package, which registers nothing itself) would be registered, after checking that it is a working PKCS#11 module, without writing anything.</para>
     /// </example>
     /// <example>
     /// <code>Register-Pkcs11Module -Name ykcs11 -ModulePath /usr/lib/x86_64-linux-gnu/libykcs11.so -Scope User -DisableIn firefox</code>
-    /// <para>Registers YubiKey's ykcs11 (Debian's ykcs11 package) for the current user, except in Firefox, which loads modules through its own security devices.</para>
+    /// <para>Registers ykcs11 for the current user, except in Firefox, which loads modules through its own security devices.</para>
     /// </example>
     /// <example>
-    /// <code>Register-Pkcs11Module -Name hsm -ModulePath /usr/lib/softhsm/libsofthsm2.so -Priority 10 -Critical</code>
-    /// <para>Registers an HSM library (here SoftHSM), loaded before the other modules; with -Critical, p11-kit users fail when it cannot be loaded rather than silently going on without it.</para>
+    /// <code>Register-Pkcs11Module -Name ykcs11 -ModulePath /usr/lib/x86_64-linux-gnu/libykcs11.so -Priority 10 -Critical</code>
+    /// <para>Registers ykcs11 for every user (run as root), loaded before the other modules; with -Critical, p11-kit users fail when it cannot be loaded rather than silently going on without it.</para>
     /// </example>
     [Cmdlet(VerbsLifecycle.Register, "Pkcs11Module", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(Pkcs11Module))]
