@@ -15,6 +15,7 @@
         'SmartCardPS.Atr.Format.ps1xml'
         'SmartCardPS.Events.Format.ps1xml'
         'SmartCardPS.Pkcs11.Format.ps1xml'
+        'SmartCardPS.Setup.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-SmartCardReader'
@@ -27,6 +28,11 @@
         'Unregister-OpenScModule'
         'Register-Pkcs11Module'
         'Unregister-Pkcs11Module'
+        'Get-OpenScConfiguration'
+        'Set-OpenScConfiguration'
+        'Get-SmartCardUsbDevice'
+        'Test-SmartCardSetup'
+        'New-SmartCardUdevRule'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
