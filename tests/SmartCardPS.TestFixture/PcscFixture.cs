@@ -67,7 +67,9 @@ namespace SmartCardPS.TestFixture
             return null;
         }
 
-        public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+        /// <summary>True for any truthy CI value (true, 1, yes, on; any case), as build.ps1 reads it.</summary>
+        public static bool IsCi => System.Text.RegularExpressions.Regex.IsMatch(
+            (Environment.GetEnvironmentVariable("CI") ?? "").Trim(), "^(?i:true|1|yes|on|y)$");
 
         /// <summary>Starts pcscd with <paramref name="readerCount"/> virtual readers: 0 or 2 (vpcd makes one pair; 1 is rounded up).</summary>
         public static PcscFixture Start(int readerCount = 2)
