@@ -24,6 +24,8 @@
         'Get-Pkcs11Module'
         'Get-Pkcs11Token'
         'Get-Pkcs11Mechanism'
+        'Get-Pkcs11Object'
+        'Export-Pkcs11Certificate'
         'Register-OpenScModule'
         'Unregister-OpenScModule'
         'Register-Pkcs11Module'

@@ -164,3 +164,17 @@ function Remove-TestUserPwsh {
         $script:UserPwshDir = $null
     }
 }
+
+# Writes a fresh self-signed certificate to a fixture token, as pkcs11-tool --write-object does.
+function Add-TestCertificate($Hsm, [string] $TokenLabel, [string] $Label) {
+    $scratch = Join-Path ([IO.Path]::GetTempPath()) "smartcardps-cert-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    New-Item -ItemType Directory $scratch | Out-Null
+    try {
+        $der = Join-Path $scratch 'cert.der'
+        $out = & openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout (Join-Path $scratch 'key.pem') -outform der -out $der -subj "/CN=$Label" -days 30 2>&1
+        if ($LASTEXITCODE) { throw "openssl failed: $out" }
+        $out = & pkcs11-tool --module ([SmartCardPS.TestFixture.SoftHsmFixture]::LibraryPath) --token-label $TokenLabel --login --pin ([SmartCardPS.TestFixture.SoftHsmFixture]::UserPin) --write-object $der --type cert --label $Label --id 01 2>&1
+        if ($LASTEXITCODE) { throw "pkcs11-tool --write-object failed: $out" }
+    }
+    finally { Remove-Item $scratch -Recurse -Force }
+}

@@ -136,7 +136,7 @@ namespace SmartCardPS
             return mechanisms;
         }
 
-        private ISlot FindSlot(ulong slotId)
+        internal ISlot FindSlot(ulong slotId)
         {
             foreach (ISlot slot in Call(() => library.GetSlotList(SlotsType.WithOrWithoutTokenPresent)))
             {
@@ -199,7 +199,7 @@ namespace SmartCardPS
             return version;
         }
 
-        private T Call<T>(Func<T> call)
+        internal T Call<T>(Func<T> call)
         {
             try
             {
@@ -211,7 +211,7 @@ namespace SmartCardPS
             }
         }
 
-        private Pkcs11ModuleException CallFailure(Pkcs11Exception ex)
+        internal Pkcs11ModuleException CallFailure(Pkcs11Exception ex)
         {
             ulong rv = (ulong)ex.RV;
             string name = Pkcs11Names.ReturnValue(rv);
