@@ -15,11 +15,15 @@
         'SmartCardPS.Atr.Format.ps1xml'
         'SmartCardPS.Events.Format.ps1xml'
         'SmartCardPS.Pkcs11.Format.ps1xml'
+        'SmartCardPS.Cards.Format.ps1xml'
         'SmartCardPS.Setup.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-SmartCardReader'
         'Watch-SmartCard'
+        'Connect-SmartCard'
+        'Disconnect-SmartCard'
+        'Send-SmartCardApdu'
         'ConvertFrom-Atr'
         'Get-Pkcs11Module'
         'Get-Pkcs11Token'

@@ -104,6 +104,18 @@ namespace SmartCardPS.TestFixture
             return card;
         }
 
+        /// <summary>How many APDUs the card in <paramref name="reader"/> has answered; 0 without a card.</summary>
+        public int ApduCountOf(int reader)
+        {
+            lock (cards) return cards.TryGetValue(reader, out VirtualCard card) ? card.ApduCount : 0;
+        }
+
+        /// <summary>The INS byte of every command the card in <paramref name="reader"/> has seen; empty without a card.</summary>
+        public byte[] InstructionsOf(int reader)
+        {
+            lock (cards) return cards.TryGetValue(reader, out VirtualCard card) ? card.Instructions : new byte[0];
+        }
+
         public void Remove(int reader)
         {
             VirtualCard card;
