@@ -32,6 +32,8 @@
         'Export-Pkcs11Certificate'
         'Register-OpenScModule'
         'Unregister-OpenScModule'
+        'Register-Pkcs11Module'
+        'Unregister-Pkcs11Module'
         'Get-OpenScConfiguration'
         'Set-OpenScConfiguration'
         'Get-SmartCardUsbDevice'
