@@ -38,6 +38,8 @@
         'Register-NssModule'
         'Unregister-NssModule'
         'Set-FirefoxSecurityDevicePolicy'
+        'Register-Pkcs11Module'
+        'Unregister-Pkcs11Module'
         'Get-OpenScConfiguration'
         'Set-OpenScConfiguration'
         'Get-SmartCardUsbDevice'

@@ -5,7 +5,7 @@
 $script:TestPackages = @(
     'pcscd', 'vsmartcard-vpcd', 'pcsc-tools', 'opensc', 'opensc-pkcs11', 'softhsm2', 'p11-kit',
     'gnutls-bin', 'python3-pyscard', 'pkg-config', 'util-linux', 'zlib1g',
-    'libccid', 'umockdev', 'openssh-server', 'udev',
+    'libccid', 'umockdev', 'openssh-server', 'udev', 'ykcs11',
     'libnss3-tools', 'firefox-esr'
 )
 

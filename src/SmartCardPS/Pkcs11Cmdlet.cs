@@ -1,7 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
-using System.Linq;
 using System.Management.Automation;
 
 namespace SmartCardPS.Commands
@@ -31,54 +29,28 @@ namespace SmartCardPS.Commands
             }
         }
 
-        /// <summary>
-        /// -Module values as modules: a registered name, else a library path (relative to the current
-        /// location, or a bare file name in p11-kit's module directory, as p11-kit resolves module:).
-        /// </summary>
-        protected List<Pkcs11Module> ResolveModules(IEnumerable<string> values)
+        /// <summary>-Module values as modules: registered names or library files (see Pkcs11Registry.Resolve); one error per value that is neither.</summary>
+        protected List<Pkcs11Module> ResolveModules(IEnumerable<string> values) => WithNotFound(notFound => Registry.Resolve(values, FullPath, notFound));
+
+        /// <summary>The modules a pkcs11: URI's module-path or module-name selects; every enabled module when it names none.</summary>
+        protected List<Pkcs11Module> ResolveModulesForUri(string modulePath, string moduleName) =>
+            WithNotFound(notFound => Registry.ResolveForUri(modulePath, moduleName, FullPath, notFound));
+
+        private List<Pkcs11Module> WithNotFound(Func<List<string>, List<Pkcs11Module>> resolve)
         {
-            var result = new List<Pkcs11Module>();
-            foreach (string value in values)
+            var notFound = new List<string>();
+            List<Pkcs11Module> modules = resolve(notFound);
+            foreach (string value in notFound)
             {
-                Pkcs11Module byName = Registry.Modules.FirstOrDefault(m => string.Equals(m.Name, value, StringComparison.Ordinal));
-                if (byName != null)
-                {
-                    result.Add(byName);
-                    continue;
-                }
-                string path = ResolveLibraryPath(value);
-                if (path == null)
-                {
-                    WriteError(NewError(
-                        new ItemNotFoundException($"'{value}' is neither a registered PKCS#11 module nor a library file. Run Get-Pkcs11Module to list the registered modules."),
-                        "ModuleNotFound", ErrorCategory.ObjectNotFound, value));
-                    continue;
-                }
-                Pkcs11Module registered = Registry.Modules.FirstOrDefault(m => m.Path != null && SamePath(m.Path, path));
-                result.Add(registered ?? new Pkcs11Module { Name = Path.GetFileName(path), Path = path, ModuleSetting = value, Enabled = true });
+                WriteError(NewError(
+                    new ItemNotFoundException($"'{value}' is neither a registered PKCS#11 module nor a library file. Run Get-Pkcs11Module to list the registered modules."),
+                    "ModuleNotFound", ErrorCategory.ObjectNotFound, value));
             }
-            // A module named twice (by name and by path) is listed once.
-            return result.GroupBy(m => m.Path ?? m.Name).Select(g => g.First()).ToList();
+            return modules;
         }
 
-        private string ResolveLibraryPath(string value)
-        {
-            bool hasDirectory = value.IndexOfAny(new[] { '/', '\\' }) >= 0;
-            string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(value);
-            if (hasDirectory || File.Exists(full)) return full;
-            string inModuleDir = Registry.ResolveModulePath(value);
-            return inModuleDir != null && File.Exists(inModuleDir) ? inModuleDir : null;
-        }
-
-        /// <summary>The config directory of a scope; without -Scope, System for root and User otherwise.</summary>
-        protected string ConfigDirectory(Pkcs11ConfigScope? scope)
-        {
-            var effective = scope ?? (UnixFile.IsRoot() ? Pkcs11ConfigScope.System : Pkcs11ConfigScope.User);
-            return effective == Pkcs11ConfigScope.System ? Registry.Paths.SystemModuleDirectory : Registry.Paths.UserModuleDirectory;
-        }
-
-        internal static bool SamePath(string a, string b) =>
-            string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), UnixFile.IsUnix ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
+        /// <summary>A path as the user typed it, made absolute against PowerShell's current location.</summary>
+        protected string FullPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
         /// <summary>
         /// The module's library, loaded and initialized once per cmdlet run; null (with the error written)

@@ -61,12 +61,10 @@ namespace SmartCardPS.Commands
         /// <summary>The tokens a URI names, with their modules; module-name and module-path select the library.</summary>
         protected List<KeyValuePair<Pkcs11Module, Pkcs11Token>> TokensByUri(IReadOnlyDictionary<string, string> attributes)
         {
-            IEnumerable<Pkcs11Module> modules;
-            if (attributes.TryGetValue("module-path", out string path)) modules = ResolveModules(new[] { path });
-            else if (attributes.TryGetValue("module-name", out string name)) modules = ResolveModules(new[] { name });
-            else modules = Registry.EnabledModules;
+            attributes.TryGetValue("module-path", out string path);
+            attributes.TryGetValue("module-name", out string name);
             var found = new List<KeyValuePair<Pkcs11Module, Pkcs11Token>>();
-            foreach (Pkcs11Module module in modules.ToList())
+            foreach (Pkcs11Module module in ResolveModulesForUri(path, name))
             {
                 foreach (Pkcs11Token token in TokensOf(module).Where(t => Pkcs11Uri.Matches(attributes, t)))
                     found.Add(new KeyValuePair<Pkcs11Module, Pkcs11Token>(module, token));

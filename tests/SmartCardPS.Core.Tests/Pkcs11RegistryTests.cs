@@ -13,17 +13,7 @@ namespace SmartCardPS.Tests
 
         public Pkcs11RegistryTests()
         {
-            paths = new Pkcs11RegistryPaths
-            {
-                PackageModuleDirectory = Path.Combine(root, "share", "modules"),
-                SystemModuleDirectory = Path.Combine(root, "etc", "modules"),
-                SystemConfigFile = Path.Combine(root, "etc", "pkcs11.conf"),
-                UserModuleDirectory = Path.Combine(root, "home", "modules"),
-                UserConfigFile = Path.Combine(root, "home", "pkcs11.conf"),
-                ModuleDirectory = Path.Combine(root, "lib"),
-                ProgramName = "pwsh",
-                P11KitPresent = true,
-            };
+            paths = TemporaryRegistryPaths.Under(root);
         }
 
         public void Dispose() => Directory.Delete(root, recursive: true);

@@ -49,6 +49,8 @@ BeforeAll {
         Get-ChildItem $Home_ -Force | Remove-Item -Recurse -Force
         New-Item -ItemType Directory (Join-Path $Home_ '.config') -Force | Out-Null
         $Hsm.Register('softhsm2') | Out-Null
+        # Unregister-Pkcs11Module examples remove the ykcs11 registration that Register-Pkcs11Module's examples make.
+        if ($Code -match 'Unregister-Pkcs11Module') { Register-Pkcs11Module -Name ykcs11 -ModulePath /usr/lib/x86_64-linux-gnu/libykcs11.so | Out-Null }
         if ($Code -match 'Unregister-OpenScModule -Path (\S+)') { Register-OpenScModule -Path $Matches[1] | Out-Null }
         elseif ($Code -match 'Unregister-OpenScModule') { Register-OpenScModule | Out-Null }
         elseif ($Code -notmatch 'Register-OpenScModule') { Set-TestModuleConfig $PackageModuleDir 'opensc-pkcs11' "module: opensc-pkcs11.so`n" | Out-Null }

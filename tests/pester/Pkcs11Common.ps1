@@ -73,6 +73,13 @@ function Get-P11KitModule {
     $modules | ForEach-Object { [pscustomobject]$_ }
 }
 
+# p11tool finds a module through p11-kit when p11-kit's debug log shows it loading that library.
+function Test-P11toolLoads([string] $Name, [string] $Path, [string] $HomeDir) {
+    $log = if ($HomeDir) { Invoke-NativeAsTestUser $HomeDir env P11_KIT_DEBUG=lib p11tool --list-tokens }
+    else { $env:P11_KIT_DEBUG = 'lib'; try { & p11tool --list-tokens 2>&1 } finally { Remove-Item Env:P11_KIT_DEBUG } }
+    ($log -join "`n") -match [regex]::Escape("loading module $Name from path: $Path")
+}
+
 # p11tool --list-tokens as objects, one per "Token N:" block.
 function Get-P11toolToken {
     $tokens = @()

@@ -6,13 +6,6 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Pkcs11Common.ps1')
     $script:Hsm = Start-TestSoftHsm -Label 'Register test'
-
-    # p11tool finds a module through p11-kit when p11-kit's debug log shows it loading that library.
-    function Test-P11toolLoads([string] $Name, [string] $Path, [string] $HomeDir) {
-        $log = if ($HomeDir) { Invoke-NativeAsTestUser $HomeDir env P11_KIT_DEBUG=lib p11tool --list-tokens }
-        else { $env:P11_KIT_DEBUG = 'lib'; try { & p11tool --list-tokens 2>&1 } finally { Remove-Item Env:P11_KIT_DEBUG } }
-        ($log -join "`n") -match [regex]::Escape("loading module $Name from path: $Path")
-    }
 }
 
 AfterAll {
@@ -123,6 +116,42 @@ Describe 'Register-OpenScModule' -Skip:$NoFixture {
         Test-Path $softhsm | Should -BeTrue
         { Unregister-OpenScModule -Name nothing-here -ErrorAction Stop } |
             Should -Throw -ErrorId 'UnregisterOpenScModuleNotFound,SmartCardPS.Commands.UnregisterOpenScModuleCommand'
+    }
+
+    It 'registers only OpenSC, so that Unregister-OpenScModule can remove whatever it registered' {
+        $trust = Join-Path $P11ModuleDir 'p11-kit-trust.so'
+        { Register-OpenScModule -ModulePath $trust -Name trust -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RegisterOpenScModuleNotOpenSc,SmartCardPS.Commands.RegisterOpenScModuleCommand'
+        Test-Path (Join-Path $SystemModuleDir 'trust.module') | Should -BeFalse
+        # OpenSC under another file name is still OpenSC (its C_GetInfo says so), and the pair stays symmetric.
+        $renamed = Join-Path $TestDrive 'renamed-pkcs11.so'
+        Copy-Item $OpenScLibrary $renamed
+        (Register-OpenScModule -ModulePath $renamed -Name renamed).Name | Should -Be 'renamed'
+        Unregister-OpenScModule -Name renamed
+        Test-Path (Join-Path $SystemModuleDir 'renamed.module') | Should -BeFalse
+    }
+
+    It 'refuses names and paths that leave the config directory, and files p11-kit would not read' {
+        { Register-OpenScModule -Name '../escaped' -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,SmartCardPS.Commands.RegisterOpenScModuleCommand'
+        { Unregister-OpenScModule -Name '../../pkcs11.conf' -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,SmartCardPS.Commands.UnregisterOpenScModuleCommand'
+        { Register-OpenScModule -Path "$SystemModuleDir/../escaped.module" -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RegisterOpenScModuleInvalidPath,SmartCardPS.Commands.RegisterOpenScModuleCommand'
+        Test-Path '/etc/pkcs11/escaped.module' | Should -BeFalse
+        { Register-OpenScModule -Path "$SystemModuleDir/opensc.conf" -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RegisterOpenScModuleInvalidPath,SmartCardPS.Commands.RegisterOpenScModuleCommand' -ExpectedMessage '*.module*'
+        Test-Path "$SystemModuleDir/opensc.conf" | Should -BeFalse
+
+        $outside = Set-TestModuleConfig '/etc/pkcs11' 'outside' "module: opensc-pkcs11.so`n"
+        { Unregister-OpenScModule -Path "$SystemModuleDir/../outside.module" -ErrorAction Stop } |
+            Should -Throw -ErrorId 'UnregisterOpenScModuleInvalidPath,SmartCardPS.Commands.UnregisterOpenScModuleCommand'
+        $forged = [SmartCardPS.Pkcs11Module]@{ Name = 'outside'; ConfigFile = $outside }
+        { $forged | Unregister-OpenScModule -ErrorAction Stop } |
+            Should -Throw -ErrorId 'UnregisterOpenScModuleInvalidPath,SmartCardPS.Commands.UnregisterOpenScModuleCommand'
+        $conf = Join-Path $SystemModuleDir 'opensc.conf'
+        New-Item $conf -Force -Value "module: opensc-pkcs11.so`n" | Out-Null
+        { Unregister-OpenScModule -Path $conf -ErrorAction Stop } |
+            Should -Throw -ErrorId 'UnregisterOpenScModuleInvalidPath,SmartCardPS.Commands.UnregisterOpenScModuleCommand'
+        Test-Path $outside, $conf | Should -Be $true, $true
     }
 }
 

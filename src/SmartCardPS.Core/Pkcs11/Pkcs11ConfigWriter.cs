@@ -11,14 +11,17 @@ namespace SmartCardPS
     /// </summary>
     public static class Pkcs11ConfigWriter
     {
-        public static string Render(string moduleSetting, int? priority, IReadOnlyCollection<string> enableIn, IReadOnlyCollection<string> disableIn)
+        public static string Render(string moduleSetting, int? priority, IReadOnlyCollection<string> enableIn, IReadOnlyCollection<string> disableIn,
+            bool trustPolicy = false, bool critical = false)
         {
             var sb = new StringBuilder();
-            sb.Append("# Written by SmartCardPS (Register-OpenScModule); see pkcs11.conf(5).\n");
+            sb.Append("# Written by SmartCardPS; see pkcs11.conf(5).\n");
             sb.Append("module: ").Append(moduleSetting).Append('\n');
             if (priority.HasValue) sb.Append("priority: ").Append(priority.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
             if (enableIn != null && enableIn.Count > 0) sb.Append("enable-in: ").Append(string.Join(", ", enableIn)).Append('\n');
             if (disableIn != null && disableIn.Count > 0) sb.Append("disable-in: ").Append(string.Join(", ", disableIn)).Append('\n');
+            if (trustPolicy) sb.Append("trust-policy: yes\n");
+            if (critical) sb.Append("critical: yes\n");
             return sb.ToString();
         }
 

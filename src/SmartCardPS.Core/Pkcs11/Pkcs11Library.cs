@@ -15,7 +15,7 @@ namespace SmartCardPS
     {
         private static readonly Pkcs11InteropFactories Factories = new Pkcs11InteropFactories();
         private IPkcs11Library library;
-        private Pkcs11Module info;
+        private Pkcs11LibraryInfo info;
 
         private Pkcs11Library(string name, string path, string configFile)
         {
@@ -56,14 +56,13 @@ namespace SmartCardPS
             return lib;
         }
 
-        /// <summary>C_GetInfo, copied onto <paramref name="module"/> (a new one when null).</summary>
-        public Pkcs11Module GetInfo(Pkcs11Module module = null)
+        /// <summary>C_GetInfo, asked once per load.</summary>
+        public Pkcs11LibraryInfo GetInfo()
         {
-            module = module ?? new Pkcs11Module { Name = Name, Path = Path, ConfigFile = ConfigFile };
             if (info == null)
             {
                 ILibraryInfo li = Call(() => library.GetInfo());
-                info = new Pkcs11Module
+                info = new Pkcs11LibraryInfo
                 {
                     LibraryDescription = li.LibraryDescription,
                     LibraryManufacturer = li.ManufacturerId,
@@ -71,14 +70,20 @@ namespace SmartCardPS
                     CryptokiVersion = Version(li.CryptokiVersion),
                 };
             }
-            module.CopyLibraryInfo(info);
+            return info;
+        }
+
+        /// <summary>C_GetInfo, copied onto <paramref name="module"/>.</summary>
+        public Pkcs11Module GetInfo(Pkcs11Module module)
+        {
+            module.CopyLibraryInfo(GetInfo());
             return module;
         }
 
         /// <summary>Every token, in slot order; with <paramref name="includeEmptySlots"/> also the slots without one.</summary>
         public List<Pkcs11Token> GetTokens(bool includeEmptySlots)
         {
-            Pkcs11Module lib = GetInfo();
+            Pkcs11LibraryInfo lib = GetInfo();
             var slots = Call(() => library.GetSlotList(includeEmptySlots ? SlotsType.WithOrWithoutTokenPresent : SlotsType.WithTokenPresent));
             var tokens = new List<Pkcs11Token>(slots.Count);
             foreach (ISlot slot in slots)
@@ -90,6 +95,7 @@ namespace SmartCardPS
                     ModulePath = Path,
                     LibraryDescription = lib.LibraryDescription,
                     LibraryManufacturer = lib.LibraryManufacturer,
+                    LibraryVersion = lib.LibraryVersion,
                     SlotId = si.SlotId,
                     SlotDescription = si.SlotDescription,
                     SlotManufacturer = si.ManufacturerId,
@@ -178,9 +184,7 @@ namespace SmartCardPS
         }
 
         /// <summary>CK_UNAVAILABLE_INFORMATION is ~0 in the native CK_ULONG: 32 bits on Windows and 32-bit Unix.</summary>
-        private static readonly ulong Unavailable =
-            System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows) || IntPtr.Size == 4
-                ? uint.MaxValue : ulong.MaxValue;
+        private static readonly ulong Unavailable = Platform.NativeULongSize == 4 ? uint.MaxValue : ulong.MaxValue;
 
         private static ulong? Available(ulong value) => value == Unavailable ? (ulong?)null : value;
 

@@ -43,7 +43,7 @@ namespace SmartCardPS
         public string CryptokiVersion { get; set; }
 
         /// <summary>Takes the C_GetInfo fields from <paramref name="other"/>.</summary>
-        public void CopyLibraryInfo(Pkcs11Module other)
+        public void CopyLibraryInfo(Pkcs11LibraryInfo other)
         {
             LibraryDescription = other.LibraryDescription;
             LibraryManufacturer = other.LibraryManufacturer;

@@ -9,7 +9,7 @@ namespace SmartCardPS
     /// p11-kit's module registry read the way p11-kit reads it: user, system and package configs merged per
     /// module name and key by key (user over system over package), governed by user-config in pkcs11.conf.
     /// </summary>
-    public sealed class Pkcs11Registry
+    public sealed partial class Pkcs11Registry
     {
         private Pkcs11Registry(Pkcs11RegistryPaths paths) => Paths = paths;
 
@@ -73,14 +73,10 @@ namespace SmartCardPS
             var settings = Pkcs11ConfigParser.ParseFile(file, out error);
             if (settings == null) return null;
             string dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(file));
-            var source = Locations(includeUser: true).Where(l => SameDirectory(l.Dir, dir)).Select(l => l.Source).FirstOrDefault();
+            var source = Locations(includeUser: true).Where(l => PathComparison.Same(l.Dir, dir)).Select(l => l.Source).FirstOrDefault();
             string name = Pkcs11ConfigParser.ModuleNameOf(System.IO.Path.GetFileName(file)) ?? System.IO.Path.GetFileName(file);
             return Build(name, new List<(string, Pkcs11ModuleSource, Dictionary<string, string>)> { (file, source, settings) });
         }
-
-        private static bool SameDirectory(string a, string b) =>
-            string.Equals(System.IO.Path.GetFullPath(a).TrimEnd('/', '\\'), System.IO.Path.GetFullPath(b).TrimEnd('/', '\\'),
-                UnixFile.IsUnix ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
 
         private IEnumerable<(string Dir, Pkcs11ModuleSource Source)> Locations(bool includeUser)
         {

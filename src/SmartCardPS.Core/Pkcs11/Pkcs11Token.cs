@@ -29,6 +29,9 @@ namespace SmartCardPS
         public string LibraryDescription { get; set; }
         public string LibraryManufacturer { get; set; }
 
+        /// <summary>The library's version from C_GetInfo, as p11-kit prints it (e.g. "2.6"); matched by a URI's library-version.</summary>
+        public string LibraryVersion { get; set; }
+
         public ulong SlotId { get; set; }
         public string SlotDescription { get; set; }
         public string SlotManufacturer { get; set; }

@@ -35,6 +35,29 @@ namespace SmartCardPS
             return n <= 0 ? null : System.Text.Encoding.UTF8.GetString(buffer, 0, (int)n);
         }
 
+        /// <summary>The path with every symbolic link resolved (realpath(3)); the path itself on Windows or when it cannot be resolved.</summary>
+        public static string RealPath(string path)
+        {
+            if (!IsUnix) return path;
+            try
+            {
+                IntPtr resolved = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? Glibc.realpath(path, IntPtr.Zero) : LibSystem.realpath(path, IntPtr.Zero);
+                if (resolved == IntPtr.Zero) return path;
+                try
+                {
+                    return Marshal.PtrToStringAnsi(resolved);
+                }
+                finally
+                {
+                    if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) Glibc.free(resolved); else LibSystem.free(resolved);
+                }
+            }
+            catch (DllNotFoundException)
+            {
+                return path;
+            }
+        }
+
         /// <summary>Whether this process runs as root (effective uid 0).</summary>
         public static bool IsRoot()
         {
@@ -93,6 +116,8 @@ namespace SmartCardPS
             [DllImport("libc.so.6", SetLastError = true)] internal static extern int chown(string path, int owner, int group);
             [DllImport("libc.so.6", SetLastError = true)] internal static extern int statx(int dirfd, string path, int flags, uint mask, byte[] statxbuf);
             [DllImport("libc.so.6", SetLastError = true)] internal static extern IntPtr readlink(string path, byte[] buffer, IntPtr size);
+            [DllImport("libc.so.6")] internal static extern IntPtr realpath(string path, IntPtr resolved);
+            [DllImport("libc.so.6")] internal static extern void free(IntPtr pointer);
         }
 
         private static class LibSystem
@@ -100,6 +125,8 @@ namespace SmartCardPS
             [DllImport("libc", SetLastError = true)] internal static extern int chmod(string path, int mode);
             [DllImport("libc")] internal static extern uint geteuid();
             [DllImport("libc", SetLastError = true)] internal static extern IntPtr readlink(string path, byte[] buffer, IntPtr size);
+            [DllImport("libc")] internal static extern IntPtr realpath(string path, IntPtr resolved);
+            [DllImport("libc")] internal static extern void free(IntPtr pointer);
         }
     }
 }

@@ -1,5 +1,3 @@
-using System;
-using System.IO;
 using System.Management.Automation;
 
 namespace SmartCardPS.Commands
@@ -20,90 +18,18 @@ namespace SmartCardPS.Commands
     /// <code>Get-Pkcs11Module opensc | Unregister-OpenScModule</code>
     /// <para>Removes the config that registers the module named opensc, wherever it is.</para>
     /// </example>
-    [Cmdlet(VerbsLifecycle.Unregister, "OpenScModule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Name")]
-    public sealed class UnregisterOpenScModuleCommand : Pkcs11Cmdlet
+    [Cmdlet(VerbsLifecycle.Unregister, "OpenScModule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = NameSet)]
+    public sealed class UnregisterOpenScModuleCommand : Pkcs11UnregisterCmdlet
     {
         /// <summary>
         /// <para type="description">The module name, which is the config file name without .module (default: opensc).</para>
         /// </summary>
-        [Parameter(ParameterSetName = "Name", Position = 0, HelpMessage = "The module name (the config file name without .module).")]
-        [ValidatePattern(@"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+        [Parameter(ParameterSetName = NameSet, Position = 0, HelpMessage = "The module name (the config file name without .module).")]
+        [ValidatePkcs11ModuleName]
         public string Name { get; set; } = "opensc";
 
-        /// <summary>
-        /// <para type="description">System removes from the system config directory (/etc/pkcs11/modules), User from ~/.config/pkcs11/modules. The default is System for root and User otherwise.</para>
-        /// </summary>
-        [Parameter(ParameterSetName = "Name", HelpMessage = "System or User.")]
-        public Pkcs11ConfigScope Scope { get; set; }
+        protected override string ModuleName => Name;
 
-        /// <summary>
-        /// <para type="description">The exact config file to remove, such as /usr/share/p11-kit/modules/opensc.module.</para>
-        /// </summary>
-        [Parameter(ParameterSetName = "Path", Mandatory = true, HelpMessage = "The exact config file to remove.")]
-        [ValidateNotNullOrEmpty]
-        public string Path { get; set; }
-
-        /// <summary>
-        /// <para type="description">Modules from Get-Pkcs11Module; the config file that sets each one's module: line is removed.</para>
-        /// </summary>
-        [Parameter(ParameterSetName = "Module", Mandatory = true, ValueFromPipeline = true, HelpMessage = "Modules from Get-Pkcs11Module.")]
-        [ValidateNotNull]
-        public Pkcs11Module Module { get; set; }
-
-        protected override void ProcessRecord()
-        {
-            string file = ParameterSetName == "Path" ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path)
-                : ParameterSetName == "Module" ? Module.ConfigFile
-                : ScopeFile();
-            if (!File.Exists(file))
-            {
-                WriteError(NewError(new ItemNotFoundException($"There is no module config {file}."), "NotFound", ErrorCategory.ObjectNotFound, file));
-                return;
-            }
-            Pkcs11Module config = Registry.ReadConfig(file, out string error);
-            string setting = config?.ModuleSetting;
-            if (!IsOpenSc(config?.Path))
-            {
-                string what = config == null ? "cannot be read (" + error + ")" : string.IsNullOrEmpty(setting) ? "registers no library" : $"registers '{setting}', not OpenSC";
-                WriteError(NewError(new InvalidOperationException($"{file} {what}; it was left alone."), "NotOpenSc", ErrorCategory.InvalidOperation, file));
-                return;
-            }
-            if (!ShouldProcess(file, $"Remove the p11-kit registration of OpenSC ({setting})")) return;
-            try
-            {
-                Pkcs11ConfigWriter.Delete(file);
-            }
-            catch (UnauthorizedAccessException ex)
-            {
-                WriteError(NewError(new UnauthorizedAccessException(
-                    $"Permission denied removing {file}: run elevated (sudo) for a system registration.", ex),
-                    "PermissionDenied", ErrorCategory.PermissionDenied, file));
-            }
-            catch (IOException ex)
-            {
-                WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, file));
-            }
-        }
-
-        private string ScopeFile() =>
-            System.IO.Path.Combine(ConfigDirectory(MyInvocation.BoundParameters.ContainsKey(nameof(Scope)) ? Scope : (Pkcs11ConfigScope?)null), Name + ".module");
-
-        /// <summary>OpenSC by file name, or by what the library says it is when it was renamed.</summary>
-        private static bool IsOpenSc(string library)
-        {
-            if (library == null) return false;
-            if (OpenScLibrary.HasOpenScName(library)) return true;
-            try
-            {
-                using (var lib = Pkcs11Library.Load(library))
-                {
-                    return lib.GetInfo().LibraryManufacturer == OpenScLibrary.Manufacturer;
-                }
-            }
-            catch (Pkcs11ModuleException)
-            {
-                return false;
-            }
-        }
+        protected override void ProcessRecord() => Unregister(openScOnly: true, "OpenSC");
     }
 }

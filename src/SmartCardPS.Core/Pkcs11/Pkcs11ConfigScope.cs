@@ -1,6 +1,6 @@
-namespace SmartCardPS.Commands
+namespace SmartCardPS
 {
-    /// <summary>Where Register-OpenScModule and Unregister-OpenScModule keep a module config.</summary>
+    /// <summary>Which p11-kit config directory a module registration goes to.</summary>
     public enum Pkcs11ConfigScope
     {
         /// <summary>The system config directory (/etc/pkcs11/modules): every user, needs root.</summary>

@@ -1,0 +1,203 @@
+using System;
+using System.IO;
+using System.Linq;
+
+namespace SmartCardPS
+{
+    /// <summary>
+    /// Registers PKCS#11 modules with p11-kit and removes registrations: where a config goes, whether the library
+    /// is already registered anywhere, whether it is a working PKCS#11 module, and the atomic write. Every check runs
+    /// before anything is written; a refusal or failure is a <see cref="Pkcs11RegistrationException"/>.
+    /// </summary>
+    public sealed class Pkcs11Registrar
+    {
+        /// <summary>p11-kit's rule for module names, which are config file names without .module.</summary>
+        public const string NameRule = "a letter or digit first, then only letters, digits, '_', '-' and '.'";
+
+        public Pkcs11Registrar(Pkcs11Registry registry) => Registry = registry;
+
+        public Pkcs11Registry Registry { get; }
+
+        /// <summary>System for root, User otherwise: p11-kit reads no user configs for root.</summary>
+        public static Pkcs11ConfigScope DefaultScope => UnixFile.IsRoot() ? Pkcs11ConfigScope.System : Pkcs11ConfigScope.User;
+
+        /// <summary>Whether p11-kit would read a config named <paramref name="name"/>.module; such a name never leaves its directory.</summary>
+        public static bool IsValidName(string name) => name != null && Pkcs11ConfigParser.ModuleNameOf(name + ".module") == name;
+
+        public string ConfigDirectory(Pkcs11ConfigScope? scope) =>
+            (scope ?? DefaultScope) == Pkcs11ConfigScope.System ? Registry.Paths.SystemModuleDirectory : Registry.Paths.UserModuleDirectory;
+
+        /// <summary>The config file of module <paramref name="name"/> in a scope's directory (the default scope when null).</summary>
+        public string ConfigFileFor(string name, Pkcs11ConfigScope? scope)
+        {
+            if (!IsValidName(name))
+                throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.InvalidName,
+                    $"'{name}' is not a module name p11-kit reads: {NameRule}.", name);
+            return Path.Combine(ConfigDirectory(scope), name + ".module");
+        }
+
+        /// <summary>
+        /// An exact config path a user gave (<paramref name="given"/> as typed, <paramref name="fullPath"/> made
+        /// absolute): refused when it climbs out of a directory with '..', when p11-kit would ignore its file name, or
+        /// when that file name would give the module another name than <paramref name="name"/> (when given).
+        /// </summary>
+        public static string CheckConfigPath(string given, string fullPath, string name = null)
+        {
+            if (given.Split('/', '\\').Contains(".."))
+                throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.InvalidPath,
+                    $"'{given}' leaves its directory through '..'; name the config file's directory directly.", given);
+            string fileName = Path.GetFileName(fullPath);
+            if (Pkcs11ConfigParser.ModuleNameOf(fileName) == null)
+                throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.InvalidPath,
+                    $"p11-kit ignores '{fileName}': it reads only config files named name.module, the name with {NameRule}.", given);
+            if (name != null && Pkcs11ConfigParser.ModuleNameOf(fileName) != name)
+                throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.InvalidPath,
+                    $"p11-kit names a module after its config file, so the config of module '{name}' must be {name}.module, not '{fileName}'.", given);
+            return fullPath;
+        }
+
+        /// <summary>The config file of a registered module (from Get-Pkcs11Module): it must lie in one of p11-kit's config directories.</summary>
+        public string ConfigFileOf(Pkcs11Module module)
+        {
+            string file = module.ConfigFile;
+            if (string.IsNullOrEmpty(file) || Pkcs11ConfigParser.ModuleNameOf(Path.GetFileName(file)) == null || !Registry.IsInConfigDirectory(file))
+                throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.InvalidPath,
+                    $"Module '{module.Name}' names the config file '{file}', which is not a module config in p11-kit's config directories; it was left alone.", module);
+            return Path.GetFullPath(file);
+        }
+
+        /// <summary>The library a user named (see <see cref="Pkcs11Registry.ResolveLibrary"/>).</summary>
+        public string FindLibrary(string value, string fullPath) =>
+            Registry.ResolveLibrary(value, fullPath) ?? throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.NotFound,
+                $"There is no library '{value}' in p11-kit's module directory ({Registry.Paths.ModuleDirectory ?? "none"}) or the current location.", value);
+
+        /// <summary>OpenSC's PKCS#11 library where the platform installs it.</summary>
+        public string FindOpenSc() =>
+            OpenScLibrary.Find(Registry.Paths.ModuleDirectory) ?? throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.NotFound,
+                "OpenSC's PKCS#11 library was not found in " + string.Join(", ", OpenScLibrary.Candidates(Registry.Paths.ModuleDirectory)) +
+                ". Install OpenSC (e.g. apt-get install opensc-pkcs11) or give its path with -ModulePath.", null);
+
+        /// <summary>
+        /// Checks a registration without writing anything: no config registers the library yet and the target file is
+        /// free (unless Force), then the library is loaded and asked C_GetInfo, since a broken module would break every
+        /// p11-kit user. The registration check comes first, so a repeated run loads nothing.
+        /// </summary>
+        public Pkcs11RegistrationPlan Prepare(Pkcs11ModuleRegistration request)
+        {
+            string library = request.Library, target = request.ConfigFile;
+            if (!request.Force)
+            {
+                Pkcs11Module existing = Registry.FindRegistration(library);
+                if (existing != null)
+                    throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.AlreadyRegistered,
+                        $"'{library}' is already registered as module '{existing.Name}' in {existing.ConfigFile}; nothing was changed. Use -Force to write {target} anyway.", existing);
+                if (File.Exists(target))
+                {
+                    existing = Registry.ReadConfig(target, out _) ?? new Pkcs11Module { Name = target, ConfigFile = target };
+                    throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.FileExists,
+                        $"{target} already exists and registers '{existing.ModuleSetting}'; nothing was changed. Use -Force to replace it.", existing);
+                }
+            }
+            Pkcs11LibraryInfo info = Probe(library);
+            if (request.OpenScOnly && !IsOpenSc(library, info))
+                throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.NotOpenSc,
+                    $"'{library}' is '{info.LibraryDescription}' by '{info.LibraryManufacturer}', not OpenSC; register other modules with Register-Pkcs11Module.", library);
+            string setting = ModuleSetting(library);
+            string content = Pkcs11ConfigWriter.Render(setting, request.Priority, request.EnableIn, request.DisableIn, request.TrustPolicy, request.Critical);
+            return new Pkcs11RegistrationPlan(request, info, setting, content);
+        }
+
+        /// <summary>Writes a prepared registration atomically and returns the module as p11-kit now sees it.</summary>
+        public Pkcs11Module Register(Pkcs11RegistrationPlan plan)
+        {
+            string target = plan.ConfigFile;
+            Guard(() => Pkcs11ConfigWriter.WriteAtomic(target, plan.Content), target, "writing");
+            Pkcs11Module module = Pkcs11Registry.Load(Registry.Paths).Modules.FirstOrDefault(m => m.ConfigFile != null && PathComparison.Same(m.ConfigFile, target))
+                // Not in effect here (a user config while root, or a -Path outside p11-kit's directories): as written.
+                ?? Registry.ReadConfig(target, out _);
+            module.CopyLibraryInfo(plan.Info);
+            return module;
+        }
+
+        /// <summary>
+        /// Checks that <paramref name="configFile"/> exists and, with <paramref name="openScOnly"/>, that it registers
+        /// OpenSC, so another module's registration is never removed. Returns the config as read.
+        /// </summary>
+        public Pkcs11Module PrepareRemoval(string configFile, bool openScOnly)
+        {
+            if (!File.Exists(configFile))
+                throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.NotFound, $"There is no module config {configFile}.", configFile);
+            Pkcs11Module config = Registry.ReadConfig(configFile, out string error);
+            if (openScOnly && !IsOpenSc(config?.Path, null))
+            {
+                string setting = config?.ModuleSetting;
+                string what = config == null ? "cannot be read (" + error + ")" : string.IsNullOrEmpty(setting) ? "registers no library" : $"registers '{setting}', not OpenSC";
+                throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.NotOpenSc, $"{configFile} {what}; it was left alone.", configFile);
+            }
+            return config ?? new Pkcs11Module { Name = Path.GetFileName(configFile), ConfigFile = configFile };
+        }
+
+        public void Unregister(string configFile) => Guard(() => Pkcs11ConfigWriter.Delete(configFile), configFile, "removing");
+
+        /// <summary>Loads the library and asks C_GetInfo; anything that is not a working PKCS#11 module is refused.</summary>
+        public static Pkcs11LibraryInfo Probe(string library)
+        {
+            try
+            {
+                using (var lib = Pkcs11Library.Load(library))
+                {
+                    return lib.GetInfo();
+                }
+            }
+            catch (Pkcs11ModuleException ex)
+            {
+                var failure = ex.Kind == Pkcs11FailureKind.NotFound ? Pkcs11RegistrationFailure.NotFound : Pkcs11RegistrationFailure.NotPkcs11;
+                throw new Pkcs11RegistrationException(failure, ex.Message, library, ex);
+            }
+        }
+
+        /// <summary>OpenSC by file name, or by what the library says it is (<paramref name="info"/>, else asked) when it was renamed.</summary>
+        public static bool IsOpenSc(string library, Pkcs11LibraryInfo info)
+        {
+            if (library == null) return false;
+            if (OpenScLibrary.HasOpenScName(library)) return true;
+            if (info == null)
+            {
+                try
+                {
+                    info = Probe(library);
+                }
+                catch (Pkcs11RegistrationException)
+                {
+                    return false;
+                }
+            }
+            return info.LibraryManufacturer == OpenScLibrary.Manufacturer;
+        }
+
+        /// <summary>As in the ArchWiki recipe, a library in p11-kit's module directory is written by file name only.</summary>
+        public string ModuleSetting(string library)
+        {
+            string dir = Registry.Paths.ModuleDirectory;
+            string fileName = Path.GetFileName(library);
+            return dir != null && PathComparison.Same(Path.Combine(dir, fileName), library) ? fileName : library;
+        }
+
+        /// <summary>Permission problems apart from other I/O failures: the first has a remedy (another scope, elevation).</summary>
+        private static void Guard(Action write, string file, string doing)
+        {
+            try
+            {
+                write();
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.PermissionDenied, $"Permission denied {doing} {file}.", file, ex);
+            }
+            catch (IOException ex)
+            {
+                throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.WriteFailed, $"Failed {doing} {file}: {ex.Message}", file, ex);
+            }
+        }
+    }
+}

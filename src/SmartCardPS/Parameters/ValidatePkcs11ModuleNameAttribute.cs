@@ -1,0 +1,18 @@
+using System.Management.Automation;
+
+namespace SmartCardPS.Commands
+{
+    /// <summary>
+    /// A p11-kit module name (the config file name without .module), checked when the parameter binds: one that
+    /// p11-kit would not read, or that would leave the config directory ('../x', 'a/b'), is refused.
+    /// </summary>
+    public sealed class ValidatePkcs11ModuleNameAttribute : ValidateArgumentsAttribute
+    {
+        protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
+        {
+            string name = arguments as string;
+            if (!Pkcs11Registrar.IsValidName(name))
+                throw new ValidationMetadataException($"'{name}' is not a module name p11-kit reads: {Pkcs11Registrar.NameRule}.");
+        }
+    }
+}
