@@ -3,20 +3,23 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading;
 
 namespace SmartCardPS.Commands
 {
     /// <summary>
     /// What the PKCS#11 cmdlets share: the p11-kit registry, turning -Module values into libraries, and
     /// loading each library so that one broken module is one error while the others still answer.
-    /// Every library loaded is finalized before the cmdlet returns: at the end of the pipeline, or in Dispose
-    /// when it stopped early (not in StopProcessing, which runs while a call may still be in the library).
+    /// Libraries are process-wide and shared (Pkcs11Library): each run holds one reference per module and gives it
+    /// up at the end of the pipeline, or in Dispose when it stopped early. StopProcessing cancels the wait for a
+    /// module stuck in a call; the call keeps the library alive until it returns.
     /// </summary>
     public abstract class Pkcs11Cmdlet : SmartCardCmdlet, IDisposable
     {
         private Pkcs11Registry registry;
         private readonly Dictionary<string, Pkcs11Library> loaded = new Dictionary<string, Pkcs11Library>(StringComparer.Ordinal);
         private readonly HashSet<string> failed = new HashSet<string>(StringComparer.Ordinal);
+        private readonly CancellationTokenSource stopping = new CancellationTokenSource();
 
         protected Pkcs11Registry Registry
         {
@@ -91,7 +94,7 @@ namespace SmartCardPS.Commands
             if (failed.Contains(key)) return null;
             try
             {
-                library = Pkcs11Library.Load(module.Path, module.Name, module.ConfigFile);
+                library = Pkcs11Library.Load(module.Path, module.Name, module.ConfigFile, stopping.Token);
                 loaded[key] = library;
                 return library;
             }
@@ -103,12 +106,23 @@ namespace SmartCardPS.Commands
             }
         }
 
-        /// <summary>A module failing after it loaded: reported once, and the module is not asked again.</summary>
+        /// <summary>
+        /// A module failing after it loaded: reported once, and the module is not asked again. A failure of one
+        /// slot (SlotId set) is that slot's error (reason SlotFailed): the module's other slots still answer.
+        /// </summary>
         protected void WriteModuleError(Pkcs11ModuleException ex, Pkcs11Module module)
         {
+            if (ex.SlotId.HasValue)
+            {
+                WriteSlotError(ex);
+                return;
+            }
             failed.Add(module.Path ?? module.Name);
             WriteError(NewError(ex, "ModuleLoadFailed", CategoryOf(ex.Kind), module));
         }
+
+        protected void WriteSlotError(Pkcs11ModuleException ex) =>
+            WriteError(NewError(ex, "SlotFailed", ErrorCategory.DeviceError, $"{ex.ModuleName}:{ex.SlotId}"));
 
         protected static ErrorCategory CategoryOf(Pkcs11FailureKind kind)
         {
@@ -123,7 +137,13 @@ namespace SmartCardPS.Commands
 
         protected override void EndProcessing() => FinalizeAll();
 
-        public void Dispose() => FinalizeAll();
+        protected override void StopProcessing() => stopping.Cancel();
+
+        public void Dispose()
+        {
+            FinalizeAll();
+            stopping.Dispose();
+        }
 
         private void FinalizeAll()
         {

@@ -78,6 +78,9 @@ namespace SmartCardPS.TestFixture
             Run("/bin/chmod", "-R", "a+rwX", Directory);
         }
 
+        public void RemoveToken(string label) =>
+            Run("/usr/bin/softhsm2-util", "--delete-token", "--token", label);
+
         /// <summary>Writes a module config for SoftHSM (or any <paramref name="content"/>) and removes it on Dispose.</summary>
         public string Register(string name = "softhsm2", string directory = null, string content = null)
         {

@@ -75,7 +75,8 @@ namespace SmartCardPS.Commands
             Pkcs11Module module = ResolveModules(new[] { token.ModulePath ?? token.Module }).FirstOrDefault();
             if (module == null) return;
             // Slot ids can change when readers come and go: the slot must still hold the same token.
-            var current = TokensOf(module);
+            // Other slots' failures are not this token's: they are reported when listing everything, not here.
+            var current = TokensOf(module, reportSlotErrors: false);
             Pkcs11Token match = current.FirstOrDefault(t => t.SlotId == token.SlotId && t.Uri == token.Uri)
                 ?? current.FirstOrDefault(t => t.Uri == token.Uri);
             if (match == null)
@@ -121,7 +122,7 @@ namespace SmartCardPS.Commands
             }
         }
 
-        private List<Pkcs11Token> TokensOf(Pkcs11Module module)
+        private List<Pkcs11Token> TokensOf(Pkcs11Module module, bool reportSlotErrors = true)
         {
             string key = module.Path ?? module.Name;
             if (tokensByModule.TryGetValue(key, out var tokens)) return tokens;
@@ -131,7 +132,7 @@ namespace SmartCardPS.Commands
             {
                 try
                 {
-                    tokens = library.GetTokens(includeEmptySlots: false);
+                    tokens = library.GetTokens(includeEmptySlots: false, reportSlotErrors ? WriteSlotError : (Action<Pkcs11ModuleException>)(_ => { }));
                 }
                 catch (Pkcs11ModuleException ex)
                 {
@@ -148,7 +149,7 @@ namespace SmartCardPS.Commands
             if (library == null) return;
             try
             {
-                WriteObject(library.GetMechanisms(token), enumerateCollection: true);
+                WriteObject(library.GetMechanisms(token, WriteSlotError), enumerateCollection: true);
             }
             catch (Pkcs11ModuleException ex)
             {

@@ -60,7 +60,7 @@ namespace SmartCardPS.Commands
                 List<Pkcs11Token> tokens;
                 try
                 {
-                    tokens = library.GetTokens(IncludeEmptySlots);
+                    tokens = library.GetTokens(IncludeEmptySlots, WriteSlotError);
                 }
                 catch (Pkcs11ModuleException ex)
                 {
