@@ -96,6 +96,25 @@ Describe 'A module that fails one token, or is stuck in a call' -Skip:$NoFixture
         $failures[0].Exception.Message | Should -BeLike "Slot * of the PKCS#11 module 'shim' (*)*: C_GetMechanismList returned CKR_FUNCTION_FAILED"
     }
 
+    It 'completes -Label from the last listing while a module is stuck, and refreshes in the background' {
+        try { Get-Pkcs11Token -ErrorAction SilentlyContinue | Out-Null } catch { Write-Warning "Listing failed: $_" }
+        $Shim.ResetLog()
+        $Shim.Block()
+        try {
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript("Import-Module '$Manifest'; (TabExpansion2 -inputScript `$args[0] -cursorColumn `$args[0].Length).CompletionMatches.ListItemText").AddArgument('Get-Pkcs11Token -Label No')
+            $run = $ps.BeginInvoke()
+            # A hang guard, not a timing: loading the stuck module on the completion thread would never return.
+            $run.AsyncWaitHandle.WaitOne([timespan]::FromSeconds(30)) | Should -BeTrue -Because 'completion must not wait for a module'
+            $ps.EndInvoke($run) | Should -Be 'NoMech token'
+            $Shim.WaitEntered([timespan]::FromSeconds(30)) | Should -BeTrue -Because 'the refresh runs in the background'
+        }
+        finally {
+            $Shim.Unblock()
+            if ($ps) { $ps.Dispose() }
+        }
+    }
+
     It 'stops within a second while the module is stuck in a call, and finalizes the module once the call returns' {
         $Shim.ResetLog()
         $Shim.Block()

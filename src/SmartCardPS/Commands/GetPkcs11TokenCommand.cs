@@ -48,10 +48,13 @@ namespace SmartCardPS.Commands
         public SwitchParameter IncludeEmptySlots { get; set; }
 
         private readonly HashSet<string> matchedLabels = new HashSet<string>();
+        private readonly List<string> seenLabels = new List<string>();
+        private bool listedEveryModule;
 
         protected override void ProcessRecord()
         {
             IEnumerable<Pkcs11Module> modules = Module != null ? ResolveModules(Module) : Registry.EnabledModules;
+            listedEveryModule = Module == null;
             var patterns = Label?.Select(l => (Text: l, Pattern: WildcardPattern.Get(l, WildcardOptions.IgnoreCase))).ToList();
             foreach (Pkcs11Module module in modules)
             {
@@ -67,6 +70,7 @@ namespace SmartCardPS.Commands
                     WriteModuleError(ex, module);
                     continue;
                 }
+                seenLabels.AddRange(tokens.Select(t => t.Label));
                 foreach (Pkcs11Token token in tokens)
                 {
                     if (patterns != null)
@@ -83,6 +87,8 @@ namespace SmartCardPS.Commands
         protected override void EndProcessing()
         {
             base.EndProcessing();
+            // What this run saw of every module is what Tab on -Label offers next.
+            if (listedEveryModule) TokenLabelCompleter.Labels.Set(TokenLabelCompleter.Usable(seenLabels));
             if (Label == null) return;
             foreach (string label in Label.Where(l => !matchedLabels.Contains(l) && !WildcardPattern.ContainsWildcardCharacters(l)))
             {
