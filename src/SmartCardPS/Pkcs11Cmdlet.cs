@@ -53,7 +53,7 @@ namespace SmartCardPS.Commands
                 if (path == null)
                 {
                     WriteError(NewError(
-                        new ItemNotFoundException($"'{value}' is neither a registered PKCS#11 module nor a library file. Run Get-Pkcs11Module to list the registered modules."),
+                        new ItemNotFoundException($"{UntrustedText.Quote(value)} is neither a registered PKCS#11 module nor a library file. Run Get-Pkcs11Module to list the registered modules."),
                         "ModuleNotFound", ErrorCategory.ObjectNotFound, value));
                     continue;
                 }

@@ -62,7 +62,7 @@ namespace SmartCardPS
                     bool noEntryPoint = unmanaged.Message.IndexOf("C_GetFunctionList", StringComparison.Ordinal) >= 0;
                     string reason = noEntryPoint
                         ? "it has no C_GetFunctionList, so it is not a PKCS#11 module"
-                        : "the loader refused it: " + (NativeLoader.LoaderMessage(path) ?? unmanaged.Message);
+                        : "the loader refused it: " + UntrustedText.Quote(NativeLoader.LoaderMessage(path) ?? unmanaged.Message, 400);
                     throw lib.Failure(noEntryPoint ? Pkcs11FailureKind.NotPkcs11 : Pkcs11FailureKind.NotLoadable, reason, unmanaged);
                 }
                 if (ex is Pkcs11Exception pkcs11) throw lib.CallFailure(pkcs11);
@@ -275,7 +275,7 @@ namespace SmartCardPS
         /// </summary>
         private T Call<T>(Func<IPkcs11Library, T> call)
         {
-            Pkcs11LibraryHandle shared = handle ?? throw new ObjectDisposedException(nameof(Pkcs11Library), $"The PKCS#11 module '{Name}' was released.");
+            Pkcs11LibraryHandle shared = handle ?? throw new ObjectDisposedException(nameof(Pkcs11Library), $"The PKCS#11 module {UntrustedText.Quote(Name)} was released.");
             shared.AddRef();
             if (!cancellation.CanBeCanceled) return Guarded(shared, call);
             cancellation.ThrowIfCancellationRequested();

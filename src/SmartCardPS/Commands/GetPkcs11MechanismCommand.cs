@@ -82,7 +82,7 @@ namespace SmartCardPS.Commands
             if (match == null)
             {
                 WriteError(NewError(
-                    new ItemNotFoundException($"The token '{token.Label}' ({token.Uri}) is no longer in module '{module.Name}'."),
+                    new ItemNotFoundException($"The token {UntrustedText.Quote(token.Label)} ({UntrustedText.Quote(token.Uri)}) is no longer in module {UntrustedText.Quote(module.Name)}."),
                     "TokenNotFound", ErrorCategory.ObjectNotFound, token));
                 return;
             }
@@ -117,7 +117,7 @@ namespace SmartCardPS.Commands
             if (!found)
             {
                 WriteError(NewError(
-                    new ItemNotFoundException($"No PKCS#11 token matches '{uri}'. Run Get-Pkcs11Token to list the tokens and their URIs."),
+                    new ItemNotFoundException($"No PKCS#11 token matches {UntrustedText.Quote(uri)}. Run Get-Pkcs11Token to list the tokens and their URIs."),
                     "TokenNotFound", ErrorCategory.ObjectNotFound, uri));
             }
         }

@@ -39,7 +39,7 @@ namespace SmartCardPS.Commands
             if (Name != null)
             {
                 modules = SelectByName(Registry.Modules, Name, m => m.Name,
-                    name => $"No PKCS#11 module named '{name}' is registered with p11-kit. Run Get-Pkcs11Module without -Name to list them.");
+                    name => $"No PKCS#11 module named {UntrustedText.Quote(name)} is registered with p11-kit. Run Get-Pkcs11Module without -Name to list them.");
             }
             foreach (Pkcs11Module module in modules)
             {

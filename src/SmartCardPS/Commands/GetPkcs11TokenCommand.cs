@@ -93,7 +93,7 @@ namespace SmartCardPS.Commands
             foreach (string label in Label.Where(l => !matchedLabels.Contains(l) && !WildcardPattern.ContainsWildcardCharacters(l)))
             {
                 WriteError(NewError(
-                    new ItemNotFoundException($"No PKCS#11 token labelled '{label}' was found. Run Get-Pkcs11Token without -Label to list the tokens."),
+                    new ItemNotFoundException($"No PKCS#11 token labelled {UntrustedText.Quote(label)} was found. Run Get-Pkcs11Token without -Label to list the tokens."),
                     "NotFound", ErrorCategory.ObjectNotFound, label));
             }
         }

@@ -60,7 +60,7 @@ namespace SmartCardPS.Commands
                 return;
             }
             WriteObject(SelectByName(readers, Name, r => r.Name,
-                name => $"No smart-card reader named '{name}' was found. Run Get-SmartCardReader without -Name to list the readers."),
+                name => $"No smart-card reader named {UntrustedText.Quote(name)} was found. Run Get-SmartCardReader without -Name to list the readers."),
                 enumerateCollection: true);
         }
     }
