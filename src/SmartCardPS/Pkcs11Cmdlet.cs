@@ -18,7 +18,7 @@ namespace SmartCardPS.Commands
     {
         private Pkcs11Registry registry;
         private readonly Dictionary<string, Pkcs11Library> loaded = new Dictionary<string, Pkcs11Library>(StringComparer.Ordinal);
-        private readonly HashSet<string> failed = new HashSet<string>(StringComparer.Ordinal);
+        private readonly Dictionary<string, Pkcs11ModuleException> failed = new Dictionary<string, Pkcs11ModuleException>(StringComparer.Ordinal);
         private readonly CancellationTokenSource stopping = new CancellationTokenSource();
 
         protected Pkcs11Registry Registry
@@ -84,14 +84,14 @@ namespace SmartCardPS.Commands
             string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), UnixFile.IsUnix ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
 
         /// <summary>
-        /// The module's library, loaded and initialized once per cmdlet run; null (with the error written)
-        /// when it cannot be used.
+        /// The module's library, referenced once per cmdlet run; null when it cannot be used, with the error
+        /// written (or, with <paramref name="writeError"/> false, kept for FailureOf).
         /// </summary>
-        protected Pkcs11Library Open(Pkcs11Module module)
+        protected Pkcs11Library Open(Pkcs11Module module, bool writeError = true)
         {
             string key = module.Path ?? module.Name;
             if (loaded.TryGetValue(key, out Pkcs11Library library)) return library;
-            if (failed.Contains(key)) return null;
+            if (failed.ContainsKey(key)) return null;
             try
             {
                 library = Pkcs11Library.Load(module.Path, module.Name, module.ConfigFile, stopping.Token);
@@ -100,11 +100,15 @@ namespace SmartCardPS.Commands
             }
             catch (Pkcs11ModuleException ex)
             {
-                failed.Add(key);
-                WriteModuleError(ex, module);
+                if (writeError) WriteModuleError(ex, module);
+                else failed[key] = ex;
                 return null;
             }
         }
+
+        /// <summary>Why Open could not use the module; null when it could.</summary>
+        protected Pkcs11ModuleException FailureOf(Pkcs11Module module) =>
+            failed.TryGetValue(module.Path ?? module.Name, out Pkcs11ModuleException ex) ? ex : null;
 
         /// <summary>
         /// A module failing after it loaded: reported once, and the module is not asked again. A failure of one
@@ -117,8 +121,16 @@ namespace SmartCardPS.Commands
                 WriteSlotError(ex);
                 return;
             }
-            failed.Add(module.Path ?? module.Name);
-            WriteError(NewError(ex, "ModuleLoadFailed", CategoryOf(ex.Kind), module));
+            failed[module.Path ?? module.Name] = ex;
+            var record = NewError(ex, "ModuleLoadFailed", CategoryOf(ex.Kind), module);
+            if (module.Critical)
+            {
+                record.ErrorDetails = new ErrorDetails(ex.Message + " " + module.CriticalFailureNote)
+                {
+                    RecommendedAction = $"Fix or remove the module, or set critical: no in {UntrustedText.Quote(module.ConfigFile)}.",
+                };
+            }
+            WriteError(record);
         }
 
         protected void WriteSlotError(Pkcs11ModuleException ex) =>
