@@ -38,6 +38,7 @@ namespace SmartCardPS.Commands
         /// </summary>
         [Parameter(ValueFromPipelineByPropertyName = true, HelpMessage = "Registered module names or library paths.")]
         [Alias("ModulePath", "Path")]
+        [ArgumentCompleter(typeof(ModuleNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string[] Module { get; set; }
 
@@ -47,7 +48,7 @@ namespace SmartCardPS.Commands
         [Parameter]
         public SwitchParameter IncludeEmptySlots { get; set; }
 
-        private readonly HashSet<string> matchedLabels = new HashSet<string>();
+        private NameFilter labels;
         private readonly List<string> seenLabels = new List<string>();
         private bool listedEveryModule;
 
@@ -55,7 +56,7 @@ namespace SmartCardPS.Commands
         {
             IEnumerable<Pkcs11Module> modules = Module != null ? ResolveModules(Module) : Registry.EnabledModules;
             listedEveryModule = Module == null;
-            var patterns = Label?.Select(l => (Text: l, Pattern: WildcardPattern.Get(l, WildcardOptions.IgnoreCase))).ToList();
+            if (Label != null && labels == null) labels = new NameFilter(Label);
             foreach (Pkcs11Module module in modules)
             {
                 Pkcs11Library library = Open(module);
@@ -73,12 +74,7 @@ namespace SmartCardPS.Commands
                 seenLabels.AddRange(tokens.Select(t => t.Label));
                 foreach (Pkcs11Token token in tokens)
                 {
-                    if (patterns != null)
-                    {
-                        var hits = patterns.Where(p => token.Label != null && p.Pattern.IsMatch(token.Label ?? string.Empty)).ToList();
-                        if (hits.Count == 0) continue;
-                        foreach (var hit in hits) matchedLabels.Add(hit.Text);
-                    }
+                    if (labels != null && !labels.IsMatch(token.Label)) continue;
                     WriteObject(token);
                 }
             }
@@ -89,13 +85,8 @@ namespace SmartCardPS.Commands
             base.EndProcessing();
             // What this run saw of every module is what Tab on -Label offers next.
             if (listedEveryModule) TokenLabelCompleter.Labels.Set(TokenLabelCompleter.Usable(seenLabels));
-            if (Label == null) return;
-            foreach (string label in Label.Where(l => !matchedLabels.Contains(l) && !WildcardPattern.ContainsWildcardCharacters(l)))
-            {
-                WriteError(NewError(
-                    new ItemNotFoundException($"No PKCS#11 token labelled {UntrustedText.Quote(label)} was found. Run Get-Pkcs11Token without -Label to list the tokens."),
-                    "NotFound", ErrorCategory.ObjectNotFound, label));
-            }
+            if (labels == null) return;
+            WriteNotFound(labels, label => $"No PKCS#11 token labelled {UntrustedText.Quote(label)} was found. Run Get-Pkcs11Token without -Label to list the tokens.");
         }
     }
 }
