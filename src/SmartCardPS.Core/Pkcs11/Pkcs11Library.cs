@@ -47,8 +47,13 @@ namespace SmartCardPS
             var lib = new Pkcs11Library(name ?? System.IO.Path.GetFileName(path), path, configFile, cancellation);
             if (string.IsNullOrEmpty(path))
                 throw lib.Failure(Pkcs11FailureKind.NotFound, "its config sets no library (module: is blank or missing)", null);
+            if (Directory.Exists(path))
+                throw lib.Failure(Pkcs11FailureKind.NotLoadable, "it is a directory, not a shared library", null);
             if (!File.Exists(path))
                 throw lib.Failure(Pkcs11FailureKind.NotFound, "the library file does not exist", null);
+            // The loader would block forever opening a FIFO; devices and FIFOs report no length, and neither do empty files.
+            if (new FileInfo(path).Length == 0)
+                throw lib.Failure(Pkcs11FailureKind.NotLoadable, "it is empty or not a regular file (a FIFO, socket or device), so not a shared library", null);
             Pkcs11LibraryHandle shared = Pkcs11LibraryHandle.Acquire(System.IO.Path.GetFullPath(path));
             try
             {

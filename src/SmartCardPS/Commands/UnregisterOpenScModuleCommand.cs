@@ -57,7 +57,7 @@ namespace SmartCardPS.Commands
                 : ScopeFile();
             if (!File.Exists(file))
             {
-                WriteError(NewError(new ItemNotFoundException($"There is no module config {file}."), "NotFound", ErrorCategory.ObjectNotFound, file));
+                WriteError(NewError(new ItemNotFoundException($"There is no module config {UntrustedText.Quote(file)}."), "NotFound", ErrorCategory.ObjectNotFound, file));
                 return;
             }
             Pkcs11Module config = Registry.ReadConfig(file, out string error);
