@@ -41,8 +41,8 @@ namespace SmartCardPS.TestFixture
                 stream.CopyTo(file);
             }
             string defines = $"-DTARGET='\"{target}\"' -DCONTROL='\"{shim.ControlDirectory}\"'" + (noLocking ? " -DNOLOCK" : string.Empty);
-            Run("/bin/sh", "-c", $"gcc -shared -fPIC -O1 -o '{shim.LibraryPath}' {defines} '{source}' -ldl");
-            Run("/bin/chmod", "-R", "a+rwX", shim.Directory);
+            SoftHsmFixture.Run("/bin/sh", "-c", $"gcc -shared -fPIC -O1 -o '{shim.LibraryPath}' {defines} '{source}' -ldl");
+            SoftHsmFixture.Run("/bin/chmod", "-R", "a+rwX", shim.Directory);
             return shim;
         }
 
@@ -85,18 +85,6 @@ namespace SmartCardPS.TestFixture
         {
             if (File.Exists(Control("block"))) Unblock();
             try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
-        }
-
-        private static void Run(string file, params string[] args)
-        {
-            string arguments = string.Join(" ", Array.ConvertAll(args, a => "\"" + a.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\""));
-            var psi = new ProcessStartInfo(file, arguments) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            using (var p = Process.Start(psi))
-            {
-                string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
-                p.WaitForExit();
-                if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(" ", args)} failed ({p.ExitCode}): {output}");
-            }
         }
     }
 }

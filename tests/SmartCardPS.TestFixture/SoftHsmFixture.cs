@@ -103,7 +103,7 @@ namespace SmartCardPS.TestFixture
             try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
         }
 
-        private static void Run(string file, params string[] args)
+        internal static void Run(string file, params string[] args)
         {
             // netstandard2.0 has no ArgumentList: quote each argument the way .NET splits them on Unix.
             string arguments = string.Join(" ", Array.ConvertAll(args, a => "\"" + a.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\""));

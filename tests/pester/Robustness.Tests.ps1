@@ -307,7 +307,10 @@ Describe 'Robustness' -Tag 'Robustness' -Skip:$NoFixture {
     It 'lets two watches in two runspaces each see every event' {
         $Pcsc.Remove(1)
         Wait-TestReader $Pcsc.ReaderNames[1] $false | Out-Null
-        $watches = @(Start-WatchRunspace -Manifest $Manifest -Parameters @{ Name = $Pcsc.ReaderNames[1] }), @(Start-WatchRunspace -Manifest $Manifest -Parameters @{ Name = $Pcsc.ReaderNames[1] })
+        # Each watch on its own, never in a nested array: enumerating a watch's open output collection would block.
+        $watches = [Collections.Generic.List[object]]::new()
+        $watches.Add((Start-WatchRunspace -Manifest $Manifest -Parameters @{ Name = $Pcsc.ReaderNames[1] }))
+        $watches.Add((Start-WatchRunspace -Manifest $Manifest -Parameters @{ Name = $Pcsc.ReaderNames[1] }))
         $expected = @()
         try {
             foreach ($atr in $AtrA, $AtrB, $AtrA) {
@@ -318,7 +321,7 @@ Describe 'Robustness' -Tag 'Robustness' -Skip:$NoFixture {
                 $expected += "CardInserted $atr", "CardRemoved $atr"
             }
             $clock = [Diagnostics.Stopwatch]::StartNew()
-            while (($watches | Where-Object { $_.Output.Count -lt $expected.Count }) -and $clock.Elapsed.TotalSeconds -lt 20) { Start-Sleep -Milliseconds 20 }
+            while (($watches[0].Output.Count -lt $expected.Count -or $watches[1].Output.Count -lt $expected.Count) -and $clock.Elapsed.TotalSeconds -lt 20) { Start-Sleep -Milliseconds 20 }
             foreach ($watch in $watches) {
                 $seen = for ($i = 0; $i -lt $watch.Output.Count; $i++) { "$($watch.Output[$i].EventType) $($watch.Output[$i].Atr -replace ':', ' ')".TrimEnd() }
                 $seen | Should -Be $expected
