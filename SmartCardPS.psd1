@@ -15,6 +15,7 @@
         'SmartCardPS.Atr.Format.ps1xml'
         'SmartCardPS.Events.Format.ps1xml'
         'SmartCardPS.Pkcs11.Format.ps1xml'
+        'SmartCardPS.Setup.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-SmartCardReader'
@@ -25,6 +26,11 @@
         'Get-Pkcs11Mechanism'
         'Register-OpenScModule'
         'Unregister-OpenScModule'
+        'Get-OpenScConfiguration'
+        'Set-OpenScConfiguration'
+        'Get-SmartCardUsbDevice'
+        'Test-SmartCardSetup'
+        'New-SmartCardUdevRule'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

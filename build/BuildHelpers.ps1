@@ -4,7 +4,8 @@
 # the peer tools they are cross-checked with, the PKCS#11 modules, and gcc for the fault-injecting shim module.
 $script:TestPackages = @(
     'pcscd', 'vsmartcard-vpcd', 'pcsc-tools', 'opensc', 'opensc-pkcs11', 'softhsm2', 'p11-kit',
-    'gnutls-bin', 'python3-pyscard', 'pkg-config', 'util-linux', 'zlib1g', 'gcc', 'libc6-dev'
+    'gnutls-bin', 'python3-pyscard', 'pkg-config', 'util-linux', 'zlib1g',
+    'libccid', 'umockdev', 'openssh-server', 'udev', 'gcc', 'libc6-dev'
 )
 
 function Write-Step([string] $Text) {
