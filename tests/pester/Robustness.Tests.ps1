@@ -119,17 +119,23 @@ Describe 'Robustness' -Tag 'Robustness' -Skip:$NoFixture {
             Array     = @('', $null, "`e")
         }
         $common = [Management.Automation.PSCmdlet]::CommonParameters + [Management.Automation.PSCmdlet]::OptionalCommonParameters
+        # Without a card OpenSC (which Register-OpenScModule loads to check it) has no unknown card to probe for seconds.
+        $Pcsc.Remove(0)
         $problems = foreach ($command in (Get-Command -Module SmartCardPS -CommandType Cmdlet)) {
             foreach ($parameter in $command.Parameters.Values | Where-Object { $common -notcontains $_.Name -and $_.ParameterType -ne [switch] }) {
                 foreach ($value in $hostile.GetEnumerator()) {
                     $arguments = @{ $parameter.Name = $value.Value }
                     if ($command.Parameters.ContainsKey('WhatIf')) { $arguments.WhatIf = $true }
                     if ($command.Name -eq 'Watch-SmartCard' -and $parameter.Name -ne 'Timeout') { $arguments.Timeout = [timespan]::FromMilliseconds(200) }
+                    $clock = [Diagnostics.Stopwatch]::StartNew()
                     Invoke-Case $command.Name $arguments
+                    $script:CaseTimes += , @($clock.ElapsedMilliseconds, "$($command.Name) -$($parameter.Name) $($value.Key)")
                 }
             }
         }
+        $Pcsc.Insert(0, $AtrA) | Out-Null
         $Summary.HostileParameterCases = $Summary.Cases
+        $Summary.SlowestHostileCases = ($script:CaseTimes | Sort-Object { $_[0] } -Descending | Select-Object -First 6 | ForEach-Object { "$($_[1]) $($_[0]) ms" }) -join '; '
         Add-Failures $problems | Should -BeNullOrEmpty
     }
 
