@@ -205,7 +205,7 @@ namespace SmartCardPS
             return mechanisms;
         }
 
-        private ISlot FindSlot(ulong slotId)
+        internal ISlot FindSlot(ulong slotId)
         {
             foreach (ISlot slot in Call(l => l.GetSlotList(SlotsType.WithOrWithoutTokenPresent)))
             {
@@ -274,6 +274,9 @@ namespace SmartCardPS
             return version;
         }
 
+        /// <summary>One native call, for the other PKCS#11 services of the core (objects, sessions).</summary>
+        internal T Call<T>(Func<T> call) => Call(_ => call());
+
         /// <summary>
         /// One native call. It holds its own reference to the library, so a caller that stops waiting (cancelled)
         /// and disposes its reference never finalizes the library under the call.
@@ -305,7 +308,7 @@ namespace SmartCardPS
             }
         }
 
-        private Pkcs11ModuleException CallFailure(Pkcs11Exception ex)
+        internal Pkcs11ModuleException CallFailure(Pkcs11Exception ex)
         {
             ulong rv = (ulong)ex.RV;
             string name = Pkcs11Names.ReturnValue(rv);

@@ -25,7 +25,15 @@ namespace SmartCardPS
     {
         public Pkcs11ModuleException(Pkcs11FailureKind kind, string moduleName, string modulePath, string configFile,
             string reason, ulong? returnValue = null, string returnValueName = null, Exception inner = null, ulong? slotId = null)
-            : base(Describe(moduleName, modulePath, configFile, reason, slotId), inner)
+            : this(Describe(moduleName, modulePath, configFile, reason, slotId), kind, moduleName, modulePath, configFile, reason, returnValue, returnValueName, inner)
+        {
+            SlotId = slotId;
+        }
+
+        /// <summary>For failures that are not the module's fault (a wrong PIN), with their own message.</summary>
+        protected Pkcs11ModuleException(string message, Pkcs11FailureKind kind, string moduleName, string modulePath, string configFile,
+            string reason, ulong? returnValue, string returnValueName, Exception inner)
+            : base(message, inner)
         {
             Kind = kind;
             ModuleName = moduleName;
@@ -34,7 +42,6 @@ namespace SmartCardPS
             Reason = reason;
             ReturnValue = returnValue;
             ReturnValueName = returnValueName;
-            SlotId = slotId;
         }
 
         protected Pkcs11ModuleException(System.Runtime.Serialization.SerializationInfo info, System.Runtime.Serialization.StreamingContext context)

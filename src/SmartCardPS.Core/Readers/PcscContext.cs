@@ -40,6 +40,7 @@ namespace SmartCardPS
         }
 
         internal IPcscApi Api => api;
+        internal ScardContextHandle Handle => handle;
 
         /// <summary>Reader names, without the PnP pseudo-reader. No readers is an empty array.</summary>
         public string[] ListReaders()
@@ -90,18 +91,6 @@ namespace SmartCardPS
             if (rc != ScardError.Success) throw new PcscException(rc, operation);
         }
 
-        private ScardError Use(Func<IntPtr, ScardError> call)
-        {
-            bool added = false;
-            try
-            {
-                handle.DangerousAddRef(ref added);
-                return call(handle.DangerousGetHandle());
-            }
-            finally
-            {
-                if (added) handle.DangerousRelease();
-            }
-        }
+        private ScardError Use(Func<IntPtr, ScardError> call) => HandleUse.Use(handle, call);
     }
 }
