@@ -74,7 +74,7 @@ namespace SmartCardPS.Commands
                 seenLabels.AddRange(tokens.Select(t => t.Label));
                 foreach (Pkcs11Token token in tokens)
                 {
-                    if (labels != null && !labels.IsMatch(token.Label)) continue;
+                    if (labels != null && !labels.Among(tokens.Select(t => t.Label)).IsMatch(token.Label)) continue;
                     WriteObject(token);
                 }
             }
