@@ -6,14 +6,16 @@ using System.Management.Automation;
 namespace SmartCardPS.Commands
 {
     /// <summary>
-    /// -Name style filters: each name matches a text equal to it (ignoring case) or its wildcard pattern. Real
-    /// reader names hold brackets ("… [CCID Interface] …"), which as a pattern are a character class, so the
-    /// exact text must always match too; completions escape them, which the pattern then reads literally.
+    /// -Name style filters: each name matches the texts equal to it (ignoring case) when there are any, else its
+    /// wildcard pattern. Real reader names hold brackets ("… [CCID Interface] …"), which as a pattern are a
+    /// character class, so an exact name must match exactly that item; completions escape them, which the pattern
+    /// then reads literally.
     /// </summary>
     internal sealed class NameFilter
     {
         private readonly List<(string Name, WildcardPattern Pattern)> names;
         private readonly HashSet<string> matched = new HashSet<string>(StringComparer.Ordinal);
+        private readonly HashSet<string> exactOnly = new HashSet<string>(StringComparer.Ordinal);
 
         public NameFilter(IEnumerable<string> names)
         {
@@ -22,6 +24,20 @@ namespace SmartCardPS.Commands
         }
 
         public IEnumerable<string> Names => names.Select(n => n.Name);
+
+        /// <summary>
+        /// Tells the filter which texts there are to match: a name equal to one of them then matches only its equals,
+        /// and is not also read as a pattern. Returns this filter.
+        /// </summary>
+        public NameFilter Among(IEnumerable<string> texts)
+        {
+            var present = new HashSet<string>(texts.Where(t => t != null), StringComparer.OrdinalIgnoreCase);
+            foreach (var n in names)
+            {
+                if (present.Contains(n.Name)) exactOnly.Add(n.Name);
+            }
+            return this;
+        }
 
         /// <summary>True when any name matches <paramref name="text"/>; remembers which did.</summary>
         public bool IsMatch(string text) => names.Aggregate(false, (any, n) => Matches(n, text) | any);
@@ -32,7 +48,8 @@ namespace SmartCardPS.Commands
         private bool Matches((string Name, WildcardPattern Pattern) n, string text)
         {
             if (text == null) return false;
-            if (!string.Equals(n.Name, text, StringComparison.OrdinalIgnoreCase) && !n.Pattern.IsMatch(text)) return false;
+            bool equal = string.Equals(n.Name, text, StringComparison.OrdinalIgnoreCase);
+            if (!equal && (exactOnly.Contains(n.Name) || !n.Pattern.IsMatch(text))) return false;
             matched.Add(n.Name);
             return true;
         }

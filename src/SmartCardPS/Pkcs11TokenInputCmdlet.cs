@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 
 namespace SmartCardPS.Commands
@@ -13,9 +14,11 @@ namespace SmartCardPS.Commands
         protected const string UriSet = "Uri";
 
         /// <summary>
-        /// <para type="description">Tokens from Get-Pkcs11Token. Without -Token or -Uri, every token of every enabled registered module.</para>
+        /// <para type="description">Tokens from Get-Pkcs11Token, or token labels (an exact label always matches; wildcards are allowed). Without -Token or -Uri, every token of every enabled registered module.</para>
         /// </summary>
-        [Parameter(ParameterSetName = TokenSet, Position = 0, ValueFromPipeline = true, HelpMessage = "Tokens from Get-Pkcs11Token.")]
+        [Parameter(ParameterSetName = TokenSet, Position = 0, ValueFromPipeline = true, HelpMessage = "Tokens from Get-Pkcs11Token, or token labels.")]
+        [TokenLabelTransformation]
+        [ArgumentCompleter(typeof(TokenLabelCompleter))]
         [ValidateNotNull]
         public Pkcs11Token[] Token { get; set; }
 
@@ -42,6 +45,11 @@ namespace SmartCardPS.Commands
             sawInput = true;
             foreach (Pkcs11Token token in Token)
             {
+                if (token.LabelOnly)
+                {
+                    EmitByLabel(token.Label);
+                    continue;
+                }
                 Pkcs11Token current = CurrentToken(token, out Pkcs11Module module);
                 if (current != null) Emit(module, current, null, null);
             }
@@ -60,6 +68,15 @@ namespace SmartCardPS.Commands
         /// <summary>Runs after every token was done, before the libraries are finalized.</summary>
         protected virtual void Finish()
         {
+        }
+
+        private void EmitByLabel(string label)
+        {
+            var all = AllTokens().ToList();
+            var filter = new NameFilter(new[] { label }).Among(all.Select(pair => pair.Value.Label));
+            var tokens = all.Where(pair => filter.IsMatch(pair.Value.Label)).ToList();
+            foreach (var pair in tokens) Emit(pair.Key, pair.Value, null, null);
+            WriteNotFound(filter, l => $"No PKCS#11 token labelled {UntrustedText.Quote(l)} was found. Run Get-Pkcs11Token to list the tokens.", "TokenNotFound");
         }
 
         private void EmitByUri(string uri)

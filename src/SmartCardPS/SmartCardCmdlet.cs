@@ -36,14 +36,14 @@ namespace SmartCardPS.Commands
             ThrowTerminatingError(NewPcscError(exception, target));
 
         /// <summary>
-        /// The items matching any of <paramref name="names"/> (exact, then wildcards, case-insensitive), in order and
+        /// The items matching any of <paramref name="names"/> (exact when any item has that name, else as wildcards; case-insensitive), in order and
         /// without repeats. As Get-Process does, a literal name that matches nothing writes ObjectNotFound with reason
         /// NotFound, and a wildcard that matches nothing writes nothing.
         /// </summary>
         protected List<T> SelectByName<T>(IReadOnlyCollection<T> items, IEnumerable<string> names, Func<T, string> nameOf,
             Func<string, string> notFoundMessage)
         {
-            var filter = new NameFilter(names);
+            var filter = new NameFilter(names).Among(items.Select(nameOf));
             var selected = new List<T>();
             foreach (string name in filter.Names)
             {
@@ -54,11 +54,11 @@ namespace SmartCardPS.Commands
         }
 
         /// <summary>One ObjectNotFound error (reason NotFound) per literal name of <paramref name="filter"/> that matched nothing.</summary>
-        internal void WriteNotFound(NameFilter filter, Func<string, string> notFoundMessage)
+        internal void WriteNotFound(NameFilter filter, Func<string, string> notFoundMessage, string reason = "NotFound")
         {
             foreach (string name in filter.UnmatchedLiterals)
             {
-                WriteError(NewError(new ItemNotFoundException(notFoundMessage(name)), "NotFound", ErrorCategory.ObjectNotFound, name));
+                WriteError(NewError(new ItemNotFoundException(notFoundMessage(name)), reason, ErrorCategory.ObjectNotFound, name));
             }
         }
 

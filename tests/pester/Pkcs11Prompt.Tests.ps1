@@ -23,8 +23,9 @@ Describe 'PKCS#11 names and views at the prompt' -Skip:$NoFixture {
     }
 
     It 'matches an exact label holding brackets, which as a wildcard would also match another token' {
-        # As a pattern, '[PIV]' is one of P, I, V: 'Demo P token' matches it too.
-        @(Get-Pkcs11Token -Label 'Demo [PIV] token').Label | Should -Contain 'Demo [PIV] token'
+        # As a pattern, '[PIV]' is one of P, I, V: 'Demo P token' would match it too.
+        @(Get-Pkcs11Token -Label 'Demo [PIV] token').Label | Should -Be 'Demo [PIV] token'
+        @(Get-Pkcs11Token -Label 'Demo [PV] token').Label | Should -Be 'Demo P token'
         @(Get-Pkcs11Token -Label ([WildcardPattern]::Escape('Demo [PIV] token'))).Label | Should -Be 'Demo [PIV] token'
         Get-Pkcs11Token -Label 'Demo [X] token' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -Be 'GetPkcs11TokenNotFound,SmartCardPS.Commands.GetPkcs11TokenCommand'
@@ -52,6 +53,17 @@ Describe 'PKCS#11 names and views at the prompt' -Skip:$NoFixture {
         $modules.Count | Should -Be $tokens.Count
         $modules.Name | Sort-Object -Unique | Should -Be 'softhsm2'
         $modules | ForEach-Object { $_ | Should -BeOfType ([SmartCardPS.Pkcs11Module]) }
+    }
+
+    It 'takes token labels for -Token, exact first, and says which label matches nothing' {
+        $expected = @(Get-Pkcs11Token -Label 'Demo [PIV] token' | Where-Object Label -EQ 'Demo [PIV] token' | Get-Pkcs11Mechanism).Name
+        $expected | Should -Not -BeNullOrEmpty
+        @(Get-Pkcs11Mechanism -Token 'Demo [PIV] token').Name | Should -Be $expected
+        @(Get-Pkcs11Mechanism -Token 'Demo P token', 'Demo [PIV] token' | Select-Object -ExpandProperty Token -Unique) | Should -Be @('Demo P token', 'Demo [PIV] token')
+        Get-Pkcs11Mechanism -Token 'No such token' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be 'GetPkcs11MechanismTokenNotFound,SmartCardPS.Commands.GetPkcs11MechanismCommand'
+        $line = 'Get-Pkcs11Mechanism -Token Demo'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.ListItemText | Sort-Object | Should -Be @('Demo [PIV] token', 'Demo P token')
     }
 
     It 'keeps every label and slot id whole in its default table at <_> columns' -ForEach 80, 120 {

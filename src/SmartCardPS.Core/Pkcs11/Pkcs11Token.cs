@@ -3,6 +3,11 @@ namespace SmartCardPS
     /// <summary>A token in a PKCS#11 slot, or (TokenPresent false) a slot without one.</summary>
     public sealed class Pkcs11Token
     {
+        /// <summary>A token a user named by its label only (-Token 'Demo token'), still to be looked up.</summary>
+        internal static Pkcs11Token ForLabel(string label) => new Pkcs11Token { Label = label, LabelOnly = true };
+
+        internal bool LabelOnly { get; private set; }
+
         public string Label { get; set; }
         public string Manufacturer { get; set; }
         public string Model { get; set; }

@@ -70,7 +70,7 @@ namespace SmartCardPS.Commands
                 }
                 foreach (Pkcs11Token token in tokens)
                 {
-                    if (labels != null && !labels.IsMatch(token.Label)) continue;
+                    if (labels != null && !labels.Among(tokens.Select(t => t.Label)).IsMatch(token.Label)) continue;
                     WriteObject(token);
                 }
             }

@@ -98,6 +98,7 @@ namespace SmartCardPS.Commands
             };
             watch.Connected += () =>
             {
+                filter?.Among(watch.Readers);
                 var watched = watch.Readers.Where(r => filter == null || filter.IsMatch(r)).ToList();
                 string readers = watched.Count == 0
                     ? (filter == null ? "no readers yet" : "no reader matching " + string.Join(", ", names.Select(n => "'" + n + "'")) + " yet")
