@@ -103,7 +103,7 @@ namespace SmartCardPS
         public static IReadOnlyDictionary<string, string> Parse(string uri)
         {
             if (uri == null || !uri.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
-                throw new FormatException($"'{uri}' is not a pkcs11: URI (RFC 7512), e.g. pkcs11:token=My%20Token.");
+                throw new FormatException($"{UntrustedText.Quote(uri)} is not a pkcs11: URI (RFC 7512), e.g. pkcs11:token=My%20Token.");
             var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
             string rest = uri.Substring(Scheme.Length);
             int query = rest.IndexOf('?');
@@ -135,7 +135,7 @@ namespace SmartCardPS
             foreach (string pair in part.Split(new[] { separator }, StringSplitOptions.RemoveEmptyEntries))
             {
                 int eq = pair.IndexOf('=');
-                if (eq <= 0) throw new FormatException($"'{pair}' in '{uri}' is not an attribute=value pair.");
+                if (eq <= 0) throw new FormatException($"{UntrustedText.Quote(pair)} in {UntrustedText.Quote(uri)} is not an attribute=value pair.");
                 attributes[pair.Substring(0, eq).ToLowerInvariant()] = Decode(pair.Substring(eq + 1), uri);
             }
         }
@@ -150,7 +150,7 @@ namespace SmartCardPS
                 if (value[i] == '%')
                 {
                     if (i + 2 >= value.Length || !byte.TryParse(value.Substring(i + 1, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out byte b))
-                        throw new FormatException($"'{uri}' has a '%' that is not followed by two hex digits.");
+                        throw new FormatException($"{UntrustedText.Quote(uri)} has a '%' that is not followed by two hex digits.");
                     bytes.Add(b);
                     i += 2;
                 }
