@@ -159,16 +159,7 @@ namespace SmartCardPS.Commands
         private static bool SameDirectory(string a, string b) =>
             string.Equals(Path.GetFullPath(a).TrimEnd('/', '\\'), Path.GetFullPath(b).TrimEnd('/', '\\'), StringComparison.Ordinal);
 
-        /// <summary>Untrusted text (names from files) in single quotes, control characters as \xNN.</summary>
-        internal static string Quote(string text)
-        {
-            var sb = new StringBuilder("'");
-            foreach (char c in text ?? "")
-            {
-                if (char.IsControl(c)) sb.Append("\\x").Append(((int)c).ToString("X2"));
-                else sb.Append(c);
-            }
-            return sb.Append('\'').ToString();
-        }
+        /// <summary>Untrusted text (names from files) as the shared core helper quotes it.</summary>
+        internal static string Quote(string text) => UntrustedText.Quote(text);
     }
 }
