@@ -5,15 +5,14 @@ namespace SmartCardPS
     {
         public SmartCardReader() { }
 
-        internal SmartCardReader(string name, uint eventState, byte[] atr)
+        internal SmartCardReader(string name, ReaderEventState state, byte[] atr, string cardName = null)
         {
             Name = name;
-            State = (SmartCardReaderState)(eventState & 0xFFFF);
-            EventCount = (int)(eventState >> 16);
-            bool present = (State & SmartCardReaderState.Present) != 0;
-            CardPresent = present;
-            Atr = present && atr != null && atr.Length > 0 ? Hex.Format(atr) : null;
-            CardName = Atr != null ? AtrDatabase.Default.CardNameOf(atr) : null;
+            State = state.Flags;
+            EventCount = state.EventCount;
+            CardPresent = state.CardPresent;
+            Atr = CardPresent && atr != null && atr.Length > 0 ? Hex.Format(atr) : null;
+            CardName = Atr != null ? cardName : null;
         }
 
         public string Name { get; set; }

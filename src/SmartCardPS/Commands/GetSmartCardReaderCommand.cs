@@ -43,7 +43,7 @@ namespace SmartCardPS.Commands
             {
                 using (var context = PcscContext.Establish())
                 {
-                    readers = context.GetReaders();
+                    readers = context.GetReaders(AtrDatabase.Default.CardNameOf);
                 }
             }
             catch (PcscException ex)

@@ -75,7 +75,7 @@ namespace SmartCardPS.Commands
             bool timed = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout));
             Stopwatch clock = Stopwatch.StartNew();
 
-            var watch = new ReaderMonitor(IncludeCurrentState.IsPresent);
+            var watch = new ReaderMonitor(IncludeCurrentState.IsPresent, AtrDatabase.Default.CardNameOf);
             bool outage = false;
             watch.ServiceLost += error =>
             {
