@@ -11,17 +11,15 @@ namespace SmartCardPS
     {
         private const string Kinds = "ABCD";
 
-        public static AnswerToReset Parse(string text) => Parse(AtrText.ParseHex(text), null);
+        public static AnswerToReset Parse(string text) => Parse(AtrText.ParseHex(text));
 
-        public static AnswerToReset Parse(byte[] atr) => Parse(atr, null);
-
-        /// <summary>Decodes and, with a database, identifies the card.</summary>
-        public static AnswerToReset Parse(byte[] atr, AtrDatabase database)
+        /// <summary>Decodes the ATR; naming the card is the caller's (see <see cref="AtrDatabase.Decode"/>).</summary>
+        public static AnswerToReset Parse(byte[] atr)
         {
             if (atr == null || atr.Length == 0) throw AtrText.Empty();
             if (atr.Length > AtrText.MaxAtrLength) throw AtrText.TooLong(atr.Length);
             byte ts = atr[0];
-            if (ts != 0x3B && ts != 0x3F) throw InvalidTs(atr, database);
+            if (ts != 0x3B && ts != 0x3F) throw InvalidTs(ts);
             if (atr.Length < 2)
             {
                 throw new AtrParseException(AtrParseReason.Truncated, 1,
@@ -42,7 +40,6 @@ namespace SmartCardPS
             int pos = ReadInterfaceBytes(atr, result, problems);
             ReadTail(atr, pos, result, problems);
             result.Problems = problems.ToArray();
-            if (database != null) database.Identify(atr, result);
             return result;
         }
 
@@ -237,15 +234,12 @@ namespace SmartCardPS
                 $"{indicator} = {atr[indicatorOffset]:X2} (byte {indicatorOffset}) announces {string.Join(" ", announced)}, but the ATR ends after {atr.Length} bytes: the interface bytes are cut short.");
         }
 
-        private static AtrParseException InvalidTs(byte[] atr, AtrDatabase database)
+        private static AtrParseException InvalidTs(byte ts)
         {
-            byte ts = atr[0];
             string why = ts == 0x03
                 ? "03 is the inverse-convention TS read as direct convention; readers report it as 3F"
                 : "an ISO/IEC 7816-3 ATR starts with 3B (direct convention) or 3F (inverse convention)";
-            string name = database?.CardNameOf(atr);
-            string known = name == null ? "" : $" smartcard_list.txt names it '{name}' (a memory card or a non-ISO answer).";
-            return new AtrParseException(AtrParseReason.InvalidTS, 0, $"TS = {ts:X2} (byte 0) is not an initial character: {why}.{known}");
+            return new AtrParseException(AtrParseReason.InvalidTS, 0, $"TS = {ts:X2} (byte 0) is not an initial character: {why}.");
         }
     }
 }

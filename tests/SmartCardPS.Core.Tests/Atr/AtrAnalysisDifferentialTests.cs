@@ -82,7 +82,7 @@ namespace SmartCardPS.Tests.Atr
                     AnswerToReset ours;
                     try
                     {
-                        ours = AtrParser.Parse(AtrText.ParseHex(atr), db);
+                        ours = db.Decode(AtrText.ParseHex(atr));
                     }
                     catch (AtrParseException ex) when (ex.Reason == AtrParseReason.Truncated)
                     {

@@ -91,10 +91,10 @@ namespace SmartCardPS.Tests.Atr
         }
 
         [Fact]
-        public void TheParserFillsIdentificationAndCardName()
+        public void DecodeFillsIdentificationAndCardName()
         {
             var db = Write(Sample);
-            var r = AtrParser.Parse(Bytes("3B 02 14 50"), db);
+            var r = db.Decode(Bytes("3B 02 14 50"));
             Assert.Equal("Exact card", r.CardName);
             Assert.Equal(6, r.Identification.Length);
             r.Identification[0] = "changed by a caller";

@@ -66,7 +66,7 @@ namespace SmartCardPS.Tests.Atr
             AnswerToReset r;
             try
             {
-                r = AtrParser.Parse(bytes, Database);
+                r = Database.Decode(bytes);
             }
             catch (AtrParseException ex)
             {
