@@ -31,9 +31,9 @@ namespace SmartCardPS
             {
                 Atr = Hex.Format(atr),
                 Bytes = (byte[])atr.Clone(),
-                TS = AtrTables.HexByte(ts),
+                TS = Hex.Byte(ts),
                 Convention = ts == 0x3B ? AtrConvention.Direct : AtrConvention.Inverse,
-                T0 = AtrTables.HexByte(atr[1]),
+                T0 = Hex.Byte(atr[1]),
                 HistoricalByteCount = atr[1] & 0x0F,
             };
 
@@ -71,7 +71,7 @@ namespace SmartCardPS
                     }
                     if (kind != 'D') Apply(kind, group, protocol, first, value, result, problems);
                     if (group == 1 && kind == 'A') ta1 = true;
-                    bytes.Add(new AtrInterfaceByte(kind, group, pos, value, protocol, first));
+                    bytes.Add(new AtrInterfaceByte(kind, group, pos, value, protocol, first, result));
                     pos++;
                 }
                 if ((y & 0x8) == 0) break;
@@ -200,10 +200,10 @@ namespace SmartCardPS
             for (int i = 1; i < pos; i++) xor ^= atr[i];
             if (result.CheckByteRequired)
             {
-                result.ExpectedCheckByte = AtrTables.HexByte(xor);
+                result.ExpectedCheckByte = Hex.Byte(xor);
                 if (pos < atr.Length)
                 {
-                    result.CheckByte = AtrTables.HexByte(atr[pos]);
+                    result.CheckByte = Hex.Byte(atr[pos]);
                     result.CheckByteValid = atr[pos] == xor;
                     if (!result.CheckByteValid) problems.Add($"TCK = {atr[pos]:X2} (byte {pos}) is wrong: T0 to TCK must XOR to 00, which needs TCK = {xor:X2}.");
                     pos++;

@@ -157,7 +157,7 @@ namespace SmartCardPS
         private static int SimpleMask(char c)
         {
             if (c == '.') return 0xFFFF;
-            int nibble = AtrText.NibbleOf(c);
+            int nibble = Hex.ValueOf(c);
             return nibble < 0 ? -1 : 1 << nibble;
         }
 

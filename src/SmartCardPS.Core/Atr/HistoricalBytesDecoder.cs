@@ -17,7 +17,7 @@ namespace SmartCardPS
         private static void DecodeCategory(byte[] atr, int start, int end, AnswerToReset result, List<AtrHistoricalObject> objects, List<string> problems)
         {
             byte category = atr[start];
-            result.CategoryIndicator = AtrTables.HexByte(category);
+            result.CategoryIndicator = Hex.Byte(category);
             int p = start + 1;
             switch (category)
             {
