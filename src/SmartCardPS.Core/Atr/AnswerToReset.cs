@@ -21,8 +21,6 @@ namespace SmartCardPS
             internal set => bytes = value;
         }
 
-        internal byte[] RawBytes => bytes;
-
         public AtrConvention Convention { get; internal set; }
         /// <summary>The initial character, as hex.</summary>
         public string TS { get; internal set; }

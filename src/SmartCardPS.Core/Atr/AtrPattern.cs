@@ -17,10 +17,9 @@ namespace SmartCardPS
         private readonly Element[] elements;
         private readonly Regex regex;
 
-        private AtrPattern(int id, string text, string[] descriptions, ushort[] high, ushort[] low, Element[] elements, Regex regex)
+        private AtrPattern(int id, string[] descriptions, ushort[] high, ushort[] low, Element[] elements, Regex regex)
         {
             Id = id;
-            Text = text;
             Descriptions = descriptions;
             this.high = high;
             this.low = low;
@@ -29,7 +28,6 @@ namespace SmartCardPS
         }
 
         public int Id { get; }
-        public string Text { get; }
         public string[] Descriptions { get; }
 
         /// <summary>Byte count of every ATR the pattern can match; -1 when it varies, 0 when it can match none.</summary>
@@ -126,11 +124,11 @@ namespace SmartCardPS
                 {
                     regex = null; // pcsc-tools would fail on it too; it matches nothing
                 }
-                return new AtrPattern(id, text, descriptions, null, null, null, regex);
+                return new AtrPattern(id, descriptions, null, null, null, regex);
             }
             foreach (var e in parsed)
             {
-                if (e.Star) return new AtrPattern(id, text, descriptions, null, null, parsed.ToArray(), null);
+                if (e.Star) return new AtrPattern(id, descriptions, null, null, parsed.ToArray(), null);
             }
             return Fixed(id, text, descriptions, parsed);
         }
@@ -151,7 +149,7 @@ namespace SmartCardPS
                 high[i] = (ushort)h;
                 low[i] = (ushort)l;
             }
-            return new AtrPattern(id, text, descriptions, high, low, null, null);
+            return new AtrPattern(id, descriptions, high, low, null, null);
         }
 
         private static int SimpleMask(char c)
@@ -175,8 +173,8 @@ namespace SmartCardPS
                 if (high[i] == 0 || low[i] == 0 || (i < n - 1 && !parsed[3 * i + 2].Set.Contains(' '))) possible = false;
             }
             return possible
-                ? new AtrPattern(id, text, descriptions, high, low, null, null)
-                : new AtrPattern(id, text, descriptions, null, null, null, null);
+                ? new AtrPattern(id, descriptions, high, low, null, null)
+                : new AtrPattern(id, descriptions, null, null, null, null);
         }
 
         private static ushort NibbleMask(CharSet set)
