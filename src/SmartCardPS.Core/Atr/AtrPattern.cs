@@ -130,7 +130,7 @@ namespace SmartCardPS
             {
                 if (e.Star) return new AtrPattern(id, descriptions, null, null, parsed.ToArray(), null);
             }
-            return Fixed(id, text, descriptions, parsed);
+            return Fixed(id, descriptions, parsed);
         }
 
         /// <summary>The common case, hex digits and '.' in "XX XX" layout, without building character sets; null otherwise.</summary>
@@ -159,7 +159,7 @@ namespace SmartCardPS
             return nibble < 0 ? -1 : 1 << nibble;
         }
 
-        private static AtrPattern Fixed(int id, string text, string[] descriptions, List<Element> parsed)
+        private static AtrPattern Fixed(int id, string[] descriptions, List<Element> parsed)
         {
             // "XX XX XX": 3n-1 characters, a space between bytes. Anything else can never equal a normalised ATR.
             int n = (parsed.Count + 1) / 3;

@@ -1,5 +1,3 @@
-using System;
-
 namespace SmartCardPS
 {
     /// <summary>Reads the ways people write an ATR: spaced pairs, colon-separated, run together, any case.</summary>

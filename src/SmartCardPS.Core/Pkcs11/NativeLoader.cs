@@ -44,7 +44,7 @@ namespace SmartCardPS
             }
         }
 
-        private static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
+        private static IntPtr Resolve(string libraryName, Assembly _, DllImportSearchPath? __)
         {
             if (libraryName != "libdl" || tryLoad == null) return IntPtr.Zero;
             foreach (string candidate in DlCandidates)
