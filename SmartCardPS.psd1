@@ -10,12 +10,8 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     DotNetFrameworkVersion = '4.7.2'
-    FormatsToProcess     = @(
-        'SmartCardPS.Readers.Format.ps1xml'
-        'SmartCardPS.Atr.Format.ps1xml'
-        'SmartCardPS.Events.Format.ps1xml'
-        'SmartCardPS.Pkcs11.Format.ps1xml'
-    )
+    # No FormatsToProcess: the views (*.Format.ps1xml beside the dll) load when a cmdlet first runs in a session,
+    # so importing the module does not build PowerShell's format database (see ModuleFormats.cs).
     CmdletsToExport      = @(
         'Get-SmartCardReader'
         'Watch-SmartCard'

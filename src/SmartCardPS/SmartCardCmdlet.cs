@@ -5,10 +5,15 @@ using System.Management.Automation;
 
 namespace SmartCardPS.Commands
 {
-    /// <summary>Shared error mapping: ids are Verb+Noun+Reason, so every cmdlet's ids are stable and distinct.</summary>
+    /// <summary>
+    /// Shared error mapping (ids are Verb+Noun+Reason, so every cmdlet's ids are stable and distinct) and the module's
+    /// views. A cmdlet that overrides <see cref="BeginProcessing"/> calls the base first, which loads the views.
+    /// </summary>
     public abstract class SmartCardCmdlet : PSCmdlet
     {
         private string idPrefix;
+
+        protected override void BeginProcessing() => ModuleFormats.EnsureLoaded(this);
 
         /// <summary>Verb+Noun of this cmdlet, e.g. GetSmartCardReader.</summary>
         protected string ErrorIdPrefix

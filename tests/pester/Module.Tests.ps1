@@ -21,10 +21,23 @@ Describe 'The module folder' {
         (Get-Module SmartCardPS).Version | Should -Be $Manifest.ModuleVersion
     }
 
-    It 'ships every format file it names and nothing of the build' {
-        foreach ($format in $Manifest.FormatsToProcess) { Join-Path $ModuleDir $format | Should -Exist }
+    It 'ships its format files and nothing of the build' {
+        @(Get-ChildItem $ModuleDir -Filter '*.Format.ps1xml').Count | Should -Be @(Get-ChildItem (Join-Path $PSScriptRoot '../../src/SmartCardPS/Formats') -Filter '*.Format.ps1xml').Count
         Get-ChildItem $ModuleDir -Filter 'System.Management.Automation.dll' | Should -BeNullOrEmpty
         Get-ChildItem $ModuleDir -Filter '*.pdb' | Should -BeNullOrEmpty
+    }
+
+    It 'loads its views when a cmdlet first runs, not at import, and every view with them' {
+        $host_ = [Environment]::ProcessPath
+        $hostArgs = @(if ([IO.Path]::GetFileNameWithoutExtension($host_) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+        $script = "Import-Module '$ModuleDir'; @(Get-FormatData 'SmartCardPS.*').Count; `$null = ConvertFrom-Atr '3B 00'; " +
+            "(Get-FormatData 'SmartCardPS.*').TypeNames | Sort-Object"
+        $out = @(& $host_ @hostArgs -NoProfile -NonInteractive -Command $script)
+        $out[0] | Should -Be '0'
+        $files = Get-ChildItem $ModuleDir -Filter '*.Format.ps1xml'
+        $files.Count | Should -BeGreaterThan 0
+        $declared = $files | ForEach-Object { ([xml](Get-Content $_.FullName -Raw)).Configuration.ViewDefinitions.View.ViewSelectedBy.TypeName } | Sort-Object -Unique
+        $out[1..($out.Count - 1)] | Sort-Object -Unique | Should -Be $declared
     }
 
     It 'loads in a fresh process from its folder alone' {

@@ -55,6 +55,7 @@ namespace SmartCardPS.Commands
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             if (DatabasePath != null)
             {
                 string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(DatabasePath);

@@ -38,6 +38,7 @@ namespace SmartCardPS.Commands
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             try
             {
                 using (var context = PcscContext.Establish())

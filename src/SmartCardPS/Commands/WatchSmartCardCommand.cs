@@ -61,6 +61,7 @@ namespace SmartCardPS.Commands
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             if (MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) && Timeout <= TimeSpan.Zero)
             {
                 ThrowTerminatingError(NewError(
