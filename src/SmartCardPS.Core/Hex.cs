@@ -36,6 +36,9 @@ namespace SmartCardPS
         /// <summary>One byte as two uppercase digits.</summary>
         public static string Byte(byte b) => Bytes[b];
 
+        /// <summary>One nibble (0 to 15) as an uppercase digit.</summary>
+        public static char Digit(int nibble) => Digits[nibble];
+
         /// <summary>The value of one hex digit, either case; -1 for any other character.</summary>
         public static int ValueOf(char c)
         {

@@ -74,16 +74,14 @@ namespace SmartCardPS
                 char c;
                 switch (e % 3)
                 {
-                    case 0: c = HexDigit(atr[b] >> 4); break;
-                    case 1: c = HexDigit(atr[b] & 0xF); break;
+                    case 0: c = Hex.Digit(atr[b] >> 4); break;
+                    case 1: c = Hex.Digit(atr[b] & 0xF); break;
                     default: c = ' '; break;
                 }
                 if (!elements[e].Set.Contains(c)) return false;
             }
             return true;
         }
-
-        private static char HexDigit(int n) => (char)(n < 10 ? '0' + n : 'A' + n - 10);
 
         /// <summary>For variable-length patterns, against the ATR as uppercase spaced hex.</summary>
         public bool MatchesText(string atrText) =>
