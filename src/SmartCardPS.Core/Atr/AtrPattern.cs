@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
 namespace SmartCardPS
@@ -12,6 +13,10 @@ namespace SmartCardPS
     /// </summary>
     internal sealed class AtrPattern
     {
+        // MethodImplOptions.AggressiveOptimization (not in netstandard2.0): the first pass over a database runs these
+        // loops hundreds of thousands of times, too soon for tiered compilation to have replaced the unoptimised code.
+        private const MethodImplOptions Optimized = (MethodImplOptions)512;
+
         private readonly ushort[] high;
         private readonly ushort[] low;
         private readonly Element[] elements;
@@ -37,6 +42,7 @@ namespace SmartCardPS
         public bool IsWildcard(int index) => high[index] == 0xFFFF && low[index] == 0xFFFF;
 
         /// <summary>Writes the byte values allowed at <paramref name="index"/> into <paramref name="values"/> (256 long) and returns how many.</summary>
+        [MethodImpl(Optimized)]
         public int AllowedValues(int index, int[] values)
         {
             int n = 0;
@@ -49,6 +55,7 @@ namespace SmartCardPS
         }
 
         /// <summary>For fixed-length patterns; the caller has checked the length.</summary>
+        [MethodImpl(Optimized)]
         public bool MatchesBytes(byte[] atr)
         {
             for (int i = 0; i < high.Length; i++)
@@ -132,6 +139,7 @@ namespace SmartCardPS
         }
 
         /// <summary>The common case, hex digits and '.' in "XX XX" layout, without building character sets; null otherwise.</summary>
+        [MethodImpl(Optimized)]
         private static AtrPattern CompileSimple(int id, string text, string[] descriptions)
         {
             if ((text.Length + 1) % 3 != 0) return null;

@@ -1,6 +1,7 @@
 using System.IO;
 using System.Management.Automation;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace SmartCardPS.Commands
 {
@@ -55,7 +56,6 @@ namespace SmartCardPS.Commands
 
         protected override void BeginProcessing()
         {
-            base.BeginProcessing();
             if (DatabasePath != null)
             {
                 string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(DatabasePath);
@@ -71,7 +71,10 @@ namespace SmartCardPS.Commands
             {
                 database = AtrDatabase.Default;
             }
-            database.Refresh();
+            // Loading the database and the module's views are the two slow parts of a first call: do them side by side.
+            Task refresh = Task.Run(database.Refresh);
+            base.BeginProcessing();
+            refresh.GetAwaiter().GetResult();
             if (!database.IsAvailable && DatabasePath == null && Interlocked.Exchange(ref warnedNoDatabase, 1) == 0)
             {
                 WriteWarning("No smartcard_list.txt was found (looked in " + string.Join(", ", AtrDatabaseLocations.SearchPaths)
