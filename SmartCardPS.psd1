@@ -28,7 +28,6 @@
     PrivateData          = @{
         PSData = @{
             Tags       = @('SmartCard', 'PCSC', 'PKCS11', 'ATR', 'OpenSC', 'p11-kit', 'Linux', 'Windows', 'MacOS')
-            ProjectUri = ''
         }
     }
 }

@@ -3,13 +3,14 @@
 .SYNOPSIS
     Builds, tests and demonstrates SmartCardPS.
 .DESCRIPTION
-    Build (default) makes out/SmartCardPS, a complete module folder. Test runs xunit and Pester against a
+    Build (default) makes out/SmartCardPS, a complete module folder. Package builds it and packs it into
+    out/package/SmartCardPS.<version>.nupkg, which Install-PSResource installs from a folder repository. Test runs xunit and Pester against a
     private pcscd with virtual readers and ends with one 'N passed, N failed, N skipped' line. Demo shows
     the cmdlets on virtual cards. Clean removes build output. Every step stops the script when it fails.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Clean')]
     [string] $Task = 'Build',
     [string] $Configuration = 'Release'
 )
@@ -35,9 +36,21 @@ function Invoke-Build {
     Write-Host "Module $version is in $ModuleDir"
 }
 
+function Invoke-Package {
+    $packageDir = Join-Path $OutDir 'package'
+    if (Test-Path $packageDir) { Remove-Item $packageDir -Recurse -Force }
+    New-Item -ItemType Directory $packageDir | Out-Null
+    Compress-PSResource -Path $ModuleDir -DestinationPath $packageDir
+    $package = Get-ChildItem $packageDir -Filter '*.nupkg' | Select-Object -First 1
+    if (-not $package) { throw "Compress-PSResource wrote no package to $packageDir." }
+    Write-Host "Package: $($package.FullName)"
+}
+
 function Invoke-Test {
     Install-TestPrerequisites
     Invoke-Build
+    # The Pester suite installs the package to prove it is complete.
+    Invoke-Package
     Write-Step 'Building the tests'
     Invoke-Native dotnet build (Join-Path $Root 'tests/SmartCardPS.Core.Tests/SmartCardPS.Core.Tests.csproj') -c $Configuration --nologo -v quiet
     Invoke-Native dotnet restore (Join-Path $Root 'tests/tools/Pester.Download.csproj') --nologo -v quiet
@@ -83,6 +96,7 @@ Push-Location $Root
 try {
     switch ($Task) {
         'Build' { Invoke-Build }
+        'Package' { Invoke-Build; Invoke-Package }
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
         'Clean' { Invoke-Clean }

@@ -41,25 +41,30 @@ namespace SmartCardPS.Commands
             ThrowTerminatingError(NewPcscError(exception, target));
 
         /// <summary>
-        /// The items matching any of <paramref name="names"/> (wildcards, case-insensitive), in order and without
-        /// repeats. As Get-Process does, a literal name that matches nothing writes ObjectNotFound with reason
+        /// The items matching any of <paramref name="names"/> (exact, then wildcards, case-insensitive), in order and
+        /// without repeats. As Get-Process does, a literal name that matches nothing writes ObjectNotFound with reason
         /// NotFound, and a wildcard that matches nothing writes nothing.
         /// </summary>
         protected List<T> SelectByName<T>(IReadOnlyCollection<T> items, IEnumerable<string> names, Func<T, string> nameOf,
             Func<string, string> notFoundMessage)
         {
+            var filter = new NameFilter(names);
             var selected = new List<T>();
-            foreach (string name in names)
+            foreach (string name in filter.Names)
             {
-                var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
-                var matches = items.Where(item => pattern.IsMatch(nameOf(item))).ToList();
-                if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-                {
-                    WriteError(NewError(new ItemNotFoundException(notFoundMessage(name)), "NotFound", ErrorCategory.ObjectNotFound, name));
-                }
-                selected.AddRange(matches.Where(m => !selected.Contains(m)));
+                selected.AddRange(items.Where(item => filter.IsMatch(name, nameOf(item)) && !selected.Contains(item)));
             }
+            WriteNotFound(filter, notFoundMessage);
             return selected;
+        }
+
+        /// <summary>One ObjectNotFound error (reason NotFound) per literal name of <paramref name="filter"/> that matched nothing.</summary>
+        internal void WriteNotFound(NameFilter filter, Func<string, string> notFoundMessage)
+        {
+            foreach (string name in filter.UnmatchedLiterals)
+            {
+                WriteError(NewError(new ItemNotFoundException(notFoundMessage(name)), "NotFound", ErrorCategory.ObjectNotFound, name));
+            }
         }
 
         internal static ErrorCategory CategoryOf(ScardError error)

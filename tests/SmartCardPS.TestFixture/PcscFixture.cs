@@ -34,11 +34,17 @@ namespace SmartCardPS.TestFixture
             ReaderNames = NamesFor(readerCount);
         }
 
+        /// <summary>
+        /// A real CCID reader's name, brackets and all (pcscd appends " NN SS"): wildcard characters in reader names
+        /// are the everyday case, and every test goes through them.
+        /// </summary>
+        public const string FriendlyName = "SCM Microsystems Inc. SCR 3310 [CCID Interface] (21120844306107)";
+
         // vpcd gives its reader.conf entry two slots (ports P and P+1); pcscd names them "<friendly> NN SS".
         private static string[] NamesFor(int readerCount)
         {
             var names = new List<string>();
-            for (int i = 0; i < readerCount; i++) names.Add(string.Format(CultureInfo.InvariantCulture, "Virtual PCD {0:X2} {1:X2}", i / 2, i % 2));
+            for (int i = 0; i < readerCount; i++) names.Add(string.Format(CultureInfo.InvariantCulture, "{0} {1:X2} {2:X2}", FriendlyName, i / 2, i % 2));
             return names.ToArray();
         }
 
@@ -211,7 +217,7 @@ namespace SmartCardPS.TestFixture
                 for (int i = 0; i < pairs; i++)
                 {
                     int port = basePort + 2 * i;
-                    w.WriteLine("FRIENDLYNAME \"Virtual PCD\"");
+                    w.WriteLine($"FRIENDLYNAME \"{FriendlyName}\"");
                     w.WriteLine($"DEVICENAME   /dev/null:0x{port:X4}");
                     w.WriteLine($"LIBPATH      {VpcdDriver}");
                     w.WriteLine($"CHANNELID    0x{port:X4}");

@@ -150,6 +150,6 @@ Describe 'ConvertFrom-Atr with readers' -Skip:$NoFixture {
         $reader = Get-SmartCardReader -Name $Pcsc.ReaderNames[1]
         $reader.CardName | Should -Be (ConvertFrom-Atr $Yubikey).CardName
         $reader.CardName | Should -Not -BeNullOrEmpty
-        (Get-SmartCardReader | Format-Table | Out-String -Width 300) | Should -Match 'CardName'
+        (Get-SmartCardReader | Format-Table | Out-String -Width 300) | Should -Match ([regex]::Escape($reader.CardName))
     }
 }

@@ -68,7 +68,7 @@ Describe 'Get-SmartCardReader' -Skip:$NoFixture {
 
     It 'filters by wildcard, case-insensitively' {
         @(Get-SmartCardReader -Name '*00 01').Name | Should -Be $Pcsc.ReaderNames[1]
-        @(Get-SmartCardReader 'virtual pcd*').Count | Should -Be 2
+        @(Get-SmartCardReader 'scm micro*').Count | Should -Be 2
     }
 
     It 'writes nothing for a wildcard that matches nothing' {
@@ -93,10 +93,33 @@ Describe 'Get-SmartCardReader' -Skip:$NoFixture {
         (Get-SmartCardReader -Name $Pcsc.ReaderNames[0] | Get-SmartCardReader).Name | Should -Be $Pcsc.ReaderNames[0]
     }
 
-    It 'completes reader names, quoted' {
-        $line = 'Get-SmartCardReader -Name Virt'
+    It 'completes reader names, quoted and wildcard-escaped, and each completion names exactly its reader' {
+        $line = 'Get-SmartCardReader -Name SCM'
         $completion = TabExpansion2 -inputScript $line -cursorColumn $line.Length
-        $completion.CompletionMatches.CompletionText | Should -Be ($Pcsc.ReaderNames | ForEach-Object { "'$_'" })
+        $completion.CompletionMatches.CompletionText | Should -Be ($Pcsc.ReaderNames | ForEach-Object { "'" + [WildcardPattern]::Escape($_) + "'" })
+        foreach ($i in 0, 1) {
+            $typed = $line.Substring(0, $line.Length - 3) + $completion.CompletionMatches[$i].CompletionText
+            @(Invoke-Expression $typed).Name | Should -Be $Pcsc.ReaderNames[$i]
+        }
+    }
+
+    It 'completes what was typed inside quotes, brackets included' {
+        $line = "Get-SmartCardReader -Name 'SCM Microsystems Inc. SCR 3310 [CC"
+        $completion = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        $completion.CompletionMatches.ListItemText | Should -Be $Pcsc.ReaderNames
+    }
+
+    It 'matches an exact name holding brackets, alone and from its own output' {
+        $exact = $Pcsc.ReaderNames[1]
+        $exact | Should -Match '\['
+        @(Get-SmartCardReader -Name $exact).Name | Should -Be $exact
+        @(Get-SmartCardReader | Get-SmartCardReader).Name | Should -Be $Pcsc.ReaderNames
+        @(Get-SmartCardReader -Name ([WildcardPattern]::Escape($exact))).Name | Should -Be $exact
+    }
+
+    It 'writes ObjectNotFound for an exact name with brackets that matches nothing' {
+        Get-SmartCardReader -Name 'Acme [CCID Interface] 00 00' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be "GetSmartCardReaderNotFound,$CommandId"
     }
 
     It 'survives ConvertTo-Json and remoting serialization' {
@@ -112,9 +135,18 @@ Describe 'Get-SmartCardReader' -Skip:$NoFixture {
         $clone.State | Should -Be $reader.State.ToString()
     }
 
-    It 'shows Name, CardPresent, Atr and CardName in its default table' {
-        $text = Get-SmartCardReader | Format-Table | Out-String -Width 200
-        ($text -split "`n" | Where-Object { $_.Trim() } | Select-Object -First 1) | Should -Match '^Name\s+CardPresent\s+Atr\s+CardName\s*$'
+    It 'keeps the distinguishing end of each reader name, the card name and the ATR in its default table at <_> columns' -ForEach 80, 120 {
+        $Pcsc.Insert(0, '3B DF 18 00 81 31 FE 7D 00 6B 02 0C 01 82 01 11 01 43 4E 53 10 31 80 FC') | Out-Null
+        $reader = Wait-TestReader $Pcsc.ReaderNames[0] $true
+        $width = $_
+        $lines = (Get-SmartCardReader | Out-String -Width $width) -split "`r?`n"
+        foreach ($line in $lines) { $line.TrimEnd().Length | Should -BeLessOrEqual $width }
+        ($lines | Where-Object { $_.Trim() } | Select-Object -First 1) | Should -Match '^Name\s+Card\s*$'
+        foreach ($name in $Pcsc.ReaderNames) { $lines -match [regex]::Escape($name.Substring($name.Length - 22)) | Should -Not -BeNullOrEmpty -Because "the end of '$name' tells the readers apart" }
+        $lines -match '3B DF 18 00 81 31 FE 7D' | Should -Not -BeNullOrEmpty
+        $lines -match '\(no card\)' | Should -HaveCount 1
+        if ($reader.CardName) { $lines -match [regex]::Escape($reader.CardName.Substring(0, 20)) | Should -Not -BeNullOrEmpty }
+        (Get-SmartCardReader | Format-List * | Out-String -Width $width) | Should -Match 'EventCount\s+:'
     }
 
     Context 'without the PC/SC service' {

@@ -49,6 +49,18 @@ Describe 'The module folder' {
     }
 }
 
+Describe 'about_SmartCardPS' {
+    It 'is shipped and maps each ArchWiki step to cmdlets that exist' {
+        $text = Get-Help about_SmartCardPS | Out-String
+        $text | Should -Match 'enable_pinpad'
+        $text | Should -Match 'opensc\.module'
+        $text | Should -Match 'Firefox'
+        $named = [regex]::Matches($text, '\b[A-Z][a-z]+-(?:SmartCard|Pkcs11|OpenSc|Nss|Firefox|Atr)\w*') | ForEach-Object Value | Sort-Object -Unique
+        $named | Should -Not -BeNullOrEmpty
+        foreach ($name in $named) { Get-Command $name -Module SmartCardPS -ErrorAction SilentlyContinue | Should -Not -BeNullOrEmpty -Because "about_SmartCardPS names $name" }
+    }
+}
+
 Describe '<Name>' -ForEach $Cmdlets {
     BeforeAll {
         $command = Get-Command $Name
@@ -71,6 +83,42 @@ Describe '<Name>' -ForEach $Cmdlets {
         $help.Synopsis | Should -Not -Match "^\s*$Name \["
         ($help.Description | Out-String).Trim() | Should -Not -BeNullOrEmpty
         @($help.Examples.Example).Count | Should -BeGreaterThan 0
+    }
+
+    It 'documents -WhatIf and -Confirm in its help when it supports ShouldProcess' {
+        if ($command.Parameters.Keys -notcontains 'WhatIf') { $help.parameters.parameter.name | Should -Not -Contain 'WhatIf'; return }
+        foreach ($p in 'WhatIf', 'Confirm') {
+            ((Get-Help $Name -Parameter $p).Description | Out-String).Trim() | Should -Not -BeNullOrEmpty -Because "-$p needs help"
+        }
+        ($help.Syntax | Out-String) | Should -Match '\[-WhatIf\] \[-Confirm\]'
+    }
+
+    It 'names in INPUTS the type of every parameter that binds from the pipeline' {
+        $inputs = @($help.inputTypes.inputType | ForEach-Object { $_.type.name })
+        $pipeline = @($command.Parameters.Values | Where-Object { $_.ParameterSets.Values | Where-Object { $_.ValueFromPipeline -or $_.ValueFromPipelineByPropertyName } })
+        if (-not $pipeline) { $inputs | Should -Be @('None'); return }
+        foreach ($p in $pipeline) { $inputs | Should -Contain $p.ParameterType.FullName -Because "-$($p.Name) binds from the pipeline" }
+    }
+
+    It 'names in OUTPUTS the real .NET type of what it writes' {
+        $outputs = @($help.returnValues.returnValue | ForEach-Object { $_.type.name })
+        $declared = @($command.OutputType | Where-Object { $_.Type } | ForEach-Object { $_.Type.FullName })
+        if (-not $declared) { $outputs | Should -Be @('None'); return }
+        $outputs | Should -Be $declared
+        foreach ($name in $outputs) { $name -as [type] | Should -Not -BeNullOrEmpty -Because "$name must be a loadable type" }
+    }
+
+    It 'links to related commands and to about_SmartCardPS' {
+        $links = @($help.relatedLinks.navigationLink | ForEach-Object { $_.linkText.Trim() })
+        $links | Should -Contain 'about_SmartCardPS'
+        foreach ($link in $links | Where-Object { $_ -ne 'about_SmartCardPS' }) { Get-Command $link -Module SmartCardPS | Should -Not -BeNullOrEmpty }
+    }
+
+    It 'separates its examples with a blank line' {
+        $text = Get-Help $Name -Examples | Out-String -Width 200
+        $examples = @($help.Examples.Example).Count
+        if ($examples -lt 2) { return }
+        ([regex]::Matches($text, '(?m)^\s*\r?\n\s*-{10,} Example \d+ -{10,}')).Count | Should -Be $examples
     }
 
     It 'describes every parameter' {

@@ -100,6 +100,58 @@ Describe 'Watch-SmartCard' -Skip:$NoFixture {
         $err | Should -BeNullOrEmpty
     }
 
+    It 'watches the readers piped from Get-SmartCardReader, exact names with brackets included' {
+        $null = $Pcsc.Insert(0, $AtrA)
+        $null = $Pcsc.Insert(1, $AtrB)
+        $R1 | Should -Match '\['
+        @(Get-SmartCardReader -Name $R1 | Watch-SmartCard -IncludeCurrentState -Timeout 0.5) | ForEach-Object { Format-TestEvent $_ } |
+            Should -Be @("ReaderAdded $R1", "CardInserted $R1 $AtrB")
+        @(Watch-SmartCard -Name $R0 -IncludeCurrentState -Timeout 0.5) | ForEach-Object { Format-TestEvent $_ } |
+            Should -Be @("ReaderAdded $R0", "CardInserted $R0 $AtrA")
+    }
+
+    It 'warns about a literal -Name that matches no reader, and -Verbose names only the readers it watches' {
+        $records = @(Watch-SmartCard -Name 'No such reader' -Timeout 0.3 -Verbose -WarningVariable warn 4>&1 3>$null)
+        @($warn).Count | Should -Be 1
+        "$($warn[0])" | Should -Match "No reader named 'No such reader' is present"
+        $verbose = @($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+        $verbose | Should -Not -BeNullOrEmpty
+        $verbose -join "`n" | Should -Not -Match ([regex]::Escape($R0))
+        $verbose -join "`n" | Should -Match 'no reader matching'
+        $named = @(Watch-SmartCard -Name $R0 -Timeout 0.3 -Verbose -WarningVariable warn2 4>&1) | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        "$($named.Message)" | Should -Match ([regex]::Escape("'$R0'"))
+        "$($named.Message)" | Should -Not -Match ([regex]::Escape($R1))
+        $warn2 | Should -BeNullOrEmpty
+    }
+
+    It 'says in its own words that -Timeout must be positive' {
+        $e = { Watch-SmartCard -Timeout 0 } | Should -Throw -ErrorId 'WatchSmartCardInvalidTimeout,SmartCardPS.Commands.WatchSmartCardCommand' -PassThru
+        $e.Exception.Message | Should -Match '-Timeout must be longer than zero'
+        $e.Exception.Message | Should -Not -Match 'Actual value was|Parameter '
+    }
+
+    It 'started without the service, says it is waiting for it and how to start it' {
+        $Pcsc.StopDaemon()
+        $null = @(Watch-SmartCard -Timeout 0.5 -WarningVariable warn)
+        @($warn).Count | Should -Be 1
+        "$($warn[0])" | Should -Match 'Waiting for the PC/SC service'
+        "$($warn[0])" | Should -Match 'systemctl start pcscd\.socket'
+        "$($warn[0])" | Should -Not -Match 'Lost'
+    }
+
+    It 'keeps the readers apart, the card name and the ATR in its table at <_> columns, and local times to the millisecond in both views' -ForEach 80, 120 {
+        $width = $_
+        $null = $Pcsc.Insert(1, $AtrB)
+        $events = @(Watch-SmartCard -IncludeCurrentState -Timeout 0.5)
+        $lines = ($events | Out-String -Width $width) -split "`r?`n"
+        foreach ($line in $lines) { $line.TrimEnd().Length | Should -BeLessOrEqual $width }
+        foreach ($name in $R0, $R1) { $lines -match [regex]::Escape($name.Substring($name.Length - 20)) | Should -Not -BeNullOrEmpty }
+        $lines -match [regex]::Escape($AtrB.Substring(0, 17)) | Should -Not -BeNullOrEmpty
+        $stamp = $events[0].TimeStamp.LocalDateTime
+        $lines -match [regex]::Escape($stamp.ToString('HH:mm:ss.fff')) | Should -Not -BeNullOrEmpty
+        ($events[0] | Format-List | Out-String -Width $width) | Should -Match ([regex]::Escape($stamp.ToString('yyyy-MM-dd HH:mm:ss.fff')))
+    }
+
     It '-Timeout ends the watch quietly, and a number means seconds' {
         $sw = [Diagnostics.Stopwatch]::StartNew()
         $events = @(Watch-SmartCard -Timeout 0.5 -ErrorVariable err -WarningVariable warn)

@@ -18,12 +18,12 @@ namespace SmartCardPS.Commands
     /// <para>Decodes the ATR of the card in every reader; readers without a card are skipped.</para>
     /// </example>
     /// <example>
-    /// <code>'3b:95:13:81:01:80:73:ff:01:00:0b', '3B02145' | ConvertFrom-Atr -ErrorVariable bad</code>
+    /// <code>'3b:95:13:81:01:80:73:ff:01:00:0b', '3B02145' | ConvertFrom-Atr -ErrorVariable bad -ErrorAction SilentlyContinue; $bad.FullyQualifiedErrorId</code>
     /// <para>Accepts colon-separated lower-case ATRs; the second input has an odd digit count and lands in $bad as ConvertFromAtrOddDigitCount while the first is decoded.</para>
     /// </example>
     /// <example>
-    /// <code>ConvertFrom-Atr ([byte[]](0x3B, 0x02, 0x14, 0x50)) -DatabasePath ./my_list.txt</code>
-    /// <para>Decodes an ATR given as bytes and names it from another smartcard_list.txt.</para>
+    /// <code>ConvertFrom-Atr ([byte[]](0x3B, 0x02, 0x14, 0x50)) -DatabasePath /usr/share/pcsc/smartcard_list.txt</code>
+    /// <para>Decodes an ATR given as bytes and names it from the smartcard_list.txt given, here pcsc-tools' own.</para>
     /// </example>
     [Cmdlet(VerbsData.ConvertFrom, "Atr")]
     [OutputType(typeof(AnswerToReset))]

@@ -14,7 +14,7 @@ namespace SmartCardPS.Commands
     /// <para>Lists the mechanisms of the token labelled MyToken.</para>
     /// </example>
     /// <example>
-    /// <code>Get-Pkcs11Mechanism -Uri 'pkcs11:token=MyToken' | Where-Object Flags -band Sign</code>
+    /// <code>Get-Pkcs11Mechanism -Uri 'pkcs11:token=MyToken' | Where-Object { $_.Flags -band 'Sign' }</code>
     /// <para>Lists the signing mechanisms of the token the URI names.</para>
     /// </example>
     /// <example>

@@ -24,10 +24,12 @@ namespace SmartCardPS.Commands
     public sealed class GetPkcs11ModuleCommand : Pkcs11Cmdlet
     {
         /// <summary>
-        /// <para type="description">Registered module names to return (the config file name without .module); wildcards are allowed. Without it every registered module is returned.</para>
+        /// <para type="description">Registered module names to return (the config file name without .module); wildcards are allowed, and an exact name always matches. Tokens piped from Get-Pkcs11Token bind their Module here, giving each token's module. Without it every registered module is returned.</para>
         /// </summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true,
             HelpMessage = "Registered module names; wildcards are allowed.")]
+        [Alias("Module")]
+        [ArgumentCompleter(typeof(ModuleNameCompleter))]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
         public string[] Name { get; set; }

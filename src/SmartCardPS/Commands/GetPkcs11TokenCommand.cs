@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 
 namespace SmartCardPS.Commands
@@ -38,6 +37,7 @@ namespace SmartCardPS.Commands
         /// </summary>
         [Parameter(ValueFromPipelineByPropertyName = true, HelpMessage = "Registered module names or library paths.")]
         [Alias("ModulePath", "Path")]
+        [ArgumentCompleter(typeof(ModuleNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string[] Module { get; set; }
 
@@ -47,12 +47,12 @@ namespace SmartCardPS.Commands
         [Parameter]
         public SwitchParameter IncludeEmptySlots { get; set; }
 
-        private readonly HashSet<string> matchedLabels = new HashSet<string>();
+        private NameFilter labels;
 
         protected override void ProcessRecord()
         {
             IEnumerable<Pkcs11Module> modules = Module != null ? ResolveModules(Module) : Registry.EnabledModules;
-            var patterns = Label?.Select(l => (Text: l, Pattern: WildcardPattern.Get(l, WildcardOptions.IgnoreCase))).ToList();
+            if (Label != null && labels == null) labels = new NameFilter(Label);
             foreach (Pkcs11Module module in modules)
             {
                 Pkcs11Library library = Open(module);
@@ -69,12 +69,7 @@ namespace SmartCardPS.Commands
                 }
                 foreach (Pkcs11Token token in tokens)
                 {
-                    if (patterns != null)
-                    {
-                        var hits = patterns.Where(p => token.Label != null && p.Pattern.IsMatch(token.Label ?? string.Empty)).ToList();
-                        if (hits.Count == 0) continue;
-                        foreach (var hit in hits) matchedLabels.Add(hit.Text);
-                    }
+                    if (labels != null && !labels.IsMatch(token.Label)) continue;
                     WriteObject(token);
                 }
             }
@@ -83,13 +78,8 @@ namespace SmartCardPS.Commands
         protected override void EndProcessing()
         {
             base.EndProcessing();
-            if (Label == null) return;
-            foreach (string label in Label.Where(l => !matchedLabels.Contains(l) && !WildcardPattern.ContainsWildcardCharacters(l)))
-            {
-                WriteError(NewError(
-                    new ItemNotFoundException($"No PKCS#11 token labelled '{label}' was found. Run Get-Pkcs11Token without -Label to list the tokens."),
-                    "NotFound", ErrorCategory.ObjectNotFound, label));
-            }
+            if (labels == null) return;
+            WriteNotFound(labels, label => $"No PKCS#11 token labelled '{label}' was found. Run Get-Pkcs11Token without -Label to list the tokens.");
         }
     }
 }

@@ -5,7 +5,7 @@ namespace SmartCardPS.Commands
 {
     /// <summary>
     /// <para type="synopsis">Lists the PC/SC smart-card readers and the card in each.</para>
-    /// <para type="description">Asks the PC/SC service (pcscd on Linux and BSD, the Smart Card service on Windows, CryptoTokenKit on macOS) for every reader and its state, as pcsc_scan and opensc-tool -l do, and emits one SmartCardReader object per reader with the card's ATR. No readers gives no output. A reader -Name given literally that matches no reader writes a non-terminating ObjectNotFound error; a wildcard that matches nothing writes nothing. When the PC/SC service is not running the command stops with a ResourceUnavailable error that says how to start it.</para>
+    /// <para type="description">Asks the PC/SC service (pcscd on Linux and BSD, the Smart Card service on Windows, PCSC.framework on macOS) for every reader and its state, as pcsc_scan and opensc-tool -l do, and emits one SmartCardReader object per reader with the card's ATR. No readers gives no output. A reader -Name given literally that matches no reader writes a non-terminating ObjectNotFound error; a wildcard that matches nothing writes nothing. When the PC/SC service is not running the command stops with a ResourceUnavailable error that says how to start it.</para>
     /// </summary>
     /// <example>
     /// <code>Get-SmartCardReader</code>
@@ -16,7 +16,7 @@ namespace SmartCardPS.Commands
     /// <para>Shows every property of the readers whose names start with Yubico.</para>
     /// </example>
     /// <example>
-    /// <code>Get-SmartCardReader | Where-Object CardPresent | ConvertTo-Json</code>
+    /// <code>Get-SmartCardReader | Where-Object CardPresent | ConvertTo-Json -EnumsAsStrings</code>
     /// <para>Reports the readers that hold a card as JSON, for a script or CI job.</para>
     /// </example>
     [Cmdlet(VerbsCommon.Get, "SmartCardReader")]

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
@@ -26,9 +27,10 @@ namespace SmartCardPS.Commands
     public sealed class WatchSmartCardCommand : SmartCardCmdlet
     {
         /// <summary>
-        /// <para type="description">Reports only readers whose names match; wildcards are allowed. A name that matches no reader yet is not an error: the reader may be plugged in later. Without it every reader is watched.</para>
+        /// <para type="description">Reports only readers whose names match; wildcards are allowed, and an exact name always matches (reader names often hold brackets). Readers piped from Get-SmartCardReader bind here. A literal name that matches no reader when the watch starts writes a warning, not an error: the reader may be plugged in later. Without it every reader is watched.</para>
         /// </summary>
-        [Parameter(Position = 0, HelpMessage = "Reader names to watch; wildcards are allowed.")]
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true,
+            HelpMessage = "Reader names to watch; wildcards are allowed.")]
         [Alias("Reader", "ReaderName")]
         [ArgumentCompleter(typeof(ReaderNameCompleter))]
         [SupportsWildcards]
@@ -59,34 +61,58 @@ namespace SmartCardPS.Commands
         private ReaderMonitor monitor;
         private bool stopping;
 
+        private readonly List<string> names = new List<string>();
+
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
             if (MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) && Timeout <= TimeSpan.Zero)
             {
                 ThrowTerminatingError(NewError(
-                    new ArgumentOutOfRangeException(nameof(Timeout), Timeout, "-Timeout must be longer than zero."),
+                    new PSArgumentException($"-Timeout must be longer than zero; {Timeout} was given. Leave it out to watch until stopped."),
                     "InvalidTimeout", ErrorCategory.InvalidArgument, Timeout));
             }
         }
 
+        /// <summary>Names arrive as a parameter or from the pipeline: the watch itself starts once all have arrived.</summary>
         protected override void ProcessRecord()
         {
-            WildcardPattern[] names = Name?.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToArray();
+            if (Name != null) names.AddRange(Name);
+        }
+
+        protected override void EndProcessing()
+        {
+            NameFilter filter = names.Count > 0 ? new NameFilter(names) : null;
             bool timed = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout));
             Stopwatch clock = Stopwatch.StartNew();
 
             var watch = new ReaderMonitor(IncludeCurrentState.IsPresent, AtrDatabase.Default.CardNameOf);
+            bool connected = false;
             bool outage = false;
+            bool warnedUnmatched = false;
             watch.ServiceLost += error =>
             {
                 outage = true;
-                WriteWarning($"Lost the PC/SC service ({error.ErrorName}). Watch-SmartCard keeps waiting and reports the readers again when it is back.");
+                WriteWarning(connected
+                    ? $"Lost the PC/SC service ({error.ErrorName}). Watch-SmartCard keeps waiting and reports the readers again when it is back."
+                    : $"Waiting for the PC/SC service ({error.ErrorName}): {error.Message}");
             };
             watch.Connected += () =>
             {
-                string readers = watch.Readers.Count == 0 ? "no readers yet" : string.Join(", ", watch.Readers);
+                var watched = watch.Readers.Where(r => filter == null || filter.IsMatch(r)).ToList();
+                string readers = watched.Count == 0
+                    ? (filter == null ? "no readers yet" : "no reader matching " + string.Join(", ", names.Select(n => "'" + n + "'")) + " yet")
+                    : string.Join(", ", watched.Select(r => "'" + r + "'"));
                 WriteVerbose((outage ? "The PC/SC service is available again; watching " : "Watching ") + readers + ".");
+                if (filter != null && !warnedUnmatched)
+                {
+                    warnedUnmatched = true;
+                    foreach (string name in filter.UnmatchedLiterals)
+                    {
+                        WriteWarning($"No reader named '{name}' is present. Watch-SmartCard reports it if it is plugged in; Get-SmartCardReader lists the readers.");
+                    }
+                }
+                connected = true;
                 outage = false;
             };
             lock (gate)
@@ -103,7 +129,7 @@ namespace SmartCardPS.Commands
                     SmartCardEvent e = watch.Next(wait);
                     if (e == null) return;
                     if (EventType != null && !EventType.Contains(e.EventType)) continue;
-                    if (names != null && !names.Any(p => p.IsMatch(e.Reader))) continue;
+                    if (filter != null && !filter.IsMatch(e.Reader)) continue;
                     WriteObject(e);
                 }
             }

@@ -1,0 +1,108 @@
+# Every example in the cmdlets' help and every PowerShell line of the README runs as written, against the private
+# pcscd with a card, a SoftHSM token called MyToken and OpenSC, and writes no error. Examples that watch until
+# Ctrl+C are stopped after a few seconds. The README's install steps are left to Package.Tests.ps1, which runs them.
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'Pkcs11Common.ps1')
+    $script:NoFixture = -not (Test-PcscFixtureRequired) -or -not (Test-SoftHsmFixtureRequired)
+    $script:Examples = [System.Collections.Generic.List[hashtable]]::new()
+    foreach ($command in Get-Command -Module SmartCardPS -CommandType Cmdlet | Sort-Object Name) {
+        $i = 0
+        foreach ($example in (Get-Help $command.Name).Examples.Example) {
+            $i++
+            $Examples.Add(@{ Source = "$($command.Name) example $i"; Code = $example.Code.Trim() })
+        }
+    }
+    $heading = ''
+    $inBlock = $false
+    $lineNumber = 0
+    foreach ($line in Get-Content (Join-Path $PSScriptRoot '../../README.md')) {
+        $lineNumber++
+        if ($line -match '^#+ ') { $heading = $line }
+        if ($line -match '^```') { $inBlock = $line -eq '```powershell' -and $heading -ne '## Installing'; continue }
+        if ($inBlock -and $line.Trim()) { $Examples.Add(@{ Source = "README line $lineNumber"; Code = $line.Trim() }) }
+    }
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Pkcs11Common.ps1')
+    $script:Pcsc = Start-TestPcsc
+    $script:Hsm = Start-TestSoftHsm -Label 'MyToken'
+    $script:Card = '3B 8F 80 01 80 4F 0C A0 00 00 03 06 03 00 01 00 00 00 00 6A'
+    $script:Home_ = Join-Path ([IO.Path]::GetTempPath()) ("scps-examples-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    New-Item -ItemType Directory (Join-Path $Home_ '.config') -Force | Out-Null
+    $script:SavedHome = $env:HOME
+    $script:SavedPath = $env:PSModulePath
+    $env:HOME = $Home_
+    # Import-Module SmartCardPS by name finds the built module.
+    $env:PSModulePath = (Split-Path $ModuleDir) + [IO.Path]::PathSeparator + $env:PSModulePath
+
+    # What the examples assume is there. Register-* examples start without OpenSC registered, Unregister-* ones
+    # with it registered as Register-OpenScModule does, the others as Debian's opensc-pkcs11 package does.
+    # OpenSC takes seconds to give up on the virtual card, so PKCS#11 examples run with the readers empty.
+    function Reset-ExampleState([string] $Code) {
+        Clear-TestRegistry
+        Get-ChildItem $Home_ -Force | Remove-Item -Recurse -Force
+        New-Item -ItemType Directory (Join-Path $Home_ '.config') -Force | Out-Null
+        $Hsm.Register('softhsm2') | Out-Null
+        if ($Code -match 'Unregister-OpenScModule -Path (\S+)') { Register-OpenScModule -Path $Matches[1] | Out-Null }
+        elseif ($Code -match 'Unregister-OpenScModule') { Register-OpenScModule | Out-Null }
+        elseif ($Code -notmatch 'Register-OpenScModule') { Set-TestModuleConfig $PackageModuleDir 'opensc-pkcs11' "module: opensc-pkcs11.so`n" | Out-Null }
+        $cardIn = (Get-SmartCardReader -Name $Pcsc.ReaderNames[0]).CardPresent
+        if ($Code -match 'Pkcs11|OpenSc') {
+            if ($cardIn) {
+                $Pcsc.Remove(0)
+                $null = Wait-TestReader $Pcsc.ReaderNames[0] $false
+            }
+        }
+        elseif (-not $cardIn) {
+            $null = $Pcsc.Insert(0, $Card)
+            $null = Wait-TestReader $Pcsc.ReaderNames[0] $true
+        }
+    }
+
+    # Runs one example in a fresh runspace with the module imported, as a user at a new prompt would.
+    function Invoke-Example([string] $Code) {
+        $iss = [initialsessionstate]::CreateDefault2()
+        $iss.ImportPSModule((Join-Path $ModuleDir 'SmartCardPS.psd1'))
+        $ps = [powershell]::Create($iss)
+        # The tests run as root, so 'sudo' just runs its command, and 'pwsh -c' runs its script here: a new process
+        # would only add its start-up time.
+        $shims = @'
+function sudo { $command, $rest = $args; & $command @rest }
+function pwsh { if ($args.Count -ne 2 -or $args[0] -notin '-c', '-Command') { throw "The examples use pwsh only as pwsh -c '...'." }; & ([scriptblock]::Create($args[1])) }
+'@
+        $null = $ps.AddScript($shims).AddStatement().AddScript($Code + "`nif (`$global:LASTEXITCODE) { throw `"exit code `$global:LASTEXITCODE`" }")
+        $handle = $ps.BeginInvoke()
+        $stopped = $false
+        $watches = $Code -match 'Watch-SmartCard' -and $Code -notmatch 'Select-Object -First'
+        if (-not $handle.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds($(if ($watches) { 2 } else { 60 })))) {
+            $ps.Stop()
+            $stopped = $true
+        }
+        $failure = $null
+        try { $null = $ps.EndInvoke($handle) } catch { if (-not $stopped) { $failure = $_.Exception } }
+        $errors = @($ps.Streams.Error | Where-Object { -not ($stopped -and ($_.Exception.GetBaseException() -is [System.Management.Automation.PipelineStoppedException] -or $_.FullyQualifiedErrorId -match 'PipelineStopped')) })
+        [pscustomobject]@{ Stopped = $stopped; Failure = $failure; Errors = $errors }
+        $ps.Dispose()
+    }
+}
+
+AfterAll {
+    $env:HOME = $script:SavedHome
+    $env:PSModulePath = $script:SavedPath
+    Remove-Item $script:Home_ -Recurse -Force -ErrorAction SilentlyContinue
+    if ($script:Hsm) { $script:Hsm.Dispose() }
+    if ($script:Pcsc) { $script:Pcsc.Dispose() }
+    Clear-TestRegistry
+}
+
+Describe 'Examples' -Skip:$NoFixture {
+    It '<Source> runs as written: <Code>' -ForEach $Examples {
+        Reset-ExampleState $Code
+        $result = Invoke-Example $Code
+        $result.Failure | Should -BeNullOrEmpty
+        ($result.Errors | ForEach-Object { "$_" }) -join "`n" | Should -BeNullOrEmpty
+        # Only a watch may still be running when it is stopped: it runs until Ctrl+C by design.
+        if ($result.Stopped) { $Code | Should -Match 'Watch-SmartCard' -Because 'every other example must finish' }
+    }
+}

@@ -1,0 +1,71 @@
+# What a person types at the prompt about tokens and modules: exact labels with brackets, completions that round-trip,
+# tokens piped to Get-Pkcs11Module, and default views that keep the label and slot at 80 and 120 columns.
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'Pkcs11Common.ps1')
+    $script:NoFixture = -not (Test-SoftHsmFixtureRequired)
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Pkcs11Common.ps1')
+    $script:Labels = 'Demo [PIV] token', 'Demo P token', 'A label long enough to wrap: 32b'
+    $script:Hsm = Start-TestSoftHsm -Label $Labels
+}
+
+AfterAll {
+    if ($script:Hsm) { $script:Hsm.Dispose() }
+    Clear-TestRegistry
+}
+
+Describe 'PKCS#11 names and views at the prompt' -Skip:$NoFixture {
+    BeforeAll {
+        Clear-TestRegistry
+        $Hsm.Register('softhsm2') | Out-Null
+    }
+
+    It 'matches an exact label holding brackets, which as a wildcard would also match another token' {
+        # As a pattern, '[PIV]' is one of P, I, V: 'Demo P token' matches it too.
+        @(Get-Pkcs11Token -Label 'Demo [PIV] token').Label | Should -Contain 'Demo [PIV] token'
+        @(Get-Pkcs11Token -Label ([WildcardPattern]::Escape('Demo [PIV] token'))).Label | Should -Be 'Demo [PIV] token'
+        Get-Pkcs11Token -Label 'Demo [X] token' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be 'GetPkcs11TokenNotFound,SmartCardPS.Commands.GetPkcs11TokenCommand'
+    }
+
+    It 'completes token labels escaped, so each completion names exactly its token' {
+        $line = 'Get-Pkcs11Token -Label Demo'
+        $completion = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        $completion.CompletionMatches.ListItemText | Sort-Object | Should -Be @('Demo [PIV] token', 'Demo P token')
+        foreach ($match in $completion.CompletionMatches) {
+            @(Invoke-Expression ('Get-Pkcs11Token -Label ' + $match.CompletionText)).Label | Should -Be $match.ListItemText
+        }
+    }
+
+    It 'completes module names from the registry' {
+        $line = 'Get-Pkcs11Token -Module soft'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be "'softhsm2'"
+        $line = 'Get-Pkcs11Module -Name soft'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be "'softhsm2'"
+    }
+
+    It 'gives each piped token its module' {
+        $tokens = @(Get-Pkcs11Token)
+        $modules = @($tokens | Get-Pkcs11Module)
+        $modules.Count | Should -Be $tokens.Count
+        $modules.Name | Sort-Object -Unique | Should -Be 'softhsm2'
+        $modules | ForEach-Object { $_ | Should -BeOfType ([SmartCardPS.Pkcs11Module]) }
+    }
+
+    It 'keeps every label and slot id whole in its default table at <_> columns' -ForEach 80, 120 {
+        $width = $_
+        $tokens = @(Get-Pkcs11Token)
+        $lines = ($tokens | Out-String -Width $width) -split "`r?`n"
+        foreach ($line in $lines) { $line.TrimEnd().Length | Should -BeLessOrEqual $width }
+        ($lines | Where-Object { $_.Trim() } | Select-Object -First 1) | Should -Match '^Label\s+SlotId\s+Module'
+        foreach ($token in $tokens) {
+            $lines -match ([regex]::Escape($token.Label) + '\s+' + $token.SlotId + '\s') | Should -Not -BeNullOrEmpty -Because "'$($token.Label)' and its slot $($token.SlotId) must show"
+        }
+        $mechanisms = ($tokens[0] | Get-Pkcs11Mechanism | Select-Object -First 5 | Out-String -Width $width) -split "`r?`n"
+        foreach ($line in $mechanisms) { $line.TrimEnd().Length | Should -BeLessOrEqual $width }
+        $modules = (Get-Pkcs11Module | Out-String -Width $width) -split "`r?`n"
+        $modules -match '^softhsm2\s' | Should -Not -BeNullOrEmpty
+    }
+}
