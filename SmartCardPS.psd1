@@ -21,6 +21,11 @@
         'Get-Pkcs11Mechanism'
         'Register-OpenScModule'
         'Unregister-OpenScModule'
+        'Get-OpenScConfiguration'
+        'Set-OpenScConfiguration'
+        'Get-SmartCardUsbDevice'
+        'Test-SmartCardSetup'
+        'New-SmartCardUdevRule'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -4,7 +4,8 @@
 # the peer tools they are cross-checked with, and the PKCS#11 modules.
 $script:TestPackages = @(
     'pcscd', 'vsmartcard-vpcd', 'pcsc-tools', 'opensc', 'opensc-pkcs11', 'softhsm2', 'p11-kit',
-    'gnutls-bin', 'python3-pyscard', 'pkg-config', 'util-linux', 'zlib1g'
+    'gnutls-bin', 'python3-pyscard', 'pkg-config', 'util-linux', 'zlib1g',
+    'libccid', 'umockdev', 'openssh-server', 'udev'
 )
 
 function Write-Step([string] $Text) {

@@ -33,12 +33,15 @@ BeforeAll {
     $script:SavedHome = $env:HOME
     $script:SavedPath = $env:PSModulePath
     $env:HOME = $Home_
+    # Set-OpenScConfiguration examples edit a private opensc.conf, never the machine's.
+    $script:SavedOpenScConf = $env:OPENSC_CONF
+    $env:OPENSC_CONF = Join-Path $Home_ 'opensc.conf'
     # Import-Module SmartCardPS by name finds the built module.
     $env:PSModulePath = (Split-Path $ModuleDir) + [IO.Path]::PathSeparator + $env:PSModulePath
 
     # What the examples assume is there. Register-* examples start without OpenSC registered, Unregister-* ones
     # with it registered as Register-OpenScModule does, the others as Debian's opensc-pkcs11 package does.
-    # OpenSC takes seconds to give up on the virtual card, so PKCS#11 examples run with the readers empty.
+    # OpenSC takes seconds to give up on the virtual card, so PKCS#11 and setup examples run with the readers empty.
     function Reset-ExampleState([string] $Code) {
         Clear-TestRegistry
         Get-ChildItem $Home_ -Force | Remove-Item -Recurse -Force
@@ -48,7 +51,7 @@ BeforeAll {
         elseif ($Code -match 'Unregister-OpenScModule') { Register-OpenScModule | Out-Null }
         elseif ($Code -notmatch 'Register-OpenScModule') { Set-TestModuleConfig $PackageModuleDir 'opensc-pkcs11' "module: opensc-pkcs11.so`n" | Out-Null }
         $cardIn = (Get-SmartCardReader -Name $Pcsc.ReaderNames[0]).CardPresent
-        if ($Code -match 'Pkcs11|OpenSc') {
+        if ($Code -match 'Pkcs11|OpenSc|SmartCardSetup') {
             if ($cardIn) {
                 $Pcsc.Remove(0)
                 $null = Wait-TestReader $Pcsc.ReaderNames[0] $false
@@ -90,6 +93,7 @@ function pwsh { if ($args.Count -ne 2 -or $args[0] -notin '-c', '-Command') { th
 AfterAll {
     $env:HOME = $script:SavedHome
     $env:PSModulePath = $script:SavedPath
+    $env:OPENSC_CONF = $script:SavedOpenScConf
     Remove-Item $script:Home_ -Recurse -Force -ErrorAction SilentlyContinue
     if ($script:Hsm) { $script:Hsm.Dispose() }
     if ($script:Pcsc) { $script:Pcsc.Dispose() }

@@ -23,10 +23,10 @@ namespace SmartCardPS
         }
 
         /// <summary>
-        /// Writes <paramref name="content"/> to <paramref name="path"/> as mode 0644, creating missing directories
-        /// as 0755. On failure nothing is left behind: no temporary file, no directory it created.
+        /// Writes <paramref name="content"/> to <paramref name="path"/> as <paramref name="mode"/> (default 0644), creating
+        /// missing directories as 0755. On failure nothing is left behind: no temporary file, no directory it created.
         /// </summary>
-        public static void WriteAtomic(string path, string content)
+        public static void WriteAtomic(string path, string content, int mode = 0x1A4)
         {
             string dir = Path.GetDirectoryName(Path.GetFullPath(path));
             var created = CreateDirectories(dir);
@@ -39,7 +39,7 @@ namespace SmartCardPS
                     stream.Write(bytes, 0, bytes.Length);
                     stream.Flush(true);
                 }
-                UnixFile.SetMode(temp, Convert.ToInt32("644", 8));
+                UnixFile.SetMode(temp, mode);
                 if (File.Exists(path)) File.Replace(temp, path, null);
                 else File.Move(temp, path);
             }

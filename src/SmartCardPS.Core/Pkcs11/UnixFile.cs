@@ -17,6 +17,24 @@ namespace SmartCardPS
             if (rc != 0) throw new IOException($"chmod {Convert.ToString(mode, 8)} '{path}' failed (errno {Marshal.GetLastWin32Error()}).");
         }
 
+        /// <summary>The file's permission bits; null on Windows, for a missing file, or on a runtime older than .NET 7.</summary>
+        public static int? GetMode(string path)
+        {
+            if (!IsUnix || !File.Exists(path)) return null;
+            // netstandard2.0 has no stat; PowerShell 7.4+ runs on .NET 8+, which has File.GetUnixFileMode.
+            var getMode = typeof(File).GetMethod("GetUnixFileMode", new[] { typeof(string) });
+            return getMode == null ? (int?)null : Convert.ToInt32(getMode.Invoke(null, new object[] { path }));
+        }
+
+        /// <summary>A symbolic link's target as stored, or null when the path is not a link.</summary>
+        public static string ReadLink(string path)
+        {
+            if (!IsUnix) return null;
+            var buffer = new byte[4096];
+            long n = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? (long)Glibc.readlink(path, buffer, (IntPtr)buffer.Length) : (long)LibSystem.readlink(path, buffer, (IntPtr)buffer.Length);
+            return n <= 0 ? null : System.Text.Encoding.UTF8.GetString(buffer, 0, (int)n);
+        }
+
         /// <summary>Whether this process runs as root (effective uid 0).</summary>
         public static bool IsRoot()
         {
@@ -44,12 +62,14 @@ namespace SmartCardPS
         private static class Glibc
         {
             [DllImport("libc.so.6", SetLastError = true)] internal static extern int chmod(string path, int mode);
+            [DllImport("libc.so.6", SetLastError = true)] internal static extern IntPtr readlink(string path, byte[] buffer, IntPtr size);
         }
 
         private static class LibSystem
         {
             [DllImport("libc", SetLastError = true)] internal static extern int chmod(string path, int mode);
             [DllImport("libc")] internal static extern uint geteuid();
+            [DllImport("libc", SetLastError = true)] internal static extern IntPtr readlink(string path, byte[] buffer, IntPtr size);
         }
     }
 }

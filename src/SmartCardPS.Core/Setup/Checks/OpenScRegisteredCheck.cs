@@ -1,0 +1,41 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+
+namespace SmartCardPS
+{
+    /// <summary>p11-kit loads OpenSC, so p11tool, GnuTLS and other p11-kit users see the cards (the ArchWiki's p11tool tip).</summary>
+    public sealed class OpenScRegisteredCheck : ISetupCheck
+    {
+        public const string Name = "OpenSC registered with p11-kit";
+
+        public int Order => 900;
+
+        public IEnumerable<SetupCheck> Run(SetupContext context)
+        {
+            if (!context.Registry.Paths.P11KitPresent)
+            {
+                yield return new SetupCheck(Name, SetupStatus.Skip, "p11-kit is not installed");
+                yield break;
+            }
+            string library = context.OpenScLibraryPath;
+            if (library == null)
+            {
+                yield return new SetupCheck(Name, SetupStatus.Skip, "OpenSC's PKCS#11 library is not installed");
+                yield break;
+            }
+            Pkcs11Module module = context.Registry.Modules.FirstOrDefault(m => m.Path != null &&
+                (OpenScLibrary.HasOpenScName(m.Path) || string.Equals(Path.GetFullPath(m.Path), Path.GetFullPath(library), System.StringComparison.Ordinal)));
+            if (module == null)
+            {
+                yield return new SetupCheck(Name, SetupStatus.Fail, "no p11-kit module config names " + library,
+                    UnixFile.IsRoot() ? "Register-OpenScModule" : "sudo pwsh -c Register-OpenScModule (or Register-OpenScModule -Scope User)");
+                yield break;
+            }
+            yield return module.Enabled
+                ? new SetupCheck(Name, SetupStatus.Pass, $"module '{module.Name}' in {module.ConfigFile}")
+                : new SetupCheck(Name, SetupStatus.Warn, $"module '{module.Name}' in {module.ConfigFile} is not loaded here (enable-in/disable-in)",
+                    $"edit enable-in/disable-in in {module.ConfigFile}, or Register-OpenScModule -Force");
+        }
+    }
+}

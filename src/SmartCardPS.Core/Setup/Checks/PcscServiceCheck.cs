@@ -1,0 +1,26 @@
+using System.Collections.Generic;
+
+namespace SmartCardPS
+{
+    /// <summary>The PC/SC service (pcscd, SCardSvr) answers.</summary>
+    public sealed class PcscServiceCheck : ISetupCheck
+    {
+        public const string Name = "PC/SC service";
+
+        public int Order => 200;
+
+        public IEnumerable<SetupCheck> Run(SetupContext context)
+        {
+            if (context.Readers != null)
+            {
+                yield return new SetupCheck(Name, SetupStatus.Pass, $"answers, listing {context.Readers.Count} reader(s)");
+                yield break;
+            }
+            PcscException error = context.PcscError;
+            bool down = error.Error == ScardError.NoService || error.Error == ScardError.ServiceStopped;
+            yield return new SetupCheck(Name, SetupStatus.Fail,
+                down ? $"not running ({error.ErrorName})" : $"does not answer: {error.Message}",
+                down ? context.Platform.StartService() : context.Platform.RestartService());
+        }
+    }
+}

@@ -1,0 +1,39 @@
+namespace SmartCardPS
+{
+    /// <summary>The outcome of a setup check. Strings, so JSON and remote sessions show the word.</summary>
+    public static class SetupStatus
+    {
+        public const string Pass = "Pass";
+        public const string Warn = "Warn";
+        public const string Fail = "Fail";
+
+        /// <summary>The check does not apply here; Detail says why.</summary>
+        public const string Skip = "Skip";
+    }
+
+    /// <summary>One finding of Test-SmartCardSetup: what was checked, how it went, what was found and how to fix it.</summary>
+    public sealed class SetupCheck
+    {
+        public SetupCheck() { }
+
+        public SetupCheck(string name, string status, string detail, string remedy = null)
+        {
+            Name = name;
+            Status = status;
+            Detail = detail;
+            Remedy = remedy;
+        }
+
+        public string Name { get; set; }
+
+        /// <summary>Pass, Warn, Fail or Skip (<see cref="SetupStatus"/>).</summary>
+        public string Status { get; set; }
+
+        public string Detail { get; set; }
+
+        /// <summary>The command or file change that fixes it on this platform; null when nothing needs fixing.</summary>
+        public string Remedy { get; set; }
+
+        public override string ToString() => $"{Status} {Name}: {Detail}";
+    }
+}

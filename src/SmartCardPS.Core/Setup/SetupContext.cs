@@ -1,0 +1,140 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace SmartCardPS
+{
+    /// <summary>What the user asked for.</summary>
+    public sealed class SetupOptions
+    {
+        public bool RequireReader { get; set; }
+        public bool RequireCard { get; set; }
+        public bool RequireToken { get; set; }
+    }
+
+    /// <summary>A PKCS#11 module p11-kit would load, and what loading it gave: its tokens, or why it failed.</summary>
+    public sealed class ModuleProbe
+    {
+        public Pkcs11Module Module { get; set; }
+        public IReadOnlyList<Pkcs11Token> Tokens { get; set; } = Array.Empty<Pkcs11Token>();
+        public Pkcs11ModuleException Error { get; set; }
+    }
+
+    /// <summary>
+    /// The facts the setup checks share, each gathered once on first use: the PC/SC readers, the p11-kit
+    /// registry and what its modules hold, OpenSC's library and configuration, the USB readers.
+    /// </summary>
+    public sealed class SetupContext
+    {
+        private readonly Lazy<IReadOnlyList<SmartCardReader>> readers;
+        private PcscException pcscError;
+        private readonly Lazy<Pkcs11Registry> registry;
+        private readonly Lazy<IReadOnlyList<ModuleProbe>> probes;
+        private readonly Lazy<OpenScConfigFile> openScConfig;
+        private OpenScConfigException openScConfigError;
+        private readonly Lazy<IReadOnlyList<SmartCardUsbDevice>> usb;
+
+        public SetupContext(SetupOptions options, SetupPlatform platform = null, string root = "/")
+        {
+            Options = options ?? new SetupOptions();
+            Platform = platform ?? SetupPlatform.Detect(root);
+            Root = root;
+            readers = new Lazy<IReadOnlyList<SmartCardReader>>(ReadReaders);
+            registry = new Lazy<Pkcs11Registry>(() => Pkcs11Registry.Load());
+            probes = new Lazy<IReadOnlyList<ModuleProbe>>(ProbeModules);
+            openScConfig = new Lazy<OpenScConfigFile>(LoadOpenScConfig);
+            usb = new Lazy<IReadOnlyList<SmartCardUsbDevice>>(() =>
+                UsbDeviceScanner.Scan(Root, CcidSupportedReaders.Load(Root), PcscReaderNames ?? new List<string>()));
+        }
+
+        public SetupOptions Options { get; }
+        public SetupPlatform Platform { get; }
+
+        /// <summary>The file system root the checks read (/run, /sys, /usr/lib/pcsc); another directory in tests.</summary>
+        public string Root { get; }
+
+        /// <summary>The PC/SC readers, or null when the service did not answer (<see cref="PcscError"/> says why).</summary>
+        public IReadOnlyList<SmartCardReader> Readers => readers.Value;
+
+        public PcscException PcscError
+        {
+            get
+            {
+                _ = readers.Value;
+                return pcscError;
+            }
+        }
+
+        public List<string> PcscReaderNames => Readers?.Select(r => r.Name).ToList();
+
+        public Pkcs11Registry Registry => registry.Value;
+
+        /// <summary>Every module p11-kit would load, loaded once and asked for its tokens.</summary>
+        public IReadOnlyList<ModuleProbe> ModuleProbes => probes.Value;
+
+        /// <summary>OpenSC's PKCS#11 library where it is installed, or null.</summary>
+        public string OpenScLibraryPath => OpenScLibrary.Find(Registry.Paths.ModuleDirectory);
+
+        /// <summary>opensc.conf as OpenSC reads it, or null when it is malformed (<see cref="OpenScConfigError"/>).</summary>
+        public OpenScConfigFile OpenScConfig => openScConfig.Value;
+
+        public OpenScConfigException OpenScConfigError
+        {
+            get
+            {
+                _ = openScConfig.Value;
+                return openScConfigError;
+            }
+        }
+
+        public IReadOnlyList<SmartCardUsbDevice> UsbDevices => usb.Value;
+
+        private IReadOnlyList<SmartCardReader> ReadReaders()
+        {
+            try
+            {
+                using (var context = PcscContext.Establish()) return context.GetReaders();
+            }
+            catch (PcscException ex)
+            {
+                pcscError = ex;
+                return null;
+            }
+        }
+
+        private IReadOnlyList<ModuleProbe> ProbeModules()
+        {
+            var list = new List<ModuleProbe>();
+            foreach (Pkcs11Module module in Registry.EnabledModules)
+            {
+                var probe = new ModuleProbe { Module = module };
+                try
+                {
+                    using (var lib = Pkcs11Library.Load(module.Path, module.Name, module.ConfigFile))
+                    {
+                        probe.Tokens = lib.GetTokens(includeEmptySlots: false);
+                    }
+                }
+                catch (Pkcs11ModuleException ex)
+                {
+                    probe.Error = ex;
+                }
+                list.Add(probe);
+            }
+            return list;
+        }
+
+        private OpenScConfigFile LoadOpenScConfig()
+        {
+            try
+            {
+                return OpenScConfigFile.Load();
+            }
+            catch (OpenScConfigException ex)
+            {
+                openScConfigError = ex;
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace SmartCardPS
+{
+    /// <summary>A udev rule giving a USB smart-card reader (a serial Smargo/Phoenix adapter, or a CCID reader) a group, mode and name.</summary>
+    public sealed class UdevRule
+    {
+        /// <summary>Where udev reads rules from; a rule anywhere else has no effect.</summary>
+        public static readonly string[] UdevDirectories = { "/etc/udev/rules.d", "/run/udev/rules.d", "/usr/lib/udev/rules.d", "/lib/udev/rules.d", "/usr/local/lib/udev/rules.d" };
+
+        public string Name { get; set; }
+        public string Path { get; set; }
+        public string Subsystem { get; set; } = "tty";
+        public string VendorId { get; set; }
+        public string ProductId { get; set; }
+        public string Serial { get; set; }
+        public string Group { get; set; }
+        public string Mode { get; set; }
+        public string Symlink { get; set; }
+
+        /// <summary>The rule line as written.</summary>
+        public string Rule { get; set; }
+
+        /// <summary>Whether udevadm test read the file without complaint.</summary>
+        public bool Validated { get; set; }
+
+        /// <summary>Whether udevd reloaded its rules and replayed the devices, so the rule applies now.</summary>
+        public bool Applied { get; set; }
+
+        /// <summary>The /dev name the symlink gives the device.</summary>
+        public string DevicePath => string.IsNullOrEmpty(Symlink) ? null : "/dev/" + Symlink;
+
+        /// <summary>Whether the mode lets every user write the device, as the ArchWiki's MODE="0666" does.</summary>
+        public bool WorldWritable => Mode != null && (Convert.ToInt32(Mode, 8) & 2) != 0;
+
+        public string Render()
+        {
+            var parts = new List<string> { $"SUBSYSTEM==\"{Subsystem}\"", $"ATTRS{{idVendor}}==\"{VendorId.ToLowerInvariant()}\"", $"ATTRS{{idProduct}}==\"{ProductId.ToLowerInvariant()}\"" };
+            if (!string.IsNullOrEmpty(Serial)) parts.Add($"ATTRS{{serial}}==\"{Serial}\"");
+            if (!string.IsNullOrEmpty(Group)) parts.Add($"GROUP=\"{Group}\"");
+            if (!string.IsNullOrEmpty(Mode)) parts.Add($"MODE=\"{Mode}\"");
+            if (!string.IsNullOrEmpty(Symlink)) parts.Add($"SYMLINK+=\"{Symlink}\"");
+            Rule = string.Join(", ", parts);
+            return Rule;
+        }
+
+        /// <summary>The file's content: a comment saying where it came from, then the rule.</summary>
+        public string FileContent() => "# Written by SmartCardPS (New-SmartCardUdevRule) for " + Name + ".\n" + Render() + "\n";
+
+        public static bool IsUdevDirectory(string directory) =>
+            UdevDirectories.Any(d => string.Equals(System.IO.Path.GetFullPath(directory).TrimEnd('/'), d, StringComparison.Ordinal));
+
+        /// <summary>
+        /// The complaints about <paramref name="rulesFile"/> in `udevadm test` stderr ("FILE:LINE message"). udevadm
+        /// 252 has no verify command and exits 0 for rule errors, so these lines are the only signal.
+        /// </summary>
+        public static List<string> ProblemsIn(string udevadmStderr, string rulesFile)
+        {
+            string prefix = rulesFile + ":";
+            return (udevadmStderr ?? "").Split('\n').Select(l => l.TrimEnd('\r'))
+                .Where(l => l.StartsWith(prefix, StringComparison.Ordinal))
+                .Select(l => l.Substring(prefix.Length)).ToList();
+        }
+    }
+}

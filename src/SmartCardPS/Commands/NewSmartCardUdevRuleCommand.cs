@@ -1,0 +1,191 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+
+namespace SmartCardPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Writes a udev rule that gives a USB smart-card reader (such as a Smargo serial reader) a group, mode and fixed /dev name.</para>
+    /// <para type="description">Writes the rule of the ArchWiki's Smargo example, safer by default: SUBSYSTEM=="tty", ATTRS{idVendor}, ATTRS{idProduct}, ATTRS{serial} when -Serial is given, GROUP="dialout", MODE="0660" and SYMLINK+="NAME", to PRIORITY-NAME.rules in /etc/udev/rules.d (or -RulesDirectory). The page's MODE="0666" lets every user on the machine use the reader: it is written only when asked for with -Mode, and then with a warning. Without -Serial the rule matches every adapter with these ids (0403:6001 is every FTDI adapter), and a warning says so. The file is written atomically; an existing file with other content is an error unless -Force. udev then reads the file (udevadm test, whose complaints about the file are errors, and the previous file is put back) and the rule is applied (udevadm control --reload, then udevadm trigger for the subsystem); when udevd is not running that is a warning, and the rule applies when udev next starts. A directory udev does not read is written but not checked, with a warning. Emits the UdevRule.</para>
+    /// </summary>
+    /// <example>
+    /// <code>New-SmartCardUdevRule -Name smargo -VendorId 0403 -ProductId 6001 -Serial A1B2C3 -WhatIf</code>
+    /// <para>Shows the rule for one Smargo reader and where it would go, without writing it.</para>
+    /// </example>
+    /// <example>
+    /// <code>Get-SmartCardUsbDevice -Kind Serial | New-SmartCardUdevRule -Name smargo -Group video</code>
+    /// <para>Gives the serial reader found on the USB bus the name /dev/smargo, usable by members of the video group (as the ArchWiki does for TV cards).</para>
+    /// </example>
+    [Cmdlet(VerbsCommon.New, "SmartCardUdevRule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(UdevRule))]
+    public sealed class NewSmartCardUdevRuleCommand : SmartCardCmdlet
+    {
+        /// <summary>
+        /// <para type="description">The rule's name: the file name (PRIORITY-NAME.rules) and, unless -Symlink, the /dev name.</para>
+        /// </summary>
+        [Parameter(Mandatory = true, Position = 0, HelpMessage = "The rule's name, used for the file and the /dev symlink.")]
+        [ValidatePattern(@"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+        public string Name { get; set; }
+
+        /// <summary>
+        /// <para type="description">The USB vendor id, four hex digits (0403 for FTDI).</para>
+        /// </summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, HelpMessage = "The USB vendor id, four hex digits.")]
+        [ValidatePattern(@"^[0-9A-Fa-f]{4}$")]
+        public string VendorId { get; set; }
+
+        /// <summary>
+        /// <para type="description">The USB product id, four hex digits (6001 for the FTDI FT232R of Smargo readers).</para>
+        /// </summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, HelpMessage = "The USB product id, four hex digits.")]
+        [ValidatePattern(@"^[0-9A-Fa-f]{4}$")]
+        public string ProductId { get; set; }
+
+        /// <summary>
+        /// <para type="description">The adapter's USB serial number, so the rule matches this reader and no other adapter with the same ids.</para>
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, HelpMessage = "The adapter's USB serial number.")]
+        [ValidatePattern(@"^[A-Za-z0-9_.:-]+$")]
+        public string Serial { get; set; }
+
+        /// <summary>
+        /// <para type="description">The group that owns the device (default dialout; the ArchWiki uses video for TV cards).</para>
+        /// </summary>
+        [Parameter(HelpMessage = "The group that owns the device.")]
+        [ValidatePattern(@"^[a-z_][a-z0-9_-]*$")]
+        public string Group { get; set; } = "dialout";
+
+        /// <summary>
+        /// <para type="description">The device's permission bits in octal (default 0660: owner and group). 0666 lets every user use the reader and warns.</para>
+        /// </summary>
+        [Parameter(HelpMessage = "The permission bits in octal, e.g. 0660.")]
+        [ValidatePattern(@"^0?[0-7]{3}$")]
+        public string Mode { get; set; } = "0660";
+
+        /// <summary>
+        /// <para type="description">The name under /dev the device also gets (default: -Name), for softcams such as OSCam.</para>
+        /// </summary>
+        [Parameter(HelpMessage = "The name under /dev for the device.")]
+        [ValidatePattern(@"^[A-Za-z0-9_][A-Za-z0-9_./-]*$")]
+        public string Symlink { get; set; }
+
+        /// <summary>
+        /// <para type="description">The udev subsystem to match: tty for serial readers (default), usb for a USB device node.</para>
+        /// </summary>
+        [Parameter(HelpMessage = "tty (serial readers) or usb.")]
+        [ValidateSet("tty", "usb")]
+        public string Subsystem { get; set; } = "tty";
+
+        /// <summary>
+        /// <para type="description">The file name's number, which orders it among the rules (default 98, as in the ArchWiki).</para>
+        /// </summary>
+        [Parameter(HelpMessage = "The file name's number (default 98).")]
+        [ValidateRange(0, 99)]
+        public int Priority { get; set; } = 98;
+
+        /// <summary>
+        /// <para type="description">Where to write the rule (default /etc/udev/rules.d). udev reads only its own directories.</para>
+        /// </summary>
+        [Parameter(HelpMessage = "Where to write the rule (default /etc/udev/rules.d).")]
+        [ValidateNotNullOrEmpty]
+        public string RulesDirectory { get; set; }
+
+        /// <summary>
+        /// <para type="description">Replaces an existing rules file with other content.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            string dir = RulesDirectory == null ? UdevRule.UdevDirectories[0] : SessionState.Path.GetUnresolvedProviderPathFromPSPath(RulesDirectory);
+            var rule = new UdevRule
+            {
+                Name = Name,
+                Path = System.IO.Path.Combine(dir, $"{Priority:D2}-{Name}.rules"),
+                Subsystem = Subsystem,
+                VendorId = VendorId.ToLowerInvariant(),
+                ProductId = ProductId.ToLowerInvariant(),
+                Serial = Serial,
+                Group = Group,
+                Mode = Mode.Length == 3 ? "0" + Mode : Mode,
+                Symlink = Symlink ?? Name,
+            };
+            string content = rule.FileContent();
+            string previous = File.Exists(rule.Path) ? File.ReadAllText(rule.Path) : null;
+            if (previous != null && previous != content && !Force)
+            {
+                WriteError(NewError(new IOException($"{rule.Path} exists with other content; nothing was changed. Use -Force to replace it."),
+                    "FileExists", ErrorCategory.ResourceExists, rule.Path));
+                return;
+            }
+            if (rule.WorldWritable) WriteWarning($"MODE=\"{rule.Mode}\" lets every user on this machine read and write the reader; prefer -Mode 0660 with -Group.");
+            if (Serial == null) WriteWarning($"Without -Serial the rule matches every USB adapter {rule.VendorId}:{rule.ProductId}, not only this reader.");
+            if (!ShouldProcess(rule.Path, "Write the udev rule " + rule.Rule)) return;
+            if (previous != content && !Write(rule.Path, content)) return;
+            if (!UdevRule.IsUdevDirectory(dir))
+            {
+                WriteWarning($"udev does not read {dir}, so the rule was not checked and takes no effect there; udev reads {string.Join(", ", UdevRule.UdevDirectories)}.");
+                WriteObject(rule);
+                return;
+            }
+            string udevadm = Udevadm.Find();
+            if (udevadm == null)
+            {
+                WriteWarning("udevadm is not installed, so the rule was neither checked nor applied.");
+                WriteObject(rule);
+                return;
+            }
+            if (!Validate(udevadm, rule, previous)) return;
+            Apply(udevadm, rule);
+            WriteObject(rule);
+        }
+
+        private bool Write(string path, string content)
+        {
+            try
+            {
+                Pkcs11ConfigWriter.WriteAtomic(path, content);
+                return true;
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {path}: run elevated (sudo).", ex), "PermissionDenied", ErrorCategory.PermissionDenied, path));
+            }
+            catch (IOException ex)
+            {
+                WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, path));
+            }
+            return false;
+        }
+
+        private bool Validate(string udevadm, UdevRule rule, string previous)
+        {
+            var problems = UdevRule.ProblemsIn(Udevadm.Test(udevadm, rule.Subsystem).Stderr, rule.Path);
+            if (problems.Count == 0)
+            {
+                rule.Validated = true;
+                return true;
+            }
+            // udev would run with a broken rule: put back what was there.
+            if (previous == null) File.Delete(rule.Path);
+            else Pkcs11ConfigWriter.WriteAtomic(rule.Path, previous);
+            WriteError(NewError(new InvalidDataException($"udev rejects {rule.Path}: {string.Join("; ", problems)}. The previous state was restored."),
+                "InvalidRule", ErrorCategory.InvalidData, rule.Path));
+            return false;
+        }
+
+        private void Apply(string udevadm, UdevRule rule)
+        {
+            ToolResult reload = Udevadm.Reload(udevadm);
+            if (!reload.Ok)
+            {
+                WriteWarning($"udevd did not reload its rules ({reload.Stderr.Trim()}); the rule applies when udev next starts, or run: sudo udevadm control --reload && sudo udevadm trigger --subsystem-match={rule.Subsystem}");
+                return;
+            }
+            ToolResult trigger = Udevadm.Trigger(udevadm, rule.Subsystem);
+            if (!trigger.Ok) WriteWarning($"udevadm trigger failed ({trigger.Stderr.Trim()}); replug the reader to apply the rule.");
+            rule.Applied = trigger.Ok;
+        }
+    }
+}

@@ -1,0 +1,188 @@
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'Pkcs11Common.ps1')
+    $script:NoFixture = -not ((Test-PcscFixtureRequired) -and (Test-SoftHsmFixtureRequired))
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Pkcs11Common.ps1')
+    . (Join-Path $PSScriptRoot 'SetupCommon.ps1')
+    $script:Pcsc = Start-TestPcsc
+    $script:Hsm = Start-TestSoftHsm -Label 'Setup test'
+    # A private opensc.conf, so the machine's own file never decides a result.
+    $script:OpenScConf = Join-Path $TestDrive 'opensc.conf'
+    Set-Content $OpenScConf "app default {`n`t# debug = 3;`n}`n" -NoNewline
+    $env:OPENSC_CONF = $OpenScConf
+    $script:Atr = '3B 02 14 50'
+
+    function Get-Check([string] $Name, [hashtable] $Parameters = @{}) {
+        $all = Test-SmartCardSetup @Parameters
+        $all | Where-Object Name -EQ $Name
+    }
+
+    # The fixture's good state: pcscd with two empty readers, SoftHSM's token, OpenSC registered. Only the tests
+    # that need a card insert one: OpenSC spends seconds probing the virtual card with every card driver.
+    function Reset-GoodSetup {
+        if (-not $Pcsc.DaemonRunning) { $Pcsc.StartDaemon() }
+        $Pcsc.SetReaderCount(2)
+        $Pcsc.Remove(0)
+        Wait-TestReader $Pcsc.ReaderNames[0] $false | Out-Null
+        Clear-TestRegistry
+        $Hsm.Register('softhsm2') | Out-Null
+        Register-OpenScModule | Out-Null
+    }
+
+    function Add-TestCard {
+        $Pcsc.Insert(0, $Atr) | Out-Null
+        Wait-TestReader $Pcsc.ReaderNames[0] $true | Out-Null
+    }
+}
+
+AfterAll {
+    Remove-Item Env:OPENSC_CONF -ErrorAction SilentlyContinue
+    if ($script:Hsm) { $script:Hsm.Dispose() }
+    if ($script:Pcsc) { $script:Pcsc.Dispose() }
+    Clear-TestRegistry
+}
+
+Describe 'Test-SmartCardSetup' -Skip:$NoFixture {
+    BeforeEach { Reset-GoodSetup }
+
+    It 'passes every check that applies with the virtual reader, card, SoftHSM token and a registered OpenSC' {
+        Add-TestCard
+        $checks = Test-SmartCardSetup -RequireReader -RequireCard -RequireToken
+        $checks | ForEach-Object { $_ | Should -BeOfType ([SmartCardPS.SetupCheck]) }
+        $bad = $checks | Where-Object Status -In 'Fail', 'Warn'
+        $bad | Should -BeNullOrEmpty -Because ($bad | Format-List | Out-String)
+        $pass = ($checks | Where-Object Status -EQ 'Pass').Name
+        foreach ($name in 'PC/SC library', 'PC/SC service', 'Reader driver', 'Readers', 'Card', 'OpenSC library', 'OpenSC registered with p11-kit', 'PKCS#11 tokens', 'PKCS#11 modules') {
+            $pass | Should -Contain $name
+        }
+        ($checks | Where-Object Name -EQ 'Card').Detail | Should -BeLike "*'$([WildcardPattern]::Escape($Pcsc.ReaderNames[0]))': $Atr*"
+        ($checks | Where-Object Name -EQ 'PKCS#11 tokens').Detail | Should -BeLike "*'Setup test' (softhsm2)*"
+        Test-SmartCardSetup -Quiet -RequireReader -RequireCard -RequireToken | Should -BeExactly $true
+    }
+
+    It 'skips the systemd check with the reason on a machine without systemd' -Skip:(Test-Path /run/systemd/system) {
+        $c = Get-Check 'pcscd systemd units'
+        $c.Status | Should -Be 'Skip'
+        $c.Detail | Should -BeLike '*systemd is not the init system*'
+    }
+
+    It 'fails the service check when pcscd is stopped, says how to start it, and skips what needs it' {
+        $Pcsc.StopDaemon()
+        $checks = Test-SmartCardSetup
+        $service = $checks | Where-Object Name -EQ 'PC/SC service'
+        $service.Status | Should -Be 'Fail'
+        $service.Detail | Should -BeLike '*SCARD_E_NO_SERVICE*'
+        $service.Remedy | Should -Match 'pcscd'
+        ($checks | Where-Object Name -EQ 'Readers').Status | Should -Be 'Skip'
+        Test-SmartCardSetup -Quiet | Should -BeExactly $false
+    }
+
+    It 'warns without a reader, and fails with -RequireReader' {
+        $Pcsc.SetReaderCount(0)
+        $c = Get-Check 'Readers'
+        $c.Status | Should -Be 'Warn'
+        $c.Remedy | Should -BeLike '*Get-SmartCardUsbDevice*'
+        (Get-Check 'Readers' @{ RequireReader = $true }).Status | Should -Be 'Fail'
+        Test-SmartCardSetup -Quiet | Should -BeExactly $true
+        Test-SmartCardSetup -Quiet -RequireReader | Should -BeExactly $false
+    }
+
+    It 'warns without a card, and fails with -RequireCard' {
+        $c = Get-Check 'Card'
+        $c.Status | Should -Be 'Warn'
+        $c.Remedy | Should -BeLike 'insert a card*'
+        (Get-Check 'Card' @{ RequireCard = $true }).Status | Should -Be 'Fail'
+        Test-SmartCardSetup -Quiet -RequireCard | Should -BeExactly $false
+    }
+
+    It 'fails when OpenSC is not registered, with Register-OpenScModule as the remedy, and the remedy works' {
+        Unregister-OpenScModule
+        $c = Get-Check 'OpenSC registered with p11-kit'
+        $c.Status | Should -Be 'Fail'
+        $c.Remedy | Should -Be 'Register-OpenScModule'
+        Invoke-Expression $c.Remedy | Out-Null
+        (Get-Check 'OpenSC registered with p11-kit').Status | Should -Be 'Pass'
+    }
+
+    It 'warns without tokens, and fails with -RequireToken' {
+        Clear-TestRegistry
+        $c = Get-Check 'PKCS#11 tokens'
+        $c.Status | Should -Be 'Warn'
+        (Get-Check 'PKCS#11 tokens' @{ RequireToken = $true }).Status | Should -Be 'Fail'
+    }
+
+    It 'fails for a broken critical module and warns for a broken ordinary one' {
+        Set-TestModuleConfig $SystemModuleDir 'broken' "module: /nonexistent/lib/missing-pkcs11.so`n" | Out-Null
+        $c = Get-Check 'PKCS#11 modules'
+        $c.Status | Should -Be 'Warn'
+        $c.Detail | Should -BeLike "*'broken'*"
+        Set-TestModuleConfig $SystemModuleDir 'broken' "module: /nonexistent/lib/missing-pkcs11.so`ncritical: yes`n" | Out-Null
+        $c = Get-Check 'PKCS#11 modules'
+        $c.Status | Should -Be 'Fail'
+        $c.Remedy | Should -BeLike '*/etc/pkcs11/modules/broken.module*'
+    }
+
+    It 'fails for a malformed opensc.conf, naming the line' {
+        Set-Content $OpenScConf "app default {`n  reader_driver pcsc {`n    enable_pinpad = false`n  }`n}`n" -NoNewline
+        try {
+            $c = Get-Check 'OpenSC PIN pad setting'
+            $c.Status | Should -Be 'Fail'
+            $c.Detail | Should -BeLike '*line 3*'
+            $c.Remedy | Should -BeLike "fix line 3 of $OpenScConf*"
+        }
+        finally { Set-Content $OpenScConf "app default {`n}`n" -NoNewline }
+    }
+
+    It 'says why the PIN pad comparison is skipped' {
+        $c = Get-Check 'OpenSC PIN pad setting'
+        $c.Status | Should -Be 'Skip'
+        $c.Detail | Should -BeLike "enable_pinpad = true in $OpenScConf*"
+    }
+
+    It 'warns about a USB reader ccid does not support and fails for a supported one pcscd does not list (umockdev)' {
+        $devices = Join-Path $TestDrive 'usb.umockdev'
+        # A supported ACS reader that pcscd does not list, and an unknown CCID reader 1234:5678.
+        (Get-Content (Join-Path $PSScriptRoot 'data/usb-readers.umockdev') -Raw) + @'
+
+P: /devices/pci0000:00/0000:00:14.0/usb1/1-4
+N: bus/usb/001/007
+E: SUBSYSTEM=usb
+E: DEVTYPE=usb_device
+A: idVendor=1234
+A: idProduct=5678
+A: product=Unknown Reader
+
+P: /devices/pci0000:00/0000:00:14.0/usb1/1-4/1-4:1.0
+E: SUBSYSTEM=usb
+E: DEVTYPE=usb_interface
+A: bInterfaceClass=0b
+'@ | Set-Content $devices -NoNewline
+        $json = Invoke-ChildPwsh "`$env:OPENSC_CONF = '$OpenScConf'; Test-SmartCardSetup | Where-Object Name -EQ 'USB readers' | ConvertTo-Json -Compress" -Wrapper @('umockdev-run', '--device', $devices, '--')
+        $c = ($json | Select-Object -Last 1) | ConvertFrom-Json
+        $c.Status | Should -Be 'Fail'
+        $c.Detail | Should -BeLike '*072f:90cc*supported by ccid, but pcscd does not list it*'
+        $c.Detail | Should -BeLike "*1234:5678*not in ccid's supported list*vendor's driver*"
+        $c.Detail | Should -BeLike '*0403:6001*serial reader at /dev/ttyUSB0*'
+        $c.Remedy | Should -BeLike '*pcscd restart*'
+    }
+
+    It 'shows Status, Name and Detail in its table and the Remedy in its list view' {
+        $table = Test-SmartCardSetup | Format-Table | Out-String -Width 80
+        ($table -split "`n" | Where-Object { $_.Trim() } | Select-Object -First 1) | Should -Match '^Status\s+Name\s+Detail\s*$'
+        $list = Test-SmartCardSetup | Where-Object Name -EQ 'Card' | Format-List | Out-String
+        $list | Should -Match 'Remedy\s*:\s*insert a card'
+    }
+
+    It 'survives ConvertTo-Json and remoting serialization with readable values and its view' {
+        $check = Get-Check 'Readers'
+        $json = $check | ConvertTo-Json | ConvertFrom-Json
+        $json.Status | Should -Be 'Pass'
+        $json.Name | Should -Be 'Readers'
+        $clone = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($check))
+        $clone.PSObject.TypeNames | Should -Contain 'Deserialized.SmartCardPS.SetupCheck'
+        $clone.Status | Should -Be 'Pass'
+        ($clone | Format-Table | Out-String -Width 80) | Should -Match 'Status\s+Name\s+Detail'
+    }
+}
