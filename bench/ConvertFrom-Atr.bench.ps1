@@ -93,7 +93,7 @@ public static class AtrCoreBench
 {
     public static double BestSeconds(string[] atrs, string databasePath, int rounds)
     {
-        var db = SmartCardPS.AtrDatabase.FromFile(databasePath);
+        var db = SmartCardPS.Atr.AtrDatabase.FromFile(databasePath);
         // The runtime moves hot code to its optimised tier only once the process has been busy for a while: warm up
         // for two seconds, then time.
         var warm = System.Diagnostics.Stopwatch.StartNew();
@@ -108,12 +108,12 @@ public static class AtrCoreBench
         return best;
     }
 
-    private static void Round(string[] atrs, SmartCardPS.AtrDatabase db)
+    private static void Round(string[] atrs, SmartCardPS.Atr.AtrDatabase db)
     {
         foreach (string atr in atrs)
         {
-            try { db.Decode(SmartCardPS.AtrText.ParseHex(atr)); }
-            catch (SmartCardPS.AtrParseException) { }
+            try { db.Decode(SmartCardPS.Atr.AtrText.ParseHex(atr)); }
+            catch (SmartCardPS.Atr.AtrParseException) { }
         }
     }
 }

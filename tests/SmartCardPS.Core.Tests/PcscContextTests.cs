@@ -4,6 +4,8 @@ using System.Linq;
 using System.Threading;
 using SmartCardPS.TestFixture;
 using Xunit;
+using SmartCardPS.Interop;
+using SmartCardPS.Readers;
 
 namespace SmartCardPS.Tests
 {

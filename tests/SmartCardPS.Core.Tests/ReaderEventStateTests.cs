@@ -1,4 +1,5 @@
 using Xunit;
+using SmartCardPS.Readers;
 
 namespace SmartCardPS.Tests
 {

@@ -27,7 +27,7 @@ Describe 'Get-Pkcs11Token' -Skip:$NoFixture {
         $theirs = @(Get-P11toolToken)
         $theirs.Count | Should -Be 4
         # p11tool leaves out SoftHSM's spare uninitialized token; every token it lists is ours, in the same order.
-        $initialized = @($ours | Where-Object { $_.Flags.HasFlag([SmartCardPS.Pkcs11TokenFlags]::TokenInitialized) })
+        $initialized = @($ours | Where-Object { $_.Flags.HasFlag([SmartCardPS.Pkcs11.Pkcs11TokenFlags]::TokenInitialized) })
         $initialized.Uri | Should -Be $theirs.URL
         for ($i = 0; $i -lt $theirs.Count; $i++) {
             $t = $initialized[$i]

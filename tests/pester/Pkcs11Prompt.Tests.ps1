@@ -51,7 +51,7 @@ Describe 'PKCS#11 names and views at the prompt' -Skip:$NoFixture {
         $modules = @($tokens | Get-Pkcs11Module)
         $modules.Count | Should -Be $tokens.Count
         $modules.Name | Sort-Object -Unique | Should -Be 'softhsm2'
-        $modules | ForEach-Object { $_ | Should -BeOfType ([SmartCardPS.Pkcs11Module]) }
+        $modules | ForEach-Object { $_ | Should -BeOfType ([SmartCardPS.Pkcs11.Pkcs11Module]) }
     }
 
     It 'keeps every label and slot id whole in its default table at <_> columns' -ForEach 80, 120 {

@@ -1,6 +1,6 @@
 using System;
 
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>
     /// A decoded Answer-To-Reset (ISO/IEC 7816-3 and -4). Built by <see cref="AtrParser"/>; read-only, and made of

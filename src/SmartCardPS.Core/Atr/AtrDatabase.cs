@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Threading;
 
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>
     /// pcsc-tools' smartcard_list.txt, loaded and indexed once and reloaded when the file changes (or when a file

@@ -1,6 +1,6 @@
 using System;
 
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>One data object of the historical bytes (ISO/IEC 7816-4 COMPACT-TLV, the mandatory status indicator, or a PC/SC Part 3 BER-TLV AID).</summary>
     public sealed class AtrHistoricalObject

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.IO;
 
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>
     /// The compiled smartcard_list.txt. Fixed-length patterns are grouped by ATR length, then split on the byte that

@@ -1,4 +1,4 @@
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>One interface byte (TAi, TBi, TCi or TDi) of an ATR with what ISO/IEC 7816-3 makes of it.</summary>
     public sealed class AtrInterfaceByte

@@ -1,6 +1,6 @@
 using System;
 
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>Why a text or byte string is not an ATR that can be decoded. The names are stable: error ids are built from them.</summary>
     public enum AtrParseReason

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>
     /// Decodes an ATR per ISO/IEC 7816-3 (2006) section 8 and its historical bytes per ISO/IEC 7816-4 (2013) section 12.

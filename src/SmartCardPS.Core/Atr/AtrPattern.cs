@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>
     /// One smartcard_list.txt ATR pattern. pcsc-tools matches it as a case-insensitive regular expression against the

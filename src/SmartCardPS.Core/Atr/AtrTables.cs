@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>The value tables of ISO/IEC 7816-3 (2006) section 8.3 that the ATR codes index into.</summary>
     internal static class AtrTables

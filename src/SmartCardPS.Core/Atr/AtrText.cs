@@ -1,4 +1,4 @@
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>Reads the ways people write an ATR: spaced pairs, colon-separated, run together, any case.</summary>
     public static class AtrText

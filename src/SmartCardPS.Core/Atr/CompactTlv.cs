@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>COMPACT-TLV data objects of the historical bytes (ISO/IEC 7816-4 (2013) 12.1.1.x): one byte holds tag and length.</summary>
     internal static class CompactTlv

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>The historical bytes per ISO/IEC 7816-4 (2013) 12.1.1: category indicator, COMPACT-TLV objects, status indicator.</summary>
     internal static class HistoricalBytesDecoder

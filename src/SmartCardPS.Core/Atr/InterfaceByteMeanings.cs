@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Text;
 
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>
     /// The text of each interface byte, per ISO/IEC 7816-3 (2006) 8.3 and 11.4. Bytes whose values the parser

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>
     /// PC/SC Part 3 storage cards: readers synthesise '80 4F 0C A0 00 00 03 06 SS NN NN 00 00 00 00' as historical

@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
+using SmartCardPS.Readers;
 
-namespace SmartCardPS
+namespace SmartCardPS.Events
 {
     /// <summary>
     /// Turns two successive observations of one reader into the card events between them. Pure, so the

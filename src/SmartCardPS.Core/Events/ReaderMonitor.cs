@@ -4,8 +4,9 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using SmartCardPS.Interop;
+using SmartCardPS.Readers;
 
-namespace SmartCardPS
+namespace SmartCardPS.Events
 {
     /// <summary>
     /// Watches every reader and card and hands out what changed, in order, one <see cref="SmartCardEvent"/>

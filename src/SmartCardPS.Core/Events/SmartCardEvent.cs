@@ -1,6 +1,7 @@
 using System;
+using SmartCardPS.Readers;
 
-namespace SmartCardPS
+namespace SmartCardPS.Events
 {
     /// <summary>One change seen by a <see cref="ReaderMonitor"/>: a reader came or went, a card was inserted or removed.</summary>
     public sealed class SmartCardEvent

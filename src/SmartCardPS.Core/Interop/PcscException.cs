@@ -1,6 +1,6 @@
 using System;
 
-namespace SmartCardPS
+namespace SmartCardPS.Interop
 {
     /// <summary>
     /// A PC/SC call failed: <see cref="Error"/> is the native code (also the HResult), <see cref="ErrorName"/> its

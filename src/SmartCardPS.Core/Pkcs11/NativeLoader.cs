@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using Net.Pkcs11Interop.HighLevelAPI;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>
     /// Pkcs11Interop imports dlopen from "libdl", a name that only exists as a development symlink

@@ -5,7 +5,7 @@ using System.IO;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>
     /// One loaded and initialized PKCS#11 library. Every failure surfaces as a Pkcs11ModuleException that

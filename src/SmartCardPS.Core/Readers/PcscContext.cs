@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using SmartCardPS.Interop;
 
-namespace SmartCardPS
+namespace SmartCardPS.Readers
 {
     /// <summary>
     /// A connection to the PC/SC service. Every failing call throws <see cref="PcscException"/>;

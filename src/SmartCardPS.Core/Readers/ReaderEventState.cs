@@ -1,6 +1,6 @@
 using System;
 
-namespace SmartCardPS
+namespace SmartCardPS.Readers
 {
     /// <summary>
     /// One reader's dwEventState as SCardGetStatusChange reports it: the SCARD_STATE_* flags in the low 16 bits and

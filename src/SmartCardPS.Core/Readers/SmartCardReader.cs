@@ -1,4 +1,4 @@
-namespace SmartCardPS
+namespace SmartCardPS.Readers
 {
     /// <summary>One PC/SC reader and what is in it, as seen at one moment.</summary>
     public sealed class SmartCardReader

@@ -3,8 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
+using SmartCardPS.Pkcs11;
 
-namespace SmartCardPS
+namespace SmartCardPS.Usb
 {
     /// <summary>
     /// Finds smart-card readers in Linux sysfs: interfaces of class 0x0B (CCID) and USB serial adapters with a

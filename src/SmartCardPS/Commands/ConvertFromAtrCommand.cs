@@ -2,6 +2,7 @@ using System.IO;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using SmartCardPS.Atr;
 
 namespace SmartCardPS.Commands
 {

@@ -1,5 +1,8 @@
 using System.Collections.Generic;
 using System.Management.Automation;
+using SmartCardPS.Atr;
+using SmartCardPS.Interop;
+using SmartCardPS.Readers;
 
 namespace SmartCardPS.Commands
 {

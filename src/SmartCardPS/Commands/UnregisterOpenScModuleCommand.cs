@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Management.Automation;
+using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.Commands
 {

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
+using SmartCardPS.Atr;
+using SmartCardPS.Events;
 
 namespace SmartCardPS.Commands
 {

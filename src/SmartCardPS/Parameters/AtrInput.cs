@@ -1,3 +1,5 @@
+using SmartCardPS.Atr;
+
 namespace SmartCardPS.Commands
 {
     /// <summary>

@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
+using SmartCardPS.Readers;
 
 namespace SmartCardPS.Commands
 {

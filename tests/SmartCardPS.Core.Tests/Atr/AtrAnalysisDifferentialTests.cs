@@ -8,6 +8,7 @@ using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using Xunit;
 using Xunit.Abstractions;
+using SmartCardPS.Atr;
 
 namespace SmartCardPS.Tests.Atr
 {

@@ -2,6 +2,7 @@ using System.IO;
 using System.Linq;
 using Xunit;
 using static SmartCardPS.Tests.Atr.AtrVectors;
+using SmartCardPS.Atr;
 
 namespace SmartCardPS.Tests.Atr
 {

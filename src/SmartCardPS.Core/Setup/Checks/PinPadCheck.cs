@@ -1,7 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
+using SmartCardPS.OpenSc;
 
-namespace SmartCardPS
+namespace SmartCardPS.Setup.Checks
 {
     /// <summary>opensc.conf parses, and its enable_pinpad agrees with the readers, as the ArchWiki advises.</summary>
     public sealed class PinPadCheck : ISetupCheck
