@@ -5,12 +5,13 @@
 .DESCRIPTION
     Build (default) makes out/SmartCardPS, a complete module folder. Package builds it and packs it into
     out/package/SmartCardPS.<version>.nupkg, which Install-PSResource installs from a folder repository. Test runs xunit and Pester against a
-    private pcscd with virtual readers and ends with one 'N passed, N failed, N skipped' line. Demo shows
+    private pcscd with virtual readers and ends with one 'N passed, N failed, N skipped' line; Nightly is Test with
+    the long runs at full length (the reader-monitor soak's 100 cycles per reader instead of 25). Demo shows
     the cmdlets on virtual cards. Clean removes build output. Every step stops the script when it fails.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Package', 'Test', 'Nightly', 'Demo', 'Clean')]
     [string] $Task = 'Build',
     [string] $Configuration = 'Release'
 )
@@ -59,22 +60,23 @@ function Invoke-Test {
     New-Item -ItemType Directory $results | Out-Null
     $nsRun = Join-Path $Root 'tests/tools/ns-run.sh'
 
+    $machineBefore = Get-MachineState
+    $testProject = Join-Path $Root 'tests/SmartCardPS.Core.Tests/SmartCardPS.Core.Tests.csproj'
+
     Write-Step 'xunit'
-    & $nsRun dotnet test (Join-Path $Root 'tests/SmartCardPS.Core.Tests/SmartCardPS.Core.Tests.csproj') -c $Configuration --no-build --nologo `
-        --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=normal' --results-directory $results
-    $xunit = Read-TrxCounts (Join-Path $results 'xunit.trx')
+    $discovered = @(Read-XunitTestList (& dotnet test $testProject -c $Configuration --no-build --nologo --list-tests 2>&1 | ForEach-Object { "$_" }))
+    & $nsRun dotnet test $testProject -c $Configuration --no-build --nologo `
+        --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=normal' --results-directory $results 2>&1 |
+        ForEach-Object { "$_" } | Tee-Object -FilePath (Join-Path $results 'xunit.log') | Out-Host
+    $xunit = Get-XunitRun -TrxPath (Join-Path $results 'xunit.trx') -ConsoleLog (Get-Content (Join-Path $results 'xunit.log')) -ExitCode $LASTEXITCODE -Discovered $discovered
 
     Write-Step 'Pester'
     $pesterJson = Join-Path $results 'pester.json'
     & $nsRun dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Invoke-PesterSuite.ps1') -ModuleDir $ModuleDir -ResultPath $pesterJson
-    $pester = Read-PesterCounts $pesterJson
+    $pester = Get-PesterRun -JsonPath $pesterJson -ExitCode $LASTEXITCODE
 
-    $passed = $xunit.Passed + $pester.Passed
-    $failed = $xunit.Failed + $pester.Failed
-    $skipped = $xunit.Skipped + $pester.Skipped
-    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped; Pester: $($pester.Passed) passed, $($pester.Failed) failed, $($pester.Skipped) skipped"
-    Write-Host "$passed passed, $failed failed, $skipped skipped"
-    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+    $changes = @(Compare-MachineState $machineBefore (Get-MachineState))
+    exit (Write-SuiteSummary -Runs $xunit, $pester -MachineChanges $changes)
 }
 
 function Invoke-Demo {
@@ -82,8 +84,8 @@ function Invoke-Demo {
     Invoke-Build
     Invoke-Native dotnet build (Join-Path $Root 'tests/SmartCardPS.TestFixture/SmartCardPS.TestFixture.csproj') -c $Configuration --nologo -v quiet
     Write-Step 'Demo'
-    & (Join-Path $Root 'tests/tools/ns-run.sh') dotnet pwsh -NoProfile -File (Join-Path $Root 'build/Demo.ps1') -ModuleDir $ModuleDir -Configuration $Configuration
-    if ($LASTEXITCODE) { throw "The demo failed with exit code $LASTEXITCODE" }
+    $code = Invoke-UntilTornDown (Join-Path $Root 'tests/tools/ns-run.sh') dotnet pwsh -NoProfile -File (Join-Path $Root 'build/Demo.ps1') -ModuleDir $ModuleDir -Configuration $Configuration
+    if ($code) { throw "The demo failed with exit code $code" }
 }
 
 function Invoke-Clean {
@@ -98,6 +100,7 @@ try {
         'Build' { Invoke-Build }
         'Package' { Invoke-Build; Invoke-Package }
         'Test' { Invoke-Test }
+        'Nightly' { $env:SMARTCARDPS_SOAK_CYCLES = '100'; Invoke-Test }
         'Demo' { Invoke-Demo }
         'Clean' { Invoke-Clean }
     }

@@ -21,19 +21,7 @@ param(
     [string] $ModuleDir = (Join-Path $PSScriptRoot '../out/SmartCardPS')
 )
 $ErrorActionPreference = 'Stop'
-Import-Module (Join-Path $ModuleDir 'SmartCardPS.psd1') -Force
-$fixtureDll = Get-ChildItem (Join-Path $PSScriptRoot '../tests/SmartCardPS.TestFixture/bin') -Recurse -Filter 'SmartCardPS.TestFixture.dll' |
-    Sort-Object LastWriteTime -Descending | Select-Object -First 1
-if (-not $fixtureDll) { throw 'Build the test fixture first: dotnet pwsh ./build.ps1 -Task Test' }
-Add-Type -Path $fixtureDll.FullName
-$why = [SmartCardPS.TestFixture.SoftHsmFixture]::Unavailable()
-if ($why) { throw "Cannot run the benchmark: $why" }
-
-function Measure-Once([scriptblock] $Action) {
-    $sw = [Diagnostics.Stopwatch]::StartNew()
-    $null = & $Action
-    $sw.Elapsed.TotalMilliseconds
-}
+. (Join-Path $PSScriptRoot 'SoftHsmBench.ps1') -ModuleDir $ModuleDir
 
 function Invoke-Bench([int] $Count) {
     Write-Host "Creating $Count SoftHSM tokens..."
@@ -57,22 +45,12 @@ function Invoke-Bench([int] $Count) {
         # Warm-up: JIT for the cmdlet, page cache for the tools.
         1..3 | ForEach-Object { $null = Get-Pkcs11Token; $null = & p11tool --list-tokens; $null = & pkcs11-tool --module $library -L 2>$null }
 
-        $names = 'Get-Pkcs11Token', 'p11tool --list-tokens', 'pkcs11-tool -L'
-        $times = @{}
-        foreach ($n in $names) { $times[$n] = [Collections.Generic.List[double]]::new() }
-        for ($r = 0; $r -lt $Rounds; $r++) {
-            $times['Get-Pkcs11Token'].Add((Measure-Once { Get-Pkcs11Token }))
-            $times['p11tool --list-tokens'].Add((Measure-Once { & p11tool --list-tokens }))
-            $times['pkcs11-tool -L'].Add((Measure-Once { & pkcs11-tool --module $library -L 2>$null }))
-        }
-        $median = @{}
-        foreach ($n in $names) { $sorted = @($times[$n] | Sort-Object); $median[$n] = $sorted[[int][math]::Floor($sorted.Count / 2)] }
-
-        Write-Host ''
-        Write-Host "$Count SoftHSM tokens, median of $Rounds rounds (ms):"
-        foreach ($n in $names) { Write-Host ('  {0,-22} {1,8:N1}' -f $n, $median[$n]) }
-        Write-Host ('  p11tool / Get-Pkcs11Token      = {0:N2}x' -f ($median['p11tool --list-tokens'] / $median['Get-Pkcs11Token']))
-        Write-Host ('  pkcs11-tool / Get-Pkcs11Token  = {0:N2}x' -f ($median['pkcs11-tool -L'] / $median['Get-Pkcs11Token']))
+        $median = Measure-Rounds ([ordered]@{
+                'Get-Pkcs11Token'       = { Get-Pkcs11Token }
+                'p11tool --list-tokens' = { & p11tool --list-tokens }
+                'pkcs11-tool -L'        = { & pkcs11-tool --module $library -L 2>$null }
+            }) $Rounds
+        Write-BenchResult "$Count SoftHSM tokens, median of $Rounds rounds (ms):" $median
         $met = if ($median['Get-Pkcs11Token'] -lt $median['p11tool --list-tokens']) { 'met' } else { 'NOT met' }
         Write-Host "  Target (faster than p11tool): $met$(if (-not $theirs) { ' (p11tool listed nothing)' })"
         Write-Host ''

@@ -25,11 +25,8 @@ Set-StrictMode -Version 3.0
 $root = Resolve-Path (Join-Path $PSScriptRoot '..')
 
 if ($env:SMARTCARDPS_PCSC_NAMESPACE -ne '1') {
-    if (-not (Test-Path (Join-Path $ModuleDir 'SmartCardPS.psd1'))) { & dotnet pwsh (Join-Path $root 'build.ps1'); if ($LASTEXITCODE) { exit $LASTEXITCODE } }
-    & dotnet build (Join-Path $root 'tests/SmartCardPS.TestFixture/SmartCardPS.TestFixture.csproj') -c Release --nologo -v quiet
-    if ($LASTEXITCODE) { exit $LASTEXITCODE }
-    & (Join-Path $root 'tests/tools/ns-run.sh') dotnet pwsh -NoProfile -File $PSCommandPath -Insertions $Insertions -Cancellations $Cancellations -IdleSeconds $IdleSeconds -ModuleDir (Resolve-Path $ModuleDir)
-    exit $LASTEXITCODE
+    . (Join-Path $PSScriptRoot 'BenchNamespace.ps1')
+    exit (Invoke-InPcscNamespace $PSCommandPath $PSBoundParameters $ModuleDir)
 }
 
 $manifest = Join-Path (Resolve-Path $ModuleDir) 'SmartCardPS.psd1'

@@ -19,6 +19,42 @@ function Invoke-Native {
     if ($LASTEXITCODE) { throw "'$filePath $($arguments -join ' ')' failed with exit code $LASTEXITCODE." }
 }
 
+# Runs a command that tears itself down on Ctrl+C and returns its exit code, or exits 130 once it has torn down when
+# Ctrl+C was pressed. The command gets the SIGINT itself (same process group); this script only notes it and waits
+# (a .NET wait, which PowerShell's own Ctrl+C handling cannot cut short).
+# Plain $args, as for Invoke-Native.
+function Invoke-UntilTornDown {
+    if (-not ('SmartCardPSBuild.Interrupt' -as [type])) {
+        Add-Type -TypeDefinition @'
+namespace SmartCardPSBuild {
+    public static class Interrupt {
+        private static System.Runtime.InteropServices.PosixSignalRegistration registration;
+        public static volatile bool Pressed;
+        public static void Catch() {
+            registration = registration ?? System.Runtime.InteropServices.PosixSignalRegistration.Create(
+                System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; Pressed = true; });
+        }
+    }
+}
+'@
+    }
+    [SmartCardPSBuild.Interrupt]::Catch()
+    $info = [Diagnostics.ProcessStartInfo]::new($args[0])
+    foreach ($a in @($args | Select-Object -Skip 1)) { $info.ArgumentList.Add([string]$a) }
+    $process = [Diagnostics.Process]::Start($info)
+    try { $process.WaitForExit() }
+    finally {
+        # PowerShell stops this script at its next statement after Ctrl+C, and writing to the host throws then: so
+        # only the console and Environment.Exit here.
+        $process.WaitForExit()
+        if ([SmartCardPSBuild.Interrupt]::Pressed) {
+            [Console]::Out.WriteLine("Interrupted: torn down (exit code $($process.ExitCode)).")
+            [Environment]::Exit(130)
+        }
+    }
+    $process.ExitCode
+}
+
 function Get-ModuleVersion([string] $PropsPath) {
     $version = ([xml](Get-Content $PropsPath -Raw)).Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1
     if (-not $version) { throw "No <Version> in $PropsPath." }
@@ -44,20 +80,120 @@ function Install-TestPrerequisites {
     Invoke-Native apt-get install -y -q --no-install-recommends @missing
 }
 
-function Read-TrxCounts([string] $Path) {
-    if (-not (Test-Path $Path)) { throw "xunit wrote no results to ${Path}: the test run did not start." }
-    $ns = @{ t = 'http://microsoft.com/schemas/VisualStudio/TeamTest/2010' }
-    $results = Select-Xml -Path $Path -XPath '//t:UnitTestResult' -Namespace $ns | ForEach-Object { $_.Node.outcome }
-    [pscustomobject]@{
-        Passed  = @($results | Where-Object { $_ -eq 'Passed' }).Count
-        Failed  = @($results | Where-Object { $_ -notin 'Passed', 'NotExecuted' }).Count
-        Skipped = @($results | Where-Object { $_ -eq 'NotExecuted' }).Count
+# CI is on for any truthy value (true, 1, yes, on; any case): there no test may skip for a missing dependency.
+function Test-CiRun([string] $Value = $env:CI) {
+    $Value -and $Value.Trim() -match '^(?i:true|1|yes|on|y)$'
+}
+
+# The tests `dotnet test --list-tests` discovered, one display name each.
+function Read-XunitTestList([string[]] $Lines) {
+    $listing = $false
+    foreach ($line in $Lines) {
+        if ($listing) { if ($line -match '^\s{4}(\S.*?)\s*$') { $Matches[1] } }
+        elseif ($line -match 'The following Tests are available:') { $listing = $true }
     }
 }
 
-function Read-PesterCounts([string] $Path) {
-    if (-not (Test-Path $Path)) { throw "Pester wrote no results to ${Path}: the test run did not start." }
-    $r = Get-Content $Path -Raw | ConvertFrom-Json
-    # A container that failed to run (a broken BeforeAll, a syntax error) counts as a failure too.
-    [pscustomobject]@{ Passed = [int]$r.Passed; Failed = [int]$r.Failed + [int]$r.FailedContainers; Skipped = [int]$r.Skipped }
+# Every result in a .trx: Name, Outcome (Passed, Failed, NotExecuted, …) and Message (the skip reason or failure).
+function Read-TrxResult([string] $Path) {
+    $ns = @{ t = 'http://microsoft.com/schemas/VisualStudio/TeamTest/2010' }
+    foreach ($node in (Select-Xml -Path $Path -XPath '//t:UnitTestResult' -Namespace $ns | ForEach-Object Node)) {
+        $message = Select-Xml -Xml $node -XPath './t:Output/t:ErrorInfo/t:Message' -Namespace $ns | Select-Object -First 1
+        [pscustomobject]@{ Name = $node.testName; Outcome = $node.outcome; Message = if ($message) { $message.Node.InnerText.Trim() } else { '' } }
+    }
+}
+
+# What an xunit run proves: counts from the .trx, and every reason not to trust them (a non-zero exit, an aborted run
+# or crashed test host in the console log, discovered tests that never ran). The Problems fail the suite.
+function Get-XunitRun([string] $TrxPath, [string[]] $ConsoleLog, [int] $ExitCode, [string[]] $Discovered) {
+    $problems = [Collections.Generic.List[string]]::new()
+    $results = @(if (Test-Path $TrxPath) { Read-TrxResult $TrxPath } else { $problems.Add("xunit wrote no results to $TrxPath") })
+    if ($ExitCode -ne 0) { $problems.Add("dotnet test exited with code $ExitCode") }
+    $crash = @($ConsoleLog | Where-Object { $_ -match 'Test Run Aborted|Test host process crashed|The active test run was aborted' })
+    if ($crash) { $problems.Add("the xunit run was aborted: $(($crash | Select-Object -First 2 | ForEach-Object Trim) -join ' / ')") }
+    if (-not $Discovered) { $problems.Add('dotnet test --list-tests discovered no tests') }
+    $ran = [Collections.Generic.HashSet[string]]::new([string[]]@($results.Name))
+    # A theory whose data is not serialisable is listed once and reported once per row, as Name(args).
+    $notRun = @($Discovered | Where-Object { -not $ran.Contains($_) -and -not ($results.Name -like "$([WildcardPattern]::Escape($_))(*") })
+    if ($notRun) { $problems.Add("$($notRun.Count) of $($Discovered.Count) discovered xunit tests did not run: $(($notRun | Select-Object -First 10) -join ', ')") }
+    [pscustomobject]@{
+        Name     = 'xunit'
+        Passed   = @($results | Where-Object Outcome -EQ 'Passed').Count
+        Failed   = @($results | Where-Object Outcome -NotIn 'Passed', 'NotExecuted').Count + $notRun.Count
+        Skipped  = @($results | Where-Object Outcome -EQ 'NotExecuted' | ForEach-Object { [pscustomobject]@{ Name = $_.Name; Reason = $_.Message } })
+        Problems = $problems.ToArray()
+    }
+}
+
+# The same for Pester, from the JSON tests/Invoke-PesterSuite.ps1 writes and the exit code of its pwsh.
+function Get-PesterRun([string] $JsonPath, [int] $ExitCode) {
+    $problems = [Collections.Generic.List[string]]::new()
+    if ($ExitCode -ne 0) { $problems.Add("the Pester host exited with code $ExitCode") }
+    if (-not (Test-Path $JsonPath)) {
+        $problems.Add("Pester wrote no results to ${JsonPath}: the run did not finish")
+        return [pscustomobject]@{ Name = 'Pester'; Passed = 0; Failed = 0; Skipped = @(); Problems = $problems.ToArray() }
+    }
+    $r = Get-Content $JsonPath -Raw | ConvertFrom-Json
+    if ([int]$r.FailedContainers) { $problems.Add("$($r.FailedContainers) Pester files or blocks failed to run: $(@($r.FailedContainerNames) -join ', ')") }
+    if ([int]$r.NotRun) { $problems.Add("$($r.NotRun) of $($r.Total) discovered Pester tests did not run: $((@($r.NotRunNames) | Select-Object -First 10) -join ', ')") }
+    if ([int]$r.Total -eq 0) { $problems.Add('Pester discovered no tests') }
+    [pscustomobject]@{
+        Name     = 'Pester'
+        Passed   = [int]$r.Passed
+        Failed   = [int]$r.Failed + [int]$r.FailedContainers + [int]$r.NotRun
+        Skipped  = @($r.SkippedTests | Where-Object { $_ } | ForEach-Object { [pscustomobject]@{ Name = $_.Name; Reason = $_.Reason } })
+        Problems = $problems.ToArray()
+    }
+}
+
+# Prints the skip list and every problem, then the one counts line; returns the exit code. Under CI a skip is a
+# failure (a missing dependency), and each problem that no failed test already accounts for counts as one failure,
+# so the line says 0 failed exactly when the exit code is 0.
+function Write-SuiteSummary([object[]] $Runs, [string[]] $MachineChanges = @(), [bool] $Ci = (Test-CiRun)) {
+    $skipped = @($Runs | ForEach-Object { $run = $_; $_.Skipped | ForEach-Object { "$($run.Name): $($_.Name)$(if ($_.Reason) { " ($($_.Reason))" })" } })
+    $problems = @($Runs | ForEach-Object { $run = $_; $_.Problems | ForEach-Object { "$($run.Name): $_" } }) + @($MachineChanges | ForEach-Object { "the suite changed the machine: $_" })
+    Write-Host ''
+    Write-Host "Skipped tests ($($skipped.Count)):$(if (-not $skipped) { ' none' })"
+    $skipped | ForEach-Object { Write-Host "  $_" }
+    $passed = ($Runs | Measure-Object Passed -Sum).Sum
+    $failed = ($Runs | Measure-Object Failed -Sum).Sum
+    if ($Ci -and $skipped) {
+        $problems += "under CI no test may skip (a missing dependency is a failure): $($skipped.Count) skipped"
+        $failed += $skipped.Count
+        $skipped = @()
+    }
+    foreach ($run in $Runs) { if ($run.Problems -and $run.Failed -eq 0) { $failed++ } }
+    if ($MachineChanges) { $failed++ }
+    foreach ($p in $problems) { Write-Host "FAILED: $p" -ForegroundColor Red }
+    foreach ($run in $Runs) { Write-Host "$($run.Name): $($run.Passed) passed, $($run.Failed) failed, $(@($run.Skipped).Count) skipped" }
+    Write-Host "$passed passed, $failed failed, $($skipped.Count) skipped"
+    if ($failed -gt 0 -or $passed -eq 0) { 1 } else { 0 }
+}
+
+# What the suite must leave as it found it: the p11-kit registries, pcscd's run directory, and the user's p11-kit
+# config and smartcard_list.txt locations. One line per entry: path, type, mode, owner, size, and a hash of files.
+function Get-MachineState([string[]] $Path = (Get-MachineStatePath)) {
+    foreach ($p in $Path) {
+        if (-not (Test-Path -LiteralPath $p)) { "$p absent"; continue }
+        foreach ($line in (& find $p -xdev -printf '%p\t%y\t%m\t%U:%G\t%s\n' | Sort-Object)) {
+            $entry, $type = $line -split "`t"
+            if ($type -eq 'f') { $line += "`t" + (Get-FileHash -LiteralPath $entry -Algorithm SHA256).Hash }
+            elseif ($type -eq 'd') { $line = $line -replace "`t\d+$", '' }
+            $line
+        }
+    }
+}
+
+function Get-MachineStatePath {
+    $p11Package = & pkg-config --variable=p11_module_configs p11-kit-1 2>$null
+    $config = if ($env:XDG_CONFIG_HOME) { $env:XDG_CONFIG_HOME } else { Join-Path $HOME '.config' }
+    $cache = if ($env:XDG_CACHE_HOME) { $env:XDG_CACHE_HOME } else { Join-Path $HOME '.cache' }
+    @('/etc/pkcs11', $(if ($p11Package) { $p11Package } else { '/usr/share/p11-kit/modules' }), '/run/pcscd',
+        (Join-Path $config 'pkcs11'), (Join-Path $cache 'smartcard_list.txt'), (Join-Path $HOME '.smartcard_list.txt'),
+        '/usr/local/pcsc', '/usr/share/pcsc', '/usr/local/share/pcsc') | Select-Object -Unique
+}
+
+function Compare-MachineState([string[]] $Before, [string[]] $After) {
+    Compare-Object @($Before) @($After) | Sort-Object InputObject |
+        ForEach-Object { "$(if ($_.SideIndicator -eq '<=') { 'was' } else { 'now' }): $($_.InputObject -replace "`t", ' ')" }
 }

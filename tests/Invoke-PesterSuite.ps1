@@ -22,9 +22,17 @@ $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
 $result = Invoke-Pester -Configuration $config
 
+# Enough for build.ps1 to trust the counts: what was discovered, what never ran, and why each skip happened.
 [pscustomobject]@{
-    Passed           = $result.PassedCount
-    Failed           = $result.FailedCount
-    Skipped          = $result.SkippedCount
-    FailedContainers = $result.FailedContainersCount
-} | ConvertTo-Json | Set-Content -Path $ResultPath
+    Passed               = $result.PassedCount
+    Failed               = $result.FailedCount
+    Skipped              = $result.SkippedCount
+    Total                = $result.TotalCount
+    NotRun               = $result.NotRunCount
+    NotRunNames          = @($result.NotRun | ForEach-Object { $_.ExpandedPath })
+    FailedContainers     = $result.FailedContainersCount + $result.FailedBlocksCount
+    FailedContainerNames = @(@($result.FailedContainers | ForEach-Object { "$($_.Item)" }) + @($result.FailedBlocks | ForEach-Object { $_.ExpandedPath }))
+    SkippedTests         = @($result.Skipped | ForEach-Object {
+            [pscustomobject]@{ Name = $_.ExpandedPath; Reason = @($_.ErrorRecord | ForEach-Object { $_.Exception.Message }) -join '; ' }
+        })
+} | ConvertTo-Json -Depth 4 | Set-Content -Path $ResultPath

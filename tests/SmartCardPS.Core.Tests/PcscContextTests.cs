@@ -154,7 +154,9 @@ namespace SmartCardPS.Tests
             Assert.True(context.IsValid);
             context.Dispose();
             Assert.False(context.IsValid);
-            context.Cancel();
+            // Cancelling a disposed context is a no-op: no exception, no call on the released handle.
+            Assert.Null(Record.Exception(() => context.Cancel()));
+            Assert.False(context.IsValid);
         }
     }
 }

@@ -28,7 +28,7 @@ namespace SmartCardPS.Tests
             get
             {
                 string why = PcscFixture.Unavailable();
-                if (why != null && !PcscFixture.IsCi) Skip.If(true, "PC/SC fixture unavailable: " + why);
+                Requires.Dependency(why == null, "the PC/SC fixture: " + why);
                 return fixture.Value;
             }
         }

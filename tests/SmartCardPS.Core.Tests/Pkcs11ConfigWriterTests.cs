@@ -1,11 +1,16 @@
 using System;
+using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Runtime.InteropServices;
+using System.Threading;
+using System.Threading.Tasks;
 using Xunit;
 using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.Tests
 {
+    [Collection(WriterFaultCollection.Name)]
     public sealed class Pkcs11ConfigWriterTests : IDisposable
     {
         private readonly string root = Path.Combine(Path.GetTempPath(), "smartcardps-writer-" + Guid.NewGuid().ToString("N").Substring(0, 8));
@@ -68,5 +73,118 @@ namespace SmartCardPS.Tests
             Assert.ThrowsAny<IOException>(() => Pkcs11ConfigWriter.WriteAtomic(tooLong, "module: x.so\n"));
             Assert.False(Directory.Exists(Path.Combine(root, "made")));
         }
+
+        private const string Old = "# the administrator's comment\nmodule: old-pkcs11.so\npriority: 7\n";
+        private static readonly string New = "module: new-pkcs11.so\n" + new string('#', 4096) + "\n";
+
+        [Theory]
+        [InlineData("partial")]
+        [InlineData("written")]
+        public void AFaultMidWriteLeavesTheCompleteOldFileAndNoTemporaryFile(string stage)
+        {
+            string file = Path.Combine(root, "opensc.module");
+            Pkcs11ConfigWriter.WriteAtomic(file, Old);
+            string seenTemp = null;
+            Pkcs11ConfigWriter.FaultPoint = (at, temp) =>
+            {
+                if (at != stage) return;
+                seenTemp = temp;
+                // What a reader (or a crash) would find at this moment: the target still complete and old.
+                Assert.Equal(Old, File.ReadAllText(file));
+                throw new IOException("injected fault at " + at);
+            };
+            try
+            {
+                var ex = Assert.Throws<IOException>(() => Pkcs11ConfigWriter.WriteAtomic(file, New));
+                Assert.Equal("injected fault at " + stage, ex.Message);
+            }
+            finally
+            {
+                Pkcs11ConfigWriter.FaultPoint = null;
+            }
+            Assert.NotNull(seenTemp);
+            Assert.Equal(Old, File.ReadAllText(file));
+            Assert.Equal(new[] { file }, Directory.GetFiles(root));
+        }
+
+        [Fact]
+        public void AReplacementIsANewFileSoAReaderOfTheOldOneSeesItWhole()
+        {
+            // Copying over the target in place would change what an open reader sees; a rename never does.
+            string file = Path.Combine(root, "opensc.module");
+            Pkcs11ConfigWriter.WriteAtomic(file, Old);
+            using (var reader = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            {
+                Pkcs11ConfigWriter.WriteAtomic(file, New);
+                Assert.Equal(Old, new StreamReader(reader).ReadToEnd());
+            }
+            Assert.Equal(New, File.ReadAllText(file));
+        }
+
+        [SkippableFact]
+        [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+        public void AReplacedFileKeepsItsModeAndOwner()
+        {
+            Requires.Dependency(RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && UnixFile.IsRoot(), "root on Linux (to give the file another owner)");
+            string file = Path.Combine(root, "opensc.module");
+            Pkcs11ConfigWriter.WriteAtomic(file, Old);
+            Assert.Equal(0, Run("chown", "64123:64124", file));
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+            Pkcs11ConfigWriter.WriteAtomic(file, New);
+            Assert.Equal(New, File.ReadAllText(file));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(file));
+            Assert.True(UnixFile.TryGetOwnerAndMode(file, out int uid, out int gid, out _));
+            Assert.Equal((64123, 64124), (uid, gid));
+        }
+
+        [Fact]
+        public void ConcurrentWritersLeaveOneCompleteFileAndNoTemporaryFiles()
+        {
+            string file = Path.Combine(root, "opensc.module");
+            string[] contents = Enumerable.Range(0, 8).Select(i => $"module: writer-{i}.so\n" + new string((char)('a' + i), 8192) + "\n").ToArray();
+            // Racing to create the file: whoever comes second replaces it rather than failing.
+            for (int round = 0; round < 50; round++)
+            {
+                if (File.Exists(file)) File.Delete(file);
+                using (var start = new Barrier(contents.Length))
+                {
+                    Parallel.For(0, contents.Length, new ParallelOptions { MaxDegreeOfParallelism = contents.Length }, i =>
+                    {
+                        start.SignalAndWait();
+                        Pkcs11ConfigWriter.WriteAtomic(file, contents[i]);
+                    });
+                }
+                Assert.Contains(File.ReadAllText(file), contents);
+            }
+            // Racing to replace it.
+            Parallel.For(0, contents.Length, new ParallelOptions { MaxDegreeOfParallelism = contents.Length }, i =>
+            {
+                for (int n = 0; n < 10; n++)
+                {
+                    Pkcs11ConfigWriter.WriteAtomic(file, contents[i]);
+                    Assert.Contains(File.ReadAllText(file), contents);
+                }
+            });
+            Assert.Contains(File.ReadAllText(file), contents);
+            Assert.Equal(new[] { file }, Directory.GetFiles(root));
+        }
+
+        private static int Run(string program, params string[] arguments)
+        {
+            var start = new ProcessStartInfo(program);
+            foreach (string a in arguments) start.ArgumentList.Add(a);
+            using (var p = Process.Start(start))
+            {
+                p.WaitForExit();
+                return p.ExitCode;
+            }
+        }
+    }
+
+    /// <summary>The writer's fault point is process-wide: tests that set it never run beside other writes.</summary>
+    [CollectionDefinition(Name, DisableParallelization = true)]
+    public sealed class WriterFaultCollection
+    {
+        public const string Name = "Pkcs11ConfigWriter fault injection";
     }
 }

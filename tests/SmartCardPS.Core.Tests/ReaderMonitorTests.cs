@@ -172,7 +172,7 @@ namespace SmartCardPS.Tests
                 Assert.Equal(new[] { $"CardRemoved {r0} {AtrA}", $"ReaderRemoved {r0} -", $"ReaderRemoved {r1} -" },
                     run.Take(3).Select(MonitorRun.Describe).ToArray());
                 // Down long enough for several reconnection attempts: still one notice.
-                Thread.Sleep(3 * ReaderMonitor.ReconnectInterval.Milliseconds);
+                Thread.Sleep(3 * (int)ReaderMonitor.ReconnectInterval.TotalMilliseconds);
                 Assert.Single(run.Losses);
                 Assert.True(run.Losses.Single().IsServiceUnavailable);
 

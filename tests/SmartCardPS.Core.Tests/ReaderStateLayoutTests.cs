@@ -52,10 +52,12 @@ namespace SmartCardPS.Tests
         }
 
         [Fact]
-        public void LinuxPicksPcscLite()
+        public void EachPlatformPicksItsApi()
         {
-            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return;
-            Assert.IsType<PcscLiteApi>(PcscPlatform.Api);
+            Type expected = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? typeof(WinSCardApi)
+                : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? typeof(MacPcscApi)
+                : typeof(PcscLiteApi);
+            Assert.IsType(expected, PcscPlatform.Api);
         }
     }
 }

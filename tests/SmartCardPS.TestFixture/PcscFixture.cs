@@ -67,7 +67,9 @@ namespace SmartCardPS.TestFixture
             return null;
         }
 
-        public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+        /// <summary>True for any truthy CI value (true, 1, yes, on; any case), as build.ps1 reads it.</summary>
+        public static bool IsCi => System.Text.RegularExpressions.Regex.IsMatch(
+            (Environment.GetEnvironmentVariable("CI") ?? "").Trim(), "^(?i:true|1|yes|on|y)$");
 
         /// <summary>Starts pcscd with <paramref name="readerCount"/> virtual readers: 0 or 2 (vpcd makes one pair; 1 is rounded up).</summary>
         public static PcscFixture Start(int readerCount = 2)
@@ -100,6 +102,18 @@ namespace SmartCardPS.TestFixture
             if (wait && !card.WaitPoweredOn(TimeSpan.FromSeconds(10)))
                 throw new TimeoutException($"pcscd did not power the virtual card in {ReaderNames[reader]} within 10 s; see {LogPath}");
             return card;
+        }
+
+        /// <summary>How many APDUs the card in <paramref name="reader"/> has answered; 0 without a card.</summary>
+        public int ApduCountOf(int reader)
+        {
+            lock (cards) return cards.TryGetValue(reader, out VirtualCard card) ? card.ApduCount : 0;
+        }
+
+        /// <summary>The INS byte of every command the card in <paramref name="reader"/> has seen; empty without a card.</summary>
+        public byte[] InstructionsOf(int reader)
+        {
+            lock (cards) return cards.TryGetValue(reader, out VirtualCard card) ? card.Instructions : new byte[0];
         }
 
         public void Remove(int reader)

@@ -103,7 +103,7 @@ namespace SmartCardPS.TestFixture
         private static void Run(string file, params string[] args)
         {
             // netstandard2.0 has no ArgumentList: quote each argument the way .NET splits them on Unix.
-            string arguments = string.Join(" ", Array.ConvertAll(args, a => "\"" + a.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\""));
+            string arguments = string.Join(" ", Array.ConvertAll(args, Quote));
             var psi = new ProcessStartInfo(file, arguments) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
             using (var p = Process.Start(psi))
             {
@@ -111,6 +111,21 @@ namespace SmartCardPS.TestFixture
                 p.WaitForExit();
                 if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(" ", args)} failed ({p.ExitCode}): {output}");
             }
+        }
+
+        // .NET splits arguments by the Windows rules: backslashes are literal except before a quote, where 2n (+1)
+        // of them stand for n (and a literal quote).
+        private static string Quote(string argument)
+        {
+            var quoted = new System.Text.StringBuilder("\"");
+            int backslashes = 0;
+            foreach (char c in argument)
+            {
+                if (c == '\\') { backslashes++; continue; }
+                quoted.Append('\\', c == '"' ? 2 * backslashes + 1 : backslashes).Append(c);
+                backslashes = 0;
+            }
+            return quoted.Append('\\', 2 * backslashes).Append('"').ToString();
         }
 
         /// <summary>

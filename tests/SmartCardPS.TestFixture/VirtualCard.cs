@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Threading;
 
 namespace SmartCardPS.TestFixture
@@ -8,7 +9,8 @@ namespace SmartCardPS.TestFixture
     /// <summary>
     /// A card in a vpcd virtual reader: a TCP client speaking vpcd's protocol (2-byte big-endian length,
     /// then a payload; one byte is a control: 0 off, 1 on, 2 reset, 4 "send ATR"; anything else is an APDU).
-    /// Inserted while connected, removed when the connection closes. Reconnects if pcscd restarts.
+    /// Inserted while connected, removed when the connection closes. Reconnects if pcscd restarts. APDUs go to a
+    /// small ISO/IEC 7816-4 card OS (<see cref="IsoCard"/>).
     /// </summary>
     public sealed class VirtualCard : IDisposable
     {
@@ -16,18 +18,24 @@ namespace SmartCardPS.TestFixture
         private readonly byte[] atr;
         private readonly Thread thread;
         private readonly ManualResetEventSlim poweredOn = new ManualResetEventSlim();
+        private readonly IsoCard os;
         private volatile bool stopping;
         private TcpClient client;
+        private Action quickAck = () => { };
 
         public VirtualCard(int port, byte[] atr)
         {
             this.port = port;
             this.atr = atr;
+            os = new IsoCard(atr);
             thread = new Thread(Serve) { IsBackground = true, Name = "vpcd card :" + port };
             thread.Start();
         }
 
         public byte[] Atr => (byte[])atr.Clone();
+
+        /// <summary>The INS byte of every command the card has seen, in order.</summary>
+        public byte[] Instructions => os.Instructions;
 
         /// <summary>Number of APDUs the card has answered.</summary>
         public int ApduCount { get; private set; }
@@ -45,6 +53,7 @@ namespace SmartCardPS.TestFixture
                     {
                         c.NoDelay = true;
                         c.Connect("127.0.0.1", port);
+                        quickAck = QuickAck(c.Client);
                         client = c;
                         if (stopping) return;
                         Converse(c.GetStream());
@@ -70,7 +79,9 @@ namespace SmartCardPS.TestFixture
             {
                 if (!ReadExactly(stream, header)) return;
                 var payload = new byte[(header[0] << 8) | header[1]];
+                quickAck();
                 if (!ReadExactly(stream, payload)) return;
+                quickAck();
                 if (payload.Length == 1)
                 {
                     switch (payload[0])
@@ -78,6 +89,7 @@ namespace SmartCardPS.TestFixture
                         case 1:
                         case 2:
                             sawPower = true;
+                            os.Reset();
                             break;
                         case 4:
                             Send(stream, atr);
@@ -88,10 +100,30 @@ namespace SmartCardPS.TestFixture
                 else
                 {
                     ApduCount++;
-                    Send(stream, new byte[] { 0x6D, 0x00 });
+                    Send(stream, os.Process(payload));
                 }
             }
         }
+
+        /// <summary>
+        /// vpcd writes a frame's length and its payload separately without TCP_NODELAY, so Nagle holds the payload
+        /// until the length is acknowledged, and a delayed ACK made every APDU cost 40 ms. Linux's TCP_QUICKACK
+        /// (re-armed after each read) acknowledges at once.
+        /// </summary>
+        private static Action QuickAck(Socket socket)
+        {
+            if (Environment.OSVersion.Platform != PlatformID.Unix) return () => { };
+            const int IpProtoTcp = 6, TcpQuickAck = 12;
+            int fd = socket.Handle.ToInt32();
+            return () =>
+            {
+                int one = 1;
+                setsockopt(fd, IpProtoTcp, TcpQuickAck, ref one, sizeof(int));
+            };
+        }
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern int setsockopt(int socket, int level, int name, ref int value, uint length);
 
         private static void Send(Stream stream, byte[] data)
         {

@@ -35,3 +35,11 @@ function Test-PcscFixtureRequired {
     if (-not ('SmartCardPS.TestFixture.PcscFixture' -as [type])) { return $true }
     [SmartCardPS.TestFixture.PcscFixture]::IsCi -or -not [SmartCardPS.TestFixture.PcscFixture]::Unavailable()
 }
+
+# The one way a Pester test gives up for something missing from the machine (call it first in the It): skipped with
+# $What as the reason, except under CI (any truthy CI value), where the test fails and names what is missing.
+function Assert-TestDependency([bool] $Present, [string] $What) {
+    if ($Present) { return }
+    if ([SmartCardPS.TestFixture.PcscFixture]::IsCi) { throw "Missing under CI (where nothing may be skipped): $What." }
+    Set-ItResult -Skipped -Because "$What is missing"
+}

@@ -103,7 +103,8 @@ Describe 'ConvertFrom-Atr identification' {
         $r.Identification | Should -Be @('My test card', 'https://example.invalid/', 'Any 3B 02 card')
     }
 
-    It 'names cards from the installed smartcard_list.txt' -Skip:(-not (Test-Path '/usr/share/pcsc/smartcard_list.txt')) {
+    It 'names cards from the installed smartcard_list.txt' {
+        Assert-TestDependency (Test-Path '/usr/share/pcsc/smartcard_list.txt') "pcsc-tools' smartcard_list.txt (apt-get install pcsc-tools)"
         (ConvertFrom-Atr $Mifare).Identification | Should -Contain 'MIFARE Classic 1K (as per PCSC std part3)'
     }
 
@@ -146,7 +147,8 @@ Describe 'ConvertFrom-Atr with readers' -Skip:$NoFixture {
         (@(Get-SmartCardReader) | ConvertFrom-Atr).Atr | Should -Be @($Mifare, $Yubikey)
     }
 
-    It 'gives readers the CardName of the same identification' -Skip:(-not (Test-Path '/usr/share/pcsc/smartcard_list.txt')) {
+    It 'gives readers the CardName of the same identification' {
+        Assert-TestDependency (Test-Path '/usr/share/pcsc/smartcard_list.txt') "pcsc-tools' smartcard_list.txt (apt-get install pcsc-tools)"
         $reader = Get-SmartCardReader -Name $Pcsc.ReaderNames[1]
         $reader.CardName | Should -Be (ConvertFrom-Atr $Yubikey).CardName
         $reader.CardName | Should -Not -BeNullOrEmpty

@@ -27,6 +27,8 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'Pkcs11Common.ps1')
     $script:Pcsc = Start-TestPcsc
     $script:Hsm = Start-TestSoftHsm -Label 'MyToken'
+    # The object examples export 'My cert' from MyToken.
+    if ($Hsm) { Add-TestCertificate -Hsm $Hsm -TokenLabel 'MyToken' -Label 'My cert' }
     $script:Card = '3B 8F 80 01 80 4F 0C A0 00 00 03 06 03 00 01 00 00 00 00 6A'
     $script:Home_ = Join-Path ([IO.Path]::GetTempPath()) ("scps-examples-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
     New-Item -ItemType Directory (Join-Path $Home_ '.config') -Force | Out-Null

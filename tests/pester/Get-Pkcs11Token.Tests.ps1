@@ -6,7 +6,11 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Pkcs11Common.ps1')
-    $script:Labels = 'First token', 'Zweites Token', 'Tök/#;%&=?'
+    # Between them the labels hold every printable ASCII character and multi-byte UTF-8, so the URIs are compared
+    # with p11tool's for every character (a label is at most 32 bytes, hence several tokens).
+    $script:Labels = 'First token', 'Zweites Token', 'Tök/#;%&=?',
+        '!"#$%&''()*+,-./0123456789:;<=>', '?@ABCDEFGHIJKLMNOPQRSTUVWXYZ', '[\]^_` abcdefghijklmnopqrstu', 'vwxyz{|}~',
+        'Ünïcødé ✓ 日本 🔑'
     $script:Hsm = Start-TestSoftHsm -Label $Labels
 }
 
@@ -25,7 +29,9 @@ Describe 'Get-Pkcs11Token' -Skip:$NoFixture {
     It 'lists the tokens p11tool --list-tokens lists, field by field' {
         $ours = @(Get-Pkcs11Token)
         $theirs = @(Get-P11toolToken)
-        $theirs.Count | Should -Be 4
+        $theirs.Count | Should -Be ($Labels.Count + 1)
+        $printable = -join (32..126 | ForEach-Object { [char]$_ })
+        foreach ($c in $printable.ToCharArray()) { ($Labels -join '').Contains($c) | Should -BeTrue -Because "'$c' must be in a label" }
         # p11tool leaves out SoftHSM's spare uninitialized token; every token it lists is ours, in the same order.
         $initialized = @($ours | Where-Object { $_.Flags.HasFlag([SmartCardPS.Pkcs11.Pkcs11TokenFlags]::TokenInitialized) })
         $initialized.Uri | Should -Be $theirs.URL
@@ -131,11 +137,21 @@ Describe 'Get-Pkcs11Token with OpenSC and the virtual readers' -Skip:($NoFixture
         $script:Pcsc = Start-TestPcsc
         Clear-TestRegistry
         Set-TestModuleConfig $PackageModuleDir 'opensc-pkcs11' "module: opensc-pkcs11.so`n" | Out-Null
+        # OpenSC probes a card it does not know with every card driver (14 s here); one driver that goes by the ATR
+        # alone turns the unknown virtual card down at once, with the same result.
+        # OpenSC reads OPENSC_CONF with getenv(), which does not see .NET's copy of the environment: set both.
+        Add-Type -Namespace SmartCardPSTests -Name Libc -MemberDefinition '[DllImport("libc")] public static extern int setenv(string name, string value, int overwrite); [DllImport("libc")] public static extern int unsetenv(string name);'
+        $script:OpenScConf = Join-Path $TestDrive 'opensc.conf'
+        Set-Content $OpenScConf "app default {`n    card_drivers = cardos;`n}`n"
+        $env:OPENSC_CONF = $OpenScConf
+        [SmartCardPSTests.Libc]::setenv('OPENSC_CONF', $OpenScConf, 1) | Out-Null
         # A slot description holds 64 bytes: OpenSC cuts longer reader names to 61 and adds '...'.
         $script:SlotNames = $Pcsc.ReaderNames | ForEach-Object { if ($_.Length -le 64) { $_ } else { $_.Substring(0, 61) + '...' } }
     }
     AfterAll {
         if ($script:Pcsc) { $script:Pcsc.Dispose() }
+        Remove-Item Env:OPENSC_CONF -ErrorAction SilentlyContinue
+        [SmartCardPSTests.Libc]::unsetenv('OPENSC_CONF') | Out-Null
     }
 
     It 'lists one empty slot per reader with -IncludeEmptySlots, and no token without it' {

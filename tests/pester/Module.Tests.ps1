@@ -127,8 +127,9 @@ Describe '<Name>' -ForEach $Cmdlets {
         }
     }
 
-    It 'supports ShouldProcess when it changes anything' {
-        if ($command.Verb -in 'Get', 'Watch', 'ConvertFrom', 'Test', 'Find', 'Search') { return }
-        $command.Parameters.Keys | Should -Contain 'WhatIf'
+    It 'supports ShouldProcess exactly when it changes anything' {
+        $readOnly = $command.Verb -in 'Get', 'Watch', 'ConvertFrom', 'Test', 'Find', 'Search'
+        $command.Parameters.Keys -contains 'WhatIf' | Should -Be (-not $readOnly)
+        $command.Parameters.Keys -contains 'Confirm' | Should -Be (-not $readOnly)
     }
 }

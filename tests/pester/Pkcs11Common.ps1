@@ -104,7 +104,8 @@ function ConvertTo-P11toolFlag([SmartCardPS.Pkcs11.Pkcs11TokenFlags] $Flags) {
 }
 
 # Runs a script in pwsh as an unprivileged user (uid and gid $TestUid; no account is needed) with its own HOME, the way a
-# normal user would run the module. PowerShell's own folder is bind-mounted somewhere that user can read.
+# normal user would run the module. PowerShell's own folder is bind-mounted somewhere that user can read, and the
+# module is copied there.
 $script:TestUid = 64123
 
 function Invoke-AsTestUser([string] $Script, [string] $HomeDir) {
@@ -115,7 +116,13 @@ function Invoke-AsTestUser([string] $Script, [string] $HomeDir) {
         & mount --bind $PSHOME $script:UserPwshDir
         if ($LASTEXITCODE) { throw "Could not bind-mount $PSHOME for the test user." }
     }
-    $moduleManifest = Join-Path $script:ModuleDir 'SmartCardPS.psd1'
+    if (-not $script:UserModuleDir) {
+        # The checkout may live where that user cannot read (a mode-0700 home or mktemp -d): it gets its own copy.
+        $script:UserModuleDir = Join-Path ([IO.Path]::GetTempPath()) "smartcardps-module-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        Copy-Item $script:ModuleDir $script:UserModuleDir -Recurse
+        & chmod -R a+rX $script:UserModuleDir
+    }
+    $moduleManifest = Join-Path $script:UserModuleDir 'SmartCardPS.psd1'
     $prelude = "`$ErrorActionPreference = 'Continue'; Import-Module '$moduleManifest'; "
     $environment = @("HOME=$HomeDir", 'PATH=/usr/sbin:/usr/bin:/sbin:/bin', 'DOTNET_CLI_TELEMETRY_OPTOUT=1', 'DOTNET_NOLOGO=1',
         "SOFTHSM2_CONF=$env:SOFTHSM2_CONF", "$([SmartCardPS.TestFixture.PcscFixture]::NamespaceVariable)=1")
@@ -140,9 +147,27 @@ function New-TestUserHome {
 }
 
 function Remove-TestUserPwsh {
+    if ($script:UserModuleDir) {
+        Remove-Item $script:UserModuleDir -Recurse -Force
+        $script:UserModuleDir = $null
+    }
     if ($script:UserPwshDir) {
         & umount $script:UserPwshDir
         Remove-Item $script:UserPwshDir -Force
         $script:UserPwshDir = $null
     }
+}
+
+# Writes a fresh self-signed certificate to a fixture token, as pkcs11-tool --write-object does.
+function Add-TestCertificate($Hsm, [string] $TokenLabel, [string] $Label) {
+    $scratch = Join-Path ([IO.Path]::GetTempPath()) "smartcardps-cert-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    New-Item -ItemType Directory $scratch | Out-Null
+    try {
+        $der = Join-Path $scratch 'cert.der'
+        $out = & openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout (Join-Path $scratch 'key.pem') -outform der -out $der -subj "/CN=$Label" -days 30 2>&1
+        if ($LASTEXITCODE) { throw "openssl failed: $out" }
+        $out = & pkcs11-tool --module ([SmartCardPS.TestFixture.SoftHsmFixture]::LibraryPath) --token-label $TokenLabel --login --pin ([SmartCardPS.TestFixture.SoftHsmFixture]::UserPin) --write-object $der --type cert --label $Label --id 01 2>&1
+        if ($LASTEXITCODE) { throw "pkcs11-tool --write-object failed: $out" }
+    }
+    finally { Remove-Item $scratch -Recurse -Force }
 }

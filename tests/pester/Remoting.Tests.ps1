@@ -102,7 +102,7 @@ Describe 'Serialization of the setup types' {
         $Object = & $Make
         ($Object | ConvertTo-Json | ConvertFrom-Json).$Property | Should -Be $Value
         $clone = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($Object))
-        $clone.PSObject.TypeNames[0] | Should -Be "Deserialized.SmartCardPS.$Type"
+        $clone.PSObject.TypeNames[0] | Should -Be "Deserialized.$($Object.GetType().FullName)"
         $clone.$Property | Should -Be $Value
         ($clone | Out-String) | Should -Be ($Object | Out-String)
     }

@@ -82,6 +82,47 @@ Describe 'Watch-SmartCard' -Skip:$NoFixture {
         finally { $null = Stop-TestWatch $watch }
     }
 
+    It 'reports the same card events, in the same order, as pcsc_scan on the same pcscd' {
+        $log = Join-Path $TestDrive 'pcsc_scan.log'
+        # Line-buffered, so what it printed is in the file when it is stopped.
+        $scan = Start-Process stdbuf -ArgumentList '-oL', 'pcsc_scan', '-n' -RedirectStandardOutput $log -PassThru
+        $watch = Start-TestWatch
+        try {
+            # pcsc_scan first prints both readers' state; only what follows is compared.
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            while (@(Select-String -Path $log -Pattern 'Card state' -ErrorAction SilentlyContinue).Count -lt 2) {
+                if ($sw.ElapsedSeconds -gt 10) { throw "pcsc_scan printed no reader state: $(Get-Content $log -Raw)" }
+                Start-Sleep -Milliseconds 50
+            }
+            $steps = { $Pcsc.Insert(0, $AtrA) }, { $Pcsc.Insert(1, $AtrB) }, { $Pcsc.Remove(0) }, { $Pcsc.Insert(0, $AtrB) },
+                { $Pcsc.Remove(1) }, { $Pcsc.Remove(0) }
+            for ($i = 0; $i -lt $steps.Count; $i++) {
+                $null = & $steps[$i]
+                $ours = Wait-TestWatch $watch -Count ($i + 1)
+            }
+            # Give pcsc_scan the same chance to see the last change.
+            $sw.Restart()
+            while (@(Select-String -Path $log -Pattern 'Card state').Count -lt 2 + $steps.Count -and $sw.ElapsedSeconds -lt 10) { Start-Sleep -Milliseconds 50 }
+        }
+        finally {
+            $null = Stop-TestWatch $watch
+            Stop-Process -InputObject $scan -ErrorAction SilentlyContinue
+            $scan.WaitForExit()
+        }
+        # Each change is a block: "Reader N: name", "  Event number: n", "  Card state: Card inserted, ...", "  ATR: 3B ..."
+        $theirs = [Collections.Generic.List[string]]::new()
+        $reader = $null
+        foreach ($line in Get-Content $log) {
+            if ($line -match '^ Reader \d+: (.*)$') { $reader = $Matches[1] }
+            elseif ($line -match '^\s+Card state: Card (inserted|removed)') { $theirs.Add("Card$((Get-Culture).TextInfo.ToTitleCase($Matches[1])) $reader") }
+            elseif ($line -match '^\s+ATR: ([0-9A-F ]+)$' -and $theirs.Count -and $theirs[-1] -like 'CardInserted*') { $theirs[-1] += " $($Matches[1].Trim())" }
+        }
+        # pcsc_scan names the ATR only for insertions; the watch also gives the removed card's.
+        $expected = @($ours | ForEach-Object { if ($_ -like 'CardRemoved *') { $_ -replace ' 3[BF]( [0-9A-F]{2})+$', '' } else { $_ } })
+        $expected.Count | Should -Be $steps.Count
+        @($theirs | Select-Object -Skip 2) | Should -Be $expected -Because "pcsc_scan printed:`n$(Get-Content $log -Raw)"
+    }
+
     It '-IncludeCurrentState first reports the readers and the card already in' {
         $null = $Pcsc.Insert(1, $AtrB)
         $events = @(Watch-SmartCard -IncludeCurrentState -Timeout 1)

@@ -13,23 +13,42 @@ if [ "${SMARTCARDPS_PCSC_NAMESPACE:-}" != 1 ]; then
   fi
   exec unshare --mount --propagation private env SMARTCARDPS_PCSC_NAMESPACE=1 "$0" "$@"
 fi
-mkdir -p /run/pcscd
-mount -t tmpfs -o mode=0755 tmpfs /run/pcscd
-# A fixture that died without cleaning up must not leave pcscd running in the namespace.
-cleanup() { [ -f /run/pcscd/pcscd.pid ] && kill "$(tr -cd 0-9 < /run/pcscd/pcscd.pid)" 2>/dev/null || true; }
-trap cleanup EXIT
 p11_package_dir=$(pkg-config --variable=p11_module_configs p11-kit-1 2>/dev/null || true)
 p11_package_dir=${p11_package_dir:-/usr/share/p11-kit/modules}
+targets=(/run/pcscd /etc/pkcs11 "$p11_package_dir")
+# A missing mount point must be made on the host's file system, and must go again afterwards: the machine is left
+# as found. Every run holds a shared lock while its mounts exist; the last one out (the only one that gets the lock
+# exclusively) removes the mount points a run made, which carry a marker on the host side. Removing one while
+# another namespace still mounts over it would detach that namespace's registry, hence the lock.
+exec 9</etc
+flock -s 9
+for target in "${targets[@]}"; do
+  if [ ! -d "$target" ]; then
+    mkdir -m 0755 "$target"
+    : > "$target/.smartcardps-ns-run-made-this"
+  fi
+done
 p11_private=$(mktemp -d /tmp/smartcardps-p11kit.XXXXXX)
-trap 'cleanup; rm -rf "$p11_private"' EXIT
+cleanup() {
+  [ -f /run/pcscd/pcscd.pid ] && kill "$(tr -cd 0-9 < /run/pcscd/pcscd.pid)" 2>/dev/null || true
+  for target in "${targets[@]}"; do umount "$target" 2>/dev/null || true; done
+  rm -rf "$p11_private"
+  if flock -xn 9; then
+    for target in "${targets[@]}"; do
+      if [ -f "$target/.smartcardps-ns-run-made-this" ]; then
+        rm -f "$target/.smartcardps-ns-run-made-this"
+        rmdir "$target" 2>/dev/null || true
+      fi
+    done
+  fi
+}
+trap cleanup EXIT
+mount -t tmpfs -o mode=0755 tmpfs /run/pcscd
 for target in /etc/pkcs11 "$p11_package_dir"; do
-  # A missing target gets an empty directory to mount over; it stays, as removing a mount point
-  # another namespace still uses would detach that namespace's registry.
-  [ -d "$target" ] || mkdir -p -m 0755 "$target"
   private="$p11_private/$(echo "$target" | tr / _)"
   mkdir -m 0755 "$private"
   mount --bind "$private" "$target"
 done
 chmod 0755 "$p11_private"
 trap 'exit 130' INT TERM
-"$@"
+"$@" 9<&-

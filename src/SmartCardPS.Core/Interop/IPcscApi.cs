@@ -6,7 +6,7 @@ namespace SmartCardPS.Interop
     /// The platform's PC/SC library behind one surface. Every call returns the native code
     /// (never throws), so the core decides in one place what is an error.
     /// </summary>
-    internal interface IPcscApi
+    internal partial interface IPcscApi
     {
         /// <summary>Longest ATR the platform's SCARD_READERSTATE can carry.</summary>
         int MaxAtrSize { get; }

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace SmartCardPS.Interop
 {
     /// <summary>macOS PCSC.framework: LONG, DWORD and SCARDCONTEXT are all 32-bit; structs are packed.</summary>
-    internal sealed unsafe class MacPcscApi : PcscApiBase<MacReaderState>
+    internal sealed unsafe partial class MacPcscApi : PcscApiBase<MacReaderState>
     {
         private const string Lib = "/System/Library/Frameworks/PCSC.framework/PCSC";
 

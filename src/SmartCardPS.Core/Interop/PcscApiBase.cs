@@ -8,7 +8,7 @@ namespace SmartCardPS.Interop
     /// The parts every platform shares: reader names copied to native memory for the duration of one
     /// SCardGetStatusChange, and the platform's struct filled from and read back into the neutral records.
     /// </summary>
-    internal abstract class PcscApiBase<TState> : IPcscApi where TState : unmanaged
+    internal abstract partial class PcscApiBase<TState> : IPcscApi where TState : unmanaged
     {
         public abstract int MaxAtrSize { get; }
         public abstract ScardError EstablishContext(ScardScope scope, out IntPtr context);

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace SmartCardPS.Interop
 {
     /// <summary>libpcsclite.so.1: LONG and DWORD are C 'long' (8 bytes on 64-bit Linux), handles are LONG.</summary>
-    internal sealed unsafe class PcscLiteApi : PcscApiBase<PcscLiteReaderState>
+    internal sealed unsafe partial class PcscLiteApi : PcscApiBase<PcscLiteReaderState>
     {
         private const string Lib = "libpcsclite.so.1";
 

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace SmartCardPS.Interop
 {
     /// <summary>winscard.dll, wide-character entry points: LONG and DWORD are 32-bit, handles are ULONG_PTR.</summary>
-    internal sealed unsafe class WinSCardApi : PcscApiBase<WindowsReaderState>
+    internal sealed unsafe partial class WinSCardApi : PcscApiBase<WindowsReaderState>
     {
         private const string Lib = "winscard.dll";
 

@@ -23,8 +23,15 @@ namespace SmartCardPS.Pkcs11
         }
 
         /// <summary>
-        /// Writes <paramref name="content"/> to <paramref name="path"/> as <paramref name="mode"/> (default 0644), creating
-        /// missing directories as 0755. On failure nothing is left behind: no temporary file, no directory it created.
+        /// Test seam for fault injection: called with a stage ("partial": half the bytes are in the temporary file;
+        /// "written": all of them, before the rename) and the temporary file's path. A test throws here.
+        /// </summary>
+        internal static Action<string, string> FaultPoint;
+
+        /// <summary>
+        /// Writes <paramref name="content"/> to <paramref name="path"/>: a new file as <paramref name="mode"/> (default
+        /// 0644), creating missing directories as 0755; a replaced file keeps its mode and owner. On failure nothing is
+        /// left behind: no temporary file, no directory it created, and the old file as it was.
         /// </summary>
         public static void WriteAtomic(string path, string content, int mode = 0x1A4)
         {
@@ -36,12 +43,21 @@ namespace SmartCardPS.Pkcs11
                 using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
                 {
                     byte[] bytes = new UTF8Encoding(false).GetBytes(content);
-                    stream.Write(bytes, 0, bytes.Length);
+                    stream.Write(bytes, 0, bytes.Length / 2);
+                    FaultPoint?.Invoke("partial", temp);
+                    stream.Write(bytes, bytes.Length / 2, bytes.Length - bytes.Length / 2);
                     stream.Flush(true);
                 }
-                UnixFile.SetMode(temp, mode);
+                if (UnixFile.TryGetOwnerAndMode(path, out int uid, out int gid, out int existingMode))
+                {
+                    // chown first: it may clear set-id bits that the chmod then restores.
+                    UnixFile.TryChown(temp, uid, gid);
+                    UnixFile.SetMode(temp, existingMode);
+                }
+                else UnixFile.SetMode(temp, mode);
+                FaultPoint?.Invoke("written", temp);
                 if (File.Exists(path)) File.Replace(temp, path, null);
-                else File.Move(temp, path);
+                else MoveOrReplace(temp, path);
             }
             catch
             {
@@ -52,6 +68,20 @@ namespace SmartCardPS.Pkcs11
         }
 
         public static void Delete(string path) => File.Delete(path);
+
+        // Another writer may create the target between the check and the move (which never overwrites): then this
+        // one replaces what that one wrote, as if it had come second, instead of failing.
+        private static void MoveOrReplace(string temp, string path)
+        {
+            try
+            {
+                File.Move(temp, path);
+            }
+            catch (IOException) when (File.Exists(path) && File.Exists(temp))
+            {
+                File.Replace(temp, path, null);
+            }
+        }
 
         private static List<string> CreateDirectories(string dir)
         {

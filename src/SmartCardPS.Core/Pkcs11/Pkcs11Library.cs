@@ -130,7 +130,7 @@ namespace SmartCardPS.Pkcs11
             return mechanisms;
         }
 
-        private ISlot FindSlot(ulong slotId)
+        internal ISlot FindSlot(ulong slotId)
         {
             foreach (ISlot slot in Call(() => library.GetSlotList(SlotsType.WithOrWithoutTokenPresent)))
             {
@@ -195,7 +195,7 @@ namespace SmartCardPS.Pkcs11
             return version;
         }
 
-        private T Call<T>(Func<T> call)
+        internal T Call<T>(Func<T> call)
         {
             try
             {
@@ -207,7 +207,7 @@ namespace SmartCardPS.Pkcs11
             }
         }
 
-        private Pkcs11ModuleException CallFailure(Pkcs11Exception ex)
+        internal Pkcs11ModuleException CallFailure(Pkcs11Exception ex)
         {
             ulong rv = (ulong)ex.RV;
             string name = Pkcs11Names.ReturnValue(rv);

@@ -24,7 +24,14 @@ namespace SmartCardPS.Pkcs11
     {
         public Pkcs11ModuleException(Pkcs11FailureKind kind, string moduleName, string modulePath, string configFile,
             string reason, ulong? returnValue = null, string returnValueName = null, Exception inner = null)
-            : base(Describe(moduleName, modulePath, configFile, reason), inner)
+            : this(Describe(moduleName, modulePath, configFile, reason), kind, moduleName, modulePath, configFile, reason, returnValue, returnValueName, inner)
+        {
+        }
+
+        /// <summary>For failures that are not the module's fault (a wrong PIN), with their own message.</summary>
+        protected Pkcs11ModuleException(string message, Pkcs11FailureKind kind, string moduleName, string modulePath, string configFile,
+            string reason, ulong? returnValue, string returnValueName, Exception inner)
+            : base(message, inner)
         {
             Kind = kind;
             ModuleName = moduleName;

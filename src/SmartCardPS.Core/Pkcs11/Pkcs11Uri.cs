@@ -25,6 +25,46 @@ namespace SmartCardPS.Pkcs11
             return sb.ToString();
         }
 
+        /// <summary>
+        /// The URI of an object, as p11tool --list-all prints it: the token's URI, then id= (every byte as %XX),
+        /// object= (the label's bytes, escaped as token values are) and type=, each left out when empty.
+        /// </summary>
+        public static string ForObject(string tokenUri, byte[] id, byte[] label, Pkcs11ObjectClass objectClass)
+        {
+            const string digits = "0123456789ABCDEF";
+            var sb = new StringBuilder(tokenUri ?? Scheme);
+            bool first = sb.Length == Scheme.Length;
+            if (id != null && id.Length > 0)
+            {
+                sb.Append(first ? "id=" : ";id=");
+                foreach (byte b in id) sb.Append('%').Append(digits[b >> 4]).Append(digits[b & 0xF]);
+                first = false;
+            }
+            if (label != null && label.Length > 0)
+            {
+                sb.Append(first ? "object=" : ";object=");
+                Encode(sb, label);
+                first = false;
+            }
+            string type = TypeName(objectClass);
+            if (type != null) sb.Append(first ? "type=" : ";type=").Append(type);
+            return sb.ToString();
+        }
+
+        /// <summary>The type= value of a class (RFC 7512 and p11-kit's names); null for classes it has none for.</summary>
+        public static string TypeName(Pkcs11ObjectClass objectClass)
+        {
+            switch (objectClass)
+            {
+                case Pkcs11ObjectClass.Certificate: return "cert";
+                case Pkcs11ObjectClass.PrivateKey: return "private";
+                case Pkcs11ObjectClass.PublicKey: return "public";
+                case Pkcs11ObjectClass.SecretKey: return "secret-key";
+                case Pkcs11ObjectClass.Data: return "data";
+                default: return null;
+            }
+        }
+
         private static void Append(StringBuilder sb, string name, string value, ref bool first)
         {
             value = value?.TrimEnd(' ');
@@ -42,10 +82,12 @@ namespace SmartCardPS.Pkcs11
             return sb.ToString();
         }
 
-        private static void Encode(StringBuilder sb, string value)
+        private static void Encode(StringBuilder sb, string value) => Encode(sb, Encoding.UTF8.GetBytes(value));
+
+        private static void Encode(StringBuilder sb, byte[] value)
         {
             const string digits = "0123456789ABCDEF";
-            foreach (byte b in Encoding.UTF8.GetBytes(value))
+            foreach (byte b in value)
             {
                 char c = (char)b;
                 bool verbatim = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
@@ -70,6 +112,24 @@ namespace SmartCardPS.Pkcs11
             return attributes;
         }
 
+        /// <summary>
+        /// The raw bytes of one path attribute (id= holds binary data that is not text); null when the URI has none.
+        /// Throws FormatException like <see cref="Parse"/>.
+        /// </summary>
+        public static byte[] AttributeBytes(string uri, string name)
+        {
+            Parse(uri);
+            string rest = uri.Substring(Scheme.Length);
+            int query = rest.IndexOf('?');
+            if (query >= 0) rest = rest.Substring(0, query);
+            foreach (string pair in rest.Split(new[] { ';' }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                int eq = pair.IndexOf('=');
+                if (string.Equals(pair.Substring(0, eq), name, StringComparison.OrdinalIgnoreCase)) return DecodeBytes(pair.Substring(eq + 1), uri);
+            }
+            return null;
+        }
+
         private static void AddPairs(Dictionary<string, string> attributes, string part, char separator, string uri)
         {
             foreach (string pair in part.Split(new[] { separator }, StringSplitOptions.RemoveEmptyEntries))
@@ -80,7 +140,9 @@ namespace SmartCardPS.Pkcs11
             }
         }
 
-        private static string Decode(string value, string uri)
+        private static string Decode(string value, string uri) => Encoding.UTF8.GetString(DecodeBytes(value, uri));
+
+        private static byte[] DecodeBytes(string value, string uri)
         {
             var bytes = new List<byte>(value.Length);
             for (int i = 0; i < value.Length; i++)
@@ -97,7 +159,7 @@ namespace SmartCardPS.Pkcs11
                     bytes.AddRange(Encoding.UTF8.GetBytes(value[i].ToString()));
                 }
             }
-            return Encoding.UTF8.GetString(bytes.ToArray());
+            return bytes.ToArray();
         }
 
         /// <summary>Whether a token (or empty slot) has every token, slot and library attribute the URI names.</summary>

@@ -59,9 +59,39 @@ namespace SmartCardPS.Pkcs11
             }
         }
 
+        /// <summary>
+        /// The owner and mode bits of an existing file (Linux, through statx, whose layout is the same on every
+        /// architecture); false where they cannot be read.
+        /// </summary>
+        public static bool TryGetOwnerAndMode(string path, out int uid, out int gid, out int mode)
+        {
+            uid = gid = mode = 0;
+            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return false;
+            var buffer = new byte[256];
+            try
+            {
+                // AT_FDCWD, no flags, STATX_BASIC_STATS
+                if (Glibc.statx(-100, path, 0, 0x7ff, buffer) != 0) return false;
+            }
+            catch (EntryPointNotFoundException)
+            {
+                return false;
+            }
+            uid = BitConverter.ToInt32(buffer, 20);
+            gid = BitConverter.ToInt32(buffer, 24);
+            mode = BitConverter.ToUInt16(buffer, 28) & Convert.ToInt32("7777", 8);
+            return true;
+        }
+
+        /// <summary>Gives the file this owner (Linux); false when not allowed (only root may give a file away).</summary>
+        public static bool TryChown(string path, int uid, int gid) =>
+            RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && Glibc.chown(path, uid, gid) == 0;
+
         private static class Glibc
         {
             [DllImport("libc.so.6", SetLastError = true)] internal static extern int chmod(string path, int mode);
+            [DllImport("libc.so.6", SetLastError = true)] internal static extern int chown(string path, int owner, int group);
+            [DllImport("libc.so.6", SetLastError = true)] internal static extern int statx(int dirfd, string path, int flags, uint mask, byte[] statxbuf);
             [DllImport("libc.so.6", SetLastError = true)] internal static extern IntPtr readlink(string path, byte[] buffer, IntPtr size);
         }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SmartCardPS.Cards;
 using SmartCardPS.Interop;
 
 namespace SmartCardPS.Readers
@@ -38,6 +39,9 @@ namespace SmartCardPS.Readers
             if (rc != ScardError.Success) throw new PcscException(rc, "SCardEstablishContext");
             return new PcscContext(api, new ScardContextHandle(api, raw));
         }
+
+        internal IPcscApi Api => api;
+        internal ScardContextHandle Handle => handle;
 
         /// <summary>Reader names, without the PnP pseudo-reader. No readers is an empty array.</summary>
         public string[] ListReaders()
@@ -92,18 +96,6 @@ namespace SmartCardPS.Readers
             if (rc != ScardError.Success) throw new PcscException(rc, operation);
         }
 
-        private ScardError Use(Func<IntPtr, ScardError> call)
-        {
-            bool added = false;
-            try
-            {
-                handle.DangerousAddRef(ref added);
-                return call(handle.DangerousGetHandle());
-            }
-            finally
-            {
-                if (added) handle.DangerousRelease();
-            }
-        }
+        private ScardError Use(Func<IntPtr, ScardError> call) => HandleUse.Use(handle, call);
     }
 }

@@ -1,7 +1,7 @@
 namespace SmartCardPS.Readers
 {
     /// <summary>One PC/SC reader and what is in it, as seen at one moment.</summary>
-    public sealed class SmartCardReader
+    public sealed partial class SmartCardReader
     {
         public SmartCardReader() { }
 

@@ -22,6 +22,10 @@ namespace SmartCardPS.Commands
     /// <code>Get-SmartCardReader | Where-Object CardPresent | ConvertTo-Json -EnumsAsStrings</code>
     /// <para>Reports the readers that hold a card as JSON, for a script or CI job.</para>
     /// </example>
+    /// <example>
+    /// <code>Get-SmartCardReader -IncludeFeatures | Select-Object Name, HasPinPad, Features, VendorName</code>
+    /// <para>Shows which readers have a PIN pad (the ArchWiki's enable_pinpad advice depends on it) and what else their drivers offer.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "SmartCardReader")]
     [OutputType(typeof(SmartCardReader))]
     public sealed class GetSmartCardReaderCommand : SmartCardCmdlet
@@ -36,6 +40,12 @@ namespace SmartCardPS.Commands
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
         public string[] Name { get; set; }
+
+        /// <summary>
+        /// <para type="description">Also asks each reader, over a direct connection, for its PC/SC v2 part 10 features (Features, HasPinPad) and vendor attributes (VendorName, VendorIfdVersion, VendorSerialNumber), as opensc-tool -l does for its Features column. It costs a connection per reader, so a plain listing leaves it out and these properties stay empty.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter IncludeFeatures { get; set; }
 
         private IReadOnlyList<SmartCardReader> readers;
 
@@ -57,14 +67,25 @@ namespace SmartCardPS.Commands
 
         protected override void ProcessRecord()
         {
-            if (Name == null)
+            IEnumerable<SmartCardReader> selected = Name == null ? readers : SelectByName(readers, Name, r => r.Name,
+                name => $"No smart-card reader named '{name}' was found. Run Get-SmartCardReader without -Name to list the readers.");
+            foreach (SmartCardReader reader in selected)
             {
-                WriteObject(readers, enumerateCollection: true);
-                return;
+                if (IncludeFeatures) ReadFeatures(reader);
+                WriteObject(reader);
             }
-            WriteObject(SelectByName(readers, Name, r => r.Name,
-                name => $"No smart-card reader named '{name}' was found. Run Get-SmartCardReader without -Name to list the readers."),
-                enumerateCollection: true);
+        }
+
+        private void ReadFeatures(SmartCardReader reader)
+        {
+            try
+            {
+                reader.ReadFeatures();
+            }
+            catch (PcscException ex)
+            {
+                ThrowPcscError(ex, reader.Name);
+            }
         }
     }
 }

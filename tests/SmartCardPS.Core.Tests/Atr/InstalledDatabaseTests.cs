@@ -12,7 +12,7 @@ namespace SmartCardPS.Tests.Atr
         [SkippableFact]
         public void EveryConcreteAtrIdentifiesItsOwnEntry()
         {
-            Skip.IfNot(SmartcardList.Installed, "pcsc-tools' smartcard_list.txt is not installed");
+            Requires.Dependency(SmartcardList.Installed, "pcsc-tools' smartcard_list.txt (apt-get install pcsc-tools)");
             var db = AtrDatabase.FromFile(SmartcardList.InstalledPath);
             var concrete = SmartcardList.Read().Where(e => e.IsConcrete).ToList();
             Assert.True(concrete.Count > 1000);
@@ -26,7 +26,7 @@ namespace SmartCardPS.Tests.Atr
         [SkippableFact]
         public void TheIndexAgreesWithOneRegexPerEntry()
         {
-            Skip.IfNot(SmartcardList.Installed, "pcsc-tools' smartcard_list.txt is not installed");
+            Requires.Dependency(SmartcardList.Installed, "pcsc-tools' smartcard_list.txt (apt-get install pcsc-tools)");
             var db = AtrDatabase.FromFile(SmartcardList.InstalledPath);
             var entries = SmartcardList.Read();
             var rng = new Random(7816);
@@ -79,7 +79,7 @@ namespace SmartCardPS.Tests.Atr
         [SkippableFact]
         public void EveryConcreteAtrDecodesOrIsRejectedWithAReason()
         {
-            Skip.IfNot(SmartcardList.Installed, "pcsc-tools' smartcard_list.txt is not installed");
+            Requires.Dependency(SmartcardList.Installed, "pcsc-tools' smartcard_list.txt (apt-get install pcsc-tools)");
             int decoded = 0, validTck = 0;
             foreach (var e in SmartcardList.Read().Where(e => e.IsConcrete))
             {

@@ -1,0 +1,24 @@
+namespace SmartCardPS.Pkcs11
+{
+    /// <summary>What to look for on a token (the C_FindObjects template), and whether to log in first.</summary>
+    public sealed class Pkcs11ObjectQuery
+    {
+        /// <summary>Only objects of this class; null for every class.</summary>
+        public Pkcs11ObjectClass? Class { get; set; }
+
+        /// <summary>Only objects with exactly this CKA_LABEL; null for any.</summary>
+        public string Label { get; set; }
+
+        /// <summary>Only objects with exactly this CKA_ID; null for any.</summary>
+        public byte[] Id { get; set; }
+
+        /// <summary>Log in as the user before searching, so private objects are found too.</summary>
+        public bool Login { get; set; }
+
+        /// <summary>
+        /// The user PIN as UTF-8 bytes, for Login. Null means the token's protected authentication path (a PIN pad).
+        /// The reader never keeps it and the caller clears it.
+        /// </summary>
+        public byte[] Pin { get; set; }
+    }
+}

@@ -1,0 +1,36 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using SmartCardPS.Cards;
+using SmartCardPS.Interop;
+using SmartCardPS.Readers;
+
+namespace SmartCardPS.Commands
+{
+    /// <summary>Reader names as the card cmdlets take them: exact names always, wildcards when they match one reader.</summary>
+    internal static class CardConnections
+    {
+        public static SmartCardConnection Connect(string name, SmartCardShareMode share, SmartCardProtocol protocol) =>
+            SmartCardConnection.Connect(ResolveReader(name), share, protocol);
+
+        private static string ResolveReader(string name)
+        {
+            // Names are literal first: pcscd names readers with brackets, which are wildcard characters.
+            if (!WildcardPattern.ContainsWildcardCharacters(name)) return name;
+            string[] names;
+            using (var context = PcscContext.Establish()) names = context.ListReaders();
+            if (names.Contains(name)) return name;
+            var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
+            string[] matches = names.Where(pattern.IsMatch).ToArray();
+            if (matches.Length == 1) return matches[0];
+            if (matches.Length == 0) throw new PcscException(ScardError.UnknownReader, $"Finding a reader that matches '{name}'");
+            throw new AmbiguousReaderException($"'{name}' matches {matches.Length} readers ('{string.Join("', '", matches)}'); name one of them.");
+        }
+    }
+
+    /// <summary>A wildcard that names more than one reader where one is needed.</summary>
+    public sealed class AmbiguousReaderException : ArgumentException
+    {
+        public AmbiguousReaderException(string message) : base(message) { }
+    }
+}

@@ -1,0 +1,151 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Text;
+using SmartCardPS.Pkcs11;
+
+namespace SmartCardPS.Commands
+{
+    /// <summary>How Export-Pkcs11Certificate writes a certificate.</summary>
+    public enum CertificateFormat
+    {
+        /// <summary>Base64 text between BEGIN/END CERTIFICATE lines (p11tool --export).</summary>
+        Pem,
+        /// <summary>The binary DER encoding (p11tool --export --outder).</summary>
+        Der,
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Exports a certificate from a PKCS#11 token, as p11tool --export does.</para>
+    /// <para type="description">Takes the certificate a pkcs11: URI names (the Uri of a Get-Pkcs11Object certificate, or a line of p11tool --list-all-certs), or certificates piped from Get-Pkcs11Object. Without -Path it emits the PEM text (or, with -Format Der, the DER bytes); with -Path it writes the file and emits it. An existing file is only replaced with -Force, and the file is written whole or not at all. A URI that names no certificate, or more than one, is an error.</para>
+    /// </summary>
+    /// <example>
+    /// <code>Export-Pkcs11Certificate -Uri 'pkcs11:token=MyToken;object=My%20cert;type=cert' -Path ~/my-cert.pem</code>
+    /// <para>Writes the certificate labelled "My cert" to my-cert.pem in the home folder.</para>
+    /// </example>
+    /// <example>
+    /// <code>Get-Pkcs11Object -Type Certificate -Label 'My cert' | Export-Pkcs11Certificate -Path ~/my-cert.der -Format Der -Force</code>
+    /// <para>Writes the certificate as DER, replacing my-cert.der.</para>
+    /// </example>
+    [Cmdlet(VerbsData.Export, "Pkcs11Certificate", DefaultParameterSetName = UriSet, SupportsShouldProcess = true)]
+    [OutputType(typeof(string), typeof(byte[]), typeof(FileInfo))]
+    public sealed class ExportPkcs11CertificateCommand : Pkcs11TokenCmdlet
+    {
+        private const string UriSet = "Uri";
+        private const string ObjectSet = "Object";
+
+        /// <summary>
+        /// <para type="description">A pkcs11: URI naming exactly one certificate.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = UriSet, Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "A pkcs11: URI naming one certificate.")]
+        [ValidateNotNullOrEmpty]
+        public string Uri { get; set; }
+
+        /// <summary>
+        /// <para type="description">Certificates from Get-Pkcs11Object.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = ObjectSet, Mandatory = true, ValueFromPipeline = true, HelpMessage = "Certificates from Get-Pkcs11Object.")]
+        [ValidateNotNull]
+        public Pkcs11Object Object { get; set; }
+
+        /// <summary>
+        /// <para type="description">The file to write. Without it the certificate goes to the pipeline.</para>
+        /// </summary>
+        [Parameter(Position = 1, HelpMessage = "The file to write.")]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; }
+
+        /// <summary>
+        /// <para type="description">Pem (the default) or Der.</para>
+        /// </summary>
+        [Parameter]
+        public CertificateFormat Format { get; set; } = CertificateFormat.Pem;
+
+        /// <summary>
+        /// <para type="description">Replace an existing file.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            Pkcs11Object certificate = ParameterSetName == ObjectSet ? Checked(Object) : FindByUri(Uri);
+            if (certificate != null) Export(certificate);
+        }
+
+        private Pkcs11Object Checked(Pkcs11Object obj)
+        {
+            if (obj.Class == Pkcs11ObjectClass.Certificate && obj.Pem != null) return obj;
+            WriteError(NewError(new ArgumentException($"{UntrustedText.Quote(obj.Label)} ({obj.Uri}) is not an X.509 certificate."),
+                "NotACertificate", ErrorCategory.InvalidArgument, obj));
+            return null;
+        }
+
+        private Pkcs11Object FindByUri(string uri)
+        {
+            var attributes = ParseUri(uri);
+            if (attributes == null) return null;
+            var query = new Pkcs11ObjectQuery { Class = Pkcs11ObjectClass.Certificate, Id = Pkcs11Uri.AttributeBytes(uri, "id") };
+            if (attributes.TryGetValue("object", out string label)) query.Label = label;
+            var found = TokensByUri(attributes).SelectMany(pair =>
+            {
+                Pkcs11Library library = Open(pair.Key);
+                return library == null ? Enumerable.Empty<Pkcs11Object>() : Read(library, pair.Value, query);
+            }).ToList();
+            if (found.Count == 1) return Checked(found[0]);
+            string message = found.Count == 0
+                ? $"No certificate matches '{uri}'. Run Get-Pkcs11Object -Type Certificate to list them and their URIs."
+                : $"'{uri}' names {found.Count} certificates: {string.Join(", ", found.Select(o => o.Uri))}. Give a URI that names one.";
+            WriteError(NewError(found.Count == 0 ? new ItemNotFoundException(message) : (Exception)new ArgumentException(message),
+                found.Count == 0 ? "CertificateNotFound" : "AmbiguousUri", found.Count == 0 ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidArgument, uri));
+            return null;
+        }
+
+        private System.Collections.Generic.List<Pkcs11Object> Read(Pkcs11Library library, Pkcs11Token token, Pkcs11ObjectQuery query)
+        {
+            try
+            {
+                return Pkcs11ObjectReader.Read(library, token, query);
+            }
+            catch (Pkcs11ModuleException ex)
+            {
+                WriteError(NewError(ex, "ReadFailed", CategoryOf(ex.Kind), token));
+                return new System.Collections.Generic.List<Pkcs11Object>();
+            }
+        }
+
+        private void Export(Pkcs11Object certificate)
+        {
+            byte[] der = certificate.Value ?? certificate.Certificate?.RawData ?? PemBody(certificate.Pem);
+            if (Path == null)
+            {
+                if (Format == CertificateFormat.Pem) WriteObject(certificate.Pem);
+                else WriteObject(der, enumerateCollection: false);
+                return;
+            }
+            string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            if (File.Exists(path) && !Force)
+            {
+                WriteError(NewError(new IOException($"'{path}' exists; use -Force to replace it."), "FileExists", ErrorCategory.ResourceExists, path));
+                return;
+            }
+            if (!ShouldProcess(path, $"Write certificate {UntrustedText.Quote(certificate.Label)} as {Format}")) return;
+            try
+            {
+                CertificateFile.Write(path, Format == CertificateFormat.Pem ? Encoding.ASCII.GetBytes(certificate.Pem) : der);
+                WriteObject(new FileInfo(path));
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, path));
+            }
+        }
+
+        private static byte[] PemBody(string pem)
+        {
+            string body = string.Concat(pem.Split('\n').Where(l => l.Length > 0 && !l.StartsWith("-----", StringComparison.Ordinal)));
+            return Convert.FromBase64String(body);
+        }
+    }
+}

@@ -1,0 +1,276 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Security;
+using SmartCardPS.Pkcs11;
+
+namespace SmartCardPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Lists the certificates, keys and data objects on PKCS#11 tokens, as p11tool --list-all does.</para>
+    /// <para type="description">For each token piped from Get-Pkcs11Token, each token a pkcs11: URI names, or (with neither) every token of every enabled registered module, emits one Pkcs11Object per object: Label, Id (hex), Class, KeyType, KeySize or Curve, Flags (Token, Private, Modifiable, Sensitive, Extractable, Sign, Decrypt, ...), the token, and its Uri exactly as p11tool --list-all prints it. Certificates also carry Certificate (an X509Certificate2: Subject, Issuer, NotAfter, Thumbprint) and Pem.</para>
+    /// <para type="description">Without -Login only public objects are listed, as p11tool does. With -Login the user logs in first; the PIN comes from -Pin, -Credential, the URI's pin-value or pin-source, the reader's PIN pad (tokens with a protected authentication path), or a prompt. A PIN is never taken from a plain string parameter and never written to any stream. A wrong PIN is reported once, with the token's PIN counter flags, and never retried. Sessions are read-only and are logged out and closed before the command returns.</para>
+    /// </summary>
+    /// <example>
+    /// <code>Get-Pkcs11Object -Type Certificate | Select-Object Label, Uri</code>
+    /// <para>Lists the certificates on every token with the URIs Firefox, OpenSSH (PKCS11Provider), GnuTLS and OpenSSL take.</para>
+    /// </example>
+    /// <example>
+    /// <code>Get-Pkcs11Object -Uri 'pkcs11:token=MyToken?pin-value=1234' -Login | Where-Object Class -eq PrivateKey</code>
+    /// <para>Logs in to MyToken with the PIN in the URI (RFC 7512's pin-value, fit for a test token) and lists its private keys. For a real card give -Pin (Read-Host -AsSecureString), -Credential, or a pin-source file, or let it prompt.</para>
+    /// </example>
+    /// <example>
+    /// <code>(Get-Pkcs11Object -Uri 'pkcs11:token=MyToken;type=cert').Certificate | Select-Object Subject, NotAfter, Thumbprint</code>
+    /// <para>Shows when the certificates on MyToken expire.</para>
+    /// </example>
+    [Cmdlet(VerbsCommon.Get, "Pkcs11Object", DefaultParameterSetName = TokenSet)]
+    [OutputType(typeof(Pkcs11Object))]
+    public sealed class GetPkcs11ObjectCommand : Pkcs11TokenInputCmdlet
+    {
+        /// <summary>
+        /// <para type="description">Only objects of these classes: Certificate, PrivateKey, PublicKey, SecretKey, Data.</para>
+        /// </summary>
+        [Parameter(HelpMessage = "Certificate, PrivateKey, PublicKey, SecretKey or Data.")]
+        [ValidateSet("Certificate", "PrivateKey", "PublicKey", "SecretKey", "Data")]
+        public Pkcs11ObjectClass[] Type { get; set; }
+
+        /// <summary>
+        /// <para type="description">Only objects whose label matches one of these names (wildcards allowed, case-insensitive). A name without wildcards that matches nothing is an error.</para>
+        /// </summary>
+        [Parameter(HelpMessage = "Object labels; wildcards allowed.")]
+        [ValidateNotNullOrEmpty]
+        public string[] Label { get; set; }
+
+        /// <summary>
+        /// <para type="description">Only objects with this CKA_ID, in hex: 0102ff, 01:02:ff and '01 02 ff' are the same.</para>
+        /// </summary>
+        [Parameter(HelpMessage = "The object id in hex.")]
+        [ValidateNotNullOrEmpty]
+        public string Id { get; set; }
+
+        /// <summary>
+        /// <para type="description">Log in as the token's user, so private objects (private keys, private data) are listed too. -Pin and -Credential imply it.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Login { get; set; }
+
+        /// <summary>
+        /// <para type="description">The user PIN, as a SecureString (Read-Host -AsSecureString). Without -Pin, -Credential or a PIN in the URI, -Login uses the reader's PIN pad or prompts.</para>
+        /// </summary>
+        [Parameter(HelpMessage = "The user PIN as a SecureString.")]
+        [ValidateNotNull]
+        public SecureString Pin { get; set; }
+
+        /// <summary>
+        /// <para type="description">A credential whose password is the user PIN (the user name is not used), e.g. from Get-Credential or a SecretManagement vault.</para>
+        /// </summary>
+        [Parameter(HelpMessage = "A credential whose password is the user PIN.")]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential Credential { get; set; }
+
+        private byte[] idBytes;
+        private List<KeyValuePair<string, WildcardPattern>> patterns;
+        private readonly HashSet<string> matchedLabels = new HashSet<string>(StringComparer.Ordinal);
+        private readonly HashSet<string> badTypes = new HashSet<string>(StringComparer.Ordinal);
+
+        protected override void BeginProcessing()
+        {
+            if (Pin != null && Credential != null)
+            {
+                ThrowTerminatingError(NewError(new ArgumentException("Give the PIN once: -Pin or -Credential, not both."),
+                    "PinConflict", ErrorCategory.InvalidArgument, null));
+            }
+            if (Id != null)
+            {
+                idBytes = ParseHex(Id);
+                if (idBytes == null)
+                {
+                    ThrowTerminatingError(NewError(new ArgumentException($"-Id '{Id}' is not hex: give bytes as 0102ff or 01:02:ff."),
+                        "InvalidId", ErrorCategory.InvalidArgument, Id));
+                }
+            }
+            patterns = Label?.Select(l => new KeyValuePair<string, WildcardPattern>(l, WildcardPattern.Get(l, WildcardOptions.IgnoreCase))).ToList();
+        }
+
+        protected override void Emit(Pkcs11Module module, Pkcs11Token token, string uri, IReadOnlyDictionary<string, string> attributes)
+        {
+            Pkcs11ObjectQuery query = Query(attributes);
+            if (attributes != null && attributes.TryGetValue("type", out string type) && Pkcs11Uri.TypeName(query.Class ?? (Pkcs11ObjectClass)ulong.MaxValue) != type)
+            {
+                if (badTypes.Add(uri))
+                {
+                    WriteError(NewError(new ArgumentException($"'{uri}' has type={type}; RFC 7512 object types are cert, private, public, secret-key and data."),
+                        "InvalidUri", ErrorCategory.InvalidArgument, uri));
+                }
+                return;
+            }
+            if (uri != null) query.Id = Pkcs11Uri.AttributeBytes(uri, "id") ?? query.Id;
+            List(module, token, query, attributes);
+        }
+
+        protected override void Finish()
+        {
+            foreach (string label in Label ?? Array.Empty<string>())
+            {
+                if (!matchedLabels.Contains(label) && !WildcardPattern.ContainsWildcardCharacters(label))
+                {
+                    WriteError(NewError(new ItemNotFoundException($"No object labelled {UntrustedText.Quote(label)} was found{(Login || Pin != null || Credential != null ? string.Empty : " (private objects are listed only with -Login)")}."),
+                        "NotFound", ErrorCategory.ObjectNotFound, label));
+                }
+            }
+        }
+
+        /// <summary>The search template: -Id, and from a URI its object, id and type; a single -Type goes in too.</summary>
+        private Pkcs11ObjectQuery Query(IReadOnlyDictionary<string, string> uri)
+        {
+            var query = new Pkcs11ObjectQuery { Id = idBytes, Login = Login || Pin != null || Credential != null };
+            if (Type != null && Type.Length == 1) query.Class = Type[0];
+            if (uri == null) return query;
+            if (uri.TryGetValue("object", out string label)) query.Label = label;
+            if (uri.TryGetValue("type", out string type))
+            {
+                foreach (Pkcs11ObjectClass c in new[] { Pkcs11ObjectClass.Certificate, Pkcs11ObjectClass.PrivateKey, Pkcs11ObjectClass.PublicKey, Pkcs11ObjectClass.SecretKey, Pkcs11ObjectClass.Data })
+                {
+                    if (Pkcs11Uri.TypeName(c) == type) query.Class = c;
+                }
+            }
+            return query;
+        }
+
+        private void List(Pkcs11Module module, Pkcs11Token token, Pkcs11ObjectQuery query, IReadOnlyDictionary<string, string> uri)
+        {
+            if (!token.Flags.HasFlag(Pkcs11TokenFlags.TokenInitialized))
+            {
+                // As p11tool does: an uninitialised token (SoftHSM's spare slot, a blank card) has no objects to list.
+                WriteVerbose($"Skipping token {UntrustedText.Quote(token.Label)} in slot {token.SlotId}: it is not initialised.");
+                return;
+            }
+            Pkcs11Library library = Open(module);
+            if (library == null) return;
+            byte[] pin = null;
+            try
+            {
+                if (query.Login)
+                {
+                    if (!PinFor(token, uri, out pin)) return;
+                    query.Pin = pin;
+                }
+                WriteVerbose($"Listing the objects of token {UntrustedText.Quote(token.Label)}{(query.Login ? " after logging in" : string.Empty)}.");
+                foreach (Pkcs11Object obj in Pkcs11ObjectReader.Read(library, token, query))
+                {
+                    if (Selected(obj)) WriteObject(obj);
+                }
+            }
+            catch (Pkcs11LoginException ex)
+            {
+                WriteError(NewError(ex, LoginReason(ex.ReturnValueName), ErrorCategory.AuthenticationError, token));
+            }
+            catch (Pkcs11ModuleException ex)
+            {
+                WriteError(NewError(ex, "ReadFailed", CategoryOf(ex.Kind), token));
+            }
+            finally
+            {
+                Pkcs11Pin.Clear(pin);
+                query.Pin = null;
+            }
+        }
+
+        private static string LoginReason(string returnValueName)
+        {
+            switch (returnValueName)
+            {
+                case "CKR_PIN_INCORRECT": return "PinIncorrect";
+                case "CKR_PIN_LOCKED": return "PinLocked";
+                case "CKR_PIN_EXPIRED": return "PinExpired";
+                case "CKR_FUNCTION_CANCELED": return "PinEntryCancelled";
+                default: return "PinInvalid";
+            }
+        }
+
+        /// <summary>
+        /// The PIN to log in with: -Pin, -Credential, the URI's pin-value or pin-source, else null for the reader's
+        /// PIN pad, else one prompt. False (with the error written) when there is none.
+        /// </summary>
+        private bool PinFor(Pkcs11Token token, IReadOnlyDictionary<string, string> uri, out byte[] pin)
+        {
+            pin = null;
+            SecureString secure = Pin ?? Credential?.Password;
+            if (secure != null)
+            {
+                pin = Pkcs11Pin.FromSecureString(secure);
+                return true;
+            }
+            if (uri != null && uri.TryGetValue("pin-value", out string value))
+            {
+                pin = Pkcs11Pin.FromText(value);
+                return true;
+            }
+            if (uri != null && uri.TryGetValue("pin-source", out string source))
+            {
+                try
+                {
+                    pin = Pkcs11Pin.FromSource(source);
+                    return true;
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    WriteError(NewError(new IOException($"The pin-source '{source}' cannot be read: {ex.Message}", ex), "PinSourceUnreadable", ErrorCategory.ReadError, source));
+                    return false;
+                }
+            }
+            if (token.Flags.HasFlag(Pkcs11TokenFlags.ProtectedAuthenticationPath))
+            {
+                Host.UI.WriteLine($"Enter the PIN for token {UntrustedText.Quote(token.Label)} on the reader's PIN pad.");
+                return true;
+            }
+            try
+            {
+                var field = new System.Management.Automation.Host.FieldDescription("PIN");
+                field.SetParameterType(typeof(SecureString));
+                var answers = Host.UI.Prompt($"Token {UntrustedText.Quote(token.Label)}", "Enter the user PIN.",
+                    new System.Collections.ObjectModel.Collection<System.Management.Automation.Host.FieldDescription> { field });
+                if (!(answers.TryGetValue("PIN", out PSObject typed) && typed?.BaseObject is SecureString secret)) throw new PSInvalidOperationException("No PIN was entered.");
+                using (secret) pin = Pkcs11Pin.FromSecureString(secret);
+                return true;
+            }
+            catch (Exception ex) when (ex is PSInvalidOperationException || ex is System.Management.Automation.Host.HostException || ex is NotImplementedException)
+            {
+                WriteError(NewError(new InvalidOperationException(
+                    $"Logging in to token {UntrustedText.Quote(token.Label)} needs its user PIN: give -Pin, -Credential or a URI with pin-source (this session cannot prompt).", ex),
+                    "PinRequired", ErrorCategory.InvalidOperation, token));
+                return false;
+            }
+        }
+
+        private bool Selected(Pkcs11Object obj)
+        {
+            if (Type != null && Type.Length > 1 && !Type.Contains(obj.Class)) return false;
+            if (patterns == null) return true;
+            bool any = false;
+            foreach (var p in patterns)
+            {
+                if (!p.Value.IsMatch(obj.Label)) continue;
+                matchedLabels.Add(p.Key);
+                any = true;
+            }
+            return any;
+        }
+
+        internal static byte[] ParseHex(string text)
+        {
+            string digits = new string(text.Where(c => c != ':' && c != ' ' && c != '-').ToArray());
+            if (digits.StartsWith("0x", StringComparison.OrdinalIgnoreCase)) digits = digits.Substring(2);
+            if (digits.Length == 0 || digits.Length % 2 != 0) return null;
+            var bytes = new byte[digits.Length / 2];
+            for (int i = 0; i < bytes.Length; i++)
+            {
+                if (!byte.TryParse(digits.Substring(i * 2, 2), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out bytes[i])) return null;
+            }
+            return bytes;
+        }
+    }
+}

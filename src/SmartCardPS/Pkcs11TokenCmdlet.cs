@@ -1,0 +1,99 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using SmartCardPS.Pkcs11;
+
+namespace SmartCardPS.Commands
+{
+    /// <summary>
+    /// What the cmdlets that work on tokens share: the tokens of a module (listed once per run), a piped token
+    /// found again in its module, and the tokens a pkcs11: URI names.
+    /// </summary>
+    public abstract class Pkcs11TokenCmdlet : Pkcs11Cmdlet
+    {
+        private readonly Dictionary<string, List<Pkcs11Token>> tokensByModule = new Dictionary<string, List<Pkcs11Token>>(StringComparer.Ordinal);
+
+        /// <summary>Every token of every enabled registered module, with its module.</summary>
+        protected IEnumerable<KeyValuePair<Pkcs11Module, Pkcs11Token>> AllTokens()
+        {
+            foreach (Pkcs11Module module in Registry.EnabledModules.ToList())
+            {
+                foreach (Pkcs11Token token in TokensOf(module)) yield return new KeyValuePair<Pkcs11Module, Pkcs11Token>(module, token);
+            }
+        }
+
+        /// <summary>
+        /// A token from Get-Pkcs11Token as its module reports it now; null (with TokenNotFound written) when it is gone.
+        /// Slot ids can change when readers come and go, so the slot must still hold the same token.
+        /// </summary>
+        protected Pkcs11Token CurrentToken(Pkcs11Token token, out Pkcs11Module module)
+        {
+            module = null;
+            if (!token.TokenPresent) return null;
+            module = ResolveModules(new[] { token.ModulePath ?? token.Module }).FirstOrDefault();
+            if (module == null) return null;
+            var current = TokensOf(module);
+            Pkcs11Token match = current.FirstOrDefault(t => t.SlotId == token.SlotId && t.Uri == token.Uri)
+                ?? current.FirstOrDefault(t => t.Uri == token.Uri);
+            if (match == null)
+            {
+                WriteError(NewError(
+                    new ItemNotFoundException($"The token {UntrustedText.Quote(token.Label)} ({token.Uri}) is no longer in module '{module.Name}'."),
+                    "TokenNotFound", ErrorCategory.ObjectNotFound, token));
+            }
+            return match;
+        }
+
+        /// <summary>A pkcs11: URI's attributes; null (with InvalidUri written) when it is not one.</summary>
+        protected IReadOnlyDictionary<string, string> ParseUri(string uri)
+        {
+            try
+            {
+                return Pkcs11Uri.Parse(uri);
+            }
+            catch (FormatException ex)
+            {
+                WriteError(NewError(ex, "InvalidUri", ErrorCategory.InvalidArgument, uri));
+                return null;
+            }
+        }
+
+        /// <summary>The tokens a URI names, with their modules; module-name and module-path select the library.</summary>
+        protected List<KeyValuePair<Pkcs11Module, Pkcs11Token>> TokensByUri(IReadOnlyDictionary<string, string> attributes)
+        {
+            IEnumerable<Pkcs11Module> modules;
+            if (attributes.TryGetValue("module-path", out string path)) modules = ResolveModules(new[] { path });
+            else if (attributes.TryGetValue("module-name", out string name)) modules = ResolveModules(new[] { name });
+            else modules = Registry.EnabledModules;
+            var found = new List<KeyValuePair<Pkcs11Module, Pkcs11Token>>();
+            foreach (Pkcs11Module module in modules.ToList())
+            {
+                foreach (Pkcs11Token token in TokensOf(module).Where(t => Pkcs11Uri.Matches(attributes, t)))
+                    found.Add(new KeyValuePair<Pkcs11Module, Pkcs11Token>(module, token));
+            }
+            return found;
+        }
+
+        protected List<Pkcs11Token> TokensOf(Pkcs11Module module)
+        {
+            string key = module.Path ?? module.Name;
+            if (tokensByModule.TryGetValue(key, out var tokens)) return tokens;
+            tokens = new List<Pkcs11Token>();
+            Pkcs11Library library = Open(module);
+            if (library != null)
+            {
+                try
+                {
+                    tokens = library.GetTokens(includeEmptySlots: false);
+                }
+                catch (Pkcs11ModuleException ex)
+                {
+                    WriteModuleError(ex, module);
+                }
+            }
+            tokensByModule[key] = tokens;
+            return tokens;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using SmartCardPS.Pkcs11;
+
+namespace SmartCardPS.Commands
+{
+    /// <summary>
+    /// The cmdlets that work on each token given as -Token (or piped from Get-Pkcs11Token), named by -Uri, or,
+    /// with neither, every token of every enabled registered module: they implement <see cref="Emit"/>.
+    /// </summary>
+    public abstract class Pkcs11TokenInputCmdlet : Pkcs11TokenCmdlet
+    {
+        protected const string TokenSet = "Token";
+        protected const string UriSet = "Uri";
+
+        /// <summary>
+        /// <para type="description">Tokens from Get-Pkcs11Token. Without -Token or -Uri, every token of every enabled registered module.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = TokenSet, Position = 0, ValueFromPipeline = true, HelpMessage = "Tokens from Get-Pkcs11Token.")]
+        [ValidateNotNull]
+        public Pkcs11Token[] Token { get; set; }
+
+        /// <summary>
+        /// <para type="description">RFC 7512 pkcs11: URIs, such as the Uri property of a token or object or a line p11tool prints. Any of token, manufacturer, model, serial, slot-description, slot-manufacturer, slot-id, library-description, library-manufacturer pick the tokens, and module-name or module-path the library; Get-Pkcs11Object also takes object, id and type, and pin-value or pin-source for -Login.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = UriSet, Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "pkcs11: URIs naming tokens.")]
+        [ValidateNotNullOrEmpty]
+        public string[] Uri { get; set; }
+
+        private bool sawInput;
+
+        /// <summary>Does the work for one token; <paramref name="uri"/> and its attributes are null unless it came from -Uri.</summary>
+        protected abstract void Emit(Pkcs11Module module, Pkcs11Token token, string uri, IReadOnlyDictionary<string, string> attributes);
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == UriSet)
+            {
+                foreach (string uri in Uri) EmitByUri(uri);
+                return;
+            }
+            if (Token == null) return;
+            sawInput = true;
+            foreach (Pkcs11Token token in Token)
+            {
+                Pkcs11Token current = CurrentToken(token, out Pkcs11Module module);
+                if (current != null) Emit(module, current, null, null);
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (ParameterSetName == TokenSet && !sawInput)
+            {
+                foreach (var pair in AllTokens()) Emit(pair.Key, pair.Value, null, null);
+            }
+            Finish();
+            base.EndProcessing();
+        }
+
+        /// <summary>Runs after every token was done, before the libraries are finalized.</summary>
+        protected virtual void Finish()
+        {
+        }
+
+        private void EmitByUri(string uri)
+        {
+            var attributes = ParseUri(uri);
+            if (attributes == null) return;
+            var tokens = TokensByUri(attributes);
+            if (tokens.Count == 0)
+            {
+                WriteError(NewError(
+                    new ItemNotFoundException($"No PKCS#11 token matches '{uri}'. Run Get-Pkcs11Token to list the tokens and their URIs."),
+                    "TokenNotFound", ErrorCategory.ObjectNotFound, uri));
+                return;
+            }
+            foreach (var pair in tokens) Emit(pair.Key, pair.Value, uri, attributes);
+        }
+    }
+}

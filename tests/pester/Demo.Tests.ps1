@@ -1,0 +1,31 @@
+# build.ps1 -Task Demo on Ctrl+C: the demo tears down (pcscd and the virtual cards stop), then the build exits 130.
+# Runs the real demo through the helper build.ps1 uses, in its own process group, and interrupts it as a terminal would.
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $script:NoFixture = -not (Test-PcscFixtureRequired)
+}
+
+Describe 'The demo' -Skip:$NoFixture {
+    It 'exits 130 after Ctrl+C, once pcscd and the virtual cards are gone' {
+        $root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+        $log = Join-Path $TestDrive 'demo.log'
+        $pwsh = "'$([Environment]::ProcessPath)' '$(Join-Path $PSHOME 'pwsh.dll')' -NoProfile"
+        $demo = "$pwsh -Command '. build/BuildHelpers.ps1; exit (Invoke-UntilTornDown env -u SMARTCARDPS_PCSC_NAMESPACE tests/tools/ns-run.sh " +
+            "$([Environment]::ProcessPath) $(Join-Path $PSHOME 'pwsh.dll') -NoProfile -File build/Demo.ps1 -ModuleDir $env:SMARTCARDPS_MODULE_DIR)'"
+        $script = @"
+cd '$root'
+set -m
+$demo > '$log' 2>&1 & pid=`$!
+for i in `$(seq 1 600); do grep -q 'pcscd is up' '$log' && break; sleep 0.1; done
+kill -INT -- -`$pid
+wait `$pid; echo "exit `$?"
+echo "left: `$(pgrep -g `$pid -a | tr '\n' ';')"
+"@
+        $out = & bash -c $script 2>&1 | Where-Object { $_ -notmatch '^\[\d+\]' }
+        $text = Get-Content $log -Raw
+        $text | Should -Match 'pcscd is up'
+        $text | Should -Match 'Stopping the virtual cards and pcscd'
+        $text | Should -Match 'Interrupted: torn down'
+        $out | Should -Be 'exit 130', 'left: '
+    }
+}
