@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>The value tables of ISO/IEC 7816-3 (2006) section 8.3 that the ATR codes index into.</summary>
     internal static class AtrTables
@@ -19,18 +19,6 @@ namespace SmartCardPS
         public static int? Fi(int code) => FiTable[code] == 0 ? (int?)null : FiTable[code];
         public static double? FMax(int code) => FMaxTable[code] == 0 ? (double?)null : FMaxTable[code];
         public static int? Di(int code) => DiTable[code] == 0 ? (int?)null : DiTable[code];
-
-        private static readonly string[] HexBytes = BuildHexBytes();
-
-        private static string[] BuildHexBytes()
-        {
-            var all = new string[256];
-            for (int i = 0; i < 256; i++) all[i] = i.ToString("X2");
-            return all;
-        }
-
-        /// <summary>One byte as two uppercase hex digits, without allocating: every decoded ATR needs several.</summary>
-        public static string HexByte(byte b) => HexBytes[b];
 
         public static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
