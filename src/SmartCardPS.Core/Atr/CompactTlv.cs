@@ -69,7 +69,7 @@ namespace SmartCardPS
             if (v.Length >= 2)
             {
                 int s = v.Length - 2;
-                parts.Add($"SW1 SW2 {Hex.Format(v, s, 2)}: {AtrTables.StatusWord(v[s], v[s + 1])}");
+                parts.Add($"SW1 SW2 {Hex.Format(v, s, 2)}: {StatusWords.Describe(v[s], v[s + 1])}");
             }
             return string.Join("; ", parts);
         }
