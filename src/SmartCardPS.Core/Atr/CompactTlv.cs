@@ -1,5 +1,6 @@
-using System;
 using System.Collections.Generic;
+using System;
+using SmartCardPS.Cards;
 
 namespace SmartCardPS.Atr
 {
@@ -68,8 +69,8 @@ namespace SmartCardPS.Atr
         private static string StatusText(string lifeCycle, string statusWord, byte[] v)
         {
             if (statusWord == null) return lifeCycle == null ? "" : "life cycle status " + lifeCycle;
-            // The class of SW1 SW2 is text only: it is looked up when shown, from the two bytes StatusWord holds.
-            string sw = $"SW1 SW2 {statusWord}: {AtrTables.StatusWord(v[v.Length - 2], v[v.Length - 1])}";
+            // The meaning of SW1-SW2 (as a pair, from the ISO/IEC 7816-4 table cards' answers use) is looked up when shown.
+            string sw = $"SW1 SW2 {statusWord}: {StatusWords.Describe(v[v.Length - 2], v[v.Length - 1])}";
             return lifeCycle == null ? sw : "life cycle status " + lifeCycle + "; " + sw;
         }
 
