@@ -31,8 +31,8 @@ namespace SmartCardPS.Commands
 
         private bool sawInput;
 
-        /// <summary>Does the work for one token; <paramref name="uri"/> and its attributes are null unless it came from -Uri.</summary>
-        protected abstract void Emit(Pkcs11Module module, Pkcs11Token token, string uri, IReadOnlyDictionary<string, string> attributes);
+        /// <summary>Does the work for one token; <paramref name="uri"/> and its parsed form are null unless it came from -Uri.</summary>
+        protected abstract void Emit(Pkcs11Module module, Pkcs11Token token, string uri, Net.Pkcs11Interop.Common.Pkcs11Uri parsed);
 
         protected override void ProcessRecord()
         {
@@ -81,9 +81,9 @@ namespace SmartCardPS.Commands
 
         private void EmitByUri(string uri)
         {
-            var attributes = ParseUri(uri);
-            if (attributes == null) return;
-            var tokens = TokensByUri(attributes);
+            var parsed = ParseUri(uri);
+            if (parsed == null) return;
+            var tokens = TokensByUri(parsed);
             if (tokens.Count == 0)
             {
                 WriteError(NewError(
@@ -91,7 +91,7 @@ namespace SmartCardPS.Commands
                     "TokenNotFound", ErrorCategory.ObjectNotFound, uri));
                 return;
             }
-            foreach (var pair in tokens) Emit(pair.Key, pair.Value, uri, attributes);
+            foreach (var pair in tokens) Emit(pair.Key, pair.Value, uri, parsed);
         }
     }
 }

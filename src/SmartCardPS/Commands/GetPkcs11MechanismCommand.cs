@@ -25,7 +25,7 @@ namespace SmartCardPS.Commands
     [OutputType(typeof(Pkcs11Mechanism))]
     public sealed class GetPkcs11MechanismCommand : Pkcs11TokenInputCmdlet
     {
-        protected override void Emit(Pkcs11Module module, Pkcs11Token token, string uri, IReadOnlyDictionary<string, string> attributes)
+        protected override void Emit(Pkcs11Module module, Pkcs11Token token, string uri, Net.Pkcs11Interop.Common.Pkcs11Uri parsed)
         {
             Pkcs11Library library = Open(module);
             if (library == null) return;
