@@ -23,7 +23,7 @@ namespace SmartCardPS.Commands
         public Pkcs11Token[] Token { get; set; }
 
         /// <summary>
-        /// <para type="description">RFC 7512 pkcs11: URIs, such as the Uri property of a token or object or a line p11tool prints. Any of token, manufacturer, model, serial, slot-description, slot-manufacturer, slot-id, library-description, library-manufacturer pick the tokens, and module-name or module-path the library; Get-Pkcs11Object also takes object, id and type, and pin-value or pin-source for -Login.</para>
+        /// <para type="description">RFC 7512 pkcs11: URIs, such as the Uri property of a token or object or a line p11tool prints. Any of token, manufacturer, model, serial, slot-description, slot-manufacturer, slot-id, library-description, library-manufacturer, library-version pick the tokens, and module-name or module-path the library; Get-Pkcs11Object also takes object, id and type, and pin-value or pin-source for -Login. A path attribute RFC 7512 does not define is an InvalidUri error (such a URI could match nothing); query attributes it does not know are ignored.</para>
         /// </summary>
         [Parameter(ParameterSetName = UriSet, Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "pkcs11: URIs naming tokens.")]
         [ValidateNotNullOrEmpty]
