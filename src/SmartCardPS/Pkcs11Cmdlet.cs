@@ -1,20 +1,23 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Threading;
 
 namespace SmartCardPS.Commands
 {
     /// <summary>
     /// What the PKCS#11 cmdlets share: the p11-kit registry, turning -Module values into libraries, and
     /// loading each library so that one broken module is one error while the others still answer.
-    /// Every library loaded is finalized before the cmdlet returns: at the end of the pipeline, or in Dispose
-    /// when it stopped early (not in StopProcessing, which runs while a call may still be in the library).
+    /// Libraries are process-wide and shared (Pkcs11Library): each run holds one reference per module and gives it
+    /// up at the end of the pipeline, or in Dispose when it stopped early. StopProcessing cancels the wait for a
+    /// module stuck in a call; the call keeps the library alive until it returns.
     /// </summary>
     public abstract class Pkcs11Cmdlet : SmartCardCmdlet, IDisposable
     {
         private Pkcs11Registry registry;
         private readonly Dictionary<string, Pkcs11Library> loaded = new Dictionary<string, Pkcs11Library>(StringComparer.Ordinal);
-        private readonly HashSet<string> failed = new HashSet<string>(StringComparer.Ordinal);
+        private readonly Dictionary<string, Pkcs11ModuleException> failed = new Dictionary<string, Pkcs11ModuleException>(StringComparer.Ordinal);
+        private readonly CancellationTokenSource stopping = new CancellationTokenSource();
 
         protected Pkcs11Registry Registry
         {
@@ -43,7 +46,7 @@ namespace SmartCardPS.Commands
             foreach (string value in notFound)
             {
                 WriteError(NewError(
-                    new ItemNotFoundException($"'{value}' is neither a registered PKCS#11 module nor a library file. Run Get-Pkcs11Module to list the registered modules."),
+                    new ItemNotFoundException($"{UntrustedText.Quote(value)} is neither a registered PKCS#11 module nor a library file. Run Get-Pkcs11Module to list the registered modules."),
                     "ModuleNotFound", ErrorCategory.ObjectNotFound, value));
             }
             return modules;
@@ -53,34 +56,57 @@ namespace SmartCardPS.Commands
         protected string FullPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
         /// <summary>
-        /// The module's library, loaded and initialized once per cmdlet run; null (with the error written)
-        /// when it cannot be used.
+        /// The module's library, referenced once per cmdlet run; null when it cannot be used, with the error
+        /// written (or, with <paramref name="writeError"/> false, kept for FailureOf).
         /// </summary>
-        protected Pkcs11Library Open(Pkcs11Module module)
+        protected Pkcs11Library Open(Pkcs11Module module, bool writeError = true)
         {
             string key = module.Path ?? module.Name;
             if (loaded.TryGetValue(key, out Pkcs11Library library)) return library;
-            if (failed.Contains(key)) return null;
+            if (failed.ContainsKey(key)) return null;
             try
             {
-                library = Pkcs11Library.Load(module.Path, module.Name, module.ConfigFile);
+                library = Pkcs11Library.Load(module.Path, module.Name, module.ConfigFile, stopping.Token);
                 loaded[key] = library;
                 return library;
             }
             catch (Pkcs11ModuleException ex)
             {
-                failed.Add(key);
-                WriteModuleError(ex, module);
+                if (writeError) WriteModuleError(ex, module);
+                else failed[key] = ex;
                 return null;
             }
         }
 
-        /// <summary>A module failing after it loaded: reported once, and the module is not asked again.</summary>
+        /// <summary>Why Open could not use the module; null when it could.</summary>
+        protected Pkcs11ModuleException FailureOf(Pkcs11Module module) =>
+            failed.TryGetValue(module.Path ?? module.Name, out Pkcs11ModuleException ex) ? ex : null;
+
+        /// <summary>
+        /// A module failing after it loaded: reported once, and the module is not asked again. A failure of one
+        /// slot (SlotId set) is that slot's error (reason SlotFailed): the module's other slots still answer.
+        /// </summary>
         protected void WriteModuleError(Pkcs11ModuleException ex, Pkcs11Module module)
         {
-            failed.Add(module.Path ?? module.Name);
-            WriteError(NewError(ex, "ModuleLoadFailed", CategoryOf(ex.Kind), module));
+            if (ex.SlotId.HasValue)
+            {
+                WriteSlotError(ex);
+                return;
+            }
+            failed[module.Path ?? module.Name] = ex;
+            var record = NewError(ex, "ModuleLoadFailed", CategoryOf(ex.Kind), module);
+            if (module.Critical)
+            {
+                record.ErrorDetails = new ErrorDetails(ex.Message + " " + module.CriticalFailureNote)
+                {
+                    RecommendedAction = $"Fix or remove the module, or set critical: no in {UntrustedText.Quote(module.ConfigFile)}.",
+                };
+            }
+            WriteError(record);
         }
+
+        protected void WriteSlotError(Pkcs11ModuleException ex) =>
+            WriteError(NewError(ex, "SlotFailed", ErrorCategory.DeviceError, $"{ex.ModuleName}:{ex.SlotId}"));
 
         protected static ErrorCategory CategoryOf(Pkcs11FailureKind kind)
         {
@@ -95,7 +121,13 @@ namespace SmartCardPS.Commands
 
         protected override void EndProcessing() => FinalizeAll();
 
-        public void Dispose() => FinalizeAll();
+        protected override void StopProcessing() => stopping.Cancel();
+
+        public void Dispose()
+        {
+            FinalizeAll();
+            stopping.Dispose();
+        }
 
         private void FinalizeAll()
         {

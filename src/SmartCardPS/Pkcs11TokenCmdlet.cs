@@ -32,13 +32,14 @@ namespace SmartCardPS.Commands
             if (!token.TokenPresent) return null;
             module = ResolveModules(new[] { token.ModulePath ?? token.Module }).FirstOrDefault();
             if (module == null) return null;
-            var current = TokensOf(module);
+            // Other slots' failures are not this token's: they are reported when listing everything, not here.
+            var current = TokensOf(module, reportSlotErrors: false);
             Pkcs11Token match = current.FirstOrDefault(t => t.SlotId == token.SlotId && t.Uri == token.Uri)
                 ?? current.FirstOrDefault(t => t.Uri == token.Uri);
             if (match == null)
             {
                 WriteError(NewError(
-                    new ItemNotFoundException($"The token {UntrustedText.Quote(token.Label)} ({token.Uri}) is no longer in module '{module.Name}'."),
+                    new ItemNotFoundException($"The token {UntrustedText.Quote(token.Label)} ({UntrustedText.Quote(token.Uri)}) is no longer in module {UntrustedText.Quote(module.Name)}."),
                     "TokenNotFound", ErrorCategory.ObjectNotFound, token));
             }
             return match;
@@ -70,7 +71,8 @@ namespace SmartCardPS.Commands
             return found;
         }
 
-        protected List<Pkcs11Token> TokensOf(Pkcs11Module module)
+        /// <summary>The module's tokens, listed once per run; a failing slot is a SlotFailed error (when <paramref name="reportSlotErrors"/>) and the others still list.</summary>
+        protected List<Pkcs11Token> TokensOf(Pkcs11Module module, bool reportSlotErrors = true)
         {
             string key = module.Path ?? module.Name;
             if (tokensByModule.TryGetValue(key, out var tokens)) return tokens;
@@ -80,7 +82,7 @@ namespace SmartCardPS.Commands
             {
                 try
                 {
-                    tokens = library.GetTokens(includeEmptySlots: false);
+                    tokens = library.GetTokens(includeEmptySlots: false, reportSlotErrors ? WriteSlotError : (Action<Pkcs11ModuleException>)(_ => { }));
                 }
                 catch (Pkcs11ModuleException ex)
                 {

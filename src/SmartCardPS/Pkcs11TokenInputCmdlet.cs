@@ -87,7 +87,7 @@ namespace SmartCardPS.Commands
             if (tokens.Count == 0)
             {
                 WriteError(NewError(
-                    new ItemNotFoundException($"No PKCS#11 token matches '{uri}'. Run Get-Pkcs11Token to list the tokens and their URIs."),
+                    new ItemNotFoundException($"No PKCS#11 token matches {UntrustedText.Quote(uri)}. Run Get-Pkcs11Token to list the tokens and their URIs."),
                     "TokenNotFound", ErrorCategory.ObjectNotFound, uri));
                 return;
             }

@@ -159,7 +159,7 @@ namespace SmartCardPS.Tests
             var registry = Pkcs11Registry.Load(paths);
             Assert.Equal("g.so", Only(registry, "good").ModuleSetting);
             Assert.DoesNotContain(registry.Modules, m => m.Name == "bad");
-            Assert.Contains(registry.Warnings, w => w.StartsWith(bad, StringComparison.Ordinal));
+            Assert.Contains(registry.Warnings, w => w.StartsWith($"'{bad}': ", StringComparison.Ordinal));
         }
 
         [Fact]

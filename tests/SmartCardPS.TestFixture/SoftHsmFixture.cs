@@ -78,6 +78,9 @@ namespace SmartCardPS.TestFixture
             Run("/bin/chmod", "-R", "a+rwX", Directory);
         }
 
+        public void RemoveToken(string label) =>
+            Run("/usr/bin/softhsm2-util", "--delete-token", "--token", label);
+
         /// <summary>Writes a module config for SoftHSM (or any <paramref name="content"/>) and removes it on Dispose.</summary>
         public string Register(string name = "softhsm2", string directory = null, string content = null)
         {
@@ -100,7 +103,7 @@ namespace SmartCardPS.TestFixture
             try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
         }
 
-        private static void Run(string file, params string[] args)
+        internal static void Run(string file, params string[] args)
         {
             // netstandard2.0 has no ArgumentList: quote each argument the way .NET splits them on Unix.
             string arguments = string.Join(" ", Array.ConvertAll(args, Quote));

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Text;
 using System.Threading;
 
 namespace SmartCardPS
@@ -16,17 +18,17 @@ namespace SmartCardPS
         private static readonly long RecheckTicks = Stopwatch.Frequency;
 
         private static readonly Lazy<AtrDatabase> DefaultInstance =
-            new Lazy<AtrDatabase>(() => new AtrDatabase(AtrDatabaseLocations.FindDefault));
+            new Lazy<AtrDatabase>(() => new AtrDatabase(() => AtrDatabaseLocations.SearchPaths));
 
         private static readonly ConcurrentDictionary<string, AtrDatabase> ByPath =
             new ConcurrentDictionary<string, AtrDatabase>(StringComparer.Ordinal);
 
-        private readonly Func<string> locate;
+        private readonly Func<IReadOnlyList<string>> locate;
         private readonly object gate = new object();
         private volatile Snapshot current;
         private long nextCheck;
 
-        private AtrDatabase(Func<string> locate) => this.locate = locate;
+        private AtrDatabase(Func<IReadOnlyList<string>> locate) => this.locate = locate;
 
         /// <summary>The file ATR_analysis would read: see <see cref="AtrDatabaseLocations.SearchPaths"/>.</summary>
         public static AtrDatabase Default => DefaultInstance.Value;
@@ -36,13 +38,20 @@ namespace SmartCardPS
         {
             if (string.IsNullOrEmpty(path)) throw new ArgumentException("A database path is required.", nameof(path));
             string full = Path.GetFullPath(path);
-            return ByPath.GetOrAdd(full, p => new AtrDatabase(() => p));
+            return ByPath.GetOrAdd(full, p => new AtrDatabase(() => new[] { p }));
         }
 
         /// <summary>The file in use; null when none exists.</summary>
         public string FilePath => Current().Path;
 
         public bool IsAvailable => Current().Index != null;
+
+        /// <summary>
+        /// What is wrong with the files looked at before the one in use (or instead of one): empty, a directory,
+        /// no ATR entries, unreadable. Each is a sentence naming the file; such files are skipped, as ATR_analysis
+        /// goes on to its next location.
+        /// </summary>
+        public IReadOnlyList<string> Problems => Current().Problems;
 
         /// <summary>Number of ATR patterns loaded.</summary>
         public int PatternCount => Current().Index?.Count ?? 0;
@@ -86,65 +95,84 @@ namespace SmartCardPS
 
         private void Reload()
         {
-            string path = locate();
-            var stamp = Stamp.Of(path);
+            IReadOnlyList<string> candidates = locate();
+            string signature = Signature(candidates);
             var old = current;
-            if (old == null || old.Path != path || !old.Stamp.Equals(stamp))
+            if (old == null || old.Signature != signature)
             {
+                var problems = new List<string>();
+                string path = null;
                 AtrIndex index = null;
-                if (path != null)
+                foreach (string candidate in candidates)
                 {
-                    try
-                    {
-                        index = AtrIndex.Load(path);
-                    }
-                    catch (IOException)
-                    {
-                        path = null;
-                    }
-                    catch (UnauthorizedAccessException)
-                    {
-                        path = null;
-                    }
+                    index = TryLoad(candidate, problems);
+                    if (index == null) continue;
+                    path = candidate;
+                    break;
                 }
-                current = new Snapshot(path, stamp, index);
+                current = new Snapshot(path, signature, index, problems);
             }
             Volatile.Write(ref nextCheck, Stopwatch.GetTimestamp() + RecheckTicks);
         }
 
+        /// <summary>The file's index, or null: missing (silently), or with the reason added to <paramref name="problems"/>.</summary>
+        private static AtrIndex TryLoad(string path, List<string> problems)
+        {
+            string quoted = UntrustedText.Quote(path);
+            try
+            {
+                if (Directory.Exists(path))
+                {
+                    problems.Add($"The ATR database {quoted} is a directory, not a smartcard_list.txt; it is skipped.");
+                    return null;
+                }
+                var info = new FileInfo(path);
+                if (!info.Exists) return null;
+                if (info.Length == 0)
+                {
+                    problems.Add($"The ATR database {quoted} is empty (ATR_analysis leaves an empty file when its download fails); it is skipped. Delete it, or run ATR_analysis -u to download the list again.");
+                    return null;
+                }
+                var index = AtrIndex.Load(path);
+                if (index.Count > 0) return index;
+                problems.Add($"The ATR database {quoted} has no ATR entries (an ATR line followed by tab-indented names), so it is not a smartcard_list.txt; it is skipped.");
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                problems.Add($"The ATR database {quoted} cannot be read ({ex.Message}); it is skipped.");
+            }
+            return null;
+        }
+
+        /// <summary>Changes when any candidate appears, disappears or changes, so the next lookup reloads.</summary>
+        private static string Signature(IReadOnlyList<string> candidates)
+        {
+            var text = new StringBuilder();
+            foreach (string path in candidates)
+            {
+                var info = new FileInfo(path);
+                text.Append(path).Append('|');
+                if (info.Exists) text.Append(info.LastWriteTimeUtc.Ticks).Append('|').Append(info.Length);
+                else if (Directory.Exists(path)) text.Append('d');
+                text.Append('\n');
+            }
+            return text.ToString();
+        }
+
         private sealed class Snapshot
         {
-            public Snapshot(string path, Stamp stamp, AtrIndex index)
+            public Snapshot(string path, string signature, AtrIndex index, IReadOnlyList<string> problems)
             {
                 Path = path;
-                Stamp = stamp;
+                Signature = signature;
                 Index = index;
+                Problems = problems;
             }
 
             public string Path { get; }
-            public Stamp Stamp { get; }
+            public string Signature { get; }
             public AtrIndex Index { get; }
-        }
-
-        private readonly struct Stamp : IEquatable<Stamp>
-        {
-            private readonly long ticks;
-            private readonly long length;
-
-            private Stamp(long ticks, long length)
-            {
-                this.ticks = ticks;
-                this.length = length;
-            }
-
-            public static Stamp Of(string path)
-            {
-                if (path == null) return default;
-                var info = new FileInfo(path);
-                return info.Exists ? new Stamp(info.LastWriteTimeUtc.Ticks, info.Length) : default;
-            }
-
-            public bool Equals(Stamp other) => ticks == other.ticks && length == other.length;
+            public IReadOnlyList<string> Problems { get; }
         }
     }
 }

@@ -209,7 +209,7 @@ namespace SmartCardPS
                     }
                     if (pattern != null)
                     {
-                        patterns.Add(AtrPattern.Compile(patterns.Count, pattern, descriptions.ToArray()));
+                        Add(patterns, pattern, descriptions);
                         pattern = null;
                         descriptions.Clear();
                     }
@@ -217,8 +217,14 @@ namespace SmartCardPS
                     pattern = line.TrimEnd('\r');
                 }
             }
-            if (pattern != null) patterns.Add(AtrPattern.Compile(patterns.Count, pattern, descriptions.ToArray()));
+            if (pattern != null) Add(patterns, pattern, descriptions);
             return new AtrIndex(patterns.ToArray());
+        }
+
+        /// <summary>An entry is an ATR line with at least one description line: other lines (any text file has them) name nothing.</summary>
+        private static void Add(List<AtrPattern> patterns, string pattern, List<string> descriptions)
+        {
+            if (descriptions.Count > 0) patterns.Add(AtrPattern.Compile(patterns.Count, pattern, descriptions.ToArray()));
         }
     }
 }

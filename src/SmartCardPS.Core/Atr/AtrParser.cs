@@ -244,7 +244,7 @@ namespace SmartCardPS
                 ? "03 is the inverse-convention TS read as direct convention; readers report it as 3F"
                 : "an ISO/IEC 7816-3 ATR starts with 3B (direct convention) or 3F (inverse convention)";
             string name = database?.CardNameOf(atr);
-            string known = name == null ? "" : $" smartcard_list.txt names it '{name}' (a memory card or a non-ISO answer).";
+            string known = name == null ? "" : $" smartcard_list.txt names it {UntrustedText.Quote(name)} (a memory card or a non-ISO answer).";
             return new AtrParseException(AtrParseReason.InvalidTS, 0, $"TS = {ts:X2} (byte 0) is not an initial character: {why}.{known}");
         }
     }

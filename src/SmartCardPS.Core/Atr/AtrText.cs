@@ -18,7 +18,7 @@ namespace SmartCardPS
                 if (NibbleOf(c) < 0)
                 {
                     throw new AtrParseException(AtrParseReason.InvalidHex, i,
-                        $"Character '{Printable(c)}' at position {i + 1} of '{text.Trim()}' is not a hexadecimal digit. Write the ATR as hex bytes such as '3B 95 13 81', '3b:95:13:81' or '3B951381'.");
+                        $"Character '{Printable(c)}' at position {i + 1} of {UntrustedText.Quote(text.Trim())} is not a hexadecimal digit. Write the ATR as hex bytes such as '3B 95 13 81', '3b:95:13:81' or '3B951381'.");
                 }
                 digits++;
             }
@@ -26,7 +26,7 @@ namespace SmartCardPS
             if (digits % 2 != 0)
             {
                 throw new AtrParseException(AtrParseReason.OddDigitCount, -1,
-                    $"'{text.Trim()}' has {digits} hexadecimal digits, an odd count, so one byte is incomplete. Every byte needs two digits (write 03, not 3).");
+                    $"{UntrustedText.Quote(text.Trim())} has {digits} hexadecimal digits, an odd count, so one byte is incomplete. Every byte needs two digits (write 03, not 3).");
             }
             if (digits / 2 > MaxAtrLength)
             {

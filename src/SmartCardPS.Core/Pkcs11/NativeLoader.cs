@@ -14,7 +14,7 @@ namespace SmartCardPS
     internal static class NativeLoader
     {
         private static readonly object Gate = new object();
-        private static bool hooked;
+        private static volatile bool hooked;
         private static readonly string[] DlCandidates = { "libdl.so.2", "libc.so.6", "libdl.so", "/usr/lib/libSystem.B.dylib" };
         private static MethodInfo tryLoad;
 
@@ -24,23 +24,35 @@ namespace SmartCardPS
             lock (Gate)
             {
                 if (hooked) return;
-                hooked = true;
-                if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return;
-                Assembly coreLib = typeof(object).Assembly;
-                Type nativeLibrary = coreLib.GetType("System.Runtime.InteropServices.NativeLibrary");
-                Type resolverType = coreLib.GetType("System.Runtime.InteropServices.DllImportResolver");
-                if (nativeLibrary == null || resolverType == null) return;
-                tryLoad = nativeLibrary.GetMethod("TryLoad", new[] { typeof(string), typeof(IntPtr).MakeByRefType() });
-                MethodInfo set = nativeLibrary.GetMethod("SetDllImportResolver", new[] { typeof(Assembly), resolverType });
-                var resolver = Delegate.CreateDelegate(resolverType, typeof(NativeLoader).GetMethod(nameof(Resolve), BindingFlags.NonPublic | BindingFlags.Static));
+                // Set only once the resolver is in place: another thread must not load Pkcs11Interop before it.
                 try
                 {
-                    set.Invoke(null, new object[] { typeof(Pkcs11InteropFactories).Assembly, resolver });
+                    Hook();
                 }
-                catch (TargetInvocationException ex) when (ex.InnerException is InvalidOperationException)
+                finally
                 {
-                    // Another component in this process already maps Pkcs11Interop's imports.
+                    hooked = true;
                 }
+            }
+        }
+
+        private static void Hook()
+        {
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return;
+            Assembly coreLib = typeof(object).Assembly;
+            Type nativeLibrary = coreLib.GetType("System.Runtime.InteropServices.NativeLibrary");
+            Type resolverType = coreLib.GetType("System.Runtime.InteropServices.DllImportResolver");
+            if (nativeLibrary == null || resolverType == null) return;
+            tryLoad = nativeLibrary.GetMethod("TryLoad", new[] { typeof(string), typeof(IntPtr).MakeByRefType() });
+            MethodInfo set = nativeLibrary.GetMethod("SetDllImportResolver", new[] { typeof(Assembly), resolverType });
+            var resolver = Delegate.CreateDelegate(resolverType, typeof(NativeLoader).GetMethod(nameof(Resolve), BindingFlags.NonPublic | BindingFlags.Static));
+            try
+            {
+                set.Invoke(null, new object[] { typeof(Pkcs11InteropFactories).Assembly, resolver });
+            }
+            catch (TargetInvocationException ex) when (ex.InnerException is InvalidOperationException)
+            {
+                // Another component in this process already maps Pkcs11Interop's imports.
             }
         }
 

@@ -10,12 +10,21 @@ namespace SmartCardPS
     /// </summary>
     internal static class Pkcs11ConfigParser
     {
+        private const long MaxConfigSize = 1024 * 1024;
+
         /// <summary>The file's settings (a later duplicate key wins, as in p11-kit), or null with <paramref name="error"/> set.</summary>
         public static Dictionary<string, string> ParseFile(string path, out string error)
         {
             string text;
             try
             {
+                // A module config is a few lines; a huge file (or a device) is not one, and is not read into memory.
+                var info = new FileInfo(path);
+                if (info.Length > MaxConfigSize)
+                {
+                    error = $"it is {info.Length} bytes long, more than a module config can be ({MaxConfigSize} bytes)";
+                    return null;
+                }
                 text = File.ReadAllText(path);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
@@ -44,7 +53,7 @@ namespace SmartCardPS
                 int colon = line.IndexOf(':');
                 if (colon <= 0)
                 {
-                    error = $"line {lineNumber}: expected 'name: value', found '{line}'";
+                    error = $"line {lineNumber}: expected 'name: value', found {UntrustedText.Quote(line)}";
                     return null;
                 }
                 settings[line.Substring(0, colon).Trim()] = line.Substring(colon + 1).Trim();

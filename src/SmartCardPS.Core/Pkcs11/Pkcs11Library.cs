@@ -2,58 +2,92 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
 
 namespace SmartCardPS
 {
     /// <summary>
-    /// One loaded and initialized PKCS#11 library. Every failure surfaces as a Pkcs11ModuleException that
-    /// names the module; Dispose finalizes (C_Finalize) and unloads it.
+    /// One user's reference to a PKCS#11 library, which the whole process shares (one per library path,
+    /// initialized once, finalized when the last reference is disposed). Every failure surfaces as a
+    /// Pkcs11ModuleException that names the module. With a cancellation token each native call runs on its own
+    /// thread, so a caller can stop waiting for a module stuck in a call; the library stays loaded until the call
+    /// returns.
     /// </summary>
     public sealed class Pkcs11Library : IDisposable
     {
-        private static readonly Pkcs11InteropFactories Factories = new Pkcs11InteropFactories();
-        private IPkcs11Library library;
+        private Pkcs11LibraryHandle handle;
+        private readonly CancellationToken cancellation;
         private Pkcs11LibraryInfo info;
 
-        private Pkcs11Library(string name, string path, string configFile)
+        private Pkcs11Library(string name, string path, string configFile, CancellationToken cancellation)
         {
             Name = name;
             Path = path;
             ConfigFile = configFile;
+            this.cancellation = cancellation;
         }
 
         public string Name { get; }
         public string Path { get; }
         public string ConfigFile { get; }
 
-        /// <summary>Loads and initializes the library (multi-threaded, OS locking).</summary>
-        public static Pkcs11Library Load(string path, string name = null, string configFile = null)
+        /// <summary>The module refused CKF_OS_LOCKING_OK: it is initialized without it and called by one thread at a time.</summary>
+        public bool SerializesCalls => handle?.SerializesCalls ?? false;
+
+        /// <summary>
+        /// A reference to the library at <paramref name="path"/>, loaded and initialized (multi-threaded, OS locking)
+        /// by its first user in this process. <paramref name="cancellation"/> stops waiting for it, and for each
+        /// call, with an OperationCanceledException.
+        /// </summary>
+        public static Pkcs11Library Load(string path, string name = null, string configFile = null, CancellationToken cancellation = default)
         {
-            NativeLoader.EnsureHooked();
-            var lib = new Pkcs11Library(name ?? System.IO.Path.GetFileName(path), path, configFile);
+            var lib = new Pkcs11Library(name ?? System.IO.Path.GetFileName(path), path, configFile, cancellation);
             if (string.IsNullOrEmpty(path))
                 throw lib.Failure(Pkcs11FailureKind.NotFound, "its config sets no library (module: is blank or missing)", null);
+            if (Directory.Exists(path))
+                throw lib.Failure(Pkcs11FailureKind.NotLoadable, "it is a directory, not a shared library", null);
             if (!File.Exists(path))
                 throw lib.Failure(Pkcs11FailureKind.NotFound, "the library file does not exist", null);
+            // The loader would block forever opening a FIFO; devices and FIFOs report no length, and neither do empty files.
+            if (new FileInfo(path).Length == 0)
+                throw lib.Failure(Pkcs11FailureKind.NotLoadable, "it is empty or not a regular file (a FIFO, socket or device), so not a shared library", null);
+            Pkcs11LibraryHandle shared = Pkcs11LibraryHandle.Acquire(System.IO.Path.GetFullPath(path));
             try
             {
-                lib.library = Factories.Pkcs11LibraryFactory.LoadPkcs11Library(Factories, path, AppType.MultiThreaded);
+                Wait(shared.Ready, cancellation);
             }
-            catch (UnmanagedException ex)
+            catch (Exception ex)
             {
-                bool noEntryPoint = ex.Message.IndexOf("C_GetFunctionList", StringComparison.Ordinal) >= 0;
-                string reason = noEntryPoint
-                    ? "it has no C_GetFunctionList, so it is not a PKCS#11 module"
-                    : "the loader refused it: " + (NativeLoader.LoaderMessage(path) ?? ex.Message);
-                throw lib.Failure(noEntryPoint ? Pkcs11FailureKind.NotPkcs11 : Pkcs11FailureKind.NotLoadable, reason, ex);
+                shared.Release();
+                if (ex is UnmanagedException unmanaged)
+                {
+                    bool noEntryPoint = unmanaged.Message.IndexOf("C_GetFunctionList", StringComparison.Ordinal) >= 0;
+                    string reason = noEntryPoint
+                        ? "it has no C_GetFunctionList, so it is not a PKCS#11 module"
+                        : "the loader refused it: " + UntrustedText.Quote(NativeLoader.LoaderMessage(path) ?? unmanaged.Message, 400);
+                    throw lib.Failure(noEntryPoint ? Pkcs11FailureKind.NotPkcs11 : Pkcs11FailureKind.NotLoadable, reason, unmanaged);
+                }
+                if (ex is Pkcs11Exception pkcs11) throw lib.CallFailure(pkcs11);
+                throw;
             }
-            catch (Pkcs11Exception ex)
-            {
-                throw lib.CallFailure(ex);
-            }
+            lib.handle = shared;
             return lib;
+        }
+
+        /// <summary>Waits for <paramref name="task"/> unless cancelled, and rethrows its own exception, not an AggregateException.</summary>
+        private static void Wait(Task task, CancellationToken cancellation)
+        {
+            try
+            {
+                task.Wait(cancellation);
+            }
+            catch (AggregateException)
+            {
+            }
+            task.GetAwaiter().GetResult();
         }
 
         /// <summary>C_GetInfo, asked once per load.</summary>
@@ -61,7 +95,7 @@ namespace SmartCardPS
         {
             if (info == null)
             {
-                ILibraryInfo li = Call(() => library.GetInfo());
+                ILibraryInfo li = Call(lib => lib.GetInfo());
                 info = new Pkcs11LibraryInfo
                 {
                     LibraryDescription = li.LibraryDescription,
@@ -80,46 +114,87 @@ namespace SmartCardPS
             return module;
         }
 
-        /// <summary>Every token, in slot order; with <paramref name="includeEmptySlots"/> also the slots without one.</summary>
-        public List<Pkcs11Token> GetTokens(bool includeEmptySlots)
+        /// <summary>
+        /// Every token, in slot order; with <paramref name="includeEmptySlots"/> also the slots without one. A slot
+        /// that fails is passed to <paramref name="slotFailed"/> (naming module, slot and CKR_ code) and the other
+        /// slots still list; without it the first failing slot throws.
+        /// </summary>
+        public List<Pkcs11Token> GetTokens(bool includeEmptySlots, Action<Pkcs11ModuleException> slotFailed = null)
         {
             Pkcs11LibraryInfo lib = GetInfo();
-            var slots = Call(() => library.GetSlotList(includeEmptySlots ? SlotsType.WithOrWithoutTokenPresent : SlotsType.WithTokenPresent));
+            var slots = Call(l => l.GetSlotList(includeEmptySlots ? SlotsType.WithOrWithoutTokenPresent : SlotsType.WithTokenPresent));
             var tokens = new List<Pkcs11Token>(slots.Count);
             foreach (ISlot slot in slots)
             {
-                ISlotInfo si = Call(() => slot.GetSlotInfo());
-                var token = new Pkcs11Token
+                try
                 {
-                    Module = Name,
-                    ModulePath = Path,
-                    LibraryDescription = lib.LibraryDescription,
-                    LibraryManufacturer = lib.LibraryManufacturer,
-                    LibraryVersion = lib.LibraryVersion,
-                    SlotId = si.SlotId,
-                    SlotDescription = si.SlotDescription,
-                    SlotManufacturer = si.ManufacturerId,
-                    HardwareSlot = si.SlotFlags.HardwareSlot,
-                    RemovableDevice = si.SlotFlags.RemovableDevice,
-                    HardwareVersion = Version(si.HardwareVersion),
-                    FirmwareVersion = Version(si.FirmwareVersion),
-                    TokenPresent = si.SlotFlags.TokenPresent,
-                };
-                bool usable = token.TokenPresent && TryFill(token, slot);
-                if (usable || includeEmptySlots) tokens.Add(token);
+                    Pkcs11Token token = ReadSlot(slot, lib);
+                    bool usable = token.TokenPresent && TryFill(token, slot);
+                    if (usable || includeEmptySlots) tokens.Add(token);
+                }
+                catch (Pkcs11ModuleException ex) when (ex.Kind == Pkcs11FailureKind.CallFailed)
+                {
+                    var failure = SlotFailure(slot.SlotId, ex);
+                    if (slotFailed == null) throw failure;
+                    slotFailed(failure);
+                }
             }
             return tokens;
         }
 
-        /// <summary>The mechanisms of the token in <paramref name="token"/>'s slot.</summary>
-        public List<Pkcs11Mechanism> GetMechanisms(Pkcs11Token token)
+        private Pkcs11Token ReadSlot(ISlot slot, Pkcs11LibraryInfo lib)
+        {
+            ISlotInfo si = Call(_ => slot.GetSlotInfo());
+            return new Pkcs11Token
+            {
+                Module = Name,
+                ModulePath = Path,
+                LibraryDescription = lib.LibraryDescription,
+                LibraryManufacturer = lib.LibraryManufacturer,
+                LibraryVersion = lib.LibraryVersion,
+                SlotId = si.SlotId,
+                SlotDescription = si.SlotDescription,
+                SlotManufacturer = si.ManufacturerId,
+                HardwareSlot = si.SlotFlags.HardwareSlot,
+                RemovableDevice = si.SlotFlags.RemovableDevice,
+                HardwareVersion = Version(si.HardwareVersion),
+                FirmwareVersion = Version(si.FirmwareVersion),
+                TokenPresent = si.SlotFlags.TokenPresent,
+            };
+        }
+
+        /// <summary>
+        /// The mechanisms of the token in <paramref name="token"/>'s slot. A token that cannot list them throws a
+        /// failure naming its slot; one mechanism whose C_GetMechanismInfo fails goes to <paramref name="mechanismFailed"/>
+        /// (or throws without it) and the others still list.
+        /// </summary>
+        public List<Pkcs11Mechanism> GetMechanisms(Pkcs11Token token, Action<Pkcs11ModuleException> mechanismFailed = null)
         {
             ISlot slot = FindSlot(token.SlotId);
-            var list = Call(() => slot.GetMechanismList());
+            List<CKM> list;
+            try
+            {
+                list = Call(_ => slot.GetMechanismList());
+            }
+            catch (Pkcs11ModuleException ex) when (ex.Kind == Pkcs11FailureKind.CallFailed)
+            {
+                throw SlotFailure(token.SlotId, ex);
+            }
             var mechanisms = new List<Pkcs11Mechanism>(list.Count);
             foreach (CKM type in list)
             {
-                IMechanismInfo mi = Call(() => slot.GetMechanismInfo(type));
+                IMechanismInfo mi;
+                try
+                {
+                    mi = Call(_ => slot.GetMechanismInfo(type));
+                }
+                catch (Pkcs11ModuleException ex) when (ex.Kind == Pkcs11FailureKind.CallFailed)
+                {
+                    var failure = SlotFailure(token.SlotId, ex, $"{Pkcs11Names.Mechanism((ulong)type)}: ");
+                    if (mechanismFailed == null) throw failure;
+                    mechanismFailed(failure);
+                    continue;
+                }
                 mechanisms.Add(new Pkcs11Mechanism
                 {
                     Name = Pkcs11Names.Mechanism((ulong)type),
@@ -138,29 +213,33 @@ namespace SmartCardPS
 
         internal ISlot FindSlot(ulong slotId)
         {
-            foreach (ISlot slot in Call(() => library.GetSlotList(SlotsType.WithOrWithoutTokenPresent)))
+            foreach (ISlot slot in Call(l => l.GetSlotList(SlotsType.WithOrWithoutTokenPresent)))
             {
                 if (slot.SlotId == slotId) return slot;
             }
-            throw Failure(Pkcs11FailureKind.CallFailed, $"slot {slotId} no longer exists (CKR_SLOT_ID_INVALID)", null,
-                (ulong)CKR.CKR_SLOT_ID_INVALID);
+            throw Failure(Pkcs11FailureKind.CallFailed, "the slot no longer exists (CKR_SLOT_ID_INVALID)", null,
+                (ulong)CKR.CKR_SLOT_ID_INVALID, slotId);
         }
 
+        private Pkcs11ModuleException SlotFailure(ulong slotId, Pkcs11ModuleException ex, string prefix = "") =>
+            ex.SlotId.HasValue ? ex : Failure(ex.Kind, prefix + ex.Reason, ex.InnerException, ex.ReturnValue, slotId);
+
         /// <summary>
-        /// A card the module cannot use (unrecognised, or pulled between the calls) is the slot's problem, not
-        /// the module's: the slot is kept with TokenError, and shown only with the empty slots.
+        /// A card the module cannot use (unrecognised, or pulled between the calls) is the slot's state, not a
+        /// failure: the slot is kept with TokenError, and shown only with the empty slots.
         /// </summary>
         private bool TryFill(Pkcs11Token token, ISlot slot)
         {
             try
             {
-                Fill(token, slot.GetTokenInfo());
+                Fill(token, Call(_ => slot.GetTokenInfo()));
                 return true;
             }
-            catch (Pkcs11Exception ex) when (ex.RV == CKR.CKR_TOKEN_NOT_RECOGNIZED || ex.RV == CKR.CKR_TOKEN_NOT_PRESENT || ex.RV == CKR.CKR_DEVICE_REMOVED)
+            catch (Pkcs11ModuleException ex) when (ex.ReturnValue == (ulong)CKR.CKR_TOKEN_NOT_RECOGNIZED
+                || ex.ReturnValue == (ulong)CKR.CKR_TOKEN_NOT_PRESENT || ex.ReturnValue == (ulong)CKR.CKR_DEVICE_REMOVED)
             {
-                token.TokenError = Pkcs11Names.ReturnValue((ulong)ex.RV);
-                token.TokenPresent = ex.RV == CKR.CKR_TOKEN_NOT_RECOGNIZED;
+                token.TokenError = ex.ReturnValueName;
+                token.TokenPresent = ex.ReturnValue == (ulong)CKR.CKR_TOKEN_NOT_RECOGNIZED;
                 return false;
             }
         }
@@ -199,15 +278,37 @@ namespace SmartCardPS
             return version;
         }
 
-        internal T Call<T>(Func<T> call)
+        /// <summary>One native call, for the other PKCS#11 services of the core (objects, sessions).</summary>
+        internal T Call<T>(Func<T> call) => Call(_ => call());
+
+        /// <summary>
+        /// One native call. It holds its own reference to the library, so a caller that stops waiting (cancelled)
+        /// and disposes its reference never finalizes the library under the call.
+        /// </summary>
+        private T Call<T>(Func<IPkcs11Library, T> call)
+        {
+            Pkcs11LibraryHandle shared = handle ?? throw new ObjectDisposedException(nameof(Pkcs11Library), $"The PKCS#11 module {UntrustedText.Quote(Name)} was released.");
+            shared.AddRef();
+            if (!cancellation.CanBeCanceled) return Guarded(shared, call);
+            cancellation.ThrowIfCancellationRequested();
+            var task = Task.Run(() => Guarded(shared, call));
+            Wait(task, cancellation);
+            return task.Result;
+        }
+
+        private T Guarded<T>(Pkcs11LibraryHandle shared, Func<IPkcs11Library, T> call)
         {
             try
             {
-                return call();
+                return shared.Invoke(call);
             }
             catch (Pkcs11Exception ex)
             {
                 throw CallFailure(ex);
+            }
+            finally
+            {
+                shared.Release();
             }
         }
 
@@ -218,14 +319,10 @@ namespace SmartCardPS
             return Failure(Pkcs11FailureKind.CallFailed, $"{ex.Method} returned {name}", ex, rv);
         }
 
-        private Pkcs11ModuleException Failure(Pkcs11FailureKind kind, string reason, Exception inner, ulong? rv = null) =>
-            new Pkcs11ModuleException(kind, Name, Path, ConfigFile, reason, rv, rv.HasValue ? Pkcs11Names.ReturnValue(rv.Value) : null, inner);
+        private Pkcs11ModuleException Failure(Pkcs11FailureKind kind, string reason, Exception inner, ulong? rv = null, ulong? slotId = null) =>
+            new Pkcs11ModuleException(kind, Name, Path, ConfigFile, reason, rv, rv.HasValue ? Pkcs11Names.ReturnValue(rv.Value) : null, inner, slotId);
 
-        public void Dispose()
-        {
-            IPkcs11Library lib = library;
-            library = null;
-            lib?.Dispose();
-        }
+        /// <summary>Gives up this reference; the last one finalizes and unloads the library, once no call is inside it.</summary>
+        public void Dispose() => Interlocked.Exchange(ref handle, null)?.Release();
     }
 }

@@ -37,6 +37,17 @@ namespace SmartCardPS
         /// <summary>Every merged setting, including unknown and x- fields, as written.</summary>
         public Dictionary<string, string> Settings { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+        /// <summary>Why the module cannot be used (Get-Pkcs11Module -IncludeBroken); null for a module that works.</summary>
+        public string LoadError { get; set; }
+
+        /// <summary>
+        /// What a failing module with critical: yes does beyond itself: p11-kit stops initializing, so every program
+        /// using it sees no module at all. Null when the module is not critical.
+        /// </summary>
+        public string CriticalFailureNote => Critical
+            ? "Its config says critical: yes, so p11-kit fails to initialize altogether while it fails: GnuTLS, p11tool and every other program using p11-kit's proxy see no PKCS#11 module at all, not even the working ones."
+            : null;
+
         public string LibraryDescription { get; set; }
         public string LibraryManufacturer { get; set; }
         public string LibraryVersion { get; set; }

@@ -32,7 +32,7 @@ namespace SmartCardPS
         {
             if (!IsValidName(name))
                 throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.InvalidName,
-                    $"'{name}' is not a module name p11-kit reads: {NameRule}.", name);
+                    $"{UntrustedText.Quote(name)} is not a module name p11-kit reads: {NameRule}.", name);
             return Path.Combine(ConfigDirectory(scope), name + ".module");
         }
 
@@ -45,14 +45,14 @@ namespace SmartCardPS
         {
             if (given.Split('/', '\\').Contains(".."))
                 throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.InvalidPath,
-                    $"'{given}' leaves its directory through '..'; name the config file's directory directly.", given);
+                    $"{UntrustedText.Quote(given)} leaves its directory through '..'; name the config file's directory directly.", given);
             string fileName = Path.GetFileName(fullPath);
             if (Pkcs11ConfigParser.ModuleNameOf(fileName) == null)
                 throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.InvalidPath,
-                    $"p11-kit ignores '{fileName}': it reads only config files named name.module, the name with {NameRule}.", given);
+                    $"p11-kit ignores {UntrustedText.Quote(fileName)}: it reads only config files named name.module, the name with {NameRule}.", given);
             if (name != null && Pkcs11ConfigParser.ModuleNameOf(fileName) != name)
                 throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.InvalidPath,
-                    $"p11-kit names a module after its config file, so the config of module '{name}' must be {name}.module, not '{fileName}'.", given);
+                    $"p11-kit names a module after its config file, so the config of module {UntrustedText.Quote(name)} must be {name}.module, not {UntrustedText.Quote(fileName)}.", given);
             return fullPath;
         }
 
@@ -62,14 +62,14 @@ namespace SmartCardPS
             string file = module.ConfigFile;
             if (string.IsNullOrEmpty(file) || Pkcs11ConfigParser.ModuleNameOf(Path.GetFileName(file)) == null || !Registry.IsInConfigDirectory(file))
                 throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.InvalidPath,
-                    $"Module '{module.Name}' names the config file '{file}', which is not a module config in p11-kit's config directories; it was left alone.", module);
+                    $"Module {UntrustedText.Quote(module.Name)} names the config file {UntrustedText.Quote(file)}, which is not a module config in p11-kit's config directories; it was left alone.", module);
             return Path.GetFullPath(file);
         }
 
         /// <summary>The library a user named (see <see cref="Pkcs11Registry.ResolveLibrary"/>).</summary>
         public string FindLibrary(string value, string fullPath) =>
             Registry.ResolveLibrary(value, fullPath) ?? throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.NotFound,
-                $"There is no library '{value}' in p11-kit's module directory ({Registry.Paths.ModuleDirectory ?? "none"}) or the current location.", value);
+                $"There is no library {UntrustedText.Quote(value)} in p11-kit's module directory ({Registry.Paths.ModuleDirectory ?? "none"}) or the current location.", value);
 
         /// <summary>OpenSC's PKCS#11 library where the platform installs it.</summary>
         public string FindOpenSc() =>
@@ -90,18 +90,18 @@ namespace SmartCardPS
                 Pkcs11Module existing = Registry.FindRegistration(library);
                 if (existing != null)
                     throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.AlreadyRegistered,
-                        $"'{library}' is already registered as module '{existing.Name}' in {existing.ConfigFile}; nothing was changed. Use -Force to write {target} anyway.", existing);
+                        $"{UntrustedText.Quote(library)} is already registered as module {UntrustedText.Quote(existing.Name)} in {UntrustedText.Quote(existing.ConfigFile)}; nothing was changed. Use -Force to write {UntrustedText.Quote(target)} anyway.", existing);
                 if (File.Exists(target))
                 {
                     existing = Registry.ReadConfig(target, out _) ?? new Pkcs11Module { Name = target, ConfigFile = target };
                     throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.FileExists,
-                        $"{target} already exists and registers '{existing.ModuleSetting}'; nothing was changed. Use -Force to replace it.", existing);
+                        $"{UntrustedText.Quote(target)} already exists and registers {UntrustedText.Quote(existing.ModuleSetting)}; nothing was changed. Use -Force to replace it.", existing);
                 }
             }
             Pkcs11LibraryInfo info = Probe(library);
             if (request.OpenScOnly && !IsOpenSc(library, info))
                 throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.NotOpenSc,
-                    $"'{library}' is '{info.LibraryDescription}' by '{info.LibraryManufacturer}', not OpenSC; register other modules with Register-Pkcs11Module.", library);
+                    $"{UntrustedText.Quote(library)} is {UntrustedText.Quote(info.LibraryDescription)} by {UntrustedText.Quote(info.LibraryManufacturer)}, not OpenSC; register other modules with Register-Pkcs11Module.", library);
             string setting = ModuleSetting(library);
             string content = Pkcs11ConfigWriter.Render(setting, request.Priority, request.EnableIn, request.DisableIn, request.TrustPolicy, request.Critical);
             return new Pkcs11RegistrationPlan(request, info, setting, content);
@@ -126,13 +126,13 @@ namespace SmartCardPS
         public Pkcs11Module PrepareRemoval(string configFile, bool openScOnly)
         {
             if (!File.Exists(configFile))
-                throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.NotFound, $"There is no module config {configFile}.", configFile);
+                throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.NotFound, $"There is no module config {UntrustedText.Quote(configFile)}.", configFile);
             Pkcs11Module config = Registry.ReadConfig(configFile, out string error);
             if (openScOnly && !IsOpenSc(config?.Path, null))
             {
                 string setting = config?.ModuleSetting;
-                string what = config == null ? "cannot be read (" + error + ")" : string.IsNullOrEmpty(setting) ? "registers no library" : $"registers '{setting}', not OpenSC";
-                throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.NotOpenSc, $"{configFile} {what}; it was left alone.", configFile);
+                string what = config == null ? "cannot be read (" + error + ")" : string.IsNullOrEmpty(setting) ? "registers no library" : $"registers {UntrustedText.Quote(setting)}, not OpenSC";
+                throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.NotOpenSc, $"{UntrustedText.Quote(configFile)} {what}; it was left alone.", configFile);
             }
             return config ?? new Pkcs11Module { Name = Path.GetFileName(configFile), ConfigFile = configFile };
         }
@@ -192,11 +192,11 @@ namespace SmartCardPS
             }
             catch (UnauthorizedAccessException ex)
             {
-                throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.PermissionDenied, $"Permission denied {doing} {file}.", file, ex);
+                throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.PermissionDenied, $"Permission denied {doing} {UntrustedText.Quote(file)}.", file, ex);
             }
             catch (IOException ex)
             {
-                throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.WriteFailed, $"Failed {doing} {file}: {ex.Message}", file, ex);
+                throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.WriteFailed, $"Failed {doing} {UntrustedText.Quote(file)}: {ex.Message}", file, ex);
             }
         }
     }

@@ -117,7 +117,7 @@ namespace SmartCardPS
         {
             if (file == null || !File.Exists(file)) return null;
             var settings = Pkcs11ConfigParser.ParseFile(file, out string error);
-            if (settings == null) warnings.Add($"{file}: {error}");
+            if (settings == null) warnings.Add($"{UntrustedText.Quote(file)}: {error}");
             return settings;
         }
 
@@ -131,7 +131,7 @@ namespace SmartCardPS
                 case "only":
                 case "override": return Pkcs11UserConfigMode.Only;
                 default:
-                    warnings.Add($"invalid user-config value '{value}'; keeping '{fallback.ToString().ToLowerInvariant()}'");
+                    warnings.Add($"invalid user-config value {UntrustedText.Quote(value)}; keeping '{fallback.ToString().ToLowerInvariant()}'");
                     return fallback;
             }
         }
@@ -146,7 +146,7 @@ namespace SmartCardPS
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                warnings?.Add($"{dir}: {ex.Message}");
+                warnings?.Add($"{UntrustedText.Quote(dir)}: {ex.Message}");
                 yield break;
             }
             Array.Sort(files, StringComparer.Ordinal);
@@ -157,7 +157,7 @@ namespace SmartCardPS
                 var settings = Pkcs11ConfigParser.ParseFile(file, out string error);
                 if (settings == null)
                 {
-                    warnings?.Add($"{file}: {error}");
+                    warnings?.Add($"{UntrustedText.Quote(file)}: {error}");
                     continue;
                 }
                 yield return (name, file, settings);

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 using Net.Pkcs11Interop.Common;
 using InteropUri = Net.Pkcs11Interop.Common.Pkcs11Uri;
@@ -109,7 +110,7 @@ namespace SmartCardPS
         public static InteropUri Parse(string uri)
         {
             if (uri == null || !uri.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
-                throw new FormatException($"'{uri}' is not a pkcs11: URI (RFC 7512), e.g. pkcs11:token=My%20Token.");
+                throw new FormatException($"{UntrustedText.Quote(uri)} is not a pkcs11: URI (RFC 7512), e.g. pkcs11:token=My%20Token.");
             InteropUri parsed;
             try
             {
@@ -118,12 +119,12 @@ namespace SmartCardPS
             // Pkcs11Interop 5.3 fails with IndexOutOfRangeException on a '%' with fewer than two characters after it.
             catch (Exception ex) when (ex is Pkcs11UriException || ex is IndexOutOfRangeException)
             {
-                string reason = ex is Pkcs11UriException ? ex.Message.TrimEnd('.') : "a '%' is not followed by two hex digits";
-                throw new FormatException($"'{uri}' is not a valid pkcs11: URI: {reason}.", ex);
+                string reason = ex is Pkcs11UriException ? UntrustedText.Quote(ex.Message.TrimEnd('.')) : "a '%' is not followed by two hex digits";
+                throw new FormatException($"{UntrustedText.Quote(uri)} is not a valid pkcs11: URI: {reason}.", ex);
             }
             if (parsed.UnknownPathAttributes != null && parsed.UnknownPathAttributes.Count > 0)
             {
-                throw new FormatException($"'{uri}' has the path attribute {string.Join(", ", parsed.UnknownPathAttributes.Keys)}, which RFC 7512 does not define: "
+                throw new FormatException($"{UntrustedText.Quote(uri)} has the path attribute {string.Join(", ", parsed.UnknownPathAttributes.Keys.Select(k => UntrustedText.Quote(k)))}, which RFC 7512 does not define: "
                     + "use token, manufacturer, model, serial, slot-description, slot-manufacturer, slot-id, library-description, library-manufacturer, "
                     + "library-version, object, id or type.");
             }

@@ -31,7 +31,7 @@ namespace SmartCardPS.Commands
             if (library == null) return;
             try
             {
-                WriteObject(library.GetMechanisms(token), enumerateCollection: true);
+                WriteObject(library.GetMechanisms(token, WriteSlotError), enumerateCollection: true);
             }
             catch (Pkcs11ModuleException ex)
             {

@@ -6,7 +6,7 @@ namespace SmartCardPS.Commands
 {
     /// <summary>
     /// <para type="synopsis">Lists the PKCS#11 modules registered with p11-kit, with what each library reports about itself.</para>
-    /// <para type="description">Reads p11-kit's module registry as p11-kit does (pkcs11.conf(5)): the package configs (/usr/share/p11-kit/modules), the system configs (/etc/pkcs11/modules) and, except for root or with P11_KIT_NO_USER_CONFIG, the user's (~/.config/pkcs11/modules), merged per module name and setting, user over system over package, as governed by user-config in pkcs11.conf. Each module is listed once, in p11-kit's load order (higher priority first, then by name), with its resolved library path, its config file, where the config comes from, and whether p11-kit would load it in this program. Enabled modules are loaded and asked C_GetInfo for their description, manufacturer and versions, then finalized, as p11-kit list-modules does. A module that cannot be used (missing file, not a shared library, not a PKCS#11 module, a CKR_ error) writes one non-terminating error naming the module, its config file and the reason, and the others are still listed. Where p11-kit is not installed the registry is empty.</para>
+    /// <para type="description">Reads p11-kit's module registry as p11-kit does (pkcs11.conf(5)): the package configs (/usr/share/p11-kit/modules), the system configs (/etc/pkcs11/modules) and, except for root or with P11_KIT_NO_USER_CONFIG, the user's (~/.config/pkcs11/modules), merged per module name and setting, user over system over package, as governed by user-config in pkcs11.conf. Each module is listed once, in p11-kit's load order (higher priority first, then by name), with its resolved library path, its config file, where the config comes from, and whether p11-kit would load it in this program. Enabled modules are loaded and asked C_GetInfo for their description, manufacturer and versions, then finalized, as p11-kit list-modules does. A module that cannot be used (missing file, not a shared library, not a PKCS#11 module, a CKR_ error) writes one non-terminating error naming the module, its config file and the reason, and the others are still listed; with -IncludeBroken it is emitted instead, with the reason in LoadError. For a module marked critical: yes the error also says that p11-kit, and so GnuTLS and p11tool, fail altogether while it fails. Where p11-kit is not installed the registry is empty.</para>
     /// </summary>
     /// <example>
     /// <code>Get-Pkcs11Module</code>
@@ -35,13 +35,19 @@ namespace SmartCardPS.Commands
         [ValidateNotNullOrEmpty]
         public string[] Name { get; set; }
 
+        /// <summary>
+        /// <para type="description">Also emit the modules that cannot be used, with the reason in LoadError, instead of writing an error for each: for scripts that list what is broken.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter IncludeBroken { get; set; }
+
         protected override void ProcessRecord()
         {
             IEnumerable<Pkcs11Module> modules = Registry.Modules;
             if (Name != null)
             {
                 modules = SelectByName(Registry.Modules, Name, m => m.Name,
-                    name => $"No PKCS#11 module named '{name}' is registered with p11-kit. Run Get-Pkcs11Module without -Name to list them.");
+                    name => $"No PKCS#11 module named {UntrustedText.Quote(name)} is registered with p11-kit. Run Get-Pkcs11Module without -Name to list them.");
             }
             foreach (Pkcs11Module module in modules)
             {
@@ -50,17 +56,28 @@ namespace SmartCardPS.Commands
                     WriteObject(module);
                     continue;
                 }
-                Pkcs11Library library = Open(module);
-                if (library == null) continue;
+                Pkcs11Library library = Open(module, writeError: !IncludeBroken);
+                if (library == null)
+                {
+                    if (IncludeBroken) WriteObject(Broken(module, FailureOf(module)));
+                    continue;
+                }
                 try
                 {
                     WriteObject(library.GetInfo(module));
                 }
                 catch (Pkcs11ModuleException ex)
                 {
-                    WriteModuleError(ex, module);
+                    if (IncludeBroken) WriteObject(Broken(module, ex));
+                    else WriteModuleError(ex, module);
                 }
             }
+        }
+
+        private static Pkcs11Module Broken(Pkcs11Module module, Pkcs11ModuleException ex)
+        {
+            module.LoadError = module.Critical ? ex.Message + " " + module.CriticalFailureNote : ex.Message;
+            return module;
         }
     }
 }

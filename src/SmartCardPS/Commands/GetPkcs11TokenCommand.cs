@@ -49,10 +49,13 @@ namespace SmartCardPS.Commands
         public SwitchParameter IncludeEmptySlots { get; set; }
 
         private NameFilter labels;
+        private readonly List<string> seenLabels = new List<string>();
+        private bool listedEveryModule;
 
         protected override void ProcessRecord()
         {
             IEnumerable<Pkcs11Module> modules = Module != null ? ResolveModules(Module) : Registry.EnabledModules;
+            listedEveryModule = Module == null;
             if (Label != null && labels == null) labels = new NameFilter(Label);
             foreach (Pkcs11Module module in modules)
             {
@@ -61,13 +64,14 @@ namespace SmartCardPS.Commands
                 List<Pkcs11Token> tokens;
                 try
                 {
-                    tokens = library.GetTokens(IncludeEmptySlots);
+                    tokens = library.GetTokens(IncludeEmptySlots, WriteSlotError);
                 }
                 catch (Pkcs11ModuleException ex)
                 {
                     WriteModuleError(ex, module);
                     continue;
                 }
+                seenLabels.AddRange(tokens.Select(t => t.Label));
                 foreach (Pkcs11Token token in tokens)
                 {
                     if (labels != null && !labels.Among(tokens.Select(t => t.Label)).IsMatch(token.Label)) continue;
@@ -79,8 +83,10 @@ namespace SmartCardPS.Commands
         protected override void EndProcessing()
         {
             base.EndProcessing();
+            // What this run saw of every module is what Tab on -Label offers next.
+            if (listedEveryModule) TokenLabelCompleter.Labels.Set(TokenLabelCompleter.Usable(seenLabels));
             if (labels == null) return;
-            WriteNotFound(labels, label => $"No PKCS#11 token labelled '{label}' was found. Run Get-Pkcs11Token without -Label to list the tokens.");
+            WriteNotFound(labels, label => $"No PKCS#11 token labelled {UntrustedText.Quote(label)} was found. Run Get-Pkcs11Token without -Label to list the tokens.");
         }
     }
 }

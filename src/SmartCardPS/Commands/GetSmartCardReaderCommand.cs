@@ -65,7 +65,7 @@ namespace SmartCardPS.Commands
         protected override void ProcessRecord()
         {
             IEnumerable<SmartCardReader> selected = Name == null ? readers : SelectByName(readers, Name, r => r.Name,
-                name => $"No smart-card reader named '{name}' was found. Run Get-SmartCardReader without -Name to list the readers.");
+                name => $"No smart-card reader named {UntrustedText.Quote(name)} was found. Run Get-SmartCardReader without -Name to list the readers.");
             foreach (SmartCardReader reader in selected)
             {
                 if (IncludeFeatures) ReadFeatures(reader);

@@ -109,7 +109,7 @@ namespace SmartCardPS.Commands
                     warnedUnmatched = true;
                     foreach (string name in filter.UnmatchedLiterals)
                     {
-                        WriteWarning($"No reader named '{name}' is present. Watch-SmartCard reports it if it is plugged in; Get-SmartCardReader lists the readers.");
+                        WriteWarning($"No reader named {UntrustedText.Quote(name)} is present. Watch-SmartCard reports it if it is plugged in; Get-SmartCardReader lists the readers.");
                     }
                 }
                 connected = true;

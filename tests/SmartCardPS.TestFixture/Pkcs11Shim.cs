@@ -1,0 +1,90 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+
+namespace SmartCardPS.TestFixture
+{
+    /// <summary>
+    /// A real PKCS#11 module, compiled with gcc from native/pkcs11-shim.c, that forwards to another module and
+    /// fails or stalls on demand: tokens labelled Broken* fail C_GetTokenInfo, NoMech* fail C_GetMechanismList,
+    /// Block() makes C_GetSlotList wait, and a no-locking build refuses CKF_OS_LOCKING_OK and records calls that
+    /// overlap. Each shim is its own library file, so its state is its own even in a shared process.
+    /// </summary>
+    public sealed class Pkcs11Shim : IDisposable
+    {
+        private Pkcs11Shim(string directory)
+        {
+            Directory = directory;
+            ControlDirectory = Path.Combine(directory, "control");
+            System.IO.Directory.CreateDirectory(ControlDirectory);
+        }
+
+        public string Directory { get; }
+        public string ControlDirectory { get; }
+        public string LibraryPath => Path.Combine(Directory, "libpkcs11-shim.so");
+
+        /// <summary>Why no shim can be built here, or null.</summary>
+        public static string Unavailable() =>
+            File.Exists("/usr/bin/gcc") ? null : "gcc is not installed (apt-get install gcc)";
+
+        public static Pkcs11Shim Build(string target, bool noLocking = false)
+        {
+            string why = Unavailable();
+            if (why != null) throw new InvalidOperationException("The PKCS#11 shim cannot be built: " + why);
+            var shim = new Pkcs11Shim(Path.Combine(Path.GetTempPath(), "smartcardps-shim-" + Guid.NewGuid().ToString("N").Substring(0, 8)));
+            string source = Path.Combine(shim.Directory, "pkcs11-shim.c");
+            using (var stream = typeof(Pkcs11Shim).Assembly.GetManifestResourceStream("SmartCardPS.TestFixture.pkcs11-shim.c"))
+            using (var file = File.Create(source))
+            {
+                stream.CopyTo(file);
+            }
+            string defines = $"-DTARGET='\"{target}\"' -DCONTROL='\"{shim.ControlDirectory}\"'" + (noLocking ? " -DNOLOCK" : string.Empty);
+            SoftHsmFixture.Run("/bin/sh", "-c", $"gcc -shared -fPIC -O1 -o '{shim.LibraryPath}' {defines} '{source}' -ldl");
+            SoftHsmFixture.Run("/bin/chmod", "-R", "a+rwX", shim.Directory);
+            return shim;
+        }
+
+        /// <summary>From now on C_GetSlotList waits until Unblock; Entered says a call is waiting.</summary>
+        public void Block() => File.WriteAllText(Control("block"), string.Empty);
+
+        public void Unblock() => File.Delete(Control("block"));
+
+        public bool Entered => File.Exists(Control("entered"));
+
+        /// <summary>Waits until a call is stuck in C_GetSlotList; false after <paramref name="timeout"/>.</summary>
+        public bool WaitEntered(TimeSpan timeout)
+        {
+            var clock = Stopwatch.StartNew();
+            while (!Entered)
+            {
+                if (clock.Elapsed > timeout) return false;
+                Thread.Sleep(10);
+            }
+            return true;
+        }
+
+        /// <summary>The C_Initialize / C_Finalize calls the module saw, e.g. "C_Initialize 0".</summary>
+        public string[] Log => File.Exists(Control("log")) ? File.ReadAllLines(Control("log")) : Array.Empty<string>();
+
+        public int Initializations => Log.Count(l => l.StartsWith("C_Initialize 0", StringComparison.Ordinal));
+        public int Finalizations => Log.Count(l => l.StartsWith("C_Finalize", StringComparison.Ordinal));
+
+        /// <summary>How often two calls were inside a no-locking module at once.</summary>
+        public int Overlaps => File.Exists(Control("overlaps")) ? File.ReadAllLines(Control("overlaps")).Length : 0;
+
+        public void ResetLog()
+        {
+            foreach (string name in new[] { "log", "overlaps", "entered" }) File.Delete(Control(name));
+        }
+
+        private string Control(string name) => Path.Combine(ControlDirectory, name);
+
+        public void Dispose()
+        {
+            if (File.Exists(Control("block"))) Unblock();
+            try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
+        }
+    }
+}

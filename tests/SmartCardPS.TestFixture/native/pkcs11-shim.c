@@ -1,0 +1,177 @@
+/*
+ * A real PKCS#11 module for fault tests: it forwards to another module (TARGET, e.g. SoftHSM) and fails or
+ * stalls the way broken and slow modules do. Built by Pkcs11Shim.cs with gcc; no PKCS#11 header is needed,
+ * as only the first functions of CK_FUNCTION_LIST are wrapped.
+ *   -DTARGET="/path/lib.so"  the module to forward to
+ *   -DCONTROL="/dir"         files in it steer the shim while it runs:
+ *       block    while it exists, C_GetSlotList waits (it writes "entered" first): a module stuck in a call
+ *       log      C_Initialize / C_Finalize calls are appended, one line each
+ *   -DNOLOCK                 C_Initialize refuses CKF_OS_LOCKING_OK (CKR_CANT_LOCK), as single-threaded modules
+ *                            do; calls made at the same time are recorded in CONTROL/overlaps
+ * Tokens whose label starts with "Broken" fail C_GetTokenInfo (CKR_DEVICE_ERROR); tokens whose label starts
+ * with "NoMech" fail C_GetMechanismList (CKR_FUNCTION_FAILED).
+ */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+typedef unsigned long ulong_t;
+typedef ulong_t (*fn_t)();
+struct function_list { unsigned char version[2]; fn_t f[68]; };
+enum { F_INITIALIZE, F_FINALIZE, F_GETINFO, F_GETFUNCTIONLIST, F_GETSLOTLIST, F_GETSLOTINFO, F_GETTOKENINFO,
+       F_GETMECHANISMLIST, F_GETMECHANISMINFO };
+#define CKR_DEVICE_ERROR 0x30UL
+#define CKR_FUNCTION_FAILED 0x06UL
+#define CKR_CANT_LOCK 0x0AUL
+#define CKF_OS_LOCKING_OK 0x02UL
+
+static void *target;
+static struct function_list *real;
+static struct function_list ours;
+static volatile int inside;
+
+static int exists(const char *name)
+{
+    char path[4096];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", CONTROL, name);
+    return stat(path, &st) == 0;
+}
+
+static void append(const char *name, const char *line)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", CONTROL, name);
+    FILE *f = fopen(path, "a");
+    if (f) { fputs(line, f); fputc('\n', f); fclose(f); }
+}
+
+static void enter(void)
+{
+#ifdef NOLOCK
+    if (__sync_add_and_fetch(&inside, 1) > 1) append("overlaps", "overlap");
+    usleep(2000);
+#endif
+}
+
+static void leave(void)
+{
+#ifdef NOLOCK
+    __sync_sub_and_fetch(&inside, 1);
+#endif
+}
+
+static ulong_t Initialize(void *args)
+{
+#ifdef NOLOCK
+    if (args && (((ulong_t *)args)[4] & CKF_OS_LOCKING_OK)) return CKR_CANT_LOCK;
+#endif
+    ulong_t rv = real->f[F_INITIALIZE](args);
+    char line[64];
+    snprintf(line, sizeof line, "C_Initialize %lu", rv);
+    append("log", line);
+    return rv;
+}
+
+static ulong_t Finalize(void *reserved)
+{
+    ulong_t rv = real->f[F_FINALIZE](reserved);
+    char line[64];
+    snprintf(line, sizeof line, "C_Finalize %lu", rv);
+    append("log", line);
+    return rv;
+}
+
+static ulong_t GetInfo(void *info)
+{
+    enter();
+    ulong_t rv = real->f[F_GETINFO](info);
+    leave();
+    return rv;
+}
+
+static ulong_t GetSlotList(unsigned char present, ulong_t *slots, ulong_t *count)
+{
+    if (exists("block"))
+    {
+        append("entered", "C_GetSlotList");
+        while (exists("block")) usleep(10000);
+    }
+    enter();
+    ulong_t rv = real->f[F_GETSLOTLIST](present, slots, count);
+    leave();
+    return rv;
+}
+
+static ulong_t GetSlotInfo(ulong_t slot, void *info)
+{
+    enter();
+    ulong_t rv = real->f[F_GETSLOTINFO](slot, info);
+    leave();
+    return rv;
+}
+
+/* CK_TOKEN_INFO starts with the 32-byte label. */
+static int label_starts(ulong_t slot, const char *prefix)
+{
+    unsigned char info[512];
+    if (real->f[F_GETTOKENINFO](slot, info) != 0) return 0;
+    return memcmp(info, prefix, strlen(prefix)) == 0;
+}
+
+static ulong_t GetTokenInfo(ulong_t slot, void *info)
+{
+    enter();
+    ulong_t rv = real->f[F_GETTOKENINFO](slot, info);
+    leave();
+    if (rv == 0 && memcmp(info, "Broken", 6) == 0) return CKR_DEVICE_ERROR;
+    return rv;
+}
+
+static ulong_t GetMechanismList(ulong_t slot, ulong_t *list, ulong_t *count)
+{
+    if (label_starts(slot, "NoMech")) return CKR_FUNCTION_FAILED;
+    enter();
+    ulong_t rv = real->f[F_GETMECHANISMLIST](slot, list, count);
+    leave();
+    return rv;
+}
+
+static ulong_t GetMechanismInfo(ulong_t slot, ulong_t type, void *info)
+{
+    enter();
+    ulong_t rv = real->f[F_GETMECHANISMINFO](slot, type, info);
+    leave();
+    return rv;
+}
+
+ulong_t C_GetFunctionList(struct function_list **list)
+{
+    if (!real)
+    {
+        target = dlopen(TARGET, RTLD_NOW | RTLD_LOCAL);
+        if (!target) return CKR_FUNCTION_FAILED;
+        ulong_t (*get)(struct function_list **) = (ulong_t (*)(struct function_list **))dlsym(target, "C_GetFunctionList");
+        if (!get || get(&real) != 0) return CKR_FUNCTION_FAILED;
+        ours = *real;
+        ours.f[F_INITIALIZE] = (fn_t)Initialize;
+        ours.f[F_FINALIZE] = (fn_t)Finalize;
+        ours.f[F_GETINFO] = (fn_t)GetInfo;
+        ours.f[F_GETFUNCTIONLIST] = (fn_t)C_GetFunctionList;
+        ours.f[F_GETSLOTLIST] = (fn_t)GetSlotList;
+        ours.f[F_GETSLOTINFO] = (fn_t)GetSlotInfo;
+        ours.f[F_GETTOKENINFO] = (fn_t)GetTokenInfo;
+        ours.f[F_GETMECHANISMLIST] = (fn_t)GetMechanismList;
+        ours.f[F_GETMECHANISMINFO] = (fn_t)GetMechanismInfo;
+    }
+    *list = &ours;
+    return 0;
+}
+
+/* Unloading the shim unloads the module behind it, as unloading that module directly would. */
+__attribute__((destructor)) static void unload(void)
+{
+    if (target) dlclose(target);
+}
