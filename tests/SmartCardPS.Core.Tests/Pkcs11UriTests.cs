@@ -54,6 +54,17 @@ namespace SmartCardPS.Tests
         }
 
         [Fact]
+        public void TakesSpacesSlashesAndLettersTypedUnescaped()
+        {
+            var a = Pkcs11Uri.Parse("pkcs11:token=My Tök/x;object=a\u001Bb?module-path=/opt/My Lib/x.so&pin-value=1 2");
+            Assert.Equal("My Tök/x", a.Token);
+            Assert.Equal("a\u001Bb", a.Object);
+            Assert.Equal("/opt/My Lib/x.so", a.ModulePath);
+            Assert.Equal("1 2", a.PinValue);
+            Assert.Equal("Gämma/#;%", Pkcs11Uri.Parse(Pkcs11Uri.ForToken("Gämma/#;%", null, null, null)).Token);
+        }
+
+        [Fact]
         public void IgnoresUnknownQueryAttributesWhenMatching()
         {
             var token = new Pkcs11Token { Label = "T", SlotId = 1, Module = "softhsm2" };

@@ -114,7 +114,7 @@ namespace SmartCardPS
             InteropUri parsed;
             try
             {
-                parsed = new InteropUri(Scheme + uri.Substring(Scheme.Length));
+                parsed = new InteropUri(Scheme + Escaped(uri.Substring(Scheme.Length)));
             }
             // Pkcs11Interop 5.3 fails with IndexOutOfRangeException on a '%' with fewer than two characters after it.
             catch (Exception ex) when (ex is Pkcs11UriException || ex is IndexOutOfRangeException)
@@ -129,6 +129,31 @@ namespace SmartCardPS
                     + "library-version, object, id or type.");
             }
             return parsed;
+        }
+
+        /// <summary>
+        /// The URI with what people type unescaped (spaces, '/', non-ASCII letters, control characters) percent-encoded
+        /// as UTF-8, as RFC 3987 maps an IRI to a URI: Pkcs11Interop rejects such characters and drops spaces, where a
+        /// label typed as shown is what the user means. Delimiters and existing %XX escapes stay as they are.
+        /// </summary>
+        private static string Escaped(string rest)
+        {
+            const string verbatim = "-._~:[]@!$'()*+,=;?&%";
+            var sb = new StringBuilder(rest.Length);
+            int start = -1;
+            for (int i = 0; i <= rest.Length; i++)
+            {
+                bool keep = i == rest.Length || (rest[i] < 0x80 && (char.IsLetterOrDigit(rest[i]) || verbatim.IndexOf(rest[i]) >= 0));
+                if (!keep)
+                {
+                    if (start < 0) start = i;
+                    continue;
+                }
+                if (start >= 0) Encode(sb, Encoding.UTF8.GetBytes(rest.Substring(start, i - start)));
+                start = -1;
+                if (i < rest.Length) sb.Append(rest[i]);
+            }
+            return sb.ToString();
         }
 
         /// <summary>The type= value of an object class as Pkcs11Interop parsed it; null when the URI has none.</summary>
