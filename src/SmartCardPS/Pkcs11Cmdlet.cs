@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
+using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.Commands
 {

@@ -33,7 +33,7 @@ Describe 'Get-Pkcs11Token' -Skip:$NoFixture {
         $printable = -join (32..126 | ForEach-Object { [char]$_ })
         foreach ($c in $printable.ToCharArray()) { ($Labels -join '').Contains($c) | Should -BeTrue -Because "'$c' must be in a label" }
         # p11tool leaves out SoftHSM's spare uninitialized token; every token it lists is ours, in the same order.
-        $initialized = @($ours | Where-Object { $_.Flags.HasFlag([SmartCardPS.Pkcs11TokenFlags]::TokenInitialized) })
+        $initialized = @($ours | Where-Object { $_.Flags.HasFlag([SmartCardPS.Pkcs11.Pkcs11TokenFlags]::TokenInitialized) })
         $initialized.Uri | Should -Be $theirs.URL
         for ($i = 0; $i -lt $theirs.Count; $i++) {
             $t = $initialized[$i]

@@ -7,7 +7,7 @@ using InteropUri = Net.Pkcs11Interop.Common.Pkcs11Uri;
 // The CK_ structs are only data here; the 64-bit layout carries every value a token reports.
 using LowLevel = Net.Pkcs11Interop.LowLevelAPI80;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>
     /// RFC 7512 pkcs11: URIs, written byte for byte as p11-kit writes them (and so as p11tool prints them):
