@@ -46,8 +46,8 @@ namespace SmartCardPS.Commands
             return match;
         }
 
-        /// <summary>A pkcs11: URI's attributes; null (with InvalidUri written) when it is not one.</summary>
-        protected IReadOnlyDictionary<string, string> ParseUri(string uri)
+        /// <summary>A parsed pkcs11: URI; null (with InvalidUri written) when it is not one.</summary>
+        protected Net.Pkcs11Interop.Common.Pkcs11Uri ParseUri(string uri)
         {
             try
             {
@@ -61,14 +61,12 @@ namespace SmartCardPS.Commands
         }
 
         /// <summary>The tokens a URI names, with their modules; module-name and module-path select the library.</summary>
-        protected List<KeyValuePair<Pkcs11Module, Pkcs11Token>> TokensByUri(IReadOnlyDictionary<string, string> attributes)
+        protected List<KeyValuePair<Pkcs11Module, Pkcs11Token>> TokensByUri(Net.Pkcs11Interop.Common.Pkcs11Uri uri)
         {
-            attributes.TryGetValue("module-path", out string path);
-            attributes.TryGetValue("module-name", out string name);
             var found = new List<KeyValuePair<Pkcs11Module, Pkcs11Token>>();
-            foreach (Pkcs11Module module in ResolveModulesForUri(path, name))
+            foreach (Pkcs11Module module in ResolveModulesForUri(uri.ModulePath, uri.ModuleName))
             {
-                foreach (Pkcs11Token token in TokensOf(module).Where(t => Pkcs11Uri.Matches(attributes, t)))
+                foreach (Pkcs11Token token in TokensOf(module).Where(t => Pkcs11Uri.Matches(uri, t)))
                     found.Add(new KeyValuePair<Pkcs11Module, Pkcs11Token>(module, token));
             }
             return found;
