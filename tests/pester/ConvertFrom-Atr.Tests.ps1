@@ -41,6 +41,22 @@ Describe 'ConvertFrom-Atr input' {
         (ConvertFrom-Atr $bytes, ([byte[]](0x3B, 0x00))).Atr | Should -Be @('3B 02 14 50', '3B 00')
     }
 
+    It 'reads 0x-prefixed and dash-separated bytes as the same ATR' {
+        $out = @('0x3B 0x02 0x14 0x50', '3B-02-14-50', '3b:02:14:50', '0x3B,0x02,0x14,0x50') | ConvertFrom-Atr
+        $out.Count | Should -Be 4
+        $out.Atr | Sort-Object -Unique | Should -Be '3B 02 14 50'
+        { ConvertFrom-Atr '3B 0x' -ErrorAction Stop } | Should -Throw -ErrorId 'ConvertFromAtrInvalidHex,SmartCardPS.Commands.ConvertFromAtrCommand'
+    }
+
+    It 'says how to pipe a byte array when its bytes arrive one by one, instead of misreading them' {
+        $bytes = [byte[]](0x3B, 0x02, 0x14, 0x50)
+        $out = $bytes | ConvertFrom-Atr -ErrorVariable err -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $err.Count | Should -Be 4
+        $err[0].FullyQualifiedErrorId | Should -Be 'ConvertFromAtrLoneByte,SmartCardPS.Commands.ConvertFromAtrCommand'
+        $err[0].Exception.Message | Should -Match ([regex]::Escape(', $bytes | ConvertFrom-Atr'))
+    }
+
     It 'binds any object by its Atr property and skips a null Atr' {
         $out = @([pscustomobject]@{ Atr = '3B 00' }, [pscustomobject]@{ Atr = $null }, [pscustomobject]@{ Atr = $Mifare }) | ConvertFrom-Atr
         $out.Atr | Should -Be @('3B 00', $Mifare)

@@ -11,6 +11,9 @@ namespace SmartCardPS.Atr
         TooLong,
         InvalidTS,
         Truncated,
+
+        /// <summary>A lone number: the bytes of an array piped unwrapped arrive one at a time.</summary>
+        LoneByte,
     }
 
     /// <summary>The one exception of the ATR domain: the input cannot be decoded at all.</summary>

@@ -8,6 +8,7 @@ namespace SmartCardPS.Atr
         public static byte[] ParseHex(string text)
         {
             if (text == null) throw Empty();
+            text = WithoutHexPrefixes(text);
             int digits = 0;
             for (int i = 0; i < text.Length; i++)
             {
@@ -16,7 +17,7 @@ namespace SmartCardPS.Atr
                 if (Hex.ValueOf(c) < 0)
                 {
                     throw new AtrParseException(AtrParseReason.InvalidHex, i,
-                        $"Character '{Printable(c)}' at position {i + 1} of {UntrustedText.Quote(text.Trim())} is not a hexadecimal digit. Write the ATR as hex bytes such as '3B 95 13 81', '3b:95:13:81' or '3B951381'.");
+                        $"Character '{Printable(c)}' at position {i + 1} of {UntrustedText.Quote(text.Trim())} is not a hexadecimal digit. Write the ATR as hex bytes such as '3B 95 13 81', '3b:95:13:81', '3B-95-13-81', '0x3B 0x95 0x13 0x81' or '3B951381'.");
                 }
                 digits++;
             }
@@ -45,6 +46,21 @@ namespace SmartCardPS.Atr
             return bytes;
         }
 
+        /// <summary>'0x3B 0x02' as '3B 02': a 0x at the start of a byte, not after a hex digit, is a prefix.</summary>
+        private static string WithoutHexPrefixes(string text)
+        {
+            if (text.IndexOf('x') < 0 && text.IndexOf('X') < 0) return text;
+            var sb = new System.Text.StringBuilder(text.Length);
+            for (int i = 0; i < text.Length; i++)
+            {
+                bool prefix = text[i] == '0' && i + 2 < text.Length && (text[i + 1] == 'x' || text[i + 1] == 'X')
+                    && Hex.ValueOf(text[i + 2]) >= 0 && (i == 0 || IsSeparator(text[i - 1]));
+                if (prefix) i++;
+                else sb.Append(text[i]);
+            }
+            return sb.ToString();
+        }
+
         internal static AtrParseException Empty() =>
             new AtrParseException(AtrParseReason.Empty, -1, "The ATR is empty. Give at least TS and T0, for example '3B 00'.");
 
@@ -52,7 +68,7 @@ namespace SmartCardPS.Atr
             new AtrParseException(AtrParseReason.TooLong, MaxAtrLength,
                 $"The ATR has {length} bytes; ISO/IEC 7816-3 allows at most {MaxAtrLength} (TS, T0, interface bytes, 15 historical bytes and TCK). Byte {MaxAtrLength + 1} onwards cannot belong to it.");
 
-        private static bool IsSeparator(char c) => c == ' ' || c == ':' || c == '\t' || c == '\r' || c == '\n';
+        private static bool IsSeparator(char c) => c == ' ' || c == ':' || c == '-' || c == ',' || c == '\t' || c == '\r' || c == '\n';
 
         private static string Printable(char c) => char.IsControl(c) || char.IsSurrogate(c) ? $"U+{(int)c:X4}" : c.ToString();
     }

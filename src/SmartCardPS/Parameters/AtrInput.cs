@@ -40,6 +40,13 @@ namespace SmartCardPS.Commands
             }
         }
 
+        /// <summary>
+        /// A number where an ATR was expected: PowerShell unrolls a byte array piped as it is, so each byte arrives
+        /// alone; reading it as text would turn byte 0x3B into the ATR "59".
+        /// </summary>
+        internal static AtrInput FromNumber(string digits) => new AtrInput(null, digits, new AtrParseException(AtrParseReason.LoneByte, -1,
+            $"{digits} is one number, not an ATR: a byte array piped as it is arrives one byte at a time. Wrap it, as in ', $bytes | ConvertFrom-Atr', or pass it with -Atr $bytes; give text as hex, such as '3B 02 14 50'."));
+
         public override string ToString() => Text;
     }
 }

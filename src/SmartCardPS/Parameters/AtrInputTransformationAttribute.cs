@@ -45,9 +45,8 @@ namespace SmartCardPS.Commands
                 case string text: return AtrInput.FromText(text);
                 case byte[] bytes: return AtrInput.FromBytes(bytes);
                 case SmartCardReader reader: return reader.Atr == null ? null : AtrInput.FromText(reader.Atr);
-                // A number is read as its decimal digits, as PowerShell's own conversion to text did.
                 case IConvertible number when !(value is char) && number.GetTypeCode() >= TypeCode.SByte && number.GetTypeCode() <= TypeCode.Decimal:
-                    return AtrInput.FromText(number.ToString(CultureInfo.InvariantCulture));
+                    return AtrInput.FromNumber(number.ToString(CultureInfo.InvariantCulture));
                 default: return null;
             }
         }
