@@ -115,7 +115,8 @@ namespace SmartCardPS
         }
 
         /// <summary>
-        /// Every token, in slot order; with <paramref name="includeEmptySlots"/> also the slots without one. A slot
+        /// Every initialised token, in slot order, as p11tool --list-tokens lists them; with <paramref name="includeEmptySlots"/>
+        /// also uninitialised tokens and the slots without a usable token, each with a URI naming its slot-id. A slot
         /// that fails is passed to <paramref name="slotFailed"/> (naming module, slot and CKR_ code) and the other
         /// slots still list; without it the first failing slot throws.
         /// </summary>
@@ -129,8 +130,9 @@ namespace SmartCardPS
                 try
                 {
                     Pkcs11Token token = ReadSlot(slot, lib);
-                    bool usable = token.TokenPresent && TryFill(token, slot);
-                    if (usable || includeEmptySlots) tokens.Add(token);
+                    bool usable = token.TokenPresent && TryFill(token, slot) && token.TokenInitialized;
+                    if (usable) tokens.Add(token);
+                    else if (includeEmptySlots) tokens.Add(WithSlotUri(token));
                 }
                 catch (Pkcs11ModuleException ex) when (ex.Kind == Pkcs11FailureKind.CallFailed)
                 {
@@ -140,6 +142,19 @@ namespace SmartCardPS
                 }
             }
             return tokens;
+        }
+
+        /// <summary>
+        /// An uninitialised token's or empty slot's token attributes (blank, or shared by every spare token of the module)
+        /// match other tokens too; its slot-id (RFC 7512, as p11-kit reads it) makes the URI name this slot alone.
+        /// </summary>
+        private static Pkcs11Token WithSlotUri(Pkcs11Token token)
+        {
+            token.Uri = token.Uri == null
+                ? Pkcs11Uri.ForSlot(token.SlotDescription, token.SlotManufacturer, token.SlotId)
+                : Pkcs11Uri.ForSlot(null, null, token.SlotId) + ";" + token.Uri.Substring(Pkcs11Uri.Scheme.Length);
+            token.Uri = token.Uri.TrimEnd(';');
+            return token;
         }
 
         private Pkcs11Token ReadSlot(ISlot slot, Pkcs11LibraryInfo lib)
