@@ -16,8 +16,11 @@ namespace SmartCardPS.Commands
         /// <summary>Every token of every enabled registered module, with its module.</summary>
         protected IEnumerable<KeyValuePair<Pkcs11Module, Pkcs11Token>> AllTokens()
         {
-            foreach (Pkcs11Module module in Registry.EnabledModules.ToList())
+            var modules = Registry.EnabledModules.ToList();
+            for (int i = 0; i < modules.Count; i++)
             {
+                Pkcs11Module module = modules[i];
+                AtModule(module, i + 1, modules.Count);
                 foreach (Pkcs11Token token in TokensOf(module)) yield return new KeyValuePair<Pkcs11Module, Pkcs11Token>(module, token);
             }
         }
@@ -69,8 +72,11 @@ namespace SmartCardPS.Commands
             attributes.TryGetValue("module-name", out string name);
             bool bySlot = attributes.ContainsKey("slot-id");
             var found = new List<KeyValuePair<Pkcs11Module, Pkcs11Token>>();
-            foreach (Pkcs11Module module in ResolveModulesForUri(path, name))
+            var modules = ResolveModulesForUri(path, name);
+            for (int i = 0; i < modules.Count; i++)
             {
+                Pkcs11Module module = modules[i];
+                AtModule(module, i + 1, modules.Count);
                 foreach (Pkcs11Token token in TokensOf(module, includeEmptySlots: bySlot).Where(t => t.TokenPresent).Where(t => Pkcs11Uri.Matches(attributes, t)))
                     found.Add(new KeyValuePair<Pkcs11Module, Pkcs11Token>(module, token));
             }
@@ -88,7 +94,7 @@ namespace SmartCardPS.Commands
             {
                 try
                 {
-                    tokens = library.GetTokens(includeEmptySlots, reportSlotErrors ? WriteSlotError : (Action<Pkcs11ModuleException>)(_ => { }));
+                    tokens = library.GetTokens(includeEmptySlots, reportSlotErrors ? WriteSlotError : (Action<Pkcs11ModuleException>)(_ => { }), SlotProbing(module));
                 }
                 catch (Pkcs11ModuleException ex)
                 {

@@ -118,15 +118,19 @@ namespace SmartCardPS
         /// Every initialised token, in slot order, as p11tool --list-tokens lists them; with <paramref name="includeEmptySlots"/>
         /// also uninitialised tokens and the slots without a usable token, each with a URI naming its slot-id. A slot
         /// that fails is passed to <paramref name="slotFailed"/> (naming module, slot and CKR_ code) and the other
-        /// slots still list; without it the first failing slot throws.
+        /// slots still list; without it the first failing slot throws. <paramref name="probing"/> hears of each slot before and after it is read.
         /// </summary>
-        public List<Pkcs11Token> GetTokens(bool includeEmptySlots, Action<Pkcs11ModuleException> slotFailed = null)
+        public List<Pkcs11Token> GetTokens(bool includeEmptySlots, Action<Pkcs11ModuleException> slotFailed = null, Action<Pkcs11SlotProbe> probing = null)
         {
             Pkcs11LibraryInfo lib = GetInfo();
             var slots = Call(l => l.GetSlotList(includeEmptySlots ? SlotsType.WithOrWithoutTokenPresent : SlotsType.WithTokenPresent));
             var tokens = new List<Pkcs11Token>(slots.Count);
+            int index = 0;
             foreach (ISlot slot in slots)
             {
+                var probe = new Pkcs11SlotProbe { SlotId = slot.SlotId, Index = ++index, Count = slots.Count };
+                probing?.Invoke(probe);
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 try
                 {
                     Pkcs11Token token = ReadSlot(slot, lib);
@@ -140,6 +144,8 @@ namespace SmartCardPS
                     if (slotFailed == null) throw failure;
                     slotFailed(failure);
                 }
+                probe.Elapsed = clock.Elapsed;
+                probing?.Invoke(probe);
             }
             return tokens;
         }

@@ -57,14 +57,17 @@ namespace SmartCardPS.Commands
             IEnumerable<Pkcs11Module> modules = Module != null ? ResolveModules(Module) : Registry.EnabledModules;
             listedEveryModule = Module == null;
             if (Label != null && labels == null) labels = new NameFilter(Label);
-            foreach (Pkcs11Module module in modules)
+            var list = modules.ToList();
+            for (int i = 0; i < list.Count; i++)
             {
+                Pkcs11Module module = list[i];
+                AtModule(module, i + 1, list.Count);
                 Pkcs11Library library = Open(module);
                 if (library == null) continue;
                 List<Pkcs11Token> tokens;
                 try
                 {
-                    tokens = library.GetTokens(IncludeEmptySlots, WriteSlotError);
+                    tokens = library.GetTokens(IncludeEmptySlots, WriteSlotError, SlotProbing(module));
                 }
                 catch (Pkcs11ModuleException ex)
                 {
