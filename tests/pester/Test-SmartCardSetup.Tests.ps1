@@ -10,7 +10,6 @@ BeforeAll {
     $script:Hsm = Start-TestSoftHsm -Label 'Setup test'
     # A private opensc.conf, so the machine's own file never decides a result.
     $script:OpenScConf = Join-Path $TestDrive 'opensc.conf'
-    Set-Content $OpenScConf "app default {`n`t# debug = 3;`n}`n" -NoNewline
     $env:OPENSC_CONF = $OpenScConf
     $script:Atr = '3B 02 14 50'
 
@@ -19,9 +18,11 @@ BeforeAll {
         $all | Where-Object Name -EQ $Name
     }
 
-    # The fixture's good state: pcscd with two empty readers, SoftHSM's token, OpenSC registered. Only the tests
-    # that need a card insert one: OpenSC spends seconds probing the virtual card with every card driver.
+    # The fixture's good state: pcscd with two empty readers, SoftHSM's token, OpenSC registered, and opensc.conf set up
+    # as the ArchWiki says for readers without a PIN pad (vpcd's have none). Only the tests that need a card insert
+    # one: OpenSC spends seconds probing the virtual card with every card driver.
     function Reset-GoodSetup {
+        Set-Content $OpenScConf "app default {`n`t# debug = 3;`n`treader_driver pcsc {`n`t`tenable_pinpad = false;`n`t}`n}`n" -NoNewline
         if (-not $Pcsc.DaemonRunning) { $Pcsc.StartDaemon() }
         $Pcsc.SetReaderCount(2)
         $Pcsc.Remove(0)
@@ -54,7 +55,7 @@ Describe 'Test-SmartCardSetup' -Skip:$NoFixture {
         $bad = $checks | Where-Object Status -In 'Fail', 'Warn'
         $bad | Should -BeNullOrEmpty -Because ($bad | Format-List | Out-String)
         $pass = ($checks | Where-Object Status -EQ 'Pass').Name
-        foreach ($name in 'PC/SC library', 'PC/SC service', 'Reader driver', 'Readers', 'Card', 'OpenSC library', 'OpenSC registered with p11-kit', 'PKCS#11 tokens', 'PKCS#11 modules') {
+        foreach ($name in 'PC/SC library', 'PC/SC service', 'Reader driver', 'Readers', 'Card', 'OpenSC library', 'OpenSC registered with p11-kit', 'PKCS#11 tokens', 'PKCS#11 modules', 'OpenSC PIN pad setting') {
             $pass | Should -Contain $name
         }
         ($checks | Where-Object Name -EQ 'Card').Detail | Should -BeLike "*'$([WildcardPattern]::Escape($Pcsc.ReaderNames[0]))': $Atr*"
@@ -135,10 +136,38 @@ Describe 'Test-SmartCardSetup' -Skip:$NoFixture {
         finally { Set-Content $OpenScConf "app default {`n}`n" -NoNewline }
     }
 
-    It 'says why the PIN pad comparison is skipped' {
+    It 'passes when enable_pinpad = false and no reader has a PIN pad' {
+        $c = Get-Check 'OpenSC PIN pad setting'
+        $c.Status | Should -Be 'Pass'
+        $c.Detail | Should -BeLike "enable_pinpad = false in $OpenScConf; no reader has a PIN pad*"
+        $c.Remedy | Should -BeNullOrEmpty
+    }
+
+    It 'warns when OpenSC would use a PIN pad the vpcd readers do not have, and its remedy makes it pass' {
+        Set-Content $OpenScConf "app default {`n`treader_driver pcsc {`n`t`tenable_pinpad = true;`n`t}`n}`n" -NoNewline
+        (Get-SmartCardReader -IncludeFeatures).HasPinPad | Should -Not -Contain $true
+        $c = Get-Check 'OpenSC PIN pad setting'
+        $c.Status | Should -Be 'Warn'
+        $c.Detail | Should -BeLike "enable_pinpad = true in $OpenScConf, but no reader has a PIN pad*"
+        $c.Remedy | Should -BeExactly 'Set-OpenScConfiguration -EnablePinPad $false'
+        Invoke-Expression $c.Remedy
+        (Get-OpenScConfiguration).EnablePinPad | Should -BeExactly $false
+        (Get-Check 'OpenSC PIN pad setting').Status | Should -Be 'Pass'
+    }
+
+    It "warns the same when opensc.conf leaves enable_pinpad at OpenSC's default" {
+        Set-Content $OpenScConf "app default {`n}`n" -NoNewline
+        $c = Get-Check 'OpenSC PIN pad setting'
+        $c.Status | Should -Be 'Warn'
+        $c.Detail | Should -BeLike "enable_pinpad = true (OpenSC's default) in $OpenScConf*"
+        $c.Remedy | Should -BeExactly 'Set-OpenScConfiguration -EnablePinPad $false'
+    }
+
+    It 'skips the PIN pad comparison when there is no reader' {
+        $Pcsc.SetReaderCount(0)
         $c = Get-Check 'OpenSC PIN pad setting'
         $c.Status | Should -Be 'Skip'
-        $c.Detail | Should -BeLike "enable_pinpad = true in $OpenScConf*"
+        $c.Detail | Should -BeLike '*there is no reader to compare it with*'
     }
 
     It 'warns about a USB reader ccid does not support and fails for a supported one pcscd does not list (umockdev)' {

@@ -26,16 +26,38 @@ namespace SmartCardPS
                 yield return new SetupCheck(Name, SetupStatus.Skip, $"enable_pinpad = {Word(config.EnablePinPad)} in {config.Path}; there is no reader to compare it with");
                 yield break;
             }
-            // Telling PIN pad readers apart needs the reader's features (SCardControl GET_FEATURE_REQUEST), which the
-            // card-connection layer provides; until it is in this build the comparison cannot be made.
-            yield return new SetupCheck(Name, SetupStatus.Skip,
-                $"enable_pinpad = {Word(config.EnablePinPad)} in {config.Path}; whether the readers have PIN pads cannot be asked yet (reader features are not in this build)");
+            // Each reader is asked for its part 10 features (SCardControl GET_FEATURE_REQUEST). A reader that refuses
+            // or cannot be reached has no PIN pad as far as OpenSC can tell; only a failing service leaves it unknown.
+            var known = new List<KeyValuePair<string, bool>>();
+            var unknown = new List<string>();
+            foreach (SmartCardReader reader in context.Readers)
+            {
+                try
+                {
+                    if (reader.HasPinPad == null) reader.ReadFeatures();
+                    known.Add(new KeyValuePair<string, bool>(reader.Name, reader.HasPinPad == true));
+                }
+                catch (PcscException ex)
+                {
+                    unknown.Add($"{UntrustedText.Quote(reader.Name)} ({ex.ErrorName})");
+                }
+            }
+            if (known.Count == 0)
+            {
+                yield return new SetupCheck(Name, SetupStatus.Skip,
+                    $"enable_pinpad = {Word(config.EnablePinPad)} in {config.Path}; the features of no reader could be read: {string.Join(", ", unknown)}");
+                yield break;
+            }
+            SetupCheck verdict = Judge(config, known);
+            if (unknown.Count > 0)
+                verdict = new SetupCheck(Name, verdict.Status, $"{verdict.Detail}; the features of {string.Join(", ", unknown)} could not be read", verdict.Remedy);
+            yield return verdict;
         }
 
         /// <summary>The verdict once each reader's PIN pad is known.</summary>
         public static SetupCheck Judge(OpenScConfiguration config, IReadOnlyCollection<KeyValuePair<string, bool>> readerHasPinPad)
         {
-            var pads = readerHasPinPad.Where(r => r.Value).Select(r => "'" + r.Key + "'").ToList();
+            var pads = readerHasPinPad.Where(r => r.Value).Select(r => UntrustedText.Quote(r.Key)).ToList();
             if (config.EnablePinPad && pads.Count == 0)
                 return new SetupCheck(Name, SetupStatus.Warn,
                     $"enable_pinpad = true{(config.EnablePinPadSet ? "" : " (OpenSC's default)")} in {config.Path}, but no reader has a PIN pad",
