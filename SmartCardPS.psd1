@@ -15,6 +15,7 @@
         'SmartCardPS.Atr.Format.ps1xml'
         'SmartCardPS.Events.Format.ps1xml'
         'SmartCardPS.Pkcs11.Format.ps1xml'
+        'SmartCardPS.Nss.Format.ps1xml'
         'SmartCardPS.Cards.Format.ps1xml'
         'SmartCardPS.Setup.Format.ps1xml'
     )
@@ -32,6 +33,11 @@
         'Export-Pkcs11Certificate'
         'Register-OpenScModule'
         'Unregister-OpenScModule'
+        'Get-FirefoxProfile'
+        'Get-NssModule'
+        'Register-NssModule'
+        'Unregister-NssModule'
+        'Set-FirefoxSecurityDevicePolicy'
         'Register-Pkcs11Module'
         'Unregister-Pkcs11Module'
         'Get-OpenScConfiguration'
@@ -45,7 +51,7 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('SmartCard', 'PCSC', 'PKCS11', 'ATR', 'OpenSC', 'p11-kit', 'Linux', 'Windows', 'MacOS')
+            Tags       = @('SmartCard', 'PCSC', 'PKCS11', 'ATR', 'OpenSC', 'p11-kit', 'NSS', 'Firefox', 'Linux', 'Windows', 'MacOS')
         }
     }
 }

@@ -54,6 +54,7 @@ BeforeAll {
         if ($Code -match 'Unregister-OpenScModule -Path (\S+)') { Register-OpenScModule -Path $Matches[1] | Out-Null }
         elseif ($Code -match 'Unregister-OpenScModule') { Register-OpenScModule | Out-Null }
         elseif ($Code -notmatch 'Register-OpenScModule') { Set-TestModuleConfig $PackageModuleDir 'opensc-pkcs11' "module: opensc-pkcs11.so`n" | Out-Null }
+        if ($Code -match 'Firefox|NssModule') { Initialize-FirefoxExampleHome $Code }
         $cardIn = (Get-SmartCardReader -Name $Pcsc.ReaderNames[0]).CardPresent
         if ($Code -match 'Pkcs11|OpenSc|SmartCardSetup') {
             if ($cardIn) {
@@ -67,8 +68,34 @@ BeforeAll {
         }
     }
 
+    # Firefox and NSS examples: two profiles made by firefox-esr in the example home (the first is then the
+    # default), a shared NSS database, and the 'CAC Module' an Unregister example removes.
+    function Initialize-FirefoxExampleHome([string] $Code) {
+        foreach ($name in 'first', 'second') { & firefox-esr --headless -CreateProfile $name 2>&1 | Out-Null }
+        New-Item -ItemType Directory (Join-Path $Home_ '.pki/nssdb') -Force | Out-Null
+        & certutil -N --empty-password -d "sql:$Home_/.pki/nssdb"
+        if ($Code -match 'Unregister-NssModule' -and $Code -match 'CAC Module') {
+            Register-NssModule -Name 'CAC Module' -SharedDatabase | Out-Null
+        }
+    }
+
+    # Set-FirefoxSecurityDevicePolicy without -PolicyPath writes the machine's /etc/firefox/policies: such an
+    # example runs in another pwsh inside a private mount namespace whose /etc is an overlay on a tmpfs.
+    function Invoke-ExampleWithPrivateEtc([string] $Code) {
+        $pwsh = @([Environment]::ProcessPath)
+        if ((Split-Path $pwsh[0] -Leaf) -eq 'dotnet') { $pwsh += [Environment]::GetCommandLineArgs()[0] }
+        $script = "function sudo { `$command, `$rest = `$args; & `$command @rest }`n" +
+            "function pwsh { & ([scriptblock]::Create(`$args[1])) }`n" +
+            "Import-Module '$ModuleDir/SmartCardPS.psd1'`n" +
+            "try { $Code } catch { Write-Error `$_ }`nif (`$Error.Count) { `$Error | ForEach-Object { [Console]::Error.WriteLine(`"`$_`") }; exit 1 }"
+        $shell = 'd=$(mktemp -d) && mount -t tmpfs tmpfs "$d" && mkdir "$d/u" "$d/w" && mount -t overlay overlay -o "lowerdir=/etc,upperdir=$d/u,workdir=$d/w" /etc && exec "$0" "$@"'
+        $out = & unshare --mount --propagation private sh -c $shell @pwsh -NoProfile -NonInteractive -Command $script 2>&1
+        [pscustomobject]@{ Stopped = $false; Failure = $null; Errors = @(if ($LASTEXITCODE) { "exit code $LASTEXITCODE`: $($out -join "`n")" }) }
+    }
+
     # Runs one example in a fresh runspace with the module imported, as a user at a new prompt would.
     function Invoke-Example([string] $Code) {
+        if ($Code -match 'Set-FirefoxSecurityDevicePolicy' -and $Code -notmatch '-PolicyPath') { return Invoke-ExampleWithPrivateEtc $Code }
         $iss = [initialsessionstate]::CreateDefault2()
         $iss.ImportPSModule((Join-Path $ModuleDir 'SmartCardPS.psd1'))
         $ps = [powershell]::Create($iss)

@@ -1,0 +1,126 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace SmartCardPS
+{
+    /// <summary>The SecurityDevices policy of a policies.json, as Set-FirefoxSecurityDevicePolicy leaves it.</summary>
+    public sealed class FirefoxSecurityDevicePolicy
+    {
+        public string PolicyPath { get; set; }
+
+        /// <summary>Modules Firefox loads into every profile: name → library.</summary>
+        public Dictionary<string, string> Add { get; set; } = new Dictionary<string, string>();
+
+        /// <summary>Module names Firefox removes from every profile.</summary>
+        public string[] Delete { get; set; } = new string[0];
+    }
+
+    /// <summary>
+    /// Edits Firefox's enterprise policies.json: only policies.SecurityDevices changes (its Add/Delete form;
+    /// the older flat name → path form is moved into Add), every other policy and member stays as it was.
+    /// </summary>
+    public static class FirefoxPolicy
+    {
+        /// <summary>Where this platform's Firefox reads policies.json; Debian's firefox-esr reads /etc/firefox/policies, not /etc/firefox-esr.</summary>
+        public static string DefaultPath()
+        {
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+                return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ProgramFiles), "Mozilla Firefox", "distribution", "policies.json");
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX))
+                return "/Applications/Firefox.app/Contents/Resources/distribution/policies.json";
+            return "/etc/firefox/policies/policies.json";
+        }
+
+        /// <summary>Adds (or, with a null library, deletes) a security device in the file, atomically; returns the resulting policy.</summary>
+        public static FirefoxSecurityDevicePolicy Set(string path, string name, string library)
+        {
+            var root = Read(path);
+            var devices = Devices(root);
+            var add = devices.Get("Add") as PolicyJson.Obj ?? new PolicyJson.Obj();
+            var delete = devices.Get("Delete") as List<object> ?? new List<object>();
+            if (library != null)
+            {
+                add.Set(name, library);
+                delete.RemoveAll(d => d as string == name);
+            }
+            else
+            {
+                add.Remove(name);
+                if (!delete.Any(d => d as string == name)) delete.Add(name);
+            }
+            devices.Set("Add", add);
+            devices.Set("Delete", delete);
+            if (add.Count == 0) devices.Remove("Add");
+            if (delete.Count == 0) devices.Remove("Delete");
+            string dir = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (!System.IO.Directory.Exists(dir))
+            {
+                System.IO.Directory.CreateDirectory(dir);
+                UnixFile.SetMode(dir, 0x1ED); // 0755: Firefox runs as every user
+            }
+            NssFileWriter.WriteAtomic(path, new UTF8Encoding(false).GetBytes(PolicyJson.Write(root)), 0x1A4); // 0644
+            return Get(path);
+        }
+
+        /// <summary>The SecurityDevices policy in the file (empty when the file or the policy is missing).</summary>
+        public static FirefoxSecurityDevicePolicy Get(string path)
+        {
+            var devices = Devices(Read(path));
+            var add = devices.Get("Add") as PolicyJson.Obj ?? new PolicyJson.Obj();
+            var delete = devices.Get("Delete") as List<object> ?? new List<object>();
+            return new FirefoxSecurityDevicePolicy
+            {
+                PolicyPath = Path.GetFullPath(path),
+                Add = add.Where(m => m.Value is string).ToDictionary(m => m.Key, m => (string)m.Value),
+                Delete = delete.OfType<string>().ToArray(),
+            };
+        }
+
+        private static PolicyJson.Obj Read(string path)
+        {
+            if (!File.Exists(path)) return new PolicyJson.Obj { new KeyValuePair<string, object>("policies", new PolicyJson.Obj()) };
+            string text = File.ReadAllText(path, Encoding.UTF8);
+            object parsed;
+            try
+            {
+                parsed = PolicyJson.Parse(text.TrimStart('\uFEFF'));
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new InvalidDataException($"{path} is {ex.Message}; it was left alone.", ex);
+            }
+            if (!(parsed is PolicyJson.Obj root)) throw new InvalidDataException($"{path} is not a JSON object; it was left alone.");
+            if (root.Get("policies") == null) root.Set("policies", new PolicyJson.Obj());
+            if (!(root.Get("policies") is PolicyJson.Obj)) throw new InvalidDataException($"{path}: \"policies\" is not an object; it was left alone.");
+            return root;
+        }
+
+        /// <summary>policies.SecurityDevices, created when missing, with the flat name → path form moved into Add.</summary>
+        private static PolicyJson.Obj Devices(PolicyJson.Obj root)
+        {
+            var policies = (PolicyJson.Obj)root.Get("policies");
+            if (!(policies.Get("SecurityDevices") is PolicyJson.Obj devices))
+            {
+                if (policies.Get("SecurityDevices") != null) throw new InvalidDataException("\"SecurityDevices\" is not an object; it was left alone.");
+                devices = new PolicyJson.Obj();
+                policies.Set("SecurityDevices", devices);
+            }
+            var flat = devices.Where(m => m.Key != "Add" && m.Key != "Delete" && m.Value is string).ToList();
+            if (flat.Count > 0)
+            {
+                var add = devices.Get("Add") as PolicyJson.Obj ?? new PolicyJson.Obj();
+                foreach (var m in flat)
+                {
+                    if (add.Get(m.Key) == null) add.Set(m.Key, m.Value);
+                    devices.Remove(m.Key);
+                }
+                devices.Set("Add", add);
+            }
+            return devices;
+        }
+    }
+}

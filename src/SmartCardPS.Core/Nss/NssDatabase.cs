@@ -1,0 +1,95 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+
+namespace SmartCardPS
+{
+    /// <summary>
+    /// NSS sql: databases and the rules for adding and removing their PKCS#11 modules: a library is registered
+    /// once, names are matched exactly (NSS itself deletes by name prefix), and the file is replaced atomically.
+    /// </summary>
+    public static class NssDatabase
+    {
+        /// <summary>NSS creates pkcs11.txt readable by its owner only.</summary>
+        private const int NewFileMode = 0x180; // 0600
+
+        /// <summary>The shared NSS database Chromium and other NSS programs read: ~/.pki/nssdb, else $XDG_DATA_HOME/pki/nssdb.</summary>
+        public static string SharedDatabase()
+        {
+            string home = FirefoxProfiles.Home();
+            string legacy = Path.Combine(home, ".pki", "nssdb");
+            if (System.IO.Directory.Exists(legacy)) return legacy;
+            string data = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+            if (string.IsNullOrEmpty(data) || !Path.IsPathRooted(data)) data = Path.Combine(home, ".local", "share");
+            return Path.Combine(data, "pki", "nssdb");
+        }
+
+        /// <summary>A database argument as a directory: an optional sql: prefix is dropped (dbm: is refused).</summary>
+        public static string DirectoryOf(string database)
+        {
+            if (database.StartsWith("sql:", StringComparison.OrdinalIgnoreCase)) return database.Substring(4);
+            if (database.StartsWith("dbm:", StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"'{database}' names a legacy dbm: database; NSS reads its modules from secmod.db, which is not supported. Use a sql: database.");
+            return database;
+        }
+
+        /// <summary>The module of <paramref name="file"/> that loads the same library (symlinks resolved), or null.</summary>
+        public static NssModule FindLibrary(NssModuleFile file, string library)
+        {
+            string wanted = Canonical(library);
+            return file.Modules.FirstOrDefault(m => !string.IsNullOrEmpty(m.Library) && string.Equals(Canonical(m.Library), wanted, PathComparison));
+        }
+
+        /// <summary>The modules named exactly <paramref name="name"/>.</summary>
+        public static List<NssModule> FindName(NssModuleFile file, string name) =>
+            file.Modules.Where(m => string.Equals(m.Name, name, StringComparison.Ordinal)).ToList();
+
+        /// <summary>Appends a module to DIR/pkcs11.txt (creating the file), re-reading the file first so a concurrent change is kept.</summary>
+        public static NssModule Add(string directory, string name, string library)
+        {
+            string problem = NssModuleFile.Problem("name", name) ?? NssModuleFile.Problem("library", library);
+            if (problem != null) throw new ArgumentException("The module " + (NssModuleFile.Problem("name", name) != null ? "name " : "library ") + problem + ".");
+            NssModuleFile file = NssModuleFile.Read(directory);
+            NssFileWriter.WriteAtomic(file.Path, file.With(name, library), NewFileMode);
+            return NssModuleFile.Read(directory).Modules.Last(m => m.Name == name);
+        }
+
+        /// <summary>Removes every stanza named exactly <paramref name="name"/>; returns how many there were.</summary>
+        public static int Remove(string directory, string name)
+        {
+            NssModuleFile file = NssModuleFile.Read(directory);
+            byte[] content = file.Without(name, out int removed);
+            if (removed > 0) NssFileWriter.WriteAtomic(file.Path, content, NewFileMode);
+            return removed;
+        }
+
+        /// <summary>p11-kit's proxy module, through which NSS sees every module p11-kit registers.</summary>
+        public static bool IsP11KitProxy(string library) =>
+            library != null && Path.GetFileName(library).StartsWith("p11-kit-proxy", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>Where p11-kit-proxy.so is installed: next to p11-kit's module directory, then the usual library directories.</summary>
+        public static string FindP11KitProxy(string moduleDirectory)
+        {
+            var candidates = new List<string>();
+            if (moduleDirectory != null) candidates.Add(Path.Combine(Path.GetDirectoryName(moduleDirectory.TrimEnd('/')) ?? "/", "p11-kit-proxy.so"));
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX))
+            {
+                candidates.AddRange(new[] { "/opt/homebrew/lib/p11-kit-proxy.dylib", "/usr/local/lib/p11-kit-proxy.dylib", "/opt/homebrew/lib/p11-kit-proxy.so", "/usr/local/lib/p11-kit-proxy.so" });
+            }
+            else
+            {
+                candidates.AddRange(new[] { "/usr/lib64/p11-kit-proxy.so", "/usr/lib/p11-kit-proxy.so", "/usr/local/lib/p11-kit-proxy.so" });
+            }
+            return candidates.FirstOrDefault(File.Exists);
+        }
+
+        private static StringComparison PathComparison =>
+            RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+
+        /// <summary>A bare file name is found by dlopen's search, so it is compared as written.</summary>
+        private static string Canonical(string library) =>
+            library.IndexOfAny(new[] { '/', '\\' }) < 0 ? library : UnixStat.RealPath(library);
+    }
+}

@@ -1,0 +1,104 @@
+using System;
+using System.IO;
+using System.Runtime.InteropServices;
+
+namespace SmartCardPS
+{
+    /// <summary>
+    /// Whether a Firefox holds a profile. On Linux and macOS Firefox takes an fcntl write lock on .parentlock
+    /// and the kernel drops it when the process ends, so asking for the conflicting lock (F_GETLK) is exact;
+    /// the `lock` symlink is left behind by a clean exit and says nothing. On Windows Firefox keeps
+    /// parent.lock open without sharing.
+    /// </summary>
+    internal static class ProfileLock
+    {
+        /// <summary>The pid holding the lock (0 when the platform does not say), or -1 when nothing holds it.</summary>
+        public static int Holder(string profileDirectory)
+        {
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return WindowsHolder(Path.Combine(profileDirectory, "parent.lock"));
+            string file = Path.Combine(profileDirectory, ".parentlock");
+            if (!File.Exists(file)) return -1;
+            return RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? LinuxHolder(file) : MacHolder(file);
+        }
+
+        private static int WindowsHolder(string file)
+        {
+            if (!File.Exists(file)) return -1;
+            try
+            {
+                using (new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete)) { }
+                return -1;
+            }
+            catch (IOException)
+            {
+                return 0;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return -1;
+            }
+        }
+
+        // struct flock on Linux x86_64/arm64: short l_type, short l_whence, off_t l_start, off_t l_len, pid_t l_pid.
+        private static int LinuxHolder(string file)
+        {
+            const int F_GETLK = 5, F_WRLCK = 1, F_UNLCK = 2;
+            int fd = Linux.open(file, 0);
+            if (fd < 0) return -1;
+            IntPtr flock = Marshal.AllocHGlobal(32);
+            try
+            {
+                for (int i = 0; i < 32; i++) Marshal.WriteByte(flock, i, 0);
+                Marshal.WriteInt16(flock, 0, F_WRLCK);
+                if (Linux.fcntl(fd, F_GETLK, flock) != 0) return -1;
+                return Marshal.ReadInt16(flock, 0) == F_UNLCK ? -1 : Marshal.ReadInt32(flock, 24);
+            }
+            finally
+            {
+                Marshal.FreeHGlobal(flock);
+                Linux.close(fd);
+            }
+        }
+
+        // struct flock on macOS: off_t l_start, off_t l_len, pid_t l_pid, short l_type, short l_whence.
+        private static int MacHolder(string file)
+        {
+            const int F_GETLK = 7, F_WRLCK = 3, F_UNLCK = 2;
+            int fd = Mac.open(file, 0);
+            if (fd < 0) return -1;
+            IntPtr flock = Marshal.AllocHGlobal(24);
+            try
+            {
+                for (int i = 0; i < 24; i++) Marshal.WriteByte(flock, i, 0);
+                Marshal.WriteInt16(flock, 20, F_WRLCK);
+                // fcntl is variadic; on Apple arm64 variadic arguments go on the stack, after the eight register slots.
+                int rc = RuntimeInformation.ProcessArchitecture == Architecture.Arm64
+                    ? Mac.fcntl(fd, F_GETLK, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, flock)
+                    : Mac.fcntl(fd, F_GETLK, flock);
+                if (rc != 0) return -1;
+                return Marshal.ReadInt16(flock, 20) == F_UNLCK ? -1 : Marshal.ReadInt32(flock, 16);
+            }
+            finally
+            {
+                Marshal.FreeHGlobal(flock);
+                Mac.close(fd);
+            }
+        }
+
+        private static class Linux
+        {
+            [DllImport("libc.so.6", SetLastError = true)] internal static extern int open(string path, int flags);
+            [DllImport("libc.so.6", SetLastError = true)] internal static extern int fcntl(int fd, int cmd, IntPtr arg);
+            [DllImport("libc.so.6")] internal static extern int close(int fd);
+        }
+
+        private static class Mac
+        {
+            [DllImport("libc", SetLastError = true)] internal static extern int open(string path, int flags);
+            [DllImport("libc", SetLastError = true)] internal static extern int fcntl(int fd, int cmd, IntPtr arg);
+            [DllImport("libc", SetLastError = true)]
+            internal static extern int fcntl(int fd, int cmd, IntPtr r2, IntPtr r3, IntPtr r4, IntPtr r5, IntPtr r6, IntPtr r7, IntPtr arg);
+            [DllImport("libc")] internal static extern int close(int fd);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+
+namespace SmartCardPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Loads a PKCS#11 module into Firefox profiles and NSS databases: the Security Devices dialog's Load button, scripted.</para>
+    /// <para type="description">Adds a library= and name= stanza to the pkcs11.txt of each database, which Firefox reads when it starts. Without -ModulePath the module is OpenSC's PKCS#11 library, found where Register-OpenScModule finds it (the ArchWiki's "CAC Module" recipe); -UseP11KitProxy registers p11-kit-proxy.so instead, so every module p11-kit registers (Get-Pkcs11Module) appears in Firefox. Without -Profile, -NssDatabase, -SharedDatabase or -AllProfiles the default Firefox profile is used. A database that already loads the same library (symlinks resolved), under any name, is skipped and its module emitted. A name already used by another library is an error: NSS would delete both by name. While a Firefox runs with a profile it is refused (Firefox keeps its own list and loads modules at start) unless -Force, after which Firefox must be restarted. Registering OpenSC next to p11-kit-proxy (or the proxy next to OpenSC) warns, as NSS then fails with "Unknown PKCS #11 error" when p11-kit also loads OpenSC. A file that is not a shared library exporting C_GetFunctionList is refused (checked without initialising the module). Names and paths that NSS would not read back as written (control characters, a leading quote or blank, lines of 2047 bytes or more) are refused. pkcs11.txt is replaced atomically (a temporary file in the same directory, then renamed) keeping its mode and owner, and is created (mode 0600) in a profile that has none. Emits the module as NSS now reads it.</para>
+    /// </summary>
+    /// <example>
+    /// <code>Register-NssModule</code>
+    /// <para>Loads OpenSC into the default Firefox profile as "OpenSC"; restart Firefox if it was running.</para>
+    /// </example>
+    /// <example>
+    /// <code>Register-NssModule -UseP11KitProxy -AllProfiles -WhatIf</code>
+    /// <para>Shows which profiles would get p11-kit-proxy, without writing anything.</para>
+    /// </example>
+    /// <example>
+    /// <code>Register-NssModule -Name 'CAC Module' -ModulePath /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so -NssDatabase sql:$HOME/.pki/nssdb</code>
+    /// <para>The ArchWiki's "CAC Module" (Debian's path of OpenSC) in the shared NSS database that Chromium reads.</para>
+    /// </example>
+    [Cmdlet(VerbsLifecycle.Register, "NssModule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Profile")]
+    [OutputType(typeof(NssModule))]
+    public sealed class RegisterNssModuleCommand : NssCmdlet
+    {
+        /// <summary>
+        /// <para type="description">The module name Firefox shows (default: OpenSC, or p11-kit-proxy with -UseP11KitProxy).</para>
+        /// </summary>
+        [Parameter(Position = 0, HelpMessage = "The module name Firefox shows.")]
+        [ValidateNotNullOrEmpty]
+        public string Name { get; set; }
+
+        /// <summary>
+        /// <para type="description">The PKCS#11 library; by default OpenSC's. A bare file name is looked for in p11-kit's module directory.</para>
+        /// </summary>
+        [Parameter(Position = 1, HelpMessage = "The PKCS#11 library; by default OpenSC's.")]
+        [ValidateNotNullOrEmpty]
+        public string ModulePath { get; set; }
+
+        /// <summary>
+        /// <para type="description">Registers p11-kit-proxy.so, through which Firefox sees every module registered with p11-kit.</para>
+        /// </summary>
+        [Parameter(HelpMessage = "Register p11-kit-proxy.so.")]
+        public SwitchParameter UseP11KitProxy { get; set; }
+
+        /// <summary>
+        /// <para type="description">Writes even while Firefox runs with the profile; restart Firefox afterwards.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        private string library;
+        private string name;
+
+        protected override void BeginProcessing()
+        {
+            library = FindLibrary();
+            name = Name ?? (UseP11KitProxy ? "p11-kit-proxy" : "OpenSC");
+            string problem = NssModuleFile.Problem("name", name);
+            if (problem != null)
+            {
+                ThrowTerminatingError(NewError(new ArgumentException($"The module name {Quote(name)} {problem}."), "InvalidName", ErrorCategory.InvalidArgument, name));
+            }
+            problem = NssModuleFile.Problem("library", library);
+            if (problem != null)
+            {
+                ThrowTerminatingError(NewError(new ArgumentException($"The library path {Quote(library)} {problem}."), "InvalidPath", ErrorCategory.InvalidArgument, library));
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            foreach (NssTarget target in Targets(false))
+            {
+                NssModuleFile file = ReadDatabase(target);
+                if (file == null) continue;
+                NssModule same = SmartCardPS.NssDatabase.FindLibrary(file, library);
+                if (same != null)
+                {
+                    WriteVerbose($"{target.Description} already loads {library} as {Quote(same.Name)}; nothing was changed.");
+                    WriteObject(same);
+                    continue;
+                }
+                if (SmartCardPS.NssDatabase.FindName(file, name).Count > 0)
+                {
+                    NssModule other = SmartCardPS.NssDatabase.FindName(file, name)[0];
+                    WriteError(NewError(new InvalidOperationException(
+                        $"{target.Description} already has a module named {Quote(name)} for {Quote(other.Library)}; nothing was changed. Choose another -Name, or Unregister-NssModule it first."),
+                        "NameInUse", ErrorCategory.ResourceExists, other));
+                    continue;
+                }
+                WarnAboutProxy(file, target);
+                if (!ShouldProcess(target.Description, $"Load the PKCS#11 module {Quote(name)} ({library})")) continue;
+                if (!CheckNotRunning(target, Force, $"module {Quote(name)} added")) continue;
+                try
+                {
+                    WriteObject(SmartCardPS.NssDatabase.Add(target.Directory, name, library));
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    WriteWriteError(ex, target);
+                }
+            }
+        }
+
+        /// <summary>OpenSC loaded both directly and through p11-kit-proxy is initialised twice, which NSS reports as "Unknown PKCS #11 error".</summary>
+        private void WarnAboutProxy(NssModuleFile file, NssTarget target)
+        {
+            bool addingProxy = SmartCardPS.NssDatabase.IsP11KitProxy(library);
+            NssModule clash = file.Modules.FirstOrDefault(m => addingProxy ? OpenScLibrary.HasOpenScName(m.Library) : SmartCardPS.NssDatabase.IsP11KitProxy(m.Library));
+            if (clash == null || !(addingProxy || OpenScLibrary.HasOpenScName(library))) return;
+            WriteWarning($"{target.Description} also loads {Quote(clash.Name)} ({clash.Library}). OpenSC registered directly next to p11-kit-proxy fails in NSS with \"Unknown PKCS #11 error\" when p11-kit also loads OpenSC; keep only one of them (Unregister-NssModule -Name {Quote(clash.Name)}).");
+        }
+
+        private string FindLibrary()
+        {
+            string moduleDir = Pkcs11RegistryPaths.Default().ModuleDirectory;
+            string path;
+            if (ModulePath != null)
+            {
+                bool bare = ModulePath.IndexOfAny(new[] { '/', '\\' }) < 0;
+                path = bare && moduleDir != null && File.Exists(Path.Combine(moduleDir, ModulePath))
+                    ? Path.Combine(moduleDir, ModulePath)
+                    : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ModulePath);
+            }
+            else
+            {
+                path = UseP11KitProxy ? SmartCardPS.NssDatabase.FindP11KitProxy(moduleDir) : OpenScLibrary.Find(moduleDir);
+                if (path == null)
+                {
+                    string what = UseP11KitProxy ? "p11-kit-proxy.so was not found next to p11-kit's module directory or in the usual library directories. Install p11-kit (e.g. apt-get install p11-kit-modules)"
+                        : "OpenSC's PKCS#11 library was not found in " + string.Join(", ", OpenScLibrary.Candidates(moduleDir)) + ". Install OpenSC (e.g. apt-get install opensc-pkcs11)";
+                    ThrowTerminatingError(NewError(new ItemNotFoundException(what + " or give its path with -ModulePath."), "NotFound", ErrorCategory.ObjectNotFound, null));
+                }
+            }
+            if (!File.Exists(path))
+            {
+                ThrowTerminatingError(NewError(new ItemNotFoundException($"The PKCS#11 library {path} does not exist."), "NotFound", ErrorCategory.ObjectNotFound, path));
+            }
+            string problem = Pkcs11Export.Problem(path);
+            if (problem != null)
+            {
+                ThrowTerminatingError(NewError(new InvalidDataException($"{path} {problem}; Firefox could not load it. Nothing was changed."), "NotPkcs11", ErrorCategory.InvalidData, path));
+            }
+            return path;
+        }
+    }
+}

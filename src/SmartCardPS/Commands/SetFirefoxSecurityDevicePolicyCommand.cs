@@ -1,0 +1,79 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+
+namespace SmartCardPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Adds or removes a security device (PKCS#11 module) in Firefox's enterprise policy, for every profile on the machine.</para>
+    /// <para type="description">Edits the SecurityDevices policy of policies.json (on Linux /etc/firefox/policies/policies.json, which Debian's firefox-esr also reads; /etc/firefox-esr/policies is ignored; on Windows distribution\policies.json in Firefox's install directory; on macOS in Firefox.app's Contents/Resources/distribution). -Name with -ModulePath puts the module in SecurityDevices.Add, which Firefox loads into every profile when it starts; -Remove -Name takes it out of Add and puts it in SecurityDevices.Delete, which makes Firefox remove it from profiles that have it. The older flat form (name: path directly under SecurityDevices) is moved into Add. Every other policy and setting in the file stays as it was. The file is replaced atomically (mode 0644 for a new file, an existing file's mode and owner kept); a file that is not valid JSON is refused and left alone. Emits the resulting SecurityDevices policy. Needs root (or an administrator) for the default path.</para>
+    /// </summary>
+    /// <example>
+    /// <code>sudo pwsh -c "Set-FirefoxSecurityDevicePolicy -Name 'CAC Module' -ModulePath /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"</code>
+    /// <para>Loads OpenSC in every Firefox profile on the machine from the next start.</para>
+    /// </example>
+    /// <example>
+    /// <code>Set-FirefoxSecurityDevicePolicy -Remove -Name 'CAC Module' -PolicyPath ./policies.json -WhatIf</code>
+    /// <para>Shows the change to a policies.json being prepared for a fleet, without writing it.</para>
+    /// </example>
+    [Cmdlet(VerbsCommon.Set, "FirefoxSecurityDevicePolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Add")]
+    [OutputType(typeof(FirefoxSecurityDevicePolicy))]
+    public sealed class SetFirefoxSecurityDevicePolicyCommand : SmartCardCmdlet
+    {
+        /// <summary>
+        /// <para type="description">The module name Firefox shows in Security Devices.</para>
+        /// </summary>
+        [Parameter(Mandatory = true, Position = 0, HelpMessage = "The module name.")]
+        [ValidateNotNullOrEmpty]
+        public string Name { get; set; }
+
+        /// <summary>
+        /// <para type="description">The PKCS#11 library Firefox loads for the module.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = "Add", Mandatory = true, Position = 1, HelpMessage = "The PKCS#11 library.")]
+        [ValidateNotNullOrEmpty]
+        public string ModulePath { get; set; }
+
+        /// <summary>
+        /// <para type="description">Removes the module from Add and lists it in Delete, so Firefox removes it from every profile.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = "Remove", Mandatory = true, HelpMessage = "Remove the module instead.")]
+        public SwitchParameter Remove { get; set; }
+
+        /// <summary>
+        /// <para type="description">The policies.json to edit; by default the platform's.</para>
+        /// </summary>
+        [Parameter(HelpMessage = "The policies.json to edit.")]
+        [ValidateNotNullOrEmpty]
+        public string PolicyPath { get; set; }
+
+        protected override void EndProcessing()
+        {
+            string path = PolicyPath == null ? FirefoxPolicy.DefaultPath() : SessionState.Path.GetUnresolvedProviderPathFromPSPath(PolicyPath);
+            if (Name.IndexOf('\0') >= 0 || (ModulePath != null && ModulePath.IndexOf('\0') >= 0))
+            {
+                ThrowTerminatingError(NewError(new ArgumentException("The name and path cannot contain NUL characters."), "InvalidName", ErrorCategory.InvalidArgument, Name));
+            }
+            string action = Remove ? $"Remove the security device {NssCmdlet.Quote(Name)} from every profile" : $"Load the security device {NssCmdlet.Quote(Name)} ({ModulePath}) in every profile";
+            try
+            {
+                FirefoxPolicy.Get(path);
+                if (!ShouldProcess(path, action)) return;
+                WriteObject(FirefoxPolicy.Set(path, Name, Remove ? null : ModulePath));
+            }
+            catch (InvalidDataException ex)
+            {
+                WriteError(NewError(ex, "InvalidData", ErrorCategory.InvalidData, path));
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {path}: run elevated (sudo), or give another file with -PolicyPath.", ex),
+                    "PermissionDenied", ErrorCategory.PermissionDenied, path));
+            }
+            catch (IOException ex)
+            {
+                WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, path));
+            }
+        }
+    }
+}
