@@ -46,8 +46,19 @@ $firstCalls = foreach ($i in 1..$FirstCallRuns) {
 $firstSorted = @($firstCalls | Sort-Object First)
 $firstMedian = $firstSorted[[int][math]::Floor($firstSorted.Count / 2)]
 
+# The first pass over all ATRs in a fresh session, as a user's first '$atrs | ConvertFrom-Atr' runs: import done,
+# then database load and index, the runtime compiling every path for the first time, and the pipeline.
+$atrFile = [IO.Path]::GetTempFileName()
+Set-Content $atrFile $atrs
+$passProbe = "Import-Module '$manifest'; `$atrs = [IO.File]::ReadAllLines('$atrFile'); `$sw = [Diagnostics.Stopwatch]::StartNew(); " +
+    "`$null = `$atrs | ConvertFrom-Atr -DatabasePath '$DatabasePath' -ErrorAction SilentlyContinue; `$sw.Elapsed.TotalSeconds"
+$firstPasses = @(@(foreach ($i in 1..$FirstCallRuns) { [double](& $pwsh @prefix -NoProfile -NonInteractive -Command $passProbe | Select-Object -Last 1) }) | Sort-Object)
+Remove-Item $atrFile
+$firstPass = $firstPasses[[int][math]::Floor($firstPasses.Count / 2)]
+
 Import-Module $manifest -Force
 $rows = [System.Collections.Generic.List[object]]::new()
+$rows.Add((New-Row 'ConvertFrom-Atr' "pipeline, first pass in a fresh session (median of $FirstCallRuns)" $atrs.Count $firstPass))
 
 $null = ConvertFrom-Atr $atrs[0] -DatabasePath $DatabasePath
 $sw = [Diagnostics.Stopwatch]::StartNew()
@@ -82,7 +93,7 @@ public static class AtrCoreBench
 {
     public static double BestSeconds(string[] atrs, string databasePath, int rounds)
     {
-        var db = SmartCardPS.AtrDatabase.FromFile(databasePath);
+        var db = SmartCardPS.Atr.AtrDatabase.FromFile(databasePath);
         // The runtime moves hot code to its optimised tier only once the process has been busy for a while: warm up
         // for two seconds, then time.
         var warm = System.Diagnostics.Stopwatch.StartNew();
@@ -97,12 +108,12 @@ public static class AtrCoreBench
         return best;
     }
 
-    private static void Round(string[] atrs, SmartCardPS.AtrDatabase db)
+    private static void Round(string[] atrs, SmartCardPS.Atr.AtrDatabase db)
     {
         foreach (string atr in atrs)
         {
-            try { SmartCardPS.AtrParser.Parse(SmartCardPS.AtrText.ParseHex(atr), db); }
-            catch (SmartCardPS.AtrParseException) { }
+            try { db.Decode(SmartCardPS.Atr.AtrText.ParseHex(atr)); }
+            catch (SmartCardPS.Atr.AtrParseException) { }
         }
     }
 }
@@ -170,14 +181,14 @@ else {
     Write-Warning 'pyscard is not installed (apt install python3-pyscard): skipped.'
 }
 
-$reference = $rows[1].'us/ATR'
+$reference = $rows[2].'us/ATR'
 foreach ($row in $rows) { $row | Add-Member 'x ConvertFrom-Atr pipeline' ([math]::Round($row.'us/ATR' / $reference, 2)) }
 $rows | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
 Write-Host ("ConvertFrom-Atr decoded {0} of {1} ATRs ({2} rejected with a typed error) and named {3}." -f $decoded.Count, $atrs.Count, $rejected.Count, $named)
 Write-Host ("First call in a fresh session (median of {0}): Import-Module {1:N1} ms, first ConvertFrom-Atr {2:N1} ms (database load and index included), second call {3:N2} ms; fastest first call {4:N1} ms." -f
     $FirstCallRuns, $firstMedian.Import, $firstMedian.First, $firstMedian.Second, $firstSorted[0].First)
-$target = $rows[1].'ATRs/s'
+$target = $rows[2].'ATRs/s'
 $cold = $rows[0].'ATRs/s'
-Write-Host ("Targets: pipeline >= 50,000 ATRs/s: {0:N0} warm, {1:N0} cold ({2}); first call < 150 ms: {3:N1} ms ({4})." -f
+Write-Host ("Targets: pipeline >= 50,000 ATRs/s: {0:N0} warm, {1:N0} first pass in a fresh session ({2}); first call < 150 ms: {3:N1} ms ({4})." -f
     $target, $cold, $(if ($cold -ge 50000 -and $target -ge 50000) { 'met' } elseif ($target -ge 50000) { 'met warm only' } else { 'NOT met' }),
     $firstMedian.First, $(if ($firstMedian.First -lt 150) { 'met' } else { 'NOT met' }))

@@ -32,7 +32,7 @@ function Invoke-Bench([int] $Count) {
         $library = [SmartCardPS.TestFixture.SoftHsmFixture]::LibraryPath
 
         # The same answer from all three before timing anything (p11tool: as far as it can list).
-        $ours = @(Get-Pkcs11Token | Where-Object { $_.Flags.HasFlag([SmartCardPS.Pkcs11TokenFlags]::TokenInitialized) })
+        $ours = @(Get-Pkcs11Token | Where-Object { $_.Flags.HasFlag([SmartCardPS.Pkcs11.Pkcs11TokenFlags]::TokenInitialized) })
         if ($ours.Count -ne $Count) { throw "Get-Pkcs11Token listed $($ours.Count) tokens, expected $Count." }
         $theirs = @(& p11tool --list-tokens 2>$null | Select-String '^\tURL: (.*)$' | ForEach-Object { $_.Matches[0].Groups[1].Value })
         if ($theirs.Count -eq 0) {

@@ -20,7 +20,7 @@ try {
 
     Write-Host "--- Get-Pkcs11Mechanism -Uri '...' | Where-Object Flags -band Sign | Measure-Object ---" -ForegroundColor Yellow
     $uri = (Get-Pkcs11Token -Label 'Signing key').Uri
-    Write-Host "${uri}: $((Get-Pkcs11Mechanism -Uri $uri | Where-Object { $_.Flags.HasFlag([SmartCardPS.Pkcs11MechanismFlags]::Sign) }).Count) signing mechanisms"
+    Write-Host "${uri}: $((Get-Pkcs11Mechanism -Uri $uri | Where-Object { $_.Flags.HasFlag([SmartCardPS.Pkcs11.Pkcs11MechanismFlags]::Sign) }).Count) signing mechanisms"
 
     Write-Host "`n--- Register-OpenScModule -WhatIf (the ArchWiki recipe, as a cmdlet) ---" -ForegroundColor Yellow
     Register-OpenScModule -Path /usr/share/p11-kit/modules/opensc.module -WhatIf

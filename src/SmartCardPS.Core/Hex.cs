@@ -1,25 +1,58 @@
-using System;
-using System.Text;
-
 namespace SmartCardPS
 {
-    /// <summary>The one spelling of byte strings this module prints: uppercase hex pairs separated by spaces.</summary>
+    /// <summary>
+    /// The one hex codec of this module: bytes are printed as uppercase pairs separated by spaces, and digits of
+    /// either case are read back.
+    /// </summary>
     public static class Hex
     {
+        private const string Digits = "0123456789ABCDEF";
+
+        // Every decoded ATR prints several single bytes: made once, never allocated again.
+        private static readonly string[] Bytes = BuildBytes();
+
         public static string Format(byte[] bytes) => Format(bytes, 0, bytes?.Length ?? 0);
 
-        public static string Format(byte[] bytes, int offset, int count)
+        public static string Format(byte[] bytes, int offset, int count) => Format(bytes, offset, count, spaced: true);
+
+        /// <summary>Pairs separated by spaces, or run together (<paramref name="spaced"/> false) where a number is written in hex.</summary>
+        public static string Format(byte[] bytes, int offset, int count, bool spaced)
         {
             if (bytes == null || count <= 0) return string.Empty;
-            var sb = new StringBuilder(count * 3 - 1);
-            for (int i = offset; i < offset + count; i++)
+            if (count == 1) return Bytes[bytes[offset]];
+            int step = spaced ? 3 : 2;
+            var chars = new char[count * step - (spaced ? 1 : 0)];
+            for (int i = 0; i < count; i++)
             {
-                if (i > offset) sb.Append(' ');
-                sb.Append(Digit(bytes[i] >> 4)).Append(Digit(bytes[i] & 0xF));
+                byte b = bytes[offset + i];
+                int at = i * step;
+                chars[at] = Digits[b >> 4];
+                chars[at + 1] = Digits[b & 0xF];
+                if (spaced && i < count - 1) chars[at + 2] = ' ';
             }
-            return sb.ToString();
+            return new string(chars);
         }
 
-        private static char Digit(int nibble) => (char)(nibble < 10 ? '0' + nibble : 'A' + nibble - 10);
+        /// <summary>One byte as two uppercase digits.</summary>
+        public static string Byte(byte b) => Bytes[b];
+
+        /// <summary>One nibble (0 to 15) as an uppercase digit.</summary>
+        public static char Digit(int nibble) => Digits[nibble];
+
+        /// <summary>The value of one hex digit, either case; -1 for any other character.</summary>
+        public static int ValueOf(char c)
+        {
+            if (c >= '0' && c <= '9') return c - '0';
+            if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+            if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+            return -1;
+        }
+
+        private static string[] BuildBytes()
+        {
+            var all = new string[256];
+            for (int i = 0; i < 256; i++) all[i] = new string(new[] { Digits[i >> 4], Digits[i & 0xF] });
+            return all;
+        }
     }
 }

@@ -1,9 +1,9 @@
-using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using System.Text;
+using System;
+using SmartCardPS.Nss;
 
 namespace SmartCardPS.Commands
 {
@@ -65,7 +65,7 @@ namespace SmartCardPS.Commands
                 string dir;
                 try
                 {
-                    dir = SessionState.Path.GetUnresolvedProviderPathFromPSPath(SmartCardPS.NssDatabase.DirectoryOf(db));
+                    dir = SessionState.Path.GetUnresolvedProviderPathFromPSPath(SmartCardPS.Nss.NssDatabase.DirectoryOf(db));
                 }
                 catch (ArgumentException ex)
                 {
@@ -74,7 +74,7 @@ namespace SmartCardPS.Commands
                 }
                 targets.Add(new NssTarget { Directory = dir, Profile = FirefoxProfiles.FindAll().FirstOrDefault(p => SameDirectory(p.Path, dir)) });
             }
-            if (shared) targets.Add(new NssTarget { Directory = SmartCardPS.NssDatabase.SharedDatabase() });
+            if (shared) targets.Add(new NssTarget { Directory = SmartCardPS.Nss.NssDatabase.SharedDatabase() });
             bool named = profiles != null || databases != null || shared;
             if (allProfiles || (!named && everyProfileByDefault))
             {

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
+using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.Commands
 {

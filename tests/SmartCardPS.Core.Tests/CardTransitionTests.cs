@@ -1,6 +1,8 @@
 using System;
 using System.Linq;
 using Xunit;
+using SmartCardPS.Events;
+using SmartCardPS.Readers;
 
 namespace SmartCardPS.Tests
 {

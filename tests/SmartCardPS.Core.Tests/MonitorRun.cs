@@ -6,6 +6,9 @@ using System.Linq;
 using System.Threading;
 using SmartCardPS.TestFixture;
 using Xunit;
+using SmartCardPS.Events;
+using SmartCardPS.Interop;
+using SmartCardPS.Readers;
 
 namespace SmartCardPS.Tests
 {

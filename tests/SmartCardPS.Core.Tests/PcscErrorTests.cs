@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using SmartCardPS.Interop;
 using Xunit;
+using SmartCardPS.Readers;
 
 namespace SmartCardPS.Tests
 {

@@ -6,6 +6,7 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
+using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.Tests
 {

@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using SmartCardPS.TestFixture;
 using Xunit;
+using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.Tests
 {

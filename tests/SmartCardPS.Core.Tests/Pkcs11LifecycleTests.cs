@@ -1,9 +1,10 @@
-using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
-using System.Threading;
 using System.Threading.Tasks;
+using System.Threading;
+using System;
+using SmartCardPS.Pkcs11;
 using SmartCardPS.TestFixture;
 using Xunit;
 

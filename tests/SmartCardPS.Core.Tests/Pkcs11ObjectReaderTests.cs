@@ -7,6 +7,9 @@ using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
 using SmartCardPS.TestFixture;
 using Xunit;
+using SmartCardPS.Pkcs11;
+
+using Pkcs11Uri = SmartCardPS.Pkcs11.Pkcs11Uri;
 
 namespace SmartCardPS.Tests
 {

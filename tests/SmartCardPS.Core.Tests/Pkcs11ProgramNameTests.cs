@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using Xunit;
+using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.Tests
 {

@@ -1,7 +1,8 @@
-using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System;
+using SmartCardPS.Pkcs11;
 using SmartCardPS.TestFixture;
 using Xunit;
 

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using Xunit;
+using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.Tests
 {

@@ -1,5 +1,6 @@
 using System;
 using Xunit;
+using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.Tests
 {

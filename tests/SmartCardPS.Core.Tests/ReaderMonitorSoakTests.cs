@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
 using Xunit.Abstractions;
+using SmartCardPS.Events;
 
 namespace SmartCardPS.Tests
 {

@@ -1,4 +1,5 @@
 using System.IO;
+using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.Tests
 {

@@ -64,7 +64,7 @@ Describe 'Firefox profiles and security devices with a real headless Firefox' -S
         try {
             $running = Wait-FirefoxLoads 'shot' $SoftHsmLibrary $firefox
             $running.IsRunning | Should -BeTrue
-            [SmartCardPS.FirefoxSetup]::Inspect($running).Module | Should -BeNullOrEmpty -Because 'SoftHSM is neither OpenSC nor p11-kit-proxy'
+            [SmartCardPS.Nss.FirefoxSetup]::Inspect($running).Module | Should -BeNullOrEmpty -Because 'SoftHSM is neither OpenSC nor p11-kit-proxy'
             $firefox.WaitForExit(60000) | Should -BeTrue
         } finally {
             if (-not $firefox.HasExited) { $firefox.Kill() }
@@ -88,12 +88,12 @@ Describe 'Firefox profiles and security devices with a real headless Firefox' -S
                 Should -Throw -ErrorId 'UnregisterNssModuleFirefoxRunning,SmartCardPS.Commands.UnregisterNssModuleCommand'
             (Get-FileHash (Join-Path $p.Path 'pkcs11.txt')).Hash | Should -Be $before.Hash
             # The setup check: no OpenSC or p11-kit-proxy yet; once registered while Firefox runs, a restart is due.
-            $check = [SmartCardPS.FirefoxSetup]::Inspect((Get-FirefoxProfile -Name live))
+            $check = [SmartCardPS.Nss.FirefoxSetup]::Inspect((Get-FirefoxProfile -Name live))
             $check.Module | Should -BeNullOrEmpty
             $check.Remedy | Should -Match 'Register-NssModule -Profile .live. -Force'
             Register-NssModule -Profile live -ModulePath $OpenScLibraryPath -Force -WarningVariable w 3>$null | Out-Null
             "$w" | Should -Match 'restart Firefox'
-            $check = [SmartCardPS.FirefoxSetup]::Inspect((Get-FirefoxProfile -Name live))
+            $check = [SmartCardPS.Nss.FirefoxSetup]::Inspect((Get-FirefoxProfile -Name live))
             $check.Module.Name | Should -Be 'OpenSC'
             $check.NeedsRestart | Should -BeTrue
             $check.Remedy | Should -Be 'Restart Firefox.'

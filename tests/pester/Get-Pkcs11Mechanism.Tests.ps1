@@ -41,7 +41,7 @@ Describe 'Get-Pkcs11Mechanism' -Skip:$NoFixture {
         $lines.Count | Should -Be $ours.Count
         for ($i = 0; $i -lt $lines.Count; $i++) {
             $theirs = @($lines[$i].Split(',').Trim() | Where-Object { $_ -in $words.Values })
-            $expected = @($words.Keys | Where-Object { $ours[$i].Flags.HasFlag([SmartCardPS.Pkcs11MechanismFlags]$_) } | ForEach-Object { $words[$_] })
+            $expected = @($words.Keys | Where-Object { $ours[$i].Flags.HasFlag([SmartCardPS.Pkcs11.Pkcs11MechanismFlags]$_) } | ForEach-Object { $words[$_] })
             "$($ours[$i].Name): $($theirs -join ' ')" | Should -Be "$($ours[$i].Name): $($expected -join ' ')"
         }
     }

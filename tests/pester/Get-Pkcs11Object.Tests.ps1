@@ -32,7 +32,7 @@ Describe 'Get-Pkcs11Object' -Skip:$NoFixture {
         $rsa = $ours | Where-Object { $_.Class -eq 'PrivateKey' -and $_.KeyType -eq 'RSA' }
         $rsa.Uri | Should -BeExactly "$($Token.Uri);id=%01%02%FF;object=RSA%20key%2F%C3%A9%3Bx;type=private"
         $rsa.KeySize | Should -Be 2048
-        $rsa.Flags.HasFlag([SmartCardPS.Pkcs11ObjectFlags]'Sign, Decrypt, Sensitive, Private, Token') | Should -BeTrue
+        $rsa.Flags.HasFlag([SmartCardPS.Pkcs11.Pkcs11ObjectFlags]'Sign, Decrypt, Sensitive, Private, Token') | Should -BeTrue
         $ec = $ours | Where-Object { $_.Class -eq 'PrivateKey' -and $_.KeyType -eq 'EC' }
         "$($ec.Curve) $($ec.KeySize) $($ec.Label)" | Should -BeExactly 'secp384r1 384 EC key?a=b&c'
         $ec.Uri | Should -Match ';object=EC%20key%3Fa%3Db%26c;type=private$'
@@ -43,7 +43,7 @@ Describe 'Get-Pkcs11Object' -Skip:$NoFixture {
         $theirs = @(Get-P11toolObject --list-all-certs $Token.Uri)
         @($ours | ForEach-Object { ConvertTo-P11toolLine $_ } | Sort-Object) | Should -Be @($theirs | ForEach-Object { Format-P11toolLine $_ } | Sort-Object)
         $ca = $ours | Where-Object Label -eq 'CA cert; #1 ü'
-        $ca.Flags.HasFlag([SmartCardPS.Pkcs11ObjectFlags]::CertificateAuthority) | Should -BeTrue
+        $ca.Flags.HasFlag([SmartCardPS.Pkcs11.Pkcs11ObjectFlags]::CertificateAuthority) | Should -BeTrue
         $file = [Security.Cryptography.X509Certificates.X509Certificate2]::new($Files.GnuTlsCertificate)
         $ca.Certificate.Thumbprint | Should -Be $file.Thumbprint
         $ca.Certificate.Subject | Should -Be $file.Subject
@@ -62,12 +62,12 @@ Describe 'Get-Pkcs11Object' -Skip:$NoFixture {
         $usage = [ordered]@{ Encrypt = 'encrypt'; Decrypt = 'decrypt'; Sign = 'sign'; Verify = 'verify'; Wrap = 'wrap'; Unwrap = 'unwrap'; Derive = 'derive' }
         $access = [ordered]@{ Sensitive = 'sensitive'; AlwaysSensitive = 'always sensitive'; Extractable = 'extractable'; NeverExtractable = 'never extractable'; Local = 'local' }
         # pkcs11-tool 0.23 treats a secret key as public for "sign": it never prints it there (CKA_SIGN is true on SoftHSM's AES keys).
-        $words = { param($o, $map) @($map.Keys | Where-Object { $o.Flags.HasFlag([SmartCardPS.Pkcs11ObjectFlags]$_) -and -not ($_ -eq 'Sign' -and $o.Class -eq 'SecretKey') } | ForEach-Object { $map[$_] }) -join ', ' }
+        $words = { param($o, $map) @($map.Keys | Where-Object { $o.Flags.HasFlag([SmartCardPS.Pkcs11.Pkcs11ObjectFlags]$_) -and -not ($_ -eq 'Sign' -and $o.Class -eq 'SecretKey') } | ForEach-Object { $map[$_] }) -join ', ' }
         $expected = foreach ($o in $ours) {
             $line = "$($kinds[[string]$o.Class]) | $($o.Label)"
             if ($o.Class -ne 'Data') { $line += " | $($o.Id)" }
             if ($o.Class -in 'PrivateKey', 'PublicKey', 'SecretKey') { $line += " | $(& $words $o $usage) | $(& $words $o $access)" }
-            if ($o.Class -eq 'Data') { $line += ' | ' + ((@('modifiable'; if ($o.Flags.HasFlag([SmartCardPS.Pkcs11ObjectFlags]::Private)) { 'private' })) -join ' ') }
+            if ($o.Class -eq 'Data') { $line += ' | ' + ((@('modifiable'; if ($o.Flags.HasFlag([SmartCardPS.Pkcs11.Pkcs11ObjectFlags]::Private)) { 'private' })) -join ' ') }
             $line
         }
         $actual = foreach ($t in $theirs) {
@@ -111,14 +111,14 @@ Describe 'Get-Pkcs11Object' -Skip:$NoFixture {
         $failures[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
         $failures[0].Exception.ReturnValueName | Should -Be 'CKR_PIN_INCORRECT'
         $failures[0].Exception.PinCountLow | Should -BeTrue
-        $failures[0].Exception.TokenFlags.HasFlag([SmartCardPS.Pkcs11TokenFlags]::UserPinCountLow) | Should -BeTrue
+        $failures[0].Exception.TokenFlags.HasFlag([SmartCardPS.Pkcs11.Pkcs11TokenFlags]::UserPinCountLow) | Should -BeTrue
         $failures[0].Exception.Message | Should -Match "token 'Objects' is incorrect \(CKR_PIN_INCORRECT\).*CKF_USER_PIN_COUNT_LOW"
         $failures[0].Exception.Message | Should -Not -Match '0000'
         # p11tool sees the same counter flag on the token.
         (Get-P11toolToken | Where-Object Label -eq 'Objects').Flags | Should -Match 'uPIN low count'
         # A right PIN logs in and clears it.
         @(Get-Pkcs11Object -Token $Token -Pin $SecurePin).Count | Should -Be 9
-        (Get-Pkcs11Token -Label 'Objects').Flags.HasFlag([SmartCardPS.Pkcs11TokenFlags]::UserPinCountLow) | Should -BeFalse
+        (Get-Pkcs11Token -Label 'Objects').Flags.HasFlag([SmartCardPS.Pkcs11.Pkcs11TokenFlags]::UserPinCountLow) | Should -BeFalse
     }
 
     It 'takes the PIN from -Credential, refuses -Pin with -Credential, and needs a PIN it can get' {
@@ -133,12 +133,12 @@ Describe 'Get-Pkcs11Object' -Skip:$NoFixture {
 
     It 'lists every initialised token when given neither -Token nor -Uri, and skips the blank one' {
         $all = @(Get-Pkcs11Object -Verbose 4>&1)
-        ($all | Where-Object { $_ -is [SmartCardPS.Pkcs11Object] }).Count | Should -Be 6
+        ($all | Where-Object { $_ -is [SmartCardPS.Pkcs11.Pkcs11Object] }).Count | Should -Be 6
         # The token set is p11tool's: the spare uninitialised token is not listed, and named by its slot-id URI it is skipped.
         $spare = @(Get-Pkcs11Token -IncludeEmptySlots | Where-Object TokenInitialized -EQ $false)
         $spare.Count | Should -Be 1
         $skipped = @(Get-Pkcs11Object -Uri $spare[0].Uri -Verbose 4>&1)
-        ($skipped | Where-Object { $_ -is [SmartCardPS.Pkcs11Object] }) | Should -BeNullOrEmpty
+        ($skipped | Where-Object { $_ -is [SmartCardPS.Pkcs11.Pkcs11Object] }) | Should -BeNullOrEmpty
         ($skipped | Where-Object { $_ -is [Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Match 'not initialised'
         @(Get-Pkcs11Token -Label 'Bare token' | Get-Pkcs11Object).Count | Should -Be 0
     }

@@ -21,8 +21,8 @@ Describe 'The module folder' {
         (Get-Module SmartCardPS).Version | Should -Be $Manifest.ModuleVersion
     }
 
-    It 'ships every format file it names and nothing of the build' {
-        foreach ($format in $Manifest.FormatsToProcess) { Join-Path $ModuleDir $format | Should -Exist }
+    It 'ships its format files and nothing of the build' {
+        @(Get-ChildItem $ModuleDir -Filter '*.Format.ps1xml').Count | Should -Be @(Get-ChildItem (Join-Path $PSScriptRoot '../../src/SmartCardPS/Formats') -Filter '*.Format.ps1xml').Count
         Get-ChildItem $ModuleDir -Filter 'System.Management.Automation.dll' | Should -BeNullOrEmpty
         Get-ChildItem $ModuleDir -Filter '*.pdb' | Should -BeNullOrEmpty
     }

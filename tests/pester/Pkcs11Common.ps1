@@ -93,8 +93,8 @@ function Get-P11toolToken {
 
 # What p11tool prints as "Flags:" for these token flags (gnutls's print_type, including its quirks:
 # a final-try PIN is also reported as locked).
-function ConvertTo-P11toolFlag([SmartCardPS.Pkcs11TokenFlags] $Flags) {
-    $f = [SmartCardPS.Pkcs11TokenFlags]
+function ConvertTo-P11toolFlag([SmartCardPS.Pkcs11.Pkcs11TokenFlags] $Flags) {
+    $f = [SmartCardPS.Pkcs11.Pkcs11TokenFlags]
     $words = @()
     if ($Flags.HasFlag($f::RNG)) { $words += 'RNG' }
     if ($Flags.HasFlag($f::LoginRequired)) { $words += 'Requires login' }

@@ -77,8 +77,8 @@ function Get-P11toolObject {
 }
 
 # What p11tool prints for one of our objects: its URL, Type, Label, Flags and ID lines.
-function ConvertTo-P11toolLine([SmartCardPS.Pkcs11Object] $Object) {
-    $f = [SmartCardPS.Pkcs11ObjectFlags]
+function ConvertTo-P11toolLine([SmartCardPS.Pkcs11.Pkcs11Object] $Object) {
+    $f = [SmartCardPS.Pkcs11.Pkcs11ObjectFlags]
     $key = if ($Object.Curve) { "EC/ECDSA-$($Object.Curve.ToUpperInvariant())" } else { "$($Object.KeyType)-$($Object.KeySize)" }
     $type = switch ($Object.Class) {
         'PublicKey' { "Public key ($key)" }

@@ -62,7 +62,7 @@ Describe 'Remoting over SSH' -Skip:$NoFixture {
     }
 
     It "reports the fixture's readers and card from the remote session, with PSComputerName" {
-        $checks = $Results | Where-Object { $_.PSObject.TypeNames -contains 'Deserialized.SmartCardPS.SetupCheck' }
+        $checks = $Results | Where-Object { $_.PSObject.TypeNames -contains 'Deserialized.SmartCardPS.Setup.SetupCheck' }
         $checks.Count | Should -BeGreaterThan 10
         $checks | ForEach-Object { $_.PSComputerName | Should -Be '127.0.0.1' }
         ($checks | Where-Object Name -EQ 'Readers').Detail | Should -BeLike "*'$([WildcardPattern]::Escape($Pcsc.ReaderNames[0]))'*"
@@ -72,22 +72,22 @@ Describe 'Remoting over SSH' -Skip:$NoFixture {
     }
 
     It 'keeps the default views for deserialized objects' {
-        $checks = $Results | Where-Object { $_.PSObject.TypeNames -contains 'Deserialized.SmartCardPS.SetupCheck' }
+        $checks = $Results | Where-Object { $_.PSObject.TypeNames -contains 'Deserialized.SmartCardPS.Setup.SetupCheck' }
         $table = $checks | Format-Table | Out-String -Width 80
         ($table -split "`n" | Where-Object { $_.Trim() } | Select-Object -First 1) | Should -Match '^Status\s+Name\s+Detail'
         ($checks | Where-Object Name -EQ 'Card' | Format-List | Out-String) | Should -Match 'Remedy\s*:'
-        $config = $Results | Where-Object { $_.PSObject.TypeNames -contains 'Deserialized.SmartCardPS.OpenScConfiguration' }
+        $config = $Results | Where-Object { $_.PSObject.TypeNames -contains 'Deserialized.SmartCardPS.OpenSc.OpenScConfiguration' }
         ($config | Out-String) | Should -Match 'EnablePinPad\s*:\s*False'
-        $rule = $Results | Where-Object { $_.PSObject.TypeNames -contains 'Deserialized.SmartCardPS.UdevRule' }
+        $rule = $Results | Where-Object { $_.PSObject.TypeNames -contains 'Deserialized.SmartCardPS.Udev.UdevRule' }
         ($rule | Out-String) | Should -Match 'DevicePath\s*:\s*/dev/smargo'
     }
 
     It 'carries readable values for every new type' {
-        $config = $Results | Where-Object { $_.PSObject.TypeNames -contains 'Deserialized.SmartCardPS.OpenScConfiguration' }
+        $config = $Results | Where-Object { $_.PSObject.TypeNames -contains 'Deserialized.SmartCardPS.OpenSc.OpenScConfiguration' }
         $config.EnablePinPad | Should -BeFalse
         $config.EnablePinPadSet | Should -BeTrue
         $config.Path | Should -Be $OpenScConf
-        $rule = $Results | Where-Object { $_.PSObject.TypeNames -contains 'Deserialized.SmartCardPS.UdevRule' }
+        $rule = $Results | Where-Object { $_.PSObject.TypeNames -contains 'Deserialized.SmartCardPS.Udev.UdevRule' }
         $rule.Rule | Should -BeLike 'SUBSYSTEM=="tty", ATTRS{idVendor}=="0403"*'
         $rule.PSComputerName | Should -Be '127.0.0.1'
     }
@@ -95,14 +95,14 @@ Describe 'Remoting over SSH' -Skip:$NoFixture {
 
 Describe 'Serialization of the setup types' {
     It 'keeps <Type> readable through ConvertTo-Json and PSSerializer' -ForEach @(
-        @{ Type = 'SmartCardUsbDevice'; Make = { [SmartCardPS.SmartCardUsbDevice]@{ Kind = 'Serial'; VendorId = '0403'; ProductId = '6001'; DevicePath = '/dev/ttyUSB0' } }; Property = 'Kind'; Value = 'Serial' }
-        @{ Type = 'SetupCheck'; Make = { [SmartCardPS.SetupCheck]::new('Card', 'Warn', 'no reader holds a card', 'insert a card') }; Property = 'Status'; Value = 'Warn' }
-        @{ Type = 'OpenScConfiguration'; Make = { [SmartCardPS.OpenScConfiguration]@{ Path = '/etc/opensc/opensc.conf'; EnablePinPad = $false } }; Property = 'EnablePinPad'; Value = $false }
+        @{ Type = 'SmartCardUsbDevice'; Make = { [SmartCardPS.Usb.SmartCardUsbDevice]@{ Kind = 'Serial'; VendorId = '0403'; ProductId = '6001'; DevicePath = '/dev/ttyUSB0' } }; Property = 'Kind'; Value = 'Serial' }
+        @{ Type = 'SetupCheck'; Make = { [SmartCardPS.Setup.SetupCheck]::new('Card', 'Warn', 'no reader holds a card', 'insert a card') }; Property = 'Status'; Value = 'Warn' }
+        @{ Type = 'OpenScConfiguration'; Make = { [SmartCardPS.OpenSc.OpenScConfiguration]@{ Path = '/etc/opensc/opensc.conf'; EnablePinPad = $false } }; Property = 'EnablePinPad'; Value = $false }
     ) {
         $Object = & $Make
         ($Object | ConvertTo-Json | ConvertFrom-Json).$Property | Should -Be $Value
         $clone = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($Object))
-        $clone.PSObject.TypeNames[0] | Should -Be "Deserialized.SmartCardPS.$Type"
+        $clone.PSObject.TypeNames[0] | Should -Be "Deserialized.$($Object.GetType().FullName)"
         $clone.$Property | Should -Be $Value
         ($clone | Out-String) | Should -Be ($Object | Out-String)
     }

@@ -357,7 +357,7 @@ Describe 'Robustness' -Tag 'Robustness' -Skip:$NoFixture {
         $Summary.LongRun = '10,000 Get-SmartCardReader in {0:N1} s, 1,000 Get-Pkcs11Token in {1:N1} s' -f $readerSeconds, $tokenSeconds
         $Summary.LeakedFileDescriptors = $leakedFds
         $Summary.ManagedMemoryGrowthMB = [math]::Round($growth, 2)
-        $Summary.OpenPkcs11Libraries = [SmartCardPS.Pkcs11Library].Assembly.GetType('SmartCardPS.Pkcs11LibraryHandle').GetProperty('OpenCount', [Reflection.BindingFlags]'Static,NonPublic,Public').GetValue($null)
+        $Summary.OpenPkcs11Libraries = [SmartCardPS.Pkcs11.Pkcs11Library].Assembly.GetType('SmartCardPS.Pkcs11.Pkcs11LibraryHandle').GetProperty('OpenCount', [Reflection.BindingFlags]'Static,NonPublic,Public').GetValue($null)
         $leakedFds | Should -BeLessOrEqual 0
         $growth | Should -BeLessThan 5
         $Summary.OpenPkcs11Libraries | Should -Be 0

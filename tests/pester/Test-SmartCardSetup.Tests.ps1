@@ -51,7 +51,7 @@ Describe 'Test-SmartCardSetup' -Skip:$NoFixture {
     It 'passes every check that applies with the virtual reader, card, SoftHSM token and a registered OpenSC' {
         Add-TestCard
         $checks = Test-SmartCardSetup -RequireReader -RequireCard -RequireToken
-        $checks | ForEach-Object { $_ | Should -BeOfType ([SmartCardPS.SetupCheck]) }
+        $checks | ForEach-Object { $_ | Should -BeOfType ([SmartCardPS.Setup.SetupCheck]) }
         $bad = $checks | Where-Object Status -In 'Fail', 'Warn'
         $bad | Should -BeNullOrEmpty -Because ($bad | Format-List | Out-String)
         $pass = ($checks | Where-Object Status -EQ 'Pass').Name
@@ -210,7 +210,7 @@ A: bInterfaceClass=0b
         $json.Status | Should -Be 'Pass'
         $json.Name | Should -Be 'Readers'
         $clone = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($check))
-        $clone.PSObject.TypeNames | Should -Contain 'Deserialized.SmartCardPS.SetupCheck'
+        $clone.PSObject.TypeNames | Should -Contain 'Deserialized.SmartCardPS.Setup.SetupCheck'
         $clone.Status | Should -Be 'Pass'
         ($clone | Format-Table | Out-String -Width 80) | Should -Match 'Status\s+Name\s+Detail'
     }

@@ -68,13 +68,13 @@ Describe 'Watch-SmartCard' -Skip:$NoFixture {
             $Pcsc.Remove(1)
             Wait-TestWatch $watch -Count 4 | Should -Be @(
                 "CardInserted $R0 $AtrA", "CardInserted $R1 $AtrB", "CardRemoved $R0 $AtrA", "CardRemoved $R1 $AtrB")
-            $watch.Output[0].PSObject.TypeNames[0] | Should -Be 'SmartCardPS.SmartCardEvent'
+            $watch.Output[0].PSObject.TypeNames[0] | Should -Be 'SmartCardPS.Events.SmartCardEvent'
             # Named by the same identification as ConvertFrom-Atr (smartcard_list.txt).
             $watch.Output[0].CardName | Should -BeLike 'MIFARE Classic 1K*'
             $watch.Output[0].CardName | Should -Be (ConvertFrom-Atr $AtrA).CardName
             $watch.Output[1].CardName | Should -Be (ConvertFrom-Atr $AtrB).CardName
-            $watch.Output[0].State | Should -Be ([SmartCardPS.SmartCardReaderState]::Present)
-            $watch.Output[3].State | Should -Be ([SmartCardPS.SmartCardReaderState]::Empty)
+            $watch.Output[0].State | Should -Be ([SmartCardPS.Readers.SmartCardReaderState]::Present)
+            $watch.Output[3].State | Should -Be ([SmartCardPS.Readers.SmartCardReaderState]::Empty)
             $watch.Output[3].TimeStamp | Should -BeGreaterThan $watch.Output[0].TimeStamp
             Start-Sleep -Milliseconds 500
             $watch.Output.Count | Should -Be 4

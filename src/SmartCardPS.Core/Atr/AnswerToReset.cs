@@ -1,6 +1,6 @@
 using System;
 
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>
     /// A decoded Answer-To-Reset (ISO/IEC 7816-3 and -4). Built by <see cref="AtrParser"/>; read-only, and made of
@@ -20,8 +20,6 @@ namespace SmartCardPS
             get => (byte[])bytes.Clone();
             internal set => bytes = value;
         }
-
-        internal byte[] RawBytes => bytes;
 
         public AtrConvention Convention { get; internal set; }
         /// <summary>The initial character, as hex.</summary>

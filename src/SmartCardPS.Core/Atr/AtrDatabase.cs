@@ -6,7 +6,7 @@ using System.IO;
 using System.Text;
 using System.Threading;
 
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>
     /// pcsc-tools' smartcard_list.txt, loaded and indexed once and reloaded when the file changes (or when a file
@@ -59,18 +59,34 @@ namespace SmartCardPS
         /// <summary>Every description line of every entry whose pattern matches the whole ATR, in file order.</summary>
         public string[] Identify(byte[] atr) => Current().Index?.Identify(atr) ?? Array.Empty<string>();
 
-        /// <summary>The card's name: the first matching description line, or null. The one entry point the cmdlets share.</summary>
+        /// <summary>The card's name: the first matching description line, or null.</summary>
         public string CardNameOf(byte[] atr)
         {
             var lines = Identify(atr);
             return lines.Length > 0 ? lines[0] : null;
         }
 
-        internal void Identify(byte[] atr, AnswerToReset result)
+        /// <summary>
+        /// Decodes the ATR (<see cref="AtrParser.Parse(byte[])"/>) and adds what this database knows of the card. An
+        /// answer that is not an ATR (TS wrong) still throws, naming the card when the file knows it: memory cards answer so.
+        /// </summary>
+        public AnswerToReset Decode(byte[] atr)
         {
-            var lines = Identify(atr);
+            AnswerToReset result;
+            try
+            {
+                result = AtrParser.Parse(atr);
+            }
+            catch (AtrParseException ex) when (ex.Reason == AtrParseReason.InvalidTS)
+            {
+                string name = CardNameOf(atr);
+                if (name == null) throw;
+                throw ex.Naming(name);
+            }
+            string[] lines = Identify(atr);
             result.Identification = lines;
             result.CardName = lines.Length > 0 ? lines[0] : null;
+            return result;
         }
 
         /// <summary>Looks at the file now and reloads it if it changed; lookups otherwise look at most once a second.</summary>

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
 
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>Where smartcard_list.txt is looked for: ATR_analysis' order, with the equivalents on Windows and macOS.</summary>
     public static class AtrDatabaseLocations

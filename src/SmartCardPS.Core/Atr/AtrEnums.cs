@@ -1,4 +1,4 @@
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>The bit order and polarity TS announces.</summary>
     public enum AtrConvention

@@ -1,15 +1,15 @@
 using System;
 
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>One data object of the historical bytes (ISO/IEC 7816-4 COMPACT-TLV, the mandatory status indicator, or a PC/SC Part 3 BER-TLV AID).</summary>
     public sealed class AtrHistoricalObject
     {
         private readonly byte[] value;
-        private readonly Func<AtrHistoricalObject, byte[], string> describe;
+        private readonly Func<byte[], string> describe;
         private string meaning;
 
-        internal AtrHistoricalObject(string tag, string name, int length, byte[] value, Func<AtrHistoricalObject, byte[], string> describe)
+        internal AtrHistoricalObject(string tag, string name, int length, byte[] value, Func<byte[], string> describe)
         {
             Tag = tag;
             Name = name;
@@ -31,7 +31,7 @@ namespace SmartCardPS
 
         // Text is made on first read, as for the interface bytes.
         /// <summary>The value decoded; empty where the standard gives it no structure.</summary>
-        public string Meaning => meaning ?? (meaning = describe == null ? "" : describe(this, value));
+        public string Meaning => meaning ?? (meaning = describe == null ? "" : describe(value));
 
         public override string ToString() => Name + ": " + Value;
     }

@@ -1,8 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.IO;
 
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>
     /// The compiled smartcard_list.txt. Fixed-length patterns are grouped by ATR length, then split on the byte that
@@ -11,6 +12,10 @@ namespace SmartCardPS
     /// </summary>
     internal sealed class AtrIndex
     {
+        // MethodImplOptions.AggressiveOptimization (not in netstandard2.0): the first pass over a database runs these
+        // loops hundreds of thousands of times, too soon for tiered compilation to have replaced the unoptimised code.
+        private const MethodImplOptions Optimized = (MethodImplOptions)512;
+
         private const int SmallEnough = 8;
         private const int MaxDepth = 4;
 
@@ -18,6 +23,7 @@ namespace SmartCardPS
         private readonly Node[] byLength;
         private readonly AtrPattern[] variable;
 
+        [MethodImpl(Optimized)]
         private AtrIndex(AtrPattern[] patterns)
         {
             this.patterns = patterns;
@@ -46,6 +52,7 @@ namespace SmartCardPS
             public int[] Candidates; // while building: the ids the node stands for, to share equal children
         }
 
+        [MethodImpl(Optimized)]
         private Node Build(int[] ids, int length, int position, int depth)
         {
             var specific = new List<int>[256];
@@ -111,6 +118,7 @@ namespace SmartCardPS
         }
 
         /// <summary>The byte whose value leaves the fewest candidates in the worst case; -1 when no byte helps.</summary>
+        [MethodImpl(Optimized)]
         private int BestPosition(int[] ids, int length, int used)
         {
             int best = -1, bestWorst = ids.Length * 3 / 4;
@@ -145,6 +153,7 @@ namespace SmartCardPS
         public int Count => patterns.Length;
 
         /// <summary>Description lines of every matching entry, in file order.</summary>
+        [MethodImpl(Optimized)]
         public string[] Identify(byte[] atr)
         {
             if (atr == null || atr.Length == 0) return Array.Empty<string>();
@@ -192,6 +201,7 @@ namespace SmartCardPS
         }
 
         /// <summary>smartcard_list.txt: '#' comments, an ATR pattern line, its description lines each starting with a tab, a blank line.</summary>
+        [MethodImpl(Optimized)]
         public static AtrIndex Load(string path)
         {
             var patterns = new List<AtrPattern>(4096);

@@ -1,12 +1,14 @@
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>One interface byte (TAi, TBi, TCi or TDi) of an ATR with what ISO/IEC 7816-3 makes of it.</summary>
     public sealed class AtrInterfaceByte
     {
+        private readonly AnswerToReset atr;
         private string meaning;
 
-        internal AtrInterfaceByte(char kind, int index, int offset, byte value, int? protocol, bool firstForProtocol)
+        internal AtrInterfaceByte(char kind, int index, int offset, byte value, int? protocol, bool firstForProtocol, AnswerToReset atr)
         {
+            this.atr = atr;
             KindChar = kind;
             Index = index;
             Offset = offset;
@@ -38,8 +40,9 @@ namespace SmartCardPS
         public int? Protocol { get; }
 
         // Text is made on first read: decoding thousands of ATRs should not pay for descriptions nobody looks at.
-        public string Meaning => meaning ?? (meaning = InterfaceByteMeanings.Describe(this));
+        // It shows the values the parser decoded into the ATR's properties rather than decoding the byte again.
+        public string Meaning => meaning ?? (meaning = InterfaceByteMeanings.Describe(this, atr));
 
-        public override string ToString() => Name + " = " + Value.ToString("X2");
+        public override string ToString() => Name + " = " + Hex.Byte(Value);
     }
 }

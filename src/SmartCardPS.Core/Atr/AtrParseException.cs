@@ -1,6 +1,6 @@
 using System;
 
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>Why a text or byte string is not an ATR that can be decoded. The names are stable: error ids are built from them.</summary>
     public enum AtrParseReason
@@ -23,6 +23,10 @@ namespace SmartCardPS
         }
 
         public AtrParseReason Reason { get; }
+
+        /// <summary>The same error, saying what smartcard_list.txt calls the answer (memory cards answer without a valid TS).</summary>
+        internal AtrParseException Naming(string cardName) =>
+            new AtrParseException(Reason, Offset, $"{Message} smartcard_list.txt names it {UntrustedText.Quote(cardName)} (a memory card or a non-ISO answer).");
 
         /// <summary>Index of the offending byte (or, for text errors, character); -1 when the input as a whole is wrong.</summary>
         public int Offset { get; }

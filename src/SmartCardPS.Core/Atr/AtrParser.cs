@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>
     /// Decodes an ATR per ISO/IEC 7816-3 (2006) section 8 and its historical bytes per ISO/IEC 7816-4 (2013) section 12.
@@ -11,17 +11,15 @@ namespace SmartCardPS
     {
         private const string Kinds = "ABCD";
 
-        public static AnswerToReset Parse(string text) => Parse(AtrText.ParseHex(text), null);
+        public static AnswerToReset Parse(string text) => Parse(AtrText.ParseHex(text));
 
-        public static AnswerToReset Parse(byte[] atr) => Parse(atr, null);
-
-        /// <summary>Decodes and, with a database, identifies the card.</summary>
-        public static AnswerToReset Parse(byte[] atr, AtrDatabase database)
+        /// <summary>Decodes the ATR; naming the card is the caller's (see <see cref="AtrDatabase.Decode"/>).</summary>
+        public static AnswerToReset Parse(byte[] atr)
         {
             if (atr == null || atr.Length == 0) throw AtrText.Empty();
             if (atr.Length > AtrText.MaxAtrLength) throw AtrText.TooLong(atr.Length);
             byte ts = atr[0];
-            if (ts != 0x3B && ts != 0x3F) throw InvalidTs(atr, database);
+            if (ts != 0x3B && ts != 0x3F) throw InvalidTs(ts);
             if (atr.Length < 2)
             {
                 throw new AtrParseException(AtrParseReason.Truncated, 1,
@@ -33,16 +31,15 @@ namespace SmartCardPS
             {
                 Atr = Hex.Format(atr),
                 Bytes = (byte[])atr.Clone(),
-                TS = AtrTables.HexByte(ts),
+                TS = Hex.Byte(ts),
                 Convention = ts == 0x3B ? AtrConvention.Direct : AtrConvention.Inverse,
-                T0 = AtrTables.HexByte(atr[1]),
+                T0 = Hex.Byte(atr[1]),
                 HistoricalByteCount = atr[1] & 0x0F,
             };
 
             int pos = ReadInterfaceBytes(atr, result, problems);
             ReadTail(atr, pos, result, problems);
             result.Problems = problems.ToArray();
-            if (database != null) database.Identify(atr, result);
             return result;
         }
 
@@ -74,7 +71,7 @@ namespace SmartCardPS
                     }
                     if (kind != 'D') Apply(kind, group, protocol, first, value, result, problems);
                     if (group == 1 && kind == 'A') ta1 = true;
-                    bytes.Add(new AtrInterfaceByte(kind, group, pos, value, protocol, first));
+                    bytes.Add(new AtrInterfaceByte(kind, group, pos, value, protocol, first, result));
                     pos++;
                 }
                 if ((y & 0x8) == 0) break;
@@ -203,10 +200,10 @@ namespace SmartCardPS
             for (int i = 1; i < pos; i++) xor ^= atr[i];
             if (result.CheckByteRequired)
             {
-                result.ExpectedCheckByte = AtrTables.HexByte(xor);
+                result.ExpectedCheckByte = Hex.Byte(xor);
                 if (pos < atr.Length)
                 {
-                    result.CheckByte = AtrTables.HexByte(atr[pos]);
+                    result.CheckByte = Hex.Byte(atr[pos]);
                     result.CheckByteValid = atr[pos] == xor;
                     if (!result.CheckByteValid) problems.Add($"TCK = {atr[pos]:X2} (byte {pos}) is wrong: T0 to TCK must XOR to 00, which needs TCK = {xor:X2}.");
                     pos++;
@@ -237,15 +234,12 @@ namespace SmartCardPS
                 $"{indicator} = {atr[indicatorOffset]:X2} (byte {indicatorOffset}) announces {string.Join(" ", announced)}, but the ATR ends after {atr.Length} bytes: the interface bytes are cut short.");
         }
 
-        private static AtrParseException InvalidTs(byte[] atr, AtrDatabase database)
+        private static AtrParseException InvalidTs(byte ts)
         {
-            byte ts = atr[0];
             string why = ts == 0x03
                 ? "03 is the inverse-convention TS read as direct convention; readers report it as 3F"
                 : "an ISO/IEC 7816-3 ATR starts with 3B (direct convention) or 3F (inverse convention)";
-            string name = database?.CardNameOf(atr);
-            string known = name == null ? "" : $" smartcard_list.txt names it {UntrustedText.Quote(name)} (a memory card or a non-ISO answer).";
-            return new AtrParseException(AtrParseReason.InvalidTS, 0, $"TS = {ts:X2} (byte 0) is not an initial character: {why}.{known}");
+            return new AtrParseException(AtrParseReason.InvalidTS, 0, $"TS = {ts:X2} (byte 0) is not an initial character: {why}.");
         }
     }
 }

@@ -1,8 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>
     /// One smartcard_list.txt ATR pattern. pcsc-tools matches it as a case-insensitive regular expression against the
@@ -12,15 +13,18 @@ namespace SmartCardPS
     /// </summary>
     internal sealed class AtrPattern
     {
+        // MethodImplOptions.AggressiveOptimization (not in netstandard2.0): the first pass over a database runs these
+        // loops hundreds of thousands of times, too soon for tiered compilation to have replaced the unoptimised code.
+        private const MethodImplOptions Optimized = (MethodImplOptions)512;
+
         private readonly ushort[] high;
         private readonly ushort[] low;
         private readonly Element[] elements;
         private readonly Regex regex;
 
-        private AtrPattern(int id, string text, string[] descriptions, ushort[] high, ushort[] low, Element[] elements, Regex regex)
+        private AtrPattern(int id, string[] descriptions, ushort[] high, ushort[] low, Element[] elements, Regex regex)
         {
             Id = id;
-            Text = text;
             Descriptions = descriptions;
             this.high = high;
             this.low = low;
@@ -29,7 +33,6 @@ namespace SmartCardPS
         }
 
         public int Id { get; }
-        public string Text { get; }
         public string[] Descriptions { get; }
 
         /// <summary>Byte count of every ATR the pattern can match; -1 when it varies, 0 when it can match none.</summary>
@@ -39,6 +42,7 @@ namespace SmartCardPS
         public bool IsWildcard(int index) => high[index] == 0xFFFF && low[index] == 0xFFFF;
 
         /// <summary>Writes the byte values allowed at <paramref name="index"/> into <paramref name="values"/> (256 long) and returns how many.</summary>
+        [MethodImpl(Optimized)]
         public int AllowedValues(int index, int[] values)
         {
             int n = 0;
@@ -51,6 +55,7 @@ namespace SmartCardPS
         }
 
         /// <summary>For fixed-length patterns; the caller has checked the length.</summary>
+        [MethodImpl(Optimized)]
         public bool MatchesBytes(byte[] atr)
         {
             for (int i = 0; i < high.Length; i++)
@@ -76,16 +81,14 @@ namespace SmartCardPS
                 char c;
                 switch (e % 3)
                 {
-                    case 0: c = HexDigit(atr[b] >> 4); break;
-                    case 1: c = HexDigit(atr[b] & 0xF); break;
+                    case 0: c = Hex.Digit(atr[b] >> 4); break;
+                    case 1: c = Hex.Digit(atr[b] & 0xF); break;
                     default: c = ' '; break;
                 }
                 if (!elements[e].Set.Contains(c)) return false;
             }
             return true;
         }
-
-        private static char HexDigit(int n) => (char)(n < 10 ? '0' + n : 'A' + n - 10);
 
         /// <summary>For variable-length patterns, against the ATR as uppercase spaced hex.</summary>
         public bool MatchesText(string atrText) =>
@@ -126,16 +129,17 @@ namespace SmartCardPS
                 {
                     regex = null; // pcsc-tools would fail on it too; it matches nothing
                 }
-                return new AtrPattern(id, text, descriptions, null, null, null, regex);
+                return new AtrPattern(id, descriptions, null, null, null, regex);
             }
             foreach (var e in parsed)
             {
-                if (e.Star) return new AtrPattern(id, text, descriptions, null, null, parsed.ToArray(), null);
+                if (e.Star) return new AtrPattern(id, descriptions, null, null, parsed.ToArray(), null);
             }
-            return Fixed(id, text, descriptions, parsed);
+            return Fixed(id, descriptions, parsed);
         }
 
         /// <summary>The common case, hex digits and '.' in "XX XX" layout, without building character sets; null otherwise.</summary>
+        [MethodImpl(Optimized)]
         private static AtrPattern CompileSimple(int id, string text, string[] descriptions)
         {
             if ((text.Length + 1) % 3 != 0) return null;
@@ -151,17 +155,17 @@ namespace SmartCardPS
                 high[i] = (ushort)h;
                 low[i] = (ushort)l;
             }
-            return new AtrPattern(id, text, descriptions, high, low, null, null);
+            return new AtrPattern(id, descriptions, high, low, null, null);
         }
 
         private static int SimpleMask(char c)
         {
             if (c == '.') return 0xFFFF;
-            int nibble = AtrText.NibbleOf(c);
+            int nibble = Hex.ValueOf(c);
             return nibble < 0 ? -1 : 1 << nibble;
         }
 
-        private static AtrPattern Fixed(int id, string text, string[] descriptions, List<Element> parsed)
+        private static AtrPattern Fixed(int id, string[] descriptions, List<Element> parsed)
         {
             // "XX XX XX": 3n-1 characters, a space between bytes. Anything else can never equal a normalised ATR.
             int n = (parsed.Count + 1) / 3;
@@ -175,8 +179,8 @@ namespace SmartCardPS
                 if (high[i] == 0 || low[i] == 0 || (i < n - 1 && !parsed[3 * i + 2].Set.Contains(' '))) possible = false;
             }
             return possible
-                ? new AtrPattern(id, text, descriptions, high, low, null, null)
-                : new AtrPattern(id, text, descriptions, null, null, null, null);
+                ? new AtrPattern(id, descriptions, high, low, null, null)
+                : new AtrPattern(id, descriptions, null, null, null, null);
         }
 
         private static ushort NibbleMask(CharSet set)

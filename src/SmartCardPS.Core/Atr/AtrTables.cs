@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>The value tables of ISO/IEC 7816-3 (2006) section 8.3 that the ATR codes index into.</summary>
     internal static class AtrTables
@@ -19,18 +19,6 @@ namespace SmartCardPS
         public static int? Fi(int code) => FiTable[code] == 0 ? (int?)null : FiTable[code];
         public static double? FMax(int code) => FMaxTable[code] == 0 ? (double?)null : FMaxTable[code];
         public static int? Di(int code) => DiTable[code] == 0 ? (int?)null : DiTable[code];
-
-        private static readonly string[] HexBytes = BuildHexBytes();
-
-        private static string[] BuildHexBytes()
-        {
-            var all = new string[256];
-            for (int i = 0; i < 256; i++) all[i] = i.ToString("X2");
-            return all;
-        }
-
-        /// <summary>One byte as two uppercase hex digits, without allocating: every decoded ATR needs several.</summary>
-        public static string HexByte(byte b) => HexBytes[b];
 
         public static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
@@ -52,31 +40,6 @@ namespace SmartCardPS
                 case 0x0E:
                 case 0x0F: return "termination state";
                 default: return "RFU";
-            }
-        }
-
-        /// <summary>The ISO/IEC 7816-4 class of a status word, as much as SW1 (and SW2 where it carries a count) tells.</summary>
-        public static string StatusWord(byte sw1, byte sw2)
-        {
-            switch (sw1)
-            {
-                case 0x90: return sw2 == 0 ? "normal processing" : "RFU";
-                case 0x61: return $"normal processing, {sw2} bytes still available";
-                case 0x62: return "warning, non-volatile memory unchanged";
-                case 0x63: return "warning, non-volatile memory changed";
-                case 0x64: return "execution error, non-volatile memory unchanged";
-                case 0x65: return "execution error, non-volatile memory changed";
-                case 0x66: return "execution error, security-related";
-                case 0x67: return sw2 == 0 ? "wrong length" : "checking error";
-                case 0x68: return "functions in CLA not supported";
-                case 0x69: return "command not allowed";
-                case 0x6A:
-                case 0x6B: return "wrong parameters P1-P2";
-                case 0x6C: return $"wrong Le field, {sw2} bytes available";
-                case 0x6D: return "instruction code not supported or invalid";
-                case 0x6E: return "class not supported";
-                case 0x6F: return "no precise diagnosis";
-                default: return "not an ISO/IEC 7816-4 status word";
             }
         }
     }

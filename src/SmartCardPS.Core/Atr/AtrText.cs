@@ -1,6 +1,4 @@
-using System;
-
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>Reads the ways people write an ATR: spaced pairs, colon-separated, run together, any case.</summary>
     public static class AtrText
@@ -15,7 +13,7 @@ namespace SmartCardPS
             {
                 char c = text[i];
                 if (IsSeparator(c)) continue;
-                if (NibbleOf(c) < 0)
+                if (Hex.ValueOf(c) < 0)
                 {
                     throw new AtrParseException(AtrParseReason.InvalidHex, i,
                         $"Character '{Printable(c)}' at position {i + 1} of {UntrustedText.Quote(text.Trim())} is not a hexadecimal digit. Write the ATR as hex bytes such as '3B 95 13 81', '3b:95:13:81' or '3B951381'.");
@@ -37,10 +35,10 @@ namespace SmartCardPS
             foreach (char c in text)
             {
                 if (IsSeparator(c)) continue;
-                if (high < 0) high = NibbleOf(c);
+                if (high < 0) high = Hex.ValueOf(c);
                 else
                 {
-                    bytes[n++] = (byte)(high << 4 | NibbleOf(c));
+                    bytes[n++] = (byte)(high << 4 | Hex.ValueOf(c));
                     high = -1;
                 }
             }
@@ -55,14 +53,6 @@ namespace SmartCardPS
                 $"The ATR has {length} bytes; ISO/IEC 7816-3 allows at most {MaxAtrLength} (TS, T0, interface bytes, 15 historical bytes and TCK). Byte {MaxAtrLength + 1} onwards cannot belong to it.");
 
         private static bool IsSeparator(char c) => c == ' ' || c == ':' || c == '\t' || c == '\r' || c == '\n';
-
-        internal static int NibbleOf(char c)
-        {
-            if (c >= '0' && c <= '9') return c - '0';
-            if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-            if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-            return -1;
-        }
 
         private static string Printable(char c) => char.IsControl(c) || char.IsSurrogate(c) ? $"U+{(int)c:X4}" : c.ToString();
     }

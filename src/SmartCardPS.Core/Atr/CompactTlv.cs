@@ -1,7 +1,8 @@
-using System;
 using System.Collections.Generic;
+using System;
+using SmartCardPS.Cards;
 
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>COMPACT-TLV data objects of the historical bytes (ISO/IEC 7816-4 (2013) 12.1.1.x): one byte holds tag and length.</summary>
     internal static class CompactTlv
@@ -15,13 +16,12 @@ namespace SmartCardPS
             "RFU tag", "RFU tag", "RFU tag", "RFU tag", "RFU tag", "RFU tag", "Application identifier",
         };
 
-        private static readonly Func<AtrHistoricalObject, byte[], string>[] Describers =
+        // Tag 8, the status indicator, is decoded apart: its values also go into the ATR's properties.
+        private static readonly Func<byte[], string>[] Describers =
         {
-            null, Country, Issuer, (o, v) => v.Length > 0 ? CardServiceData(v[0]) : "", null, null, null,
-            (o, v) => CardCapabilities(v), (o, v) => StatusText(v), null, null, null, null, null, null, null,
+            null, Country, Issuer, v => v.Length > 0 ? CardServiceData(v[0]) : "", null, null, null,
+            CardCapabilities, null, null, null, null, null, null, null, null,
         };
-
-        private static readonly Func<AtrHistoricalObject, byte[], string> StatusDescriber = (o, v) => StatusText(v);
 
         public static void Decode(byte[] atr, int p, int end, AnswerToReset result, List<AtrHistoricalObject> objects, List<string> problems)
         {
@@ -35,18 +35,28 @@ namespace SmartCardPS
                     problems.Add($"COMPACT-TLV object {header:X2} (byte {p}) announces {length} byte{(length == 1 ? "" : "s")} but only {present} remain in the historical bytes.");
                 }
                 var value = Slice(atr, p + 1, present);
-                if (tag == 0x8) ApplyStatus(value, result);
-                objects.Add(new AtrHistoricalObject(Tags[tag], Names[tag], length, value, Describers[tag]));
+                objects.Add(tag == 0x8
+                    ? Status(Tags[tag], Names[tag], length, value, result)
+                    : new AtrHistoricalObject(Tags[tag], Names[tag], length, value, Describers[tag]));
                 p += 1 + present;
             }
         }
 
-        /// <summary>The status indicator: one byte is LCS, two are SW1 SW2, three are LCS SW1 SW2.</summary>
-        public static AtrHistoricalObject StatusIndicator(string tag, string name, byte[] atr, int p, int n, AnswerToReset result)
+        /// <summary>The mandatory status indicator of category 00: the last <paramref name="n"/> historical bytes.</summary>
+        public static AtrHistoricalObject StatusIndicator(string tag, string name, byte[] atr, int p, int n, AnswerToReset result) =>
+            Status(tag, name, n, Slice(atr, p, n), result);
+
+        /// <summary>
+        /// A status indicator, decoded once into the ATR's LifeCycleStatus and StatusWord, which its text then shows:
+        /// one byte is LCS, two are SW1 SW2, three are LCS SW1 SW2.
+        /// </summary>
+        private static AtrHistoricalObject Status(string tag, string name, int length, byte[] v, AnswerToReset result)
         {
-            var value = Slice(atr, p, n);
-            ApplyStatus(value, result);
-            return new AtrHistoricalObject(tag, name, n, value, StatusDescriber);
+            string lifeCycle = v.Length == 1 || v.Length == 3 ? $"{Hex.Byte(v[0])}: {AtrTables.LifeCycle(v[0])}" : null;
+            string statusWord = v.Length >= 2 ? Hex.Format(v, v.Length - 2, 2) : null;
+            if (lifeCycle != null) result.LifeCycleStatus = lifeCycle;
+            if (statusWord != null) result.StatusWord = statusWord;
+            return new AtrHistoricalObject(tag, name, length, v, value => StatusText(lifeCycle, statusWord, value));
         }
 
         public static byte[] Slice(byte[] atr, int p, int n)
@@ -56,27 +66,17 @@ namespace SmartCardPS
             return value;
         }
 
-        private static void ApplyStatus(byte[] v, AnswerToReset result)
+        private static string StatusText(string lifeCycle, string statusWord, byte[] v)
         {
-            if (v.Length == 1 || v.Length == 3) result.LifeCycleStatus = $"{v[0]:X2}: {AtrTables.LifeCycle(v[0])}";
-            if (v.Length >= 2) result.StatusWord = Hex.Format(v, v.Length - 2, 2);
+            if (statusWord == null) return lifeCycle == null ? "" : "life cycle status " + lifeCycle;
+            // The meaning of SW1-SW2 (as a pair, from the ISO/IEC 7816-4 table cards' answers use) is looked up when shown.
+            string sw = $"SW1 SW2 {statusWord}: {StatusWords.Describe(v[v.Length - 2], v[v.Length - 1])}";
+            return lifeCycle == null ? sw : "life cycle status " + lifeCycle + "; " + sw;
         }
 
-        private static string StatusText(byte[] v)
-        {
-            var parts = new List<string>(2);
-            if (v.Length == 1 || v.Length == 3) parts.Add($"life cycle status {v[0]:X2}: {AtrTables.LifeCycle(v[0])}");
-            if (v.Length >= 2)
-            {
-                int s = v.Length - 2;
-                parts.Add($"SW1 SW2 {Hex.Format(v, s, 2)}: {AtrTables.StatusWord(v[s], v[s + 1])}");
-            }
-            return string.Join("; ", parts);
-        }
+        private static string Country(byte[] v) => v.Length >= 2 ? "country code " + Digits(v, 3) + " (ISO 3166-1)" : "";
 
-        private static string Country(AtrHistoricalObject o, byte[] v) => v.Length >= 2 ? "country code " + Digits(v, 3) + " (ISO 3166-1)" : "";
-
-        private static string Issuer(AtrHistoricalObject o, byte[] v) => v.Length > 0 ? "IIN " + Digits(v, 2 * v.Length).TrimEnd('F') + " (ISO/IEC 7812-1)" : "";
+        private static string Issuer(byte[] v) => v.Length > 0 ? "IIN " + Digits(v, 2 * v.Length).TrimEnd('F') + " (ISO/IEC 7812-1)" : "";
 
         private static string CardServiceData(byte b)
         {
@@ -138,7 +138,7 @@ namespace SmartCardPS
 
         private static string Digits(byte[] v, int digits)
         {
-            string hex = Hex.Format(v, 0, Math.Min(v.Length, (digits + 1) / 2)).Replace(" ", "");
+            string hex = Hex.Format(v, 0, Math.Min(v.Length, (digits + 1) / 2), spaced: false);
             return hex.Substring(0, Math.Min(digits, hex.Length));
         }
     }

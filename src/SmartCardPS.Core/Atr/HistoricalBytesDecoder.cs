@@ -1,7 +1,6 @@
-using System;
 using System.Collections.Generic;
 
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>The historical bytes per ISO/IEC 7816-4 (2013) 12.1.1: category indicator, COMPACT-TLV objects, status indicator.</summary>
     internal static class HistoricalBytesDecoder
@@ -17,7 +16,7 @@ namespace SmartCardPS
         private static void DecodeCategory(byte[] atr, int start, int end, AnswerToReset result, List<AtrHistoricalObject> objects, List<string> problems)
         {
             byte category = atr[start];
-            result.CategoryIndicator = AtrTables.HexByte(category);
+            result.CategoryIndicator = Hex.Byte(category);
             int p = start + 1;
             switch (category)
             {

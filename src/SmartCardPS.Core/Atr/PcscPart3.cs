@@ -1,7 +1,6 @@
-using System;
 using System.Collections.Generic;
 
-namespace SmartCardPS
+namespace SmartCardPS.Atr
 {
     /// <summary>
     /// PC/SC Part 3 storage cards: readers synthesise '80 4F 0C A0 00 00 03 06 SS NN NN 00 00 00 00' as historical
@@ -58,9 +57,11 @@ namespace SmartCardPS
             for (int i = 0; i < Rid.Length; i++) if (atr[pos + 2 + i] != Rid[i]) return -1;
 
             var value = CompactTlv.Slice(atr, pos + 2, length);
-            result.ContactlessStandard = StandardOf(value);
-            result.ContactlessCardName = CardNameOf(value);
-            objects.Add(new AtrHistoricalObject("4F", "Application identifier (BER-TLV, PC/SC Part 3 storage card)", length, value, Describe));
+            string standard = StandardOf(value), cardName = CardNameOf(value);
+            result.ContactlessStandard = standard;
+            result.ContactlessCardName = cardName;
+            objects.Add(new AtrHistoricalObject("4F", "Application identifier (BER-TLV, PC/SC Part 3 storage card)", length, value,
+                aid => Describe(aid, standard, cardName)));
             return pos + 2 + length;
         }
 
@@ -76,10 +77,11 @@ namespace SmartCardPS
             return (code < Names.Length ? Names[code] : null) ?? $"not in the PC/SC Part 3 list ({code:X4})";
         }
 
-        private static readonly Func<AtrHistoricalObject, byte[], string> Describe = (o, aid) =>
+        /// <summary>The AID as text, from the standard and card name already decoded.</summary>
+        private static string Describe(byte[] aid, string standard, string cardName)
         {
             string rfu = aid.Length > Rid.Length + 3 ? "; RFU " + Hex.Format(aid, Rid.Length + 3, aid.Length - Rid.Length - 3) : "";
-            return $"RID A0 00 00 03 06 (PC/SC Workgroup); standard {aid[Rid.Length]:X2}: {StandardOf(aid)}; card name {aid[Rid.Length + 1]:X2} {aid[Rid.Length + 2]:X2}: {CardNameOf(aid)}{rfu}";
-        };
+            return $"RID A0 00 00 03 06 (PC/SC Workgroup); standard {Hex.Byte(aid[Rid.Length])}: {standard}; card name {Hex.Format(aid, Rid.Length + 1, 2)}: {cardName}{rfu}";
+        }
     }
 }

@@ -1,6 +1,6 @@
 using System;
 
-namespace SmartCardPS
+namespace SmartCardPS.Cards
 {
     /// <summary>A card's answer to one command APDU, after the T=0 rules (GET RESPONSE, Le retry) when they applied.</summary>
     public sealed class ApduResponse

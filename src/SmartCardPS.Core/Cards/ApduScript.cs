@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 
-namespace SmartCardPS
+namespace SmartCardPS.Cards
 {
     /// <summary>One step of a scriptor script: an APDU, or a card reset.</summary>
     public sealed class ApduScriptStep

@@ -1,6 +1,6 @@
 using System;
 
-namespace SmartCardPS
+namespace SmartCardPS.Cards
 {
     /// <summary>The ISO/IEC 7816-3 12.1 cases: where Lc and Le sit in the bytes.</summary>
     public enum ApduCase
@@ -78,7 +78,7 @@ namespace SmartCardPS
             {
                 char c = text[i];
                 if (c == ' ' || c == ':' || c == '\t' || c == '\r' || c == '\n') continue;
-                int nibble = AtrText.NibbleOf(c);
+                int nibble = Hex.ValueOf(c);
                 if (nibble < 0)
                 {
                     string shown = char.IsControl(c) ? $"U+{(int)c:X4}" : c.ToString();

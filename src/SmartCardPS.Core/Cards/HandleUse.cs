@@ -1,7 +1,8 @@
 using System;
 using System.Runtime.InteropServices;
+using SmartCardPS.Interop;
 
-namespace SmartCardPS
+namespace SmartCardPS.Cards
 {
     internal static class HandleUse
     {

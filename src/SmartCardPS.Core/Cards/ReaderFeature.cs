@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 
-namespace SmartCardPS
+namespace SmartCardPS.Cards
 {
     /// <summary>PC/SC v2 part 10 (2.2) feature tags, as CM_IOCTL_GET_FEATURE_REQUEST reports them.</summary>
     public enum PcscFeatureTag : byte

@@ -1,8 +1,9 @@
 using System;
 using System.Runtime.InteropServices;
 using SmartCardPS.Interop;
+using SmartCardPS.Readers;
 
-namespace SmartCardPS
+namespace SmartCardPS.Cards
 {
     /// <summary>
     /// An SCARDHANDLE that disconnects itself with the disposition chosen last. It holds its context handle
@@ -13,7 +14,7 @@ namespace SmartCardPS
     {
         private readonly IPcscApi api;
         private readonly ScardContextHandle context;
-        private bool holdsContext;
+        private readonly bool holdsContext;
 
         public ScardCardHandle(IPcscApi api, ScardContextHandle context, IntPtr card) : base(IntPtr.Zero, ownsHandle: true)
         {

@@ -2,8 +2,9 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using SmartCardPS.Interop;
+using SmartCardPS.Readers;
 
-namespace SmartCardPS
+namespace SmartCardPS.Cards
 {
     /// <summary>
     /// One SCardConnect to one reader, on its own PC/SC context (so connections in different runspaces or threads

@@ -1,6 +1,6 @@
 using System;
 
-namespace SmartCardPS
+namespace SmartCardPS.Cards
 {
     /// <summary>SCARD_SHARE_*: who else may use the card while this connection is open.</summary>
     public enum SmartCardShareMode

@@ -1,8 +1,10 @@
 using System;
 using System.Linq;
 using System.Text;
+using SmartCardPS.Interop;
+using SmartCardPS.Cards;
 
-namespace SmartCardPS
+namespace SmartCardPS.Readers
 {
     /// <summary>What the reader itself says over a direct connection (PC/SC v2 part 10 features, vendor attributes).</summary>
     public sealed partial class SmartCardReader

@@ -1,6 +1,7 @@
 using System;
+using SmartCardPS.Interop;
 
-namespace SmartCardPS
+namespace SmartCardPS.Cards
 {
     /// <summary>
     /// A card held for one connection between SCardBeginTransaction and SCardEndTransaction. Disposing it ends the

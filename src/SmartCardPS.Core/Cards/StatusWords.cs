@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
 
-namespace SmartCardPS
+namespace SmartCardPS.Cards
 {
     /// <summary>
     /// ISO/IEC 7816-4 (2013) section 5.6 SW1-SW2 meanings: one table for card responses and for the status bytes

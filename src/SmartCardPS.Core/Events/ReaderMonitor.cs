@@ -4,8 +4,9 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using SmartCardPS.Interop;
+using SmartCardPS.Readers;
 
-namespace SmartCardPS
+namespace SmartCardPS.Events
 {
     /// <summary>
     /// Watches every reader and card and hands out what changed, in order, one <see cref="SmartCardEvent"/>
@@ -22,11 +23,10 @@ namespace SmartCardPS
         /// <summary>How often readers are listed again where reader arrival cannot be waited for.</summary>
         public static readonly TimeSpan RelistInterval = TimeSpan.FromSeconds(1);
 
-        private const uint Changed = (uint)SmartCardReaderState.Changed;
-        private const uint Unknown = (uint)SmartCardReaderState.Unknown;
         private const uint Infinite = uint.MaxValue;
 
         private readonly IPcscApi api;
+        private readonly Func<byte[], string> cardNameOf;
         private readonly object contextLock = new object();
         // Never disposed: Cancel may still Set it from the stopping thread after the watch has ended.
         private readonly ManualResetEventSlim cancelSignal = new ManualResetEventSlim();
@@ -35,7 +35,7 @@ namespace SmartCardPS
         private PcscContext context;
         private bool quietBaseline;
         private bool pnpSupported;
-        private uint pnpState;
+        private ReaderEventState pnpState;
         private bool serviceLost;
         private long reconnectAt;
         private int cancelled;
@@ -45,12 +45,15 @@ namespace SmartCardPS
         /// Report the readers and cards already there when the watch starts (ReaderAdded, CardInserted);
         /// without it they are the baseline and only later changes are reported.
         /// </param>
-        public ReaderMonitor(bool includeCurrentState = false) : this(PcscPlatform.Api, includeCurrentState) { }
+        /// <param name="cardNameOf">Names a card from its ATR for the events; without it events carry no CardName.</param>
+        public ReaderMonitor(bool includeCurrentState = false, Func<byte[], string> cardNameOf = null)
+            : this(PcscPlatform.Api, includeCurrentState, cardNameOf) { }
 
-        internal ReaderMonitor(IPcscApi api, bool includeCurrentState)
+        internal ReaderMonitor(IPcscApi api, bool includeCurrentState, Func<byte[], string> cardNameOf)
         {
             this.api = api;
             quietBaseline = !includeCurrentState;
+            this.cardNameOf = cardNameOf;
         }
 
         /// <summary>Raised once per outage, on the thread calling <see cref="Next"/>, when the PC/SC service cannot be reached or fails.</summary>
@@ -160,14 +163,14 @@ namespace SmartCardPS
         /// <summary>Where the PnP pseudo-reader is unknown the name comes back as an unknown reader, or the call refuses it.</summary>
         private bool ProbePnp()
         {
-            var probe = new[] { new ReaderStateRecord(PcscPlatform.PnpNotificationReader, 0) };
+            var probe = new[] { new ReaderStateRecord(PcscPlatform.PnpNotificationReader, ReaderEventState.Unaware.Value) };
             ScardError rc = context.GetStatusChange(probe, 0);
             if (rc == ScardError.Timeout)
             {
-                pnpState = 0;
+                pnpState = ReaderEventState.Unaware;
                 return true;
             }
-            if (rc == ScardError.Success && (probe[0].EventState & Unknown) == 0)
+            if (rc == ScardError.Success && !new ReaderEventState(probe[0].EventState).Unknown)
             {
                 pnpState = probe[0].EventState;
                 return true;
@@ -180,8 +183,8 @@ namespace SmartCardPS
         {
             int offset = pnpSupported ? 1 : 0;
             var records = new ReaderStateRecord[readers.Count + offset];
-            if (pnpSupported) records[0] = new ReaderStateRecord(PcscPlatform.PnpNotificationReader, pnpState);
-            for (int i = 0; i < readers.Count; i++) records[i + offset] = new ReaderStateRecord(readers[i].Name, readers[i].State);
+            if (pnpSupported) records[0] = new ReaderStateRecord(PcscPlatform.PnpNotificationReader, pnpState.Value);
+            for (int i = 0; i < readers.Count; i++) records[i + offset] = new ReaderStateRecord(readers[i].Name, readers[i].State.Value);
 
             if (records.Length == 0)
             {
@@ -230,27 +233,28 @@ namespace SmartCardPS
             bool relist = false;
             if (pnpSupported)
             {
-                relist = (records[0].EventState & Changed) != 0;
                 pnpState = records[0].EventState;
+                relist = pnpState.Changed;
             }
             for (int i = 0; i < readers.Count; i++)
             {
                 TrackedReader reader = readers[i];
                 ReaderStateRecord record = records[i + offset];
-                if ((record.EventState & Unknown) != 0)
+                ReaderEventState state = record.EventState;
+                if (state.Unknown)
                 {
                     // The reader is going: the listing decides, and reports its card with it.
                     relist = true;
                     continue;
                 }
-                if ((record.EventState & Changed) != 0)
+                if (state.Changed)
                 {
-                    foreach (SmartCardEvent e in CardTransitions.Between(reader.Name, reader.State, reader.Atr, record.EventState, record.Atr, at))
+                    foreach (SmartCardEvent e in CardTransitions.Between(reader.Name, reader.State, reader.Atr, state, record.Atr, at, cardNameOf))
                         pending.Enqueue(e);
                 }
                 // The whole event state, counter included, is the next wait's current state: a change between
                 // two waits then shows up as a counter difference instead of being lost.
-                reader.State = record.EventState;
+                reader.State = state;
                 reader.Atr = record.Atr;
             }
             if (relist) Relist(report: true);
@@ -269,14 +273,14 @@ namespace SmartCardPS
             foreach (ReaderStateRecord record in listed.Where(l => readers.All(r => r.Name != l.Reader)))
             {
                 // Listed a moment ago, already unplugged: it never was for the watcher.
-                if ((record.EventState & Unknown) != 0) continue;
                 var reader = new TrackedReader(record.Reader, record.EventState, record.Atr);
+                if (reader.State.Unknown) continue;
                 readers.Add(reader);
                 if (!report) continue;
-                SmartCardReaderState state = SmartCardEvent.StateOf(record.EventState);
-                pending.Enqueue(new SmartCardEvent(at, SmartCardEventType.ReaderAdded, reader.Name, state, null));
-                if (reader.CardPresent)
-                    pending.Enqueue(new SmartCardEvent(at, SmartCardEventType.CardInserted, reader.Name, state, reader.Atr));
+                SmartCardReaderState state = reader.State.ReportedFlags;
+                pending.Enqueue(new SmartCardEvent(at, SmartCardEventType.ReaderAdded, reader.Name, state));
+                if (reader.State.CardPresent)
+                    pending.Enqueue(new SmartCardEvent(at, SmartCardEventType.CardInserted, reader.Name, state, reader.Atr, CardNameOf(reader.Atr)));
             }
         }
 
@@ -287,7 +291,7 @@ namespace SmartCardPS
             DateTimeOffset at = DateTimeOffset.Now;
             foreach (TrackedReader reader in readers) ReportGone(reader, at);
             readers.Clear();
-            pnpState = 0;
+            pnpState = ReaderEventState.Unaware;
             if (serviceLost) return;
             serviceLost = true;
             ServiceLost?.Invoke(error);
@@ -295,10 +299,12 @@ namespace SmartCardPS
 
         private void ReportGone(TrackedReader reader, DateTimeOffset at)
         {
-            if (reader.CardPresent)
-                pending.Enqueue(new SmartCardEvent(at, SmartCardEventType.CardRemoved, reader.Name, SmartCardReaderState.Unknown, reader.Atr));
-            pending.Enqueue(new SmartCardEvent(at, SmartCardEventType.ReaderRemoved, reader.Name, SmartCardReaderState.Unknown, null));
+            if (reader.State.CardPresent)
+                pending.Enqueue(new SmartCardEvent(at, SmartCardEventType.CardRemoved, reader.Name, SmartCardReaderState.Unknown, reader.Atr, CardNameOf(reader.Atr)));
+            pending.Enqueue(new SmartCardEvent(at, SmartCardEventType.ReaderRemoved, reader.Name, SmartCardReaderState.Unknown));
         }
+
+        private string CardNameOf(byte[] atr) => CardTransitions.NameOf(atr, cardNameOf);
 
         private void CancelContext()
         {
@@ -344,7 +350,7 @@ namespace SmartCardPS
 
         private sealed class TrackedReader
         {
-            public TrackedReader(string name, uint state, byte[] atr)
+            public TrackedReader(string name, ReaderEventState state, byte[] atr)
             {
                 Name = name;
                 State = state;
@@ -352,9 +358,8 @@ namespace SmartCardPS
             }
 
             public string Name { get; }
-            public uint State { get; set; }
+            public ReaderEventState State { get; set; }
             public byte[] Atr { get; set; }
-            public bool CardPresent => (State & (uint)SmartCardReaderState.Present) != 0;
         }
     }
 }

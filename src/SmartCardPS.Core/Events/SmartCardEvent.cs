@@ -1,13 +1,15 @@
 using System;
+using SmartCardPS.Readers;
 
-namespace SmartCardPS
+namespace SmartCardPS.Events
 {
     /// <summary>One change seen by a <see cref="ReaderMonitor"/>: a reader came or went, a card was inserted or removed.</summary>
     public sealed class SmartCardEvent
     {
         public SmartCardEvent() { }
 
-        internal SmartCardEvent(DateTimeOffset timeStamp, SmartCardEventType eventType, string reader, SmartCardReaderState state, byte[] atr)
+        internal SmartCardEvent(DateTimeOffset timeStamp, SmartCardEventType eventType, string reader, SmartCardReaderState state,
+            byte[] atr = null, string cardName = null)
         {
             TimeStamp = timeStamp;
             EventType = eventType;
@@ -16,7 +18,7 @@ namespace SmartCardPS
             if (atr != null && atr.Length > 0)
             {
                 Atr = Hex.Format(atr);
-                CardName = AtrDatabase.Default.CardNameOf(atr);
+                CardName = cardName;
             }
         }
 
@@ -34,12 +36,5 @@ namespace SmartCardPS
         public SmartCardReaderState State { get; set; }
 
         public override string ToString() => $"{EventType} {Reader}";
-
-        /// <summary>
-        /// A reader's flags from an SCARD_READERSTATE event state: without the event counter (upper 16 bits) and
-        /// without Changed, which only says the wait returned and would be on every event.
-        /// </summary>
-        internal static SmartCardReaderState StateOf(uint eventState) =>
-            (SmartCardReaderState)(eventState & 0xFFFF) & ~SmartCardReaderState.Changed;
     }
 }

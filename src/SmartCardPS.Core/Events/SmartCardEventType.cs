@@ -1,4 +1,4 @@
-namespace SmartCardPS
+namespace SmartCardPS.Events
 {
     /// <summary>What happened to a reader or the card in it.</summary>
     public enum SmartCardEventType

@@ -1,4 +1,5 @@
 using System;
+using SmartCardPS.Cards;
 
 namespace SmartCardPS.Interop
 {

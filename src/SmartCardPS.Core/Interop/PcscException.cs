@@ -1,9 +1,11 @@
 using System;
 
-namespace SmartCardPS
+namespace SmartCardPS.Interop
 {
-    /// <summary>A PC/SC call failed; carries the native code and its SCARD_* name.</summary>
-    [Serializable]
+    /// <summary>
+    /// A PC/SC call failed: <see cref="Error"/> is the native code (also the HResult), <see cref="ErrorName"/> its
+    /// SCARD_* name, <see cref="Operation"/> the call that failed.
+    /// </summary>
     public class PcscException : Exception
     {
         public PcscException(ScardError error, string operation)
@@ -13,9 +15,6 @@ namespace SmartCardPS
             Operation = operation;
             HResult = unchecked((int)error);
         }
-
-        protected PcscException(System.Runtime.Serialization.SerializationInfo info, System.Runtime.Serialization.StreamingContext context)
-            : base(info, context) { }
 
         public ScardError Error { get; }
         public string ErrorName => ScardErrorInfo.NameOf(Error);

@@ -1,4 +1,4 @@
-namespace SmartCardPS
+namespace SmartCardPS.Interop
 {
     /// <summary>PC/SC return codes (winscard.h / pcsclite.h); the values are the native codes.</summary>
     public enum ScardError : uint

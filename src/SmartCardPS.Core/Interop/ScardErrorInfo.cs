@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace SmartCardPS
+namespace SmartCardPS.Interop
 {
     /// <summary>The native name and an actionable sentence for each PC/SC return code.</summary>
     public static class ScardErrorInfo

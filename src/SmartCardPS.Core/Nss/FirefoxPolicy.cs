@@ -1,11 +1,12 @@
-using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text;
+using System;
+using SmartCardPS.Pkcs11;
 
-namespace SmartCardPS
+namespace SmartCardPS.Nss
 {
     /// <summary>The SecurityDevices policy of a policies.json, as Set-FirefoxSecurityDevicePolicy leaves it.</summary>
     public sealed class FirefoxSecurityDevicePolicy

@@ -1,4 +1,4 @@
-namespace SmartCardPS
+namespace SmartCardPS.Nss
 {
     /// <summary>Which Firefox build a profile belongs to.</summary>
     public enum FirefoxFlavor

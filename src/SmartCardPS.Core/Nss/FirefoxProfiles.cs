@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 
-namespace SmartCardPS
+namespace SmartCardPS.Nss
 {
     /// <summary>Finds Firefox profiles: the platform's profile roots and each root's profiles.ini.</summary>
     public static class FirefoxProfiles

@@ -1,11 +1,12 @@
-using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
+using System;
+using SmartCardPS.Pkcs11;
 
-namespace SmartCardPS
+namespace SmartCardPS.Nss
 {
     /// <summary>Whether one Firefox profile can use smart cards: OpenSC or p11-kit-proxy registered, and loaded if Firefox runs.</summary>
     public sealed class FirefoxModuleStatus

@@ -1,6 +1,6 @@
 using System;
 
-namespace SmartCardPS
+namespace SmartCardPS.Nss
 {
     /// <summary>
     /// NSS's module-spec argument syntax (utilpars.c): space-separated key=value pairs, keys matched

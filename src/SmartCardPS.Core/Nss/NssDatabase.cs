@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 
-namespace SmartCardPS
+namespace SmartCardPS.Nss
 {
     /// <summary>
     /// NSS sql: databases and the rules for adding and removing their PKCS#11 modules: a library is registered

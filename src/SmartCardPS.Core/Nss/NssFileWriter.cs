@@ -1,8 +1,9 @@
-using System;
 using System.IO;
 using System.Runtime.InteropServices;
+using System;
+using SmartCardPS.Pkcs11;
 
-namespace SmartCardPS
+namespace SmartCardPS.Nss
 {
     /// <summary>
     /// Replaces a Firefox/NSS file atomically: a temporary file in the same directory, given the old file's

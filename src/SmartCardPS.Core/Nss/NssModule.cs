@@ -1,6 +1,5 @@
-using System;
 
-namespace SmartCardPS
+namespace SmartCardPS.Nss
 {
     /// <summary>One PKCS#11 module of an NSS sql: database (a stanza of its pkcs11.txt), as NSS reads it.</summary>
     public sealed class NssModule

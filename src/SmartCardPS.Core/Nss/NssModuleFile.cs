@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 
-namespace SmartCardPS
+namespace SmartCardPS.Nss
 {
     /// <summary>
     /// An NSS sql: database's pkcs11.txt, read the way NSS reads it (utilmod.c): lines of at most 2047 bytes

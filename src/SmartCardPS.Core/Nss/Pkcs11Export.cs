@@ -1,4 +1,5 @@
-namespace SmartCardPS
+using SmartCardPS.Pkcs11;
+namespace SmartCardPS.Nss
 {
     /// <summary>
     /// Whether a file is a shared library exporting C_GetFunctionList, asked of the dynamic loader only: the

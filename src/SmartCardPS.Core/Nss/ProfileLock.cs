@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Runtime.InteropServices;
 
-namespace SmartCardPS
+namespace SmartCardPS.Nss
 {
     /// <summary>
     /// Whether a Firefox holds a profile. On Linux and macOS Firefox takes an fcntl write lock on .parentlock

@@ -1,6 +1,6 @@
 using System;
 
-namespace SmartCardPS
+namespace SmartCardPS.OpenSc
 {
     /// <summary>An opensc.conf that cannot be parsed; such a file is never rewritten.</summary>
     public sealed class OpenScConfigException : Exception

@@ -5,8 +5,9 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text;
+using SmartCardPS.Pkcs11;
 
-namespace SmartCardPS
+namespace SmartCardPS.OpenSc
 {
     /// <summary>
     /// One opensc.conf: where OpenSC looks for it, what it says, and edits of single settings that leave every

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace SmartCardPS
+namespace SmartCardPS.OpenSc
 {
     /// <summary>One block (<c>name value { … }</c>) or item (<c>key = value;</c>) of an opensc.conf, with where it sits in the text.</summary>
     internal sealed class OpenScConfigNode

@@ -1,7 +1,6 @@
-using System.Collections.Generic;
 using System.Text;
 
-namespace SmartCardPS
+namespace SmartCardPS.OpenSc
 {
     /// <summary>
     /// Parses opensc.conf as OpenSC's scconf reads it: <c># comments</c>, <c>key = value[, value];</c> items and

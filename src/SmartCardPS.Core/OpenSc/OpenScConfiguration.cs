@@ -1,4 +1,4 @@
-namespace SmartCardPS
+namespace SmartCardPS.OpenSc
 {
     /// <summary>
     /// What OpenSC reads from its configuration file: the <c>app default</c> block's debug settings and its

@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>Writes an exported certificate whole or not at all: a temporary file beside the target, then a rename over it.</summary>
     public static class CertificateFile

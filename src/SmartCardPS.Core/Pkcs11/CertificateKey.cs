@@ -1,4 +1,4 @@
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>
     /// The public key algorithm and size of an X.509 certificate, read straight from its DER SubjectPublicKeyInfo:

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>Names the curve of a CKA_EC_PARAMS value: a DER OID (namedCurve) or, for PKCS#11 3.0 Edwards/Montgomery keys, a PrintableString.</summary>
     internal static class EcCurves

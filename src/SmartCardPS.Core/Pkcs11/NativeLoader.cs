@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using Net.Pkcs11Interop.HighLevelAPI;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>
     /// Pkcs11Interop imports dlopen from "libdl", a name that only exists as a development symlink
@@ -56,7 +56,7 @@ namespace SmartCardPS
             }
         }
 
-        private static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
+        private static IntPtr Resolve(string libraryName, Assembly _, DllImportSearchPath? __)
         {
             if (libraryName != "libdl" || tryLoad == null) return IntPtr.Zero;
             foreach (string candidate in DlCandidates)

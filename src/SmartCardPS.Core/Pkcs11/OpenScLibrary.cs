@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>Where OpenSC's PKCS#11 library is installed on each platform, and how to recognise it.</summary>
     public static class OpenScLibrary

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>
     /// Reads p11-kit's config syntax (pkcs11.conf(5)): "name: value" lines, '#' comments, blank lines.

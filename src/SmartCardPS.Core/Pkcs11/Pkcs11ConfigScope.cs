@@ -1,4 +1,4 @@
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>Which p11-kit config directory a module registration goes to.</summary>
     public enum Pkcs11ConfigScope

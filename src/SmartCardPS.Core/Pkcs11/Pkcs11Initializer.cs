@@ -1,7 +1,7 @@
 using System;
 using Net.Pkcs11Interop.Common;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>
     /// Our own C_Initialize, before Pkcs11Interop's: its high-level library swallows CKR_CRYPTOKI_ALREADY_INITIALIZED

@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>
     /// One user's reference to a PKCS#11 library, which the whole process shares (one per library path,

@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>
     /// A PKCS#11 library is process-wide state: one handle per library path, shared by every cmdlet, completer,

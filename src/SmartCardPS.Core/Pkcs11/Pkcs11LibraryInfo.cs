@@ -1,4 +1,4 @@
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>What a PKCS#11 library says about itself in C_GetInfo (versions as p11-kit prints them, e.g. "2.6").</summary>
     public sealed class Pkcs11LibraryInfo

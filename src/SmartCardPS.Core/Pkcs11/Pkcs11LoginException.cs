@@ -2,7 +2,7 @@ using System;
 using System.Globalization;
 using Net.Pkcs11Interop.Common;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>
     /// C_Login refused the user PIN (CKR_PIN_INCORRECT, CKR_PIN_LOCKED, ...). Carries the token's PIN counter flags as

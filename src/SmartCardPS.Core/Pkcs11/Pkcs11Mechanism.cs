@@ -1,4 +1,4 @@
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>One mechanism a token supports, as C_GetMechanismInfo reports it.</summary>
     public sealed class Pkcs11Mechanism

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>
     /// One PKCS#11 module: its p11-kit registration (merged from every config that names it) and, once the

@@ -1,6 +1,6 @@
 using System;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>Why a PKCS#11 module could not be used.</summary>
     public enum Pkcs11FailureKind

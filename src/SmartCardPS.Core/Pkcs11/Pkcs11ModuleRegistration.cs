@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>A module registration to make: which library, in which config file, with which settings.</summary>
     public sealed class Pkcs11ModuleRegistration

@@ -1,4 +1,4 @@
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>Which of p11-kit's config locations a module's settings come from.</summary>
     public enum Pkcs11ModuleSource

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using Net.Pkcs11Interop.Common;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>The CKR_ and CKM_ names of PKCS#11 codes.</summary>
     public static class Pkcs11Names

@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>An object on a PKCS#11 token: a certificate, a key or a data object, as p11tool --list-all lists it.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "An output object: the certificate it hands out is the caller's, as any X509Certificate2 property's is.")]
     public sealed class Pkcs11Object
     {
         public string Label { get; set; }

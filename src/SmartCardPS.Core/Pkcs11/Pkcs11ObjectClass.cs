@@ -1,4 +1,4 @@
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>CKO_ object classes; the values are the native codes, so a vendor class still shows its number.</summary>
     public enum Pkcs11ObjectClass : ulong

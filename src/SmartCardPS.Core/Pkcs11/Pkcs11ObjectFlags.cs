@@ -1,6 +1,6 @@
 using System;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>The CK_BBOOL attributes of an object that are true, by readable name (CKA_TOKEN is Token, and so on).</summary>
     [Flags]

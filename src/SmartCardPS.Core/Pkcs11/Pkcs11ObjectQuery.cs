@@ -1,4 +1,4 @@
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>What to look for on a token (the C_FindObjects template), and whether to log in first.</summary>
     public sealed class Pkcs11ObjectQuery

@@ -4,7 +4,7 @@ using System.Text;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>
     /// Lists the objects of one token: a read-only session, the user login when asked for, one C_FindObjects

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using System.Security;
 using System.Text;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>
     /// PINs as C_Login takes them (UTF-8 bytes), made from a SecureString or read from a pin-source file, with

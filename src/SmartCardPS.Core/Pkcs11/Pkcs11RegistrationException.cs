@@ -1,6 +1,6 @@
 using System;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>Why a p11-kit module registration or removal was refused or failed; the name is the error id's reason.</summary>
     public enum Pkcs11RegistrationFailure

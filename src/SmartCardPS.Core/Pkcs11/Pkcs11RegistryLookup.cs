@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>Finding modules and registrations in the registry from what a user typed.</summary>
     public sealed partial class Pkcs11Registry

@@ -1,6 +1,6 @@
 using System;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>
     /// One step of listing a module's slots, for progress and -Verbose: reported before a slot is read (Elapsed null)

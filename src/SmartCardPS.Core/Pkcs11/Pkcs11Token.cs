@@ -1,4 +1,4 @@
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>A token in a PKCS#11 slot, or (TokenPresent false) a slot without one.</summary>
     public sealed class Pkcs11Token

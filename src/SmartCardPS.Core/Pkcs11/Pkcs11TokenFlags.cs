@@ -1,6 +1,6 @@
 using System;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>CK_TOKEN_INFO flags (CKF_*), by readable name.</summary>
     [Flags]

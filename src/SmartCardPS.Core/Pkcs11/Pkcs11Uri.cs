@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>
     /// RFC 7512 pkcs11: URIs, written byte for byte as p11-kit writes them (and so as p11tool prints them):

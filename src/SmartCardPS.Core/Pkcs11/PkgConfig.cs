@@ -3,7 +3,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.IO;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>Asks pkg-config for how p11-kit was built; p11-kit's directories differ between distributions.</summary>
     internal static class PkgConfig

@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Runtime.InteropServices;
 
-namespace SmartCardPS
+namespace SmartCardPS.Pkcs11
 {
     /// <summary>Unix permission bits and the effective user, which netstandard2.0 has no API for.</summary>
     internal static class UnixFile

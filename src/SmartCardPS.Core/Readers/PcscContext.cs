@@ -1,9 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SmartCardPS.Cards;
 using SmartCardPS.Interop;
 
-namespace SmartCardPS
+namespace SmartCardPS.Readers
 {
     /// <summary>
     /// A connection to the PC/SC service. Every failing call throws <see cref="PcscException"/>;
@@ -50,10 +51,14 @@ namespace SmartCardPS
             return readers.Where(r => r != PcscPlatform.PnpNotificationReader).ToArray();
         }
 
-        /// <summary>Every reader with its current state and ATR.</summary>
-        public IReadOnlyList<SmartCardReader> GetReaders() =>
-            // CHANGED only says the state differs from the UNAWARE we asked with: noise in a snapshot.
-            ReadStates().Select(r => new SmartCardReader(r.Reader, r.EventState & ~(uint)SmartCardReaderState.Changed, r.Atr)).ToArray();
+        /// <summary>Every reader with its current state and ATR, its card named by <paramref name="cardNameOf"/> when given.</summary>
+        public IReadOnlyList<SmartCardReader> GetReaders(Func<byte[], string> cardNameOf = null) =>
+            ReadStates().Select(r =>
+            {
+                ReaderEventState state = new ReaderEventState(r.EventState).WithoutChanged();
+                string name = state.CardPresent && r.Atr.Length > 0 ? cardNameOf?.Invoke(r.Atr) : null;
+                return new SmartCardReader(r.Reader, state, r.Atr, name);
+            }).ToArray();
 
         /// <summary>Every listed reader's current event state and ATR, asked for in one call right after listing.</summary>
         internal ReaderStateRecord[] ReadStates()
@@ -62,7 +67,7 @@ namespace SmartCardPS
             {
                 string[] names = ListReaders();
                 if (names.Length == 0) return Array.Empty<ReaderStateRecord>();
-                var records = names.Select(n => new ReaderStateRecord(n, (uint)SmartCardReaderState.Unaware)).ToArray();
+                var records = names.Select(n => new ReaderStateRecord(n, ReaderEventState.Unaware.Value)).ToArray();
                 ScardError rc = GetStatusChange(records, 0);
                 // A reader unplugged between listing and asking: list again.
                 if (rc == ScardError.UnknownReader && attempt < 3) continue;

@@ -2,7 +2,7 @@ using System;
 using System.Runtime.InteropServices;
 using SmartCardPS.Interop;
 
-namespace SmartCardPS
+namespace SmartCardPS.Readers
 {
     /// <summary>An SCARDCONTEXT that releases itself.</summary>
     internal sealed class ScardContextHandle : SafeHandle

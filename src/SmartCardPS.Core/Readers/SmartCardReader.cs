@@ -1,19 +1,18 @@
-namespace SmartCardPS
+namespace SmartCardPS.Readers
 {
     /// <summary>One PC/SC reader and what is in it, as seen at one moment.</summary>
     public sealed partial class SmartCardReader
     {
         public SmartCardReader() { }
 
-        internal SmartCardReader(string name, uint eventState, byte[] atr)
+        internal SmartCardReader(string name, ReaderEventState state, byte[] atr, string cardName = null)
         {
             Name = name;
-            State = (SmartCardReaderState)(eventState & 0xFFFF);
-            EventCount = (int)(eventState >> 16);
-            bool present = (State & SmartCardReaderState.Present) != 0;
-            CardPresent = present;
-            Atr = present && atr != null && atr.Length > 0 ? Hex.Format(atr) : null;
-            CardName = Atr != null ? AtrDatabase.Default.CardNameOf(atr) : null;
+            State = state.Flags;
+            EventCount = state.EventCount;
+            CardPresent = state.CardPresent;
+            Atr = CardPresent && atr != null && atr.Length > 0 ? Hex.Format(atr) : null;
+            CardName = Atr != null ? cardName : null;
         }
 
         public string Name { get; set; }

@@ -1,6 +1,6 @@
 using System;
 
-namespace SmartCardPS
+namespace SmartCardPS.Readers
 {
     /// <summary>The SCARD_STATE_* bits of a reader's event state (the upper 16 bits hold an event counter and are not flags).</summary>
     [Flags]

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace SmartCardPS
+namespace SmartCardPS.Setup
 {
     /// <summary>
     /// One check of Test-SmartCardSetup. To add a check, add one class implementing this interface with a

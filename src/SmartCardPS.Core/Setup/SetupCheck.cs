@@ -1,4 +1,4 @@
-namespace SmartCardPS
+namespace SmartCardPS.Setup
 {
     /// <summary>The outcome of a setup check. Strings, so JSON and remote sessions show the word.</summary>
     public static class SetupStatus

@@ -1,8 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SmartCardPS.Interop;
+using SmartCardPS.OpenSc;
+using SmartCardPS.Pkcs11;
+using SmartCardPS.Readers;
+using SmartCardPS.Usb;
 
-namespace SmartCardPS
+namespace SmartCardPS.Setup
 {
     /// <summary>What the user asked for.</summary>
     public sealed class SetupOptions

@@ -1,10 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Linq;
 using System.Runtime.InteropServices;
+using SmartCardPS.Usb;
 
-namespace SmartCardPS
+namespace SmartCardPS.Setup
 {
     /// <summary>The families whose package managers and service tools the remedies speak.</summary>
     public enum PlatformFamily

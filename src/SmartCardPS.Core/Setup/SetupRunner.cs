@@ -1,9 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Reflection;
 
-namespace SmartCardPS
+namespace SmartCardPS.Setup
 {
     /// <summary>Finds every <see cref="ISetupCheck"/> in this assembly and runs them in order.</summary>
     public static class SetupRunner

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 
-namespace SmartCardPS
+namespace SmartCardPS.Setup
 {
     /// <summary>What a system tool (systemctl, udevadm) printed and returned.</summary>
     public sealed class ToolResult

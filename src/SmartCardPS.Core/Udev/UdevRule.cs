@@ -1,10 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
-using System.Text;
 
-namespace SmartCardPS
+namespace SmartCardPS.Udev
 {
     /// <summary>A udev rule giving a USB smart-card reader (a serial Smargo/Phoenix adapter, or a CCID reader) a group, mode and name.</summary>
     public sealed class UdevRule

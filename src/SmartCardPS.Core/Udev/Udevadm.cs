@@ -1,7 +1,8 @@
 using System.IO;
 using System.Linq;
+using SmartCardPS.Setup;
 
-namespace SmartCardPS
+namespace SmartCardPS.Udev
 {
     /// <summary>Runs udevadm: test a rules file, reload udevd, replay devices.</summary>
     public static class Udevadm

@@ -5,7 +5,7 @@ using System.Linq;
 using System.Runtime.InteropServices;
 using System.Xml;
 
-namespace SmartCardPS
+namespace SmartCardPS.Usb
 {
     /// <summary>
     /// The readers the CCID driver (libccid) claims, from its bundle's Info.plist: the parallel arrays

@@ -1,4 +1,4 @@
-namespace SmartCardPS
+namespace SmartCardPS.Usb
 {
     /// <summary>How a USB smart-card reader talks to the host; strings, so JSON and remoting show the word.</summary>
     public static class SmartCardUsbKind

@@ -3,8 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
+using SmartCardPS.Pkcs11;
 
-namespace SmartCardPS
+namespace SmartCardPS.Usb
 {
     /// <summary>
     /// Finds smart-card readers in Linux sysfs: interfaces of class 0x0B (CCID) and USB serial adapters with a
@@ -31,13 +32,13 @@ namespace SmartCardPS
                 string tty = TtyOf(iface);
                 bool ccidClass = string.Equals(Attr(iface, "bInterfaceClass"), CcidInterfaceClass, StringComparison.OrdinalIgnoreCase);
                 if (!ccidClass && tty == null) continue;
-                found.Add(Describe(device, iface, tty, ccidClass ? SmartCardUsbKind.Ccid : SmartCardUsbKind.Serial, ccid, pcscReaders, sysfsRoot));
+                found.Add(Describe(device, iface, tty, ccidClass ? SmartCardUsbKind.Ccid : SmartCardUsbKind.Serial, ccid, pcscReaders));
             }
             return found;
         }
 
         private static SmartCardUsbDevice Describe(string device, string iface, string tty, string kind, CcidSupportedReaders ccid,
-            IReadOnlyCollection<string> pcscReaders, string sysfsRoot)
+            IReadOnlyCollection<string> pcscReaders)
         {
             var d = new SmartCardUsbDevice
             {

@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using SmartCardPS.Cards;
+using SmartCardPS.Interop;
 
 namespace SmartCardPS.Commands
 {

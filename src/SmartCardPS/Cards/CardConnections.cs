@@ -1,6 +1,9 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
+using SmartCardPS.Cards;
+using SmartCardPS.Interop;
+using SmartCardPS.Readers;
 
 namespace SmartCardPS.Commands
 {

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
+using SmartCardPS.Cards;
 
 namespace SmartCardPS.Commands
 {

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SmartCardPS.Cards;
 
 namespace SmartCardPS.Commands
 {

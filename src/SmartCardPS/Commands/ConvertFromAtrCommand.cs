@@ -1,6 +1,7 @@
 using System.IO;
 using System.Management.Automation;
 using System.Threading;
+using SmartCardPS.Atr;
 
 namespace SmartCardPS.Commands
 {
@@ -44,7 +45,7 @@ namespace SmartCardPS.Commands
         [AllowEmptyString]
         [AllowEmptyCollection]
         [AtrInputTransformation]
-        public string[] Atr { get; set; }
+        public AtrInput[] Atr { get; set; }
 
         /// <summary>
         /// <para type="description">A smartcard_list.txt to name the cards from instead of the one pcsc-tools installs. A missing file stops the command with a ConvertFromAtrDatabaseNotFound error, a directory with ConvertFromAtrDatabaseIsDirectory; a file without ATR entries is named in a warning.</para>
@@ -93,17 +94,25 @@ namespace SmartCardPS.Commands
         protected override void ProcessRecord()
         {
             if (Atr == null) return;
-            foreach (string text in Atr)
+            foreach (AtrInput input in Atr)
             {
-                if (text == null) continue;
-                AnswerToReset result;
-                try
+                if (input == null) continue;
+                AtrParseException error = input.Error;
+                AnswerToReset result = null;
+                if (error == null)
                 {
-                    result = AtrParser.Parse(AtrText.ParseHex(text), database);
+                    try
+                    {
+                        result = database.Decode(input.Bytes);
+                    }
+                    catch (AtrParseException ex)
+                    {
+                        error = ex;
+                    }
                 }
-                catch (AtrParseException ex)
+                if (error != null)
                 {
-                    WriteError(NewError(ex, ex.Reason.ToString(), ErrorCategory.InvalidData, text));
+                    WriteError(NewError(error, error.Reason.ToString(), ErrorCategory.InvalidData, input.Text));
                     continue;
                 }
                 var output = new PSObject(result);

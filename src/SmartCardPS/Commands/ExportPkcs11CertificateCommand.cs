@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Text;
+using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.Commands
 {

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using SmartCardPS.Nss;
 
 namespace SmartCardPS.Commands
 {

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
+using SmartCardPS.Nss;
 
 namespace SmartCardPS.Commands
 {

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Security;
+using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.Commands
 {

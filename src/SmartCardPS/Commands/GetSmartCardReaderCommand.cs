@@ -1,6 +1,8 @@
 using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
+using SmartCardPS.Atr;
+using SmartCardPS.Interop;
+using SmartCardPS.Readers;
 
 namespace SmartCardPS.Commands
 {
@@ -49,11 +51,12 @@ namespace SmartCardPS.Commands
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             try
             {
                 using (var context = PcscContext.Establish())
                 {
-                    readers = context.GetReaders();
+                    readers = context.GetReaders(AtrDatabase.Default.CardNameOf);
                 }
             }
             catch (PcscException ex)

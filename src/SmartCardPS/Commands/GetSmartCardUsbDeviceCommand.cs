@@ -3,6 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Runtime.InteropServices;
+using SmartCardPS.Interop;
+using SmartCardPS.Readers;
+using SmartCardPS.Usb;
 
 namespace SmartCardPS.Commands
 {

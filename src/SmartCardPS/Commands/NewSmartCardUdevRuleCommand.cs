@@ -1,6 +1,9 @@
 using System;
 using System.IO;
 using System.Management.Automation;
+using SmartCardPS.Pkcs11;
+using SmartCardPS.Setup;
+using SmartCardPS.Udev;
 
 namespace SmartCardPS.Commands
 {

@@ -1,7 +1,9 @@
-using System;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using System;
+using SmartCardPS.Nss;
+using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.Commands
 {
@@ -76,16 +78,16 @@ namespace SmartCardPS.Commands
             {
                 NssModuleFile file = ReadDatabase(target);
                 if (file == null) continue;
-                NssModule same = SmartCardPS.NssDatabase.FindLibrary(file, library);
+                NssModule same = SmartCardPS.Nss.NssDatabase.FindLibrary(file, library);
                 if (same != null)
                 {
                     WriteVerbose($"{target.Description} already loads {library} as {Quote(same.Name)}; nothing was changed.");
                     WriteObject(same);
                     continue;
                 }
-                if (SmartCardPS.NssDatabase.FindName(file, name).Count > 0)
+                if (SmartCardPS.Nss.NssDatabase.FindName(file, name).Count > 0)
                 {
-                    NssModule other = SmartCardPS.NssDatabase.FindName(file, name)[0];
+                    NssModule other = SmartCardPS.Nss.NssDatabase.FindName(file, name)[0];
                     WriteError(NewError(new InvalidOperationException(
                         $"{target.Description} already has a module named {Quote(name)} for {Quote(other.Library)}; nothing was changed. Choose another -Name, or Unregister-NssModule it first."),
                         "NameInUse", ErrorCategory.ResourceExists, other));
@@ -96,7 +98,7 @@ namespace SmartCardPS.Commands
                 if (!CheckNotRunning(target, Force, $"module {Quote(name)} added")) continue;
                 try
                 {
-                    WriteObject(SmartCardPS.NssDatabase.Add(target.Directory, name, library));
+                    WriteObject(SmartCardPS.Nss.NssDatabase.Add(target.Directory, name, library));
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
@@ -108,8 +110,8 @@ namespace SmartCardPS.Commands
         /// <summary>OpenSC loaded both directly and through p11-kit-proxy is initialised twice, which NSS reports as "Unknown PKCS #11 error".</summary>
         private void WarnAboutProxy(NssModuleFile file, NssTarget target)
         {
-            bool addingProxy = SmartCardPS.NssDatabase.IsP11KitProxy(library);
-            NssModule clash = file.Modules.FirstOrDefault(m => addingProxy ? OpenScLibrary.HasOpenScName(m.Library) : SmartCardPS.NssDatabase.IsP11KitProxy(m.Library));
+            bool addingProxy = SmartCardPS.Nss.NssDatabase.IsP11KitProxy(library);
+            NssModule clash = file.Modules.FirstOrDefault(m => addingProxy ? OpenScLibrary.HasOpenScName(m.Library) : SmartCardPS.Nss.NssDatabase.IsP11KitProxy(m.Library));
             if (clash == null || !(addingProxy || OpenScLibrary.HasOpenScName(library))) return;
             WriteWarning($"{target.Description} also loads {Quote(clash.Name)} ({clash.Library}). OpenSC registered directly next to p11-kit-proxy fails in NSS with \"Unknown PKCS #11 error\" when p11-kit also loads OpenSC; keep only one of them (Unregister-NssModule -Name {Quote(clash.Name)}).");
         }
@@ -127,7 +129,7 @@ namespace SmartCardPS.Commands
             }
             else
             {
-                path = UseP11KitProxy ? SmartCardPS.NssDatabase.FindP11KitProxy(moduleDir) : OpenScLibrary.Find(moduleDir);
+                path = UseP11KitProxy ? SmartCardPS.Nss.NssDatabase.FindP11KitProxy(moduleDir) : OpenScLibrary.Find(moduleDir);
                 if (path == null)
                 {
                     string what = UseP11KitProxy ? "p11-kit-proxy.so was not found next to p11-kit's module directory or in the usual library directories. Install p11-kit (e.g. apt-get install p11-kit-modules)"

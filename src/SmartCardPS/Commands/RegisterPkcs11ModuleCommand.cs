@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.Commands
 {

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
+using SmartCardPS.Cards;
+using SmartCardPS.Interop;
 
 namespace SmartCardPS.Commands
 {

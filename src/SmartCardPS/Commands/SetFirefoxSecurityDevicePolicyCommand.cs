@@ -1,6 +1,7 @@
-using System;
 using System.IO;
 using System.Management.Automation;
+using System;
+using SmartCardPS.Nss;
 
 namespace SmartCardPS.Commands
 {

@@ -1,5 +1,5 @@
-using System.Linq;
 using System.Management.Automation;
+using SmartCardPS.Setup;
 
 namespace SmartCardPS.Commands
 {

@@ -1,6 +1,7 @@
-using System;
 using System.IO;
 using System.Management.Automation;
+using System;
+using SmartCardPS.Nss;
 
 namespace SmartCardPS.Commands
 {
@@ -38,7 +39,7 @@ namespace SmartCardPS.Commands
             {
                 NssModuleFile file = ReadDatabase(target);
                 if (file == null) continue;
-                var matches = SmartCardPS.NssDatabase.FindName(file, Name);
+                var matches = SmartCardPS.Nss.NssDatabase.FindName(file, Name);
                 if (matches.Count == 0)
                 {
                     if (!AllProfiles)
@@ -58,7 +59,7 @@ namespace SmartCardPS.Commands
                 if (!CheckNotRunning(target, Force, $"module {Quote(Name)} removed")) continue;
                 try
                 {
-                    SmartCardPS.NssDatabase.Remove(target.Directory, Name);
+                    SmartCardPS.Nss.NssDatabase.Remove(target.Directory, Name);
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {

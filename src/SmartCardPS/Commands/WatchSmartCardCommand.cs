@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
+using SmartCardPS.Atr;
+using SmartCardPS.Events;
 
 namespace SmartCardPS.Commands
 {
@@ -65,6 +67,7 @@ namespace SmartCardPS.Commands
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             if (MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) && Timeout <= TimeSpan.Zero)
             {
                 ThrowTerminatingError(NewError(
@@ -85,7 +88,7 @@ namespace SmartCardPS.Commands
             bool timed = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout));
             Stopwatch clock = Stopwatch.StartNew();
 
-            var watch = new ReaderMonitor(IncludeCurrentState.IsPresent);
+            var watch = new ReaderMonitor(IncludeCurrentState.IsPresent, AtrDatabase.Default.CardNameOf);
             bool connected = false;
             bool outage = false;
             bool warnedUnmatched = false;

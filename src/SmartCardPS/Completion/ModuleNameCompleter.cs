@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.Commands
 {

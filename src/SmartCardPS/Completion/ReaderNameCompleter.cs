@@ -4,6 +4,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using SmartCardPS.Interop;
+using SmartCardPS.Readers;
 
 namespace SmartCardPS.Commands
 {

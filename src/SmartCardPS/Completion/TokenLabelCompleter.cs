@@ -1,9 +1,9 @@
-using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.Commands
 {

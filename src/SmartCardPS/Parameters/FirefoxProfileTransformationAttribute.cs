@@ -1,8 +1,9 @@
-using System.Collections;
 using System.Collections.Generic;
+using System.Collections;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using SmartCardPS.Nss;
 
 namespace SmartCardPS.Commands
 {

@@ -1,7 +1,8 @@
-using System;
-using System.Collections;
 using System.Collections.Generic;
+using System.Collections;
 using System.Management.Automation;
+using System;
+using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.Commands
 {

@@ -8,6 +8,7 @@ using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using Xunit;
 using Xunit.Abstractions;
+using SmartCardPS.Atr;
 
 namespace SmartCardPS.Tests.Atr
 {
@@ -92,7 +93,7 @@ namespace SmartCardPS.Tests.Atr
                     AnswerToReset ours;
                     try
                     {
-                        ours = AtrParser.Parse(AtrText.ParseHex(atr), db);
+                        ours = db.Decode(AtrText.ParseHex(atr));
                     }
                     catch (AtrParseException ex) when (ex.Reason == AtrParseReason.Truncated)
                     {

@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using Xunit;
 using static SmartCardPS.Tests.Atr.AtrVectors;
+using SmartCardPS.Atr;
 
 namespace SmartCardPS.Tests.Atr
 {
@@ -91,10 +92,10 @@ namespace SmartCardPS.Tests.Atr
         }
 
         [Fact]
-        public void TheParserFillsIdentificationAndCardName()
+        public void DecodeFillsIdentificationAndCardName()
         {
             var db = Write(Sample);
-            var r = AtrParser.Parse(Bytes("3B 02 14 50"), db);
+            var r = db.Decode(Bytes("3B 02 14 50"));
             Assert.Equal("Exact card", r.CardName);
             Assert.Equal(6, r.Identification.Length);
             r.Identification[0] = "changed by a caller";

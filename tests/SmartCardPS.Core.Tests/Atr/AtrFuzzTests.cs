@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Text;
 using Xunit;
+using SmartCardPS.Atr;
 
 namespace SmartCardPS.Tests.Atr
 {
@@ -66,7 +67,7 @@ namespace SmartCardPS.Tests.Atr
             AnswerToReset r;
             try
             {
-                r = AtrParser.Parse(bytes, Database);
+                r = Database.Decode(bytes);
             }
             catch (AtrParseException ex)
             {

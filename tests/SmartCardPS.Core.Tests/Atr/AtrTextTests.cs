@@ -1,4 +1,5 @@
 using Xunit;
+using SmartCardPS.Atr;
 
 namespace SmartCardPS.Tests.Atr
 {

@@ -1,4 +1,5 @@
 using System.Linq;
+using SmartCardPS.Atr;
 
 namespace SmartCardPS.Tests.Atr
 {

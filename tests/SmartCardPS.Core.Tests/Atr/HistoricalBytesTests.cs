@@ -15,7 +15,7 @@ namespace SmartCardPS.Tests.Atr
             Assert.Equal(new[] { "3", "" }, r.HistoricalObjects.Select(o => o.Tag));
             Assert.Equal("05: operational state (activated)", r.LifeCycleStatus);
             Assert.Equal("90 00", r.StatusWord);
-            Assert.Contains("normal processing", r.HistoricalObjects[1].Meaning);
+            Assert.Contains("Normal processing", r.HistoricalObjects[1].Meaning);
         }
 
         [Fact]
@@ -113,8 +113,9 @@ namespace SmartCardPS.Tests.Atr
         {
             var r = Parse("3B 04 80 82 6A 82");
             Assert.Equal("6A 82", r.StatusWord);
+            // SW1-SW2 as a pair, as ATR_analysis reads it: 6A 82 is "file not found", not 6A's "wrong parameters".
+            Assert.Contains(r.HistoricalObjects, o => o.Meaning != null && o.Meaning.Contains("SW1 SW2 6A 82: Wrong parameters: file or application not found"));
             Assert.Null(r.LifeCycleStatus);
-            Assert.Contains("wrong parameters", r.HistoricalObjects[0].Meaning);
         }
 
         [Fact]

@@ -1,6 +1,7 @@
 using System.Linq;
 using Xunit;
 using static SmartCardPS.Tests.Atr.AtrVectors;
+using SmartCardPS.Atr;
 
 namespace SmartCardPS.Tests.Atr
 {

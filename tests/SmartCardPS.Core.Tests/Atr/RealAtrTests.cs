@@ -2,6 +2,7 @@ using System.IO;
 using System.Linq;
 using Xunit;
 using static SmartCardPS.Tests.Atr.AtrVectors;
+using SmartCardPS.Atr;
 
 namespace SmartCardPS.Tests.Atr
 {
@@ -72,7 +73,7 @@ namespace SmartCardPS.Tests.Atr
                 File.WriteAllText(path, "A2 13 10 91\n\tSLE 4442 memory card\n");
                 var db = AtrDatabase.FromFile(path);
                 db.Refresh();
-                var ex = Assert.Throws<AtrParseException>(() => AtrParser.Parse(Bytes("A2 13 10 91"), db));
+                var ex = Assert.Throws<AtrParseException>(() => db.Decode(Bytes("A2 13 10 91")));
                 Assert.Equal(AtrParseReason.InvalidTS, ex.Reason);
                 Assert.Contains("SLE 4442 memory card", ex.Message);
                 Assert.Equal("SLE 4442 memory card", db.CardNameOf(Bytes("A2 13 10 91")));

@@ -2,6 +2,8 @@ using System;
 using System.Linq;
 using SmartCardPS.TestFixture;
 using Xunit;
+using SmartCardPS.Cards;
+using SmartCardPS.Interop;
 
 namespace SmartCardPS.Tests
 {

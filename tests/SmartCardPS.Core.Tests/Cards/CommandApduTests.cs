@@ -1,6 +1,7 @@
 using System.IO;
 using System.Linq;
 using Xunit;
+using SmartCardPS.Cards;
 
 namespace SmartCardPS.Tests
 {

@@ -1,6 +1,8 @@
 using System.Linq;
 using SmartCardPS.Interop;
 using Xunit;
+using SmartCardPS.Cards;
+using SmartCardPS.Readers;
 
 namespace SmartCardPS.Tests
 {

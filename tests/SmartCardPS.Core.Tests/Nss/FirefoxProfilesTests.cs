@@ -1,9 +1,10 @@
-using System;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
+using System;
+using SmartCardPS.Nss;
 using Xunit;
 
 namespace SmartCardPS.Tests

@@ -1,9 +1,10 @@
 #pragma warning disable CA1416 // Unix file modes: these tests run on Linux
-using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using System;
+using SmartCardPS.Nss;
 using Xunit;
 
 namespace SmartCardPS.Tests

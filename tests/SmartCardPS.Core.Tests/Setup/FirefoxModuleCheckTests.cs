@@ -1,8 +1,11 @@
-using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System;
+using SmartCardPS.Nss;
+using SmartCardPS.Setup.Checks;
+using SmartCardPS.Setup;
 using Xunit;
 
 namespace SmartCardPS.Tests

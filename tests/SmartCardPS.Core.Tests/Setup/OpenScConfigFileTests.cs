@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Text.RegularExpressions;
 using Xunit;
+using SmartCardPS.OpenSc;
 
 namespace SmartCardPS.Tests
 {

@@ -1,6 +1,10 @@
 using System.Collections.Generic;
 using System.Linq;
 using Xunit;
+using SmartCardPS.OpenSc;
+using SmartCardPS.Setup;
+using SmartCardPS.Setup.Checks;
+using SmartCardPS.Usb;
 
 namespace SmartCardPS.Tests
 {

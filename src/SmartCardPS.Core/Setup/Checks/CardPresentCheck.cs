@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 
-namespace SmartCardPS
+namespace SmartCardPS.Setup.Checks
 {
     /// <summary>A card is in a reader (a failure only with -RequireCard).</summary>
     public sealed class CardPresentCheck : ISetupCheck

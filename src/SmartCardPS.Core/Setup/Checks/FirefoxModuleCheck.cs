@@ -1,7 +1,8 @@
-using System;
 using System.Collections.Generic;
+using System;
+using SmartCardPS.Nss;
 
-namespace SmartCardPS
+namespace SmartCardPS.Setup.Checks
 {
     /// <summary>
     /// Each Firefox profile of the user loads OpenSC or p11-kit-proxy (the ArchWiki's "Load the module in

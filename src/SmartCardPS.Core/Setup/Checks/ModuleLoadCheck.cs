@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 
-namespace SmartCardPS
+namespace SmartCardPS.Setup.Checks
 {
     /// <summary>Every module p11-kit loads works; a broken critical one makes p11-kit fail for every program.</summary>
     public sealed class ModuleLoadCheck : ISetupCheck

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace SmartCardPS
+namespace SmartCardPS.Setup.Checks
 {
     /// <summary>OpenSC's PKCS#11 library is installed.</summary>
     public sealed class OpenScLibraryCheck : ISetupCheck

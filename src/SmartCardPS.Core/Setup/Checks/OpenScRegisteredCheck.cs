@@ -1,8 +1,9 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using SmartCardPS.Pkcs11;
 
-namespace SmartCardPS
+namespace SmartCardPS.Setup.Checks
 {
     /// <summary>p11-kit loads OpenSC, so p11tool, GnuTLS and other p11-kit users see the cards (the ArchWiki's p11tool tip).</summary>
     public sealed class OpenScRegisteredCheck : ISetupCheck

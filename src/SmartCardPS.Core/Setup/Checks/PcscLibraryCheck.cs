@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using SmartCardPS.Interop;
 
-namespace SmartCardPS
+namespace SmartCardPS.Setup.Checks
 {
     /// <summary>The PC/SC client library (libpcsclite, winscard.dll, PCSC.framework) loads in this process.</summary>
     public sealed class PcscLibraryCheck : ISetupCheck

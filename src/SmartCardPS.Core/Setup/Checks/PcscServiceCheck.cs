@@ -1,6 +1,7 @@
 using System.Collections.Generic;
+using SmartCardPS.Interop;
 
-namespace SmartCardPS
+namespace SmartCardPS.Setup.Checks
 {
     /// <summary>The PC/SC service (pcscd, SCardSvr) answers.</summary>
     public sealed class PcscServiceCheck : ISetupCheck

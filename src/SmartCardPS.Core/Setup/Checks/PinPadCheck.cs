@@ -1,7 +1,10 @@
 using System.Collections.Generic;
 using System.Linq;
+using SmartCardPS.Interop;
+using SmartCardPS.OpenSc;
+using SmartCardPS.Readers;
 
-namespace SmartCardPS
+namespace SmartCardPS.Setup.Checks
 {
     /// <summary>opensc.conf parses, and its enable_pinpad agrees with the readers, as the ArchWiki advises.</summary>
     public sealed class PinPadCheck : ISetupCheck

@@ -2,8 +2,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
+using SmartCardPS.Usb;
 
-namespace SmartCardPS
+namespace SmartCardPS.Setup.Checks
 {
     /// <summary>pcsc-lite has a reader driver: a USB bundle (ifd-ccid.bundle or a vendor's) or a serial driver in reader.conf.d.</summary>
     public sealed class ReaderDriverCheck : ISetupCheck

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 
-namespace SmartCardPS
+namespace SmartCardPS.Setup.Checks
 {
     /// <summary>The PC/SC service lists at least one reader (a failure only with -RequireReader).</summary>
     public sealed class ReadersPresentCheck : ISetupCheck

@@ -3,8 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
+using SmartCardPS.Usb;
 
-namespace SmartCardPS
+namespace SmartCardPS.Setup.Checks
 {
     /// <summary>On systemd machines, pcscd.socket and pcscd.service exist, and the socket is enabled and listening.</summary>
     public sealed class SystemdUnitsCheck : ISetupCheck

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 
-namespace SmartCardPS
+namespace SmartCardPS.Setup.Checks
 {
     /// <summary>The modules p11-kit loads show at least one token (a failure only with -RequireToken).</summary>
     public sealed class TokensVisibleCheck : ISetupCheck

@@ -2,8 +2,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
+using SmartCardPS.Usb;
 
-namespace SmartCardPS
+namespace SmartCardPS.Setup.Checks
 {
     /// <summary>Every USB reader plugged in is listed by pcscd; one that is not is either waiting for a restart or unknown to libccid.</summary>
     public sealed class UsbReadersCheck : ISetupCheck

@@ -4,12 +4,14 @@ using System.Linq;
 using System.Threading;
 using SmartCardPS.TestFixture;
 using Xunit;
+using SmartCardPS.Interop;
+using SmartCardPS.Readers;
 
 namespace SmartCardPS.Tests
 {
     /// <summary>The core's reader snapshots against the real pcscd + vpcd, cross-checked with opensc-tool.</summary>
     [Collection(PcscCollection.Name)]
-    public class ReaderServiceTests
+    public class PcscContextTests
     {
         public const string ShortT0Atr = "3B 02 14 50";
         public const string T1Atr = "3B DF 18 00 81 31 FE 7D 00 6B 02 0C 01 82 01 11 01 43 4E 53 10 31 80 FC";
@@ -17,7 +19,7 @@ namespace SmartCardPS.Tests
 
         private readonly PcscFixtureHost host;
 
-        public ReaderServiceTests(PcscFixtureHost host) => this.host = host;
+        public PcscContextTests(PcscFixtureHost host) => this.host = host;
 
         private static SmartCardReader WaitFor(string reader, bool present)
         {

@@ -1,0 +1,66 @@
+#Requires -Version 7.0
+<#
+.SYNOPSIS
+    What importing SmartCardPS adds to starting pwsh: `pwsh -NoProfile -c exit` and
+    `pwsh -NoProfile -c 'Import-Module out/SmartCardPS; exit'` run alternately, median of each, and the difference.
+.DESCRIPTION
+    Build first (dotnet pwsh ./build.ps1), then: dotnet pwsh -File bench/Import-Module.bench.ps1
+    The two commands alternate so that load on the machine falls on both alike. CI steps and scripts pay the
+    difference on every call; the target is under 100 ms.
+#>
+[CmdletBinding()]
+param(
+    [string] $ModuleDir = (Join-Path $PSScriptRoot '../out/SmartCardPS'),
+    [int] $Runs = 15
+)
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$manifest = Join-Path $ModuleDir 'SmartCardPS.psd1'
+if (-not (Test-Path $manifest)) { throw "No module in ${ModuleDir}: run 'dotnet pwsh ./build.ps1' first." }
+$manifest = (Resolve-Path $manifest).Path
+
+# The same pwsh this script runs in: under 'dotnet pwsh' the process is dotnet and the tool's dll comes first.
+$pwsh = [Environment]::ProcessPath
+$prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { [Environment]::GetCommandLineArgs()[0] })
+
+# Each run reports, from inside, the process's CPU time at its end and (with the module) how long Import-Module
+# took; outside, the wall time of the whole process. On a busy machine the wall time of a process start varies by
+# hundreds of ms, so the CPU time and the in-process import time are printed beside it.
+function Measure-Start([string] $Command) {
+    $sw = [Diagnostics.Stopwatch]::StartNew()
+    $out = & $pwsh @prefix -NoProfile -NonInteractive -Command "$Command; [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime.TotalMilliseconds; exit"
+    $wall = $sw.Elapsed.TotalMilliseconds
+    if ($LASTEXITCODE) { throw "pwsh -c '$Command' exited with $LASTEXITCODE" }
+    $values = @($out | ForEach-Object { [double]$_ })
+    [pscustomobject]@{ Wall = $wall; Cpu = $values[-1]; Import = $(if ($values.Count -gt 1) { $values[0] } else { 0 }) }
+}
+
+function Get-Median([double[]] $Values) {
+    $sorted = @($Values | Sort-Object)
+    $mid = [int][math]::Floor($sorted.Count / 2)
+    if ($sorted.Count % 2) { $sorted[$mid] } else { ($sorted[$mid - 1] + $sorted[$mid]) / 2 }
+}
+
+$bareCommand = '$null = 0'
+$importCommand = "`$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$manifest'; `$sw.Elapsed.TotalMilliseconds"
+# One of each first, untimed: the disk cache then holds pwsh and the module for every timed run.
+$null = Measure-Start $bareCommand
+$null = Measure-Start $importCommand
+$bare = [Collections.Generic.List[object]]::new()
+$with = [Collections.Generic.List[object]]::new()
+foreach ($i in 1..$Runs) {
+    $bare.Add((Measure-Start $bareCommand))
+    $with.Add((Measure-Start $importCommand))
+}
+$bareWall = Get-Median $bare.Wall
+$withWall = Get-Median $with.Wall
+$bareCpu = Get-Median $bare.Cpu
+$withCpu = Get-Median $with.Cpu
+$import = Get-Median $with.Import
+$added = $withWall - $bareWall
+
+[pscustomobject]@{ Command = 'pwsh -NoProfile -c exit'; Runs = $Runs; 'Wall ms (median)' = [math]::Round($bareWall, 1); 'CPU ms (median)' = [math]::Round($bareCpu, 1); 'Import-Module ms (median)' = '' },
+[pscustomobject]@{ Command = "pwsh -NoProfile -c 'Import-Module SmartCardPS; exit'"; Runs = $Runs; 'Wall ms (median)' = [math]::Round($withWall, 1); 'CPU ms (median)' = [math]::Round($withCpu, 1); 'Import-Module ms (median)' = [math]::Round($import, 1) } |
+    Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+Write-Host ("Import-Module adds {0:N1} ms of wall time and {1:N1} ms of CPU time (median against median; the import itself takes {2:N1} ms); target < 100 ms: {3}." -f
+    $added, ($withCpu - $bareCpu), $import, $(if ($added -lt 100) { 'met' } else { 'NOT met' }))

@@ -1,0 +1,45 @@
+using SmartCardPS.Atr;
+
+namespace SmartCardPS.Commands
+{
+    /// <summary>
+    /// One ATR as ConvertFrom-Atr receives it: the bytes, or why the input is not an ATR, and the input as the user
+    /// wrote it (the target of the error). Made by <see cref="AtrInputTransformationAttribute"/>, so the cmdlet
+    /// never turns bytes back into text.
+    /// </summary>
+    public sealed class AtrInput
+    {
+        private AtrInput(byte[] bytes, string text, AtrParseException error)
+        {
+            Bytes = bytes;
+            this.text = text;
+            Error = error;
+        }
+
+        private readonly string text;
+
+        /// <summary>The ATR's bytes; null when <see cref="Error"/> says why there are none.</summary>
+        public byte[] Bytes { get; }
+
+        public AtrParseException Error { get; }
+
+        /// <summary>The input as written: the text, or the bytes as hex.</summary>
+        public string Text => text ?? Hex.Format(Bytes);
+
+        internal static AtrInput FromBytes(byte[] bytes) => new AtrInput(bytes, null, null);
+
+        internal static AtrInput FromText(string text)
+        {
+            try
+            {
+                return new AtrInput(AtrText.ParseHex(text), text, null);
+            }
+            catch (AtrParseException ex)
+            {
+                return new AtrInput(null, text, ex);
+            }
+        }
+
+        public override string ToString() => Text;
+    }
+}
