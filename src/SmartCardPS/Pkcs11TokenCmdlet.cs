@@ -49,8 +49,8 @@ namespace SmartCardPS.Commands
             return match;
         }
 
-        /// <summary>A pkcs11: URI's attributes; null (with InvalidUri written) when it is not one.</summary>
-        protected IReadOnlyDictionary<string, string> ParseUri(string uri)
+        /// <summary>A parsed pkcs11: URI; null (with InvalidUri written) when it is not one.</summary>
+        protected Net.Pkcs11Interop.Common.Pkcs11Uri ParseUri(string uri)
         {
             try
             {
@@ -67,18 +67,16 @@ namespace SmartCardPS.Commands
         /// The tokens a URI names, with their modules; module-name and module-path select the library. A slot-id may
         /// name an uninitialised token (Get-Pkcs11Token -IncludeEmptySlots gives those such a URI), so then those count too.
         /// </summary>
-        protected List<KeyValuePair<Pkcs11Module, Pkcs11Token>> TokensByUri(IReadOnlyDictionary<string, string> attributes)
+        protected List<KeyValuePair<Pkcs11Module, Pkcs11Token>> TokensByUri(Net.Pkcs11Interop.Common.Pkcs11Uri uri)
         {
-            attributes.TryGetValue("module-path", out string path);
-            attributes.TryGetValue("module-name", out string name);
-            bool bySlot = attributes.ContainsKey("slot-id");
+            bool bySlot = uri.SlotId != null;
             var found = new List<KeyValuePair<Pkcs11Module, Pkcs11Token>>();
-            var modules = ResolveModulesForUri(path, name);
+            var modules = ResolveModulesForUri(uri.ModulePath, uri.ModuleName);
             for (int i = 0; i < modules.Count; i++)
             {
                 Pkcs11Module module = modules[i];
                 AtModule(module, i + 1, modules.Count);
-                foreach (Pkcs11Token token in TokensOf(module, includeEmptySlots: bySlot).Where(t => t.TokenPresent).Where(t => Pkcs11Uri.Matches(attributes, t)))
+                foreach (Pkcs11Token token in TokensOf(module, includeEmptySlots: bySlot).Where(t => t.TokenPresent).Where(t => Pkcs11Uri.Matches(uri, t)))
                     found.Add(new KeyValuePair<Pkcs11Module, Pkcs11Token>(module, token));
             }
             return found;

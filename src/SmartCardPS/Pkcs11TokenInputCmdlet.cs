@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using SmartCardPS.Pkcs11;
@@ -24,7 +23,7 @@ namespace SmartCardPS.Commands
         public Pkcs11Token[] Token { get; set; }
 
         /// <summary>
-        /// <para type="description">RFC 7512 pkcs11: URIs, such as the Uri property of a token or object or a line p11tool prints. Any of token, manufacturer, model, serial, slot-description, slot-manufacturer, slot-id, library-description, library-manufacturer pick the tokens, and module-name or module-path the library; Get-Pkcs11Object also takes object, id and type, and pin-value or pin-source for -Login.</para>
+        /// <para type="description">RFC 7512 pkcs11: URIs, such as the Uri property of a token or object or a line p11tool prints. Any of token, manufacturer, model, serial, slot-description, slot-manufacturer, slot-id, library-description, library-manufacturer, library-version pick the tokens, and module-name or module-path the library; Get-Pkcs11Object also takes object, id and type, and pin-value or pin-source for -Login. A path attribute RFC 7512 does not define is an InvalidUri error (such a URI could match nothing); query attributes it does not know are ignored.</para>
         /// </summary>
         [Parameter(ParameterSetName = UriSet, Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "pkcs11: URIs naming tokens.")]
         [ValidateNotNullOrEmpty]
@@ -32,8 +31,8 @@ namespace SmartCardPS.Commands
 
         private bool sawInput;
 
-        /// <summary>Does the work for one token; <paramref name="uri"/> and its attributes are null unless it came from -Uri.</summary>
-        protected abstract void Emit(Pkcs11Module module, Pkcs11Token token, string uri, IReadOnlyDictionary<string, string> attributes);
+        /// <summary>Does the work for one token; <paramref name="uri"/> and its parsed form are null unless it came from -Uri.</summary>
+        protected abstract void Emit(Pkcs11Module module, Pkcs11Token token, string uri, Net.Pkcs11Interop.Common.Pkcs11Uri parsed);
 
         protected override void ProcessRecord()
         {
@@ -82,9 +81,9 @@ namespace SmartCardPS.Commands
 
         private void EmitByUri(string uri)
         {
-            var attributes = ParseUri(uri);
-            if (attributes == null) return;
-            var tokens = TokensByUri(attributes);
+            var parsed = ParseUri(uri);
+            if (parsed == null) return;
+            var tokens = TokensByUri(parsed);
             if (tokens.Count == 0)
             {
                 WriteError(NewError(
@@ -92,7 +91,7 @@ namespace SmartCardPS.Commands
                     "TokenNotFound", ErrorCategory.ObjectNotFound, uri));
                 return;
             }
-            foreach (var pair in tokens) Emit(pair.Key, pair.Value, uri, attributes);
+            foreach (var pair in tokens) Emit(pair.Key, pair.Value, uri, parsed);
         }
     }
 }

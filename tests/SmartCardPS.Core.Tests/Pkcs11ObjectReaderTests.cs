@@ -85,9 +85,9 @@ namespace SmartCardPS.Tests
         [Fact]
         public void IdsComeBackAsRawBytes()
         {
-            Assert.Equal(new byte[] { 0x8b, 0x28, 0x61 }, Pkcs11Uri.AttributeBytes("pkcs11:token=T;id=%8B%28a;type=cert?pin-value=1", "id"));
-            Assert.Null(Pkcs11Uri.AttributeBytes("pkcs11:token=T", "id"));
-            Assert.Throws<FormatException>(() => Pkcs11Uri.AttributeBytes("pkcs11:id=%8", "id"));
+            Assert.Equal(new byte[] { 0x8b, 0x28, 0x61 }, Pkcs11Uri.Parse("pkcs11:token=T;id=%8B%28a;type=cert?pin-value=1").Id);
+            Assert.Null(Pkcs11Uri.Parse("pkcs11:token=T").Id);
+            Assert.Throws<FormatException>(() => Pkcs11Uri.Parse("pkcs11:id=%8"));
         }
 
         [Theory]

@@ -68,4 +68,14 @@ Describe 'Get-Pkcs11Mechanism' -Skip:$NoFixture {
         { Get-Pkcs11Mechanism -Uri 'pkcs11:token=Nope' -ErrorAction Stop } |
             Should -Throw -ErrorId 'GetPkcs11MechanismTokenNotFound,SmartCardPS.Commands.GetPkcs11MechanismCommand'
     }
+
+    It 'takes a label typed unescaped, as Get-Pkcs11Token shows it' {
+        (Get-Pkcs11Mechanism -Uri 'pkcs11:token=Mech two').Token | Sort-Object -Unique | Should -Be 'Mech two'
+    }
+
+    It 'ignores a query attribute it does not know and rejects such a path attribute' {
+        (Get-Pkcs11Mechanism -Uri 'pkcs11:token=Mech%20two?foo=bar&module-name=softhsm2').Token | Sort-Object -Unique | Should -Be 'Mech two'
+        { Get-Pkcs11Mechanism -Uri 'pkcs11:token=Mech%20two;foo=bar' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'GetPkcs11MechanismInvalidUri,SmartCardPS.Commands.GetPkcs11MechanismCommand' -ExpectedMessage '*foo*'
+    }
 }

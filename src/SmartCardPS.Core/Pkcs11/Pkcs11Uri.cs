@@ -1,13 +1,18 @@
 using System;
-using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text;
+using Net.Pkcs11Interop.Common;
+using InteropUri = Net.Pkcs11Interop.Common.Pkcs11Uri;
+// The CK_ structs are only data here; the 64-bit layout carries every value a token reports.
+using LowLevel = Net.Pkcs11Interop.LowLevelAPI80;
 
 namespace SmartCardPS.Pkcs11
 {
     /// <summary>
     /// RFC 7512 pkcs11: URIs, written byte for byte as p11-kit writes them (and so as p11tool prints them):
-    /// token attributes in p11-kit's order, empty ones left out, UTF-8 bytes outside A-Za-z0-9_.- as %XX.
+    /// token attributes in p11-kit's order, empty ones left out, UTF-8 bytes outside A-Za-z0-9_.- as %XX. Parsing
+    /// and matching are Pkcs11Interop's.
     /// </summary>
     public static class Pkcs11Uri
     {
@@ -108,95 +113,109 @@ namespace SmartCardPS.Pkcs11
         }
 
         /// <summary>
-        /// The attributes of a pkcs11: URI, path and query alike, percent-decoded (as UTF-8). Throws
-        /// FormatException for text that is not a pkcs11: URI.
+        /// A pkcs11: URI parsed by Pkcs11Interop (path and query attributes, percent-decoded; the scheme in any case, as
+        /// RFC 3986 allows). Throws FormatException for text that is not a pkcs11: URI, and for a path attribute RFC 7512
+        /// does not define: such a URI could match nothing, so saying why helps more than finding nothing. Unknown query
+        /// attributes are ignored, as RFC 7512 lets a consumer do.
         /// </summary>
-        public static IReadOnlyDictionary<string, string> Parse(string uri)
+        public static InteropUri Parse(string uri)
         {
             if (uri == null || !uri.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
                 throw new FormatException($"{UntrustedText.Quote(uri)} is not a pkcs11: URI (RFC 7512), e.g. pkcs11:token=My%20Token.");
-            var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
-            string rest = uri.Substring(Scheme.Length);
-            int query = rest.IndexOf('?');
-            AddPairs(attributes, query < 0 ? rest : rest.Substring(0, query), ';', uri);
-            if (query >= 0) AddPairs(attributes, rest.Substring(query + 1), '&', uri);
-            return attributes;
+            InteropUri parsed;
+            try
+            {
+                parsed = new InteropUri(Scheme + Escaped(uri.Substring(Scheme.Length)));
+            }
+            // Pkcs11Interop 5.3 fails with IndexOutOfRangeException on a '%' with fewer than two characters after it.
+            catch (Exception ex) when (ex is Pkcs11UriException || ex is IndexOutOfRangeException)
+            {
+                string reason = ex is Pkcs11UriException ? UntrustedText.Quote(ex.Message.TrimEnd('.')) : "a '%' is not followed by two hex digits";
+                throw new FormatException($"{UntrustedText.Quote(uri)} is not a valid pkcs11: URI: {reason}.", ex);
+            }
+            if (parsed.UnknownPathAttributes != null && parsed.UnknownPathAttributes.Count > 0)
+            {
+                throw new FormatException($"{UntrustedText.Quote(uri)} has the path attribute {string.Join(", ", parsed.UnknownPathAttributes.Keys.Select(k => UntrustedText.Quote(k)))}, which RFC 7512 does not define: "
+                    + "use token, manufacturer, model, serial, slot-description, slot-manufacturer, slot-id, library-description, library-manufacturer, "
+                    + "library-version, object, id or type.");
+            }
+            return parsed;
         }
 
         /// <summary>
-        /// The raw bytes of one path attribute (id= holds binary data that is not text); null when the URI has none.
-        /// Throws FormatException like <see cref="Parse"/>.
+        /// The URI with what people type unescaped (spaces, '/', non-ASCII letters, control characters) percent-encoded
+        /// as UTF-8, as RFC 3987 maps an IRI to a URI: Pkcs11Interop rejects such characters and drops spaces, where a
+        /// label typed as shown is what the user means. Delimiters and existing %XX escapes stay as they are.
         /// </summary>
-        public static byte[] AttributeBytes(string uri, string name)
+        private static string Escaped(string rest)
         {
-            Parse(uri);
-            string rest = uri.Substring(Scheme.Length);
-            int query = rest.IndexOf('?');
-            if (query >= 0) rest = rest.Substring(0, query);
-            foreach (string pair in rest.Split(new[] { ';' }, StringSplitOptions.RemoveEmptyEntries))
+            const string verbatim = "-._~:[]@!$'()*+,=;?&%";
+            var sb = new StringBuilder(rest.Length);
+            int start = -1;
+            for (int i = 0; i <= rest.Length; i++)
             {
-                int eq = pair.IndexOf('=');
-                if (string.Equals(pair.Substring(0, eq), name, StringComparison.OrdinalIgnoreCase)) return DecodeBytes(pair.Substring(eq + 1), uri);
+                bool keep = i == rest.Length || (rest[i] < 0x80 && (char.IsLetterOrDigit(rest[i]) || verbatim.IndexOf(rest[i]) >= 0));
+                if (!keep)
+                {
+                    if (start < 0) start = i;
+                    continue;
+                }
+                if (start >= 0) Encode(sb, Encoding.UTF8.GetBytes(rest.Substring(start, i - start)));
+                start = -1;
+                if (i < rest.Length) sb.Append(rest[i]);
             }
-            return null;
+            return sb.ToString();
         }
 
-        private static void AddPairs(Dictionary<string, string> attributes, string part, char separator, string uri)
+        /// <summary>The type= value of an object class as Pkcs11Interop parsed it; null when the URI has none.</summary>
+        public static Pkcs11ObjectClass? ObjectClass(InteropUri uri) => uri.Type == null ? (Pkcs11ObjectClass?)null : (Pkcs11ObjectClass)(ulong)uri.Type.Value;
+
+        /// <summary>
+        /// Whether a token (or empty slot) has every token, slot and library attribute the URI names, as Pkcs11Interop
+        /// matches them, and the module it names.
+        /// </summary>
+        public static bool Matches(InteropUri uri, Pkcs11Token token)
         {
-            foreach (string pair in part.Split(new[] { separator }, StringSplitOptions.RemoveEmptyEntries))
+            if (uri.ModuleName != null && !string.Equals(uri.ModuleName, token.Module, StringComparison.Ordinal)) return false;
+            if (uri.ModulePath != null && !string.Equals(uri.ModulePath, token.ModulePath, StringComparison.Ordinal)) return false;
+            var tokenInfo = new LowLevel.CK_TOKEN_INFO
             {
-                int eq = pair.IndexOf('=');
-                if (eq <= 0) throw new FormatException($"{UntrustedText.Quote(pair)} in {UntrustedText.Quote(uri)} is not an attribute=value pair.");
-                attributes[pair.Substring(0, eq).ToLowerInvariant()] = Decode(pair.Substring(eq + 1), uri);
-            }
+                Label = Text(token.Label),
+                ManufacturerId = Text(token.Manufacturer),
+                Model = Text(token.Model),
+                SerialNumber = Text(token.SerialNumber),
+                HardwareVersion = Version(null),
+                FirmwareVersion = Version(null),
+                UtcTime = Text(null),
+            };
+            var slotInfo = new LowLevel.CK_SLOT_INFO
+            {
+                SlotDescription = Text(token.SlotDescription),
+                ManufacturerId = Text(token.SlotManufacturer),
+                HardwareVersion = Version(null),
+                FirmwareVersion = Version(null),
+            };
+            var libraryInfo = new LowLevel.CK_INFO
+            {
+                ManufacturerId = Text(token.LibraryManufacturer),
+                LibraryDescription = Text(token.LibraryDescription),
+                LibraryVersion = Version(token.LibraryVersion),
+                CryptokiVersion = Version(null),
+            };
+            return LowLevel.Pkcs11UriUtils.Matches(uri, tokenInfo) && LowLevel.Pkcs11UriUtils.Matches(uri, slotInfo, token.SlotId)
+                && LowLevel.Pkcs11UriUtils.Matches(uri, libraryInfo);
         }
 
-        private static string Decode(string value, string uri) => Encoding.UTF8.GetString(DecodeBytes(value, uri));
+        private static byte[] Text(string value) => Encoding.UTF8.GetBytes(value ?? string.Empty);
 
-        private static byte[] DecodeBytes(string value, string uri)
+        /// <summary>A CK_VERSION from "major.minor" as the token object holds it; 0.0 when unknown.</summary>
+        private static LowLevel.CK_VERSION Version(string value)
         {
-            var bytes = new List<byte>(value.Length);
-            for (int i = 0; i < value.Length; i++)
-            {
-                if (value[i] == '%')
-                {
-                    if (i + 2 >= value.Length || !byte.TryParse(value.Substring(i + 1, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out byte b))
-                        throw new FormatException($"{UntrustedText.Quote(uri)} has a '%' that is not followed by two hex digits.");
-                    bytes.Add(b);
-                    i += 2;
-                }
-                else
-                {
-                    bytes.AddRange(Encoding.UTF8.GetBytes(value[i].ToString()));
-                }
-            }
-            return bytes.ToArray();
-        }
-
-        /// <summary>Whether a token (or empty slot) has every token, slot and library attribute the URI names.</summary>
-        public static bool Matches(IReadOnlyDictionary<string, string> attributes, Pkcs11Token token)
-        {
-            foreach (var kv in attributes)
-            {
-                string actual;
-                switch (kv.Key)
-                {
-                    case "token": actual = token.Label; break;
-                    case "manufacturer": actual = token.Manufacturer; break;
-                    case "model": actual = token.Model; break;
-                    case "serial": actual = token.SerialNumber; break;
-                    case "slot-description": actual = token.SlotDescription; break;
-                    case "slot-manufacturer": actual = token.SlotManufacturer; break;
-                    case "slot-id": actual = token.SlotId.ToString(CultureInfo.InvariantCulture); break;
-                    case "library-description": actual = token.LibraryDescription; break;
-                    case "library-manufacturer": actual = token.LibraryManufacturer; break;
-                    case "module-name": actual = token.Module; break;
-                    case "module-path": actual = token.ModulePath; break;
-                    default: continue;
-                }
-                if (!string.Equals(actual ?? string.Empty, kv.Value, StringComparison.Ordinal)) return false;
-            }
-            return true;
+            string[] parts = (value ?? string.Empty).Split('.');
+            byte major = 0, minor = 0;
+            bool known = parts.Length == 2 && byte.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out major)
+                && byte.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out minor);
+            return new LowLevel.CK_VERSION { Major = new[] { known ? major : (byte)0 }, Minor = new[] { known ? minor : (byte)0 } };
         }
     }
 }

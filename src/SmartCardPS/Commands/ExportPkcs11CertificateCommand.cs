@@ -84,11 +84,10 @@ namespace SmartCardPS.Commands
 
         private Pkcs11Object FindByUri(string uri)
         {
-            var attributes = ParseUri(uri);
-            if (attributes == null) return null;
-            var query = new Pkcs11ObjectQuery { Class = Pkcs11ObjectClass.Certificate, Id = Pkcs11Uri.AttributeBytes(uri, "id") };
-            if (attributes.TryGetValue("object", out string label)) query.Label = label;
-            var found = TokensByUri(attributes).SelectMany(pair =>
+            var parsed = ParseUri(uri);
+            if (parsed == null) return null;
+            var query = new Pkcs11ObjectQuery { Class = Pkcs11ObjectClass.Certificate, Id = parsed.Id, Label = parsed.Object };
+            var found = TokensByUri(parsed).SelectMany(pair =>
             {
                 Pkcs11Library library = Open(pair.Key);
                 return library == null ? Enumerable.Empty<Pkcs11Object>() : Read(library, pair.Value, query);

@@ -55,7 +55,7 @@ namespace SmartCardPS.Commands
                     string dir = SessionState.Path.GetUnresolvedProviderPathFromPSPath(root);
                     if (!File.Exists(Path.Combine(dir, "profiles.ini")))
                     {
-                        WriteError(NewError(new ItemNotFoundException($"There is no profiles.ini in {dir}."), "RootNotFound", ErrorCategory.ObjectNotFound, root));
+                        WriteError(NewError(new ItemNotFoundException($"There is no profiles.ini in {UntrustedText.Quote(dir)}."), "RootNotFound", ErrorCategory.ObjectNotFound, root));
                         continue;
                     }
                     profiles.AddRange(FirefoxProfiles.Read(dir, FirefoxProfiles.DefaultRoots().Where(r => Path.GetFullPath(r.Key) == Path.GetFullPath(dir)).Select(r => r.Value).FirstOrDefault()));

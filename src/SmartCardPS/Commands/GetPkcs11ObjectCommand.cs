@@ -74,7 +74,6 @@ namespace SmartCardPS.Commands
         private byte[] idBytes;
         private List<KeyValuePair<string, WildcardPattern>> patterns;
         private readonly HashSet<string> matchedLabels = new HashSet<string>(StringComparer.Ordinal);
-        private readonly HashSet<string> badTypes = new HashSet<string>(StringComparer.Ordinal);
 
         protected override void BeginProcessing()
         {
@@ -95,20 +94,9 @@ namespace SmartCardPS.Commands
             patterns = Label?.Select(l => new KeyValuePair<string, WildcardPattern>(l, WildcardPattern.Get(l, WildcardOptions.IgnoreCase))).ToList();
         }
 
-        protected override void Emit(Pkcs11Module module, Pkcs11Token token, string uri, IReadOnlyDictionary<string, string> attributes)
+        protected override void Emit(Pkcs11Module module, Pkcs11Token token, string uri, Net.Pkcs11Interop.Common.Pkcs11Uri parsed)
         {
-            Pkcs11ObjectQuery query = Query(attributes);
-            if (attributes != null && attributes.TryGetValue("type", out string type) && Pkcs11Uri.TypeName(query.Class ?? (Pkcs11ObjectClass)ulong.MaxValue) != type)
-            {
-                if (badTypes.Add(uri))
-                {
-                    WriteError(NewError(new ArgumentException($"'{uri}' has type={type}; RFC 7512 object types are cert, private, public, secret-key and data."),
-                        "InvalidUri", ErrorCategory.InvalidArgument, uri));
-                }
-                return;
-            }
-            if (uri != null) query.Id = Pkcs11Uri.AttributeBytes(uri, "id") ?? query.Id;
-            List(module, token, query, attributes);
+            List(module, token, Query(parsed), parsed);
         }
 
         protected override void Finish()
@@ -124,23 +112,18 @@ namespace SmartCardPS.Commands
         }
 
         /// <summary>The search template: -Id, and from a URI its object, id and type; a single -Type goes in too.</summary>
-        private Pkcs11ObjectQuery Query(IReadOnlyDictionary<string, string> uri)
+        private Pkcs11ObjectQuery Query(Net.Pkcs11Interop.Common.Pkcs11Uri uri)
         {
             var query = new Pkcs11ObjectQuery { Id = idBytes, Login = Login || Pin != null || Credential != null };
             if (Type != null && Type.Length == 1) query.Class = Type[0];
             if (uri == null) return query;
-            if (uri.TryGetValue("object", out string label)) query.Label = label;
-            if (uri.TryGetValue("type", out string type))
-            {
-                foreach (Pkcs11ObjectClass c in new[] { Pkcs11ObjectClass.Certificate, Pkcs11ObjectClass.PrivateKey, Pkcs11ObjectClass.PublicKey, Pkcs11ObjectClass.SecretKey, Pkcs11ObjectClass.Data })
-                {
-                    if (Pkcs11Uri.TypeName(c) == type) query.Class = c;
-                }
-            }
+            query.Label = uri.Object;
+            query.Id = uri.Id ?? query.Id;
+            query.Class = Pkcs11Uri.ObjectClass(uri) ?? query.Class;
             return query;
         }
 
-        private void List(Pkcs11Module module, Pkcs11Token token, Pkcs11ObjectQuery query, IReadOnlyDictionary<string, string> uri)
+        private void List(Pkcs11Module module, Pkcs11Token token, Pkcs11ObjectQuery query, Net.Pkcs11Interop.Common.Pkcs11Uri uri)
         {
             if (!token.Flags.HasFlag(Pkcs11TokenFlags.TokenInitialized))
             {
@@ -195,7 +178,7 @@ namespace SmartCardPS.Commands
         /// The PIN to log in with: -Pin, -Credential, the URI's pin-value or pin-source, else null for the reader's
         /// PIN pad, else one prompt. False (with the error written) when there is none.
         /// </summary>
-        private bool PinFor(Pkcs11Token token, IReadOnlyDictionary<string, string> uri, out byte[] pin)
+        private bool PinFor(Pkcs11Token token, Net.Pkcs11Interop.Common.Pkcs11Uri uri, out byte[] pin)
         {
             pin = null;
             SecureString secure = Pin ?? Credential?.Password;
@@ -204,12 +187,13 @@ namespace SmartCardPS.Commands
                 pin = Pkcs11Pin.FromSecureString(secure);
                 return true;
             }
-            if (uri != null && uri.TryGetValue("pin-value", out string value))
+            if (uri?.PinValue != null)
             {
-                pin = Pkcs11Pin.FromText(value);
+                pin = Pkcs11Pin.FromText(uri.PinValue);
                 return true;
             }
-            if (uri != null && uri.TryGetValue("pin-source", out string source))
+            string source = uri?.PinSource;
+            if (source != null)
             {
                 try
                 {
