@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using SmartCardPS.Pkcs11;
@@ -26,7 +28,10 @@ namespace SmartCardPS.Commands
             {
                 if (registry == null)
                 {
+                    var clock = Stopwatch.StartNew();
                     registry = Pkcs11Registry.Load();
+                    string[] files = registry.Modules.SelectMany(m => m.ConfigFiles).Distinct().ToArray();
+                    WriteVerbose($"Read p11-kit's module registry in {Ms(clock.Elapsed)}: {registry.Modules.Count} module(s) from {files.Length} config file(s){(files.Length > 0 ? ": " + string.Join(", ", files.Select(UntrustedText.Quote)) : "")}.");
                     foreach (string warning in registry.Warnings) WriteWarning("p11-kit config: " + warning);
                 }
                 return registry;
@@ -65,9 +70,13 @@ namespace SmartCardPS.Commands
             string key = module.Path ?? module.Name;
             if (loaded.TryGetValue(key, out Pkcs11Library library)) return library;
             if (failed.ContainsKey(key)) return null;
+            Progress($"Loading {UntrustedText.Quote(module.Path ?? module.Name)}");
+            WriteVerbose($"Loading the library {UntrustedText.Quote(module.Path)} of module {UntrustedText.Quote(module.Name)}{(module.ConfigFile != null ? " (" + UntrustedText.Quote(module.ConfigFile) + ")" : "")}.");
+            var clock = Stopwatch.StartNew();
             try
             {
                 library = Pkcs11Library.Load(module.Path, module.Name, module.ConfigFile, stopping.Token);
+                WriteVerbose($"Loaded and initialised {UntrustedText.Quote(module.Path)} in {Ms(clock.Elapsed)}.");
                 loaded[key] = library;
                 return library;
             }
@@ -120,7 +129,55 @@ namespace SmartCardPS.Commands
             }
         }
 
-        protected override void EndProcessing() => FinalizeAll();
+        protected override void EndProcessing()
+        {
+            FinalizeAll();
+            if (progressShown) WriteProgress(new ProgressRecord(ProgressId, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+        }
+
+        private const int ProgressId = 0x11;
+        private readonly Stopwatch runClock = Stopwatch.StartNew();
+        private static readonly TimeSpan ProgressAfter = TimeSpan.FromSeconds(1);
+        private bool progressShown;
+        private string modulePosition = string.Empty;
+        private int modulePercent = -1;
+
+        private string Activity => MyInvocation?.MyCommand?.Name ?? "PKCS#11";
+
+        private static string Ms(TimeSpan t) => $"{t.TotalMilliseconds:0} ms";
+
+        /// <summary>Where the run is among the modules it works through, for progress ("module 2 of 3").</summary>
+        protected void AtModule(Pkcs11Module module, int index, int count)
+        {
+            modulePosition = $"Module {UntrustedText.Quote(module.Name)} ({index} of {count})";
+            modulePercent = count > 0 ? Math.Min(100, (index - 1) * 100 / count) : -1;
+        }
+
+        /// <summary>
+        /// Progress, once the run has taken more than about a second: a quick listing shows none, a module that
+        /// probes cards for seconds shows which module and slot it is at.
+        /// </summary>
+        protected void Progress(string status, int percent = -1)
+        {
+            if (runClock.Elapsed < ProgressAfter) return;
+            progressShown = true;
+            string text = modulePosition.Length > 0 ? modulePosition + ": " + status : status;
+            WriteProgress(new ProgressRecord(ProgressId, Activity, text) { PercentComplete = percent >= 0 ? percent : modulePercent });
+        }
+
+        /// <summary>-Verbose and progress for each slot of <paramref name="module"/> that GetTokens reads.</summary>
+        protected Action<Pkcs11SlotProbe> SlotProbing(Pkcs11Module module) => probe =>
+        {
+            if (probe.Elapsed == null)
+            {
+                WriteVerbose($"Probing slot {probe.SlotId} ({probe.Index} of {probe.Count}) of module {UntrustedText.Quote(module.Name)}.");
+                Progress($"probing slot {probe.SlotId} ({probe.Index} of {probe.Count})");
+            }
+            else
+            {
+                WriteVerbose($"Read slot {probe.SlotId} of module {UntrustedText.Quote(module.Name)} in {Ms(probe.Elapsed.Value)}.");
+            }
+        };
 
         protected override void StopProcessing() => stopping.Cancel();
 

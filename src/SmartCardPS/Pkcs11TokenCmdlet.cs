@@ -17,8 +17,11 @@ namespace SmartCardPS.Commands
         /// <summary>Every token of every enabled registered module, with its module.</summary>
         protected IEnumerable<KeyValuePair<Pkcs11Module, Pkcs11Token>> AllTokens()
         {
-            foreach (Pkcs11Module module in Registry.EnabledModules.ToList())
+            var modules = Registry.EnabledModules.ToList();
+            for (int i = 0; i < modules.Count; i++)
             {
+                Pkcs11Module module = modules[i];
+                AtModule(module, i + 1, modules.Count);
                 foreach (Pkcs11Token token in TokensOf(module)) yield return new KeyValuePair<Pkcs11Module, Pkcs11Token>(module, token);
             }
         }
@@ -34,7 +37,7 @@ namespace SmartCardPS.Commands
             module = ResolveModules(new[] { token.ModulePath ?? token.Module }).FirstOrDefault();
             if (module == null) return null;
             // Other slots' failures are not this token's: they are reported when listing everything, not here.
-            var current = TokensOf(module, reportSlotErrors: false);
+            var current = TokensOf(module, reportSlotErrors: false, includeEmptySlots: !token.TokenInitialized);
             Pkcs11Token match = current.FirstOrDefault(t => t.SlotId == token.SlotId && t.Uri == token.Uri)
                 ?? current.FirstOrDefault(t => t.Uri == token.Uri);
             if (match == null)
@@ -60,22 +63,29 @@ namespace SmartCardPS.Commands
             }
         }
 
-        /// <summary>The tokens a URI names, with their modules; module-name and module-path select the library.</summary>
+        /// <summary>
+        /// The tokens a URI names, with their modules; module-name and module-path select the library. A slot-id may
+        /// name an uninitialised token (Get-Pkcs11Token -IncludeEmptySlots gives those such a URI), so then those count too.
+        /// </summary>
         protected List<KeyValuePair<Pkcs11Module, Pkcs11Token>> TokensByUri(Net.Pkcs11Interop.Common.Pkcs11Uri uri)
         {
+            bool bySlot = uri.SlotId != null;
             var found = new List<KeyValuePair<Pkcs11Module, Pkcs11Token>>();
-            foreach (Pkcs11Module module in ResolveModulesForUri(uri.ModulePath, uri.ModuleName))
+            var modules = ResolveModulesForUri(uri.ModulePath, uri.ModuleName);
+            for (int i = 0; i < modules.Count; i++)
             {
-                foreach (Pkcs11Token token in TokensOf(module).Where(t => Pkcs11Uri.Matches(uri, t)))
+                Pkcs11Module module = modules[i];
+                AtModule(module, i + 1, modules.Count);
+                foreach (Pkcs11Token token in TokensOf(module, includeEmptySlots: bySlot).Where(t => t.TokenPresent).Where(t => Pkcs11Uri.Matches(uri, t)))
                     found.Add(new KeyValuePair<Pkcs11Module, Pkcs11Token>(module, token));
             }
             return found;
         }
 
         /// <summary>The module's tokens, listed once per run; a failing slot is a SlotFailed error (when <paramref name="reportSlotErrors"/>) and the others still list.</summary>
-        protected List<Pkcs11Token> TokensOf(Pkcs11Module module, bool reportSlotErrors = true)
+        protected List<Pkcs11Token> TokensOf(Pkcs11Module module, bool reportSlotErrors = true, bool includeEmptySlots = false)
         {
-            string key = module.Path ?? module.Name;
+            string key = (includeEmptySlots ? "*" : "") + (module.Path ?? module.Name);
             if (tokensByModule.TryGetValue(key, out var tokens)) return tokens;
             tokens = new List<Pkcs11Token>();
             Pkcs11Library library = Open(module);
@@ -83,7 +93,7 @@ namespace SmartCardPS.Commands
             {
                 try
                 {
-                    tokens = library.GetTokens(includeEmptySlots: false, reportSlotErrors ? WriteSlotError : (Action<Pkcs11ModuleException>)(_ => { }));
+                    tokens = library.GetTokens(includeEmptySlots, reportSlotErrors ? WriteSlotError : (Action<Pkcs11ModuleException>)(_ => { }), SlotProbing(module));
                 }
                 catch (Pkcs11ModuleException ex)
                 {

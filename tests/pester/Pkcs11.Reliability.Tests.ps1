@@ -52,8 +52,8 @@ Import-Module '$Manifest'
 "counts=`$((@(`$counts) + @(`$mine) + @(`$theirs) | Sort-Object -Unique) -join ',') n=`$(@(`$counts).Count + @(`$mine).Count + @(`$theirs).Count)"
 "@
         $result.ExitCode | Should -Be 0 -Because $result.Error
-        # Three tokens and SoftHSM's spare uninitialized one, in each of the 70 listings.
-        $result.Output.Trim() | Should -Be 'counts=4 n=70'
+        # Three initialised tokens; SoftHSM's spare uninitialised one is not listed by default (p11tool's set).
+        $result.Output.Trim() | Should -Be 'counts=3 n=70'
         $result.Error | Should -BeNullOrEmpty
     }
 }

@@ -115,22 +115,28 @@ namespace SmartCardPS.Pkcs11
         }
 
         /// <summary>
-        /// Every token, in slot order; with <paramref name="includeEmptySlots"/> also the slots without one. A slot
+        /// Every initialised token, in slot order, as p11tool --list-tokens lists them; with <paramref name="includeEmptySlots"/>
+        /// also uninitialised tokens and the slots without a usable token, each with a URI naming its slot-id. A slot
         /// that fails is passed to <paramref name="slotFailed"/> (naming module, slot and CKR_ code) and the other
-        /// slots still list; without it the first failing slot throws.
+        /// slots still list; without it the first failing slot throws. <paramref name="probing"/> hears of each slot before and after it is read.
         /// </summary>
-        public List<Pkcs11Token> GetTokens(bool includeEmptySlots, Action<Pkcs11ModuleException> slotFailed = null)
+        public List<Pkcs11Token> GetTokens(bool includeEmptySlots, Action<Pkcs11ModuleException> slotFailed = null, Action<Pkcs11SlotProbe> probing = null)
         {
             Pkcs11LibraryInfo lib = GetInfo();
             var slots = Call(l => l.GetSlotList(includeEmptySlots ? SlotsType.WithOrWithoutTokenPresent : SlotsType.WithTokenPresent));
             var tokens = new List<Pkcs11Token>(slots.Count);
+            int index = 0;
             foreach (ISlot slot in slots)
             {
+                var probe = new Pkcs11SlotProbe { SlotId = slot.SlotId, Index = ++index, Count = slots.Count };
+                probing?.Invoke(probe);
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 try
                 {
                     Pkcs11Token token = ReadSlot(slot, lib);
-                    bool usable = token.TokenPresent && TryFill(token, slot);
-                    if (usable || includeEmptySlots) tokens.Add(token);
+                    bool usable = token.TokenPresent && TryFill(token, slot) && token.TokenInitialized;
+                    if (usable) tokens.Add(token);
+                    else if (includeEmptySlots) tokens.Add(WithSlotUri(token));
                 }
                 catch (Pkcs11ModuleException ex) when (ex.Kind == Pkcs11FailureKind.CallFailed)
                 {
@@ -138,8 +144,23 @@ namespace SmartCardPS.Pkcs11
                     if (slotFailed == null) throw failure;
                     slotFailed(failure);
                 }
+                probe.Elapsed = clock.Elapsed;
+                probing?.Invoke(probe);
             }
             return tokens;
+        }
+
+        /// <summary>
+        /// An uninitialised token's or empty slot's token attributes (blank, or shared by every spare token of the module)
+        /// match other tokens too; its slot-id (RFC 7512, as p11-kit reads it) makes the URI name this slot alone.
+        /// </summary>
+        private static Pkcs11Token WithSlotUri(Pkcs11Token token)
+        {
+            token.Uri = token.Uri == null
+                ? Pkcs11Uri.ForSlot(token.SlotDescription, token.SlotManufacturer, token.SlotId)
+                : Pkcs11Uri.ForSlot(null, null, token.SlotId) + ";" + token.Uri.Substring(Pkcs11Uri.Scheme.Length);
+            token.Uri = token.Uri.TrimEnd(';');
+            return token;
         }
 
         private Pkcs11Token ReadSlot(ISlot slot, Pkcs11LibraryInfo lib)

@@ -14,7 +14,10 @@ namespace SmartCardPS.Pkcs11
         public string SerialNumber { get; set; }
         public Pkcs11TokenFlags Flags { get; set; }
 
-        /// <summary>The RFC 7512 URI, as p11tool prints it; null for an empty slot.</summary>
+        /// <summary>Whether the token is initialised (CKF_TOKEN_INITIALIZED); p11tool --list-tokens lists only these.</summary>
+        public bool TokenInitialized => (Flags & Pkcs11TokenFlags.TokenInitialized) != 0;
+
+        /// <summary>The RFC 7512 URI, as p11tool prints it; for an uninitialised token or an empty slot one that names its slot-id.</summary>
         public string Uri { get; set; }
 
         /// <summary>Whether the slot reports a token (for a reader, a card in it).</summary>

@@ -30,6 +30,17 @@ namespace SmartCardPS.Pkcs11
             return sb.ToString();
         }
 
+        /// <summary>The URI of a slot: slot-description, slot-manufacturer and slot-id, in p11-kit's order.</summary>
+        public static string ForSlot(string description, string manufacturer, ulong slotId)
+        {
+            var sb = new StringBuilder(Scheme);
+            bool first = true;
+            Append(sb, "slot-description", description, ref first);
+            Append(sb, "slot-manufacturer", manufacturer, ref first);
+            Append(sb, "slot-id", slotId.ToString(CultureInfo.InvariantCulture), ref first);
+            return sb.ToString();
+        }
+
         /// <summary>
         /// The URI of an object, as p11tool --list-all prints it: the token's URI, then id= (every byte as %XX),
         /// object= (the label's bytes, escaped as token values are) and type=, each left out when empty.

@@ -29,6 +29,8 @@ namespace SmartCardPS.Commands
             if (library == null) return;
             try
             {
+                WriteVerbose($"Listing the mechanisms of slot {token.SlotId} ({UntrustedText.Quote(token.Label)}) of module {UntrustedText.Quote(module.Name)}.");
+                Progress($"listing the mechanisms of slot {token.SlotId}");
                 WriteObject(library.GetMechanisms(token, WriteSlotError), enumerateCollection: true);
             }
             catch (Pkcs11ModuleException ex)

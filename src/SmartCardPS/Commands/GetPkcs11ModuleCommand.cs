@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using SmartCardPS.Pkcs11;
 
@@ -49,8 +50,11 @@ namespace SmartCardPS.Commands
                 modules = SelectByName(Registry.Modules, Name, m => m.Name,
                     name => $"No PKCS#11 module named {UntrustedText.Quote(name)} is registered with p11-kit. Run Get-Pkcs11Module without -Name to list them.");
             }
-            foreach (Pkcs11Module module in modules)
+            var list = modules.ToList();
+            for (int i = 0; i < list.Count; i++)
             {
+                Pkcs11Module module = list[i];
+                AtModule(module, i + 1, list.Count);
                 if (!module.Enabled)
                 {
                     WriteObject(module);

@@ -7,7 +7,7 @@ namespace SmartCardPS.Commands
 {
     /// <summary>
     /// <para type="synopsis">Lists the tokens of PKCS#11 modules: smart cards, HSMs, SoftHSM tokens.</para>
-    /// <para type="description">Loads every enabled module registered with p11-kit (or the modules given with -Module) and emits one Pkcs11Token per token present, as p11tool --list-tokens and pkcs11-tool -L do: label, manufacturer, model, serial number, flags by name, the pkcs11: URI exactly as p11tool prints it, the module and slot, versions, PIN lengths and the memory figures the token reports. With -IncludeEmptySlots it also emits the slots without a usable token: readers without a card (TokenPresent false) and cards the module does not recognise (TokenError names the CKR_ code, such as CKR_TOKEN_NOT_RECOGNIZED). Each module is finalized before the command returns. A module that cannot be used writes one non-terminating error naming the module, its config file and the reason; the other modules are still listed. Tokens can be piped to Get-Pkcs11Mechanism.</para>
+    /// <para type="description">Loads every enabled module registered with p11-kit (or the modules given with -Module) and emits one Pkcs11Token per initialised token, exactly the tokens p11tool --list-tokens lists: label, manufacturer, model, serial number, flags by name, the pkcs11: URI exactly as p11tool prints it, the module and slot, versions, PIN lengths and the memory figures the token reports. With -IncludeEmptySlots it also emits, as pkcs11-tool -L does, the slots without a usable token: uninitialised tokens such as SoftHSM's free slot (TokenInitialized false), readers without a card (TokenPresent false) and cards the module does not recognise (TokenError names the CKR_ code, such as CKR_TOKEN_NOT_RECOGNIZED); each gets a URI with its slot-id that names that slot alone, so Get-Pkcs11Mechanism -Uri reaches just it. Each module is finalized before the command returns. A module that cannot be used writes one non-terminating error naming the module, its config file and the reason; the other modules are still listed. Tokens can be piped to Get-Pkcs11Mechanism.</para>
     /// </summary>
     /// <example>
     /// <code>Get-Pkcs11Token</code>
@@ -44,7 +44,7 @@ namespace SmartCardPS.Commands
         public string[] Module { get; set; }
 
         /// <summary>
-        /// <para type="description">Also emit the slots without a usable token: card readers without a card (TokenPresent false) and cards the module does not recognise (TokenError set).</para>
+        /// <para type="description">Also emit the slots without a usable token: uninitialised tokens (TokenInitialized false), card readers without a card (TokenPresent false) and cards the module does not recognise (TokenError set). Their Uri names the slot by slot-id.</para>
         /// </summary>
         [Parameter]
         public SwitchParameter IncludeEmptySlots { get; set; }
@@ -58,14 +58,17 @@ namespace SmartCardPS.Commands
             IEnumerable<Pkcs11Module> modules = Module != null ? ResolveModules(Module) : Registry.EnabledModules;
             listedEveryModule = Module == null;
             if (Label != null && labels == null) labels = new NameFilter(Label);
-            foreach (Pkcs11Module module in modules)
+            var list = modules.ToList();
+            for (int i = 0; i < list.Count; i++)
             {
+                Pkcs11Module module = list[i];
+                AtModule(module, i + 1, list.Count);
                 Pkcs11Library library = Open(module);
                 if (library == null) continue;
                 List<Pkcs11Token> tokens;
                 try
                 {
-                    tokens = library.GetTokens(IncludeEmptySlots, WriteSlotError);
+                    tokens = library.GetTokens(IncludeEmptySlots, WriteSlotError, SlotProbing(module));
                 }
                 catch (Pkcs11ModuleException ex)
                 {
