@@ -111,17 +111,22 @@ Describe 'ConvertFrom-Atr errors' {
 }
 
 Describe 'ConvertFrom-Atr identification' {
-    It 'names the card from -DatabasePath, every matching line' {
+    It 'names the card from -DatabasePath, each match as its pattern and its description lines' {
         $list = Join-Path $TestDrive 'list.txt'
         Set-Content $list "3B 02 14 50`n`tMy test card`n`thttps://example.invalid/`n`n3B 02 .. ..`n`tAny 3B 02 card`n"
         $r = ConvertFrom-Atr '3B 02 14 50' -DatabasePath $list
         $r.CardName | Should -Be 'My test card'
-        $r.Identification | Should -Be @('My test card', 'https://example.invalid/', 'Any 3B 02 card')
+        $r.Identification.Count | Should -Be 2
+        $r.Identification[0].Pattern | Should -Be '3B 02 14 50'
+        $r.Identification[0].Descriptions | Should -Be @('My test card', 'https://example.invalid/')
+        $r.Identification[1].Pattern | Should -Be '3B 02 .. ..'
+        $r.Identification[1].Descriptions | Should -Be @('Any 3B 02 card')
+        ($r | ConvertTo-Json -Depth 4 | ConvertFrom-Json).Identification[1].Descriptions | Should -Be 'Any 3B 02 card'
     }
 
     It 'names cards from the installed smartcard_list.txt' {
         Assert-TestDependency (Test-Path '/usr/share/pcsc/smartcard_list.txt') "pcsc-tools' smartcard_list.txt (apt-get install pcsc-tools)"
-        (ConvertFrom-Atr $Mifare).Identification | Should -Contain 'MIFARE Classic 1K (as per PCSC std part3)'
+        (ConvertFrom-Atr $Mifare).Identification.Descriptions | Should -Contain 'MIFARE Classic 1K (as per PCSC std part3)'
     }
 
     It 'warns once per session when no smartcard_list.txt exists' {

@@ -125,10 +125,10 @@ namespace SmartCardPS.Atr
         /// <summary>TCK is present and right when required, absent when not.</summary>
         public bool CheckByteValid { get; internal set; }
 
-        /// <summary>Every description line of every smartcard_list.txt entry that matches, in file order.</summary>
-        public string[] Identification { get; internal set; } = Array.Empty<string>();
+        /// <summary>Every smartcard_list.txt entry that matches, in file order: its pattern and its description lines.</summary>
+        public AtrIdentification[] Identification { get; internal set; } = Array.Empty<AtrIdentification>();
 
-        /// <summary>The first identification line; null when the database knows no match.</summary>
+        /// <summary>The first description line of the first matching entry; null when the database knows no match.</summary>
         public string CardName { get; internal set; }
 
         /// <summary>What is wrong with an ATR that could still be decoded.</summary>

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Threading;
 
@@ -83,9 +84,10 @@ namespace SmartCardPS.Atr
                 if (name == null) throw;
                 throw ex.Naming(name);
             }
-            string[] lines = Identify(atr);
-            result.Identification = lines;
-            result.CardName = lines.Length > 0 ? lines[0] : null;
+            var matches = Current().Index?.Match(atr);
+            if (matches == null || matches.Count == 0) return result;
+            result.Identification = matches.Select(p => new AtrIdentification(p.Text, (string[])p.Descriptions.Clone())).ToArray();
+            result.CardName = matches[0].Descriptions[0];
             return result;
         }
 

@@ -153,20 +153,29 @@ namespace SmartCardPS.Atr
         public int Count => patterns.Length;
 
         /// <summary>Description lines of every matching entry, in file order.</summary>
-        [MethodImpl(Optimized)]
         public string[] Identify(byte[] atr)
         {
-            if (atr == null || atr.Length == 0) return Array.Empty<string>();
+            var matches = Match(atr);
+            if (matches.Count == 1) return (string[])matches[0].Descriptions.Clone();
+            var lines = new List<string>();
+            foreach (var p in matches) lines.AddRange(p.Descriptions);
+            return lines.ToArray();
+        }
+
+        /// <summary>Every matching entry, in file order.</summary>
+        [MethodImpl(Optimized)]
+        public List<AtrPattern> Match(byte[] atr)
+        {
+            var found = new List<AtrPattern>();
+            if (atr == null || atr.Length == 0) return found;
             var node = atr.Length < byLength.Length ? byLength[atr.Length] : null;
             while (node != null && node.Position >= 0) node = node.Children[atr[node.Position]];
             int[] ids = node?.Ids;
-            AtrPattern only = null;
-            List<AtrPattern> many = null;
             if (ids != null)
             {
                 foreach (int id in ids)
                 {
-                    if (patterns[id].MatchesBytes(atr)) Add(patterns[id], ref only, ref many);
+                    if (patterns[id].MatchesBytes(atr)) found.Add(patterns[id]);
                 }
             }
             if (variable.Length > 0)
@@ -178,26 +187,13 @@ namespace SmartCardPS.Atr
                     if (!p.PrefixAllows(atr)) continue;
                     if (p.MatchesText(text ?? (text = Hex.Format(atr))))
                     {
-                        Add(p, ref only, ref many);
+                        found.Add(p);
                         added = true;
                     }
                 }
-                if (added && many != null) many.Sort((a, b) => a.Id.CompareTo(b.Id));
+                if (added && found.Count > 1) found.Sort((a, b) => a.Id.CompareTo(b.Id));
             }
-            if (many != null)
-            {
-                var lines = new List<string>();
-                foreach (var p in many) lines.AddRange(p.Descriptions);
-                return lines.ToArray();
-            }
-            return only == null ? Array.Empty<string>() : (string[])only.Descriptions.Clone();
-        }
-
-        private static void Add(AtrPattern p, ref AtrPattern only, ref List<AtrPattern> many)
-        {
-            if (many != null) many.Add(p);
-            else if (only == null) only = p;
-            else many = new List<AtrPattern> { only, p };
+            return found;
         }
 
         /// <summary>smartcard_list.txt: '#' comments, an ATR pattern line, its description lines each starting with a tab, a blank line.</summary>

@@ -35,6 +35,9 @@ namespace SmartCardPS.Atr
         public int Id { get; }
         public string[] Descriptions { get; }
 
+        /// <summary>The ATR line of smartcard_list.txt, as the file writes it.</summary>
+        public string Text { get; private set; }
+
         /// <summary>Byte count of every ATR the pattern can match; -1 when it varies, 0 when it can match none.</summary>
         public int FixedLength => high?.Length ?? (elements == null && regex == null ? 0 : -1);
 
@@ -114,6 +117,13 @@ namespace SmartCardPS.Atr
         }
 
         public static AtrPattern Compile(int id, string text, string[] descriptions)
+        {
+            AtrPattern pattern = CompileMatcher(id, text, descriptions);
+            pattern.Text = text;
+            return pattern;
+        }
+
+        private static AtrPattern CompileMatcher(int id, string text, string[] descriptions)
         {
             var simple = CompileSimple(id, text, descriptions);
             if (simple != null) return simple;

@@ -191,8 +191,10 @@ namespace SmartCardPS.Tests.Atr
                     : $"{r.CheckByte} " + (r.CheckByteValid ? "(correct checksum)" : $"WRONG CHECKSUM, expected {r.ExpectedCheckByte}");
                 if (tck != a.Tck) yield return $"TCK '{tck}' / '{a.Tck}'";
             }
-            if (!a.Identified || !a.Identification.SequenceEqual(r.Identification))
-                yield return $"identification [{string.Join(" | ", r.Identification)}] / [{string.Join(" | ", a.Identification)}]";
+            // ATR_analysis prints the description lines of every match one after another: compare them flattened.
+            var lines = r.Identification.SelectMany(i => i.Descriptions).ToList();
+            if (!a.Identified || !a.Identification.SequenceEqual(lines))
+                yield return $"identification [{string.Join(" | ", lines)}] / [{string.Join(" | ", a.Identification)}]";
         }
 
         /// <summary>

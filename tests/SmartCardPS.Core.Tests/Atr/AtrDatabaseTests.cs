@@ -97,8 +97,9 @@ namespace SmartCardPS.Tests.Atr
             var db = Write(Sample);
             var r = db.Decode(Bytes("3B 02 14 50"));
             Assert.Equal("Exact card", r.CardName);
-            Assert.Equal(6, r.Identification.Length);
-            r.Identification[0] = "changed by a caller";
+            Assert.Equal(6, r.Identification.SelectMany(i => i.Descriptions).Count());
+            Assert.All(r.Identification, i => Assert.False(string.IsNullOrEmpty(i.Pattern)));
+            r.Identification[0].Descriptions[0] = "changed by a caller";
             Assert.Equal("Exact card", db.CardNameOf(Bytes("3B 02 14 50")));
         }
 

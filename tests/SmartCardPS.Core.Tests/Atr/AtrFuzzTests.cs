@@ -81,7 +81,7 @@ namespace SmartCardPS.Tests.Atr
             Assert.NotEmpty(r.Protocols);
             Assert.True(r.CheckByteValid == (r.CheckByteRequired ? r.CheckByte == r.ExpectedCheckByte : true));
             Assert.NotNull(r.Problems);
-            Assert.Equal(r.CardName, r.Identification.FirstOrDefault());
+            Assert.Equal(r.CardName, r.Identification.FirstOrDefault()?.Descriptions[0]);
             return true;
         }
     }

@@ -11,6 +11,9 @@ namespace SmartCardPS.Tests.Atr
         [InlineData("3B951381")]
         [InlineData("  3b 95 13 81 \n")]
         [InlineData("3B\t95:13 81")]
+        [InlineData("0x3B 0x95 0x13 0x81")]
+        [InlineData("0X3B,0X95,0X13,0X81")]
+        [InlineData("3B-95-13-81")]
         public void AcceptsTheSpellingsPeoplePaste(string text)
         {
             Assert.Equal(new byte[] { 0x3B, 0x95, 0x13, 0x81 }, AtrText.ParseHex(text));
@@ -21,8 +24,8 @@ namespace SmartCardPS.Tests.Atr
         [InlineData(" :\t", AtrParseReason.Empty, -1)]
         [InlineData(null, AtrParseReason.Empty, -1)]
         [InlineData("3B 9G", AtrParseReason.InvalidHex, 4)]
-        [InlineData("0x3B", AtrParseReason.InvalidHex, 1)]
-        [InlineData("3B-00", AtrParseReason.InvalidHex, 2)]
+        [InlineData("3B0x95", AtrParseReason.InvalidHex, 3)]
+        [InlineData("3B x95", AtrParseReason.InvalidHex, 3)]
         [InlineData("3B 0", AtrParseReason.OddDigitCount, -1)]
         public void RejectsTextThatIsNotHexBytes(string text, AtrParseReason reason, int offset)
         {
