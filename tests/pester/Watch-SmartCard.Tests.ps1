@@ -171,9 +171,11 @@ Describe 'Watch-SmartCard' -Skip:$NoFixture {
         $e.Exception.Message | Should -Not -Match 'Actual value was|Parameter '
     }
 
-    It 'started without the service, says it is waiting for it and how to start it' {
+    It 'started without the service, says it is waiting for it and how to start it, and -Verbose tells each reconnect attempt' {
         $Pcsc.StopDaemon()
-        $null = @(Watch-SmartCard -Timeout 0.5 -WarningVariable warn)
+        $verbose = @(Watch-SmartCard -Timeout 1.4 -WarningVariable warn -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+        "$($verbose.Message)" | Should -Match 'Reconnect attempt 1 to the PC/SC service failed \(SCARD_E_NO_SERVICE\)'
+        "$($verbose.Message)" | Should -Match 'Reconnect attempt 2 '
         @($warn).Count | Should -Be 1
         "$($warn[0])" | Should -Match 'Waiting for the PC/SC service'
         "$($warn[0])" | Should -Match 'systemctl start pcscd\.socket'

@@ -37,6 +37,7 @@ namespace SmartCardPS.Events
         private bool pnpSupported;
         private ReaderEventState pnpState;
         private bool serviceLost;
+        private int failedReconnects;
         private long reconnectAt;
         private int cancelled;
         private int waiting;
@@ -64,6 +65,12 @@ namespace SmartCardPS.Events
         /// outage), once <see cref="Readers"/> is known: from then on every change is reported.
         /// </summary>
         public event Action Connected;
+
+        /// <summary>
+        /// Raised on the thread calling <see cref="Next"/> for each attempt to reach the service again that failed
+        /// during an outage, with the attempt's number (1 for the first after <see cref="ServiceLost"/>).
+        /// </summary>
+        public event Action<PcscException, int> ReconnectFailed;
 
         /// <summary>The readers being watched, in the service's order.</summary>
         public IReadOnlyList<string> Readers => readers.Select(r => r.Name).ToList();
@@ -157,6 +164,7 @@ namespace SmartCardPS.Events
                 return;
             }
             serviceLost = false;
+            failedReconnects = 0;
             Connected?.Invoke();
         }
 
@@ -292,8 +300,13 @@ namespace SmartCardPS.Events
             foreach (TrackedReader reader in readers) ReportGone(reader, at);
             readers.Clear();
             pnpState = ReaderEventState.Unaware;
-            if (serviceLost) return;
+            if (serviceLost)
+            {
+                ReconnectFailed?.Invoke(error, ++failedReconnects);
+                return;
+            }
             serviceLost = true;
+            failedReconnects = 0;
             ServiceLost?.Invoke(error);
         }
 

@@ -99,6 +99,8 @@ namespace SmartCardPS.Commands
                     ? $"Lost the PC/SC service ({error.ErrorName}). Watch-SmartCard keeps waiting and reports the readers again when it is back."
                     : $"Waiting for the PC/SC service ({error.ErrorName}): {error.Message}");
             };
+            watch.ReconnectFailed += (error, attempt) => WriteVerbose(
+                $"Reconnect attempt {attempt} to the PC/SC service failed ({error.ErrorName}); trying again every {ReaderMonitor.ReconnectInterval.TotalSeconds} s.");
             watch.Connected += () =>
             {
                 filter?.Among(watch.Readers);
