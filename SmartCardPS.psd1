@@ -10,15 +10,8 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     DotNetFrameworkVersion = '4.7.2'
-    FormatsToProcess     = @(
-        'SmartCardPS.Readers.Format.ps1xml'
-        'SmartCardPS.Atr.Format.ps1xml'
-        'SmartCardPS.Events.Format.ps1xml'
-        'SmartCardPS.Pkcs11.Format.ps1xml'
-        'SmartCardPS.Nss.Format.ps1xml'
-        'SmartCardPS.Cards.Format.ps1xml'
-        'SmartCardPS.Setup.Format.ps1xml'
-    )
+    # build.ps1 joins src/SmartCardPS/Formats/*.Format.ps1xml into this one file: PowerShell pays per format file at import.
+    FormatsToProcess     = @('SmartCardPS.Format.ps1xml')
     CmdletsToExport      = @(
         'Get-SmartCardReader'
         'Watch-SmartCard'

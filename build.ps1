@@ -31,6 +31,7 @@ function Invoke-Build {
     $manifest = Get-Content (Join-Path $Root 'SmartCardPS.psd1') -Raw
     $manifest = $manifest -replace "ModuleVersion(\s*)= '[^']*'", "ModuleVersion`$1= '$version'"
     Set-Content -Path (Join-Path $ModuleDir 'SmartCardPS.psd1') -Value $manifest -NoNewline
+    Join-FormatFile -Path (Get-ChildItem (Join-Path $Root 'src/SmartCardPS/Formats') -Filter '*.Format.ps1xml' | Sort-Object Name).FullName -Destination (Join-Path $ModuleDir 'SmartCardPS.Format.ps1xml')
     Invoke-Native dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/New-ModuleHelp.ps1') -ModuleDir $ModuleDir
     Get-ChildItem $ModuleDir -Filter '*.pdb' | Remove-Item
     Get-ChildItem $ModuleDir -Filter '*.deps.json' | Remove-Item

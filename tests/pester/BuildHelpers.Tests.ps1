@@ -152,3 +152,60 @@ Describe 'The machine-state snapshot' {
         $paths | Should -Contain ((& pkg-config --variable=p11_module_configs p11-kit-1) | Select-Object -First 1)
     }
 }
+
+Describe 'The module''s one format file' {
+    BeforeAll {
+        $script:Sources = Join-Path $Scratch 'formats'
+        New-Item -ItemType Directory $Sources | Out-Null
+        Set-Content (Join-Path $Sources 'A.Format.ps1xml') @'
+<?xml version="1.0" encoding="utf-8"?>
+<!-- why the A views look as they do -->
+<Configuration>
+  <SelectionSets><SelectionSet><Name>Both</Name><Types><TypeName>Test.A</TypeName><TypeName>Test.B</TypeName></Types></SelectionSet></SelectionSets>
+  <ViewDefinitions>
+    <View><Name>Test.A</Name><ViewSelectedBy><TypeName>Test.A</TypeName></ViewSelectedBy>
+      <TableControl><TableHeaders><TableColumnHeader><Label>Shown</Label></TableColumnHeader></TableHeaders>
+        <TableRowEntries><TableRowEntry><TableColumnItems><TableColumnItem><ScriptBlock>"a&lt;$($_.Value)&gt;"</ScriptBlock></TableColumnItem></TableColumnItems></TableRowEntry></TableRowEntries></TableControl></View>
+  </ViewDefinitions>
+</Configuration>
+'@
+        Set-Content (Join-Path $Sources 'B.Format.ps1xml') @'
+<?xml version="1.0" encoding="utf-8"?>
+<Configuration>
+  <ViewDefinitions>
+    <View><Name>Test.B</Name><ViewSelectedBy><TypeName>Test.B</TypeName></ViewSelectedBy>
+      <ListControl><ListEntries><ListEntry><ListItems><ListItem><Label>Seen</Label><PropertyName>Value</PropertyName></ListItem></ListItems></ListEntry></ListEntries></ListControl></View>
+    <View><Name>Test.B.Table</Name><ViewSelectedBy><SelectionSetName>Both</SelectionSetName></ViewSelectedBy>
+      <TableControl><TableHeaders><TableColumnHeader /></TableHeaders><TableRowEntries><TableRowEntry><TableColumnItems><TableColumnItem><PropertyName>Value</PropertyName></TableColumnItem></TableColumnItems></TableRowEntry></TableRowEntries></TableControl></View>
+  </ViewDefinitions>
+</Configuration>
+'@
+        $script:Joined = Join-Path $Scratch 'Joined.Format.ps1xml'
+        Join-FormatFile -Path (Get-ChildItem $Sources -Filter '*.Format.ps1xml').FullName -Destination $Joined
+    }
+
+    It 'holds every view and selection set of the sources, script blocks unchanged' {
+        $xml = [xml](Get-Content $Joined -Raw)
+        @($xml.Configuration.ViewDefinitions.View.Name) | Should -Be 'Test.A', 'Test.B', 'Test.B.Table'
+        $xml.Configuration.SelectionSets.SelectionSet.Name | Should -Be 'Both'
+        $xml.Configuration.ViewDefinitions.View[0].TableControl.TableRowEntries.TableRowEntry.TableColumnItems.TableColumnItem.ScriptBlock | Should -Be '"a<$($_.Value)>"'
+    }
+
+    It 'is a format file PowerShell loads and formats with' {
+        $out = & ([Environment]::ProcessPath) @(if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' }) -NoProfile -NonInteractive -Command @"
+Update-FormatData -AppendPath '$Joined'
+([pscustomobject]@{ PSTypeName = 'Test.A'; Value = 1 } | Out-String).Trim()
+([pscustomobject]@{ PSTypeName = 'Test.B'; Value = 2 } | Format-List | Out-String).Trim()
+"@
+        $LASTEXITCODE | Should -Be 0
+        ($out -join "`n") | Should -Match 'Shown\s+-+\s+a<1>'
+        ($out -join "`n") | Should -Match 'Seen : 2'
+    }
+
+    It 'refuses a section it cannot merge rather than dropping it' {
+        $odd = Join-Path $Scratch 'odd'
+        New-Item -ItemType Directory $odd | Out-Null
+        Set-Content (Join-Path $odd 'C.Format.ps1xml') '<Configuration><DefaultSettings><ShowError /></DefaultSettings></Configuration>'
+        { Join-FormatFile -Path (Join-Path $odd 'C.Format.ps1xml') -Destination (Join-Path $odd 'out.ps1xml') } | Should -Throw '*DefaultSettings*'
+    }
+}

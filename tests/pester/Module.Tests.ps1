@@ -22,7 +22,10 @@ Describe 'The module folder' {
     }
 
     It 'ships its format files and nothing of the build' {
-        @(Get-ChildItem $ModuleDir -Filter '*.Format.ps1xml').Count | Should -Be @(Get-ChildItem (Join-Path $PSScriptRoot '../../src/SmartCardPS/Formats') -Filter '*.Format.ps1xml').Count
+        (Get-ChildItem $ModuleDir -Filter '*.Format.ps1xml').Name | Should -Be 'SmartCardPS.Format.ps1xml'
+        $views = { param($Path) @(([xml](Get-Content $Path -Raw)).Configuration.ViewDefinitions.View.Name) }
+        $sourceViews = Get-ChildItem (Join-Path $PSScriptRoot '../../src/SmartCardPS/Formats') -Filter '*.Format.ps1xml' | ForEach-Object { & $views $_.FullName }
+        & $views (Join-Path $ModuleDir 'SmartCardPS.Format.ps1xml') | Sort-Object | Should -Be ($sourceViews | Sort-Object)
         Get-ChildItem $ModuleDir -Filter 'System.Management.Automation.dll' | Should -BeNullOrEmpty
         Get-ChildItem $ModuleDir -Filter '*.pdb' | Should -BeNullOrEmpty
     }
@@ -33,6 +36,51 @@ Describe 'The module folder' {
         $hostArgs = @(if ([IO.Path]::GetFileNameWithoutExtension($host_) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
         $out = & $host_ @hostArgs -NoProfile -NonInteractive -Command "Import-Module '$ModuleDir'; (Get-Command -Module SmartCardPS).Count"
         [int]($out | Select-Object -Last 1) | Should -Be $Manifest.CmdletsToExport.Count
+    }
+}
+
+Describe 'Importing the module' {
+    BeforeAll {
+        # A fresh process: this one has run cmdlets, loaded the core and built its format tables long ago.
+        function Invoke-FreshPwsh([string] $Command) {
+            $host_ = [Environment]::ProcessPath
+            $hostArgs = @(if ([IO.Path]::GetFileNameWithoutExtension($host_) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+            $out = & $host_ @hostArgs -NoProfile -NonInteractive -Command "Import-Module '$ModuleDir'; $Command"
+            if ($LASTEXITCODE) { throw "pwsh exited with $LASTEXITCODE`: $out" }
+            $out
+        }
+    }
+
+    It 'leaves PC/SC and PKCS#11 unloaded until a cmdlet needs them, and knows the core''s types' {
+        $out = Invoke-FreshPwsh @'
+[AppDomain]::CurrentDomain.GetAssemblies().GetName().Name -join ','
+(Get-Content /proc/self/maps | Where-Object { $_ -match 'pcsclite|p11-kit|pkcs11' }).Count
+[SmartCardPS.Cards.SmartCardShareMode]::Exclusive
+'@
+        $out[0] -split ',' | Should -Contain 'SmartCardPS'
+        $out[0] -split ',' | Should -Not -Contain 'Pkcs11Interop'
+        $out[1] | Should -Be 0
+        # Scripts name the core's types right after Import-Module ([SmartCardPS.Setup.SetupCheck], enum values).
+        $out[2] | Should -Be 'Exclusive'
+    }
+
+    It 'shows its views for deserialized objects before any cmdlet has run' {
+        # What a fleet admin sees from Invoke-Command right after Import-Module: PSSerializer clones, no local cmdlet run.
+        $out = Invoke-FreshPwsh @'
+$check = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize([SmartCardPS.Setup.SetupCheck]::new('Card', 'Warn', 'no reader holds a card', 'insert a card')))
+$check.PSObject.TypeNames[0]
+($check | Format-Table | Out-String -Width 80).Trim().Split("`n")[0]
+'@
+        $out[0] | Should -Be 'Deserialized.SmartCardPS.Setup.SetupCheck'
+        $out[1] | Should -Match '^Status\s+Name\s+Detail'
+    }
+
+    It 'knows a view for every type the format sources name before any cmdlet has run' {
+        $sources = Get-ChildItem (Join-Path $PSScriptRoot '../../src/SmartCardPS/Formats') -Filter '*.Format.ps1xml'
+        $expected = @($sources | ForEach-Object { ([xml](Get-Content $_.FullName -Raw)).Configuration.ViewDefinitions.View.ViewSelectedBy.TypeName } | Sort-Object -Unique)
+        $known = Invoke-FreshPwsh '(Get-FormatData -TypeName SmartCardPS.*).TypeNames'
+        $expected | Should -Not -BeNullOrEmpty
+        foreach ($type in $expected) { $known | Should -Contain $type }
     }
 }
 

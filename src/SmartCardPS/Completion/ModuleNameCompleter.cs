@@ -9,7 +9,7 @@ using SmartCardPS.Pkcs11;
 namespace SmartCardPS.Commands
 {
     /// <summary>Completes registered PKCS#11 module names from p11-kit's config files; no library is loaded.</summary>
-    public sealed class ModuleNameCompleter : IArgumentCompleter
+    internal sealed class ModuleNameCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)

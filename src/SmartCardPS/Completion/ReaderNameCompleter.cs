@@ -10,7 +10,7 @@ using SmartCardPS.Readers;
 namespace SmartCardPS.Commands
 {
     /// <summary>Completes reader names from the live PC/SC service; quietly offers nothing when it is not running.</summary>
-    public sealed class ReaderNameCompleter : IArgumentCompleter
+    internal sealed class ReaderNameCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)

@@ -13,7 +13,7 @@ namespace SmartCardPS.Commands
     /// background; only the first completion in a process loads the modules itself. A module that fails just
     /// contributes nothing.
     /// </summary>
-    public sealed class TokenLabelCompleter : IArgumentCompleter
+    internal sealed class TokenLabelCompleter : IArgumentCompleter
     {
         internal static readonly CachedListing<string[]> Labels = new CachedListing<string[]>(ListLabels);
 

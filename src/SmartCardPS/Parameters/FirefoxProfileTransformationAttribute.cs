@@ -8,7 +8,7 @@ using SmartCardPS.Nss;
 namespace SmartCardPS.Commands
 {
     /// <summary>Lets -Profile take profile names (as Get-FirefoxProfile lists them) or profile directories as well as profile objects.</summary>
-    public sealed class FirefoxProfileTransformationAttribute : ArgumentTransformationAttribute
+    internal sealed class FirefoxProfileTransformationAttribute : ArgumentTransformationAttribute
     {
         public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
         {

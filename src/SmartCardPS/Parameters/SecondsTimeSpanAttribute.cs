@@ -8,7 +8,7 @@ namespace SmartCardPS.Commands
     /// ticks, which no one typing -Timeout 5 means. Strings ('00:01:30') and TimeSpans pass through.
     /// </summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
-    public sealed class SecondsTimeSpanAttribute : ArgumentTransformationAttribute
+    internal sealed class SecondsTimeSpanAttribute : ArgumentTransformationAttribute
     {
         public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
         {

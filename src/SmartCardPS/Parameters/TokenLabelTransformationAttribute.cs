@@ -11,7 +11,7 @@ namespace SmartCardPS.Commands
     /// cmdlet looks up among the tokens of the registered modules (exact label first, then as a wildcard).
     /// </summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
-    public sealed class TokenLabelTransformationAttribute : ArgumentTransformationAttribute
+    internal sealed class TokenLabelTransformationAttribute : ArgumentTransformationAttribute
     {
         public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
         {

@@ -7,7 +7,7 @@ namespace SmartCardPS.Commands
     /// A p11-kit module name (the config file name without .module), checked when the parameter binds: one that
     /// p11-kit would not read, or that would leave the config directory ('../x', 'a/b'), is refused.
     /// </summary>
-    public sealed class ValidatePkcs11ModuleNameAttribute : ValidateArgumentsAttribute
+    internal sealed class ValidatePkcs11ModuleNameAttribute : ValidateArgumentsAttribute
     {
         protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
         {
