@@ -82,17 +82,22 @@ namespace SmartCardPS
         /// <summary>The value of one hex digit, either case; -1 for any other character.</summary>
         public static int ValueOf(char c)
         {
-            if (c >= '0' && c <= '9') return c - '0';
-            if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-            if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-            return -1;
+            int kind = KindOf(c);
+            return kind == Separator ? NoDigit : kind;
         }
+
+        private const int NoDigit = -1, Separator = 16;
+
+        // ASCII by kind: a digit's value, Separator, or NoDigit. One lookup a character keeps the ATR path fast.
+        private static readonly sbyte[] Kinds = BuildKinds();
+
+        private static int KindOf(char c) => c < 128 ? Kinds[c] : NoDigit;
 
         /// <summary>A character that is no digit as an error message shows it: itself, or U+XXXX where it would not print.</summary>
         public static string Shown(char c) => char.IsControl(c) || char.IsSurrogate(c) ? $"U+{(int)c:X4}" : c.ToString();
 
         /// <summary>What may stand between bytes: white space, colon, dash, comma.</summary>
-        public static bool IsSeparator(char c) => c == ' ' || c == ':' || c == '-' || c == ',' || c == '\t' || c == '\r' || c == '\n';
+        private static bool IsSeparator(char c) => KindOf(c) == Separator;
 
         /// <summary>
         /// Reads hex bytes: pairs spaced or separated by colon, dash or comma (<see cref="IsSeparator"/>), run together,
@@ -103,20 +108,16 @@ namespace SmartCardPS
         public static HexReading Read(string text, int maxBytes = int.MaxValue)
         {
             if (text == null) return new HexReading(null, HexError.Empty, -1, 0);
+            // Most text has no 0x at all: then no 0 needs a second look.
+            bool prefixes = text.IndexOf('x') >= 0 || text.IndexOf('X') >= 0;
             int digits = 0;
-            bool prefixes = false;
             for (int i = 0; i < text.Length; i++)
             {
-                char c = text[i];
-                if (IsSeparator(c)) continue;
-                if (ValueOf(c) < 0) return new HexReading(null, HexError.InvalidDigit, i, digits);
-                if (c == '0' && IsPrefix(text, i))
-                {
-                    prefixes = true;
-                    i++;
-                    continue;
-                }
-                digits++;
+                int kind = KindOf(text[i]);
+                if (kind == Separator) continue;
+                if (kind == NoDigit) return new HexReading(null, HexError.InvalidDigit, i, digits);
+                if (kind == 0 && prefixes && IsPrefix(text, i)) i++;
+                else digits++;
             }
             if (digits == 0) return new HexReading(null, HexError.Empty, -1, 0);
             if (digits % 2 != 0) return new HexReading(null, HexError.OddDigitCount, -1, digits);
@@ -125,17 +126,13 @@ namespace SmartCardPS
             int n = 0, high = -1;
             for (int i = 0; i < text.Length; i++)
             {
-                char c = text[i];
-                if (IsSeparator(c)) continue;
-                if (prefixes && c == '0' && IsPrefix(text, i))
-                {
-                    i++;
-                    continue;
-                }
-                if (high < 0) high = ValueOf(c);
+                int kind = KindOf(text[i]);
+                if (kind == Separator) continue;
+                if (kind == 0 && prefixes && IsPrefix(text, i)) i++;
+                else if (high < 0) high = kind;
                 else
                 {
-                    bytes[n++] = (byte)(high << 4 | ValueOf(c));
+                    bytes[n++] = (byte)(high << 4 | kind);
                     high = -1;
                 }
             }
@@ -157,6 +154,19 @@ namespace SmartCardPS
         // text[i] is '0': a prefix when an x and a digit follow and nothing but a separator precedes it.
         private static bool IsPrefix(string text, int i) =>
             i + 2 < text.Length && (text[i + 1] == 'x' || text[i + 1] == 'X') && ValueOf(text[i + 2]) >= 0 && (i == 0 || IsSeparator(text[i - 1]));
+
+        private static sbyte[] BuildKinds()
+        {
+            var kinds = new sbyte[128];
+            for (int c = 0; c < 128; c++) kinds[c] = NoDigit;
+            for (int v = 0; v < 16; v++)
+            {
+                kinds[Digits[v]] = (sbyte)v;
+                kinds[LowerDigits[v]] = (sbyte)v;
+            }
+            foreach (char c in " :-,\t\r\n") kinds[c] = Separator;
+            return kinds;
+        }
 
         private static string[] BuildBytes()
         {
