@@ -176,7 +176,7 @@ namespace SmartCardPS.Tests
             Requires.Dependency(RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && UnixFile.IsRoot(), "root on Linux (to give a file away)");
             string profile = Path.Combine(root, "profile");
             Directory.CreateDirectory(profile);
-            Assert.Equal(0, Run("chown", "64123:64124", profile));
+            Assert.Equal(0, Pkcs11ConfigWriterTests.Run("chown", "64123:64124", profile));
             string owned = Path.Combine(profile, "pkcs11.txt"), plain = Path.Combine(profile, "cert.pem");
             AtomicFile.Write(owned, new byte[] { 1 }, new NewFile { Mode = Convert.ToInt32("600", 8), OwnerFromDirectory = true });
             AtomicFile.Write(plain, new byte[] { 1 }, NewFile.UserFile);
@@ -192,7 +192,7 @@ namespace SmartCardPS.Tests
             File.WriteAllText(file, "x");
             foreach (string mode in new[] { "0", "644", "4755", "2640", "1777", "7777" })
             {
-                Assert.Equal(0, Run("chmod", mode, file));
+                Assert.Equal(0, Pkcs11ConfigWriterTests.Run("chmod", mode, file));
                 Assert.True(UnixFile.TryGetOwnerAndMode(file, out int uid, out int gid, out int bits));
                 Assert.Equal(Stat(file), $"{uid} {gid} {Convert.ToString(bits, 8)}");
             }
@@ -210,17 +210,6 @@ namespace SmartCardPS.Tests
                 string output = p.StandardOutput.ReadToEnd().Trim();
                 p.WaitForExit();
                 return output;
-            }
-        }
-
-        private static int Run(string program, params string[] arguments)
-        {
-            var start = new ProcessStartInfo(program);
-            foreach (string a in arguments) start.ArgumentList.Add(a);
-            using (var p = Process.Start(start))
-            {
-                p.WaitForExit();
-                return p.ExitCode;
             }
         }
     }
