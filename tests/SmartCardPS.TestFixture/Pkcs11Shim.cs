@@ -69,14 +69,20 @@ namespace SmartCardPS.TestFixture
         public string[] Log => File.Exists(Control("log")) ? File.ReadAllLines(Control("log")) : Array.Empty<string>();
 
         public int Initializations => Log.Count(l => l.StartsWith("C_Initialize 0", StringComparison.Ordinal));
+
+        /// <summary>Every C_Initialize, also those the module refused (CKR_CRYPTOKI_ALREADY_INITIALIZED).</summary>
+        public int InitializeCalls => Log.Count(l => l.StartsWith("C_Initialize ", StringComparison.Ordinal));
         public int Finalizations => Log.Count(l => l.StartsWith("C_Finalize", StringComparison.Ordinal));
 
         /// <summary>How often two calls were inside a no-locking module at once.</summary>
         public int Overlaps => File.Exists(Control("overlaps")) ? File.ReadAllLines(Control("overlaps")).Length : 0;
 
+        /// <summary>The calls a no-locking build saw after C_Initialize, by name ("CloseSession"), in order.</summary>
+        public string[] Calls => File.Exists(Control("calls")) ? File.ReadAllLines(Control("calls")) : Array.Empty<string>();
+
         public void ResetLog()
         {
-            foreach (string name in new[] { "log", "overlaps", "entered" }) File.Delete(Control(name));
+            foreach (string name in new[] { "log", "overlaps", "entered", "calls" }) File.Delete(Control(name));
         }
 
         private string Control(string name) => Path.Combine(ControlDirectory, name);

@@ -10,11 +10,11 @@ using Net.Pkcs11Interop.HighLevelAPI;
 namespace SmartCardPS.Pkcs11
 {
     /// <summary>
-    /// One user's reference to a PKCS#11 library, which the whole process shares (one per library path,
-    /// initialized once, finalized when the last reference is disposed). Every failure surfaces as a
-    /// Pkcs11ModuleException that names the module. With a cancellation token each native call runs on its own
-    /// thread, so a caller can stop waiting for a module stuck in a call; the library stays loaded until the call
-    /// returns.
+    /// One user's reference to a PKCS#11 library, which the whole process shares (one per library file however its
+    /// path is spelled, initialized once, finalized when the last reference is disposed); Path stays as its user gave
+    /// it. Every failure surfaces as a Pkcs11ModuleException that names the module. With a cancellation token each
+    /// native call runs on its own thread, so a caller can stop waiting for a module stuck in a call; the library
+    /// stays loaded until the call returns.
     /// </summary>
     public sealed class Pkcs11Library : IDisposable
     {
@@ -54,7 +54,7 @@ namespace SmartCardPS.Pkcs11
             // The loader would block forever opening a FIFO; devices and FIFOs report no length, and neither do empty files.
             if (new FileInfo(path).Length == 0)
                 throw lib.Failure(Pkcs11FailureKind.NotLoadable, "it is empty or not a regular file (a FIFO, socket or device), so not a shared library", null);
-            Pkcs11LibraryHandle shared = Pkcs11LibraryHandle.Acquire(System.IO.Path.GetFullPath(path));
+            Pkcs11LibraryHandle shared = Pkcs11LibraryHandle.Acquire(path);
             try
             {
                 Wait(shared.Ready, cancellation);
@@ -301,6 +301,39 @@ namespace SmartCardPS.Pkcs11
 
         /// <summary>One native call, for the other PKCS#11 services of the core (objects, sessions).</summary>
         internal T Call<T>(Func<T> call) => Call(_ => call());
+
+        /// <summary>
+        /// A call that must be made even when the caller stopped waiting (logging out, closing a session), under the
+        /// same call lock as every other call. After cancellation the module may still be inside the abandoned call, so
+        /// it is made in the background once the lock lets it. Its failure is dropped: what was read stays read, and
+        /// nothing is left to tell.
+        /// </summary>
+        internal void CallForCleanup(Action call)
+        {
+            Pkcs11LibraryHandle shared = handle;
+            if (shared == null) return;
+            shared.AddRef();
+            void Run()
+            {
+                try
+                {
+                    shared.Invoke(_ =>
+                    {
+                        call();
+                        return true;
+                    });
+                }
+                catch (Pkcs11Exception)
+                {
+                }
+                finally
+                {
+                    shared.Release();
+                }
+            }
+            if (cancellation.IsCancellationRequested) Task.Run(Run);
+            else Run();
+        }
 
         /// <summary>
         /// One native call. It holds its own reference to the library, so a caller that stops waiting (cancelled)
