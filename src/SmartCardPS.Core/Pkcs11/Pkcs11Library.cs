@@ -303,37 +303,56 @@ namespace SmartCardPS.Pkcs11
         internal T Call<T>(Func<T> call) => Call(_ => call());
 
         /// <summary>
-        /// A call that must be made even when the caller stopped waiting (logging out, closing a session), under the
-        /// same call lock as every other call. After cancellation the module may still be inside the abandoned call, so
-        /// it is made in the background once the lock lets it. Its failure is dropped: what was read stays read, and
-        /// nothing is left to tell.
+        /// Logs the user in to the token in <paramref name="slotId"/> with <paramref name="login"/>, or shares the login
+        /// another user of this library in the process made (see Pkcs11Logins). False when the token was logged in by
+        /// someone else: then the caller must not log out.
         /// </summary>
-        internal void CallForCleanup(Action call)
+        internal bool LogIn(ulong slotId, Func<bool> login) => Shared().Logins.Enter(slotId, login);
+
+        /// <summary>
+        /// Ends a session that must end even when the caller stopped waiting: our share of the login first (the last user
+        /// logs out), then C_CloseSession, each under the same call lock as every other call. After cancellation the module
+        /// may still be inside the abandoned call, so the session ends in the background once the lock lets it. Failures
+        /// are dropped: what was read stays read, and nothing is left to tell.
+        /// </summary>
+        internal void EndSession(ISession session, ulong slotId, bool loggedIn)
         {
             Pkcs11LibraryHandle shared = handle;
             if (shared == null) return;
             shared.AddRef();
-            void Run()
+            void End()
             {
                 try
                 {
-                    shared.Invoke(_ =>
-                    {
-                        call();
-                        return true;
-                    });
-                }
-                catch (Pkcs11Exception)
-                {
+                    if (loggedIn) shared.Logins.Leave(slotId, () => Quietly(shared, session.Logout));
+                    Quietly(shared, session.Dispose);
                 }
                 finally
                 {
                     shared.Release();
                 }
             }
-            if (cancellation.IsCancellationRequested) Task.Run(Run);
-            else Run();
+            if (cancellation.IsCancellationRequested) Task.Run(End);
+            else End();
         }
+
+        private static void Quietly(Pkcs11LibraryHandle shared, Action call)
+        {
+            try
+            {
+                shared.Invoke(_ =>
+                {
+                    call();
+                    return true;
+                });
+            }
+            catch (Pkcs11Exception)
+            {
+            }
+        }
+
+        private Pkcs11LibraryHandle Shared() =>
+            handle ?? throw new ObjectDisposedException(nameof(Pkcs11Library), $"The PKCS#11 module {UntrustedText.Quote(Name)} was released.");
 
         /// <summary>
         /// One native call. It holds its own reference to the library, so a caller that stops waiting (cancelled)
@@ -341,7 +360,7 @@ namespace SmartCardPS.Pkcs11
         /// </summary>
         private T Call<T>(Func<IPkcs11Library, T> call)
         {
-            Pkcs11LibraryHandle shared = handle ?? throw new ObjectDisposedException(nameof(Pkcs11Library), $"The PKCS#11 module {UntrustedText.Quote(Name)} was released.");
+            Pkcs11LibraryHandle shared = Shared();
             shared.AddRef();
             if (!cancellation.CanBeCanceled) return Guarded(shared, call);
             cancellation.ThrowIfCancellationRequested();

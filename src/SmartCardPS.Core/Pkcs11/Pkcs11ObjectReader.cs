@@ -96,22 +96,27 @@ namespace SmartCardPS.Pkcs11
             }
             finally
             {
-                library.CallForCleanup(() =>
-                {
-                    try
-                    {
-                        if (loggedIn) session.Logout();
-                    }
-                    finally
-                    {
-                        session.Dispose();
-                    }
-                });
+                library.EndSession(session, token.SlotId, loggedIn);
             }
         }
 
-        /// <summary>False when the application was already logged in (by another runspace): that login is not ours to end.</summary>
+        /// <summary>False when the token was logged in by someone else in the process: that login is not ours to end.</summary>
         private static bool LogIn(Pkcs11Library library, ISlot slot, ISession session, Pkcs11Token token, byte[] pin)
+        {
+            try
+            {
+                return library.LogIn(token.SlotId, () => Login(library, session, pin));
+            }
+            catch (Pkcs11ModuleException ex) when (ex.ReturnValue is ulong rv && Pkcs11LoginException.IsPinFailure((CKR)rv))
+            {
+                Pkcs11TokenFlags? after = null;
+                try { after = (Pkcs11TokenFlags)library.Call(() => slot.GetTokenInfo()).TokenFlags.Flags; }
+                catch (Pkcs11ModuleException) { }
+                throw new Pkcs11LoginException(library, token, rv, after, ex.InnerException);
+            }
+        }
+
+        private static bool Login(Pkcs11Library library, ISession session, byte[] pin)
         {
             try
             {
@@ -124,13 +129,6 @@ namespace SmartCardPS.Pkcs11
             catch (Pkcs11ModuleException ex) when (ex.ReturnValue == (ulong)CKR.CKR_USER_ALREADY_LOGGED_IN)
             {
                 return false;
-            }
-            catch (Pkcs11ModuleException ex) when (ex.ReturnValue is ulong rv && Pkcs11LoginException.IsPinFailure((CKR)rv))
-            {
-                Pkcs11TokenFlags? after = null;
-                try { after = (Pkcs11TokenFlags)library.Call(() => slot.GetTokenInfo()).TokenFlags.Flags; }
-                catch (Pkcs11ModuleException) { }
-                throw new Pkcs11LoginException(library, token, rv, after, ex.InnerException);
             }
         }
 
