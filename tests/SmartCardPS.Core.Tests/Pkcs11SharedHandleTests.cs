@@ -130,7 +130,8 @@ namespace SmartCardPS.Tests
                         {
                             var query = new Pkcs11ObjectQuery { Login = worker % 2 == 0, Pin = worker % 2 == 0 ? pin : null };
                             Pkcs11ObjectReader.Read(mine, token, query);
-                            Assert.NotEmpty(mine.GetMechanisms(token));
+                            // Each mechanism is one more call; SoftHSM has dozens, and one listing per thread overlaps enough.
+                            if (i == 0) Assert.NotEmpty(mine.GetMechanisms(token));
                             Assert.Contains(mine.GetTokens(true), t => t.Label == "Beta token");
                         }
                     }
