@@ -22,14 +22,6 @@ namespace SmartCardPS.Tests
 
         public Pkcs11SharedHandleTests(SoftHsmFixtureHost host) => this.host = host;
 
-        private Pkcs11Shim NewShim(bool noLocking = false)
-        {
-            _ = host.Fixture;
-            string why = Pkcs11Shim.Unavailable();
-            Skip.If(why != null && !PcscFixture.IsCi, why);
-            return Pkcs11Shim.Build(SoftHsmFixture.LibraryPath, noLocking);
-        }
-
         private static void SkipUnlessUnix() =>
             Skip.If(RuntimeInformation.IsOSPlatform(OSPlatform.Windows), "symbolic links to shared libraries are a Unix matter here");
 
@@ -46,7 +38,7 @@ namespace SmartCardPS.Tests
         public void EverySpellingOfOneLibraryIsInitializedOnceAndFinalizedOnceByItsLastUser()
         {
             SkipUnlessUnix();
-            using (var shim = NewShim())
+            using (var shim = host.NewShim())
             {
                 string file = shim.LibraryPath;
                 string dir = Path.GetDirectoryName(file), name = Path.GetFileName(file);
@@ -115,7 +107,7 @@ namespace SmartCardPS.Tests
         [SkippableFact]
         public void SessionsOfAModuleRefusingOsLockingAreLoggedOutAndClosedUnderItsCallLock()
         {
-            using (var shim = NewShim(noLocking: true))
+            using (var shim = host.NewShim(noLocking: true))
             using (var library = Pkcs11Library.Load(shim.LibraryPath, "single-threaded"))
             {
                 Assert.True(library.SerializesCalls);

@@ -184,10 +184,7 @@ Describe 'Get-Pkcs11Object' -Skip:$NoFixture {
 
 Describe 'Get-Pkcs11Object and Export-Pkcs11Certificate on a module that refuses OS locking, from several runspaces' -Skip:$NoFixture {
     BeforeAll {
-        $why = [SmartCardPS.TestFixture.Pkcs11Shim]::Unavailable()
-        if ($why -and [SmartCardPS.TestFixture.PcscFixture]::IsCi) { throw $why }
-        # The shim answers C_Initialize with CKF_OS_LOCKING_OK by CKR_CANT_LOCK and records calls made at the same time.
-        $script:NoLock = if (-not $why) { [SmartCardPS.TestFixture.Pkcs11Shim]::Build([SmartCardPS.TestFixture.SoftHsmFixture]::LibraryPath, $true) }
+        $script:NoLock = New-TestPkcs11Shim -NoLocking
         # The only registered module, so a URI names its certificate once.
         Clear-TestRegistry
         if ($NoLock) { $State.Hsm.Register('nolock', $PackageModuleDir, "module: $($NoLock.LibraryPath)`n") | Out-Null }
