@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
+using System.Diagnostics;
 using System.Text;
+using System.Threading;
 using System.Threading.Tasks;
 using SmartCardPS.Pkcs11;
 using SmartCardPS.TestFixture;
@@ -132,6 +134,42 @@ namespace SmartCardPS.Tests
                 Assert.Contains("Login", calls);
                 Assert.Contains("Logout", calls);
                 Assert.Contains("CloseSession", calls);
+                Assert.Equal(0, shim.Overlaps);
+            }
+        }
+
+        [SkippableFact]
+        public void AReadStoppedWhileTheModuleIsInsideACallEndsItsSessionUnderTheLockOnceTheCallReturns()
+        {
+            using (var shim = host.NewShim(noLocking: true))
+            using (var stop = new CancellationTokenSource())
+            {
+                var library = Pkcs11Library.Load(shim.LibraryPath, "stuck", cancellation: stop.Token);
+                Pkcs11Token token = library.GetTokens(false).Single(t => t.Label == "Beta token");
+                var query = new Pkcs11ObjectQuery { Login = true, Pin = Encoding.UTF8.GetBytes(SoftHsmFixture.UserPin) };
+                shim.ResetLog();
+                shim.Block("FindObjectsInit");
+                try
+                {
+                    var reading = Task.Run(() => Pkcs11ObjectReader.Read(library, token, query));
+                    Assert.True(shim.WaitEntered(TimeSpan.FromSeconds(30)), "the read never reached C_FindObjectsInit");
+                    stop.Cancel();
+                    Assert.ThrowsAny<OperationCanceledException>(() => reading.GetAwaiter().GetResult());
+                    library.Dispose();
+                    // The module is still inside C_FindObjectsInit: logging out or closing now would enter it a second time.
+                    Assert.DoesNotContain("Logout", shim.Calls);
+                    Assert.DoesNotContain("CloseSession", shim.Calls);
+                }
+                finally
+                {
+                    shim.Unblock();
+                }
+                var wait = Stopwatch.StartNew();
+                while (shim.Finalizations == 0 && wait.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(10);
+                Assert.Equal(1, shim.Finalizations);
+                // The abandoned search ran to its end, then the session ended (Pkcs11Interop asks C_FindObjects until it has all).
+                Assert.Equal(new[] { "FindObjectsInit", "FindObjects", "FindObjectsFinal", "Logout", "CloseSession" },
+                    shim.Calls.SkipWhile(c => c != "FindObjectsInit").Distinct());
                 Assert.Equal(0, shim.Overlaps);
             }
         }

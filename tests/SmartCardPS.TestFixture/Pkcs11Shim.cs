@@ -49,11 +49,17 @@ namespace SmartCardPS.TestFixture
         /// <summary>From now on C_GetSlotList waits until Unblock; Entered says a call is waiting.</summary>
         public void Block() => File.WriteAllText(Control("block"), string.Empty);
 
-        public void Unblock() => File.Delete(Control("block"));
+        /// <summary>The same for one session call, by name ("FindObjectsInit"); it waits inside the module.</summary>
+        public void Block(string sessionCall) => File.WriteAllText(Control("block-" + sessionCall), string.Empty);
+
+        public void Unblock()
+        {
+            foreach (string flag in System.IO.Directory.GetFiles(ControlDirectory, "block*")) File.Delete(flag);
+        }
 
         public bool Entered => File.Exists(Control("entered"));
 
-        /// <summary>Waits until a call is stuck in C_GetSlotList; false after <paramref name="timeout"/>.</summary>
+        /// <summary>Waits until a call is stuck in a blocked function; false after <paramref name="timeout"/>.</summary>
         public bool WaitEntered(TimeSpan timeout)
         {
             var clock = Stopwatch.StartNew();
@@ -89,7 +95,7 @@ namespace SmartCardPS.TestFixture
 
         public void Dispose()
         {
-            if (File.Exists(Control("block"))) Unblock();
+            if (System.IO.Directory.Exists(ControlDirectory)) Unblock();
             try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
         }
     }

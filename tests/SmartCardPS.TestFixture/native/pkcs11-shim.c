@@ -5,6 +5,7 @@
  *   -DTARGET="/path/lib.so"  the module to forward to
  *   -DCONTROL="/dir"         files in it steer the shim while it runs:
  *       block    while it exists, C_GetSlotList waits (it writes "entered" first): a module stuck in a call
+ *       block-F  the same for the session call F (e.g. block-FindObjectsInit), which counts as inside the module
  *       log      C_Initialize / C_Finalize calls are appended, one line each
  *   -DNOLOCK                 C_Initialize refuses CKF_OS_LOCKING_OK (CKR_CANT_LOCK), as single-threaded modules
  *                            do; calls made at the same time are recorded in CONTROL/overlaps
@@ -48,6 +49,14 @@ static void append(const char *name, const char *line)
     snprintf(path, sizeof path, "%s/%s", CONTROL, name);
     FILE *f = fopen(path, "a");
     if (f) { fputs(line, f); fputc('\n', f); fclose(f); }
+}
+
+/* While the flag file exists the call waits, having said so in "entered". */
+static void hold(const char *flag, const char *call)
+{
+    if (!exists(flag)) return;
+    append("entered", call);
+    while (exists(flag)) usleep(10000);
 }
 
 static void enter(const char *call)
@@ -97,11 +106,7 @@ static ulong_t GetInfo(void *info)
 
 static ulong_t GetSlotList(unsigned char present, ulong_t *slots, ulong_t *count)
 {
-    if (exists("block"))
-    {
-        append("entered", "C_GetSlotList");
-        while (exists("block")) usleep(10000);
-    }
+    hold("block", "C_GetSlotList");
     enter(__func__);
     ulong_t rv = real->f[F_GETSLOTLIST](present, slots, count);
     leave();
@@ -150,9 +155,9 @@ static ulong_t GetMechanismInfo(ulong_t slot, ulong_t type, void *info)
     return rv;
 }
 
-/* The session calls only count and detect overlaps; the module behind does the work. */
+/* The session calls only count, detect overlaps and stall on demand; the module behind does the work. */
 #define SESSION_CALL(name, index, params, args) \
-    static ulong_t name params { enter(#name); ulong_t rv = real->f[index] args; leave(); return rv; }
+    static ulong_t name params { enter(#name); hold("block-" #name, #name); ulong_t rv = real->f[index] args; leave(); return rv; }
 SESSION_CALL(OpenSession, F_OPENSESSION, (ulong_t slot, ulong_t flags, void *app, void *notify, ulong_t *session),
              (slot, flags, app, notify, session))
 SESSION_CALL(CloseSession, F_CLOSESESSION, (ulong_t session), (session))
