@@ -14,7 +14,7 @@ namespace SmartCardPS.Commands
 
         public FirefoxProfile Profile { get; set; }
 
-        public string Description => Profile != null ? $"Firefox profile {NssCmdlet.Quote(Profile.Name)} ({Directory})" : "NSS database " + Directory;
+        public string Description => Profile != null ? $"Firefox profile {NssCmdlet.Quote(Profile.Name)} ({NssCmdlet.Quote(Directory)})" : "NSS database " + NssCmdlet.Quote(Directory);
     }
 
     /// <summary>What the NSS cmdlets share: -Profile, -NssDatabase, -SharedDatabase and -AllProfiles, turned into databases.</summary>

@@ -129,7 +129,7 @@ namespace SmartCardPS.Commands
                 WriteError(NewError(new IOException($"'{path}' exists; use -Force to replace it."), "FileExists", ErrorCategory.ResourceExists, path));
                 return;
             }
-            if (!ShouldProcess(path, $"Write certificate {UntrustedText.Quote(certificate.Label)} as {Format}")) return;
+            if (!ShouldProcess(UntrustedText.Escape(path), $"Write certificate {UntrustedText.Quote(certificate.Label)} as {Format}")) return;
             try
             {
                 CertificateFile.Write(path, Format == CertificateFormat.Pem ? Encoding.ASCII.GetBytes(certificate.Pem) : der);
