@@ -23,6 +23,10 @@ namespace SmartCardPS
         /// </summary>
         public static string Escape(string text) => text == null ? "(none)" : Append(new StringBuilder(), text, int.MaxValue).ToString();
 
+        /// <summary>One character of untrusted text as a message names it: itself, or U+XXXX when it is not visible.</summary>
+        public static string Character(char c) =>
+            char.IsControl(c) || IsHidden(CharUnicodeInfo.GetUnicodeCategory(c)) ? "U+" + ((int)c).ToString("X4", CultureInfo.InvariantCulture) : c.ToString();
+
         private static StringBuilder Append(StringBuilder sb, string text, int maxLength)
         {
             int count = 0;

@@ -103,7 +103,7 @@ namespace SmartCardPS.Commands
         {
             if (!System.IO.Directory.Exists(target.Directory))
             {
-                WriteError(NewError(new ItemNotFoundException($"{target.Description} does not exist. Create an NSS database with: certutil -N --empty-password -d sql:{target.Directory}"),
+                WriteError(NewError(new ItemNotFoundException($"{target.Description} does not exist. Create an NSS database with: certutil -N --empty-password -d sql:{Quote(target.Directory)}"),
                     "DatabaseNotFound", ErrorCategory.ObjectNotFound, target.Directory));
                 return null;
             }
@@ -147,7 +147,7 @@ namespace SmartCardPS.Commands
         {
             if (ex is UnauthorizedAccessException)
             {
-                WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {System.IO.Path.Combine(target.Directory, NssModuleFile.FileName)}: run as the profile's owner or elevated.", ex),
+                WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {Quote(System.IO.Path.Combine(target.Directory, NssModuleFile.FileName))}: run as the profile's owner or elevated.", ex),
                     "PermissionDenied", ErrorCategory.PermissionDenied, target.Directory));
             }
             else

@@ -12,6 +12,13 @@ namespace SmartCardPS.Tests
         [InlineData(null, "(none)")]
         public void EscapesControlCharacters(string text, string expected) => Assert.Equal(expected, UntrustedText.Quote(text));
 
+        /// <summary>For messages that show untrusted text: no control, bidi, invisible or line-ending character reaches them raw.</summary>
+        internal static void AssertEscaped(string message, params string[] escaped)
+        {
+            Assert.DoesNotMatch(@"[\p{Cc}\p{Cf}\u2028\u2029]", message);
+            foreach (string e in escaped) Assert.Contains(e, message);
+        }
+
         [Fact]
         public void CutsLongText()
         {

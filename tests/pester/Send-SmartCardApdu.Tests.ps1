@@ -148,6 +148,19 @@ Describe 'Send-SmartCardApdu' -Skip:$NoFixture {
         $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
+    It 'escapes control and bidi characters of a reader name in its messages' {
+        Send-SmartCardApdu $SelectApp -Reader "No such`e[2J`u{202E}reader" -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be "SendSmartCardApduUnknownReader,$Id"
+        Assert-EscapedText $err[0].Exception.Message "'No such\x1B[2J\u202Ereader'"
+        Connect-SmartCard "No*`e[2J`u{202E}" -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be 'ConnectSmartCardUnknownReader,SmartCardPS.Commands.ConnectSmartCardCommand'
+        Assert-EscapedText $err[0].Exception.Message "'No*\x1B[2J\u202E'"
+        $err = $null
+        Connect-SmartCard "SCM*`u{200B}*" -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err | Should -Not -BeNullOrEmpty
+        Assert-EscapedText $err[0].Exception.Message "'SCM*\u200B*'"
+    }
+
     It 'does nothing with -WhatIf, not even connect' {
         $before = $Pcsc.ApduCountOf(0)
         Send-SmartCardApdu $SelectApp -Reader $Reader -WhatIf | Should -BeNullOrEmpty

@@ -7,15 +7,14 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Pkcs11Common.ps1')
+    $script:Hsm = Start-TestSoftHsm -Label 'Untrusted'
     $script:Scratch = Join-Path ([IO.Path]::GetTempPath()) "smartcardps-untrusted-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
     New-Item -ItemType Directory $Scratch | Out-Null
 
-    function Assert-NoControlCharacter([string] $Text) {
-        $Text | Should -Not -Match '[\x00-\x1F\x7F-\x9F]' -Because "messages must not carry raw control characters: $($Text -replace '[\x00-\x1F\x7F-\x9F]', '?')"
-    }
 }
 
 AfterAll {
+    if ($script:Hsm) { $script:Hsm.Dispose() }
     Remove-Item $Scratch -Recurse -Force -ErrorAction SilentlyContinue
     Clear-TestRegistry
 }
@@ -29,7 +28,7 @@ Describe 'Untrusted text in messages' -Skip:$NoFixture {
         [IO.File]::WriteAllBytes((Join-Path $SystemModuleDir 'garbage.module'), $bytes)
         Get-Pkcs11Module -WarningVariable warnings -WarningAction SilentlyContinue | Out-Null
         $warnings.Count | Should -Be 1
-        Assert-NoControlCharacter $warnings[0].Message
+        Assert-EscapedText $warnings[0].Message
         $warnings[0].Message | Should -BeLike '*\x1B]0;pwnd\x07\x1B`[2J*'
     }
 
@@ -37,7 +36,7 @@ Describe 'Untrusted text in messages' -Skip:$NoFixture {
         Set-TestModuleConfig $SystemModuleDir 'evil' "module: /nonexistent/`e[31mred`e[0m.so`n" | Out-Null
         Get-Pkcs11Module -ErrorVariable failures -ErrorAction SilentlyContinue | Out-Null
         $failures.Count | Should -Be 1
-        Assert-NoControlCharacter $failures[0].Exception.Message
+        Assert-EscapedText $failures[0].Exception.Message
         $failures[0].Exception.Message | Should -BeLike '*/nonexistent/\x1B`[31mred\x1B`[0m.so*'
     }
 
@@ -45,7 +44,7 @@ Describe 'Untrusted text in messages' -Skip:$NoFixture {
         $label = "`e`a" + ('x' * 5000)
         Get-Pkcs11Token -Label $label -ErrorVariable failures -ErrorAction SilentlyContinue | Out-Null
         $failures.Count | Should -Be 1
-        Assert-NoControlCharacter $failures[0].Exception.Message
+        Assert-EscapedText $failures[0].Exception.Message
         $failures[0].Exception.Message | Should -BeLike '*\x1B\x07xxx*…*'
         $failures[0].Exception.Message.Length | Should -BeLessThan 500
     }
@@ -53,16 +52,77 @@ Describe 'Untrusted text in messages' -Skip:$NoFixture {
     It 'escapes a -Module value that names nothing' {
         Get-Pkcs11Token -Module "no`bsuch`r`nmodule" -ErrorVariable failures -ErrorAction SilentlyContinue | Out-Null
         $failures.Count | Should -Be 1
-        Assert-NoControlCharacter $failures[0].Exception.Message
+        Assert-EscapedText $failures[0].Exception.Message
     }
 
     It 'escapes a pkcs11: URI that is not one' {
         Get-Pkcs11Mechanism -Uri "pkcs11:token=`e[5m" -ErrorVariable failures -ErrorAction SilentlyContinue | Out-Null
-        $failures | ForEach-Object { Assert-NoControlCharacter $_.Exception.Message }
+        $failures | ForEach-Object { Assert-EscapedText $_.Exception.Message }
     }
 
     It 'escapes an ATR argument that is not hex' {
         { ConvertFrom-Atr "3B `e[31m" -ErrorAction Stop } | Should -Throw
-        $Error[0].Exception.Message | ForEach-Object { Assert-NoControlCharacter $_ }
+        $Error[0].Exception.Message | ForEach-Object { Assert-EscapedText $_ }
+    }
+
+    It 'escapes a pin-source path read from a pkcs11: URI' {
+        $Hsm.Register('softhsm2') | Out-Null
+        Get-Pkcs11Object -Uri 'pkcs11:token=Untrusted?pin-source=file:/nonexistent/pin%1B%5B2J%E2%80%AE' -Login -ErrorVariable failures -ErrorAction SilentlyContinue | Out-Null
+        $failures[0].FullyQualifiedErrorId | Should -Be 'GetPkcs11ObjectPinSourceUnreadable,SmartCardPS.Commands.GetPkcs11ObjectCommand'
+        Assert-EscapedText $failures[0].Exception.Message '/nonexistent/pin\x1B[2J\u202E'
+    }
+
+    It 'escapes an -Id that is not hex' {
+        $e = { Get-Pkcs11Object -Id "zz`e[2J`u{202E}" -ErrorAction Stop } |
+            Should -Throw -ErrorId 'GetPkcs11ObjectInvalidId,SmartCardPS.Commands.GetPkcs11ObjectCommand' -PassThru
+        Assert-EscapedText $e.Exception.Message "'zz\x1B[2J\u202E'"
+    }
+
+    It 'escapes a certificate URI that names nothing' {
+        $Hsm.Register('softhsm2') | Out-Null
+        Export-Pkcs11Certificate -Uri "pkcs11:token=Untrusted;object=no`u{202E}such;type=cert" -ErrorVariable failures -ErrorAction SilentlyContinue | Out-Null
+        $failures.Count | Should -Be 1
+        Assert-EscapedText $failures[0].Exception.Message 'no\u202Esuch'
+    }
+
+    It 'escapes a module name p11-kit would not read' {
+        $e = { Register-Pkcs11Module -Name "bad`e[2J`u{202E}" -ModulePath ([SmartCardPS.TestFixture.SoftHsmFixture]::LibraryPath) -ErrorAction Stop } | Should -Throw -PassThru
+        Assert-EscapedText $e.Exception.Message "'bad\x1B[2J\u202E'"
+    }
+}
+
+Describe 'Untrusted text in the NSS and Firefox messages' {
+    It 'escapes the path of an APDU script that does not exist, or does not parse' {
+        $e = { Send-SmartCardApdu -ScriptPath (Join-Path $Scratch "no`e[2J`u{202E}such.apdu") -Reader x -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SendSmartCardApduScriptNotFound,SmartCardPS.Commands.SendSmartCardApduCommand' -PassThru
+        Assert-EscapedText $e.Exception.Message "no\x1B[2J\u202Esuch.apdu'"
+        $bad = Join-Path $Scratch "bad`e[2J`u{202E}.apdu"
+        [IO.File]::WriteAllText($bad, "00 A4 04 00`nnot hex`n")
+        $e = { Send-SmartCardApdu -ScriptPath $bad -Reader x -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SendSmartCardApduInvalidScript,SmartCardPS.Commands.SendSmartCardApduCommand' -PassThru
+        Assert-EscapedText $e.Exception.Message 'bad\x1B[2J\u202E.apdu, line 2'
+
+    }
+
+    It 'escapes a library path that does not exist' {
+        $e = { Register-NssModule -Name Smart -ModulePath "/nonexistent/lib`u{202E}os.so" -NssDatabase $Scratch -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RegisterNssModuleNotFound,SmartCardPS.Commands.RegisterNssModuleCommand' -PassThru
+        Assert-EscapedText $e.Exception.Message "'/nonexistent/lib\u202Eos.so'"
+    }
+
+    It 'escapes a legacy dbm: database' {
+        $e = { Register-NssModule -Name Smart -ModulePath ([SmartCardPS.TestFixture.SoftHsmFixture]::LibraryPath) -NssDatabase "dbm:$Scratch/old`e[2J`u{202E}" -ErrorAction Stop } |
+            Should -Throw -PassThru
+        Assert-EscapedText $e.Exception.Message "old\x1B[2J\u202E'"
+    }
+
+    It 'escapes the path of a policies.json that is not JSON' {
+        $dir = Join-Path $Scratch "policy`e[2J`u{202E}"
+        New-Item -ItemType Directory $dir | Out-Null
+        $policy = Join-Path $dir 'policies.json'
+        [IO.File]::WriteAllText($policy, '{ not json')
+        Set-FirefoxSecurityDevicePolicy -Name Smart -ModulePath /usr/lib/x.so -PolicyPath $policy -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'SetFirefoxSecurityDevicePolicyInvalidData,SmartCardPS.Commands.SetFirefoxSecurityDevicePolicyCommand'
+        Assert-EscapedText $failures[0].Exception.Message "policy\x1B[2J\u202E/policies.json'"
     }
 }

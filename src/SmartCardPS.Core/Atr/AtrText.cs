@@ -17,7 +17,7 @@ namespace SmartCardPS.Atr
                 if (Hex.ValueOf(c) < 0)
                 {
                     throw new AtrParseException(AtrParseReason.InvalidHex, i,
-                        $"Character '{Printable(c)}' at position {i + 1} of {UntrustedText.Quote(text.Trim())} is not a hexadecimal digit. Write the ATR as hex bytes such as '3B 95 13 81', '3b:95:13:81', '3B-95-13-81', '0x3B 0x95 0x13 0x81' or '3B951381'.");
+                        $"Character '{UntrustedText.Character(c)}' at position {i + 1} of {UntrustedText.Quote(text.Trim())} is not a hexadecimal digit. Write the ATR as hex bytes such as '3B 95 13 81', '3b:95:13:81', '3B-95-13-81', '0x3B 0x95 0x13 0x81' or '3B951381'.");
                 }
                 digits++;
             }
@@ -69,7 +69,5 @@ namespace SmartCardPS.Atr
                 $"The ATR has {length} bytes; ISO/IEC 7816-3 allows at most {MaxAtrLength} (TS, T0, interface bytes, 15 historical bytes and TCK). Byte {MaxAtrLength + 1} onwards cannot belong to it.");
 
         private static bool IsSeparator(char c) => c == ' ' || c == ':' || c == '-' || c == ',' || c == '\t' || c == '\r' || c == '\n';
-
-        private static string Printable(char c) => char.IsControl(c) || char.IsSurrogate(c) ? $"U+{(int)c:X4}" : c.ToString();
     }
 }

@@ -81,9 +81,8 @@ namespace SmartCardPS.Cards
                 int nibble = Hex.ValueOf(c);
                 if (nibble < 0)
                 {
-                    string shown = char.IsControl(c) ? $"U+{(int)c:X4}" : c.ToString();
                     throw new ApduFormatException(ApduFormatReason.InvalidHex,
-                        $"Character '{shown}' at position {i + 1} of the APDU is not a hexadecimal digit. Write APDUs as hex bytes such as '00 A4 04 00 07 A0 00 00 00 03 10 10' or '00A40400'.");
+                        $"Character '{UntrustedText.Character(c)}' at position {i + 1} of the APDU is not a hexadecimal digit. Write APDUs as hex bytes such as '00 A4 04 00 07 A0 00 00 00 03 10 10' or '00A40400'.");
                 }
                 if (high < 0) high = nibble;
                 else

@@ -31,7 +31,7 @@ namespace SmartCardPS.Nss
         {
             if (database.StartsWith("sql:", StringComparison.OrdinalIgnoreCase)) return database.Substring(4);
             if (database.StartsWith("dbm:", StringComparison.OrdinalIgnoreCase))
-                throw new ArgumentException($"'{database}' names a legacy dbm: database; NSS reads its modules from secmod.db, which is not supported. Use a sql: database.");
+                throw new ArgumentException($"{UntrustedText.Quote(database)} names a legacy dbm: database; NSS reads its modules from secmod.db, which is not supported. Use a sql: database.");
             return database;
         }
 

@@ -105,7 +105,7 @@ namespace SmartCardPS.Nss
         public static void Chown(string path, uint uid, uint gid)
         {
             int rc = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? Glibc.chown(path, uid, gid) : LibSystem.chown(path, uid, gid);
-            if (rc != 0) throw new IOException($"chown {uid}:{gid} '{path}' failed (errno {Marshal.GetLastWin32Error()}).");
+            if (rc != 0) throw new IOException($"chown {uid}:{gid} {UntrustedText.Quote(path)} failed (errno {Marshal.GetLastWin32Error()}).");
         }
 
         private static class Glibc

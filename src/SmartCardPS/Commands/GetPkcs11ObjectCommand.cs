@@ -87,7 +87,7 @@ namespace SmartCardPS.Commands
                 idBytes = ParseHex(Id);
                 if (idBytes == null)
                 {
-                    ThrowTerminatingError(NewError(new ArgumentException($"-Id '{Id}' is not hex: give bytes as 0102ff or 01:02:ff."),
+                    ThrowTerminatingError(NewError(new ArgumentException($"-Id {UntrustedText.Quote(Id)} is not hex: give bytes as 0102ff or 01:02:ff."),
                         "InvalidId", ErrorCategory.InvalidArgument, Id));
                 }
             }
@@ -202,7 +202,7 @@ namespace SmartCardPS.Commands
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
-                    WriteError(NewError(new IOException($"The pin-source '{source}' cannot be read: {ex.Message}", ex), "PinSourceUnreadable", ErrorCategory.ReadError, source));
+                    WriteError(NewError(new IOException($"The pin-source {UntrustedText.Quote(source)} cannot be read: {UntrustedText.Escape(ex.Message)}", ex), "PinSourceUnreadable", ErrorCategory.ReadError, source));
                     return false;
                 }
             }

@@ -139,12 +139,12 @@ namespace SmartCardPS.Commands
             }
             if (!File.Exists(path))
             {
-                ThrowTerminatingError(NewError(new ItemNotFoundException($"The PKCS#11 library {path} does not exist."), "NotFound", ErrorCategory.ObjectNotFound, path));
+                ThrowTerminatingError(NewError(new ItemNotFoundException($"The PKCS#11 library {Quote(path)} does not exist."), "NotFound", ErrorCategory.ObjectNotFound, path));
             }
             string problem = Pkcs11Export.Problem(path);
             if (problem != null)
             {
-                ThrowTerminatingError(NewError(new InvalidDataException($"{path} {problem}; Firefox could not load it. Nothing was changed."), "NotPkcs11", ErrorCategory.InvalidData, path));
+                ThrowTerminatingError(NewError(new InvalidDataException($"{Quote(path)} {problem}; Firefox could not load it. Nothing was changed."), "NotPkcs11", ErrorCategory.InvalidData, path));
             }
             return path;
         }

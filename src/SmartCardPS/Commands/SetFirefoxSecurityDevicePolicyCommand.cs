@@ -68,7 +68,7 @@ namespace SmartCardPS.Commands
             }
             catch (UnauthorizedAccessException ex)
             {
-                WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {path}: run elevated (sudo), or give another file with -PolicyPath.", ex),
+                WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {UntrustedText.Escape(path)}: run elevated (sudo), or give another file with -PolicyPath.", ex),
                     "PermissionDenied", ErrorCategory.PermissionDenied, path));
             }
             catch (IOException ex)

@@ -100,7 +100,7 @@ namespace SmartCardPS.Commands
                 }
                 catch (UnauthorizedAccessException ex)
                 {
-                    WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {UntrustedText.Quote(path)}: run elevated (sudo), or point OPENSC_CONF or -Path at a file you own.", ex),
+                    WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {UntrustedText.Escape(path)}: run elevated (sudo), or point OPENSC_CONF or -Path at a file you own.", ex),
                         "PermissionDenied", ErrorCategory.PermissionDenied, path));
                     return;
                 }
