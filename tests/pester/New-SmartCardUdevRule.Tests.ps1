@@ -78,6 +78,6 @@ Describe 'New-SmartCardUdevRule' -Skip:$NoNamespace {
         $rule.Rule | Should -Be $Smargo
         $rule.Validated | Should -BeFalse
         (Get-Content (Join-Path $rules '98-smargo.rules')) | Should -Contain $Smargo
-        ($warnings -join "`n") | Should -BeLike "*udev does not read '$rules'*"
+        ($warnings -join "`n") | Should -BeLike "*udev does not read $rules*"
     }
 }

@@ -149,12 +149,13 @@ Describe 'Send-SmartCardApdu' -Skip:$NoFixture {
     }
 
     It 'escapes control and bidi characters of a reader name in its messages' {
-        Send-SmartCardApdu $SelectApp -Reader "No such`e[2J`u{202E}reader" -ErrorVariable err -ErrorAction SilentlyContinue
+        # ESC 7 (save the cursor) and BEL: an ESC [ sequence would make the name an invalid wildcard pattern.
+        Send-SmartCardApdu $SelectApp -Reader "No such`e7`a`u{202E}reader" -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -Be "SendSmartCardApduUnknownReader,$Id"
-        Assert-EscapedText $err[0].Exception.Message "'No such\x1B[2J\u202Ereader'"
-        Connect-SmartCard "No*`e[2J`u{202E}" -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Assert-EscapedText $err[0].Exception.Message "'No such\x1B7\x07\u202Ereader'"
+        Connect-SmartCard "No*`e7`a`u{202E}" -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -Be 'ConnectSmartCardUnknownReader,SmartCardPS.Commands.ConnectSmartCardCommand'
-        Assert-EscapedText $err[0].Exception.Message "'No*\x1B[2J\u202E'"
+        Assert-EscapedText $err[0].Exception.Message "'No*\x1B7\x07\u202E'"
         $err = $null
         Connect-SmartCard "SCM*`u{200B}*" -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err | Should -Not -BeNullOrEmpty

@@ -123,6 +123,6 @@ Describe 'Untrusted text in the NSS and Firefox messages' {
         [IO.File]::WriteAllText($policy, '{ not json')
         Set-FirefoxSecurityDevicePolicy -Name Smart -ModulePath /usr/lib/x.so -PolicyPath $policy -ErrorVariable failures -ErrorAction SilentlyContinue
         $failures[0].FullyQualifiedErrorId | Should -Be 'SetFirefoxSecurityDevicePolicyInvalidData,SmartCardPS.Commands.SetFirefoxSecurityDevicePolicyCommand'
-        Assert-EscapedText $failures[0].Exception.Message "policy\x1B[2J\u202E/policies.json'"
+        Assert-EscapedText $failures[0].Exception.Message 'policy\x1B[2J\u202E/policies.json is not valid JSON'
     }
 }
