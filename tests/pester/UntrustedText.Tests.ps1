@@ -1,16 +1,29 @@
 # Issue 8, defect 5: text from files, modules, tokens and the command line reaches messages with control characters
-# escaped (\x1B) and long text cut, so a hostile config file cannot write escape sequences to the terminal.
+# escaped (\x1B) and long text cut, so a hostile config file cannot write escape sequences to the terminal. Bidi
+# controls and invisible characters are escaped too (\u202E), so a name cannot reorder what a person reads; and what
+# -WhatIf and -Confirm print (the ShouldProcess texts) is held to the same rule.
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'Pkcs11Common.ps1')
+    . (Join-Path $PSScriptRoot 'NssCommon.ps1')
     $script:NoFixture = -not (Test-SoftHsmFixtureRequired)
 }
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Pkcs11Common.ps1')
+    . (Join-Path $PSScriptRoot 'NssCommon.ps1')
     $script:Hsm = Start-TestSoftHsm -Label 'Untrusted'
     $script:Scratch = Join-Path ([IO.Path]::GetTempPath()) "smartcardps-untrusted-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
     New-Item -ItemType Directory $Scratch | Out-Null
-
+    # ESC [2J (clear screen), BEL, a newline and RIGHT-TO-LEFT OVERRIDE, and how messages must show them.
+    $script:Evil = "`e[2J`a`n`u{202E}"
+    $script:Shown = '\x1B[2J\x07\x0A\u202E'
+    # Within one line, for file content: ESC, BEL, U+202E, U+200B; and for NSS names, which refuse control characters.
+    $script:EvilLine = "`e[2J`a`u{202E}`u{200B}"
+    $script:ShownLine = '\x1B[2J\x07\u202E\u200B'
+    $script:EvilName = "Smart`u{202E}draC`u{200B}"
+    $script:ShownName = "'Smart\u202EdraC\u200B'"
+    $script:EvilDir = Join-Path $Scratch "dir$Evil"
+    New-Item -ItemType Directory $EvilDir | Out-Null
 }
 
 AfterAll {
@@ -91,7 +104,7 @@ Describe 'Untrusted text in messages' -Skip:$NoFixture {
     }
 }
 
-Describe 'Untrusted text in the NSS and Firefox messages' {
+Describe 'Untrusted text in messages about scripts, NSS databases and policies' {
     It 'escapes the path of an APDU script that does not exist, or does not parse' {
         $e = { Send-SmartCardApdu -ScriptPath (Join-Path $Scratch "no`e[2J`u{202E}such.apdu") -Reader x -ErrorAction Stop } |
             Should -Throw -ErrorId 'SendSmartCardApduScriptNotFound,SmartCardPS.Commands.SendSmartCardApduCommand' -PassThru
@@ -124,5 +137,100 @@ Describe 'Untrusted text in the NSS and Firefox messages' {
         Set-FirefoxSecurityDevicePolicy -Name Smart -ModulePath /usr/lib/x.so -PolicyPath $policy -ErrorVariable failures -ErrorAction SilentlyContinue
         $failures[0].FullyQualifiedErrorId | Should -Be 'SetFirefoxSecurityDevicePolicyInvalidData,SmartCardPS.Commands.SetFirefoxSecurityDevicePolicyCommand'
         Assert-EscapedText $failures[0].Exception.Message 'policy\x1B[2J\u202E/policies.json is not valid JSON'
+    }
+}
+
+Describe 'ShouldProcess texts of the p11-kit cmdlets' -Skip:$NoFixture {
+    BeforeEach { Clear-TestRegistry }
+
+    It 'Register-OpenScModule -Path escapes the config file path' {
+        $path = Join-Path $EvilDir 'opensc.module'
+        $text = Get-WhatIfText { Register-OpenScModule -Path $path -WhatIf } $Scratch
+        Assert-EscapedText $text "dir$Shown/opensc.module"
+        Test-Path -LiteralPath $path | Should -BeFalse
+    }
+
+    It 'Register-Pkcs11Module escapes the library path' {
+        $link = Join-Path $EvilDir 'libsofthsm2.so'
+        New-Item -ItemType SymbolicLink -Path $link -Target ([SmartCardPS.TestFixture.SoftHsmFixture]::LibraryPath) -Force | Out-Null
+        $text = Get-WhatIfText { Register-Pkcs11Module -Name my-hsm -ModulePath $link -WhatIf } $Scratch
+        Assert-EscapedText $text "dir$Shown/libsofthsm2.so"
+    }
+
+    It 'Unregister-Pkcs11Module escapes the module: line read from the config file' {
+        Set-TestModuleConfig $SystemModuleDir 'evil' "module: /opt/lib$EvilLine.so`n" | Out-Null
+        $text = Get-WhatIfText { Unregister-Pkcs11Module -Name evil -WhatIf } $Scratch
+        Assert-EscapedText $text "/opt/lib$ShownLine.so"
+    }
+
+    It 'Unregister-OpenScModule -Path escapes the config file path' {
+        New-Item -ItemType Directory (Join-Path $EvilDir 'modules') -Force | Out-Null
+        $path = Join-Path $EvilDir 'modules/opensc.module'
+        [IO.File]::WriteAllText($path, "module: opensc-pkcs11.so`n")
+        $text = Get-WhatIfText { Unregister-OpenScModule -Path $path -WhatIf } $Scratch
+        Assert-EscapedText $text "dir$Shown/modules/opensc.module"
+        Test-Path -LiteralPath $path | Should -BeTrue
+    }
+}
+
+Describe 'ShouldProcess texts of the NSS and Firefox cmdlets' -Skip:$NssToolsMissing {
+    BeforeAll {
+        $script:Db = Join-Path $EvilDir 'nssdb'
+        New-Item -ItemType Directory $Db | Out-Null
+        & certutil -N --empty-password -d "sql:$Db"
+        if ($LASTEXITCODE) { throw "certutil -N failed in $Db" }
+        # pkcs11.txt cannot hold a control character, so the library's directory holds the invisible ones alone.
+        $libDir = Join-Path $Scratch "lib`u{202E}`u{200B}"
+        New-Item -ItemType Directory $libDir | Out-Null
+        $script:EvilLibrary = Join-Path $libDir 'opensc-pkcs11.so'
+        $script:ShownLibrary = 'lib\u202E\u200B/opensc-pkcs11.so'
+        New-Item -ItemType SymbolicLink -Path $EvilLibrary -Target $OpenScLibraryPath -Force | Out-Null
+    }
+
+    It 'Register-NssModule escapes the module name, the library and the database directory' {
+        $text = Get-WhatIfText { Register-NssModule -Name $EvilName -ModulePath $EvilLibrary -NssDatabase $Db -WhatIf } $Scratch
+        Assert-EscapedText $text $ShownName, $ShownLibrary, "dir$Shown/nssdb"
+    }
+
+    It 'Unregister-NssModule escapes the module name, its library and the database directory' {
+        Register-NssModule -Name $EvilName -ModulePath $EvilLibrary -NssDatabase $Db | Out-Null
+        $text = Get-WhatIfText { Unregister-NssModule -Name $EvilName -NssDatabase $Db -WhatIf } $Scratch
+        Assert-EscapedText $text $ShownName, $ShownLibrary, "dir$Shown/nssdb"
+        (Get-NssModule -NssDatabase $Db).Name | Should -Contain $EvilName
+    }
+
+    It 'Set-FirefoxSecurityDevicePolicy escapes the device name, its library and the policies.json path' {
+        $policy = Join-Path $EvilDir 'policies.json'
+        $text = Get-WhatIfText { Set-FirefoxSecurityDevicePolicy -Name $EvilName -ModulePath $EvilLibrary -PolicyPath $policy -WhatIf } $Scratch
+        Assert-EscapedText $text $ShownName, $ShownLibrary, "dir$Shown/policies.json"
+        Test-Path -LiteralPath $policy | Should -BeFalse
+    }
+}
+
+Describe 'ShouldProcess texts of the configuration and card cmdlets' {
+    It 'Set-OpenScConfiguration escapes the file path and the values' {
+        $conf = Join-Path $EvilDir 'opensc.conf'
+        $text = Get-WhatIfText { Set-OpenScConfiguration -Path $conf -DebugFile "/tmp/log`e[31m`u{202E}" -WhatIf } $Scratch
+        Assert-EscapedText $text "dir$Shown/opensc.conf", '/tmp/log\x1B[31m\u202E'
+        Test-Path -LiteralPath $conf | Should -BeFalse
+    }
+
+    It 'New-SmartCardUdevRule escapes the rules directory' {
+        $text = Get-WhatIfText { New-SmartCardUdevRule -Name smargo -VendorId 0403 -ProductId 6001 -Serial A1B2C3 -RulesDirectory $EvilDir -WhatIf } $Scratch
+        Assert-EscapedText $text "dir$Shown/98-smargo.rules"
+    }
+
+    It 'Connect-SmartCard escapes the reader name' {
+        $text = Get-WhatIfText { Connect-SmartCard -Reader "Reader$Evil" -WhatIf } $Scratch
+        Assert-EscapedText $text "Reader$Shown"
+    }
+
+    It 'Send-SmartCardApdu escapes the reader name and the script path' {
+        $text = Get-WhatIfText { Send-SmartCardApdu '00 A4 04 00' -Reader "Reader$Evil" -WhatIf } $Scratch
+        Assert-EscapedText $text "Reader$Shown"
+        $script = Join-Path $EvilDir 'select.apdu'
+        [IO.File]::WriteAllText($script, "00 A4 04 00`n")
+        $text = Get-WhatIfText { Send-SmartCardApdu -ScriptPath $script -Reader "Reader$Evil" -WhatIf } $Scratch
+        Assert-EscapedText $text "Reader$Shown", "dir$Shown/select.apdu"
     }
 }
