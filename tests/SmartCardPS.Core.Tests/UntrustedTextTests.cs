@@ -65,9 +65,12 @@ namespace SmartCardPS.Tests
         [InlineData("Смарт-карта")]
         [InlineData("بطاقة ذكية")]
         [InlineData("קורא כרטיסים")]
-        [InlineData("Token 🔑 \U0001F600")]
         [InlineData("e\u0301 (combining accent)")]
         public void KeepsReadableText(string text) => Assert.Equal("'" + text + "'", UntrustedText.Quote(text));
+
+        // A Fact, not a row of KeepsReadableText: emoji in a test's display name do not survive the test list and .trx.
+        [Fact]
+        public void KeepsEmoji() => Assert.Equal("'Token 🔑 \U0001F600'", UntrustedText.Quote("Token 🔑 \U0001F600"));
 
         [Fact]
         public void CountsASurrogatePairAsOneCharacter() => Assert.Equal("'🔑🔑…'", UntrustedText.Quote("🔑🔑🔑", 2));

@@ -9,14 +9,16 @@ $fixtureDll = Get-ChildItem (Join-Path $PSScriptRoot '../SmartCardPS.TestFixture
 if ($fixtureDll -and -not ('SmartCardPS.TestFixture.PcscFixture' -as [type])) { Add-Type -Path $fixtureDll.FullName }
 
 # Starts the private pcscd; where it cannot run, skip (or, with CI=true, fail) the tests that need it.
-function Start-TestPcsc([int] $ReaderCount = 2) {
+# $FriendlyName names its readers (a hostile name for the tests of messages) instead of the fixture's CCID reader.
+function Start-TestPcsc([int] $ReaderCount = 2, [string] $FriendlyName) {
     if (-not ('SmartCardPS.TestFixture.PcscFixture' -as [type])) { throw 'The test fixture is not built: run build.ps1 -Task Test.' }
     $why = [SmartCardPS.TestFixture.PcscFixture]::Unavailable()
     if ($why) {
         if ([SmartCardPS.TestFixture.PcscFixture]::IsCi) { throw "The PC/SC fixture cannot start under CI: $why" }
         return $null
     }
-    [SmartCardPS.TestFixture.PcscFixture]::Start($ReaderCount)
+    if ($FriendlyName) { [SmartCardPS.TestFixture.PcscFixture]::Start($ReaderCount, $FriendlyName) }
+    else { [SmartCardPS.TestFixture.PcscFixture]::Start($ReaderCount) }
 }
 
 # Waits until the reader reports the expected card state (vpcd is polled by pcscd).

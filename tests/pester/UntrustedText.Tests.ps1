@@ -234,3 +234,38 @@ Describe 'ShouldProcess texts of the configuration and card cmdlets' {
         Assert-EscapedText $text "Reader$Shown", "dir$Shown/select.apdu"
     }
 }
+
+Describe 'Untrusted text in reader names' -Skip:(-not (Test-PcscFixtureRequired)) {
+    BeforeAll {
+        # pcscd takes a reader.conf FRIENDLYNAME with ESC [2J and U+202E in it, and names the readers after it.
+        $script:Pcsc = Start-TestPcsc -FriendlyName "Evil`e[2J`u{202E}Reader"
+        if ($Pcsc) {
+            $Pcsc.Insert(0, '3B 02 14 50') | Out-Null
+            Wait-TestReader $Pcsc.ReaderNames[0] $true | Out-Null
+        }
+    }
+
+    AfterAll { if ($script:Pcsc) { $script:Pcsc.Dispose() } }
+
+    It 'Disconnect-SmartCard -WhatIf escapes the reader name' {
+        $connection = Connect-SmartCard -Reader $Pcsc.ReaderNames[0]
+        try {
+            $text = Get-WhatIfText { $connection | Disconnect-SmartCard -WhatIf } $Scratch
+            Assert-EscapedText $text 'Evil\x1B[2J\u202EReader 00 00'
+        }
+        finally { $connection | Disconnect-SmartCard }
+    }
+
+    It 'escapes the reader name in the error of a reader without a card' {
+        Send-SmartCardApdu '00 A4 04 00' -Reader $Pcsc.ReaderNames[1] -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'SendSmartCardApduNoSmartCard,SmartCardPS.Commands.SendSmartCardApduCommand'
+        Assert-EscapedText $err[0].Exception.Message "'Evil\x1B[2J\u202EReader 00 01'"
+    }
+
+    It 'Test-SmartCardSetup escapes the reader names in its details' {
+        Clear-TestRegistry
+        $checks = @(Test-SmartCardSetup)
+        foreach ($c in $checks) { Assert-EscapedText "$($c.Detail) $($c.Remedy)" }
+        ($checks | Where-Object Name -EQ 'Readers').Detail | Should -BeLike "*'Evil\x1B``[2J\u202EReader 00 00'*"
+    }
+}
