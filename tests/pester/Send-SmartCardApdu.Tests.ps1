@@ -138,6 +138,14 @@ Describe 'Send-SmartCardApdu' -Skip:$NoFixture {
         $r[0].Command | Should -Be '00 A4 08 0C 02 01 01'
     }
 
+    It 'writes UnknownReader for a reader name that is not a valid wildcard (a lone bracket)' {
+        Send-SmartCardApdu $SelectApp -Reader 'SCM Microsystems [CCID' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be "SendSmartCardApduUnknownReader,$Id"
+        $err = $null
+        Connect-SmartCard 'SCM*[CCID' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ConnectSmartCardUnknownReader,*'
+    }
+
     It 'writes UnknownReader and NoSmartCard per reader' {
         Send-SmartCardApdu $SelectApp -Reader 'No such reader' -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -Be "SendSmartCardApduUnknownReader,$Id"
