@@ -3,9 +3,9 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
-using System.Linq;
 using System.Text;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace SmartCardPS.Atr
 {
@@ -84,9 +84,14 @@ namespace SmartCardPS.Atr
                 if (name == null) throw;
                 throw ex.Naming(name);
             }
-            var matches = Current().Index?.Match(atr);
+            var matches = Current().Index?.Match(atr, result.Atr);
             if (matches == null || matches.Count == 0) return result;
-            result.Identification = matches.Select(p => new AtrIdentification(p.Text, (string[])p.Descriptions.Clone())).ToArray();
+            var identification = new AtrIdentification[matches.Count];
+            for (int i = 0; i < identification.Length; i++)
+            {
+                identification[i] = new AtrIdentification(matches[i].Text, (string[])matches[i].Descriptions.Clone());
+            }
+            result.Identification = identification;
             result.CardName = matches[0].Descriptions[0];
             return result;
         }
@@ -98,6 +103,18 @@ namespace SmartCardPS.Atr
             {
                 Reload();
             }
+        }
+
+        /// <summary>
+        /// <see cref="Refresh"/> for a caller about to decode: the first time, the file is read and indexed on a
+        /// thread-pool thread while the caller parses its first ATRs (lookups wait for it); once loaded, this is
+        /// <see cref="Refresh"/>. The task completes when the file is loaded.
+        /// </summary>
+        public Task RefreshAsync()
+        {
+            if (current == null) return Task.Run(() => Refresh());
+            Refresh();
+            return Task.FromResult(true);
         }
 
         private Snapshot Current()

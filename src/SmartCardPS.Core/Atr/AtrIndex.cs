@@ -6,9 +6,11 @@ using System.IO;
 namespace SmartCardPS.Atr
 {
     /// <summary>
-    /// The compiled smartcard_list.txt. Fixed-length patterns are grouped by ATR length, then split on the byte that
-    /// best tells them apart (T0 first, then, for large groups such as PC/SC Part 3 storage cards that share a long
-    /// prefix, a later byte), so an ATR is compared with a handful of patterns rather than thousands.
+    /// The compiled smartcard_list.txt. Nearly every entry is one concrete ATR written as uppercase spaced hex: those
+    /// are looked up by the ATR's text in one hash table, so loading the file costs little more than reading it. The
+    /// few patterns with wildcards are grouped by ATR length, then split on the byte that best tells them apart (T0
+    /// first, then, for large groups such as PC/SC Part 3 storage cards that share a long prefix, a later byte), so
+    /// an ATR is compared with a handful of patterns rather than hundreds.
     /// </summary>
     internal sealed class AtrIndex
     {
@@ -20,16 +22,17 @@ namespace SmartCardPS.Atr
         private const int MaxDepth = 4;
 
         private readonly AtrPattern[] patterns;
+        private readonly Dictionary<string, AtrPattern> literals;
         private readonly Node[] byLength;
         private readonly AtrPattern[] variable;
 
-        [MethodImpl(Optimized)]
-        private AtrIndex(AtrPattern[] patterns)
+        private AtrIndex(AtrPattern[] patterns, Dictionary<string, AtrPattern> literals, List<AtrPattern> others)
         {
             this.patterns = patterns;
+            this.literals = literals;
             var groups = new List<int>[AtrText.MaxAtrLength + 1];
             var variable = new List<AtrPattern>();
-            foreach (var p in patterns)
+            foreach (var p in others)
             {
                 int n = p.FixedLength;
                 if (n < 0) variable.Add(p);
@@ -163,11 +166,16 @@ namespace SmartCardPS.Atr
         }
 
         /// <summary>Every matching entry, in file order.</summary>
+        public List<AtrPattern> Match(byte[] atr) => Match(atr, null);
+
+        /// <summary>Every matching entry, in file order; <paramref name="text"/> is the ATR as <see cref="Hex.Format(byte[])"/> writes it, when the caller has it.</summary>
         [MethodImpl(Optimized)]
-        public List<AtrPattern> Match(byte[] atr)
+        public List<AtrPattern> Match(byte[] atr, string text)
         {
             var found = new List<AtrPattern>();
             if (atr == null || atr.Length == 0) return found;
+            if (literals.Count > 0 && literals.TryGetValue(text ?? (text = Hex.Format(atr)), out var exact)) found.Add(exact);
+            int fromLiterals = found.Count;
             var node = atr.Length < byLength.Length ? byLength[atr.Length] : null;
             while (node != null && node.Position >= 0) node = node.Children[atr[node.Position]];
             int[] ids = node?.Ids;
@@ -178,29 +186,25 @@ namespace SmartCardPS.Atr
                     if (patterns[id].MatchesBytes(atr)) found.Add(patterns[id]);
                 }
             }
-            if (variable.Length > 0)
+            bool added = false;
+            foreach (var p in variable)
             {
-                string text = null;
-                bool added = false;
-                foreach (var p in variable)
+                if (!p.PrefixAllows(atr)) continue;
+                if (p.MatchesText(text ?? (text = Hex.Format(atr))))
                 {
-                    if (!p.PrefixAllows(atr)) continue;
-                    if (p.MatchesText(text ?? (text = Hex.Format(atr))))
-                    {
-                        found.Add(p);
-                        added = true;
-                    }
+                    found.Add(p);
+                    added = true;
                 }
-                if (added && found.Count > 1) found.Sort((a, b) => a.Id.CompareTo(b.Id));
             }
+            // Each source lists its matches in file order; put them in file order together.
+            if ((added || fromLiterals > 0) && found.Count > 1) found.Sort((a, b) => a.Id.CompareTo(b.Id));
             return found;
         }
 
         /// <summary>smartcard_list.txt: '#' comments, an ATR pattern line, its description lines each starting with a tab, a blank line.</summary>
-        [MethodImpl(Optimized)]
         public static AtrIndex Load(string path)
         {
-            var patterns = new List<AtrPattern>(4096);
+            var builder = new Builder();
             string pattern = null;
             var descriptions = new List<string>(4);
             using (var reader = new StreamReader(path, System.Text.Encoding.UTF8, true, 1 << 16))
@@ -215,7 +219,7 @@ namespace SmartCardPS.Atr
                     }
                     if (pattern != null)
                     {
-                        Add(patterns, pattern, descriptions);
+                        builder.Add(pattern, descriptions);
                         pattern = null;
                         descriptions.Clear();
                     }
@@ -223,14 +227,37 @@ namespace SmartCardPS.Atr
                     pattern = line.TrimEnd('\r');
                 }
             }
-            if (pattern != null) Add(patterns, pattern, descriptions);
-            return new AtrIndex(patterns.ToArray());
+            if (pattern != null) builder.Add(pattern, descriptions);
+            return builder.ToIndex();
         }
 
-        /// <summary>An entry is an ATR line with at least one description line: other lines (any text file has them) name nothing.</summary>
-        private static void Add(List<AtrPattern> patterns, string pattern, List<string> descriptions)
+        /// <summary>Collects the entries in file order, each concrete ATR (the first entry with its text) into the hash table.</summary>
+        private sealed class Builder
         {
-            if (descriptions.Count > 0) patterns.Add(AtrPattern.Compile(patterns.Count, pattern, descriptions.ToArray()));
+            private readonly List<AtrPattern> all = new List<AtrPattern>(4096);
+            private readonly List<AtrPattern> others = new List<AtrPattern>();
+            private readonly Dictionary<string, AtrPattern> literals = new Dictionary<string, AtrPattern>(4096, StringComparer.Ordinal);
+
+            /// <summary>An entry is an ATR line with at least one description line: other lines (any text file has them) name nothing.</summary>
+            public void Add(string pattern, List<string> descriptions)
+            {
+                if (descriptions.Count == 0) return;
+                int id = all.Count;
+                AtrPattern compiled;
+                if (AtrPattern.IsConcrete(pattern) && !literals.ContainsKey(pattern))
+                {
+                    compiled = AtrPattern.Concrete(id, pattern, descriptions.ToArray());
+                    literals.Add(pattern, compiled);
+                }
+                else
+                {
+                    compiled = AtrPattern.Compile(id, pattern, descriptions.ToArray());
+                    others.Add(compiled);
+                }
+                all.Add(compiled);
+            }
+
+            public AtrIndex ToIndex() => new AtrIndex(all.ToArray(), literals, others);
         }
     }
 }

@@ -9,7 +9,8 @@ namespace SmartCardPS.Atr
     /// One smartcard_list.txt ATR pattern. pcsc-tools matches it as a case-insensitive regular expression against the
     /// whole ATR written as spaced hex pairs. Nearly every pattern is literal digits, '.' and '[...]' classes, so it
     /// compiles to per-byte sets of allowed high and low nibbles and matches the ATR bytes directly; the few with
-    /// '*' match the ATR text character by character, and anything beyond that falls back to a Regex.
+    /// '*' match the ATR text character by character, and anything beyond that falls back to a Regex. A concrete ATR
+    /// (uppercase spaced hex, no wildcard) is not compiled at all: <see cref="AtrIndex"/> finds it by its text.
     /// </summary>
     internal sealed class AtrPattern
     {
@@ -23,13 +24,19 @@ namespace SmartCardPS.Atr
         private readonly Regex regex;
 
         private AtrPattern(int id, string[] descriptions, ushort[] high, ushort[] low, Element[] elements, Regex regex)
+            : this(id, null, descriptions)
         {
-            Id = id;
-            Descriptions = descriptions;
             this.high = high;
             this.low = low;
             this.elements = elements;
             this.regex = regex;
+        }
+
+        private AtrPattern(int id, string text, string[] descriptions)
+        {
+            Id = id;
+            Text = text;
+            Descriptions = descriptions;
         }
 
         public int Id { get; }
@@ -115,6 +122,26 @@ namespace SmartCardPS.Atr
             }
             return si == s.Length;
         }
+
+        /// <summary>
+        /// Whether the line is one ATR as <see cref="Hex.Format(byte[])"/> writes it: uppercase hex pairs and single
+        /// spaces, at most <see cref="AtrText.MaxAtrLength"/> bytes. Such a line matches exactly the ATR with that text.
+        /// </summary>
+        public static bool IsConcrete(string text)
+        {
+            int n = (text.Length + 1) / 3;
+            if (text.Length % 3 != 2 || n > AtrText.MaxAtrLength) return false;
+            for (int i = 0; i < text.Length; i++)
+            {
+                char c = text[i];
+                bool ok = i % 3 == 2 ? c == ' ' : (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F');
+                if (!ok) return false;
+            }
+            return true;
+        }
+
+        /// <summary>A line <see cref="IsConcrete"/> says is one ATR, for the index's hash table: it has no compiled form.</summary>
+        public static AtrPattern Concrete(int id, string text, string[] descriptions) => new AtrPattern(id, text, descriptions);
 
         public static AtrPattern Compile(int id, string text, string[] descriptions)
         {
