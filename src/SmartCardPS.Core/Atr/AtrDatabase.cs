@@ -84,15 +84,15 @@ namespace SmartCardPS.Atr
                 if (name == null) throw;
                 throw ex.Naming(name);
             }
-            var matches = Current().Index?.Match(atr, result.Atr);
+            var matches = Current().Index?.Match(atr, result.atr);
             if (matches == null || matches.Count == 0) return result;
             var identification = new AtrIdentification[matches.Count];
             for (int i = 0; i < identification.Length; i++)
             {
                 identification[i] = new AtrIdentification(matches[i].Text, (string[])matches[i].Descriptions.Clone());
             }
-            result.Identification = identification;
-            result.CardName = matches[0].Descriptions[0];
+            result.identification = identification;
+            result.cardName = matches[0].Descriptions[0];
             return result;
         }
 
