@@ -153,28 +153,27 @@ namespace SmartCardPS.Atr
         /// <summary>The file's index, or null: missing (silently), or with the reason added to <paramref name="problems"/>.</summary>
         private static AtrIndex TryLoad(string path, List<string> problems)
         {
-            string quoted = UntrustedText.Quote(path);
             try
             {
                 if (Directory.Exists(path))
                 {
-                    problems.Add($"The ATR database {quoted} is a directory, not a smartcard_list.txt; it is skipped.");
+                    problems.Add($"The ATR database {UntrustedText.Quote(path)} is a directory, not a smartcard_list.txt; it is skipped.");
                     return null;
                 }
                 var info = new FileInfo(path);
                 if (!info.Exists) return null;
                 if (info.Length == 0)
                 {
-                    problems.Add($"The ATR database {quoted} is empty (ATR_analysis leaves an empty file when its download fails); it is skipped. Delete it, or run ATR_analysis -u to download the list again.");
+                    problems.Add($"The ATR database {UntrustedText.Quote(path)} is empty (ATR_analysis leaves an empty file when its download fails); it is skipped. Delete it, or run ATR_analysis -u to download the list again.");
                     return null;
                 }
                 var index = AtrIndex.Load(path);
                 if (index.Count > 0) return index;
-                problems.Add($"The ATR database {quoted} has no ATR entries (an ATR line followed by tab-indented names), so it is not a smartcard_list.txt; it is skipped.");
+                problems.Add($"The ATR database {UntrustedText.Quote(path)} has no ATR entries (an ATR line followed by tab-indented names), so it is not a smartcard_list.txt; it is skipped.");
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                problems.Add($"The ATR database {quoted} cannot be read ({ex.Message}); it is skipped.");
+                problems.Add($"The ATR database {UntrustedText.Quote(path)} cannot be read ({ex.Message}); it is skipped.");
             }
             return null;
         }

@@ -48,22 +48,6 @@ namespace SmartCardPS.Atr
         /// <summary>Byte count of every ATR the pattern can match; -1 when it varies, 0 when it can match none.</summary>
         public int FixedLength => high?.Length ?? (elements == null && regex == null ? 0 : -1);
 
-        /// <summary>Whether any byte matches at <paramref name="index"/> ('..').</summary>
-        public bool IsWildcard(int index) => high[index] == 0xFFFF && low[index] == 0xFFFF;
-
-        /// <summary>Writes the byte values allowed at <paramref name="index"/> into <paramref name="values"/> (256 long) and returns how many.</summary>
-        [MethodImpl(Optimized)]
-        public int AllowedValues(int index, int[] values)
-        {
-            int n = 0;
-            for (int hi = 0; hi < 16; hi++)
-            {
-                if ((high[index] >> hi & 1) == 0) continue;
-                for (int lo = 0; lo < 16; lo++) if ((low[index] >> lo & 1) != 0) values[n++] = hi << 4 | lo;
-            }
-            return n;
-        }
-
         /// <summary>For fixed-length patterns; the caller has checked the length.</summary>
         [MethodImpl(Optimized)]
         public bool MatchesBytes(byte[] atr)
@@ -176,7 +160,6 @@ namespace SmartCardPS.Atr
         }
 
         /// <summary>The common case, hex digits and '.' in "XX XX" layout, without building character sets; null otherwise.</summary>
-        [MethodImpl(Optimized)]
         private static AtrPattern CompileSimple(int id, string text, string[] descriptions)
         {
             if ((text.Length + 1) % 3 != 0) return null;
