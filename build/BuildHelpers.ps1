@@ -100,7 +100,10 @@ function Read-TrxResult([string] $Path) {
     $ns = @{ t = 'http://microsoft.com/schemas/VisualStudio/TeamTest/2010' }
     foreach ($node in (Select-Xml -Path $Path -XPath '//t:UnitTestResult' -Namespace $ns | ForEach-Object Node)) {
         $message = Select-Xml -Xml $node -XPath './t:Output/t:ErrorInfo/t:Message' -Namespace $ns | Select-Object -First 1
-        [pscustomobject]@{ Name = $node.testName; Outcome = $node.outcome; Message = if ($message) { $message.Node.InnerText.Trim() } else { '' } }
+        [pscustomobject]@{
+            Name = $node.testName; Outcome = $node.outcome; Message = if ($message) { $message.Node.InnerText.Trim() } else { '' }
+            Seconds = if ($node.duration) { [math]::Round([timespan]::Parse($node.duration, [cultureinfo]::InvariantCulture).TotalSeconds, 1) } else { 0 }
+        }
     }
 }
 
@@ -122,6 +125,7 @@ function Get-XunitRun([string] $TrxPath, [string[]] $ConsoleLog, [int] $ExitCode
         Passed   = @($results | Where-Object Outcome -EQ 'Passed').Count
         Failed   = @($results | Where-Object Outcome -NotIn 'Passed', 'NotExecuted').Count + $notRun.Count
         Skipped  = @($results | Where-Object Outcome -EQ 'NotExecuted' | ForEach-Object { [pscustomobject]@{ Name = $_.Name; Reason = $_.Message } })
+        Slowest  = @($results | Sort-Object Seconds -Descending | Select-Object -First 5 | ForEach-Object { [pscustomobject]@{ Name = $_.Name; Seconds = $_.Seconds } })
         Problems = $problems.ToArray()
     }
 }
@@ -132,7 +136,7 @@ function Get-PesterRun([string] $JsonPath, [int] $ExitCode) {
     if ($ExitCode -ne 0) { $problems.Add("the Pester host exited with code $ExitCode") }
     if (-not (Test-Path $JsonPath)) {
         $problems.Add("Pester wrote no results to ${JsonPath}: the run did not finish")
-        return [pscustomobject]@{ Name = 'Pester'; Passed = 0; Failed = 0; Skipped = @(); Problems = $problems.ToArray() }
+        return [pscustomobject]@{ Name = 'Pester'; Passed = 0; Failed = 0; Skipped = @(); Slowest = @(); Problems = $problems.ToArray() }
     }
     $r = Get-Content $JsonPath -Raw | ConvertFrom-Json
     if ([int]$r.FailedContainers) { $problems.Add("$($r.FailedContainers) Pester files or blocks failed to run: $(@($r.FailedContainerNames) -join ', ')") }
@@ -143,6 +147,7 @@ function Get-PesterRun([string] $JsonPath, [int] $ExitCode) {
         Passed   = [int]$r.Passed
         Failed   = [int]$r.Failed + [int]$r.FailedContainers + [int]$r.NotRun
         Skipped  = @($r.SkippedTests | Where-Object { $_ } | ForEach-Object { [pscustomobject]@{ Name = $_.Name; Reason = $_.Reason } })
+        Slowest  = @($r.PSObject.Properties['Files'] | ForEach-Object Value | Sort-Object { [double]$_.Seconds } -Descending | Select-Object -First 5)
         Problems = $problems.ToArray()
     }
 }
@@ -154,6 +159,11 @@ function Write-SuiteSummary([object[]] $Runs, [string[]] $MachineChanges = @(), 
     $skipped = @($Runs | ForEach-Object { $run = $_; $_.Skipped | ForEach-Object { "$($run.Name): $($_.Name)$(if ($_.Reason) { " ($($_.Reason))" })" } })
     $problems = @($Runs | ForEach-Object { $run = $_; $_.Problems | ForEach-Object { "$($run.Name): $_" } }) + @($MachineChanges | ForEach-Object { "the suite changed the machine: $_" })
     Write-Host ''
+    # Where the time went, to keep the suite within its budget: the slowest xunit tests and Pester files.
+    foreach ($run in $Runs) {
+        $slowest = @($run.PSObject.Properties['Slowest'] | ForEach-Object Value | Where-Object { $_ })
+        if ($slowest) { Write-Host "Slowest in $($run.Name): $(($slowest | ForEach-Object { "$($_.Name) $($_.Seconds) s" }) -join ', ')" }
+    }
     Write-Host "Skipped tests ($($skipped.Count)):$(if (-not $skipped) { ' none' })"
     $skipped | ForEach-Object { Write-Host "  $_" }
     $passed = ($Runs | Measure-Object Passed -Sum).Sum

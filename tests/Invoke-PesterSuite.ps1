@@ -32,6 +32,8 @@ $result = Invoke-Pester -Configuration $config
     NotRunNames          = @($result.NotRun | ForEach-Object { $_.ExpandedPath })
     FailedContainers     = $result.FailedContainersCount + $result.FailedBlocksCount
     FailedContainerNames = @(@($result.FailedContainers | ForEach-Object { "$($_.Item)" }) + @($result.FailedBlocks | ForEach-Object { $_.ExpandedPath }))
+    # Where the suite's time goes: each file's duration, for build.ps1 to list the slowest.
+    Files                = @($result.Containers | ForEach-Object { [pscustomobject]@{ Name = Split-Path "$($_.Item)" -Leaf; Seconds = [math]::Round($_.Duration.TotalSeconds, 1) } })
     SkippedTests         = @($result.Skipped | ForEach-Object {
             [pscustomobject]@{ Name = $_.ExpandedPath; Reason = @($_.ErrorRecord | ForEach-Object { $_.Exception.Message }) -join '; ' }
         })

@@ -169,7 +169,8 @@ namespace SmartCardPS.Tests
             Assert.Equal(new[] { file }, Directory.GetFiles(root));
         }
 
-        private static int Run(string program, params string[] arguments)
+        /// <summary>Runs a program (chown, chmod) and returns its exit code.</summary>
+        internal static int Run(string program, params string[] arguments)
         {
             var start = new ProcessStartInfo(program);
             foreach (string a in arguments) start.ArgumentList.Add(a);

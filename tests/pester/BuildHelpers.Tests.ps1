@@ -9,7 +9,8 @@ BeforeAll {
     function New-TestTrx([hashtable[]] $Result) {
         $rows = foreach ($r in $Result) {
             $message = if ($r.Message) { "<Output><ErrorInfo><Message>$([Security.SecurityElement]::Escape($r.Message))</Message></ErrorInfo></Output>" }
-            "<UnitTestResult testName=`"$([Security.SecurityElement]::Escape($r.Name))`" outcome=`"$($r.Outcome)`">$message</UnitTestResult>"
+            $duration = if ($r.Duration) { " duration=`"$($r.Duration)`"" }
+            "<UnitTestResult testName=`"$([Security.SecurityElement]::Escape($r.Name))`" outcome=`"$($r.Outcome)`"$duration>$message</UnitTestResult>"
         }
         $path = Join-Path $Scratch "$([guid]::NewGuid().ToString('N')).trx"
         Set-Content $path "<?xml version=`"1.0`" encoding=`"utf-8`"?><TestRun xmlns=`"http://microsoft.com/schemas/VisualStudio/TeamTest/2010`"><Results>$($rows -join '')</Results></TestRun>"
@@ -48,6 +49,18 @@ Describe 'The test harness' {
         $s.Last | Should -Be '5 passed, 0 failed, 0 skipped'
         $s.ExitCode | Should -Be 0
         $s.Text | Should -Match 'Skipped tests \(0\): none'
+    }
+
+    It 'lists the slowest xunit tests and Pester files above the counts line' {
+        $trx = New-TestTrx @{ Name = 'T.A'; Outcome = 'Passed'; Duration = '00:00:21.1400000' }, @{ Name = 'T.B(x: 1)'; Outcome = 'Passed'; Duration = '00:00:00.0100000' },
+            @{ Name = 'T.B(x: 2)'; Outcome = 'Passed'; Duration = '00:00:02.5000000' }
+        $xunit = Get-XunitRun -TrxPath $trx -ConsoleLog $CleanLog -ExitCode 0 -Discovered $Names
+        $pester = Get-PesterRun -JsonPath (New-TestPesterJson @{ Files = @(@{ Name = 'Fast.Tests.ps1'; Seconds = 0.4 }, @{ Name = 'Slow.Tests.ps1'; Seconds = 12.5 }) }) -ExitCode 0
+        $s = Invoke-TestSummary $xunit, $pester
+        $s.Text | Should -Match 'Slowest in xunit: T\.A 21\.1 s, T\.B\(x: 2\) 2\.5 s, T\.B\(x: 1\) 0 s'
+        $s.Text | Should -Match 'Slowest in Pester: Slow\.Tests\.ps1 12\.5 s, Fast\.Tests\.ps1 0\.4 s'
+        $s.Last | Should -Be '5 passed, 0 failed, 0 skipped'
+        $s.ExitCode | Should -Be 0
     }
 
     It 'fails when dotnet test exits non-zero, even if every result in the .trx passed' {

@@ -58,45 +58,36 @@ namespace SmartCardPS.Cards
 
         public static CommandApdu FromBytes(byte[] bytes) => Validated(bytes == null ? null : (byte[])bytes.Clone());
 
-        /// <summary>Hex bytes as scriptor and opensc-tool take them: spaced, colon-separated or run together, any case.</summary>
+        /// <summary>Hex bytes as scriptor and opensc-tool take them (spaced, colon-separated or run together, any case) and in the other spellings <see cref="Hex.Read"/> takes.</summary>
         public static CommandApdu Parse(string text) => Validated(ParseHex(text));
+
+        private const string EmptyMessage = "The APDU is empty. Give at least CLA INS P1 P2, for example '00 A4 04 00'.";
 
         private static CommandApdu Validated(byte[] bytes)
         {
-            if (bytes == null || bytes.Length == 0) throw new ApduFormatException(ApduFormatReason.Empty, "The APDU is empty. Give at least CLA INS P1 P2, for example '00 A4 04 00'.");
+            if (bytes == null || bytes.Length == 0) throw new ApduFormatException(ApduFormatReason.Empty, EmptyMessage);
             if (bytes.Length < 4) throw new ApduFormatException(ApduFormatReason.TooShort, $"The APDU '{Hex.Format(bytes)}' has {bytes.Length} bytes; a command needs at least CLA INS P1 P2 (4 bytes).");
             if (bytes.Length > MaxLength) throw new ApduFormatException(ApduFormatReason.TooLong, $"The APDU has {bytes.Length} bytes; an extended-length command has at most {MaxLength}.");
             return new CommandApdu(bytes);
         }
 
+        /// <summary>Hex bytes as <see cref="Hex.Read"/> takes them, with the APDU's errors.</summary>
         public static byte[] ParseHex(string text)
         {
             text = text ?? string.Empty;
-            var bytes = new byte[text.Length / 2];
-            int count = 0, high = -1;
-            for (int i = 0; i < text.Length; i++)
+            HexReading read = Hex.Read(text);
+            switch (read.Error)
             {
-                char c = text[i];
-                if (c == ' ' || c == ':' || c == '\t' || c == '\r' || c == '\n') continue;
-                int nibble = Hex.ValueOf(c);
-                if (nibble < 0)
-                {
-                    string shown = char.IsControl(c) ? $"U+{(int)c:X4}" : c.ToString();
+                case HexError.None:
+                    return read.Bytes;
+                case HexError.InvalidDigit:
                     throw new ApduFormatException(ApduFormatReason.InvalidHex,
-                        $"Character '{shown}' at position {i + 1} of the APDU is not a hexadecimal digit. Write APDUs as hex bytes such as '00 A4 04 00 07 A0 00 00 00 03 10 10' or '00A40400'.");
-                }
-                if (high < 0) high = nibble;
-                else
-                {
-                    bytes[count++] = (byte)(high << 4 | nibble);
-                    high = -1;
-                }
+                        $"Character '{Hex.Shown(text[read.Index])}' at position {read.Index + 1} of the APDU is not a hexadecimal digit. Write APDUs as hex bytes such as '00 A4 04 00 07 A0 00 00 00 03 10 10' or '00A40400'.");
+                case HexError.OddDigitCount:
+                    throw new ApduFormatException(ApduFormatReason.OddDigitCount, "The APDU has an odd number of hexadecimal digits, so one byte is incomplete. Every byte needs two digits (write 0A, not A).");
+                default:
+                    throw new ApduFormatException(ApduFormatReason.Empty, EmptyMessage);
             }
-            if (high >= 0)
-                throw new ApduFormatException(ApduFormatReason.OddDigitCount, "The APDU has an odd number of hexadecimal digits, so one byte is incomplete. Every byte needs two digits (write 0A, not A).");
-            if (count == 0) throw new ApduFormatException(ApduFormatReason.Empty, "The APDU is empty. Give at least CLA INS P1 P2, for example '00 A4 04 00'.");
-            Array.Resize(ref bytes, count);
-            return bytes;
         }
 
         internal static byte[] ParseHexOrEmpty(string text) => string.IsNullOrWhiteSpace(text) ? Array.Empty<byte>() : ParseHex(text);

@@ -4,7 +4,6 @@ using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text;
 using System;
-using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.Nss
 {
@@ -57,13 +56,8 @@ namespace SmartCardPS.Nss
             devices.Set("Delete", delete);
             if (add.Count == 0) devices.Remove("Add");
             if (delete.Count == 0) devices.Remove("Delete");
-            string dir = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (!System.IO.Directory.Exists(dir))
-            {
-                System.IO.Directory.CreateDirectory(dir);
-                UnixFile.SetMode(dir, 0x1ED); // 0755: Firefox runs as every user
-            }
-            NssFileWriter.WriteAtomic(path, new UTF8Encoding(false).GetBytes(PolicyJson.Write(root)), 0x1A4); // 0644
+            // 0644 in 0755 directories: Firefox runs as every user.
+            AtomicFile.WriteText(path, PolicyJson.Write(root), new NewFile { Mode = AtomicFile.DefaultMode, CreateDirectories = true, OwnerFromDirectory = true });
             return Get(path);
         }
 

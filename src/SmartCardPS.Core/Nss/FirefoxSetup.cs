@@ -72,7 +72,7 @@ namespace SmartCardPS.Nss
             {
                 try
                 {
-                    string real = UnixStat.RealPath(library);
+                    string real = UnixFile.RealPath(Path.GetFullPath(library));
                     return File.ReadLines(maps).Any(l => l.EndsWith(" " + real, StringComparison.Ordinal) || l.EndsWith(" " + library, StringComparison.Ordinal));
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)

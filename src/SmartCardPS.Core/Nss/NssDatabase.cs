@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
+using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.Nss
 {
@@ -12,8 +13,11 @@ namespace SmartCardPS.Nss
     /// </summary>
     public static class NssDatabase
     {
-        /// <summary>NSS creates pkcs11.txt readable by its owner only.</summary>
-        private const int NewFileMode = 0x180; // 0600
+        /// <summary>
+        /// NSS creates pkcs11.txt readable by its owner only (0600); an admin writing into a user's profile leaves
+        /// the new file the user's.
+        /// </summary>
+        private static readonly NewFile ModuleFile = new NewFile { Mode = 0x180, OwnerFromDirectory = true };
 
         /// <summary>The shared NSS database Chromium and other NSS programs read: ~/.pki/nssdb, else $XDG_DATA_HOME/pki/nssdb.</summary>
         public static string SharedDatabase()
@@ -52,7 +56,7 @@ namespace SmartCardPS.Nss
             string problem = NssModuleFile.Problem("name", name) ?? NssModuleFile.Problem("library", library);
             if (problem != null) throw new ArgumentException("The module " + (NssModuleFile.Problem("name", name) != null ? "name " : "library ") + problem + ".");
             NssModuleFile file = NssModuleFile.Read(directory);
-            NssFileWriter.WriteAtomic(file.Path, file.With(name, library), NewFileMode);
+            AtomicFile.Write(file.Path, file.With(name, library), ModuleFile);
             return NssModuleFile.Read(directory).Modules.Last(m => m.Name == name);
         }
 
@@ -61,7 +65,7 @@ namespace SmartCardPS.Nss
         {
             NssModuleFile file = NssModuleFile.Read(directory);
             byte[] content = file.Without(name, out int removed);
-            if (removed > 0) NssFileWriter.WriteAtomic(file.Path, content, NewFileMode);
+            if (removed > 0) AtomicFile.Write(file.Path, content, ModuleFile);
             return removed;
         }
 
@@ -90,6 +94,6 @@ namespace SmartCardPS.Nss
 
         /// <summary>A bare file name is found by dlopen's search, so it is compared as written.</summary>
         private static string Canonical(string library) =>
-            library.IndexOfAny(new[] { '/', '\\' }) < 0 ? library : UnixStat.RealPath(library);
+            library.IndexOfAny(new[] { '/', '\\' }) < 0 ? library : UnixFile.RealPath(Path.GetFullPath(library));
     }
 }

@@ -5,7 +5,6 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text;
-using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.OpenSc
 {
@@ -123,7 +122,7 @@ namespace SmartCardPS.OpenSc
         public static string FormatInt(int value) => value.ToString(CultureInfo.InvariantCulture);
 
         /// <summary>Writes the text atomically; an existing file keeps its mode, a new one is 0644.</summary>
-        public void Save() => Pkcs11ConfigWriter.WriteAtomic(Path, Text, UnixFile.GetMode(Path) ?? Convert.ToInt32("644", 8));
+        public void Save() => AtomicFile.WriteText(Path, Text, NewFile.Config);
 
         // A new setting goes on its own line before the block's closing brace, indented one level deeper than
         // that brace, in the file's own indentation style (tabs in the files OpenSC ships).

@@ -151,7 +151,7 @@ namespace SmartCardPS.Pkcs11
             var obj = new Pkcs11Object
             {
                 Label = Encoding.UTF8.GetString(label),
-                Id = Hex(id),
+                Id = SmartCardPS.Hex.FormatLower(id),
                 Class = cls,
                 Token = token.Label,
                 TokenUri = token.Uri,
@@ -221,13 +221,6 @@ namespace SmartCardPS.Pkcs11
             int bits = (bigEndian.Length - i - 1) * 8;
             for (int b = bigEndian[i]; b != 0; b >>= 1) bits++;
             return bits;
-        }
-
-        internal static string Hex(byte[] bytes)
-        {
-            var sb = new StringBuilder(bytes.Length * 2);
-            foreach (byte b in bytes) sb.Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
-            return sb.ToString();
         }
 
         private static byte[] Bytes(Dictionary<CKA, IObjectAttribute> values, CKA type) =>

@@ -47,13 +47,12 @@ namespace SmartCardPS.Pkcs11
         /// </summary>
         public static string ForObject(string tokenUri, byte[] id, byte[] label, Pkcs11ObjectClass objectClass)
         {
-            const string digits = "0123456789ABCDEF";
             var sb = new StringBuilder(tokenUri ?? Scheme);
             bool first = sb.Length == Scheme.Length;
             if (id != null && id.Length > 0)
             {
                 sb.Append(first ? "id=" : ";id=");
-                foreach (byte b in id) sb.Append('%').Append(digits[b >> 4]).Append(digits[b & 0xF]);
+                foreach (byte b in id) sb.Append('%').Append(Hex.Byte(b));
                 first = false;
             }
             if (label != null && label.Length > 0)
@@ -102,13 +101,12 @@ namespace SmartCardPS.Pkcs11
 
         private static void Encode(StringBuilder sb, byte[] value)
         {
-            const string digits = "0123456789ABCDEF";
             foreach (byte b in value)
             {
                 char c = (char)b;
                 bool verbatim = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
                 if (verbatim) sb.Append(c);
-                else sb.Append('%').Append(digits[b >> 4]).Append(digits[b & 0xF]);
+                else sb.Append('%').Append(Hex.Byte(b));
             }
         }
 

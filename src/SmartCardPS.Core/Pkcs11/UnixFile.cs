@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 
 namespace SmartCardPS.Pkcs11
 {
-    /// <summary>Unix permission bits and the effective user, which netstandard2.0 has no API for.</summary>
+    /// <summary>Unix permission bits, owners, links and the effective user, which netstandard2.0 has no API for.</summary>
     internal static class UnixFile
     {
         public static bool IsUnix => !RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
@@ -15,15 +15,6 @@ namespace SmartCardPS.Pkcs11
             if (!IsUnix) return;
             int rc = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? Glibc.chmod(path, mode) : LibSystem.chmod(path, mode);
             if (rc != 0) throw new IOException($"chmod {Convert.ToString(mode, 8)} '{path}' failed (errno {Marshal.GetLastWin32Error()}).");
-        }
-
-        /// <summary>The file's permission bits; null on Windows, for a missing file, or on a runtime older than .NET 7.</summary>
-        public static int? GetMode(string path)
-        {
-            if (!IsUnix || !File.Exists(path)) return null;
-            // netstandard2.0 has no stat; PowerShell 7.4+ runs on .NET 8+, which has File.GetUnixFileMode.
-            var getMode = typeof(File).GetMethod("GetUnixFileMode", new[] { typeof(string) });
-            return getMode == null ? (int?)null : Convert.ToInt32(getMode.Invoke(null, new object[] { path }));
         }
 
         /// <summary>A symbolic link's target as stored, or null when the path is not a link.</summary>
@@ -83,32 +74,68 @@ namespace SmartCardPS.Pkcs11
         }
 
         /// <summary>
-        /// The owner and mode bits of an existing file (Linux, through statx, whose layout is the same on every
-        /// architecture); false where they cannot be read.
+        /// The owner and mode bits of an existing file or directory, which netstandard2.0 has no API for: on Linux
+        /// through statx, whose layout is the same on every architecture; on macOS through stat (x64 and arm64
+        /// layouts). False on Windows and wherever they cannot be read.
         /// </summary>
         public static bool TryGetOwnerAndMode(string path, out int uid, out int gid, out int mode)
         {
             uid = gid = mode = 0;
-            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return false;
-            var buffer = new byte[256];
             try
             {
-                // AT_FDCWD, no flags, STATX_BASIC_STATS
-                if (Glibc.statx(-100, path, 0, 0x7ff, buffer) != 0) return false;
+                if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
+                {
+                    var buffer = new byte[256];
+                    // AT_FDCWD, no flags, STATX_BASIC_STATS
+                    if (Glibc.statx(-100, path, 0, 0x7ff, buffer) != 0) return false;
+                    uid = BitConverter.ToInt32(buffer, 20);
+                    gid = BitConverter.ToInt32(buffer, 24);
+                    mode = BitConverter.ToUInt16(buffer, 28) & ModeBits;
+                    return true;
+                }
+                if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX)) return TryStatMac(path, out uid, out gid, out mode);
             }
             catch (EntryPointNotFoundException)
             {
-                return false;
             }
-            uid = BitConverter.ToInt32(buffer, 20);
-            gid = BitConverter.ToInt32(buffer, 24);
-            mode = BitConverter.ToUInt16(buffer, 28) & Convert.ToInt32("7777", 8);
+            catch (DllNotFoundException)
+            {
+            }
+            return false;
+        }
+
+        private const int ModeBits = 0xFFF; // 07777
+
+        // struct stat: arm64 has only the 64-bit inode layout; x64's plain "stat" symbol is the 32-bit inode one.
+        private static bool TryStatMac(string path, out int uid, out int gid, out int mode)
+        {
+            uid = gid = mode = 0;
+            int modeAt, uidAt, gidAt;
+            Architecture arch = RuntimeInformation.ProcessArchitecture;
+            if (arch == Architecture.Arm64) { modeAt = 4; uidAt = 16; gidAt = 20; }
+            else if (arch == Architecture.X64) { modeAt = 8; uidAt = 12; gidAt = 16; }
+            else return false;
+            var buffer = new byte[512];
+            if (LibSystem.stat(path, buffer) != 0) return false;
+            mode = BitConverter.ToUInt16(buffer, modeAt) & ModeBits;
+            uid = BitConverter.ToInt32(buffer, uidAt);
+            gid = BitConverter.ToInt32(buffer, gidAt);
             return true;
         }
 
-        /// <summary>Gives the file this owner (Linux); false when not allowed (only root may give a file away).</summary>
-        public static bool TryChown(string path, int uid, int gid) =>
-            RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && Glibc.chown(path, uid, gid) == 0;
+        /// <summary>Gives the file this owner; false when not allowed (only root may give a file away) and on Windows.</summary>
+        public static bool TryChown(string path, int uid, int gid)
+        {
+            if (!IsUnix) return false;
+            try
+            {
+                return (RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? Glibc.chown(path, uid, gid) : LibSystem.chown(path, uid, gid)) == 0;
+            }
+            catch (DllNotFoundException)
+            {
+                return false;
+            }
+        }
 
         private static class Glibc
         {
@@ -123,6 +150,8 @@ namespace SmartCardPS.Pkcs11
         private static class LibSystem
         {
             [DllImport("libc", SetLastError = true)] internal static extern int chmod(string path, int mode);
+            [DllImport("libc", SetLastError = true)] internal static extern int chown(string path, int owner, int group);
+            [DllImport("libc", SetLastError = true)] internal static extern int stat(string path, byte[] buffer);
             [DllImport("libc")] internal static extern uint geteuid();
             [DllImport("libc", SetLastError = true)] internal static extern IntPtr readlink(string path, byte[] buffer, IntPtr size);
             [DllImport("libc")] internal static extern IntPtr realpath(string path, IntPtr resolved);

@@ -59,7 +59,7 @@ namespace SmartCardPS.Usb
             var list = new CcidSupportedReaders(path);
             for (int i = 0; i < Math.Min(vendors.Count, Math.Min(products.Count, friendly.Count)); i++)
             {
-                if (!TryParseId(vendors[i], out int vid) || !TryParseId(products[i], out int pid)) continue;
+                if (!Hex.TryParseNumber(vendors[i], out int vid) || !Hex.TryParseNumber(products[i], out int pid)) continue;
                 // pcscd takes the first entry for an id, as the list is read in order.
                 if (!list.names.ContainsKey((vid, pid))) list.names[(vid, pid)] = friendly[i];
             }
@@ -76,12 +76,6 @@ namespace SmartCardPS.Usb
             while (array != null && array.NodeType != XmlNodeType.Element) array = array.NextSibling;
             if (array == null || array.Name != "array") return new List<string>();
             return array.ChildNodes.OfType<XmlElement>().Where(e => e.Name == "string").Select(e => e.InnerText.Trim()).ToList();
-        }
-
-        private static bool TryParseId(string text, out int id)
-        {
-            string hex = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? text.Substring(2) : text;
-            return int.TryParse(hex, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out id);
         }
 
         internal static string Rooted(string root, string absolute) =>

@@ -53,7 +53,7 @@ namespace SmartCardPS.Usb
                 Driver = DriverOf(iface),
             };
             d.DevicePath = tty != null ? "/dev/" + tty : UsbNode(device);
-            string friendly = TryParseHex(d.VendorId, out int vid) && TryParseHex(d.ProductId, out int pid) ? ccid.FriendlyName(vid, pid) : null;
+            string friendly = Hex.TryParseNumber(d.VendorId, out int vid) && Hex.TryParseNumber(d.ProductId, out int pid) ? ccid.FriendlyName(vid, pid) : null;
             d.SupportedByCcid = kind == SmartCardUsbKind.Ccid && friendly != null;
             if (friendly != null && kind == SmartCardUsbKind.Ccid)
             {
@@ -132,8 +132,5 @@ namespace SmartCardPS.Usb
                 return null;
             }
         }
-
-        private static bool TryParseHex(string text, out int value) =>
-            int.TryParse(text, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out value);
     }
 }

@@ -132,7 +132,7 @@ namespace SmartCardPS.Commands
             if (!ShouldProcess(path, $"Write certificate {UntrustedText.Quote(certificate.Label)} as {Format}")) return;
             try
             {
-                CertificateFile.Write(path, Format == CertificateFormat.Pem ? Encoding.ASCII.GetBytes(certificate.Pem) : der);
+                AtomicFile.Write(path, Format == CertificateFormat.Pem ? Encoding.ASCII.GetBytes(certificate.Pem) : der, NewFile.UserFile);
                 WriteObject(new FileInfo(path));
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)

@@ -84,7 +84,7 @@ namespace SmartCardPS.Commands
             }
             if (Id != null)
             {
-                idBytes = ParseHex(Id);
+                idBytes = Hex.TryParse(Id);
                 if (idBytes == null)
                 {
                     ThrowTerminatingError(NewError(new ArgumentException($"-Id '{Id}' is not hex: give bytes as 0102ff or 01:02:ff."),
@@ -242,19 +242,6 @@ namespace SmartCardPS.Commands
                 any = true;
             }
             return any;
-        }
-
-        internal static byte[] ParseHex(string text)
-        {
-            string digits = new string(text.Where(c => c != ':' && c != ' ' && c != '-').ToArray());
-            if (digits.StartsWith("0x", StringComparison.OrdinalIgnoreCase)) digits = digits.Substring(2);
-            if (digits.Length == 0 || digits.Length % 2 != 0) return null;
-            var bytes = new byte[digits.Length / 2];
-            for (int i = 0; i < bytes.Length; i++)
-            {
-                if (!byte.TryParse(digits.Substring(i * 2, 2), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out bytes[i])) return null;
-            }
-            return bytes;
         }
     }
 }

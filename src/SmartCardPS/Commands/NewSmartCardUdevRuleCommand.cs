@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Management.Automation;
-using SmartCardPS.Pkcs11;
 using SmartCardPS.Setup;
 using SmartCardPS.Udev;
 
@@ -148,7 +147,7 @@ namespace SmartCardPS.Commands
         {
             try
             {
-                Pkcs11ConfigWriter.WriteAtomic(path, content);
+                UdevRule.WriteFile(path, content);
                 return true;
             }
             catch (UnauthorizedAccessException ex)
@@ -172,7 +171,7 @@ namespace SmartCardPS.Commands
             }
             // udev would run with a broken rule: put back what was there.
             if (previous == null) File.Delete(rule.Path);
-            else Pkcs11ConfigWriter.WriteAtomic(rule.Path, previous);
+            else UdevRule.WriteFile(rule.Path, previous);
             WriteError(NewError(new InvalidDataException($"udev rejects {rule.Path}: {string.Join("; ", problems)}. The previous state was restored."),
                 "InvalidRule", ErrorCategory.InvalidData, rule.Path));
             return false;

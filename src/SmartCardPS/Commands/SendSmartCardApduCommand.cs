@@ -37,7 +37,7 @@ namespace SmartCardPS.Commands
         private const string ReaderScriptSet = "ReaderScript";
 
         /// <summary>
-        /// <para type="description">The command APDUs: hex strings ('00 A4 04 00 07 A0 00 00 00 03 10 10 00', '00A40400', colons allowed) or byte arrays (pipe a byte array as ,$bytes so it stays one APDU). Strings from the pipeline are sent in one transaction.</para>
+        /// <para type="description">The command APDUs: hex strings ('00 A4 04 00 07 A0 00 00 00 03 10 10 00', '00A40400'; bytes may be separated by colons, dashes or commas and written 0xA4, as ATRs may) or byte arrays (pipe a byte array as ,$bytes so it stays one APDU). Strings from the pipeline are sent in one transaction.</para>
         /// </summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ConnectionSet, HelpMessage = "The command APDUs in hex.")]
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ReaderSet, HelpMessage = "The command APDUs in hex.")]
