@@ -85,6 +85,7 @@ namespace SmartCardPS.Atr
         }
 
         /// <summary>smartcard_list.txt: '#' comments, an ATR pattern line, its description lines each starting with a tab, a blank line.</summary>
+        [MethodImpl(Optimized)]
         public static AtrIndex Load(string path)
         {
             var builder = new Builder();
@@ -122,6 +123,7 @@ namespace SmartCardPS.Atr
             private readonly Dictionary<string, AtrPattern> literals = new Dictionary<string, AtrPattern>(4096, StringComparer.Ordinal);
 
             /// <summary>An entry is an ATR line with at least one description line: other lines (any text file has them) name nothing.</summary>
+            [MethodImpl(Optimized)]
             public void Add(string pattern, List<string> descriptions)
             {
                 if (descriptions.Count == 0) return;

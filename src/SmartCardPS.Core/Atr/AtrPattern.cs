@@ -111,6 +111,7 @@ namespace SmartCardPS.Atr
         /// Whether the line is one ATR as <see cref="Hex.Format(byte[])"/> writes it: uppercase hex pairs and single
         /// spaces, at most <see cref="AtrText.MaxAtrLength"/> bytes. Such a line matches exactly the ATR with that text.
         /// </summary>
+        [MethodImpl(Optimized)]
         public static bool IsConcrete(string text)
         {
             int n = (text.Length + 1) / 3;
