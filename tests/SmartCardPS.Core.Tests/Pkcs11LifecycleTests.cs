@@ -21,14 +21,6 @@ namespace SmartCardPS.Tests
 
         public Pkcs11LifecycleTests(SoftHsmFixtureHost host) => this.host = host;
 
-        private Pkcs11Shim NewShim(bool noLocking = false)
-        {
-            _ = host.Fixture;
-            string why = Pkcs11Shim.Unavailable();
-            Skip.If(why != null && !PcscFixture.IsCi, why);
-            return Pkcs11Shim.Build(SoftHsmFixture.LibraryPath, noLocking);
-        }
-
         [SkippableFact]
         public void ThreadsLoadingListingAndReleasingTheSameLibraryAllSeeEveryToken()
         {
@@ -60,7 +52,7 @@ namespace SmartCardPS.Tests
         [SkippableFact]
         public void TheModuleIsInitializedOnceAndFinalizedWhenItsLastUserReleasesIt()
         {
-            using (var shim = NewShim())
+            using (var shim = host.NewShim())
             {
                 var first = Pkcs11Library.Load(shim.LibraryPath, "shim");
                 var second = Pkcs11Library.Load(shim.LibraryPath, "shim");
@@ -77,7 +69,7 @@ namespace SmartCardPS.Tests
         [SkippableFact]
         public void AModuleRefusingOsLockingIsInitializedWithoutItAndCalledOneThreadAtATime()
         {
-            using (var shim = NewShim(noLocking: true))
+            using (var shim = host.NewShim(noLocking: true))
             using (var library = Pkcs11Library.Load(shim.LibraryPath, "single-threaded"))
             {
                 Assert.True(library.SerializesCalls);
@@ -95,7 +87,7 @@ namespace SmartCardPS.Tests
         [SkippableFact]
         public void ACancelledCallReturnsAtOnceAndTheModuleIsFinalizedOnlyAfterTheCallLeavesIt()
         {
-            using (var shim = NewShim())
+            using (var shim = host.NewShim())
             using (var stop = new CancellationTokenSource())
             {
                 var library = Pkcs11Library.Load(shim.LibraryPath, "stuck", cancellation: stop.Token);
@@ -120,7 +112,7 @@ namespace SmartCardPS.Tests
         [SkippableFact]
         public void ATokenThatFailsIsOneSlotErrorAndTheOtherTokensStillList()
         {
-            using (var shim = NewShim())
+            using (var shim = host.NewShim())
             {
                 host.Fixture.AddToken("Broken token");
                 try

@@ -71,6 +71,43 @@ namespace SmartCardPS.Tests
             }
         }
 
+        [SkippableFact]
+        public void ReadersLoggedInAtOnceShareOneLoginAndTheLastToLeaveLogsOut()
+        {
+            _ = host.Fixture;
+            string label = "xunit shared login " + Guid.NewGuid().ToString("N").Substring(0, 6);
+            WriteDataObject(label, isPrivate: true);
+            using (var library = Pkcs11Library.Load(SoftHsmFixture.LibraryPath, "softhsm2"))
+            {
+                Pkcs11Token token = library.GetTokens(false).Single(t => t.Label == TokenLabel);
+                var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+                // Login is the process's, not a session's: one reader logging out must not pull it from under the others.
+                System.Threading.Tasks.Parallel.For(0, 6, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 6 }, worker =>
+                {
+                    using (var mine = Pkcs11Library.Load(SoftHsmFixture.LibraryPath, "softhsm2"))
+                    {
+                        for (int i = 0; i < 15; i++)
+                        {
+                            try
+                            {
+                                int found = Pkcs11ObjectReader.Read(mine, token, new Pkcs11ObjectQuery { Login = true, Pin = Pin() }).Count(o => o.Label == label);
+                                if (found != 1) failures.Enqueue($"worker {worker}, read {i}: the private object was found {found} times");
+                            }
+                            catch (Pkcs11ModuleException ex)
+                            {
+                                failures.Enqueue($"worker {worker}, read {i}: {ex.Message}");
+                            }
+                        }
+                    }
+                });
+                Assert.True(failures.IsEmpty, string.Join("\n", failures.Take(3)));
+                using (ISession watcher = library.FindSlot(token.SlotId).OpenSession(SessionType.ReadOnly))
+                {
+                    Assert.Equal(CKS.CKS_RO_PUBLIC_SESSION, watcher.GetSessionInfo().State);
+                }
+            }
+        }
+
         [Fact]
         public void ObjectUrisEscapeAsP11toolDoes()
         {

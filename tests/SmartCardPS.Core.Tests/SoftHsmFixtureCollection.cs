@@ -31,6 +31,15 @@ namespace SmartCardPS.Tests
             }
         }
 
+        /// <summary>A PKCS#11 shim forwarding to this SoftHSM (see Pkcs11Shim); skipped without gcc, except under CI.</summary>
+        public Pkcs11Shim NewShim(bool noLocking = false)
+        {
+            _ = Fixture;
+            string why = Pkcs11Shim.Unavailable();
+            Skip.If(why != null && !PcscFixture.IsCi, why);
+            return Pkcs11Shim.Build(SoftHsmFixture.LibraryPath, noLocking);
+        }
+
         public void Dispose()
         {
             if (fixture.IsValueCreated) fixture.Value.Dispose();

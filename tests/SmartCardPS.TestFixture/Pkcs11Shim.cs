@@ -49,11 +49,17 @@ namespace SmartCardPS.TestFixture
         /// <summary>From now on C_GetSlotList waits until Unblock; Entered says a call is waiting.</summary>
         public void Block() => File.WriteAllText(Control("block"), string.Empty);
 
-        public void Unblock() => File.Delete(Control("block"));
+        /// <summary>The same for one session call, by name ("FindObjectsInit"); it waits inside the module.</summary>
+        public void Block(string sessionCall) => File.WriteAllText(Control("block-" + sessionCall), string.Empty);
+
+        public void Unblock()
+        {
+            foreach (string flag in System.IO.Directory.GetFiles(ControlDirectory, "block*")) File.Delete(flag);
+        }
 
         public bool Entered => File.Exists(Control("entered"));
 
-        /// <summary>Waits until a call is stuck in C_GetSlotList; false after <paramref name="timeout"/>.</summary>
+        /// <summary>Waits until a call is stuck in a blocked function; false after <paramref name="timeout"/>.</summary>
         public bool WaitEntered(TimeSpan timeout)
         {
             var clock = Stopwatch.StartNew();
@@ -69,21 +75,27 @@ namespace SmartCardPS.TestFixture
         public string[] Log => File.Exists(Control("log")) ? File.ReadAllLines(Control("log")) : Array.Empty<string>();
 
         public int Initializations => Log.Count(l => l.StartsWith("C_Initialize 0", StringComparison.Ordinal));
+
+        /// <summary>Every C_Initialize, also those the module refused (CKR_CRYPTOKI_ALREADY_INITIALIZED).</summary>
+        public int InitializeCalls => Log.Count(l => l.StartsWith("C_Initialize ", StringComparison.Ordinal));
         public int Finalizations => Log.Count(l => l.StartsWith("C_Finalize", StringComparison.Ordinal));
 
         /// <summary>How often two calls were inside a no-locking module at once.</summary>
         public int Overlaps => File.Exists(Control("overlaps")) ? File.ReadAllLines(Control("overlaps")).Length : 0;
 
+        /// <summary>The calls a no-locking build saw after C_Initialize, by name ("CloseSession"), in order.</summary>
+        public string[] Calls => File.Exists(Control("calls")) ? File.ReadAllLines(Control("calls")) : Array.Empty<string>();
+
         public void ResetLog()
         {
-            foreach (string name in new[] { "log", "overlaps", "entered" }) File.Delete(Control(name));
+            foreach (string name in new[] { "log", "overlaps", "entered", "calls" }) File.Delete(Control(name));
         }
 
         private string Control(string name) => Path.Combine(ControlDirectory, name);
 
         public void Dispose()
         {
-            if (File.Exists(Control("block"))) Unblock();
+            if (System.IO.Directory.Exists(ControlDirectory)) Unblock();
             try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
         }
     }

@@ -181,3 +181,41 @@ Describe 'Get-Pkcs11Object' -Skip:$NoFixture {
         ($default | Where-Object Label -eq 'leaf 100%').Certificate.Subject | Should -Be $cert.Certificate.Subject
     }
 }
+
+Describe 'Get-Pkcs11Object and Export-Pkcs11Certificate on a module that refuses OS locking, from several runspaces' -Skip:$NoFixture {
+    BeforeAll {
+        $script:NoLock = New-TestPkcs11Shim -NoLocking
+        # The only registered module, so a URI names its certificate once.
+        Clear-TestRegistry
+        if ($NoLock) { $State.Hsm.Register('nolock', $PackageModuleDir, "module: $($NoLock.LibraryPath)`n") | Out-Null }
+    }
+
+    AfterAll {
+        if ($NoLock) { $NoLock.Dispose() }
+        Clear-TestRegistry
+        $State.Hsm.Register('softhsm2') | Out-Null
+    }
+
+    It 'logs in, lists, exports, logs out and closes each session one call at a time' {
+        if (-not $NoLock) { Set-ItResult -Skipped -Because 'gcc is not installed to build the PKCS#11 shim'; return }
+        $leafUri = (Get-Pkcs11Object -Token $Token -Type Certificate -Label 'leaf*').Uri
+        $NoLock.ResetLog()
+        $manifest = Join-Path $ModuleDir 'SmartCardPS.psd1'
+        $runs = 1..4 | ForEach-Object -ThrottleLimit 4 -Parallel {
+            Import-Module $using:manifest
+            foreach ($i in 1..3) {
+                $token = Get-Pkcs11Token -Module nolock -Label Objects
+                [pscustomobject]@{
+                    Objects = @($token | Get-Pkcs11Object -Login -Pin $using:SecurePin).Count
+                    Pem     = Export-Pkcs11Certificate -Uri $using:leafUri
+                }
+            }
+        }
+        $runs.Count | Should -Be 12
+        $runs.Objects | Sort-Object -Unique | Should -Be 9
+        $runs.Pem | Sort-Object -Unique | Should -BeExactly ([IO.File]::ReadAllText($Files.OpenSslCertificate))
+        $NoLock.Calls | Should -Contain 'Logout'
+        $NoLock.Calls | Should -Contain 'CloseSession'
+        $NoLock.Overlaps | Should -Be 0
+    }
+}

@@ -60,9 +60,7 @@ Import-Module '$Manifest'
 
 Describe 'A module that fails one token, or is stuck in a call' -Skip:$NoFixture {
     BeforeAll {
-        $why = [SmartCardPS.TestFixture.Pkcs11Shim]::Unavailable()
-        if ($why -and [SmartCardPS.TestFixture.PcscFixture]::IsCi) { throw $why }
-        $script:Shim = if (-not $why) { [SmartCardPS.TestFixture.Pkcs11Shim]::Build([SmartCardPS.TestFixture.SoftHsmFixture]::LibraryPath, $false) }
+        $script:Shim = New-TestPkcs11Shim
         Clear-TestRegistry
         $Hsm.Register('softhsm2') | Out-Null
         if ($Shim) { $Hsm.Register('shim', $PackageModuleDir, "module: $($Shim.LibraryPath)`n") | Out-Null }

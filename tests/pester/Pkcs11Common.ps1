@@ -25,6 +25,14 @@ function Start-TestSoftHsm([string[]] $Label) {
     [SmartCardPS.TestFixture.SoftHsmFixture]::Start([string[]]$Label)
 }
 
+# The PKCS#11 shim (a module forwarding to SoftHSM, or to -Target) built with gcc; $null where gcc is missing (a failure
+# under CI=true). -NoLocking builds one that refuses CKF_OS_LOCKING_OK and records calls made at the same time.
+function New-TestPkcs11Shim([string] $Target = [SmartCardPS.TestFixture.SoftHsmFixture]::LibraryPath, [switch] $NoLocking) {
+    $why = [SmartCardPS.TestFixture.Pkcs11Shim]::Unavailable()
+    if ($why -and [SmartCardPS.TestFixture.PcscFixture]::IsCi) { throw $why }
+    if (-not $why) { [SmartCardPS.TestFixture.Pkcs11Shim]::Build($Target, $NoLocking.IsPresent) }
+}
+
 # Removes every module config from the private registry, so each test starts from a known state.
 # Both live on the private mounts ns-run.sh makes, so this never touches the machine's registry.
 function Clear-TestRegistry {

@@ -35,9 +35,7 @@ AfterAll {
 
 Describe 'PKCS#11 listings tell what they do' -Skip:$NoFixture {
     BeforeAll {
-        $why = [SmartCardPS.TestFixture.Pkcs11Shim]::Unavailable()
-        if ($why -and [SmartCardPS.TestFixture.PcscFixture]::IsCi) { throw $why }
-        $script:Shim = if (-not $why) { [SmartCardPS.TestFixture.Pkcs11Shim]::Build($Library, $false) }
+        $script:Shim = New-TestPkcs11Shim -Target $Library
         Clear-TestRegistry
         $script:Config = $Hsm.Register('softhsm2')
         if ($Shim) { $script:ShimConfig = $Hsm.Register('shim', $PackageModuleDir, "module: $($Shim.LibraryPath)`n") }

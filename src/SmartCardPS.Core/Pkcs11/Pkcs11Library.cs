@@ -10,11 +10,11 @@ using Net.Pkcs11Interop.HighLevelAPI;
 namespace SmartCardPS.Pkcs11
 {
     /// <summary>
-    /// One user's reference to a PKCS#11 library, which the whole process shares (one per library path,
-    /// initialized once, finalized when the last reference is disposed). Every failure surfaces as a
-    /// Pkcs11ModuleException that names the module. With a cancellation token each native call runs on its own
-    /// thread, so a caller can stop waiting for a module stuck in a call; the library stays loaded until the call
-    /// returns.
+    /// One user's reference to a PKCS#11 library, which the whole process shares (one per library file however its
+    /// path is spelled, initialized once, finalized when the last reference is disposed); Path stays as its user gave
+    /// it. Every failure surfaces as a Pkcs11ModuleException that names the module. With a cancellation token each
+    /// native call runs on its own thread, so a caller can stop waiting for a module stuck in a call; the library
+    /// stays loaded until the call returns.
     /// </summary>
     public sealed class Pkcs11Library : IDisposable
     {
@@ -54,7 +54,7 @@ namespace SmartCardPS.Pkcs11
             // The loader would block forever opening a FIFO; devices and FIFOs report no length, and neither do empty files.
             if (new FileInfo(path).Length == 0)
                 throw lib.Failure(Pkcs11FailureKind.NotLoadable, "it is empty or not a regular file (a FIFO, socket or device), so not a shared library", null);
-            Pkcs11LibraryHandle shared = Pkcs11LibraryHandle.Acquire(System.IO.Path.GetFullPath(path));
+            Pkcs11LibraryHandle shared = Pkcs11LibraryHandle.Acquire(path);
             try
             {
                 Wait(shared.Ready, cancellation);
@@ -303,12 +303,64 @@ namespace SmartCardPS.Pkcs11
         internal T Call<T>(Func<T> call) => Call(_ => call());
 
         /// <summary>
+        /// Logs the user in to the token in <paramref name="slotId"/> with <paramref name="login"/>, or shares the login
+        /// another user of this library in the process made (see Pkcs11Logins). False when the token was logged in by
+        /// someone else: then the caller must not log out.
+        /// </summary>
+        internal bool LogIn(ulong slotId, Func<bool> login) => Shared().Logins.Enter(slotId, login);
+
+        /// <summary>
+        /// Ends a session that must end even when the caller stopped waiting: our share of the login first (the last user
+        /// logs out), then C_CloseSession, each under the same call lock as every other call. After cancellation the module
+        /// may still be inside the abandoned call, so the session ends in the background once the lock lets it. Failures
+        /// are dropped: what was read stays read, and nothing is left to tell.
+        /// </summary>
+        internal void EndSession(ISession session, ulong slotId, bool loggedIn)
+        {
+            Pkcs11LibraryHandle shared = handle;
+            if (shared == null) return;
+            shared.AddRef();
+            void End()
+            {
+                try
+                {
+                    if (loggedIn) shared.Logins.Leave(slotId, () => Quietly(shared, session.Logout));
+                    Quietly(shared, session.Dispose);
+                }
+                finally
+                {
+                    shared.Release();
+                }
+            }
+            if (cancellation.IsCancellationRequested) Task.Run(End);
+            else End();
+        }
+
+        private static void Quietly(Pkcs11LibraryHandle shared, Action call)
+        {
+            try
+            {
+                shared.Invoke(_ =>
+                {
+                    call();
+                    return true;
+                });
+            }
+            catch (Pkcs11Exception)
+            {
+            }
+        }
+
+        private Pkcs11LibraryHandle Shared() =>
+            handle ?? throw new ObjectDisposedException(nameof(Pkcs11Library), $"The PKCS#11 module {UntrustedText.Quote(Name)} was released.");
+
+        /// <summary>
         /// One native call. It holds its own reference to the library, so a caller that stops waiting (cancelled)
         /// and disposes its reference never finalizes the library under the call.
         /// </summary>
         private T Call<T>(Func<IPkcs11Library, T> call)
         {
-            Pkcs11LibraryHandle shared = handle ?? throw new ObjectDisposedException(nameof(Pkcs11Library), $"The PKCS#11 module {UntrustedText.Quote(Name)} was released.");
+            Pkcs11LibraryHandle shared = Shared();
             shared.AddRef();
             if (!cancellation.CanBeCanceled) return Guarded(shared, call);
             cancellation.ThrowIfCancellationRequested();

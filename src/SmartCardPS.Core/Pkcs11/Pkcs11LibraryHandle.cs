@@ -8,17 +8,19 @@ using Net.Pkcs11Interop.HighLevelAPI;
 namespace SmartCardPS.Pkcs11
 {
     /// <summary>
-    /// A PKCS#11 library is process-wide state: one handle per library path, shared by every cmdlet, completer,
+    /// A PKCS#11 library is process-wide state: one handle per library file, shared by every cmdlet, completer,
     /// runspace and thread. It is initialized once (on a pool thread, so a waiting caller can give up) and
     /// finalized when the last reference goes; a call in progress holds a reference of its own, so a library is
-    /// never finalized while a call is inside it. A new handle for a path waits until the previous one is finalized.
+    /// never finalized while a call is inside it. A new handle for a file waits until the previous one is finalized.
+    /// The file is named by its canonical path (PathComparison.Canonical): a symbolic link, a relative path or one with
+    /// '..' reach the same handle, as the loader gives them the same module, which may be initialized only once.
     /// </summary>
     internal sealed class Pkcs11LibraryHandle
     {
         private static readonly Pkcs11InteropFactories Factories = new Pkcs11InteropFactories();
         private static readonly object PoolGate = new object();
-        private static readonly Dictionary<string, Pkcs11LibraryHandle> Open = new Dictionary<string, Pkcs11LibraryHandle>(StringComparer.Ordinal);
-        private static readonly Dictionary<string, Task> Closing = new Dictionary<string, Task>(StringComparer.Ordinal);
+        private static readonly Dictionary<string, Pkcs11LibraryHandle> Open = new Dictionary<string, Pkcs11LibraryHandle>(PathComparison.Comparer);
+        private static readonly Dictionary<string, Task> Closing = new Dictionary<string, Task>(PathComparison.Comparer);
 
         private readonly object callGate = new object();
         private readonly string path;
@@ -32,6 +34,9 @@ namespace SmartCardPS.Pkcs11
 
         public IPkcs11Library Library { get; private set; }
 
+        /// <summary>The user logins of the library's tokens, shared by everyone in the process who reads with one.</summary>
+        public Pkcs11Logins Logins { get; } = new Pkcs11Logins();
+
         /// <summary>The module refused CKF_OS_LOCKING_OK, so it may not be entered by two threads at once.</summary>
         public bool SerializesCalls { get; private set; }
 
@@ -41,9 +46,10 @@ namespace SmartCardPS.Pkcs11
             get { lock (PoolGate) return Open.Count; }
         }
 
-        /// <summary>A reference to the handle for <paramref name="path"/>; initialization may still be under way (see Ready).</summary>
+        /// <summary>A reference to the handle for the file at <paramref name="path"/>; initialization may still be under way (see Ready).</summary>
         public static Pkcs11LibraryHandle Acquire(string path)
         {
+            path = PathComparison.Canonical(path);
             lock (PoolGate)
             {
                 if (!Open.TryGetValue(path, out Pkcs11LibraryHandle handle))

@@ -9,7 +9,8 @@ namespace SmartCardPS.Pkcs11
     /// <summary>
     /// Lists the objects of one token: a read-only session, the user login when asked for, one C_FindObjects
     /// search, two C_GetAttributeValue calls per object (what every object has, then what its class has), then logout and close
-    /// before returning. Secret values are never read: CKA_VALUE is asked of X.509 certificates only.
+    /// before returning; each is one call under the library's call lock (Pkcs11Library.Call), as a module that refuses OS
+    /// locking must be entered by one thread at a time. Secret values are never read: CKA_VALUE is asked of X.509 certificates only.
     /// </summary>
     public static class Pkcs11ObjectReader
     {
@@ -83,52 +84,52 @@ namespace SmartCardPS.Pkcs11
             if (token == null) throw new ArgumentNullException(nameof(token));
             query = query ?? new Pkcs11ObjectQuery();
             ISlot slot = library.FindSlot(token.SlotId);
-            using (ISession session = library.Call(() => slot.OpenSession(SessionType.ReadOnly)))
+            ISession session = library.Call(() => slot.OpenSession(SessionType.ReadOnly));
+            bool loggedIn = false;
+            try
             {
-                bool loggedIn = query.Login && LogIn(library, slot, session, token, query.Pin);
-                try
-                {
-                    var handles = library.Call(() => session.FindAllObjects(Template(session, query)));
-                    var objects = new List<Pkcs11Object>(handles.Count);
-                    foreach (IObjectHandle handle in handles) objects.Add(ReadObject(library, session, handle, token));
-                    return objects;
-                }
-                finally
-                {
-                    if (loggedIn) LogOut(session);
-                }
+                loggedIn = query.Login && LogIn(library, slot, session, token, query.Pin);
+                var handles = library.Call(() => session.FindAllObjects(Template(session, query)));
+                var objects = new List<Pkcs11Object>(handles.Count);
+                foreach (IObjectHandle handle in handles) objects.Add(ReadObject(library, session, handle, token));
+                return objects;
+            }
+            finally
+            {
+                library.EndSession(session, token.SlotId, loggedIn);
             }
         }
 
-        /// <summary>False when the application was already logged in (by another runspace): that login is not ours to end.</summary>
+        /// <summary>False when the token was logged in by someone else in the process: that login is not ours to end.</summary>
         private static bool LogIn(Pkcs11Library library, ISlot slot, ISession session, Pkcs11Token token, byte[] pin)
         {
             try
             {
-                session.Login(CKU.CKU_USER, pin);
-                return true;
+                return library.LogIn(token.SlotId, () => Login(library, session, pin));
             }
-            catch (Pkcs11Exception ex) when (ex.RV == CKR.CKR_USER_ALREADY_LOGGED_IN)
-            {
-                return false;
-            }
-            catch (Pkcs11Exception ex) when (Pkcs11LoginException.IsPinFailure(ex.RV))
+            catch (Pkcs11ModuleException ex) when (ex.ReturnValue is ulong rv && Pkcs11LoginException.IsPinFailure((CKR)rv))
             {
                 Pkcs11TokenFlags? after = null;
-                try { after = (Pkcs11TokenFlags)slot.GetTokenInfo().TokenFlags.Flags; }
-                catch (Pkcs11Exception) { }
-                throw new Pkcs11LoginException(library, token, (ulong)ex.RV, after, ex);
-            }
-            catch (Pkcs11Exception ex)
-            {
-                throw library.CallFailure(ex);
+                try { after = (Pkcs11TokenFlags)library.Call(() => slot.GetTokenInfo()).TokenFlags.Flags; }
+                catch (Pkcs11ModuleException) { }
+                throw new Pkcs11LoginException(library, token, rv, after, ex.InnerException);
             }
         }
 
-        private static void LogOut(ISession session)
+        private static bool Login(Pkcs11Library library, ISession session, byte[] pin)
         {
-            try { session.Logout(); }
-            catch (Pkcs11Exception) { }
+            try
+            {
+                return library.Call(() =>
+                {
+                    session.Login(CKU.CKU_USER, pin);
+                    return true;
+                });
+            }
+            catch (Pkcs11ModuleException ex) when (ex.ReturnValue == (ulong)CKR.CKR_USER_ALREADY_LOGGED_IN)
+            {
+                return false;
+            }
         }
 
         private static List<IObjectAttribute> Template(ISession session, Pkcs11ObjectQuery query)

@@ -5,9 +5,11 @@
  *   -DTARGET="/path/lib.so"  the module to forward to
  *   -DCONTROL="/dir"         files in it steer the shim while it runs:
  *       block    while it exists, C_GetSlotList waits (it writes "entered" first): a module stuck in a call
+ *       block-F  the same for the session call F (e.g. block-FindObjectsInit), which counts as inside the module
  *       log      C_Initialize / C_Finalize calls are appended, one line each
  *   -DNOLOCK                 C_Initialize refuses CKF_OS_LOCKING_OK (CKR_CANT_LOCK), as single-threaded modules
  *                            do; calls made at the same time are recorded in CONTROL/overlaps
+ * Every call a no-locking build records is also logged by name in CONTROL/calls, so a test can see that it was made.
  * Tokens whose label starts with "Broken" fail C_GetTokenInfo (CKR_DEVICE_ERROR); tokens whose label starts
  * with "NoMech" fail C_GetMechanismList (CKR_FUNCTION_FAILED).
  */
@@ -21,7 +23,8 @@ typedef unsigned long ulong_t;
 typedef ulong_t (*fn_t)();
 struct function_list { unsigned char version[2]; fn_t f[68]; };
 enum { F_INITIALIZE, F_FINALIZE, F_GETINFO, F_GETFUNCTIONLIST, F_GETSLOTLIST, F_GETSLOTINFO, F_GETTOKENINFO,
-       F_GETMECHANISMLIST, F_GETMECHANISMINFO };
+       F_GETMECHANISMLIST, F_GETMECHANISMINFO, F_OPENSESSION = 12, F_CLOSESESSION, F_LOGIN = 18, F_LOGOUT,
+       F_GETATTRIBUTEVALUE = 24, F_FINDOBJECTSINIT = 26, F_FINDOBJECTS, F_FINDOBJECTSFINAL };
 #define CKR_DEVICE_ERROR 0x30UL
 #define CKR_FUNCTION_FAILED 0x06UL
 #define CKR_CANT_LOCK 0x0AUL
@@ -48,9 +51,18 @@ static void append(const char *name, const char *line)
     if (f) { fputs(line, f); fputc('\n', f); fclose(f); }
 }
 
-static void enter(void)
+/* While the flag file exists the call waits, having said so in "entered". */
+static void hold(const char *flag, const char *call)
+{
+    if (!exists(flag)) return;
+    append("entered", call);
+    while (exists(flag)) usleep(10000);
+}
+
+static void enter(const char *call)
 {
 #ifdef NOLOCK
+    append("calls", call);
     if (__sync_add_and_fetch(&inside, 1) > 1) append("overlaps", "overlap");
     usleep(2000);
 #endif
@@ -86,7 +98,7 @@ static ulong_t Finalize(void *reserved)
 
 static ulong_t GetInfo(void *info)
 {
-    enter();
+    enter(__func__);
     ulong_t rv = real->f[F_GETINFO](info);
     leave();
     return rv;
@@ -94,12 +106,8 @@ static ulong_t GetInfo(void *info)
 
 static ulong_t GetSlotList(unsigned char present, ulong_t *slots, ulong_t *count)
 {
-    if (exists("block"))
-    {
-        append("entered", "C_GetSlotList");
-        while (exists("block")) usleep(10000);
-    }
-    enter();
+    hold("block", "C_GetSlotList");
+    enter(__func__);
     ulong_t rv = real->f[F_GETSLOTLIST](present, slots, count);
     leave();
     return rv;
@@ -107,7 +115,7 @@ static ulong_t GetSlotList(unsigned char present, ulong_t *slots, ulong_t *count
 
 static ulong_t GetSlotInfo(ulong_t slot, void *info)
 {
-    enter();
+    enter(__func__);
     ulong_t rv = real->f[F_GETSLOTINFO](slot, info);
     leave();
     return rv;
@@ -123,7 +131,7 @@ static int label_starts(ulong_t slot, const char *prefix)
 
 static ulong_t GetTokenInfo(ulong_t slot, void *info)
 {
-    enter();
+    enter(__func__);
     ulong_t rv = real->f[F_GETTOKENINFO](slot, info);
     leave();
     if (rv == 0 && memcmp(info, "Broken", 6) == 0) return CKR_DEVICE_ERROR;
@@ -133,7 +141,7 @@ static ulong_t GetTokenInfo(ulong_t slot, void *info)
 static ulong_t GetMechanismList(ulong_t slot, ulong_t *list, ulong_t *count)
 {
     if (label_starts(slot, "NoMech")) return CKR_FUNCTION_FAILED;
-    enter();
+    enter(__func__);
     ulong_t rv = real->f[F_GETMECHANISMLIST](slot, list, count);
     leave();
     return rv;
@@ -141,11 +149,26 @@ static ulong_t GetMechanismList(ulong_t slot, ulong_t *list, ulong_t *count)
 
 static ulong_t GetMechanismInfo(ulong_t slot, ulong_t type, void *info)
 {
-    enter();
+    enter(__func__);
     ulong_t rv = real->f[F_GETMECHANISMINFO](slot, type, info);
     leave();
     return rv;
 }
+
+/* The session calls only count, detect overlaps and stall on demand; the module behind does the work. */
+#define SESSION_CALL(name, index, params, args) \
+    static ulong_t name params { enter(#name); hold("block-" #name, #name); ulong_t rv = real->f[index] args; leave(); return rv; }
+SESSION_CALL(OpenSession, F_OPENSESSION, (ulong_t slot, ulong_t flags, void *app, void *notify, ulong_t *session),
+             (slot, flags, app, notify, session))
+SESSION_CALL(CloseSession, F_CLOSESESSION, (ulong_t session), (session))
+SESSION_CALL(Login, F_LOGIN, (ulong_t session, ulong_t user, void *pin, ulong_t length), (session, user, pin, length))
+SESSION_CALL(Logout, F_LOGOUT, (ulong_t session), (session))
+SESSION_CALL(GetAttributeValue, F_GETATTRIBUTEVALUE, (ulong_t session, ulong_t object, void *attributes, ulong_t count),
+             (session, object, attributes, count))
+SESSION_CALL(FindObjectsInit, F_FINDOBJECTSINIT, (ulong_t session, void *attributes, ulong_t count), (session, attributes, count))
+SESSION_CALL(FindObjects, F_FINDOBJECTS, (ulong_t session, ulong_t *objects, ulong_t max, ulong_t *count),
+             (session, objects, max, count))
+SESSION_CALL(FindObjectsFinal, F_FINDOBJECTSFINAL, (ulong_t session), (session))
 
 ulong_t C_GetFunctionList(struct function_list **list)
 {
@@ -165,6 +188,14 @@ ulong_t C_GetFunctionList(struct function_list **list)
         ours.f[F_GETTOKENINFO] = (fn_t)GetTokenInfo;
         ours.f[F_GETMECHANISMLIST] = (fn_t)GetMechanismList;
         ours.f[F_GETMECHANISMINFO] = (fn_t)GetMechanismInfo;
+        ours.f[F_OPENSESSION] = (fn_t)OpenSession;
+        ours.f[F_CLOSESESSION] = (fn_t)CloseSession;
+        ours.f[F_LOGIN] = (fn_t)Login;
+        ours.f[F_LOGOUT] = (fn_t)Logout;
+        ours.f[F_GETATTRIBUTEVALUE] = (fn_t)GetAttributeValue;
+        ours.f[F_FINDOBJECTSINIT] = (fn_t)FindObjectsInit;
+        ours.f[F_FINDOBJECTS] = (fn_t)FindObjects;
+        ours.f[F_FINDOBJECTSFINAL] = (fn_t)FindObjectsFinal;
     }
     *list = &ours;
     return 0;
