@@ -93,9 +93,6 @@ namespace SmartCardPS
 
         private static int KindOf(char c) => c < 128 ? Kinds[c] : NoDigit;
 
-        /// <summary>A character that is no digit as an error message shows it: itself, or U+XXXX where it would not print.</summary>
-        public static string Shown(char c) => char.IsControl(c) || char.IsSurrogate(c) ? $"U+{(int)c:X4}" : c.ToString();
-
         /// <summary>What may stand between bytes: white space, colon, dash, comma.</summary>
         private static bool IsSeparator(char c) => KindOf(c) == Separator;
 

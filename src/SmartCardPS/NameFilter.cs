@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Management.Automation;
 
 namespace SmartCardPS.Commands
 {
@@ -13,14 +12,14 @@ namespace SmartCardPS.Commands
     /// </summary>
     internal sealed class NameFilter
     {
-        private readonly List<(string Name, WildcardPattern Pattern)> names;
+        private readonly List<(string Name, Func<string, bool> Pattern)> names;
         private readonly HashSet<string> matched = new HashSet<string>(StringComparer.Ordinal);
         private readonly HashSet<string> exactOnly = new HashSet<string>(StringComparer.Ordinal);
 
         public NameFilter(IEnumerable<string> names)
         {
             this.names = names.Where(n => n != null).Distinct(StringComparer.Ordinal)
-                .Select(n => (n, WildcardPattern.Get(n, WildcardOptions.IgnoreCase))).ToList();
+                .Select(n => (n, Wildcard.Matcher(n))).ToList();
         }
 
         public IEnumerable<string> Names => names.Select(n => n.Name);
@@ -45,11 +44,11 @@ namespace SmartCardPS.Commands
         /// <summary>True when <paramref name="name"/>, one of this filter's names, matches <paramref name="text"/>.</summary>
         public bool IsMatch(string name, string text) => names.Where(n => n.Name == name).Aggregate(false, (any, n) => Matches(n, text) | any);
 
-        private bool Matches((string Name, WildcardPattern Pattern) n, string text)
+        private bool Matches((string Name, Func<string, bool> Pattern) n, string text)
         {
             if (text == null) return false;
             bool equal = string.Equals(n.Name, text, StringComparison.OrdinalIgnoreCase);
-            if (!equal && (exactOnly.Contains(n.Name) || !n.Pattern.IsMatch(text))) return false;
+            if (!equal && (exactOnly.Contains(n.Name) || !n.Pattern(text))) return false;
             matched.Add(n.Name);
             return true;
         }

@@ -14,7 +14,7 @@ namespace SmartCardPS.Commands
 
         public FirefoxProfile Profile { get; set; }
 
-        public string Description => Profile != null ? $"Firefox profile {NssCmdlet.Quote(Profile.Name)} ({Directory})" : "NSS database " + Directory;
+        public string Description => Profile != null ? $"Firefox profile {NssCmdlet.Quote(Profile.Name)} ({NssCmdlet.Quote(Directory)})" : "NSS database " + NssCmdlet.Quote(Directory);
     }
 
     /// <summary>What the NSS cmdlets share: -Profile, -NssDatabase, -SharedDatabase and -AllProfiles, turned into databases.</summary>
@@ -103,7 +103,7 @@ namespace SmartCardPS.Commands
         {
             if (!System.IO.Directory.Exists(target.Directory))
             {
-                WriteError(NewError(new ItemNotFoundException($"{target.Description} does not exist. Create an NSS database with: certutil -N --empty-password -d sql:{target.Directory}"),
+                WriteError(NewError(new ItemNotFoundException($"{target.Description} does not exist. Create an NSS database with: certutil -N --empty-password -d sql:{Quote(target.Directory)}"),
                     "DatabaseNotFound", ErrorCategory.ObjectNotFound, target.Directory));
                 return null;
             }
@@ -147,7 +147,7 @@ namespace SmartCardPS.Commands
         {
             if (ex is UnauthorizedAccessException)
             {
-                WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {System.IO.Path.Combine(target.Directory, NssModuleFile.FileName)}: run as the profile's owner or elevated.", ex),
+                WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {Quote(System.IO.Path.Combine(target.Directory, NssModuleFile.FileName))}: run as the profile's owner or elevated.", ex),
                     "PermissionDenied", ErrorCategory.PermissionDenied, target.Directory));
             }
             else

@@ -63,7 +63,7 @@ namespace SmartCardPS.Commands
             Run(() =>
             {
                 Pkcs11RegistrationPlan plan = Registrar.Prepare(request());
-                if (!ShouldProcess(plan.ConfigFile, $"Register {what} '{plan.Library}' (module: {plan.ModuleSetting})")) return;
+                if (!ShouldProcess(UntrustedText.Escape(plan.ConfigFile), $"Register {what} {UntrustedText.Quote(plan.Library)} (module: {UntrustedText.Quote(plan.ModuleSetting)})")) return;
                 WriteObject(Registrar.Register(plan));
             }, "Use -Scope User to register it for yourself, or run elevated (sudo) for the system.");
         }

@@ -41,7 +41,7 @@ namespace SmartCardPS.Commands
             {
                 string file = ParameterSetName == "Module" ? Registrar.ConfigFileOf(Module) : ConfigFile(ModuleName, Scope, Path);
                 Pkcs11Module config = Registrar.PrepareRemoval(file, openScOnly);
-                if (!ShouldProcess(file, $"Remove the p11-kit registration of {what} ({config.ModuleSetting})")) return;
+                if (!ShouldProcess(UntrustedText.Escape(file), $"Remove the p11-kit registration of {what} ({UntrustedText.Quote(config.ModuleSetting)})")) return;
                 Registrar.Unregister(file);
             }, "Run elevated (sudo) to change a system registration.");
         }

@@ -128,9 +128,12 @@ namespace SmartCardPS.Tests
         [InlineData('\u0000', "U+0000")]
         [InlineData('\u001B', "U+001B")]
         [InlineData('\uD800', "U+D800")]
+        [InlineData('\u202E', "U+202E")]
+        [InlineData('\u200B', "U+200B")]
+        [InlineData('é', "é")]
         public void ShowsACharacterThatWouldNotPrintAsItsCodePoint(char c, string shown)
         {
-            Assert.Equal(shown, Hex.Shown(c));
+            Assert.Equal(shown, UntrustedText.Character(c));
         }
 
         [Fact]

@@ -22,15 +22,17 @@ namespace SmartCardPS.TestFixture
 
         private readonly string directory;
         private readonly int basePort;
+        private readonly string friendlyName;
         // Locked: tests move cards in different readers from different threads at once.
         private readonly Dictionary<int, VirtualCard> cards = new Dictionary<int, VirtualCard>();
         private Process daemon;
         private StreamWriter daemonLog;
 
-        private PcscFixture(string directory, int basePort, int readerCount)
+        private PcscFixture(string directory, int basePort, int readerCount, string friendlyName)
         {
             this.directory = directory;
             this.basePort = basePort;
+            this.friendlyName = friendlyName;
             ReaderNames = NamesFor(readerCount);
         }
 
@@ -41,10 +43,10 @@ namespace SmartCardPS.TestFixture
         public const string FriendlyName = "SCM Microsystems Inc. SCR 3310 [CCID Interface] (21120844306107)";
 
         // vpcd gives its reader.conf entry two slots (ports P and P+1); pcscd names them "<friendly> NN SS".
-        private static string[] NamesFor(int readerCount)
+        private string[] NamesFor(int readerCount)
         {
             var names = new List<string>();
-            for (int i = 0; i < readerCount; i++) names.Add(string.Format(CultureInfo.InvariantCulture, "{0} {1:X2} {2:X2}", FriendlyName, i / 2, i % 2));
+            for (int i = 0; i < readerCount; i++) names.Add(string.Format(CultureInfo.InvariantCulture, "{0} {1:X2} {2:X2}", friendlyName, i / 2, i % 2));
             return names.ToArray();
         }
 
@@ -71,8 +73,11 @@ namespace SmartCardPS.TestFixture
         public static bool IsCi => System.Text.RegularExpressions.Regex.IsMatch(
             (Environment.GetEnvironmentVariable("CI") ?? "").Trim(), "^(?i:true|1|yes|on|y)$");
 
-        /// <summary>Starts pcscd with <paramref name="readerCount"/> virtual readers: 0 or 2 (vpcd makes one pair; 1 is rounded up).</summary>
-        public static PcscFixture Start(int readerCount = 2)
+        /// <summary>
+        /// Starts pcscd with <paramref name="readerCount"/> virtual readers: 0 or 2 (vpcd makes one pair; 1 is rounded up),
+        /// named after <paramref name="friendlyName"/> (a hostile name for the tests of messages), else <see cref="FriendlyName"/>.
+        /// </summary>
+        public static PcscFixture Start(int readerCount = 2, string friendlyName = null)
         {
             string why = Unavailable();
             if (why != null) throw new InvalidOperationException("The PC/SC test fixture cannot start: " + why);
@@ -80,7 +85,7 @@ namespace SmartCardPS.TestFixture
             Directory.CreateDirectory(dir);
             int pairs = PairsFor(readerCount);
             // Ports for a whole pair even without readers, so SetReaderCount(2) can add them later.
-            var fixture = new PcscFixture(dir, FreePortRun(2), pairs * 2);
+            var fixture = new PcscFixture(dir, FreePortRun(2), pairs * 2, friendlyName ?? FriendlyName);
             fixture.WriteConfig(pairs);
             fixture.StartDaemon();
             return fixture;
@@ -231,7 +236,7 @@ namespace SmartCardPS.TestFixture
                 for (int i = 0; i < pairs; i++)
                 {
                     int port = basePort + 2 * i;
-                    w.WriteLine($"FRIENDLYNAME \"{FriendlyName}\"");
+                    w.WriteLine($"FRIENDLYNAME \"{friendlyName}\"");
                     w.WriteLine($"DEVICENAME   /dev/null:0x{port:X4}");
                     w.WriteLine($"LIBPATH      {VpcdDriver}");
                     w.WriteLine($"CHANNELID    0x{port:X4}");

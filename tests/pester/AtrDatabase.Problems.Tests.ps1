@@ -42,6 +42,21 @@ Describe 'Problems with smartcard_list.txt' {
         $result.Warnings2.Count | Should -Be 0
     }
 
+    It 'writes the warnings of a fresh session before its first error and its first output, and with no input at all' {
+        # The first command of a session loads the file in the background while it parses: nothing may overtake the warnings.
+        $search = $Empty, $Good -join [IO.Path]::PathSeparator
+        $result = Invoke-Session @"
+`$env:SMARTCARDPS_ATR_DATABASE = '$search'
+`$records = @('3B 0', '$Atr' | ConvertFrom-Atr 3>&1 2>&1)
+`$kinds = @(`$records | ForEach-Object { if (`$_ -is [System.Management.Automation.WarningRecord]) { 'warning' } elseif (`$_ -is [System.Management.Automation.ErrorRecord]) { 'error' } else { `$_.CardName } })
+`$none = @(@() | ConvertFrom-Atr -DatabasePath '$NotADatabase' 3>&1 | ForEach-Object Message)
+@{ Kinds = `$kinds; None = `$none } | ConvertTo-Json
+"@
+        $result.Kinds | Should -Be @('warning', 'error', 'The test card')
+        $result.None.Count | Should -Be 1
+        $result.None[0] | Should -BeLike "*'$NotADatabase' has no ATR entries*"
+    }
+
     It 'warns that -DatabasePath names a file without ATR entries' {
         $result = Invoke-Session "`$r = ConvertFrom-Atr '$Atr' -DatabasePath '$NotADatabase' -WarningVariable w -WarningAction SilentlyContinue; @{ Name = `$r.CardName; Warnings = @(`$w | ForEach-Object Message) } | ConvertTo-Json"
         $result.Name | Should -BeNullOrEmpty

@@ -9,14 +9,16 @@ $fixtureDll = Get-ChildItem (Join-Path $PSScriptRoot '../SmartCardPS.TestFixture
 if ($fixtureDll -and -not ('SmartCardPS.TestFixture.PcscFixture' -as [type])) { Add-Type -Path $fixtureDll.FullName }
 
 # Starts the private pcscd; where it cannot run, skip (or, with CI=true, fail) the tests that need it.
-function Start-TestPcsc([int] $ReaderCount = 2) {
+# $FriendlyName names its readers (a hostile name for the tests of messages) instead of the fixture's CCID reader.
+function Start-TestPcsc([int] $ReaderCount = 2, [string] $FriendlyName) {
     if (-not ('SmartCardPS.TestFixture.PcscFixture' -as [type])) { throw 'The test fixture is not built: run build.ps1 -Task Test.' }
     $why = [SmartCardPS.TestFixture.PcscFixture]::Unavailable()
     if ($why) {
         if ([SmartCardPS.TestFixture.PcscFixture]::IsCi) { throw "The PC/SC fixture cannot start under CI: $why" }
         return $null
     }
-    [SmartCardPS.TestFixture.PcscFixture]::Start($ReaderCount)
+    if ($FriendlyName) { [SmartCardPS.TestFixture.PcscFixture]::Start($ReaderCount, $FriendlyName) }
+    else { [SmartCardPS.TestFixture.PcscFixture]::Start($ReaderCount) }
 }
 
 # Waits until the reader reports the expected card state (vpcd is polled by pcscd).
@@ -42,4 +44,22 @@ function Assert-TestDependency([bool] $Present, [string] $What) {
     if ($Present) { return }
     if ([SmartCardPS.TestFixture.PcscFixture]::IsCi) { throw "Missing under CI (where nothing may be skipped): $What." }
     Set-ItResult -Skipped -Because "$What is missing"
+}
+
+# What -WhatIf prints for $Command: PowerShell writes it to the host alone (no stream redirection reaches it), so it is
+# read back from a transcript. Returns the text from 'What if:' up to the transcript's end, a raw newline and all.
+function Get-WhatIfText([scriptblock] $Command, [string] $Directory = [IO.Path]::GetTempPath()) {
+    $log = Join-Path $Directory "whatif-$([guid]::NewGuid().ToString('N')).txt"
+    Start-Transcript -Path $log -UseMinimalHeader | Out-Null
+    try { & $Command | Out-Null } finally { Stop-Transcript | Out-Null }
+    try { $text = [IO.File]::ReadAllText($log) } finally { Remove-Item $log -Force }
+    $start = $text.IndexOf('What if: ')
+    if ($start -lt 0) { throw "The command printed no 'What if:' line; the transcript holds:`n$text" }
+    $text.Substring($start, $text.IndexOf("`n**********************", $start) - $start).TrimEnd("`r")
+}
+
+# Text that shows untrusted text (a path, a name, file content) with every control, bidi or invisible character escaped.
+function Assert-EscapedText([string] $Text, [string[]] $Escaped) {
+    $Text | Should -Not -Match '[\p{Cc}\p{Cf}\u2028\u2029]' -Because "untrusted text must not reach the terminal raw: $($Text -replace '[\p{Cc}\p{Cf}\u2028\u2029]', '?')"
+    foreach ($e in $Escaped) { $Text.Contains($e) | Should -BeTrue -Because "'$Text' should show '$e'" }
 }

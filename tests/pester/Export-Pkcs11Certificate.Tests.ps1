@@ -44,6 +44,15 @@ Describe 'Export-Pkcs11Certificate' -Skip:$NoFixture {
         $der | Should -Be $Leaf.Certificate.RawData
     }
 
+    It 'escapes control and bidi characters of -Path in what -WhatIf prints' {
+        $dir = Join-Path $Scratch "dir`e[2J`n`u{202E}"
+        New-Item -ItemType Directory $dir | Out-Null
+        $path = Join-Path $dir 'leaf.pem'
+        $text = Get-WhatIfText { Export-Pkcs11Certificate -Uri $Leaf.Uri -Path $path -WhatIf } $Scratch
+        Assert-EscapedText $text 'dir\x1B[2J\x0A\u202E/leaf.pem', "'$($Leaf.Label)'"
+        Test-Path -LiteralPath $path | Should -BeFalse
+    }
+
     It 'refuses to overwrite without -Force, writes nothing with -WhatIf, and replaces with -Force' {
         $path = Join-Path $Scratch 'exists.pem'
         Set-Content $path 'keep me'

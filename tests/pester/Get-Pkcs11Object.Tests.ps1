@@ -143,6 +143,11 @@ Describe 'Get-Pkcs11Object' -Skip:$NoFixture {
         @(Get-Pkcs11Token -Label 'Bare token' | Get-Pkcs11Object).Count | Should -Be 0
     }
 
+    It 'reads a -Label that is not a valid wildcard (a lone bracket) literally: NotFound' {
+        { Get-Pkcs11Object -Token $Token -Label 'cert [1' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'GetPkcs11ObjectNotFound,SmartCardPS.Commands.GetPkcs11ObjectCommand'
+    }
+
     It 'writes NotFound for a literal -Label that matches nothing, not for a wildcard' {
         { Get-Pkcs11Object -Token $Token -Label 'private data' -ErrorAction Stop } |
             Should -Throw -ErrorId 'GetPkcs11ObjectNotFound,SmartCardPS.Commands.GetPkcs11ObjectCommand'

@@ -117,6 +117,13 @@ Describe 'Get-SmartCardReader' -Skip:$NoFixture {
         @(Get-SmartCardReader -Name ([WildcardPattern]::Escape($exact))).Name | Should -Be $exact
     }
 
+    It 'reads a name that is not a valid wildcard (a lone bracket) literally: its reader, else ObjectNotFound' {
+        Get-SmartCardReader -Name 'Acme [CCID Interface' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -Be "GetSmartCardReaderNotFound,$CommandId"
+        @(Get-SmartCardReader -Name 'Acme [CCID Interface', $Pcsc.ReaderNames[0] -ErrorAction SilentlyContinue).Name | Should -Be $Pcsc.ReaderNames[0]
+    }
+
     It 'writes ObjectNotFound for an exact name with brackets that matches nothing' {
         Get-SmartCardReader -Name 'Acme [CCID Interface] 00 00' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -Be "GetSmartCardReaderNotFound,$CommandId"

@@ -138,6 +138,14 @@ Describe 'Send-SmartCardApdu' -Skip:$NoFixture {
         $r[0].Command | Should -Be '00 A4 08 0C 02 01 01'
     }
 
+    It 'writes UnknownReader for a reader name that is not a valid wildcard (a lone bracket)' {
+        Send-SmartCardApdu $SelectApp -Reader 'SCM Microsystems [CCID' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be "SendSmartCardApduUnknownReader,$Id"
+        $err = $null
+        Connect-SmartCard 'SCM*[CCID' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ConnectSmartCardUnknownReader,*'
+    }
+
     It 'writes UnknownReader and NoSmartCard per reader' {
         Send-SmartCardApdu $SelectApp -Reader 'No such reader' -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -Be "SendSmartCardApduUnknownReader,$Id"
@@ -146,6 +154,20 @@ Describe 'Send-SmartCardApdu' -Skip:$NoFixture {
         $out.Count | Should -Be 1
         $err[0].FullyQualifiedErrorId | Should -Be "SendSmartCardApduNoSmartCard,$Id"
         $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'escapes control and bidi characters of a reader name in its messages' {
+        # ESC 7 (save the cursor) and BEL: an ESC [ sequence would make the name an invalid wildcard pattern.
+        Send-SmartCardApdu $SelectApp -Reader "No such`e7`a`u{202E}reader" -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be "SendSmartCardApduUnknownReader,$Id"
+        Assert-EscapedText $err[0].Exception.Message "'No such\x1B7\x07\u202Ereader'"
+        Connect-SmartCard "No*`e7`a`u{202E}" -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be 'ConnectSmartCardUnknownReader,SmartCardPS.Commands.ConnectSmartCardCommand'
+        Assert-EscapedText $err[0].Exception.Message "'No*\x1B7\x07\u202E'"
+        $err = $null
+        Connect-SmartCard "SCM*`u{200B}*" -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err | Should -Not -BeNullOrEmpty
+        Assert-EscapedText $err[0].Exception.Message "'SCM*\u200B*'"
     }
 
     It 'does nothing with -WhatIf, not even connect' {

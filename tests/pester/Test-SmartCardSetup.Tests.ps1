@@ -125,6 +125,19 @@ Describe 'Test-SmartCardSetup' -Skip:$NoFixture {
         $c.Remedy | Should -BeLike '*/etc/pkcs11/modules/broken.module*'
     }
 
+    It 'escapes token labels, module names and paths in its details and remedies' {
+        $label = "Evil`u{202E}lebal`u{200B}"
+        $Hsm.AddToken($label)
+        try {
+            Set-TestModuleConfig $SystemModuleDir 'broken' "module: /nonexistent/lib`e[2J`u{202E}.so`ncritical: yes`n" | Out-Null
+            $checks = @(Test-SmartCardSetup)
+            foreach ($c in $checks) { Assert-EscapedText "$($c.Detail) $($c.Remedy)" }
+            ($checks | Where-Object Name -EQ 'PKCS#11 tokens').Detail | Should -BeLike "*'Evil\u202Elebal\u200B'*"
+            ($checks | Where-Object Name -EQ 'PKCS#11 modules').Detail | Should -BeLike "*'broken'*"
+        }
+        finally { $Hsm.RemoveToken($label) }
+    }
+
     It 'fails for a malformed opensc.conf, naming the line' {
         Set-Content $OpenScConf "app default {`n  reader_driver pcsc {`n    enable_pinpad = false`n  }`n}`n" -NoNewline
         try {

@@ -13,7 +13,7 @@ namespace SmartCardPS.Atr
         internal AnswerToReset() { }
 
         /// <summary>Uppercase hex pairs separated by spaces.</summary>
-        public string Atr { get; internal set; }
+        public string Atr => atr;
 
         public byte[] Bytes
         {
@@ -21,119 +21,163 @@ namespace SmartCardPS.Atr
             internal set => bytes = value;
         }
 
-        public AtrConvention Convention { get; internal set; }
+        public AtrConvention Convention => convention;
         /// <summary>The initial character, as hex.</summary>
-        public string TS { get; internal set; }
+        public string TS => ts;
 
         /// <summary>The format byte, as hex.</summary>
-        public string T0 { get; internal set; }
+        public string T0 => t0;
 
         /// <summary>K, the count T0 announces (the bytes present may be fewer: see Problems).</summary>
-        public int HistoricalByteCount { get; internal set; }
+        public int HistoricalByteCount => historicalByteCount;
 
-        public AtrInterfaceByte[] InterfaceBytes { get; internal set; }
+        public AtrInterfaceByte[] InterfaceBytes => interfaceBytes;
 
         /// <summary>The protocols the TDi offer, in order of appearance; T=0 alone when there is no TD1. T=15 is not a protocol and is never listed.</summary>
-        public int[] Protocols { get; internal set; }
+        public int[] Protocols => protocols;
 
         /// <summary>The protocol of TD1 (T=0 without TD1): the one used without PPS in negotiable mode.</summary>
-        public int FirstProtocol { get; internal set; }
+        public int FirstProtocol => firstProtocol;
 
         /// <summary>A TDi indicates T=15, so global interface bytes (clock stop, class) may follow.</summary>
-        public bool HasT15GlobalBytes { get; internal set; }
+        public bool HasT15GlobalBytes => hasT15GlobalBytes;
 
         /// <summary>Clock rate conversion integer from TA1 (372 without TA1); null when TA1 codes an RFU value.</summary>
-        public int? Fi { get; internal set; }
+        public int? Fi => fi;
 
         /// <summary>Baud rate adjustment integer from TA1 (1 without TA1); null when TA1 codes an RFU value.</summary>
-        public int? Di { get; internal set; }
+        public int? Di => di;
 
         /// <summary>Maximum clock frequency for Fi, in MHz (5 without TA1).</summary>
-        public double? FMaxMHz { get; internal set; }
+        public double? FMaxMHz => fMaxMHz;
 
         /// <summary>Clock cycles per elementary time unit, Fi/Di.</summary>
-        public double? CyclesPerEtu { get; internal set; }
+        public double? CyclesPerEtu => cyclesPerEtu;
 
         /// <summary>N from TC1 (0 without TC1).</summary>
-        public int ExtraGuardTime { get; internal set; }
+        public int ExtraGuardTime => extraGuardTime;
 
-        public string ExtraGuardTimeMeaning { get; internal set; }
+        public string ExtraGuardTimeMeaning => extraGuardTimeMeaning;
 
-        public AtrMode Mode { get; internal set; }
+        public AtrMode Mode => mode;
 
         /// <summary>The protocol TA2 imposes in specific mode; null in negotiable mode.</summary>
-        public int? SpecificModeProtocol { get; internal set; }
+        public int? SpecificModeProtocol => specificModeProtocol;
 
         /// <summary>TA2 bit 8 clear: the card can change to negotiable mode after a warm reset. Null in negotiable mode.</summary>
-        public bool? CanChangeMode { get; internal set; }
+        public bool? CanChangeMode => canChangeMode;
 
         /// <summary>TA2 bit 5 set: Fi and Di are implicit, not TA1's. Null in negotiable mode.</summary>
-        public bool? ImplicitParameters { get; internal set; }
+        public bool? ImplicitParameters => implicitParameters;
 
         /// <summary>T=0 work waiting integer WI from TC2 (10 when T=0 is offered without TC2); null when T=0 is not offered.</summary>
-        public int? WorkWaitingInteger { get; internal set; }
+        public int? WorkWaitingInteger => workWaitingInteger;
 
         /// <summary>Clock stop indicator from the first TAi for T=15; null without it.</summary>
-        public AtrClockStop? ClockStop { get; internal set; }
+        public AtrClockStop? ClockStop => clockStop;
 
         /// <summary>Operating conditions the card accepts (A = 5 V, B = 3 V, C = 1.8 V) from the first TAi for T=15; null without it.</summary>
-        public string[] Classes { get; internal set; }
+        public string[] Classes => classes;
 
         /// <summary>T=1 information field size for the card (first TAi for T=1, default 32); null when T=1 is not offered.</summary>
-        public int? Ifsc { get; internal set; }
+        public int? Ifsc => ifsc;
 
         /// <summary>T=1 block waiting integer (first TBi for T=1, default 4); null when T=1 is not offered.</summary>
-        public int? Bwi { get; internal set; }
+        public int? Bwi => bwi;
 
         /// <summary>T=1 character waiting integer (first TBi for T=1, default 13); null when T=1 is not offered.</summary>
-        public int? Cwi { get; internal set; }
+        public int? Cwi => cwi;
 
         /// <summary>T=1 error detection code (first TCi for T=1, default LRC); null when T=1 is not offered.</summary>
-        public AtrErrorDetection? ErrorDetection { get; internal set; }
+        public AtrErrorDetection? ErrorDetection => errorDetection;
 
         /// <summary>The historical bytes present, as hex.</summary>
-        public string HistoricalBytes { get; internal set; }
+        public string HistoricalBytes => historicalBytes;
 
         /// <summary>The category indicator byte (first historical byte) as hex; null without historical bytes.</summary>
-        public string CategoryIndicator { get; internal set; }
+        public string CategoryIndicator => categoryIndicator;
 
-        public string CategoryMeaning { get; internal set; }
+        public string CategoryMeaning => categoryMeaning;
 
-        public AtrHistoricalObject[] HistoricalObjects { get; internal set; }
+        public AtrHistoricalObject[] HistoricalObjects => historicalObjects;
 
         /// <summary>Life cycle status from the status indicator, decoded; null when the ATR gives none.</summary>
-        public string LifeCycleStatus { get; internal set; }
+        public string LifeCycleStatus => lifeCycleStatus;
 
         /// <summary>SW1 SW2 from the status indicator, as hex; null when the ATR gives none.</summary>
-        public string StatusWord { get; internal set; }
+        public string StatusWord => statusWord;
 
         /// <summary>PC/SC Part 3 storage card: the standard byte decoded; null for other cards.</summary>
-        public string ContactlessStandard { get; internal set; }
+        public string ContactlessStandard => contactlessStandard;
 
         /// <summary>PC/SC Part 3 storage card: the card name bytes decoded (e.g. MIFARE Classic 1K); null for other cards.</summary>
-        public string ContactlessCardName { get; internal set; }
+        public string ContactlessCardName => contactlessCardName;
 
         /// <summary>TCK must be present: a TDi indicates a protocol other than T=0 (T=15 included).</summary>
-        public bool CheckByteRequired { get; internal set; }
+        public bool CheckByteRequired => checkByteRequired;
 
         /// <summary>TCK as sent, as hex; null when absent.</summary>
-        public string CheckByte { get; internal set; }
+        public string CheckByte => checkByte;
 
         /// <summary>The TCK that makes T0 to TCK XOR to zero, as hex; null when TCK is not required.</summary>
-        public string ExpectedCheckByte { get; internal set; }
+        public string ExpectedCheckByte => expectedCheckByte;
 
         /// <summary>TCK is present and right when required, absent when not.</summary>
-        public bool CheckByteValid { get; internal set; }
+        public bool CheckByteValid => checkByteValid;
 
         /// <summary>Every smartcard_list.txt entry that matches, in file order: its pattern and its description lines.</summary>
-        public AtrIdentification[] Identification { get; internal set; } = Array.Empty<AtrIdentification>();
+        public AtrIdentification[] Identification => identification;
 
         /// <summary>The first description line of the first matching entry; null when the database knows no match.</summary>
-        public string CardName { get; internal set; }
+        public string CardName => cardName;
 
         /// <summary>What is wrong with an ATR that could still be decoded.</summary>
-        public string[] Problems { get; internal set; }
+        public string[] Problems => problems;
 
         public override string ToString() => Atr;
+
+        // The parser writes these fields directly: a first ConvertFrom-Atr in a session would otherwise compile one
+        // setter per property before its first ATR, and run each unoptimised thousands of times.
+        internal string atr;
+        internal AtrConvention convention;
+        internal string ts;
+        internal string t0;
+        internal int historicalByteCount;
+        internal AtrInterfaceByte[] interfaceBytes;
+        internal int[] protocols;
+        internal int firstProtocol;
+        internal bool hasT15GlobalBytes;
+        internal int? fi;
+        internal int? di;
+        internal double? fMaxMHz;
+        internal double? cyclesPerEtu;
+        internal int extraGuardTime;
+        internal string extraGuardTimeMeaning;
+        internal AtrMode mode;
+        internal int? specificModeProtocol;
+        internal bool? canChangeMode;
+        internal bool? implicitParameters;
+        internal int? workWaitingInteger;
+        internal AtrClockStop? clockStop;
+        internal string[] classes;
+        internal int? ifsc;
+        internal int? bwi;
+        internal int? cwi;
+        internal AtrErrorDetection? errorDetection;
+        internal string historicalBytes;
+        internal string categoryIndicator;
+        internal string categoryMeaning;
+        internal AtrHistoricalObject[] historicalObjects;
+        internal string lifeCycleStatus;
+        internal string statusWord;
+        internal string contactlessStandard;
+        internal string contactlessCardName;
+        internal bool checkByteRequired;
+        internal string checkByte;
+        internal string expectedCheckByte;
+        internal bool checkByteValid;
+        internal AtrIdentification[] identification = Array.Empty<AtrIdentification>();
+        internal string cardName;
+        internal string[] problems;
     }
 }

@@ -3,9 +3,9 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
-using System.Linq;
 using System.Text;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace SmartCardPS.Atr
 {
@@ -84,10 +84,15 @@ namespace SmartCardPS.Atr
                 if (name == null) throw;
                 throw ex.Naming(name);
             }
-            var matches = Current().Index?.Match(atr);
+            var matches = Current().Index?.Match(atr, result.atr);
             if (matches == null || matches.Count == 0) return result;
-            result.Identification = matches.Select(p => new AtrIdentification(p.Text, (string[])p.Descriptions.Clone())).ToArray();
-            result.CardName = matches[0].Descriptions[0];
+            var identification = new AtrIdentification[matches.Count];
+            for (int i = 0; i < identification.Length; i++)
+            {
+                identification[i] = new AtrIdentification(matches[i].Text, (string[])matches[i].Descriptions.Clone());
+            }
+            result.identification = identification;
+            result.cardName = matches[0].Descriptions[0];
             return result;
         }
 
@@ -98,6 +103,18 @@ namespace SmartCardPS.Atr
             {
                 Reload();
             }
+        }
+
+        /// <summary>
+        /// <see cref="Refresh"/> for a caller about to decode: the first time, the file is read and indexed on a
+        /// thread-pool thread while the caller parses its first ATRs (lookups wait for it); once loaded, this is
+        /// <see cref="Refresh"/>. The task completes when the file is loaded.
+        /// </summary>
+        public Task RefreshAsync()
+        {
+            if (current == null) return Task.Run(() => Refresh());
+            Refresh();
+            return Task.FromResult(true);
         }
 
         private Snapshot Current()
@@ -136,28 +153,27 @@ namespace SmartCardPS.Atr
         /// <summary>The file's index, or null: missing (silently), or with the reason added to <paramref name="problems"/>.</summary>
         private static AtrIndex TryLoad(string path, List<string> problems)
         {
-            string quoted = UntrustedText.Quote(path);
             try
             {
                 if (Directory.Exists(path))
                 {
-                    problems.Add($"The ATR database {quoted} is a directory, not a smartcard_list.txt; it is skipped.");
+                    problems.Add($"The ATR database {UntrustedText.Quote(path)} is a directory, not a smartcard_list.txt; it is skipped.");
                     return null;
                 }
                 var info = new FileInfo(path);
                 if (!info.Exists) return null;
                 if (info.Length == 0)
                 {
-                    problems.Add($"The ATR database {quoted} is empty (ATR_analysis leaves an empty file when its download fails); it is skipped. Delete it, or run ATR_analysis -u to download the list again.");
+                    problems.Add($"The ATR database {UntrustedText.Quote(path)} is empty (ATR_analysis leaves an empty file when its download fails); it is skipped. Delete it, or run ATR_analysis -u to download the list again.");
                     return null;
                 }
                 var index = AtrIndex.Load(path);
                 if (index.Count > 0) return index;
-                problems.Add($"The ATR database {quoted} has no ATR entries (an ATR line followed by tab-indented names), so it is not a smartcard_list.txt; it is skipped.");
+                problems.Add($"The ATR database {UntrustedText.Quote(path)} has no ATR entries (an ATR line followed by tab-indented names), so it is not a smartcard_list.txt; it is skipped.");
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                problems.Add($"The ATR database {quoted} cannot be read ({ex.Message}); it is skipped.");
+                problems.Add($"The ATR database {UntrustedText.Quote(path)} cannot be read ({ex.Message}); it is skipped.");
             }
             return null;
         }

@@ -29,17 +29,17 @@ namespace SmartCardPS.Atr
             var problems = new List<string>();
             var result = new AnswerToReset
             {
-                Atr = Hex.Format(atr),
+                atr = Hex.Format(atr),
                 Bytes = (byte[])atr.Clone(),
-                TS = Hex.Byte(ts),
-                Convention = ts == 0x3B ? AtrConvention.Direct : AtrConvention.Inverse,
-                T0 = Hex.Byte(atr[1]),
-                HistoricalByteCount = atr[1] & 0x0F,
+                ts = Hex.Byte(ts),
+                convention = ts == 0x3B ? AtrConvention.Direct : AtrConvention.Inverse,
+                t0 = Hex.Byte(atr[1]),
+                historicalByteCount = atr[1] & 0x0F,
             };
 
             int pos = ReadInterfaceBytes(atr, result, problems);
             ReadTail(atr, pos, result, problems);
-            result.Problems = problems.ToArray();
+            result.problems = problems.ToArray();
             return result;
         }
 
@@ -79,31 +79,31 @@ namespace SmartCardPS.Atr
                 indicator = atr[indicatorOffset];
                 specificTo = indicator & 0x0F;
                 if (group == 1 && specificTo == 15) problems.Add($"TD1 = {indicator:X2} indicates T=15, which ISO/IEC 7816-3 does not allow in TD1.");
-                if (specificTo == 15) result.HasT15GlobalBytes = true;
+                if (specificTo == 15) result.hasT15GlobalBytes = true;
                 else if (!protocols.Contains(specificTo)) protocols.Add(specificTo);
-                if (specificTo != 0) result.CheckByteRequired = true;
-                if (group == 1) result.FirstProtocol = specificTo == 15 ? 0 : specificTo;
+                if (specificTo != 0) result.checkByteRequired = true;
+                if (group == 1) result.firstProtocol = specificTo == 15 ? 0 : specificTo;
                 group++;
             }
-            result.InterfaceBytes = bytes.ToArray();
+            result.interfaceBytes = bytes.ToArray();
             if (protocols.Count == 0) protocols.Add(0);
-            result.Protocols = protocols.ToArray();
+            result.protocols = protocols.ToArray();
             if (!ta1)
             {
-                result.Fi = AtrTables.DefaultFi;
-                result.Di = AtrTables.DefaultDi;
-                result.FMaxMHz = AtrTables.DefaultFMax;
+                result.fi = AtrTables.DefaultFi;
+                result.di = AtrTables.DefaultDi;
+                result.fMaxMHz = AtrTables.DefaultFMax;
             }
-            if (result.Fi != null && result.Di != null) result.CyclesPerEtu = (double)result.Fi.Value / result.Di.Value;
-            if (result.ExtraGuardTimeMeaning == null) result.ExtraGuardTimeMeaning = InterfaceByteMeanings.GuardTime(0);
+            if (result.fi != null && result.di != null) result.cyclesPerEtu = (double)result.fi.Value / result.di.Value;
+            if (result.extraGuardTimeMeaning == null) result.extraGuardTimeMeaning = InterfaceByteMeanings.GuardTime(0);
             if (protocols.Contains(1))
             {
-                result.Ifsc = result.Ifsc ?? 32;
-                result.Bwi = result.Bwi ?? 4;
-                result.Cwi = result.Cwi ?? 13;
-                result.ErrorDetection = result.ErrorDetection ?? AtrErrorDetection.Lrc;
+                result.ifsc = result.ifsc ?? 32;
+                result.bwi = result.bwi ?? 4;
+                result.cwi = result.cwi ?? 13;
+                result.errorDetection = result.errorDetection ?? AtrErrorDetection.Lrc;
             }
-            if (protocols.Contains(0)) result.WorkWaitingInteger = result.WorkWaitingInteger ?? 10;
+            if (protocols.Contains(0)) result.workWaitingInteger = result.workWaitingInteger ?? 10;
             return pos;
         }
 
@@ -114,16 +114,16 @@ namespace SmartCardPS.Atr
             {
                 if (kind == 'A')
                 {
-                    result.Fi = AtrTables.Fi(value >> 4);
-                    result.Di = AtrTables.Di(value & 0x0F);
-                    result.FMaxMHz = AtrTables.FMax(value >> 4);
-                    if (result.Fi == null) problems.Add($"TA1 = {value:X2}: Fi code {value >> 4:X} is RFU.");
-                    if (result.Di == null) problems.Add($"TA1 = {value:X2}: Di code {value & 0x0F:X} is RFU.");
+                    result.fi = AtrTables.Fi(value >> 4);
+                    result.di = AtrTables.Di(value & 0x0F);
+                    result.fMaxMHz = AtrTables.FMax(value >> 4);
+                    if (result.fi == null) problems.Add($"TA1 = {value:X2}: Fi code {value >> 4:X} is RFU.");
+                    if (result.di == null) problems.Add($"TA1 = {value:X2}: Di code {value & 0x0F:X} is RFU.");
                 }
                 else if (kind == 'C')
                 {
-                    result.ExtraGuardTime = value;
-                    result.ExtraGuardTimeMeaning = InterfaceByteMeanings.GuardTime(value);
+                    result.extraGuardTime = value;
+                    result.extraGuardTimeMeaning = InterfaceByteMeanings.GuardTime(value);
                 }
                 return;
             }
@@ -131,14 +131,14 @@ namespace SmartCardPS.Atr
             {
                 if (kind == 'A')
                 {
-                    result.Mode = AtrMode.Specific;
-                    result.SpecificModeProtocol = value & 0x0F;
-                    result.CanChangeMode = (value & 0x80) == 0;
-                    result.ImplicitParameters = (value & 0x10) != 0;
+                    result.mode = AtrMode.Specific;
+                    result.specificModeProtocol = value & 0x0F;
+                    result.canChangeMode = (value & 0x80) == 0;
+                    result.implicitParameters = (value & 0x10) != 0;
                 }
                 else if (kind == 'C')
                 {
-                    result.WorkWaitingInteger = value;
+                    result.workWaitingInteger = value;
                 }
                 return;
             }
@@ -147,23 +147,23 @@ namespace SmartCardPS.Atr
             {
                 if (kind == 'A')
                 {
-                    result.Ifsc = value;
+                    result.ifsc = value;
                     if (value == 0x00 || value == 0xFF) problems.Add($"IFSC = {value:X2} is RFU (1 to 254 allowed).");
                 }
                 else if (kind == 'B')
                 {
-                    result.Bwi = value >> 4;
-                    result.Cwi = value & 0x0F;
+                    result.bwi = value >> 4;
+                    result.cwi = value & 0x0F;
                 }
                 else
                 {
-                    result.ErrorDetection = (value & 1) != 0 ? AtrErrorDetection.Crc : AtrErrorDetection.Lrc;
+                    result.errorDetection = (value & 1) != 0 ? AtrErrorDetection.Crc : AtrErrorDetection.Lrc;
                 }
             }
             else if (protocol == 15 && kind == 'A')
             {
-                result.ClockStop = (AtrClockStop)(value >> 6);
-                result.Classes = (string[])Classes[value & 0x7].Clone();
+                result.clockStop = (AtrClockStop)(value >> 6);
+                result.classes = (string[])Classes[value & 0x7].Clone();
             }
         }
 
@@ -187,25 +187,25 @@ namespace SmartCardPS.Atr
         /// <summary>The historical bytes, TCK and anything left over.</summary>
         private static void ReadTail(byte[] atr, int pos, AnswerToReset result, List<string> problems)
         {
-            int k = result.HistoricalByteCount;
+            int k = result.historicalByteCount;
             int present = System.Math.Min(k, atr.Length - pos);
             if (present < k)
             {
-                problems.Add($"T0 = {result.T0} announces {k} historical bytes but only {present} follow the interface bytes.");
+                problems.Add($"T0 = {result.t0} announces {k} historical bytes but only {present} follow the interface bytes.");
             }
             HistoricalBytesDecoder.Decode(atr, pos, present, result, problems);
             pos += present;
 
             byte xor = 0;
             for (int i = 1; i < pos; i++) xor ^= atr[i];
-            if (result.CheckByteRequired)
+            if (result.checkByteRequired)
             {
-                result.ExpectedCheckByte = Hex.Byte(xor);
+                result.expectedCheckByte = Hex.Byte(xor);
                 if (pos < atr.Length)
                 {
-                    result.CheckByte = Hex.Byte(atr[pos]);
-                    result.CheckByteValid = atr[pos] == xor;
-                    if (!result.CheckByteValid) problems.Add($"TCK = {atr[pos]:X2} (byte {pos}) is wrong: T0 to TCK must XOR to 00, which needs TCK = {xor:X2}.");
+                    result.checkByte = Hex.Byte(atr[pos]);
+                    result.checkByteValid = atr[pos] == xor;
+                    if (!result.checkByteValid) problems.Add($"TCK = {atr[pos]:X2} (byte {pos}) is wrong: T0 to TCK must XOR to 00, which needs TCK = {xor:X2}.");
                     pos++;
                 }
                 else
@@ -215,12 +215,12 @@ namespace SmartCardPS.Atr
             }
             else
             {
-                result.CheckByteValid = true;
+                result.checkByteValid = true;
             }
             if (pos < atr.Length)
             {
                 int extra = atr.Length - pos;
-                string why = result.CheckByteRequired ? "after TCK" : "after the historical bytes (an ATR that offers only T=0 has no TCK)";
+                string why = result.checkByteRequired ? "after TCK" : "after the historical bytes (an ATR that offers only T=0 has no TCK)";
                 problems.Add($"{extra} extra byte{(extra == 1 ? "" : "s")} {Hex.Format(atr, pos, extra)} {why}, from byte {pos}.");
             }
         }

@@ -9,7 +9,8 @@ namespace SmartCardPS.Atr
     /// One smartcard_list.txt ATR pattern. pcsc-tools matches it as a case-insensitive regular expression against the
     /// whole ATR written as spaced hex pairs. Nearly every pattern is literal digits, '.' and '[...]' classes, so it
     /// compiles to per-byte sets of allowed high and low nibbles and matches the ATR bytes directly; the few with
-    /// '*' match the ATR text character by character, and anything beyond that falls back to a Regex.
+    /// '*' match the ATR text character by character, and anything beyond that falls back to a Regex. A concrete ATR
+    /// (uppercase spaced hex, no wildcard) is not compiled at all: <see cref="AtrIndex"/> finds it by its text.
     /// </summary>
     internal sealed class AtrPattern
     {
@@ -23,13 +24,19 @@ namespace SmartCardPS.Atr
         private readonly Regex regex;
 
         private AtrPattern(int id, string[] descriptions, ushort[] high, ushort[] low, Element[] elements, Regex regex)
+            : this(id, null, descriptions)
         {
-            Id = id;
-            Descriptions = descriptions;
             this.high = high;
             this.low = low;
             this.elements = elements;
             this.regex = regex;
+        }
+
+        private AtrPattern(int id, string text, string[] descriptions)
+        {
+            Id = id;
+            Text = text;
+            Descriptions = descriptions;
         }
 
         public int Id { get; }
@@ -40,22 +47,6 @@ namespace SmartCardPS.Atr
 
         /// <summary>Byte count of every ATR the pattern can match; -1 when it varies, 0 when it can match none.</summary>
         public int FixedLength => high?.Length ?? (elements == null && regex == null ? 0 : -1);
-
-        /// <summary>Whether any byte matches at <paramref name="index"/> ('..').</summary>
-        public bool IsWildcard(int index) => high[index] == 0xFFFF && low[index] == 0xFFFF;
-
-        /// <summary>Writes the byte values allowed at <paramref name="index"/> into <paramref name="values"/> (256 long) and returns how many.</summary>
-        [MethodImpl(Optimized)]
-        public int AllowedValues(int index, int[] values)
-        {
-            int n = 0;
-            for (int hi = 0; hi < 16; hi++)
-            {
-                if ((high[index] >> hi & 1) == 0) continue;
-                for (int lo = 0; lo < 16; lo++) if ((low[index] >> lo & 1) != 0) values[n++] = hi << 4 | lo;
-            }
-            return n;
-        }
 
         /// <summary>For fixed-length patterns; the caller has checked the length.</summary>
         [MethodImpl(Optimized)]
@@ -116,6 +107,27 @@ namespace SmartCardPS.Atr
             return si == s.Length;
         }
 
+        /// <summary>
+        /// Whether the line is one ATR as <see cref="Hex.Format(byte[])"/> writes it: uppercase hex pairs and single
+        /// spaces, at most <see cref="AtrText.MaxAtrLength"/> bytes. Such a line matches exactly the ATR with that text.
+        /// </summary>
+        [MethodImpl(Optimized)]
+        public static bool IsConcrete(string text)
+        {
+            int n = (text.Length + 1) / 3;
+            if (text.Length % 3 != 2 || n > AtrText.MaxAtrLength) return false;
+            for (int i = 0; i < text.Length; i++)
+            {
+                char c = text[i];
+                bool ok = i % 3 == 2 ? c == ' ' : (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F');
+                if (!ok) return false;
+            }
+            return true;
+        }
+
+        /// <summary>A line <see cref="IsConcrete"/> says is one ATR, for the index's hash table: it has no compiled form.</summary>
+        public static AtrPattern Concrete(int id, string text, string[] descriptions) => new AtrPattern(id, text, descriptions);
+
         public static AtrPattern Compile(int id, string text, string[] descriptions)
         {
             AtrPattern pattern = CompileMatcher(id, text, descriptions);
@@ -149,7 +161,6 @@ namespace SmartCardPS.Atr
         }
 
         /// <summary>The common case, hex digits and '.' in "XX XX" layout, without building character sets; null otherwise.</summary>
-        [MethodImpl(Optimized)]
         private static AtrPattern CompileSimple(int id, string text, string[] descriptions)
         {
             if ((text.Length + 1) % 3 != 0) return null;

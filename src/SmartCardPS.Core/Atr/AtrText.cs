@@ -14,7 +14,7 @@ namespace SmartCardPS.Atr
                     return read.Bytes;
                 case HexError.InvalidDigit:
                     throw new AtrParseException(AtrParseReason.InvalidHex, read.Index,
-                        $"Character '{Hex.Shown(text[read.Index])}' at position {read.Index + 1} of {UntrustedText.Quote(text.Trim())} is not a hexadecimal digit. Write the ATR as hex bytes such as '3B 95 13 81', '3b:95:13:81', '3B-95-13-81', '0x3B 0x95 0x13 0x81' or '3B951381'.");
+                        $"Character '{UntrustedText.Character(text[read.Index])}' at position {read.Index + 1} of {UntrustedText.Quote(text.Trim())} is not a hexadecimal digit. Write the ATR as hex bytes such as '3B 95 13 81', '3b:95:13:81', '3B-95-13-81', '0x3B 0x95 0x13 0x81' or '3B951381'.");
                 case HexError.OddDigitCount:
                     throw new AtrParseException(AtrParseReason.OddDigitCount, -1,
                         $"{UntrustedText.Quote(text.Trim())} has {read.Digits} hexadecimal digits, an odd count, so one byte is incomplete. Every byte needs two digits (write 03, not 3).");

@@ -54,8 +54,8 @@ namespace SmartCardPS.Atr
         {
             string lifeCycle = v.Length == 1 || v.Length == 3 ? $"{Hex.Byte(v[0])}: {AtrTables.LifeCycle(v[0])}" : null;
             string statusWord = v.Length >= 2 ? Hex.Format(v, v.Length - 2, 2) : null;
-            if (lifeCycle != null) result.LifeCycleStatus = lifeCycle;
-            if (statusWord != null) result.StatusWord = statusWord;
+            if (lifeCycle != null) result.lifeCycleStatus = lifeCycle;
+            if (statusWord != null) result.statusWord = statusWord;
             return new AtrHistoricalObject(tag, name, length, v, value => StatusText(lifeCycle, statusWord, value));
         }
 

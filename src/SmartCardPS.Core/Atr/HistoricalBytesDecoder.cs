@@ -7,21 +7,21 @@ namespace SmartCardPS.Atr
     {
         public static void Decode(byte[] atr, int start, int count, AnswerToReset result, List<string> problems)
         {
-            result.HistoricalBytes = Hex.Format(atr, start, count);
+            result.historicalBytes = Hex.Format(atr, start, count);
             var objects = new List<AtrHistoricalObject>();
             if (count > 0) DecodeCategory(atr, start, start + count, result, objects, problems);
-            result.HistoricalObjects = objects.ToArray();
+            result.historicalObjects = objects.ToArray();
         }
 
         private static void DecodeCategory(byte[] atr, int start, int end, AnswerToReset result, List<AtrHistoricalObject> objects, List<string> problems)
         {
             byte category = atr[start];
-            result.CategoryIndicator = Hex.Byte(category);
+            result.categoryIndicator = Hex.Byte(category);
             int p = start + 1;
             switch (category)
             {
                 case 0x00:
-                    result.CategoryMeaning = "COMPACT-TLV data objects, then a mandatory status indicator (last 3 bytes)";
+                    result.categoryMeaning = "COMPACT-TLV data objects, then a mandatory status indicator (last 3 bytes)";
                     if (end - p < 3)
                     {
                         // Without its status indicator there is no telling where the objects end, so none are read.
@@ -32,12 +32,12 @@ namespace SmartCardPS.Atr
                     objects.Add(CompactTlv.StatusIndicator("", "Status indicator (mandatory, last 3 bytes)", atr, end - 3, 3, result));
                     return;
                 case 0x80:
-                    result.CategoryMeaning = "COMPACT-TLV data objects (a status indicator may be one of them)";
+                    result.categoryMeaning = "COMPACT-TLV data objects (a status indicator may be one of them)";
                     int next = PcscPart3.TryDecode(atr, p, end, result, objects);
                     CompactTlv.Decode(atr, next < 0 ? p : next, end, result, objects, problems);
                     return;
                 case 0x10:
-                    result.CategoryMeaning = "DIR data reference follows";
+                    result.categoryMeaning = "DIR data reference follows";
                     if (end - p == 0)
                     {
                         problems.Add("Category indicator 10 announces a DIR data reference, but no byte follows it.");
@@ -46,7 +46,7 @@ namespace SmartCardPS.Atr
                     objects.Add(new AtrHistoricalObject("", "DIR data reference", end - p, CompactTlv.Slice(atr, p, end - p), null));
                     return;
                 default:
-                    result.CategoryMeaning = category >= 0x81 && category <= 0x8F ? "RFU" : "proprietary format";
+                    result.categoryMeaning = category >= 0x81 && category <= 0x8F ? "RFU" : "proprietary format";
                     return;
             }
         }

@@ -58,8 +58,8 @@ namespace SmartCardPS.Atr
 
             var value = CompactTlv.Slice(atr, pos + 2, length);
             string standard = StandardOf(value), cardName = CardNameOf(value);
-            result.ContactlessStandard = standard;
-            result.ContactlessCardName = cardName;
+            result.contactlessStandard = standard;
+            result.contactlessCardName = cardName;
             objects.Add(new AtrHistoricalObject("4F", "Application identifier (BER-TLV, PC/SC Part 3 storage card)", length, value,
                 aid => Describe(aid, standard, cardName)));
             return pos + 2 + length;

@@ -75,7 +75,7 @@ namespace SmartCardPS.Cards
             }
             catch (ApduFormatException ex)
             {
-                throw new ApduFormatException(ex.Reason, $"{source}, line {line}: {ex.Message}");
+                throw new ApduFormatException(ex.Reason, $"{UntrustedText.Escape(source)}, line {line}: {ex.Message}");
             }
         }
     }

@@ -82,7 +82,7 @@ namespace SmartCardPS.Cards
                     return read.Bytes;
                 case HexError.InvalidDigit:
                     throw new ApduFormatException(ApduFormatReason.InvalidHex,
-                        $"Character '{Hex.Shown(text[read.Index])}' at position {read.Index + 1} of the APDU is not a hexadecimal digit. Write APDUs as hex bytes such as '00 A4 04 00 07 A0 00 00 00 03 10 10' or '00A40400'.");
+                        $"Character '{UntrustedText.Character(text[read.Index])}' at position {read.Index + 1} of the APDU is not a hexadecimal digit. Write APDUs as hex bytes such as '00 A4 04 00 07 A0 00 00 00 03 10 10' or '00A40400'.");
                 case HexError.OddDigitCount:
                     throw new ApduFormatException(ApduFormatReason.OddDigitCount, "The APDU has an odd number of hexadecimal digits, so one byte is incomplete. Every byte needs two digits (write 0A, not A).");
                 default:

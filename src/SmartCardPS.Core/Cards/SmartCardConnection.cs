@@ -51,7 +51,7 @@ namespace SmartCardPS.Cards
                 IntPtr card = IntPtr.Zero;
                 SmartCardProtocol active = SmartCardProtocol.None;
                 ScardError rc = HandleUse.Use(context.Handle, ctx => api.Connect(ctx, reader, share, preferred, out card, out active));
-                if (rc != ScardError.Success) throw new PcscException(rc, $"SCardConnect to '{reader}'");
+                if (rc != ScardError.Success) throw new PcscException(rc, $"SCardConnect to {UntrustedText.Quote(reader)}");
                 var connection = new SmartCardConnection(api, context, new ScardCardHandle(api, context.Handle, card), reader, share, preferred, active);
                 connection.RefreshStatus();
                 return connection;
@@ -88,7 +88,7 @@ namespace SmartCardPS.Cards
             if (command.IsExtended && Protocol == SmartCardProtocol.T0)
             {
                 throw new ApduFormatException(ApduFormatReason.ExtendedOverT0,
-                    $"'{command}' is an extended-length APDU, which T=0 cannot carry (the card in '{Reader}' uses T=0). Split the command, or connect with -Protocol T1 if the card supports it.");
+                    $"'{command}' is an extended-length APDU, which T=0 cannot carry (the card in {UntrustedText.Quote(Reader)} uses T=0). Split the command, or connect with -Protocol T1 if the card supports it.");
             }
             lock (gate)
             {
@@ -136,7 +136,7 @@ namespace SmartCardPS.Cards
                 ScardError rc = TransmitOnce(command, length, out int n);
                 if (rc == ScardError.Success)
                 {
-                    if (n < 2) throw new InvalidDataException($"The reader '{Reader}' returned {n} byte(s) for '{Hex.Format(command, 0, length)}', too few for SW1-SW2.");
+                    if (n < 2) throw new InvalidDataException($"The reader {UntrustedText.Quote(Reader)} returned {n} byte(s) for '{Hex.Format(command, 0, length)}', too few for SW1-SW2.");
                     return n;
                 }
                 if (rc == ScardError.ResetCard && RetryOnReset && attempt == 0)
@@ -144,7 +144,7 @@ namespace SmartCardPS.Cards
                     Reconnect(SmartCardDisposition.Leave);
                     continue;
                 }
-                throw new PcscException(rc, $"SCardTransmit to '{Reader}'");
+                throw new PcscException(rc, $"SCardTransmit to {UntrustedText.Quote(Reader)}");
             }
         }
 
@@ -187,7 +187,7 @@ namespace SmartCardPS.Cards
         {
             SmartCardProtocol active = SmartCardProtocol.None;
             ScardError rc = Use(h => api.Reconnect(h, ShareMode, preferred, initialization, out active));
-            if (rc != ScardError.Success) throw new PcscException(rc, $"SCardReconnect to '{Reader}'");
+            if (rc != ScardError.Success) throw new PcscException(rc, $"SCardReconnect to {UntrustedText.Quote(Reader)}");
             Protocol = active;
             RefreshStatus();
         }
@@ -201,14 +201,14 @@ namespace SmartCardPS.Cards
                 Reconnect(SmartCardDisposition.Leave);
                 rc = Use(api.BeginTransaction);
             }
-            if (rc != ScardError.Success) throw new PcscException(rc, $"SCardBeginTransaction on '{Reader}'");
+            if (rc != ScardError.Success) throw new PcscException(rc, $"SCardBeginTransaction on {UntrustedText.Quote(Reader)}");
             return new SmartCardTransaction(this);
         }
 
         internal void EndTransaction(SmartCardDisposition disposition)
         {
             ScardError rc = Use(h => api.EndTransaction(h, disposition));
-            if (rc != ScardError.Success) throw new PcscException(rc, $"SCardEndTransaction on '{Reader}'");
+            if (rc != ScardError.Success) throw new PcscException(rc, $"SCardEndTransaction on {UntrustedText.Quote(Reader)}");
         }
 
         /// <summary>SCardControl with a code already built (e.g. one a feature TLV gave).</summary>
@@ -226,7 +226,7 @@ namespace SmartCardPS.Cards
                     byte* outPtr = o;
                     rc = Use(h => api.Control(h, controlCode, inPtr, input.Length, outPtr, receive.Length, out n));
                 }
-                if (rc != ScardError.Success) throw new PcscException(rc, $"SCardControl 0x{controlCode:X8} on '{Reader}'");
+                if (rc != ScardError.Success) throw new PcscException(rc, $"SCardControl 0x{controlCode:X8} on {UntrustedText.Quote(Reader)}");
                 var result = new byte[n];
                 Buffer.BlockCopy(receive, 0, result, 0, n);
                 return result;
@@ -251,7 +251,7 @@ namespace SmartCardPS.Cards
                     return buffer;
                 }
             }
-            throw new PcscException(rc, $"SCardGetAttrib 0x{attribute:X5} on '{Reader}'");
+            throw new PcscException(rc, $"SCardGetAttrib 0x{attribute:X5} on {UntrustedText.Quote(Reader)}");
         }
 
         /// <summary>Reads the protocol and ATR again (SCardStatus); a direct connection without a card keeps a null ATR.</summary>
@@ -267,7 +267,7 @@ namespace SmartCardPS.Cards
                 return;
             }
             if (ShareMode == SmartCardShareMode.Direct && (rc == ScardError.NoSmartCard || rc == ScardError.RemovedCard)) return;
-            throw new PcscException(rc, $"SCardStatus on '{Reader}'");
+            throw new PcscException(rc, $"SCardStatus on {UntrustedText.Quote(Reader)}");
         }
 
         /// <summary>SCardDisconnect with <paramref name="disposition"/>, then the context is released. Calling it again does nothing.</summary>
@@ -312,6 +312,6 @@ namespace SmartCardPS.Cards
         }
 
         private ObjectDisposedException Closed() =>
-            new ObjectDisposedException(null, $"The connection to '{Reader}' is closed. Connect again with Connect-SmartCard.");
+            new ObjectDisposedException(null, $"The connection to {UntrustedText.Quote(Reader)} is closed. Connect again with Connect-SmartCard.");
     }
 }

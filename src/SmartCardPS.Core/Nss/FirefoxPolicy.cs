@@ -86,11 +86,11 @@ namespace SmartCardPS.Nss
             }
             catch (InvalidDataException ex)
             {
-                throw new InvalidDataException($"{path} is {ex.Message}; it was left alone.", ex);
+                throw new InvalidDataException($"{UntrustedText.Escape(path)} is {ex.Message}; it was left alone.", ex);
             }
-            if (!(parsed is PolicyJson.Obj root)) throw new InvalidDataException($"{path} is not a JSON object; it was left alone.");
+            if (!(parsed is PolicyJson.Obj root)) throw new InvalidDataException($"{UntrustedText.Escape(path)} is not a JSON object; it was left alone.");
             if (root.Get("policies") == null) root.Set("policies", new PolicyJson.Obj());
-            if (!(root.Get("policies") is PolicyJson.Obj)) throw new InvalidDataException($"{path}: \"policies\" is not an object; it was left alone.");
+            if (!(root.Get("policies") is PolicyJson.Obj)) throw new InvalidDataException($"{UntrustedText.Escape(path)}: \"policies\" is not an object; it was left alone.");
             return root;
         }
 

@@ -50,15 +50,15 @@ namespace SmartCardPS.Nss
             status.Module = file.Modules.FirstOrDefault(m => OpenScLibrary.HasOpenScName(m.Library) || NssDatabase.IsP11KitProxy(m.Library));
             if (status.Module == null)
             {
-                status.Problem = $"Firefox profile '{profile.Name}' loads neither OpenSC nor p11-kit-proxy, so it cannot use smart cards.";
-                status.Remedy = $"Register-NssModule -Profile '{profile.Name}'" + (profile.IsRunning ? " -Force, then restart Firefox" : "");
+                status.Problem = $"Firefox profile {UntrustedText.Quote(profile.Name)} loads neither OpenSC nor p11-kit-proxy, so it cannot use smart cards.";
+                status.Remedy = $"Register-NssModule -Profile {UntrustedText.Quote(profile.Name)}" + (profile.IsRunning ? " -Force, then restart Firefox" : "");
                 return status;
             }
             int pid = ProfileLock.Holder(profile.Path);
             if (pid > 0 && !HasLoaded(pid, status.Module.Library, file.Path))
             {
                 status.NeedsRestart = true;
-                status.Problem = $"Firefox (process {pid}) started before '{status.Module.Name}' was registered in profile '{profile.Name}', so it has not loaded it.";
+                status.Problem = $"Firefox (process {pid}) started before {UntrustedText.Quote(status.Module.Name)} was registered in profile {UntrustedText.Quote(profile.Name)}, so it has not loaded it.";
                 status.Remedy = "Restart Firefox.";
             }
             return status;

@@ -35,7 +35,7 @@ namespace SmartCardPS.Nss
         {
             if (database.StartsWith("sql:", StringComparison.OrdinalIgnoreCase)) return database.Substring(4);
             if (database.StartsWith("dbm:", StringComparison.OrdinalIgnoreCase))
-                throw new ArgumentException($"'{database}' names a legacy dbm: database; NSS reads its modules from secmod.db, which is not supported. Use a sql: database.");
+                throw new ArgumentException($"{UntrustedText.Quote(database)} names a legacy dbm: database; NSS reads its modules from secmod.db, which is not supported. Use a sql: database.");
             return database;
         }
 
@@ -43,7 +43,7 @@ namespace SmartCardPS.Nss
         public static NssModule FindLibrary(NssModuleFile file, string library)
         {
             string wanted = Canonical(library);
-            return file.Modules.FirstOrDefault(m => !string.IsNullOrEmpty(m.Library) && string.Equals(Canonical(m.Library), wanted, PathComparison));
+            return file.Modules.FirstOrDefault(m => !string.IsNullOrEmpty(m.Library) && PathComparison.Comparer.Equals(Canonical(m.Library), wanted));
         }
 
         /// <summary>The modules named exactly <paramref name="name"/>.</summary>
@@ -89,11 +89,8 @@ namespace SmartCardPS.Nss
             return candidates.FirstOrDefault(File.Exists);
         }
 
-        private static StringComparison PathComparison =>
-            RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
-
         /// <summary>A bare file name is found by dlopen's search, so it is compared as written.</summary>
         private static string Canonical(string library) =>
-            library.IndexOfAny(new[] { '/', '\\' }) < 0 ? library : UnixFile.RealPath(Path.GetFullPath(library));
+            library.IndexOfAny(new[] { '/', '\\' }) < 0 ? library : PathComparison.Canonical(library);
     }
 }

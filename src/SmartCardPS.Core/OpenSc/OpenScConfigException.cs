@@ -6,7 +6,7 @@ namespace SmartCardPS.OpenSc
     public sealed class OpenScConfigException : Exception
     {
         public OpenScConfigException(string path, int line, string problem)
-            : base($"{path}: line {line}: {problem}. Fix the file by hand; it was not changed.")
+            : base($"{UntrustedText.Escape(path)}: line {line}: {problem}. Fix the file by hand; it was not changed.")
         {
             Path = path;
             Line = line;

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace SmartCardPS.OpenSc
 {
     /// <summary>
@@ -118,19 +116,9 @@ namespace SmartCardPS.OpenSc
 
         private static string Unquote(Token t) => t.Kind == Kind.String ? t.Text.Substring(1, t.Text.Length - 2) : t.Text;
 
-        private OpenScConfigException Error(int atLine, string problem) => new OpenScConfigException(path, atLine, UntrustedQuote(problem));
+        // The problem quotes file content: no control or bidi character may reach the console raw.
+        private OpenScConfigException Error(int atLine, string problem) => new OpenScConfigException(path, atLine, UntrustedText.Escape(problem));
 
-        // The problem quotes file content: control characters must not reach the console raw.
-        private static string UntrustedQuote(string s)
-        {
-            var sb = new StringBuilder(s.Length);
-            foreach (char c in s)
-            {
-                if (char.IsControl(c)) sb.Append("\\x").Append(((int)c).ToString("X2"));
-                else sb.Append(c);
-            }
-            return sb.ToString();
-        }
 
         private Token Peek()
         {

@@ -14,7 +14,7 @@ namespace SmartCardPS.Pkcs11
         {
             if (!IsUnix) return;
             int rc = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? Glibc.chmod(path, mode) : LibSystem.chmod(path, mode);
-            if (rc != 0) throw new IOException($"chmod {Convert.ToString(mode, 8)} '{path}' failed (errno {Marshal.GetLastWin32Error()}).");
+            if (rc != 0) throw new IOException($"chmod {Convert.ToString(mode, 8)} {UntrustedText.Quote(path)} failed (errno {Marshal.GetLastWin32Error()}).");
         }
 
         /// <summary>A symbolic link's target as stored, or null when the path is not a link.</summary>

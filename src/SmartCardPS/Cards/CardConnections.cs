@@ -20,11 +20,10 @@ namespace SmartCardPS.Commands
             string[] names;
             using (var context = PcscContext.Establish()) names = context.ListReaders();
             if (names.Contains(name)) return name;
-            var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
-            string[] matches = names.Where(pattern.IsMatch).ToArray();
+            string[] matches = names.Where(Wildcard.Matcher(name)).ToArray();
             if (matches.Length == 1) return matches[0];
-            if (matches.Length == 0) throw new PcscException(ScardError.UnknownReader, $"Finding a reader that matches '{name}'");
-            throw new AmbiguousReaderException($"'{name}' matches {matches.Length} readers ('{string.Join("', '", matches)}'); name one of them.");
+            if (matches.Length == 0) throw new PcscException(ScardError.UnknownReader, $"Finding a reader that matches {UntrustedText.Quote(name)}");
+            throw new AmbiguousReaderException($"{UntrustedText.Quote(name)} matches {matches.Length} readers ({string.Join(", ", matches.Select(m => UntrustedText.Quote(m)))}); name one of them.");
         }
     }
 

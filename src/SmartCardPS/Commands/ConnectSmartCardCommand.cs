@@ -50,7 +50,7 @@ namespace SmartCardPS.Commands
         {
             foreach (string name in Reader)
             {
-                if (!ShouldProcess(name, $"Connect ({ShareMode}, {Protocol})")) continue;
+                if (!ShouldProcess(UntrustedText.Escape(name), $"Connect ({ShareMode}, {Protocol})")) continue;
                 SmartCardProtocol protocol = ShareMode == SmartCardShareMode.Direct && !MyInvocation.BoundParameters.ContainsKey(nameof(Protocol)) ? SmartCardProtocol.None : Protocol;
                 SmartCardConnection connection = TryConnect(name, ShareMode, protocol);
                 if (connection == null) continue;

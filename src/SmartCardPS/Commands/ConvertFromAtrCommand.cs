@@ -1,6 +1,7 @@
 using System.IO;
 using System.Management.Automation;
 using System.Threading;
+using System.Threading.Tasks;
 using SmartCardPS.Atr;
 
 namespace SmartCardPS.Commands
@@ -55,6 +56,7 @@ namespace SmartCardPS.Commands
         public string DatabasePath { get; set; }
 
         private AtrDatabase database;
+        private Task loading;
 
         protected override void BeginProcessing()
         {
@@ -79,7 +81,16 @@ namespace SmartCardPS.Commands
             {
                 database = AtrDatabase.Default;
             }
-            database.Refresh();
+            // The first command of a session loads the file in the background while it parses its first ATR.
+            loading = database.RefreshAsync();
+        }
+
+        /// <summary>Waits for the database and warns about it once, before the command writes anything.</summary>
+        private void ReportDatabase()
+        {
+            if (loading == null) return;
+            loading.GetAwaiter().GetResult();
+            loading = null;
             foreach (string problem in database.Problems)
             {
                 if (ReportedProblems.TryAdd(problem, true)) WriteWarning(problem);
@@ -110,6 +121,7 @@ namespace SmartCardPS.Commands
                         error = ex;
                     }
                 }
+                ReportDatabase();
                 if (error != null)
                 {
                     WriteError(NewError(error, error.Reason.ToString(), ErrorCategory.InvalidData, input.Text));
@@ -120,5 +132,7 @@ namespace SmartCardPS.Commands
                 WriteObject(output);
             }
         }
+
+        protected override void EndProcessing() => ReportDatabase();
     }
 }

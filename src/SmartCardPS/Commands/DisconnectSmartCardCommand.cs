@@ -42,7 +42,7 @@ namespace SmartCardPS.Commands
         {
             foreach (SmartCardConnection connection in Connection)
             {
-                if (connection.IsConnected && ShouldProcess(connection.Reader, $"Disconnect ({Disposition})"))
+                if (connection.IsConnected && ShouldProcess(UntrustedText.Escape(connection.Reader), $"Disconnect ({Disposition})"))
                 {
                     connection.Disconnect(Disposition);
                     RunspaceConnections.Remove(connection);

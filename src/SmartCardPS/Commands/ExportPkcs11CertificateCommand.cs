@@ -94,8 +94,8 @@ namespace SmartCardPS.Commands
             }).ToList();
             if (found.Count == 1) return Checked(found[0]);
             string message = found.Count == 0
-                ? $"No certificate matches '{uri}'. Run Get-Pkcs11Object -Type Certificate to list them and their URIs."
-                : $"'{uri}' names {found.Count} certificates: {string.Join(", ", found.Select(o => o.Uri))}. Give a URI that names one.";
+                ? $"No certificate matches {UntrustedText.Quote(uri)}. Run Get-Pkcs11Object -Type Certificate to list them and their URIs."
+                : $"{UntrustedText.Quote(uri)} names {found.Count} certificates: {string.Join(", ", found.Select(o => o.Uri))}. Give a URI that names one.";
             WriteError(NewError(found.Count == 0 ? new ItemNotFoundException(message) : (Exception)new ArgumentException(message),
                 found.Count == 0 ? "CertificateNotFound" : "AmbiguousUri", found.Count == 0 ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidArgument, uri));
             return null;
@@ -126,10 +126,10 @@ namespace SmartCardPS.Commands
             string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
             if (File.Exists(path) && !Force)
             {
-                WriteError(NewError(new IOException($"'{path}' exists; use -Force to replace it."), "FileExists", ErrorCategory.ResourceExists, path));
+                WriteError(NewError(new IOException($"{UntrustedText.Quote(path)} exists; use -Force to replace it."), "FileExists", ErrorCategory.ResourceExists, path));
                 return;
             }
-            if (!ShouldProcess(path, $"Write certificate {UntrustedText.Quote(certificate.Label)} as {Format}")) return;
+            if (!ShouldProcess(UntrustedText.Escape(path), $"Write certificate {UntrustedText.Quote(certificate.Label)} as {Format}")) return;
             try
             {
                 AtomicFile.Write(path, Format == CertificateFormat.Pem ? Encoding.ASCII.GetBytes(certificate.Pem) : der, NewFile.UserFile);

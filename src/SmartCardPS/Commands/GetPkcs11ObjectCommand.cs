@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
@@ -72,8 +71,7 @@ namespace SmartCardPS.Commands
         public PSCredential Credential { get; set; }
 
         private byte[] idBytes;
-        private List<KeyValuePair<string, WildcardPattern>> patterns;
-        private readonly HashSet<string> matchedLabels = new HashSet<string>(StringComparer.Ordinal);
+        private NameFilter labels;
 
         protected override void BeginProcessing()
         {
@@ -87,11 +85,11 @@ namespace SmartCardPS.Commands
                 idBytes = Hex.TryParse(Id);
                 if (idBytes == null)
                 {
-                    ThrowTerminatingError(NewError(new ArgumentException($"-Id '{Id}' is not hex: give bytes as 0102ff or 01:02:ff."),
+                    ThrowTerminatingError(NewError(new ArgumentException($"-Id {UntrustedText.Quote(Id)} is not hex: give bytes as 0102ff or 01:02:ff."),
                         "InvalidId", ErrorCategory.InvalidArgument, Id));
                 }
             }
-            patterns = Label?.Select(l => new KeyValuePair<string, WildcardPattern>(l, WildcardPattern.Get(l, WildcardOptions.IgnoreCase))).ToList();
+            labels = Label == null ? null : new NameFilter(Label);
         }
 
         protected override void Emit(Pkcs11Module module, Pkcs11Token token, string uri, Net.Pkcs11Interop.Common.Pkcs11Uri parsed)
@@ -101,13 +99,10 @@ namespace SmartCardPS.Commands
 
         protected override void Finish()
         {
-            foreach (string label in Label ?? Array.Empty<string>())
+            foreach (string label in labels?.UnmatchedLiterals ?? Array.Empty<string>())
             {
-                if (!matchedLabels.Contains(label) && !WildcardPattern.ContainsWildcardCharacters(label))
-                {
-                    WriteError(NewError(new ItemNotFoundException($"No object labelled {UntrustedText.Quote(label)} was found{(Login || Pin != null || Credential != null ? string.Empty : " (private objects are listed only with -Login)")}."),
-                        "NotFound", ErrorCategory.ObjectNotFound, label));
-                }
+                WriteError(NewError(new ItemNotFoundException($"No object labelled {UntrustedText.Quote(label)} was found{(Login || Pin != null || Credential != null ? string.Empty : " (private objects are listed only with -Login)")}."),
+                    "NotFound", ErrorCategory.ObjectNotFound, label));
             }
         }
 
@@ -202,7 +197,7 @@ namespace SmartCardPS.Commands
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
-                    WriteError(NewError(new IOException($"The pin-source '{source}' cannot be read: {ex.Message}", ex), "PinSourceUnreadable", ErrorCategory.ReadError, source));
+                    WriteError(NewError(new IOException($"The pin-source {UntrustedText.Quote(source)} cannot be read: {UntrustedText.Escape(ex.Message)}", ex), "PinSourceUnreadable", ErrorCategory.ReadError, source));
                     return false;
                 }
             }
@@ -233,15 +228,7 @@ namespace SmartCardPS.Commands
         private bool Selected(Pkcs11Object obj)
         {
             if (Type != null && Type.Length > 1 && !Type.Contains(obj.Class)) return false;
-            if (patterns == null) return true;
-            bool any = false;
-            foreach (var p in patterns)
-            {
-                if (!p.Value.IsMatch(obj.Label)) continue;
-                matchedLabels.Add(p.Key);
-                any = true;
-            }
-            return any;
+            return labels == null || labels.IsMatch(obj.Label);
         }
     }
 }

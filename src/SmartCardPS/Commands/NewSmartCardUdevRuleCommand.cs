@@ -117,17 +117,17 @@ namespace SmartCardPS.Commands
             string previous = File.Exists(rule.Path) ? File.ReadAllText(rule.Path) : null;
             if (previous != null && previous != content && !Force)
             {
-                WriteError(NewError(new IOException($"{rule.Path} exists with other content; nothing was changed. Use -Force to replace it."),
+                WriteError(NewError(new IOException($"{UntrustedText.Escape(rule.Path)} exists with other content; nothing was changed. Use -Force to replace it."),
                     "FileExists", ErrorCategory.ResourceExists, rule.Path));
                 return;
             }
             if (rule.WorldWritable) WriteWarning($"MODE=\"{rule.Mode}\" lets every user on this machine read and write the reader; prefer -Mode 0660 with -Group.");
             if (Serial == null) WriteWarning($"Without -Serial the rule matches every USB adapter {rule.VendorId}:{rule.ProductId}, not only this reader.");
-            if (!ShouldProcess(rule.Path, "Write the udev rule " + rule.Rule)) return;
+            if (!ShouldProcess(UntrustedText.Escape(rule.Path), "Write the udev rule " + rule.Rule)) return;
             if (previous != content && !Write(rule.Path, content)) return;
             if (!UdevRule.IsUdevDirectory(dir))
             {
-                WriteWarning($"udev does not read {dir}, so the rule was not checked and takes no effect there; udev reads {string.Join(", ", UdevRule.UdevDirectories)}.");
+                WriteWarning($"udev does not read {UntrustedText.Escape(dir)}, so the rule was not checked and takes no effect there; udev reads {string.Join(", ", UdevRule.UdevDirectories)}.");
                 WriteObject(rule);
                 return;
             }
@@ -152,7 +152,7 @@ namespace SmartCardPS.Commands
             }
             catch (UnauthorizedAccessException ex)
             {
-                WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {path}: run elevated (sudo).", ex), "PermissionDenied", ErrorCategory.PermissionDenied, path));
+                WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {UntrustedText.Escape(path)}: run elevated (sudo).", ex), "PermissionDenied", ErrorCategory.PermissionDenied, path));
             }
             catch (IOException ex)
             {
@@ -172,7 +172,7 @@ namespace SmartCardPS.Commands
             // udev would run with a broken rule: put back what was there.
             if (previous == null) File.Delete(rule.Path);
             else UdevRule.WriteFile(rule.Path, previous);
-            WriteError(NewError(new InvalidDataException($"udev rejects {rule.Path}: {string.Join("; ", problems)}. The previous state was restored."),
+            WriteError(NewError(new InvalidDataException($"udev rejects {UntrustedText.Escape(rule.Path)}: {string.Join("; ", problems)}. The previous state was restored."),
                 "InvalidRule", ErrorCategory.InvalidData, rule.Path));
             return false;
         }

@@ -81,7 +81,7 @@ namespace SmartCardPS.Commands
                 NssModule same = SmartCardPS.Nss.NssDatabase.FindLibrary(file, library);
                 if (same != null)
                 {
-                    WriteVerbose($"{target.Description} already loads {library} as {Quote(same.Name)}; nothing was changed.");
+                    WriteVerbose($"{target.Description} already loads {Quote(library)} as {Quote(same.Name)}; nothing was changed.");
                     WriteObject(same);
                     continue;
                 }
@@ -94,7 +94,7 @@ namespace SmartCardPS.Commands
                     continue;
                 }
                 WarnAboutProxy(file, target);
-                if (!ShouldProcess(target.Description, $"Load the PKCS#11 module {Quote(name)} ({library})")) continue;
+                if (!ShouldProcess(target.Description, $"Load the PKCS#11 module {Quote(name)} ({Quote(library)})")) continue;
                 if (!CheckNotRunning(target, Force, $"module {Quote(name)} added")) continue;
                 try
                 {
@@ -113,7 +113,7 @@ namespace SmartCardPS.Commands
             bool addingProxy = SmartCardPS.Nss.NssDatabase.IsP11KitProxy(library);
             NssModule clash = file.Modules.FirstOrDefault(m => addingProxy ? OpenScLibrary.HasOpenScName(m.Library) : SmartCardPS.Nss.NssDatabase.IsP11KitProxy(m.Library));
             if (clash == null || !(addingProxy || OpenScLibrary.HasOpenScName(library))) return;
-            WriteWarning($"{target.Description} also loads {Quote(clash.Name)} ({clash.Library}). OpenSC registered directly next to p11-kit-proxy fails in NSS with \"Unknown PKCS #11 error\" when p11-kit also loads OpenSC; keep only one of them (Unregister-NssModule -Name {Quote(clash.Name)}).");
+            WriteWarning($"{target.Description} also loads {Quote(clash.Name)} ({Quote(clash.Library)}). OpenSC registered directly next to p11-kit-proxy fails in NSS with \"Unknown PKCS #11 error\" when p11-kit also loads OpenSC; keep only one of them (Unregister-NssModule -Name {Quote(clash.Name)}).");
         }
 
         private string FindLibrary()
@@ -139,12 +139,12 @@ namespace SmartCardPS.Commands
             }
             if (!File.Exists(path))
             {
-                ThrowTerminatingError(NewError(new ItemNotFoundException($"The PKCS#11 library {path} does not exist."), "NotFound", ErrorCategory.ObjectNotFound, path));
+                ThrowTerminatingError(NewError(new ItemNotFoundException($"The PKCS#11 library {Quote(path)} does not exist."), "NotFound", ErrorCategory.ObjectNotFound, path));
             }
             string problem = Pkcs11Export.Problem(path);
             if (problem != null)
             {
-                ThrowTerminatingError(NewError(new InvalidDataException($"{path} {problem}; Firefox could not load it. Nothing was changed."), "NotPkcs11", ErrorCategory.InvalidData, path));
+                ThrowTerminatingError(NewError(new InvalidDataException($"{Quote(path)} {problem}; Firefox could not load it. Nothing was changed."), "NotPkcs11", ErrorCategory.InvalidData, path));
             }
             return path;
         }

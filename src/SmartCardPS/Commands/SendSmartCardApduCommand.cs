@@ -98,7 +98,7 @@ namespace SmartCardPS.Commands
                 string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ScriptPath);
                 if (!File.Exists(path))
                 {
-                    ThrowTerminatingError(NewError(new FileNotFoundException($"The script '{path}' does not exist.", path), "ScriptNotFound", ErrorCategory.ObjectNotFound, ScriptPath));
+                    ThrowTerminatingError(NewError(new FileNotFoundException($"The script {UntrustedText.Quote(path)} does not exist.", path), "ScriptNotFound", ErrorCategory.ObjectNotFound, ScriptPath));
                 }
                 try
                 {
@@ -116,9 +116,9 @@ namespace SmartCardPS.Commands
             // One question per record, asked before connecting (-WhatIf touches no card); not one per APDU, so
             // -Confirm on a 1000-line script asks once.
             string target = Reader ?? Connection.Reader;
-            string action = script != null ? $"Run the {script.Count} steps of {ScriptPath}"
+            string action = script != null ? $"Run the {script.Count} steps of {UntrustedText.Quote(ScriptPath)}"
                 : Apdu.Length == 1 ? $"Send APDU {Apdu[0]}" : $"Send {Apdu.Length} APDUs, the first {Apdu[0]}";
-            if (!ShouldProcess(target, action)) return;
+            if (!ShouldProcess(UntrustedText.Escape(target), action)) return;
             // Readers from the pipeline: one connection and transaction per run of records naming the same reader.
             if (Reader != null && (connection == null || openedFor != Reader))
             {
@@ -211,7 +211,7 @@ namespace SmartCardPS.Commands
             try
             {
                 connection.Reconnect(SmartCardDisposition.Reset);
-                WriteVerbose($"Reset the card in '{connection.Reader}': ATR {connection.Atr}");
+                WriteVerbose($"Reset the card in {UntrustedText.Quote(connection.Reader)}: ATR {connection.Atr}");
             }
             catch (PcscException ex)
             {

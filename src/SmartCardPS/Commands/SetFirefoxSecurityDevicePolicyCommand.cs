@@ -55,11 +55,11 @@ namespace SmartCardPS.Commands
             {
                 ThrowTerminatingError(NewError(new ArgumentException("The name and path cannot contain NUL characters."), "InvalidName", ErrorCategory.InvalidArgument, Name));
             }
-            string action = Remove ? $"Remove the security device {NssCmdlet.Quote(Name)} from every profile" : $"Load the security device {NssCmdlet.Quote(Name)} ({ModulePath}) in every profile";
+            string action = Remove ? $"Remove the security device {NssCmdlet.Quote(Name)} from every profile" : $"Load the security device {NssCmdlet.Quote(Name)} ({NssCmdlet.Quote(ModulePath)}) in every profile";
             try
             {
                 FirefoxPolicy.Get(path);
-                if (!ShouldProcess(path, action)) return;
+                if (!ShouldProcess(UntrustedText.Escape(path), action)) return;
                 WriteObject(FirefoxPolicy.Set(path, Name, Remove ? null : ModulePath));
             }
             catch (InvalidDataException ex)
@@ -68,7 +68,7 @@ namespace SmartCardPS.Commands
             }
             catch (UnauthorizedAccessException ex)
             {
-                WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {path}: run elevated (sudo), or give another file with -PolicyPath.", ex),
+                WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {UntrustedText.Escape(path)}: run elevated (sudo), or give another file with -PolicyPath.", ex),
                     "PermissionDenied", ErrorCategory.PermissionDenied, path));
             }
             catch (IOException ex)

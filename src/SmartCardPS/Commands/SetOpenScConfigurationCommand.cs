@@ -90,9 +90,9 @@ namespace SmartCardPS.Commands
             var changes = new List<string>();
             foreach (var (parameter, block, key, value) in Requested())
             {
-                if (file.Set(block, key, value)) changes.Add(key + " = " + value);
+                if (file.Set(block, key, value)) changes.Add(key + " = " + UntrustedText.Quote(value));
             }
-            if (changes.Count > 0 && ShouldProcess(path, "Set " + string.Join(", ", changes)))
+            if (changes.Count > 0 && ShouldProcess(UntrustedText.Escape(path), "Set " + string.Join(", ", changes)))
             {
                 try
                 {
@@ -100,7 +100,7 @@ namespace SmartCardPS.Commands
                 }
                 catch (UnauthorizedAccessException ex)
                 {
-                    WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {path}: run elevated (sudo), or point OPENSC_CONF or -Path at a file you own.", ex),
+                    WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {UntrustedText.Escape(path)}: run elevated (sudo), or point OPENSC_CONF or -Path at a file you own.", ex),
                         "PermissionDenied", ErrorCategory.PermissionDenied, path));
                     return;
                 }

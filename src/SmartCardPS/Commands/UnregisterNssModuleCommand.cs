@@ -55,7 +55,7 @@ namespace SmartCardPS.Commands
                         "InternalModule", ErrorCategory.InvalidOperation, Name));
                     continue;
                 }
-                if (!ShouldProcess(target.Description, $"Remove the PKCS#11 module {Quote(Name)} ({matches[0].Library})")) continue;
+                if (!ShouldProcess(target.Description, $"Remove the PKCS#11 module {Quote(Name)} ({Quote(matches[0].Library)})")) continue;
                 if (!CheckNotRunning(target, Force, $"module {Quote(Name)} removed")) continue;
                 try
                 {

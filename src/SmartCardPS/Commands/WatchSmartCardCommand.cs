@@ -106,8 +106,8 @@ namespace SmartCardPS.Commands
                 filter?.Among(watch.Readers);
                 var watched = watch.Readers.Where(r => filter == null || filter.IsMatch(r)).ToList();
                 string readers = watched.Count == 0
-                    ? (filter == null ? "no readers yet" : "no reader matching " + string.Join(", ", names.Select(n => "'" + n + "'")) + " yet")
-                    : string.Join(", ", watched.Select(r => "'" + r + "'"));
+                    ? (filter == null ? "no readers yet" : "no reader matching " + string.Join(", ", names.Select(n => UntrustedText.Quote(n))) + " yet")
+                    : string.Join(", ", watched.Select(r => UntrustedText.Quote(r)));
                 WriteVerbose((outage ? "The PC/SC service is available again; watching " : "Watching ") + readers + ".");
                 if (filter != null && !warnedUnmatched)
                 {

@@ -40,8 +40,7 @@ namespace SmartCardPS.Commands
             Func<string, bool> matches;
             if (typed.IndexOfAny(new[] { '*', '?' }) >= 0)
             {
-                var pattern = WildcardPattern.Get(typed + "*", WildcardOptions.IgnoreCase);
-                matches = pattern.IsMatch;
+                matches = Wildcard.Matcher(typed + "*");
             }
             else
             {

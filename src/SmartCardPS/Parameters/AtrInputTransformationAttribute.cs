@@ -27,8 +27,10 @@ namespace SmartCardPS.Commands
                 }
                 return inputs;
             }
-            // Anything else is left to PowerShell's binding: an object with an Atr property binds by that name.
-            return TryToInput(value, out AtrInput input) ? input : inputData;
+            // Anything else is left to PowerShell's binding: an object with an Atr property binds by that name. One
+            // input is returned as the array -Atr is, which spares PowerShell building that array by reflection.
+            if (!TryToInput(value, out AtrInput input)) return inputData;
+            return input == null ? null : new[] { input };
         }
 
         private static bool TryToInput(object value, out AtrInput input)

@@ -13,7 +13,7 @@ namespace SmartCardPS.Commands
         {
             string name = arguments as string;
             if (!Pkcs11Registrar.IsValidName(name))
-                throw new ValidationMetadataException($"'{name}' is not a module name p11-kit reads: {Pkcs11Registrar.NameRule}.");
+                throw new ValidationMetadataException($"{UntrustedText.Quote(name)} is not a module name p11-kit reads: {Pkcs11Registrar.NameRule}.");
         }
     }
 }

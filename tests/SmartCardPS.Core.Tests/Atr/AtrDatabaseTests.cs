@@ -70,6 +70,50 @@ namespace SmartCardPS.Tests.Atr
         }
 
         [Fact]
+        public void AConcreteAtrListedTwiceOrAlsoMatchedByAWildcardComesInFileOrder()
+        {
+            // Concrete lines go to the hash table, the others to the tree; the answer merges both in file order.
+            var db = Write(
+                "3B 02 14 ..\n\tWildcard before\n\n" +
+                "3B 02 14 50\n\tConcrete\n\n" +
+                "3b 02 14 50\n\tLower case concrete\n\n" +
+                "3B 02 14 50\n\tSame line again\n\n" +
+                "3B 02 1. 50\n\tWildcard after\n");
+            Assert.Equal(5, db.PatternCount);
+            Assert.Equal(
+                new[] { "Wildcard before", "Concrete", "Lower case concrete", "Same line again", "Wildcard after" },
+                db.Identify(Bytes("3B 02 14 50")));
+            var r = db.Decode(Bytes("3B 02 14 50"));
+            Assert.Equal(new[] { "3B 02 14 ..", "3B 02 14 50", "3b 02 14 50", "3B 02 14 50", "3B 02 1. 50" }, r.Identification.Select(i => i.Pattern));
+            Assert.Equal("Wildcard before", r.CardName);
+        }
+
+        [Fact]
+        public void AConcreteLineLongerThanAnAtrMatchesNothing()
+        {
+            string line = string.Join(" ", Enumerable.Repeat("3B", AtrText.MaxAtrLength + 1));
+            var db = Write(line + "\n\tToo long\n\n3B 00\n\tShort\n");
+            Assert.Empty(db.Identify(Enumerable.Repeat((byte)0x3B, AtrText.MaxAtrLength + 1).ToArray()));
+            Assert.Equal(new[] { "Short" }, db.Identify(Bytes("3B 00")));
+        }
+
+        [Fact]
+        public void TheFirstBackgroundLoadIsWaitedForAndLaterRefreshesSeeChangesAtOnce()
+        {
+            string path = Path.Combine(dir, "smartcard_list.txt");
+            File.WriteAllText(path, "3B 02 14 50\n\tBefore\n");
+            var db = AtrDatabase.FromFile(path);
+            var loading = db.RefreshAsync();
+            // A lookup while the file loads waits for it rather than finding nothing.
+            Assert.Equal("Before", db.CardNameOf(Bytes("3B 02 14 50")));
+            loading.GetAwaiter().GetResult();
+            File.WriteAllText(path, "3B 02 14 50\n\tAfter the update\n");
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(1));
+            Assert.True(db.RefreshAsync().IsCompleted);
+            Assert.Equal("After the update", db.CardNameOf(Bytes("3B 02 14 50")));
+        }
+
+        [Fact]
         public void ReloadsWhenTheFileChanges()
         {
             var db = Write("3B 02 14 50\n\tBefore\n");

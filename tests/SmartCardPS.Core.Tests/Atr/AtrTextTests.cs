@@ -49,5 +49,13 @@ namespace SmartCardPS.Tests.Atr
             var ex = Assert.Throws<AtrParseException>(() => AtrText.ParseHex("3B 0Z"));
             Assert.Contains("'Z' at position 5", ex.Message);
         }
+
+        // A bidi override as the offending character would reorder the rest of the message.
+        [Fact]
+        public void NamesAnInvisibleOffendingCharacterByItsCodePoint()
+        {
+            var ex = Assert.Throws<AtrParseException>(() => AtrText.ParseHex("3B 0\u202E1"));
+            UntrustedTextTests.AssertEscaped(ex.Message, "'U+202E' at position 5");
+        }
     }
 }

@@ -51,6 +51,22 @@ namespace SmartCardPS.Tests.Atr
             Assert.True(matched > samples.Count / 3);
         }
 
+        [SkippableFact]
+        public void EveryConcreteAtrGetsWhatOneRegexPerEntryGives()
+        {
+            // Concrete entries are found through the hash table and wildcard ones through the tree: for every concrete
+            // ATR of the file, both together must give exactly the entries ATR_analysis' regexes match, in file order.
+            Requires.Dependency(SmartcardList.Installed, "pcsc-tools' smartcard_list.txt (apt-get install pcsc-tools)");
+            var db = AtrDatabase.FromFile(SmartcardList.InstalledPath);
+            var entries = SmartcardList.Read();
+            var concrete = entries.Where(e => e.IsConcrete).Select(e => e.Pattern).Distinct().ToList();
+            Assert.True(concrete.Count > 3000);
+            foreach (string text in concrete)
+            {
+                Assert.Equal(SmartcardList.NaiveIdentify(entries, text), db.Identify(AtrText.ParseHex(text)));
+            }
+        }
+
         /// <summary>A concrete ATR the pattern matches: '.' and classes filled at random, '.*' dropped.</summary>
         private static byte[] Instantiate(string pattern, Random rng)
         {

@@ -83,5 +83,12 @@ namespace SmartCardPS.Tests
             Assert.StartsWith("bad.script, line 3: ", ex.Message);
             Assert.Equal(ApduFormatReason.InvalidHex, ex.Reason);
         }
+
+        [Fact]
+        public void NamesAnInvisibleBadCharacterByItsCodePointAndEscapesTheScriptPath()
+        {
+            var ex = Assert.Throws<ApduFormatException>(() => ApduScript.Parse(new StringReader("00 A4\u200B04 00\n"), "/tmp/b\u001b[2J\u202Ead.script"));
+            UntrustedTextTests.AssertEscaped(ex.Message, "/tmp/b\\x1B[2J\\u202Ead.script, line 1: ", "'U+200B' at position 6");
+        }
     }
 }

@@ -51,6 +51,18 @@ namespace SmartCardPS.Tests
             Assert.Contains("neither OpenSC nor p11-kit-proxy", checks[3].Detail);
         }
 
+        [Fact]
+        public void ProfileAndModuleNamesAreEscaped()
+        {
+            var checks = Run(
+                Profile("ev\u001b[2Jil\u202E", "library=/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so\nname=CAC\u202EeludoM\u200B\n\n"),
+                Profile("oth\u202Eer", "library=/usr/lib/softhsm/libsofthsm2.so\nname=SoftHSM\n\n"));
+            Assert.Equal(new[] { SetupStatus.Pass, SetupStatus.Fail }, checks.Select(c => c.Status));
+            UntrustedTextTests.AssertEscaped(checks[0].Detail, "'ev\\x1B[2Jil\\u202E'", "'CAC\\u202EeludoM\\u200B'");
+            UntrustedTextTests.AssertEscaped(checks[1].Detail, "'oth\\u202Eer'");
+            UntrustedTextTests.AssertEscaped(checks[1].Remedy, "'oth\\u202Eer'");
+        }
+
         /// <summary>python3's lockf holds .parentlock as Firefox does, but has not loaded OpenSC: restart.</summary>
         [SkippableFact]
         public void WarnsToRestartAFirefoxThatHasNotLoadedTheModule()

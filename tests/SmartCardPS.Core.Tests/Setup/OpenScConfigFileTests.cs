@@ -94,6 +94,17 @@ namespace SmartCardPS.Tests
         }
 
         [Fact]
+        public void BidiAndInvisibleCharactersInTheFileAndItsPathAreEscapedInTheMessage()
+        {
+            string sub = Path.Combine(dir, "conf\u202E\u200B");
+            Directory.CreateDirectory(sub);
+            string path = Path.Combine(sub, "opensc.conf");
+            File.WriteAllText(path, "app default {\n  debug = 3\u202Egnp.exe\n}\n");
+            var ex = Assert.Throws<OpenScConfigException>(() => OpenScConfigFile.Load(path));
+            UntrustedTextTests.AssertEscaped(ex.Message, "3\\u202Egnp.exe", "conf\\u202E\\u200B/opensc.conf");
+        }
+
+        [Fact]
         [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
         public void SaveKeepsTheModeAndLeavesNoTemporaryFile()
         {

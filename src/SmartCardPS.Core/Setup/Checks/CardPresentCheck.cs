@@ -27,7 +27,7 @@ namespace SmartCardPS.Setup.Checks
                 yield break;
             }
             yield return new SetupCheck(Name, SetupStatus.Pass, string.Join(", ", withCard.Select(r =>
-                $"'{r.Name}': {r.Atr}" + (r.CardName != null ? $" ({r.CardName})" : ""))));
+                $"{UntrustedText.Quote(r.Name)}: {r.Atr}" + (r.CardName != null ? $" ({UntrustedText.Escape(r.CardName)})" : ""))));
         }
     }
 }

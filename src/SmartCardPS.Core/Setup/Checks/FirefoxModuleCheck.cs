@@ -37,7 +37,7 @@ namespace SmartCardPS.Setup.Checks
                 if (status.Problem == null)
                 {
                     yield return new SetupCheck(Name, SetupStatus.Pass,
-                        $"profile '{status.Profile.Name}' loads '{status.Module.Name}' ({status.Module.Library})");
+                        $"profile {UntrustedText.Quote(status.Profile.Name)} loads {UntrustedText.Quote(status.Module.Name)} ({UntrustedText.Escape(status.Module.Library)})");
                 }
                 else
                 {

@@ -31,8 +31,8 @@ namespace SmartCardPS.Setup.Checks
             }
             var critical = broken.Where(p => p.Module.Critical).ToList();
             var shown = critical.Count > 0 ? critical : broken;
-            string detail = string.Join("; ", shown.Select(p => $"'{p.Module.Name}' ({p.Module.ConfigFile}) does not load: {p.Error.Reason}"));
-            string remedy = string.Join("; ", shown.Select(p => $"fix the module: line of {p.Module.ConfigFile} or remove the file"));
+            string detail = string.Join("; ", shown.Select(p => $"{UntrustedText.Quote(p.Module.Name)} ({UntrustedText.Escape(p.Module.ConfigFile)}) does not load: {UntrustedText.Escape(p.Error.Reason)}"));
+            string remedy = string.Join("; ", shown.Select(p => $"fix the module: line of {UntrustedText.Escape(p.Module.ConfigFile)} or remove the file"));
             yield return critical.Count > 0
                 ? new SetupCheck(Name, SetupStatus.Fail, "critical: p11-kit fails for every program while " + detail, remedy + ", or set critical: no in it")
                 : new SetupCheck(Name, SetupStatus.Warn, "p11-kit skips it: " + detail, remedy);

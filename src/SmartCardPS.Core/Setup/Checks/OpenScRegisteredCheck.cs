@@ -29,14 +29,14 @@ namespace SmartCardPS.Setup.Checks
                 (OpenScLibrary.HasOpenScName(m.Path) || string.Equals(Path.GetFullPath(m.Path), Path.GetFullPath(library), System.StringComparison.Ordinal)));
             if (module == null)
             {
-                yield return new SetupCheck(Name, SetupStatus.Fail, "no p11-kit module config names " + library,
+                yield return new SetupCheck(Name, SetupStatus.Fail, "no p11-kit module config names " + UntrustedText.Escape(library),
                     UnixFile.IsRoot() ? "Register-OpenScModule" : "sudo pwsh -c Register-OpenScModule (or Register-OpenScModule -Scope User)");
                 yield break;
             }
             yield return module.Enabled
-                ? new SetupCheck(Name, SetupStatus.Pass, $"module '{module.Name}' in {module.ConfigFile}")
-                : new SetupCheck(Name, SetupStatus.Warn, $"module '{module.Name}' in {module.ConfigFile} is not loaded here (enable-in/disable-in)",
-                    $"edit enable-in/disable-in in {module.ConfigFile}, or Register-OpenScModule -Force");
+                ? new SetupCheck(Name, SetupStatus.Pass, $"module {UntrustedText.Quote(module.Name)} in {UntrustedText.Escape(module.ConfigFile)}")
+                : new SetupCheck(Name, SetupStatus.Warn, $"module {UntrustedText.Quote(module.Name)} in {UntrustedText.Escape(module.ConfigFile)} is not loaded here (enable-in/disable-in)",
+                    $"edit enable-in/disable-in in {UntrustedText.Escape(module.ConfigFile)}, or Register-OpenScModule -Force");
         }
     }
 }

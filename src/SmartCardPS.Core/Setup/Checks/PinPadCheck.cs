@@ -19,14 +19,14 @@ namespace SmartCardPS.Setup.Checks
             if (file == null)
             {
                 OpenScConfigException ex = context.OpenScConfigError;
-                yield return new SetupCheck(Name, SetupStatus.Fail, $"OpenSC cannot read its configuration: {ex.Problem} at line {ex.Line} of {ex.Path}",
-                    $"fix line {ex.Line} of {ex.Path} (every setting ends with ';', every '{{' has its '}}')");
+                yield return new SetupCheck(Name, SetupStatus.Fail, $"OpenSC cannot read its configuration: {ex.Problem} at line {ex.Line} of {UntrustedText.Escape(ex.Path)}",
+                    $"fix line {ex.Line} of {UntrustedText.Escape(ex.Path)} (every setting ends with ';', every '{{' has its '}}')");
                 yield break;
             }
             OpenScConfiguration config = file.ToConfiguration();
             if (context.Readers == null || context.Readers.Count == 0)
             {
-                yield return new SetupCheck(Name, SetupStatus.Skip, $"enable_pinpad = {Word(config.EnablePinPad)} in {config.Path}; there is no reader to compare it with");
+                yield return new SetupCheck(Name, SetupStatus.Skip, $"enable_pinpad = {Word(config.EnablePinPad)} in {UntrustedText.Escape(config.Path)}; there is no reader to compare it with");
                 yield break;
             }
             // Each reader is asked for its part 10 features (SCardControl GET_FEATURE_REQUEST). A reader that refuses
@@ -48,7 +48,7 @@ namespace SmartCardPS.Setup.Checks
             if (known.Count == 0)
             {
                 yield return new SetupCheck(Name, SetupStatus.Skip,
-                    $"enable_pinpad = {Word(config.EnablePinPad)} in {config.Path}; the features of no reader could be read: {string.Join(", ", unknown)}");
+                    $"enable_pinpad = {Word(config.EnablePinPad)} in {UntrustedText.Escape(config.Path)}; the features of no reader could be read: {string.Join(", ", unknown)}");
                 yield break;
             }
             SetupCheck verdict = Judge(config, known);
@@ -63,13 +63,13 @@ namespace SmartCardPS.Setup.Checks
             var pads = readerHasPinPad.Where(r => r.Value).Select(r => UntrustedText.Quote(r.Key)).ToList();
             if (config.EnablePinPad && pads.Count == 0)
                 return new SetupCheck(Name, SetupStatus.Warn,
-                    $"enable_pinpad = true{(config.EnablePinPadSet ? "" : " (OpenSC's default)")} in {config.Path}, but no reader has a PIN pad",
+                    $"enable_pinpad = true{(config.EnablePinPadSet ? "" : " (OpenSC's default)")} in {UntrustedText.Escape(config.Path)}, but no reader has a PIN pad",
                     "Set-OpenScConfiguration -EnablePinPad $false");
             if (!config.EnablePinPad && pads.Count > 0)
                 return new SetupCheck(Name, SetupStatus.Warn,
-                    $"enable_pinpad = false in {config.Path}, so the PIN pad of {string.Join(", ", pads)} is not used and PINs are typed on the keyboard",
+                    $"enable_pinpad = false in {UntrustedText.Escape(config.Path)}, so the PIN pad of {string.Join(", ", pads)} is not used and PINs are typed on the keyboard",
                     "Set-OpenScConfiguration -EnablePinPad $true");
-            return new SetupCheck(Name, SetupStatus.Pass, $"enable_pinpad = {Word(config.EnablePinPad)} in {config.Path}; " +
+            return new SetupCheck(Name, SetupStatus.Pass, $"enable_pinpad = {Word(config.EnablePinPad)} in {UntrustedText.Escape(config.Path)}; " +
                 (pads.Count > 0 ? "PIN pad readers: " + string.Join(", ", pads) : "no reader has a PIN pad"));
         }
 

@@ -23,7 +23,7 @@ namespace SmartCardPS.Setup.Checks
                     "plug in a reader; Get-SmartCardUsbDevice shows whether the system sees it and whether ccid supports it");
                 yield break;
             }
-            yield return new SetupCheck(Name, SetupStatus.Pass, string.Join(", ", context.Readers.Select(r => "'" + r.Name + "'")));
+            yield return new SetupCheck(Name, SetupStatus.Pass, string.Join(", ", context.Readers.Select(r => UntrustedText.Quote(r.Name))));
         }
     }
 }

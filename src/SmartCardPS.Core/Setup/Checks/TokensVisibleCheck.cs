@@ -26,7 +26,7 @@ namespace SmartCardPS.Setup.Checks
                     "insert the card or token; for smart cards OpenSC must be registered (Register-OpenScModule) and support the card (opensc-tool -n names it)");
                 yield break;
             }
-            yield return new SetupCheck(Name, SetupStatus.Pass, string.Join(", ", tokens.Select(t => $"'{t.Label}' ({t.Module})")));
+            yield return new SetupCheck(Name, SetupStatus.Pass, string.Join(", ", tokens.Select(t => $"{UntrustedText.Quote(t.Label)} ({UntrustedText.Escape(t.Module)})")));
         }
     }
 }

@@ -43,7 +43,7 @@ namespace SmartCardPS.Setup.Checks
                 }
                 else if (d.Listed)
                 {
-                    details.Add($"{id}: listed as '{d.ReaderName}'");
+                    details.Add($"{id}: listed as {UntrustedText.Quote(d.ReaderName)}");
                 }
                 else if (!serviceAnswers)
                 {
