@@ -150,6 +150,7 @@ function Get-XunitRun([string] $TrxPath, [string[]] $ConsoleLog, [int] $ExitCode
         Passed   = @($results | Where-Object Outcome -EQ 'Passed').Count
         Failed   = @($results | Where-Object Outcome -NotIn 'Passed', 'NotExecuted').Count + $notRun.Count
         Skipped  = @($results | Where-Object Outcome -EQ 'NotExecuted' | ForEach-Object { [pscustomobject]@{ Name = $_.Name; Reason = $_.Message } })
+        FailedTests = @($results | Where-Object Outcome -NotIn 'Passed', 'NotExecuted' | ForEach-Object { [pscustomobject]@{ Name = $_.Name; Message = $_.Message } })
         Slowest  = @($results | Sort-Object Seconds -Descending | Select-Object -First 5 | ForEach-Object { [pscustomobject]@{ Name = $_.Name; Seconds = $_.Seconds } })
         Problems = $problems.ToArray()
     }
@@ -161,7 +162,7 @@ function Get-PesterRun([string] $JsonPath, [int] $ExitCode) {
     if ($ExitCode -ne 0) { $problems.Add("the Pester host exited with code $ExitCode") }
     if (-not (Test-Path $JsonPath)) {
         $problems.Add("Pester wrote no results to ${JsonPath}: the run did not finish")
-        return [pscustomobject]@{ Name = 'Pester'; Passed = 0; Failed = 0; Skipped = @(); Slowest = @(); Problems = $problems.ToArray() }
+        return [pscustomobject]@{ Name = 'Pester'; Passed = 0; Failed = 0; Skipped = @(); FailedTests = @(); Slowest = @(); Problems = $problems.ToArray() }
     }
     $r = Get-Content $JsonPath -Raw | ConvertFrom-Json
     if ([int]$r.FailedContainers) { $problems.Add("$($r.FailedContainers) Pester files or blocks failed to run: $(@($r.FailedContainerNames) -join ', ')") }
@@ -172,9 +173,17 @@ function Get-PesterRun([string] $JsonPath, [int] $ExitCode) {
         Passed   = [int]$r.Passed
         Failed   = [int]$r.Failed + [int]$r.FailedContainers + [int]$r.NotRun
         Skipped  = @($r.SkippedTests | Where-Object { $_ } | ForEach-Object { [pscustomobject]@{ Name = $_.Name; Reason = $_.Reason } })
+        FailedTests = @($r.PSObject.Properties['FailedTests'] | ForEach-Object Value | Where-Object { $_ } | ForEach-Object { [pscustomobject]@{ Name = $_.Name; Message = $_.Message } })
         Slowest  = @($r.PSObject.Properties['Files'] | ForEach-Object Value | Sort-Object { [double]$_.Seconds } -Descending | Select-Object -First 5)
         Problems = $problems.ToArray()
     }
+}
+
+# A message's first non-blank line, cut to fit a CI log line.
+function Get-FirstLine([string] $Text, [int] $Max = 300) {
+    $line = @($Text -split '\r?\n' | Where-Object { $_.Trim() } | Select-Object -First 1)[0]
+    $line = "$line".Trim()
+    if ($line.Length -gt $Max) { $line.Substring(0, $Max - 1) + '…' } else { $line }
 }
 
 # Prints the skip list and every problem, then the one counts line; returns the exit code. Under CI a skip is a
@@ -191,6 +200,13 @@ function Write-SuiteSummary([object[]] $Runs, [string[]] $MachineChanges = @(), 
     }
     Write-Host "Skipped tests ($($skipped.Count)):$(if (-not $skipped) { ' none' })"
     $skipped | ForEach-Object { Write-Host "  $_" }
+    # CI keeps only the end of the log, so each failure is named here, beside the counts, with its message's first line.
+    $failedTests = @($Runs | ForEach-Object { $run = $_; $_.PSObject.Properties['FailedTests'] | ForEach-Object Value | Where-Object { $_ } |
+            ForEach-Object { "$($run.Name): $($_.Name)$(if ($_.Message) { " ($(Get-FirstLine $_.Message))" })" } })
+    if ($failedTests) {
+        Write-Host "Failed tests ($($failedTests.Count)):"
+        $failedTests | ForEach-Object { Write-Host "  $_" }
+    }
     $passed = ($Runs | Measure-Object Passed -Sum).Sum
     $failed = ($Runs | Measure-Object Failed -Sum).Sum
     if ($Ci -and $skipped) {

@@ -34,6 +34,9 @@ $result = Invoke-Pester -Configuration $config
     FailedContainerNames = @(@($result.FailedContainers | ForEach-Object { "$($_.Item)" }) + @($result.FailedBlocks | ForEach-Object { $_.ExpandedPath }))
     # Where the suite's time goes: each file's duration, for build.ps1 to list the slowest.
     Files                = @($result.Containers | ForEach-Object { [pscustomobject]@{ Name = Split-Path "$($_.Item)" -Leaf; Seconds = [math]::Round($_.Duration.TotalSeconds, 1) } })
+    FailedTests          = @($result.Failed | ForEach-Object {
+            [pscustomobject]@{ Name = $_.ExpandedPath; Message = @($_.ErrorRecord | ForEach-Object { $_.Exception.Message }) -join '; ' }
+        })
     SkippedTests         = @($result.Skipped | ForEach-Object {
             [pscustomobject]@{ Name = $_.ExpandedPath; Reason = @($_.ErrorRecord | ForEach-Object { $_.Exception.Message }) -join '; ' }
         })

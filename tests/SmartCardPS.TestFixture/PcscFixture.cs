@@ -148,13 +148,35 @@ namespace SmartCardPS.TestFixture
             daemon.ErrorDataReceived += (s, e) => Append(log, e.Data);
             daemon.BeginOutputReadLine();
             daemon.BeginErrorReadLine();
-            // pcscd starts its configured serial readers before it creates the socket, so the socket means ready.
+            // pcscd starts its configured serial readers before it creates the socket, so a socket that takes a
+            // connection means ready. The file alone is not enough: it exists from bind(), and a client that
+            // connects before listen() is refused and reads that as SCARD_E_NO_SERVICE.
             var sw = Stopwatch.StartNew();
-            while (!File.Exists(SocketPath))
+            while (!AcceptsConnections())
             {
                 if (daemon.HasExited) throw new InvalidOperationException($"pcscd exited with {daemon.ExitCode}; see {LogPath}");
                 if (sw.Elapsed > TimeSpan.FromSeconds(10)) throw new TimeoutException($"pcscd did not create {SocketPath} within 10 s; see {LogPath}");
                 Thread.Sleep(5);
+            }
+        }
+
+        // netstandard2.0 has no UnixDomainSocketEndPoint; every runtime the tests run on has.
+        private static readonly Type UnixEndPoint = Type.GetType("System.Net.Sockets.UnixDomainSocketEndPoint, System.Net.Sockets", throwOnError: true);
+
+        private static bool AcceptsConnections()
+        {
+            if (!File.Exists(SocketPath)) return false;
+            using (var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+            {
+                try
+                {
+                    probe.Connect((EndPoint)Activator.CreateInstance(UnixEndPoint, SocketPath));
+                    return true;
+                }
+                catch (SocketException)
+                {
+                    return false;
+                }
             }
         }
 

@@ -63,6 +63,18 @@ Describe 'The test harness' {
         $s.ExitCode | Should -Be 0
     }
 
+    It 'names each failed test with the first line of its message just above the counts line' {
+        $trx = New-TestTrx @{ Name = 'T.A'; Outcome = 'Passed' }, @{ Name = 'T.B(x: 1)'; Outcome = 'Failed'; Message = "Assert.Equal() Failure`nExpected: 1" },
+            @{ Name = 'T.B(x: 2)'; Outcome = 'Passed' }
+        $xunit = Get-XunitRun -TrxPath $trx -ConsoleLog $CleanLog -ExitCode 1 -Discovered $Names
+        $pester = Get-PesterRun -JsonPath (New-TestPesterJson @{ Passed = 1; Failed = 1; FailedTests = @(@{ Name = 'D.leaks nothing'; Message = ('Expected 0, but got 2.' + 'x' * 400) }) }) -ExitCode 1
+        $s = Invoke-TestSummary $xunit, $pester
+        $s.Text | Should -Match "Failed tests \(2\):\n  xunit: T\.B\(x: 1\) \(Assert\.Equal\(\) Failure\)\n  Pester: D\.leaks nothing \(Expected 0, but got 2\.x{200,300}…\)\n(.*\n)*xunit: 2 passed, 1 failed"
+        $s.Last | Should -Be '3 passed, 2 failed, 0 skipped'
+        (Invoke-TestSummary $xunit, $GoodPester -Ci $true).Text | Should -Match 'Failed tests \(1\):'
+        (Invoke-TestSummary $GoodPester).Text | Should -Not -Match 'Failed tests'
+    }
+
     It 'fails when dotnet test exits non-zero, even if every result in the .trx passed' {
         $xunit = Get-XunitRun -TrxPath $GoodTrx -ConsoleLog $CleanLog -ExitCode 1 -Discovered $Names
         ($xunit.Problems -join "`n") | Should -Match 'exited with code 1'
