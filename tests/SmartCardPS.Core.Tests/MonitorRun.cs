@@ -20,9 +20,9 @@ namespace SmartCardPS.Tests
         private readonly Thread thread;
         private Exception failure;
 
-        public MonitorRun(bool includeCurrentState = false, bool usePnp = true)
+        public MonitorRun(bool includeCurrentState = false, bool usePnp = true, IPcscApi api = null)
         {
-            Monitor = new ReaderMonitor(includeCurrentState) { UsePnp = usePnp };
+            Monitor = new ReaderMonitor(api ?? PcscPlatform.Api, includeCurrentState, null) { UsePnp = usePnp };
             Monitor.ServiceLost += e => Losses.Enqueue(e);
             Monitor.Connected += () => Interlocked.Increment(ref connections);
             thread = new Thread(Pump) { IsBackground = true, Name = "ReaderMonitor pump" };

@@ -173,8 +173,8 @@ namespace SmartCardPS.Tests
                     run.Take(3).Select(MonitorRun.Describe).ToArray());
                 // Down long enough for several reconnection attempts: still one notice.
                 Thread.Sleep(3 * (int)ReaderMonitor.ReconnectInterval.TotalMilliseconds);
-                Assert.Single(run.Losses);
-                Assert.True(run.Losses.Single().IsServiceUnavailable);
+                PcscException loss = Assert.Single(run.Losses);
+                Assert.True(loss.IsServiceUnavailable, $"The loss was reported as {loss.ErrorName}: {loss.Message}");
 
                 fixture.StartDaemon();
                 var back = run.Take(3).Select(MonitorRun.Describe).ToList();
@@ -185,6 +185,25 @@ namespace SmartCardPS.Tests
                 fixture.Remove(0);
                 Assert.Equal($"CardRemoved {r0} {AtrA}", MonitorRun.Describe(run.Take()));
                 run.AssertQuiet();
+            }
+        }
+
+        [SkippableFact]
+        public void AServiceGoneUnderAnOddAnswerIsReportedAsGone()
+        {
+            var fixture = Fixture;
+            string r0 = fixture.ReaderNames[0], r1 = fixture.ReaderNames[1];
+            using (var run = new MonitorRun(api: new OddWaitAnswerApi(PcscPlatform.Api)).WhenWaiting())
+            {
+                fixture.StopDaemon();
+                Assert.Equal(new[] { $"ReaderRemoved {r0} -", $"ReaderRemoved {r1} -" }, run.Take(2).Select(MonitorRun.Describe).ToArray());
+                PcscException loss = Assert.Single(run.Losses);
+                Assert.Equal("SCARD_E_NO_SERVICE", loss.ErrorName);
+                Assert.Contains("systemctl start pcscd.socket", loss.Message);
+
+                fixture.StartDaemon();
+                Assert.Equal(new[] { $"ReaderAdded {r0} -", $"ReaderAdded {r1} -" }, run.Take(2).Select(MonitorRun.Describe).OrderBy(s => s).ToArray());
+                Assert.Single(run.Losses);
             }
         }
 

@@ -307,7 +307,29 @@ namespace SmartCardPS.Events
             }
             serviceLost = true;
             failedReconnects = 0;
-            ServiceLost?.Invoke(error);
+            ServiceLost?.Invoke(WhyLost(error));
+        }
+
+        /// <summary>
+        /// The reason to give for an outage. When pcscd is killed on a loaded machine, pcsc-lite can end the wait it
+        /// cut short with an unrelated code (SCARD_W_SECURITY_VIOLATION); a new context then says what happened.
+        /// </summary>
+        private PcscException WhyLost(PcscException error)
+        {
+            if (error.IsServiceUnavailable) return error;
+            try
+            {
+                PcscContext.Establish(api).Dispose();
+                return error;
+            }
+            catch (PcscException gone) when (gone.IsServiceUnavailable)
+            {
+                return gone;
+            }
+            catch (PcscException)
+            {
+                return error;
+            }
         }
 
         private void ReportGone(TrackedReader reader, DateTimeOffset at)
