@@ -108,8 +108,9 @@ function pwsh { if ($args.Count -ne 2 -or $args[0] -notin '-c', '-Command') { th
         $null = $ps.AddScript($shims).AddStatement().AddScript($Code + "`nif (`$global:LASTEXITCODE) { throw `"exit code `$global:LASTEXITCODE`" }")
         $handle = $ps.BeginInvoke()
         $stopped = $false
+        # A watch runs until stopped: a second shows that it starts and reports without error.
         $watches = $Code -match 'Watch-SmartCard' -and $Code -notmatch 'Select-Object -First'
-        if (-not $handle.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds($(if ($watches) { 2 } else { 60 })))) {
+        if (-not $handle.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds($(if ($watches) { 1 } else { 60 })))) {
             $ps.Stop()
             $stopped = $true
         }
