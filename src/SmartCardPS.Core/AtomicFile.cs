@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
+using System.Threading;
 using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS
@@ -20,21 +21,20 @@ namespace SmartCardPS
         /// <summary>
         /// Test seam for fault injection: called with a stage ("partial": half the bytes are in the temporary file;
         /// "written": all of them, mode and owner set, before the rename) and the temporary file's path. A test throws here.
+        /// Set per flow of execution, so a test faults its own writes only, never those of tests running beside it.
         /// </summary>
-        internal static Action<string, string> FaultPoint;
+        internal static readonly AsyncLocal<Action<string, string>> FaultPoint = new AsyncLocal<Action<string, string>>();
 
         private static readonly UTF8Encoding Utf8 = new UTF8Encoding(false);
 
         /// <summary>Text as UTF-8 without a byte order mark; see <see cref="Write"/>.</summary>
-        public static void WriteText(string path, string content, NewFile newFile, Action<string, string> faultPoint = null) =>
-            Write(path, Utf8.GetBytes(content), newFile, faultPoint);
+        public static void WriteText(string path, string content, NewFile newFile) => Write(path, Utf8.GetBytes(content), newFile);
 
         /// <summary>
         /// Writes <paramref name="content"/> to <paramref name="path"/>. A replaced file keeps its mode and, where this
-        /// process may give it, its owner; a new one is made as <paramref name="newFile"/> says. <paramref name="faultPoint"/>
-        /// is a caller's own test seam, called where <see cref="FaultPoint"/> is.
+        /// process may give it, its owner; a new one is made as <paramref name="newFile"/> says.
         /// </summary>
-        public static void Write(string path, byte[] content, NewFile newFile, Action<string, string> faultPoint = null)
+        public static void Write(string path, byte[] content, NewFile newFile)
         {
             string full = Path.GetFullPath(path);
             string dir = Path.GetDirectoryName(full);
@@ -45,7 +45,7 @@ namespace SmartCardPS
                 using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
                 {
                     stream.Write(content, 0, content.Length / 2);
-                    Fault("partial", temp, faultPoint);
+                    Fault("partial", temp);
                     stream.Write(content, content.Length / 2, content.Length - content.Length / 2);
                     stream.Flush(true);
                 }
@@ -62,7 +62,7 @@ namespace SmartCardPS
                         UnixFile.TryChown(temp, dirUid, dirGid);
                     if (newFile.Mode.HasValue) UnixFile.SetMode(temp, newFile.Mode.Value);
                 }
-                Fault("written", temp, faultPoint);
+                Fault("written", temp);
                 if (File.Exists(full)) File.Replace(temp, full, null);
                 else MoveOrReplace(temp, full);
             }
@@ -74,11 +74,7 @@ namespace SmartCardPS
             }
         }
 
-        private static void Fault(string stage, string temp, Action<string, string> faultPoint)
-        {
-            FaultPoint?.Invoke(stage, temp);
-            faultPoint?.Invoke(stage, temp);
-        }
+        private static void Fault(string stage, string temp) => FaultPoint.Value?.Invoke(stage, temp);
 
         // Another writer may create the target between the check and the move (which never overwrites): then this
         // one replaces what that one wrote, as if it had come second, instead of failing.

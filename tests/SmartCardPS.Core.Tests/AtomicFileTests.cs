@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Threading;
 using SmartCardPS.Nss;
 using SmartCardPS.OpenSc;
 using SmartCardPS.Pkcs11;
@@ -14,9 +15,9 @@ namespace SmartCardPS.Tests
 {
     /// <summary>
     /// The one atomic writer every file-writing feature goes through, faulted in the middle of each writer's own
-    /// write. The fault hook only fires for this test's directory, so writers in tests running alongside are untouched.
+    /// write. The fault hook is set for this test's flow of execution alone, so writers in tests running alongside are
+    /// untouched.
     /// </summary>
-    [Collection(WriterFaultCollection.Name)] // Pkcs11ConfigWriterTests sets its unfiltered seam
     public sealed class AtomicFileTests : IDisposable
     {
         private readonly string root = Path.Combine(Path.GetTempPath(), "smartcardps-atomic-" + Guid.NewGuid().ToString("N").Substring(0, 8));
@@ -91,7 +92,7 @@ namespace SmartCardPS.Tests
             var (file, old, write) = Writer(kind);
             File.WriteAllText(file, old);
             string seenTemp = null;
-            AtomicFile.FaultPoint = (at, temp) =>
+            AtomicFile.FaultPoint.Value = (at, temp) =>
             {
                 if (at != stage || Path.GetDirectoryName(temp) != root) return;
                 seenTemp = temp;
@@ -106,7 +107,7 @@ namespace SmartCardPS.Tests
             }
             finally
             {
-                AtomicFile.FaultPoint = null;
+                AtomicFile.FaultPoint.Value = null;
             }
             Assert.NotNull(seenTemp);
             Assert.Equal(old, File.ReadAllText(file));
@@ -118,11 +119,43 @@ namespace SmartCardPS.Tests
             Assert.Equal(new[] { file }, Directory.GetFiles(root));
         }
 
+        [Fact]
+        public void AFaultSetByOneTestLeavesTheWritesOfTestsBesideItAlone()
+        {
+            string theirs = Path.Combine(root, "theirs.module"), ours = Path.Combine(root, "ours.module");
+            Exception theirFailure = null;
+            using (var go = new ManualResetEventSlim())
+            {
+                // Started first, as a test running alongside is: its flow never sees the seam set below.
+                var beside = new Thread(() =>
+                {
+                    go.Wait();
+                    try { Pkcs11ConfigWriter.WriteAtomic(theirs, "module: theirs.so\n"); }
+                    catch (Exception ex) { theirFailure = ex; }
+                });
+                beside.Start();
+                AtomicFile.FaultPoint.Value = (at, temp) => throw new IOException("injected fault at " + at);
+                try
+                {
+                    go.Set();
+                    Assert.True(beside.Join(TimeSpan.FromSeconds(10)));
+                    Assert.Throws<IOException>(() => Pkcs11ConfigWriter.WriteAtomic(ours, "module: ours.so\n"));
+                }
+                finally
+                {
+                    AtomicFile.FaultPoint.Value = null;
+                }
+            }
+            Assert.Null(theirFailure);
+            Assert.Equal("module: theirs.so\n", File.ReadAllText(theirs));
+            Assert.False(File.Exists(ours));
+        }
+
         [SkippableFact]
         public void AFaultInANewFileRemovesTheDirectoriesItMade()
         {
             string file = Path.Combine(root, "a", "b", "policies.json");
-            AtomicFile.FaultPoint = (at, temp) =>
+            AtomicFile.FaultPoint.Value = (at, temp) =>
             {
                 if (at == "written" && temp.StartsWith(root, StringComparison.Ordinal)) throw new IOException("injected");
             };
@@ -132,7 +165,7 @@ namespace SmartCardPS.Tests
             }
             finally
             {
-                AtomicFile.FaultPoint = null;
+                AtomicFile.FaultPoint.Value = null;
             }
             Assert.Empty(Directory.GetFileSystemEntries(root));
         }

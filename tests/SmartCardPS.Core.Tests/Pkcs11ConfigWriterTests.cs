@@ -10,7 +10,6 @@ using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.Tests
 {
-    [Collection(WriterFaultCollection.Name)]
     public sealed class Pkcs11ConfigWriterTests : IDisposable
     {
         private readonly string root = Path.Combine(Path.GetTempPath(), "smartcardps-writer-" + Guid.NewGuid().ToString("N").Substring(0, 8));
@@ -85,7 +84,7 @@ namespace SmartCardPS.Tests
             string file = Path.Combine(root, "opensc.module");
             Pkcs11ConfigWriter.WriteAtomic(file, Old);
             string seenTemp = null;
-            Pkcs11ConfigWriter.FaultPoint = (at, temp) =>
+            AtomicFile.FaultPoint.Value = (at, temp) =>
             {
                 if (at != stage) return;
                 seenTemp = temp;
@@ -100,7 +99,7 @@ namespace SmartCardPS.Tests
             }
             finally
             {
-                Pkcs11ConfigWriter.FaultPoint = null;
+                AtomicFile.FaultPoint.Value = null;
             }
             Assert.NotNull(seenTemp);
             Assert.Equal(Old, File.ReadAllText(file));
@@ -180,12 +179,5 @@ namespace SmartCardPS.Tests
                 return p.ExitCode;
             }
         }
-    }
-
-    /// <summary>The writer's fault point is process-wide: tests that set it never run beside other writes.</summary>
-    [CollectionDefinition(Name, DisableParallelization = true)]
-    public sealed class WriterFaultCollection
-    {
-        public const string Name = "Pkcs11ConfigWriter fault injection";
     }
 }

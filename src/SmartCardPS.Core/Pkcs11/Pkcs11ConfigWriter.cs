@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
@@ -26,18 +25,12 @@ namespace SmartCardPS.Pkcs11
         }
 
         /// <summary>
-        /// Test seam for fault injection into p11-kit config writes alone: see <see cref="AtomicFile.FaultPoint"/>,
-        /// which sees every write.
-        /// </summary>
-        internal static Action<string, string> FaultPoint;
-
-        /// <summary>
         /// Writes <paramref name="content"/> to <paramref name="path"/> through <see cref="AtomicFile"/>: a new file as
         /// <paramref name="mode"/> (default 0644), creating missing directories as 0755; a replaced file keeps its mode
         /// and owner. On failure nothing is left behind: no temporary file, no directory it created, and the old file as it was.
         /// </summary>
         public static void WriteAtomic(string path, string content, int mode = AtomicFile.DefaultMode) =>
-            AtomicFile.WriteText(path, content, new NewFile { Mode = mode, CreateDirectories = true }, FaultPoint);
+            AtomicFile.WriteText(path, content, new NewFile { Mode = mode, CreateDirectories = true });
 
         public static void Delete(string path) => File.Delete(path);
     }
