@@ -98,6 +98,17 @@ Describe 'Get-Pkcs11Token' -Skip:$NoFixture {
             Should -Throw -ErrorId 'GetPkcs11TokenModuleNotFound,SmartCardPS.Commands.GetPkcs11TokenCommand'
     }
 
+    It 'lists a module once when -Module names it twice: by name, by its path and through a link to it' {
+        $library = [SmartCardPS.TestFixture.SoftHsmFixture]::LibraryPath
+        $link = Join-Path $TestDrive 'link-to-softhsm2.so'
+        New-Item -ItemType SymbolicLink -Path $link -Target $library | Out-Null
+        $once = @(Get-Pkcs11Token -Module softhsm2)
+        $tokens = @(Get-Pkcs11Token -Module softhsm2, $library, $link)
+        $tokens.Uri | Should -Be $once.Uri
+        @(Get-Pkcs11Token -Module $link, $library).Uri | Should -Be $once.Uri
+        (Get-Pkcs11Token -Module $link, $library)[0].Module | Should -Be 'softhsm2'
+    }
+
     It 'finalizes and unloads every module before it returns, also when the pipeline stops early' {
         $library = [SmartCardPS.TestFixture.SoftHsmFixture]::LibraryPath
         function Test-Mapped { (Get-Content /proc/self/maps -Raw).Contains($library) }

@@ -46,11 +46,15 @@ namespace SmartCardPS.Pkcs11
                         continue;
                     }
                     module = Modules.FirstOrDefault(m => m.Path != null && PathComparison.Same(m.Path, path))
+                        ?? Modules.FirstOrDefault(m => m.Path != null && File.Exists(m.Path) && PathComparison.SameFile(m.Path, path))
                         ?? new Pkcs11Module { Name = System.IO.Path.GetFileName(path), Path = path, ModuleSetting = value, Enabled = true };
                 }
                 result.Add(module);
             }
-            return result.GroupBy(m => m.Path ?? m.Name).Select(g => g.First()).ToList();
+            // One library is loaded once however it is named (see Pkcs11Library.Open), so it is listed once too.
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            var files = new HashSet<string>(PathComparison.Comparer);
+            return result.Where(m => m.Path == null ? names.Add(m.Name) : files.Add(PathComparison.Canonical(m.Path))).ToList();
         }
 
         /// <summary>The modules a pkcs11: URI selects: its module-path, else its module-name, else every enabled module.</summary>
