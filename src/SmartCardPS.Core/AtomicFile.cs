@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using System.Threading;
-using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS
 {

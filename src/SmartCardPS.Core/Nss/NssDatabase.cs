@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
-using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.Nss
 {

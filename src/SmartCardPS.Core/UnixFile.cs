@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Runtime.InteropServices;
 
-namespace SmartCardPS.Pkcs11
+namespace SmartCardPS
 {
     /// <summary>Unix permission bits, owners, links and the effective user, which netstandard2.0 has no API for.</summary>
     internal static class UnixFile

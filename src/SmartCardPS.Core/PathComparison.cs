@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace SmartCardPS.Pkcs11
+namespace SmartCardPS
 {
     /// <summary>File names compared the way the platform's file system does: by case on Unix, without it on Windows.</summary>
     internal static class PathComparison
