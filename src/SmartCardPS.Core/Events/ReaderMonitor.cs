@@ -311,25 +311,31 @@ namespace SmartCardPS.Events
         }
 
         /// <summary>
-        /// The reason to give for an outage. When pcscd is killed on a loaded machine, pcsc-lite can end the wait it
-        /// cut short with an unrelated code (SCARD_W_SECURITY_VIOLATION); a new context then says what happened.
+        /// The reason to give for an outage. While pcscd dies, pcsc-lite can end a wait, and refuse a new context, with
+        /// an unrelated code (SCARD_W_SECURITY_VIOLATION, seen on a loaded machine); a new context asked for a few
+        /// times over a moment then says what happened. The first answer of the service itself keeps the code.
         /// </summary>
         private PcscException WhyLost(PcscException error)
         {
             if (error.IsServiceUnavailable) return error;
-            try
+            for (int attempt = 0; attempt < 5; attempt++)
             {
-                PcscContext.Establish(api).Dispose();
-                return error;
+                if (attempt > 0 && cancelSignal.Wait(50)) break;
+                try
+                {
+                    PcscContext.Establish(api).Dispose();
+                    break;
+                }
+                catch (PcscException gone) when (gone.IsServiceUnavailable)
+                {
+                    return gone;
+                }
+                catch (PcscException)
+                {
+                    // Still dying, or an odd answer again: ask once more.
+                }
             }
-            catch (PcscException gone) when (gone.IsServiceUnavailable)
-            {
-                return gone;
-            }
-            catch (PcscException)
-            {
-                return error;
-            }
+            return error;
         }
 
         private void ReportGone(TrackedReader reader, DateTimeOffset at)
