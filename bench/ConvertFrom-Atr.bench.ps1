@@ -189,8 +189,9 @@ Write-Host ("First call in a fresh session (median of {0}): Import-Module {1:N1}
     $FirstCallRuns, $firstMedian.Import, $firstMedian.First, $firstMedian.Second, $firstSorted[0].First)
 $target = $rows[2].'ATRs/s'
 $cold = $rows[0].'ATRs/s'
-Write-Host ("Pipeline over {0} ATRs: {1:N0} ATRs/s on the first pass in a fresh session (median of {2}; database load included), {3:N0} ATRs/s warm." -f
-    $atrs.Count, $cold, $FirstCallRuns, $target)
+# Fresh processes vary a lot on a shared machine: the spread says how far to trust the median.
+Write-Host ("Pipeline over {0} ATRs: {1:N0} ATRs/s on the first pass in a fresh session (median of {2}, from {3:N0} to {4:N0}; database load included), {5:N0} ATRs/s warm." -f
+    $atrs.Count, $cold, $FirstCallRuns, ($atrs.Count / $firstPasses[-1]), ($atrs.Count / $firstPasses[0]), $target)
 Write-Host ("Targets: pipeline >= 50,000 ATRs/s: {0:N0} warm, {1:N0} first pass in a fresh session ({2}); first call < 150 ms: {3:N1} ms ({4})." -f
     $target, $cold, $(if ($cold -ge 50000 -and $target -ge 50000) { 'met' } elseif ($target -ge 50000) { 'met warm only' } else { 'NOT met' }),
     $firstMedian.First, $(if ($firstMedian.First -lt 150) { 'met' } else { 'NOT met' }))
