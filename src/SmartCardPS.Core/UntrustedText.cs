@@ -23,6 +23,24 @@ namespace SmartCardPS
         /// </summary>
         public static string Escape(string text) => text == null ? "(none)" : Append(new StringBuilder(), text, int.MaxValue).ToString();
 
+        /// <summary>
+        /// Untrusted text as the argument of a command a message tells the user to run: single-quoted as PowerShell
+        /// reads it, every quote character doubled (PowerShell takes the typographic ones for quotes too), so the
+        /// command can be pasted. Invisible characters are escaped as in <see cref="Quote"/>; such a name cannot be
+        /// typed anyway, and the escape keeps the terminal safe. Never cut.
+        /// </summary>
+        public static string Argument(string text)
+        {
+            if (text == null) return "''";
+            var sb = new StringBuilder("'");
+            foreach (char c in Escape(text))
+            {
+                if (c == '\'' || c == '\u2018' || c == '\u2019' || c == '\u201A' || c == '\u201B') sb.Append(c);
+                sb.Append(c);
+            }
+            return sb.Append('\'').ToString();
+        }
+
         /// <summary>One character of untrusted text as a message names it: itself, or U+XXXX when it is not visible.</summary>
         public static string Character(char c) =>
             char.IsControl(c) || IsHidden(CharUnicodeInfo.GetUnicodeCategory(c)) ? "U+" + ((int)c).ToString("X4", CultureInfo.InvariantCulture) : c.ToString();

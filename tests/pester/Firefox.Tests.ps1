@@ -125,6 +125,18 @@ Describe 'Firefox profiles and security devices with a real headless Firefox' -S
         Unregister-NssModule -Name p11-kit-proxy
         @(Get-NssModule -Name p11-kit-proxy -ErrorAction SilentlyContinue).Count | Should -Be 0
     }
+
+    It 'gives a register remedy that runs as written for a profile whose name holds quotes' {
+        # No space: firefox-esr -CreateProfile reads 'name path'.
+        $name = "Bob's$([char]0x2018)work$([char]0x2019)"
+        $p = New-TestFirefoxProfile $name
+        $p.Name | Should -Be $name
+        $remedy = [SmartCardPS.Nss.FirefoxSetup]::Inspect($p).Remedy
+        $remedy | Should -BeLike 'Register-NssModule -Profile *'
+        Invoke-Expression $remedy | Out-Null
+        [SmartCardPS.Nss.FirefoxSetup]::Inspect((Get-FirefoxProfile -Name $name)).Module.Name | Should -Be 'OpenSC'
+        Unregister-NssModule -Profile $name -Name OpenSC
+    }
 }
 
 Describe 'The help examples of the Firefox and NSS cmdlets' -Skip:($FirefoxMissing -or $NssToolsMissing) {

@@ -51,7 +51,7 @@ namespace SmartCardPS.Nss
             if (status.Module == null)
             {
                 status.Problem = $"Firefox profile {UntrustedText.Quote(profile.Name)} loads neither OpenSC nor p11-kit-proxy, so it cannot use smart cards.";
-                status.Remedy = $"Register-NssModule -Profile {UntrustedText.Quote(profile.Name)}" + (profile.IsRunning ? " -Force, then restart Firefox" : "");
+                status.Remedy = $"Register-NssModule -Profile {UntrustedText.Argument(profile.Name)}" + (profile.IsRunning ? " -Force, then restart Firefox" : "");
                 return status;
             }
             int pid = ProfileLock.Holder(profile.Path);

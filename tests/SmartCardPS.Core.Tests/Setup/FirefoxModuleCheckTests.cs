@@ -63,6 +63,15 @@ namespace SmartCardPS.Tests
             UntrustedTextTests.AssertEscaped(checks[1].Remedy, "'oth\\u202Eer'");
         }
 
+        [Fact]
+        public void TheRegisterRemedyCanBePastedForAProfileNameWithQuotes()
+        {
+            var checks = Run(Profile("Bob's ‘work’", "library=/usr/lib/softhsm/libsofthsm2.so\nname=SoftHSM\n\n"));
+            // PowerShell reads each of ' ‘ ’ as a single quote, and a doubled one as that character.
+            Assert.Equal("Register-NssModule -Profile 'Bob''s ‘‘work’’'", Assert.Single(checks).Remedy);
+            Assert.Contains("'Bob's ‘work’'", checks[0].Detail);
+        }
+
         /// <summary>python3's lockf holds .parentlock as Firefox does, but has not loaded OpenSC: restart.</summary>
         [SkippableFact]
         public void WarnsToRestartAFirefoxThatHasNotLoadedTheModule()
