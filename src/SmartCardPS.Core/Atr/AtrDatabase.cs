@@ -114,7 +114,7 @@ namespace SmartCardPS.Atr
         {
             if (current == null) return Task.Run(() => Refresh());
             Refresh();
-            return Task.FromResult(true);
+            return Task.CompletedTask;
         }
 
         private Snapshot Current()
