@@ -1,6 +1,6 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
+using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 
@@ -8,18 +8,27 @@ namespace SmartCardPS
 {
     /// <summary>
     /// The one way this module writes a file (configs, udev rules, NSS databases, policies, exported certificates):
-    /// the content goes to a temporary file in the same directory, which is then renamed over the target. A reader
-    /// sees the old file or the new one, never a part; a failure leaves the old file as it was, no temporary file and
-    /// no directory this write created.
+    /// read, edit and replace under a lock, so concurrent writers never lose an update; the content goes to a new
+    /// temporary file in the same directory, which is then renamed over the target. A reader sees the old file or
+    /// the new one, never a part; a failure leaves the old file as it was, no temporary file and no directory this
+    /// write created. On Linux and macOS every step acts on descriptors reached without following another user's
+    /// links (<see cref="UnixDirectory"/>), so root writing into a user's directory cannot be turned onto another file.
     /// </summary>
-    internal static class AtomicFile
+    internal static partial class AtomicFile
     {
         public const int DefaultMode = 0x1A4; // 0644
         private const int DirectoryMode = 0x1ED; // 0755
 
+        /// <summary>No file this module reads back before editing it is anywhere near this large.</summary>
+        public const long MaxSize = 16L * 1024 * 1024;
+
+        /// <summary>How long a writer waits for another writer of the same directory (or file, on Windows).</summary>
+        public static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(10);
+
         /// <summary>
-        /// Test seam for fault injection: called with a stage ("partial": half the bytes are in the temporary file;
-        /// "written": all of them, mode and owner set, before the rename) and the temporary file's path. A test throws here.
+        /// Test seam for fault injection: called with a stage ("directory": a missing directory was just made, with its
+        /// path; "partial": half the bytes are in the temporary file; "written": all of them, mode and owner set, before
+        /// the rename) and the temporary file's path. A test throws here, or waits to let a racing process act.
         /// Set per flow of execution, so a test faults its own writes only, never those of tests running beside it.
         /// </summary>
         internal static readonly AsyncLocal<Action<string, string>> FaultPoint = new AsyncLocal<Action<string, string>>();
@@ -30,106 +39,99 @@ namespace SmartCardPS
         public static void WriteText(string path, string content, NewFile newFile) => Write(path, Utf8.GetBytes(content), newFile);
 
         /// <summary>
-        /// Writes <paramref name="content"/> to <paramref name="path"/>. A replaced file keeps its mode and, where this
-        /// process may give it, its owner; a new one is made as <paramref name="newFile"/> says.
+        /// Writes <paramref name="content"/> to <paramref name="path"/>. A replaced file keeps its mode (never its
+        /// set-id bits), owner, ACL and SELinux label; a new one is made as <paramref name="newFile"/> says.
         /// </summary>
-        public static void Write(string path, byte[] content, NewFile newFile)
+        public static void Write(string path, byte[] content, NewFile newFile) => Update(path, newFile, null, _ => content);
+
+        /// <summary>
+        /// Read-modify-write under the directory's lock: <paramref name="edit"/> gets the current content (null when
+        /// there is no file) and returns the new content, or null to leave the file as it is. Refuses (with
+        /// <see cref="UnsafePathException"/>) a target that is a link another user controls, not a regular file, or
+        /// read-only without <see cref="NewFile.Force"/>, and, as root, a directory another user can write without it.
+        /// </summary>
+        public static void Update(string path, NewFile newFile, Func<byte[], byte[]> edit) => Update(path, newFile, edit, null);
+
+        // Exactly one of edit (read-modify-write) and replace (the old content is not read) is given.
+        private static void Update(string path, NewFile newFile, Func<byte[], byte[]> edit, Func<byte[], byte[]> replace)
         {
             string full = Path.GetFullPath(path);
-            string dir = Path.GetDirectoryName(full);
-            List<string> created = newFile.CreateDirectories ? CreateDirectories(dir) : new List<string>();
-            string temp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
-            try
-            {
-                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-                {
-                    stream.Write(content, 0, content.Length / 2);
-                    Fault("partial", temp);
-                    stream.Write(content, content.Length / 2, content.Length - content.Length / 2);
-                    stream.Flush(true);
-                }
-                if (UnixFile.TryGetOwnerAndMode(full, out int uid, out int gid, out int mode))
-                {
-                    // chown first: it may clear set-id bits that the chmod then restores.
-                    UnixFile.TryChown(temp, uid, gid);
-                    UnixFile.SetMode(temp, mode);
-                }
-                else
-                {
-                    // Only root may give a file away: an admin writing into a user's profile leaves it the user's.
-                    if (newFile.OwnerFromDirectory && UnixFile.IsRoot() && UnixFile.TryGetOwnerAndMode(dir, out int dirUid, out int dirGid, out _))
-                        UnixFile.TryChown(temp, dirUid, dirGid);
-                    if (newFile.Mode.HasValue) UnixFile.SetMode(temp, newFile.Mode.Value);
-                }
-                Fault("written", temp);
-                if (File.Exists(full)) File.Replace(temp, full, null);
-                else MoveOrReplace(temp, full);
-            }
-            catch
-            {
-                TryDelete(temp);
-                for (int i = created.Count - 1; i >= 0; i--) TryRemoveDirectory(created[i]);
-                throw;
-            }
+            if (string.IsNullOrEmpty(Path.GetFileName(full))) throw new ArgumentException($"{UntrustedText.Quote(path)} names a directory, not a file.");
+            if (UnixFile.IsUnix) UpdateUnix(full, newFile, edit ?? replace, edit != null);
+            else UpdateWindows(full, newFile, edit ?? replace, edit != null);
         }
 
         private static void Fault(string stage, string temp) => FaultPoint.Value?.Invoke(stage, temp);
 
-        // Another writer may create the target between the check and the move (which never overwrites): then this
-        // one replaces what that one wrote, as if it had come second, instead of failing.
-        private static void MoveOrReplace(string temp, string path)
-        {
-            try
-            {
-                File.Move(temp, path);
-            }
-            catch (IOException) when (File.Exists(path) && File.Exists(temp))
-            {
-                File.Replace(temp, path, null);
-            }
-        }
+        private static string TempName(string fileName) => "." + fileName + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp";
 
-        private static List<string> CreateDirectories(string dir)
+        private static Exception ReadOnly(string path, int mode) =>
+            new UnsafePathException(UnsafePathReason.ReadOnly, path,
+                $"{UntrustedText.Quote(path)} is read-only (mode {Convert.ToString(mode & 0x1FF, 8).PadLeft(4, '0')}); nothing was changed. Make it writable, or use -Force to replace it.");
+
+        // Windows has no owners or modes to keep here; a named mutex serialises writers of one file across processes.
+        private static void UpdateWindows(string full, NewFile newFile, Func<byte[], byte[]> edit, bool readOld)
         {
-            var missing = new List<string>();
-            for (string d = dir; d != null && !Directory.Exists(d); d = Path.GetDirectoryName(d)) missing.Insert(0, d);
-            var created = new List<string>();
-            try
+            string dir = Path.GetDirectoryName(full);
+            using (var mutex = new Mutex(false, @"Local\SmartCardPS.AtomicFile." + Hash(full.ToUpperInvariant())))
             {
-                foreach (string d in missing)
+                bool owned;
+                try { owned = mutex.WaitOne(LockTimeout); }
+                catch (AbandonedMutexException) { owned = true; }
+                if (!owned) throw new UnsafePathException(UnsafePathReason.Locked, full, $"Another program has held the lock on {UntrustedText.Quote(full)} for {LockTimeout.TotalSeconds:0} s; nothing was changed.");
+                try
                 {
-                    Directory.CreateDirectory(d);
-                    created.Add(d);
-                    UnixFile.SetMode(d, DirectoryMode);
+                    if (File.Exists(full) && (File.GetAttributes(full) & FileAttributes.ReadOnly) != 0 && !newFile.Force) throw ReadOnly(full, 0x124);
+                    byte[] old = readOld ? SafeFile.ReadBytes(full) : null;
+                    byte[] content = edit(old);
+                    if (content == null) return;
+                    var created = new System.Collections.Generic.List<string>();
+                    for (string d = dir; d != null && !Directory.Exists(d) && newFile.CreateDirectories; d = Path.GetDirectoryName(d)) created.Insert(0, d);
+                    string temp = Path.Combine(dir, TempName(Path.GetFileName(full)));
+                    try
+                    {
+                        foreach (string d in created) Directory.CreateDirectory(d);
+                        using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+                        {
+                            stream.Write(content, 0, content.Length / 2);
+                            Fault("partial", temp);
+                            stream.Write(content, content.Length / 2, content.Length - content.Length / 2);
+                            stream.Flush(true);
+                        }
+                        Fault("written", temp);
+                        if (File.Exists(full)) File.Replace(temp, full, null);
+                        else File.Move(temp, full);
+                    }
+                    catch
+                    {
+                        try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                        for (int i = created.Count - 1; i >= 0; i--)
+                        {
+                            try { Directory.Delete(created[i]); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                        }
+                        throw;
+                    }
+                }
+                finally
+                {
+                    mutex.ReleaseMutex();
                 }
             }
-            catch
+        }
+
+        private static string Hash(string text)
+        {
+            using (var sha = SHA256.Create())
             {
-                for (int i = created.Count - 1; i >= 0; i--) TryRemoveDirectory(created[i]);
-                throw;
+                return BitConverter.ToString(sha.ComputeHash(Encoding.UTF8.GetBytes(text))).Replace("-", "").Substring(0, 32);
             }
-            return created;
-        }
-
-        private static void TryDelete(string file)
-        {
-            try { if (File.Exists(file)) File.Delete(file); }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
-
-        private static void TryRemoveDirectory(string dir)
-        {
-            try { Directory.Delete(dir, recursive: false); }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
         }
     }
 
-    /// <summary>How <see cref="AtomicFile"/> makes a file that does not exist yet.</summary>
+    /// <summary>How <see cref="AtomicFile"/> makes a file that does not exist yet, and what it may replace.</summary>
     internal struct NewFile
     {
-        /// <summary>The mode bits, set exactly (the umask does not apply); null leaves what the umask gives.</summary>
+        /// <summary>The mode bits, set exactly (the umask does not apply); null gives 0666 less the umask.</summary>
         public int? Mode;
 
         /// <summary>Creates missing directories (0755), removed again when the write fails.</summary>
@@ -138,10 +140,24 @@ namespace SmartCardPS
         /// <summary>When root, gives the file its directory's owner.</summary>
         public bool OwnerFromDirectory;
 
+        /// <summary>
+        /// The cmdlet's -Force: replaces a read-only file, and lets root write into a directory that another user can
+        /// write (the write is as safe; the refusal only makes the admin say so, as sudoedit does).
+        /// </summary>
+        public bool Force;
+
         /// <summary>A file the user names (an export): the umask decides its mode, and its directory must exist.</summary>
         public static NewFile UserFile => default(NewFile);
 
         /// <summary>A configuration file: 0644, in directories made as needed.</summary>
         public static NewFile Config => new NewFile { Mode = AtomicFile.DefaultMode, CreateDirectories = true };
+
+        /// <summary>This value with <see cref="Force"/> set as given.</summary>
+        public NewFile WithForce(bool force)
+        {
+            NewFile copy = this;
+            copy.Force = force;
+            return copy;
+        }
     }
 }

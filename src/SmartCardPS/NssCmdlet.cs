@@ -117,6 +117,7 @@ namespace SmartCardPS.Commands
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
+                if (TryWriteUnsafePathError(ex, target.Directory)) return null;
                 WriteError(NewError(ex, "ReadFailed", ErrorCategory.ReadError, target.Directory));
             }
             return null;
@@ -145,6 +146,13 @@ namespace SmartCardPS.Commands
         /// <summary>Maps a failed write to PermissionDenied or WriteFailed.</summary>
         protected void WriteWriteError(Exception ex, NssTarget target)
         {
+            if (TryWriteUnsafePathError(ex, target.Directory)) return;
+            if (ex is InvalidOperationException || ex is InvalidDataException)
+            {
+                // Another writer changed the file between our look and the locked write, or it would not read back.
+                WriteError(NewError(ex, ex is InvalidDataException ? "InvalidData" : "NameInUse", ex is InvalidDataException ? ErrorCategory.InvalidData : ErrorCategory.ResourceExists, target.Directory));
+                return;
+            }
             if (ex is UnauthorizedAccessException)
             {
                 WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {Quote(System.IO.Path.Combine(target.Directory, NssModuleFile.FileName))}: run as the profile's owner or elevated.", ex),

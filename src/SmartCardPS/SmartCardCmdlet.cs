@@ -28,6 +28,29 @@ namespace SmartCardPS.Commands
         protected ErrorRecord NewError(Exception exception, string reason, ErrorCategory category, object target) =>
             new ErrorRecord(exception, ErrorIdPrefix + reason, category, target);
 
+        /// <summary>
+        /// A read or write the core refused to keep root off files another user controls, as one error whose reason is
+        /// <see cref="UnsafePathReason"/> (SymbolicLink, NotRegularFile, UntrustedDirectory, HardLink, ReadOnly,
+        /// Locked, TooLarge); false when <paramref name="exception"/> is not such a refusal.
+        /// </summary>
+        protected bool TryWriteUnsafePathError(Exception exception, object target)
+        {
+            if (!(exception is UnsafePathException unsafePath)) return false;
+            WriteError(NewError(unsafePath, unsafePath.Reason.ToString(), CategoryOf(unsafePath.Reason), target ?? unsafePath.Path));
+            return true;
+        }
+
+        internal static ErrorCategory CategoryOf(UnsafePathReason reason)
+        {
+            switch (reason)
+            {
+                case UnsafePathReason.ReadOnly: return ErrorCategory.PermissionDenied;
+                case UnsafePathReason.Locked: return ErrorCategory.ResourceBusy;
+                case UnsafePathReason.TooLarge: return ErrorCategory.InvalidData;
+                default: return ErrorCategory.SecurityError;
+            }
+        }
+
         /// <summary>A PC/SC failure as an ErrorRecord; the reason is the code's name, so ids never drift from the native code.</summary>
         protected ErrorRecord NewPcscError(PcscException exception, object target) =>
             NewError(exception, exception.Error.ToString(), CategoryOf(exception.Error), target);

@@ -103,7 +103,8 @@ namespace SmartCardPS.TestFixture
             try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
         }
 
-        internal static void Run(string file, params string[] args)
+        /// <summary>Runs a program to its end; its output (stdout then stderr), or an exception when it fails.</summary>
+        internal static string Run(string file, params string[] args)
         {
             // netstandard2.0 has no ArgumentList: quote each argument the way .NET splits them on Unix.
             string arguments = string.Join(" ", Array.ConvertAll(args, Quote));
@@ -113,12 +114,13 @@ namespace SmartCardPS.TestFixture
                 string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
                 p.WaitForExit();
                 if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(" ", args)} failed ({p.ExitCode}): {output}");
+                return output;
             }
         }
 
         // .NET splits arguments by the Windows rules: backslashes are literal except before a quote, where 2n (+1)
         // of them stand for n (and a literal quote).
-        private static string Quote(string argument)
+        internal static string Quote(string argument)
         {
             var quoted = new System.Text.StringBuilder("\"");
             int backslashes = 0;

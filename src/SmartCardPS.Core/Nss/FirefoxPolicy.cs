@@ -35,10 +35,21 @@ namespace SmartCardPS.Nss
             return "/etc/firefox/policies/policies.json";
         }
 
-        /// <summary>Adds (or, with a null library, deletes) a security device in the file, atomically; returns the resulting policy.</summary>
-        public static FirefoxSecurityDevicePolicy Set(string path, string name, string library)
+        /// <summary>
+        /// Adds (or, with a null library, deletes) a security device in the file, atomically and under the file's
+        /// lock, so a change another writer made meanwhile is kept; returns the resulting policy.
+        /// <paramref name="force"/> is the cmdlet's -Force (see <see cref="NewFile.Force"/>).
+        /// </summary>
+        public static FirefoxSecurityDevicePolicy Set(string path, string name, string library, bool force = false)
         {
-            var root = Read(path);
+            // 0644 in 0755 directories: Firefox runs as every user.
+            var newFile = new NewFile { Mode = AtomicFile.DefaultMode, CreateDirectories = true, OwnerFromDirectory = true, Force = force };
+            AtomicFile.Update(path, newFile, old => Encoding.UTF8.GetBytes(PolicyJson.Write(Edit(Parse(path, old == null ? null : SafeFile.Text(old)), name, library))));
+            return Get(path);
+        }
+
+        private static PolicyJson.Obj Edit(PolicyJson.Obj root, string name, string library)
+        {
             var devices = Devices(root);
             var add = devices.Get("Add") as PolicyJson.Obj ?? new PolicyJson.Obj();
             var delete = devices.Get("Delete") as List<object> ?? new List<object>();
@@ -56,9 +67,7 @@ namespace SmartCardPS.Nss
             devices.Set("Delete", delete);
             if (add.Count == 0) devices.Remove("Add");
             if (delete.Count == 0) devices.Remove("Delete");
-            // 0644 in 0755 directories: Firefox runs as every user.
-            AtomicFile.WriteText(path, PolicyJson.Write(root), new NewFile { Mode = AtomicFile.DefaultMode, CreateDirectories = true, OwnerFromDirectory = true });
-            return Get(path);
+            return root;
         }
 
         /// <summary>The SecurityDevices policy in the file (empty when the file or the policy is missing).</summary>
@@ -75,14 +84,16 @@ namespace SmartCardPS.Nss
             };
         }
 
-        private static PolicyJson.Obj Read(string path)
+        private static PolicyJson.Obj Read(string path) => Parse(path, SafeFile.ReadText(path));
+
+        /// <summary>policies.json's text as a JSON object; null text is a missing file.</summary>
+        private static PolicyJson.Obj Parse(string path, string text)
         {
-            if (!File.Exists(path)) return new PolicyJson.Obj { new KeyValuePair<string, object>("policies", new PolicyJson.Obj()) };
-            string text = File.ReadAllText(path, Encoding.UTF8);
+            if (text == null) return new PolicyJson.Obj { new KeyValuePair<string, object>("policies", new PolicyJson.Obj()) };
             object parsed;
             try
             {
-                parsed = PolicyJson.Parse(text.TrimStart('\uFEFF'));
+                parsed = PolicyJson.Parse(text);
             }
             catch (InvalidDataException ex)
             {

@@ -48,7 +48,7 @@ namespace SmartCardPS.Nss
             string ini = Path.Combine(root, "profiles.ini");
             var result = new List<FirefoxProfile>();
             if (!File.Exists(ini)) return result;
-            var sections = IniFile.Parse(File.ReadAllLines(ini));
+            var sections = IniFile.Parse(Lines(ini));
             var installDefaults = new HashSet<string>(
                 sections.Where(s => s.Key.StartsWith("Install", StringComparison.Ordinal))
                         .Select(s => s.Value.TryGetValue("Default", out string d) ? d : null)
@@ -85,7 +85,7 @@ namespace SmartCardPS.Nss
             if (!File.Exists(file)) return FirefoxFlavor.Firefox;
             try
             {
-                var compat = IniFile.Parse(File.ReadAllLines(file)).FirstOrDefault(s => s.Key == "Compatibility").Value;
+                var compat = IniFile.Parse(Lines(file)).FirstOrDefault(s => s.Key == "Compatibility").Value;
                 if (compat == null) return FirefoxFlavor.Firefox;
                 foreach (string key in new[] { "LastPlatformDir", "LastAppDir", "LastVersion" })
                 {
@@ -98,6 +98,9 @@ namespace SmartCardPS.Nss
         }
 
         private static KeyValuePair<string, FirefoxFlavor?> Root(string path, FirefoxFlavor? flavor) => new KeyValuePair<string, FirefoxFlavor?>(path, flavor);
+
+        // profiles.ini is the user's: only a regular file is read (a FIFO would hang the read).
+        private static string[] Lines(string file) => (SafeFile.ReadText(file) ?? "").Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
 
         internal static string Home()
         {

@@ -49,22 +49,43 @@ namespace SmartCardPS.Nss
         public static List<NssModule> FindName(NssModuleFile file, string name) =>
             file.Modules.Where(m => string.Equals(m.Name, name, StringComparison.Ordinal)).ToList();
 
-        /// <summary>Appends a module to DIR/pkcs11.txt (creating the file), re-reading the file first so a concurrent change is kept.</summary>
-        public static NssModule Add(string directory, string name, string library)
+        /// <summary>
+        /// Appends a module to DIR/pkcs11.txt (creating the file). The file is read again under its lock, so a module
+        /// another writer added meanwhile is kept; when that writer added the same library, its module is returned and
+        /// nothing is written. <paramref name="force"/> is the cmdlet's -Force (see <see cref="NewFile.Force"/>).
+        /// </summary>
+        public static NssModule Add(string directory, string name, string library, bool force = false)
         {
             string problem = NssModuleFile.Problem("name", name) ?? NssModuleFile.Problem("library", library);
             if (problem != null) throw new ArgumentException("The module " + (NssModuleFile.Problem("name", name) != null ? "name " : "library ") + problem + ".");
-            NssModuleFile file = NssModuleFile.Read(directory);
-            AtomicFile.Write(file.Path, file.With(name, library), ModuleFile);
-            return NssModuleFile.Read(directory).Modules.Last(m => m.Name == name);
+            NssModule added = null;
+            AtomicFile.Update(Path.Combine(directory, NssModuleFile.FileName), ModuleFile.WithForce(force), old =>
+            {
+                NssModuleFile file = NssModuleFile.FromContent(directory, old);
+                added = FindLibrary(file, library);
+                if (added != null) return null;
+                NssModule other = FindName(file, name).FirstOrDefault();
+                if (other != null)
+                    throw new InvalidOperationException($"{UntrustedText.Quote(directory)} already has a module named {UntrustedText.Quote(name)} for {UntrustedText.Quote(other.Library)}; nothing was changed.");
+                byte[] content = file.With(name, library);
+                // Belt and braces: the new file must read back, as NSS reads it, with exactly this module added.
+                added = NssModuleFile.FromContent(directory, content).Modules.LastOrDefault(m => m.Name == name && m.Library == library)
+                    ?? throw new InvalidDataException($"The module {UntrustedText.Quote(name)} ({UntrustedText.Quote(library)}) would not read back from pkcs11.txt as written; nothing was changed.");
+                return content;
+            });
+            return added;
         }
 
-        /// <summary>Removes every stanza named exactly <paramref name="name"/>; returns how many there were.</summary>
-        public static int Remove(string directory, string name)
+        /// <summary>Removes every stanza named exactly <paramref name="name"/> under the file's lock; returns how many there were.</summary>
+        public static int Remove(string directory, string name, bool force = false)
         {
-            NssModuleFile file = NssModuleFile.Read(directory);
-            byte[] content = file.Without(name, out int removed);
-            if (removed > 0) AtomicFile.Write(file.Path, content, ModuleFile);
+            int removed = 0;
+            AtomicFile.Update(Path.Combine(directory, NssModuleFile.FileName), ModuleFile.WithForce(force), old =>
+            {
+                if (old == null) return null;
+                byte[] content = NssModuleFile.FromContent(directory, old).Without(name, out removed);
+                return removed > 0 ? content : null;
+            });
             return removed;
         }
 

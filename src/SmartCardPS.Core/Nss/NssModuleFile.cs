@@ -46,19 +46,18 @@ namespace SmartCardPS.Nss
         /// <summary>The modules in NSS's order: the internal module first, then the file's order.</summary>
         public IReadOnlyList<NssModule> Modules => stanzas.Select(s => s.Module).ToList();
 
-        /// <summary>Reads DIR/pkcs11.txt; a missing file is a database without modules.</summary>
-        public static NssModuleFile Read(string directory)
+        /// <summary>Reads DIR/pkcs11.txt; a missing file is a database without modules. Only a regular file is read.</summary>
+        public static NssModuleFile Read(string directory) => FromContent(directory, SafeFile.ReadBytes(System.IO.Path.Combine(directory, FileName)));
+
+        /// <summary>A database whose pkcs11.txt holds <paramref name="content"/>; null is a missing file.</summary>
+        internal static NssModuleFile FromContent(string directory, byte[] content)
         {
-            string path = System.IO.Path.Combine(directory, FileName);
-            if (!File.Exists(path))
+            if (content != null) return Parse(directory, Bytes.GetString(content), true);
+            if (File.Exists(System.IO.Path.Combine(directory, "secmod.db")))
             {
-                if (File.Exists(System.IO.Path.Combine(directory, "secmod.db")))
-                {
-                    throw new InvalidDataException($"{directory} is a legacy dbm: NSS database (secmod.db) without pkcs11.txt; NSS converts it to sql: the next time Firefox or modutil -dbdir sql:{directory} opens it.");
-                }
-                return new NssModuleFile(directory, "", new List<Stanza>(), false);
+                throw new InvalidDataException($"{directory} is a legacy dbm: NSS database (secmod.db) without pkcs11.txt; NSS converts it to sql: the next time Firefox or modutil -dbdir sql:{directory} opens it.");
             }
-            return Parse(directory, Bytes.GetString(File.ReadAllBytes(path)), true);
+            return new NssModuleFile(directory, "", new List<Stanza>(), false);
         }
 
         internal static NssModuleFile Parse(string directory, string text, bool exists = true)

@@ -43,7 +43,7 @@ namespace SmartCardPS.Nss
         private static int LinuxHolder(string file)
         {
             const int F_GETLK = 5, F_WRLCK = 1, F_UNLCK = 2;
-            int fd = Linux.open(file, 0);
+            int fd = Linux.open(file, Libc.Flags.NonBlock | Libc.Flags.CloseOnExec); // a FIFO planted as .parentlock must not block the open
             if (fd < 0) return -1;
             IntPtr flock = Marshal.AllocHGlobal(32);
             try
@@ -64,7 +64,7 @@ namespace SmartCardPS.Nss
         private static int MacHolder(string file)
         {
             const int F_GETLK = 7, F_WRLCK = 3, F_UNLCK = 2;
-            int fd = Mac.open(file, 0);
+            int fd = Mac.open(file, Libc.Flags.NonBlock | Libc.Flags.CloseOnExec);
             if (fd < 0) return -1;
             IntPtr flock = Marshal.AllocHGlobal(24);
             try

@@ -26,6 +26,8 @@ namespace SmartCardPS.OpenSc
             Root = OpenScConfigParser.Parse(path, text);
         }
 
+        private readonly List<(string[] BlockPath, string Key, string Value)> edits = new List<(string[], string, string)>();
+
         public string Path { get; }
         public string Text { get; private set; }
         public bool Exists { get; }
@@ -65,8 +67,8 @@ namespace SmartCardPS.OpenSc
         public static OpenScConfigFile Load(string path = null)
         {
             path = path ?? DefaultPath();
-            bool exists = File.Exists(path);
-            return new OpenScConfigFile(path, exists ? File.ReadAllText(path) : "", exists);
+            string text = SafeFile.ReadText(path);
+            return new OpenScConfigFile(path, text ?? "", text != null);
         }
 
         public OpenScConfiguration ToConfiguration()
@@ -112,6 +114,7 @@ namespace SmartCardPS.OpenSc
                 newText = Insert(block, depth / 2, blockPath.Skip(depth).ToArray(), key + " = " + value + ";");
             }
             if (newText == Text) return false;
+            edits.Add((blockPath, key, value));
             Text = newText;
             Root = OpenScConfigParser.Parse(Path, Text);
             return true;
@@ -121,8 +124,17 @@ namespace SmartCardPS.OpenSc
 
         public static string FormatInt(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-        /// <summary>Writes the text atomically; an existing file keeps its mode, a new one is 0644.</summary>
-        public void Save() => AtomicFile.WriteText(Path, Text, NewFile.Config);
+        /// <summary>
+        /// Writes the edits atomically, under the file's lock: they are made again on the file as it is then, so an
+        /// edit another writer saved since <see cref="Load"/> is kept. An existing file keeps its mode, a new one is
+        /// 0644. Throws <see cref="OpenScConfigException"/> when the file became malformed meanwhile.
+        /// </summary>
+        public void Save(bool force = false) => AtomicFile.Update(Path, NewFile.Config.WithForce(force), old =>
+        {
+            var current = new OpenScConfigFile(Path, old == null ? "" : SafeFile.Text(old), old != null);
+            foreach (var (blockPath, key, value) in edits) current.Set(blockPath, key, value);
+            return current.Text == (old == null ? null : SafeFile.Text(old)) ? null : Encoding.UTF8.GetBytes(current.Text);
+        });
 
         // A new setting goes on its own line before the block's closing brace, indented one level deeper than
         // that brace, in the file's own indentation style (tabs in the files OpenSC ships).

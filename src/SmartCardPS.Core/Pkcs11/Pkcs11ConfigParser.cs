@@ -25,7 +25,8 @@ namespace SmartCardPS.Pkcs11
                     error = $"it is {info.Length} bytes long, more than a module config can be ({MaxConfigSize} bytes)";
                     return null;
                 }
-                text = File.ReadAllText(path);
+                // A device or FIFO reports no size: only a regular file is read, and never past the cap.
+                text = SafeFile.ReadText(path, MaxConfigSize) ?? throw new FileNotFoundException($"{UntrustedText.Quote(path)} does not exist.", path);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {

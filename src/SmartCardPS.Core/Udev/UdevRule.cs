@@ -53,7 +53,7 @@ namespace SmartCardPS.Udev
         /// Writes a rules file (or puts back what it held) atomically: udev reads the directory at any moment and must
         /// never find half a rule. A new file is 0644, in directories made as needed; a replaced one keeps its mode.
         /// </summary>
-        public static void WriteFile(string path, string content) => AtomicFile.WriteText(path, content, NewFile.Config);
+        public static void WriteFile(string path, string content, bool force = false) => AtomicFile.WriteText(path, content, NewFile.Config.WithForce(force));
 
         public static bool IsUdevDirectory(string directory) =>
             UdevDirectories.Any(d => string.Equals(System.IO.Path.GetFullPath(directory).TrimEnd('/'), d, StringComparison.Ordinal));

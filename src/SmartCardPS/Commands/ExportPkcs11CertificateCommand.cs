@@ -124,7 +124,7 @@ namespace SmartCardPS.Commands
                 return;
             }
             string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-            if (File.Exists(path) && !Force)
+            if (SafeFile.Exists(path) && !Force)
             {
                 WriteError(NewError(new IOException($"{UntrustedText.Quote(path)} exists; use -Force to replace it."), "FileExists", ErrorCategory.ResourceExists, path));
                 return;
@@ -132,11 +132,12 @@ namespace SmartCardPS.Commands
             if (!ShouldProcess(UntrustedText.Escape(path), $"Write certificate {UntrustedText.Quote(certificate.Label)} as {Format}")) return;
             try
             {
-                AtomicFile.Write(path, Format == CertificateFormat.Pem ? Encoding.ASCII.GetBytes(certificate.Pem) : der, NewFile.UserFile);
+                AtomicFile.Write(path, Format == CertificateFormat.Pem ? Encoding.ASCII.GetBytes(certificate.Pem) : der, NewFile.UserFile.WithForce(Force));
                 WriteObject(new FileInfo(path));
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
+                if (TryWriteUnsafePathError(ex, path)) return;
                 WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, path));
             }
         }

@@ -40,7 +40,7 @@ namespace SmartCardPS.Commands
             }
             catch (IOException ex)
             {
-                WriteError(NewError(ex, "ReadFailed", ErrorCategory.ReadError, path));
+                if (!TryWriteUnsafePathError(ex, path)) WriteError(NewError(ex, "ReadFailed", ErrorCategory.ReadError, path));
             }
             catch (System.UnauthorizedAccessException ex)
             {

@@ -114,7 +114,16 @@ namespace SmartCardPS.Commands
                 Symlink = Symlink ?? Name,
             };
             string content = rule.FileContent();
-            string previous = File.Exists(rule.Path) ? File.ReadAllText(rule.Path) : null;
+            string previous;
+            try
+            {
+                previous = SafeFile.ReadText(rule.Path);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                if (!TryWriteUnsafePathError(ex, rule.Path)) WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, rule.Path));
+                return;
+            }
             if (previous != null && previous != content && !Force)
             {
                 WriteError(NewError(new IOException($"{UntrustedText.Escape(rule.Path)} exists with other content; nothing was changed. Use -Force to replace it."),
@@ -147,7 +156,7 @@ namespace SmartCardPS.Commands
         {
             try
             {
-                UdevRule.WriteFile(path, content);
+                UdevRule.WriteFile(path, content, Force);
                 return true;
             }
             catch (UnauthorizedAccessException ex)
@@ -156,7 +165,7 @@ namespace SmartCardPS.Commands
             }
             catch (IOException ex)
             {
-                WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, path));
+                if (!TryWriteUnsafePathError(ex, path)) WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, path));
             }
             return false;
         }
@@ -171,7 +180,7 @@ namespace SmartCardPS.Commands
             }
             // udev would run with a broken rule: put back what was there.
             if (previous == null) File.Delete(rule.Path);
-            else UdevRule.WriteFile(rule.Path, previous);
+            else UdevRule.WriteFile(rule.Path, previous, Force);
             WriteError(NewError(new InvalidDataException($"udev rejects {UntrustedText.Escape(rule.Path)}: {string.Join("; ", problems)}. The previous state was restored."),
                 "InvalidRule", ErrorCategory.InvalidData, rule.Path));
             return false;

@@ -98,9 +98,9 @@ namespace SmartCardPS.Commands
                 if (!CheckNotRunning(target, Force, $"module {Quote(name)} added")) continue;
                 try
                 {
-                    WriteObject(SmartCardPS.Nss.NssDatabase.Add(target.Directory, name, library));
+                    WriteObject(SmartCardPS.Nss.NssDatabase.Add(target.Directory, name, library, Force));
                 }
-                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is InvalidOperationException)
                 {
                     WriteWriteError(ex, target);
                 }

@@ -48,6 +48,12 @@ namespace SmartCardPS.Commands
         [ValidateNotNullOrEmpty]
         public string PolicyPath { get; set; }
 
+        /// <summary>
+        /// <para type="description">Replaces a read-only policies.json and, as root, writes into a directory another user can write (the file is still written without following links).</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         protected override void EndProcessing()
         {
             string path = PolicyPath == null ? FirefoxPolicy.DefaultPath() : SessionState.Path.GetUnresolvedProviderPathFromPSPath(PolicyPath);
@@ -60,7 +66,7 @@ namespace SmartCardPS.Commands
             {
                 FirefoxPolicy.Get(path);
                 if (!ShouldProcess(UntrustedText.Escape(path), action)) return;
-                WriteObject(FirefoxPolicy.Set(path, Name, Remove ? null : ModulePath));
+                WriteObject(FirefoxPolicy.Set(path, Name, Remove ? null : ModulePath, Force));
             }
             catch (InvalidDataException ex)
             {
@@ -73,6 +79,7 @@ namespace SmartCardPS.Commands
             }
             catch (IOException ex)
             {
+                if (TryWriteUnsafePathError(ex, path)) return;
                 WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, path));
             }
         }

@@ -69,6 +69,12 @@ namespace SmartCardPS.Commands
         public string DebugFile { get; set; }
 
         /// <summary>
+        /// <para type="description">Replaces a read-only opensc.conf and, as root, writes into a directory another user can write (the file is still written without following links).</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>
         /// <para type="description">Emits the configuration as it is after the change.</para>
         /// </summary>
         [Parameter]
@@ -87,6 +93,11 @@ namespace SmartCardPS.Commands
                 WriteError(NewError(ex, "InvalidFile", ErrorCategory.InvalidData, path));
                 return;
             }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                if (!TryWriteUnsafePathError(ex, path)) WriteError(NewError(ex, "ReadFailed", ErrorCategory.ReadError, path));
+                return;
+            }
             var changes = new List<string>();
             foreach (var (parameter, block, key, value) in Requested())
             {
@@ -96,7 +107,12 @@ namespace SmartCardPS.Commands
             {
                 try
                 {
-                    file.Save();
+                    file.Save(Force);
+                }
+                catch (OpenScConfigException ex)
+                {
+                    WriteError(NewError(ex, "InvalidFile", ErrorCategory.InvalidData, path));
+                    return;
                 }
                 catch (UnauthorizedAccessException ex)
                 {
@@ -106,7 +122,7 @@ namespace SmartCardPS.Commands
                 }
                 catch (IOException ex)
                 {
-                    WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, path));
+                    if (!TryWriteUnsafePathError(ex, path)) WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, path));
                     return;
                 }
             }

@@ -59,9 +59,9 @@ namespace SmartCardPS.Commands
                 if (!CheckNotRunning(target, Force, $"module {Quote(Name)} removed")) continue;
                 try
                 {
-                    SmartCardPS.Nss.NssDatabase.Remove(target.Directory, Name);
+                    SmartCardPS.Nss.NssDatabase.Remove(target.Directory, Name, Force);
                 }
-                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is InvalidOperationException)
                 {
                     WriteWriteError(ex, target);
                 }

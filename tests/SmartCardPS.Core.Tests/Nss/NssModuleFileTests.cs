@@ -145,11 +145,12 @@ namespace SmartCardPS.Tests
             Directory.CreateDirectory(dir);
             dirs.Add(dir);
             NssTools.Run("chown", "65534:65534", dir);
-            NssDatabase.Add(dir, "A", "/a.so");
+            // The directory is another user's: root writes there only when told to (-Force).
+            NssDatabase.Add(dir, "A", "/a.so", force: true);
             Assert.Equal("65534:65534", NssTools.Run("stat", "-c", "%u:%g", Path.Combine(dir, "pkcs11.txt")).Trim());
             NssTools.Run("chown", "1:1", Path.Combine(dir, "pkcs11.txt"));
-            NssDatabase.Add(dir, "B", "/b.so");
-            NssDatabase.Remove(dir, "A");
+            NssDatabase.Add(dir, "B", "/b.so", force: true);
+            NssDatabase.Remove(dir, "A", force: true);
             Assert.Equal("1:1", NssTools.Run("stat", "-c", "%u:%g", Path.Combine(dir, "pkcs11.txt")).Trim());
             Assert.Equal("library=/b.so\nname=B\n\n", File.ReadAllText(Path.Combine(dir, "pkcs11.txt")));
         }
