@@ -28,14 +28,8 @@ namespace SmartCardPS
                     return content;
                 }
             }
-            OpenFlags f = Libc.Flags;
-            int fd = Libc.open(path, f.NonBlock | f.CloseOnExec, 0);
-            if (fd < 0)
-            {
-                int errno = Libc.Errno;
-                if (errno == Libc.ENOENT) return null;
-                throw UnixIo.Error(errno, "open", path);
-            }
+            int fd = UnixFile.IsRoot() ? OpenAsRoot(path) : Open(Libc.Flags.AtFdCwd, path, path, 0);
+            if (fd < 0) return null;
             try
             {
                 UnixStat stat = UnixStat.Of(fd);
@@ -47,6 +41,43 @@ namespace SmartCardPS
             {
                 UnixIo.Close(ref fd);
             }
+        }
+
+        // Root reads a file in a directory that another user can write (a profile's pkcs11.txt) only if it is no link:
+        // a link there to a root-only file would have root show that file's lines to the user.
+        private static int OpenAsRoot(string path)
+        {
+            string full = Path.GetFullPath(path);
+            UnixDirectory dir;
+            try
+            {
+                dir = UnixDirectory.Open(Path.GetDirectoryName(full), create: false);
+            }
+            catch (FileNotFoundException)
+            {
+                return -1;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return -1;
+            }
+            using (dir)
+            {
+                string name = Path.GetFileName(full);
+                if (!dir.Trusted && UnixStat.TryAt(dir.Fd, name, out UnixStat entry, out _) && entry.IsSymbolicLink)
+                    throw new UnsafePathException(UnsafePathReason.SymbolicLink, full,
+                        $"{UntrustedText.Quote(full)} is a symbolic link in a directory user {dir.Stat.Uid} can write; root does not read through it. Run the command as that user.");
+                return Open(dir.Fd, name, full, dir.Trusted ? 0 : Libc.Flags.NoFollow);
+            }
+        }
+
+        private static int Open(int dirFd, string name, string path, int extraFlags)
+        {
+            int fd = Libc.OpenAt(dirFd, name, Libc.Flags.NonBlock | Libc.Flags.CloseOnExec | extraFlags, 0);
+            if (fd >= 0) return fd;
+            int errno = Libc.Errno;
+            if (errno == Libc.ENOENT) return -1;
+            throw UnixIo.Error(errno, "open", path);
         }
 
         /// <summary>The file as UTF-8 text (a byte order mark dropped), or null when there is no such file.</summary>

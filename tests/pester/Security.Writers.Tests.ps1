@@ -139,7 +139,8 @@ Describe 'Files another user controls, as root' -Tag Security -Skip:$NotRootOnLi
     }
     AfterEach { Remove-Item $Base -Recurse -Force }
 
-    It 'never reads a root-only file or copies a setuid binary through a link the user put in place of pkcs11.txt' {
+    It 'never reads, shows or copies a root-only file or a setuid binary through a link the user put in place of pkcs11.txt' {
+        Set-Content $Secret "name=root-secret`nlibrary=/x.so`n" -NoNewline
         foreach ($target in $Secret, '/usr/bin/passwd') {
             Remove-Item "$UserDir/pkcs11.txt" -Force -ErrorAction SilentlyContinue
             Invoke-AsAttacker "ln -s '$target' '$UserDir/pkcs11.txt'"
@@ -149,6 +150,10 @@ Describe 'Files another user controls, as root' -Tag Security -Skip:$NotRootOnLi
             $err[0].Exception.Message | Should -Match 'symbolic link'
             (Get-FileHash $target).Hash | Should -Be $hash
             (Get-Item "$UserDir/pkcs11.txt" -Force).LinkType | Should -Be 'SymbolicLink'
+            # Nor shown: a root-only file of name=value lines would otherwise list as modules.
+            $listed = Get-NssModule -NssDatabase $UserDir -ErrorAction SilentlyContinue -ErrorVariable err
+            $listed | Should -BeNullOrEmpty
+            $err.FullyQualifiedErrorId | Should -Be 'GetNssModuleSymbolicLink,SmartCardPS.Commands.GetNssModuleCommand'
             @(Get-ChildItem $UserDir -Force).Count | Should -Be 1
         }
         & stat -c '%u %a' $Secret | Should -Be '0 600'

@@ -44,7 +44,17 @@ namespace SmartCardPS.Nss
         {
             // 0644 in 0755 directories: Firefox runs as every user.
             var newFile = new NewFile { Mode = AtomicFile.DefaultMode, CreateDirectories = true, OwnerFromDirectory = true, Force = force };
-            AtomicFile.Update(path, newFile, old => Encoding.UTF8.GetBytes(PolicyJson.Write(Edit(Parse(path, old == null ? null : SafeFile.Text(old)), name, library))));
+            AtomicFile.Update(path, newFile, old =>
+            {
+                string text = PolicyJson.Write(Edit(Parse(path, old == null ? null : SafeFile.Text(old)), name, library));
+                // Belt and braces: the new file must read back with exactly this change.
+                var devices = Devices(Parse(path, text));
+                bool added = (devices.Get("Add") as PolicyJson.Obj)?.Get(name) as string == library;
+                bool deleted = (devices.Get("Delete") as List<object>)?.Contains(name) == true;
+                if (library != null ? !added || deleted : !deleted)
+                    throw new InvalidDataException($"The policy for {UntrustedText.Quote(name)} would not read back from {UntrustedText.Escape(path)} as written; it was left alone.");
+                return Encoding.UTF8.GetBytes(text);
+            });
             return Get(path);
         }
 
