@@ -63,7 +63,7 @@ namespace SmartCardPS.Commands
         public CertificateFormat Format { get; set; } = CertificateFormat.Pem;
 
         /// <summary>
-        /// <para type="description">Replace an existing file.</para>
+        /// <para type="description">Replace an existing file (a read-only one too); as root, write into a directory another user can write. A link there is never written through.</para>
         /// </summary>
         [Parameter]
         public SwitchParameter Force { get; set; }

@@ -93,7 +93,7 @@ namespace SmartCardPS.Commands
         public string RulesDirectory { get; set; }
 
         /// <summary>
-        /// <para type="description">Replaces an existing rules file with other content.</para>
+        /// <para type="description">Replaces an existing rules file with other content (a read-only one too); as root, writes into a -RulesDirectory another user can write. A link there is never written through.</para>
         /// </summary>
         [Parameter]
         public SwitchParameter Force { get; set; }

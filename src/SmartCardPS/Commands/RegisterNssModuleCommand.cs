@@ -48,7 +48,7 @@ namespace SmartCardPS.Commands
         public SwitchParameter UseP11KitProxy { get; set; }
 
         /// <summary>
-        /// <para type="description">Writes even while Firefox runs with the profile; restart Firefox afterwards.</para>
+        /// <para type="description">Writes even while Firefox runs with the profile (restart Firefox afterwards); as root, writes into a profile another user owns, and replaces a read-only pkcs11.txt. Links are never followed there, whatever -Force says.</para>
         /// </summary>
         [Parameter]
         public SwitchParameter Force { get; set; }

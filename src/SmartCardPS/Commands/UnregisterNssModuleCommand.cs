@@ -28,7 +28,7 @@ namespace SmartCardPS.Commands
         public string Name { get; set; }
 
         /// <summary>
-        /// <para type="description">Removes even while Firefox runs with the profile; restart Firefox afterwards.</para>
+        /// <para type="description">Removes even while Firefox runs with the profile (restart Firefox afterwards); as root, writes into a profile another user owns, and replaces a read-only pkcs11.txt. Links are never followed there, whatever -Force says.</para>
         /// </summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
