@@ -6,7 +6,7 @@ $script:TestPackages = @(
     'pcscd', 'vsmartcard-vpcd', 'pcsc-tools', 'opensc', 'opensc-pkcs11', 'softhsm2', 'p11-kit',
     'gnutls-bin', 'python3-pyscard', 'pkg-config', 'util-linux', 'zlib1g',
     'libccid', 'umockdev', 'openssh-server', 'udev', 'ykcs11', 'gcc', 'libc6-dev',
-    'libnss3-tools', 'firefox-esr', 'attr', 'acl'
+    'libnss3-tools', 'firefox-esr', 'attr', 'acl', 'strace'
 )
 
 function Write-Step([string] $Text) {

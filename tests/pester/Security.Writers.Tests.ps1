@@ -137,7 +137,8 @@ Describe 'Files another user controls, as root' -Tag Security -Skip:$NotRootOnLi
         Set-Content $Secret 'root:secret' -NoNewline
         & chmod 0600 $Secret
     }
-    AfterEach { Remove-Item $Base -Recurse -Force }
+    # Only ever the scratch directory made above: a mistyped variable here once removed a real home directory.
+    AfterEach { if ($Base -like (Join-Path ([IO.Path]::GetTempPath()) 'smartcardps-victim-*')) { Remove-Item $Base -Recurse -Force } }
 
     It 'never reads, shows or copies a root-only file or a setuid binary through a link the user put in place of pkcs11.txt' {
         Set-Content $Secret "name=root-secret`nlibrary=/x.so`n" -NoNewline
