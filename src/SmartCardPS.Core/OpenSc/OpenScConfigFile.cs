@@ -112,17 +112,58 @@ namespace SmartCardPS.OpenSc
                 newText = Insert(block, depth / 2, blockPath.Skip(depth).ToArray(), key + " = " + value + ";");
             }
             if (newText == Text) return false;
-            Text = newText;
-            Root = OpenScConfigParser.Parse(Path, Text);
+            string oldText = Text;
+            OpenScConfigNode oldRoot = Root;
+            intended.Add((blockPath, key, value));
+            try
+            {
+                Text = newText;
+                Root = OpenScConfigParser.Parse(Path, Text);
+                ReadBack();
+            }
+            catch (Exception ex) when (ex is OpenScConfigException || ex is InvalidDataException)
+            {
+                Text = oldText;
+                Root = oldRoot;
+                intended.RemoveAt(intended.Count - 1);
+                throw new InvalidDataException($"{key} = {UntrustedText.Quote(value)} would not read back from {UntrustedText.Quote(Path)} as written ({ex.Message}); nothing was changed.", ex);
+            }
             return true;
+        }
+
+        // Every value set so far, as the caller gave it (quoted when it holds a blank).
+        private readonly List<(string[] BlockPath, string Key, string Value)> intended = new List<(string[], string, string)>();
+
+        /// <summary>
+        /// Belt and braces: in the text about to be written, parsed again with our parser of OpenSC's format, the first
+        /// item of each name set holds the one value given. A value that escaped its quotes or ended its line early
+        /// (the cmdlet refuses those first) would read back as something else and is refused before anything is written.
+        /// </summary>
+        private void ReadBack()
+        {
+            OpenScConfigNode root = OpenScConfigParser.Parse(Path, Text);
+            foreach (var (blockPath, key, value) in intended)
+            {
+                OpenScConfigNode block = root;
+                for (int i = 0; block != null && i < blockPath.Length; i += 2) block = block.FindBlock(blockPath[i], blockPath[i + 1]);
+                // OpenSC reads the first item of a name (scconf_find_list), so that one must hold the value.
+                OpenScConfigNode item = block?.FindItem(key);
+                string expected = value.Length >= 2 && value[0] == '"' && value[value.Length - 1] == '"' ? value.Substring(1, value.Length - 2) : value;
+                if (item == null || item.Values.Count != 1 || item.Values[0] != expected)
+                    throw new InvalidDataException($"{key} reads back as {(item == null ? "nothing" : UntrustedText.Quote(string.Join(", ", item.Values)))}");
+            }
         }
 
         public static string FormatBool(bool value) => value ? "true" : "false";
 
         public static string FormatInt(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-        /// <summary>Writes the text atomically; an existing file keeps its mode, a new one is 0644.</summary>
-        public void Save() => AtomicFile.WriteText(Path, Text, NewFile.Config);
+        /// <summary>Writes the text atomically once it reads back as set; an existing file keeps its mode, a new one is 0644.</summary>
+        public void Save()
+        {
+            ReadBack();
+            AtomicFile.WriteText(Path, Text, NewFile.Config);
+        }
 
         // A new setting goes on its own line before the block's closing brace, indented one level deeper than
         // that brace, in the file's own indentation style (tabs in the files OpenSC ships).

@@ -58,18 +58,27 @@ namespace SmartCardPS.Commands
 
         protected override void BeginProcessing()
         {
+            // Before the library is looked for or read: a control character would end pkcs11.txt's line early.
+            RefuseControlCharacter(nameof(Name), Name, "InvalidName");
+            RefuseControlCharacter(nameof(ModulePath), ModulePath, "InvalidPath");
             library = FindLibrary();
             name = Name ?? (UseP11KitProxy ? "p11-kit-proxy" : "OpenSC");
             string problem = NssModuleFile.Problem("name", name);
             if (problem != null)
             {
-                ThrowTerminatingError(NewError(new ArgumentException($"The module name {Quote(name)} {problem}."), "InvalidName", ErrorCategory.InvalidArgument, name));
+                ThrowTerminatingError(NewError(new ArgumentException($"The module name (-Name) {Quote(name)} {problem}."), "InvalidName", ErrorCategory.InvalidArgument, name));
             }
             problem = NssModuleFile.Problem("library", library);
             if (problem != null)
             {
-                ThrowTerminatingError(NewError(new ArgumentException($"The library path {Quote(library)} {problem}."), "InvalidPath", ErrorCategory.InvalidArgument, library));
+                ThrowTerminatingError(NewError(new ArgumentException($"The library path (-ModulePath) {Quote(library)} {problem}."), "InvalidPath", ErrorCategory.InvalidArgument, library));
             }
+        }
+
+        private void RefuseControlCharacter(string parameter, string value, string reason)
+        {
+            string problem = ConfigValue.ControlCharacterProblem(parameter, value, "pkcs11.txt");
+            if (problem != null) ThrowTerminatingError(NewError(new ArgumentException(problem, parameter), reason, ErrorCategory.InvalidArgument, value));
         }
 
         protected override void ProcessRecord()

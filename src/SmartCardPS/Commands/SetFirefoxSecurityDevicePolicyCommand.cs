@@ -51,9 +51,11 @@ namespace SmartCardPS.Commands
         protected override void EndProcessing()
         {
             string path = PolicyPath == null ? FirefoxPolicy.DefaultPath() : SessionState.Path.GetUnresolvedProviderPathFromPSPath(PolicyPath);
-            if (Name.IndexOf('\0') >= 0 || (ModulePath != null && ModulePath.IndexOf('\0') >= 0))
+            // Before policies.json is read: Firefox would load a device under a name, or from a path, other than the one shown.
+            foreach (var (parameter, value) in new[] { (nameof(Name), Name), (nameof(ModulePath), ModulePath) })
             {
-                ThrowTerminatingError(NewError(new ArgumentException("The name and path cannot contain NUL characters."), "InvalidName", ErrorCategory.InvalidArgument, Name));
+                string problem = ConfigValue.ControlCharacterProblem(parameter, value, "policies.json");
+                if (problem != null) ThrowTerminatingError(NewError(new ArgumentException(problem, parameter), "ControlCharacter", ErrorCategory.InvalidArgument, value));
             }
             string action = Remove ? $"Remove the security device {NssCmdlet.Quote(Name)} from every profile" : $"Load the security device {NssCmdlet.Quote(Name)} ({NssCmdlet.Quote(ModulePath)}) in every profile";
             try
