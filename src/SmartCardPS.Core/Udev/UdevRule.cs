@@ -64,7 +64,8 @@ namespace SmartCardPS.Udev
 
         /// <summary>
         /// The file's content once it has been read back (the comment, then the rule line through
-        /// <see cref="UdevRuleLine"/>) and found to say exactly what the fields say, and the file name is one line.
+        /// <see cref="UdevRuleLine"/>) and found to say exactly what the fields say, and the file's name (made from
+        /// -Name) holds no control character.
         /// The fields are checked before this (<see cref="UdevFields"/>); this is the belt to those braces, so that no
         /// value that slipped past them can add a line or a key to a file udev runs as root. Throws
         /// InvalidDataException, before anything is written, when they differ.
@@ -75,7 +76,7 @@ namespace SmartCardPS.Udev
             string[] lines = content.Split('\n');
             List<UdevAssignment> read = lines.Length == 3 ? UdevRuleLine.Parse(lines[1]) : null;
             bool same = read != null && lines[0] == Comment && !lines[0].Any(ConfigValue.IsControl) && lines[2].Length == 0
-                && read.SequenceEqual(Assignments()) && !(Path ?? "").Any(ConfigValue.IsControl);
+                && read.SequenceEqual(Assignments()) && !System.IO.Path.GetFileName(Path ?? "").Any(ConfigValue.IsControl);
             if (!same)
             {
                 throw new System.IO.InvalidDataException(
