@@ -55,11 +55,12 @@ namespace SmartCardPS.Commands
         }
 
         /// <summary>One ObjectNotFound error (reason NotFound) per literal name of <paramref name="filter"/> that matched nothing.</summary>
-        internal void WriteNotFound(NameFilter filter, Func<string, string> notFoundMessage, string reason = "NotFound")
+        /// <paramref name="target"/> gives the error's target for a name (the name itself by default).
+        internal void WriteNotFound(NameFilter filter, Func<string, string> notFoundMessage, string reason = "NotFound", Func<string, string> target = null)
         {
             foreach (string name in filter.UnmatchedLiterals)
             {
-                WriteError(NewError(new ItemNotFoundException(notFoundMessage(name)), reason, ErrorCategory.ObjectNotFound, name));
+                WriteError(NewError(new ItemNotFoundException(notFoundMessage(name)), reason, ErrorCategory.ObjectNotFound, target == null ? name : target(name)));
             }
         }
 

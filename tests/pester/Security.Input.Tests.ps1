@@ -1,6 +1,6 @@
-# Issue 19, finding 9 (tag Security): hostile input must not reach a config file.
-# Every (cmdlet, parameter) whose value is written into a config file is one row of the table: a new writer is
-# covered by adding its rows.
+# Issue 19, findings 7 and 9 (tag Security): hostile input must neither reach a config file nor leak a PIN.
+# Every (cmdlet, parameter) whose value is written into a config file is one row of the first table: a new writer is
+# covered by adding its rows. Every cmdlet that takes a pkcs11: URI is one row of the second.
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'Pkcs11Common.ps1')
     . (Join-Path $PSScriptRoot 'NssCommon.ps1')
@@ -34,6 +34,22 @@ BeforeDiscovery {
     )
     $script:WriterCases = foreach ($w in $Writers) { foreach ($h in $Hostile) { $w + $h } }
 
+    $script:UriCommands = 'Get-Pkcs11Object', 'Get-Pkcs11Mechanism', 'Export-Pkcs11Certificate'
+    $script:Uris = @(
+        @{ Why = 'pin-value in the path'; Uri = 'pkcs11:token=nosuch;pin-value=S3cr3tPin' }
+        @{ Why = 'pin-value in the query'; Uri = 'pkcs11:token=nosuch?pin-value=S3cr3tPin' }
+        @{ Why = 'a percent-encoded pin-value'; Uri = 'pkcs11:token=nosuch?pin-value=S3cr%33tPin' }
+        @{ Why = 'a malformed URI (bad escape)'; Uri = 'pkcs11:token=no%zz?pin-value=S3cr3tPin' }
+        @{ Why = 'a malformed URI (bad character in the PIN)'; Uri = 'pkcs11:token=nosuch?pin-value=S3cr3tPin;x' }
+        @{ Why = 'a duplicate pin-value'; Uri = 'pkcs11:token=nosuch?pin-value=S3cr3tPin&pin-value=S3cr3tPin' }
+        @{ Why = 'not a pkcs11: URI'; Uri = 'pkcs12:token=nosuch?pin-value=S3cr3tPin' }
+        @{ Why = 'the real token and a wrong PIN'; Uri = 'pkcs11:token=Security?pin-value=S3cr3tPin' }
+    )
+    # Given without -Uri, a URI binds to -Token (the default set) as a label, and its not-found error must not show it either.
+    $script:UriCases = foreach ($c in $UriCommands) {
+        foreach ($u in $Uris) { @{ Command = $c; Positional = $false; How = '-Uri' } + $u }
+        if ($c -ne 'Export-Pkcs11Certificate') { @{ Command = $c; Positional = $true; How = 'a positional URI'; Why = 'pin-value in the path'; Uri = 'pkcs11:token=nosuch;pin-value=S3cr3tPin' } }
+    }
 }
 
 BeforeAll {
@@ -90,3 +106,42 @@ Describe 'Values written into config files refuse control characters' -Tag Secur
     }
 }
 
+Describe 'A pin-value given in a pkcs11: URI never shows' -Tag Security -Skip:$NoFixture {
+    BeforeAll {
+        $script:Hsm = Start-TestSoftHsm -Label 'Security'
+        Clear-TestRegistry
+        $Hsm.Register('softhsm2') | Out-Null
+        # Everything a caller or a log could see of a run: each record of every stream, errors with their message,
+        # details, target (as a string), category and the messages of every inner exception; output objects whole.
+        function Get-VisibleText([object[]] $Records) {
+            foreach ($r in $Records) {
+                if ($r -is [Management.Automation.ErrorRecord]) {
+                    "$r"; "$($r.ErrorDetails)"; "$($r.TargetObject)"; "$($r.CategoryInfo)"; $r.FullyQualifiedErrorId
+                    for ($e = $r.Exception; $e; $e = $e.InnerException) { $e.Message }
+                }
+                elseif ($r -is [string] -or $r -is [Management.Automation.InformationalRecord]) { "$r" }
+                else { $r | Format-List * | Out-String }
+            }
+        }
+    }
+    AfterAll {
+        if ($Hsm) { $Hsm.Dispose() }
+        Clear-TestRegistry
+    }
+
+    It '<Command> <How> with <Why> keeps the PIN out of errors, verbose and debug text' -ForEach $UriCases {
+        $VerbosePreference = 'Continue'
+        $DebugPreference = 'Continue'
+        $parameters = if ($Positional) { @{} } else { @{ Uri = $Uri } }
+        if ($Command -eq 'Get-Pkcs11Object') { $parameters.Login = $true }
+        $records = if ($Positional) { @(& $Command $Uri @parameters -ErrorAction Continue 4>&1 5>&1 2>&1) }
+            else { @(& $Command @parameters -ErrorAction Continue 4>&1 5>&1 2>&1) }
+        # Only Get-Pkcs11Mechanism succeeds with the real token: it lists its mechanisms, which must not carry the PIN either.
+        if ($Uri -notlike '*token=Security*' -or $Command -ne 'Get-Pkcs11Mechanism') {
+            @($records | Where-Object { $_ -is [Management.Automation.ErrorRecord] }) | Should -Not -BeNullOrEmpty
+        }
+        $text = (Get-VisibleText $records) -join "`n"
+        $text | Should -Not -Match 'S3cr|%33tPin|3tPin'
+        if ($Uri -like '*nosuch?pin-value=S3cr3tPin') { $text | Should -BeLike '*pin-value=`*`*`**' }
+    }
+}
