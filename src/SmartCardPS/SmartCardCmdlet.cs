@@ -28,6 +28,16 @@ namespace SmartCardPS.Commands
         protected ErrorRecord NewError(Exception exception, string reason, ErrorCategory category, object target) =>
             new ErrorRecord(exception, ErrorIdPrefix + reason, category, target);
 
+        /// <summary>
+        /// Stops with InvalidArgument, naming the parameter and the character escaped, when a value that goes into
+        /// <paramref name="file"/> holds a control character (see ConfigValue); call it before anything is read or written.
+        /// </summary>
+        protected void ThrowOnControlCharacter(string parameter, string value, string file, string reason = "ControlCharacter")
+        {
+            string problem = ConfigValue.ControlCharacterProblem(parameter, value, file);
+            if (problem != null) ThrowTerminatingError(NewError(new ArgumentException(problem, parameter), reason, ErrorCategory.InvalidArgument, value));
+        }
+
         /// <summary>A PC/SC failure as an ErrorRecord; the reason is the code's name, so ids never drift from the native code.</summary>
         protected ErrorRecord NewPcscError(PcscException exception, object target) =>
             NewError(exception, exception.Error.ToString(), CategoryOf(exception.Error), target);

@@ -110,11 +110,6 @@ namespace SmartCardPS.Pkcs11
         // RFC 7512's pk11-qchar as Pkcs11Interop lists it, besides letters, digits and %XX.
         private const string QueryChars = "-._~:[]@!$'()*+,=/?|";
 
-        // Characters Pkcs11Uri.Parse leaves as typed (it escapes every other one): delimiters, and ASCII letters and digits.
-        private const string KeptChars = "-._~:[]@!$'()*+,=;?&%";
-
-        private static bool Kept(char c) => c < 0x80 && (char.IsLetterOrDigit(c) || KeptChars.IndexOf(c) >= 0);
-
         private static unsafe int DecodedLength(string uri, int start, int length)
         {
             int count = 0;
@@ -155,7 +150,7 @@ namespace SmartCardPS.Pkcs11
                     onByte((byte)(HexValue(uri[i + 1]) * 16 + HexValue(uri[i + 2])));
                     i += 3;
                 }
-                else if (Kept(c))
+                else if (Pkcs11Uri.KeptAsTyped(c))
                 {
                     if (!char.IsLetterOrDigit(c) && QueryChars.IndexOf(c) < 0) throw new FormatException("Value of pin-value attribute contains invalid character");
                     onByte((byte)c);
@@ -164,7 +159,7 @@ namespace SmartCardPS.Pkcs11
                 else
                 {
                     int runStart = i;
-                    while (i < end && !Kept(uri[i])) i++;
+                    while (i < end && !Pkcs11Uri.KeptAsTyped(uri[i])) i++;
                     onRun(runStart, i - runStart);
                 }
             }

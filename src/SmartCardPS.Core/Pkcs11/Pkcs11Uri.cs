@@ -211,12 +211,11 @@ namespace SmartCardPS.Pkcs11
         /// </summary>
         private static string Escaped(string rest)
         {
-            const string verbatim = "-._~:[]@!$'()*+,=;?&%";
             var sb = new StringBuilder(rest.Length);
             int start = -1;
             for (int i = 0; i <= rest.Length; i++)
             {
-                bool keep = i == rest.Length || (rest[i] < 0x80 && (char.IsLetterOrDigit(rest[i]) || verbatim.IndexOf(rest[i]) >= 0));
+                bool keep = i == rest.Length || KeptAsTyped(rest[i]);
                 if (!keep)
                 {
                     if (start < 0) start = i;
@@ -228,6 +227,9 @@ namespace SmartCardPS.Pkcs11
             }
             return sb.ToString();
         }
+
+        /// <summary>Whether <see cref="Parse"/> leaves a character as typed (delimiters, '%', ASCII letters and digits) rather than escaping it.</summary>
+        internal static bool KeptAsTyped(char c) => c < 0x80 && (char.IsLetterOrDigit(c) || "-._~:[]@!$'()*+,=;?&%".IndexOf(c) >= 0);
 
         /// <summary>The type= value of an object class as Pkcs11Interop parsed it; null when the URI has none.</summary>
         public static Pkcs11ObjectClass? ObjectClass(InteropUri uri) => uri.Type == null ? (Pkcs11ObjectClass?)null : (Pkcs11ObjectClass)(ulong)uri.Type.Value;

@@ -59,8 +59,8 @@ namespace SmartCardPS.Commands
         protected override void BeginProcessing()
         {
             // Before the library is looked for or read: a control character would end pkcs11.txt's line early.
-            RefuseControlCharacter(nameof(Name), Name, "InvalidName");
-            RefuseControlCharacter(nameof(ModulePath), ModulePath, "InvalidPath");
+            ThrowOnControlCharacter(nameof(Name), Name, NssModuleFile.FileName, "InvalidName");
+            ThrowOnControlCharacter(nameof(ModulePath), ModulePath, NssModuleFile.FileName, "InvalidPath");
             library = FindLibrary();
             name = Name ?? (UseP11KitProxy ? "p11-kit-proxy" : "OpenSC");
             string problem = NssModuleFile.Problem("name", name);
@@ -75,11 +75,6 @@ namespace SmartCardPS.Commands
             }
         }
 
-        private void RefuseControlCharacter(string parameter, string value, string reason)
-        {
-            string problem = ConfigValue.ControlCharacterProblem(parameter, value, "pkcs11.txt");
-            if (problem != null) ThrowTerminatingError(NewError(new ArgumentException(problem, parameter), reason, ErrorCategory.InvalidArgument, value));
-        }
 
         protected override void ProcessRecord()
         {

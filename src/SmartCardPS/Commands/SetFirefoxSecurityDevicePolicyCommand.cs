@@ -52,11 +52,8 @@ namespace SmartCardPS.Commands
         {
             string path = PolicyPath == null ? FirefoxPolicy.DefaultPath() : SessionState.Path.GetUnresolvedProviderPathFromPSPath(PolicyPath);
             // Before policies.json is read: Firefox would load a device under a name, or from a path, other than the one shown.
-            foreach (var (parameter, value) in new[] { (nameof(Name), Name), (nameof(ModulePath), ModulePath) })
-            {
-                string problem = ConfigValue.ControlCharacterProblem(parameter, value, "policies.json");
-                if (problem != null) ThrowTerminatingError(NewError(new ArgumentException(problem, parameter), "ControlCharacter", ErrorCategory.InvalidArgument, value));
-            }
+            ThrowOnControlCharacter(nameof(Name), Name, "policies.json");
+            ThrowOnControlCharacter(nameof(ModulePath), ModulePath, "policies.json");
             string action = Remove ? $"Remove the security device {NssCmdlet.Quote(Name)} from every profile" : $"Load the security device {NssCmdlet.Quote(Name)} ({NssCmdlet.Quote(ModulePath)}) in every profile";
             try
             {
