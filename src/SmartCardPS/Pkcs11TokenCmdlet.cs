@@ -58,7 +58,8 @@ namespace SmartCardPS.Commands
             }
             catch (FormatException ex)
             {
-                WriteError(NewError(ex, "InvalidUri", ErrorCategory.InvalidArgument, uri));
+                // The message already shows the URI redacted (Pkcs11Uri.Parse); the target must too.
+                WriteError(NewError(ex, "InvalidUri", ErrorCategory.InvalidArgument, Pkcs11Uri.Redact(uri)));
                 return null;
             }
         }

@@ -23,7 +23,7 @@ namespace SmartCardPS.Commands
         public Pkcs11Token[] Token { get; set; }
 
         /// <summary>
-        /// <para type="description">RFC 7512 pkcs11: URIs, such as the Uri property of a token or object or a line p11tool prints. Any of token, manufacturer, model, serial, slot-description, slot-manufacturer, slot-id, library-description, library-manufacturer, library-version pick the tokens, and module-name or module-path the library; Get-Pkcs11Object also takes object, id and type, and pin-value or pin-source for -Login. A path attribute RFC 7512 does not define is an InvalidUri error (such a URI could match nothing); query attributes it does not know are ignored.</para>
+        /// <para type="description">RFC 7512 pkcs11: URIs, such as the Uri property of a token or object or a line p11tool prints. Any of token, manufacturer, model, serial, slot-description, slot-manufacturer, slot-id, library-description, library-manufacturer, library-version pick the tokens, and module-name or module-path the library; Get-Pkcs11Object also takes object, id and type, and pin-value or pin-source for -Login (a pin-value shows as pin-value=*** in every message and error). A path attribute RFC 7512 does not define is an InvalidUri error (such a URI could match nothing); query attributes it does not know are ignored.</para>
         /// </summary>
         [Parameter(ParameterSetName = UriSet, Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "pkcs11: URIs naming tokens.")]
         [ValidateNotNullOrEmpty]
@@ -76,7 +76,8 @@ namespace SmartCardPS.Commands
             var filter = new NameFilter(new[] { label }).Among(all.Select(pair => pair.Value.Label));
             var tokens = all.Where(pair => filter.IsMatch(pair.Value.Label)).ToList();
             foreach (var pair in tokens) Emit(pair.Key, pair.Value, null, null);
-            WriteNotFound(filter, l => $"No PKCS#11 token labelled {UntrustedText.Quote(l)} was found. Run Get-Pkcs11Token to list the tokens.", "TokenNotFound");
+            // A URI given without -Uri binds to -Token as a label: it is shown (and is the error's target) redacted.
+            WriteNotFound(filter, l => $"No PKCS#11 token labelled {UntrustedText.Quote(Pkcs11Uri.Redact(l))} was found. Run Get-Pkcs11Token to list the tokens.", "TokenNotFound", Pkcs11Uri.Redact);
         }
 
         private void EmitByUri(string uri)
@@ -86,9 +87,10 @@ namespace SmartCardPS.Commands
             var tokens = TokensByUri(parsed);
             if (tokens.Count == 0)
             {
+                string shown = Pkcs11Uri.Redact(uri);
                 WriteError(NewError(
-                    new ItemNotFoundException($"No PKCS#11 token matches {UntrustedText.Quote(uri)}. Run Get-Pkcs11Token to list the tokens and their URIs."),
-                    "TokenNotFound", ErrorCategory.ObjectNotFound, uri));
+                    new ItemNotFoundException($"No PKCS#11 token matches {UntrustedText.Quote(shown)}. Run Get-Pkcs11Token to list the tokens and their URIs."),
+                    "TokenNotFound", ErrorCategory.ObjectNotFound, shown));
                 return;
             }
             foreach (var pair in tokens) Emit(pair.Key, pair.Value, uri, parsed);

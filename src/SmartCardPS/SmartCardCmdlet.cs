@@ -51,6 +51,16 @@ namespace SmartCardPS.Commands
             }
         }
 
+        /// <summary>
+        /// Stops with InvalidArgument, naming the parameter and the character escaped, when a value that goes into
+        /// <paramref name="file"/> holds a control character (see ConfigValue); call it before anything is read or written.
+        /// </summary>
+        protected void ThrowOnControlCharacter(string parameter, string value, string file, string reason = "ControlCharacter")
+        {
+            string problem = ConfigValue.ControlCharacterProblem(parameter, value, file);
+            if (problem != null) ThrowTerminatingError(NewError(new ArgumentException(problem, parameter), reason, ErrorCategory.InvalidArgument, value));
+        }
+
         /// <summary>A PC/SC failure as an ErrorRecord; the reason is the code's name, so ids never drift from the native code.</summary>
         protected ErrorRecord NewPcscError(PcscException exception, object target) =>
             NewError(exception, exception.Error.ToString(), CategoryOf(exception.Error), target);
@@ -78,11 +88,12 @@ namespace SmartCardPS.Commands
         }
 
         /// <summary>One ObjectNotFound error (reason NotFound) per literal name of <paramref name="filter"/> that matched nothing.</summary>
-        internal void WriteNotFound(NameFilter filter, Func<string, string> notFoundMessage, string reason = "NotFound")
+        /// <paramref name="target"/> gives the error's target for a name (the name itself by default).
+        internal void WriteNotFound(NameFilter filter, Func<string, string> notFoundMessage, string reason = "NotFound", Func<string, string> target = null)
         {
             foreach (string name in filter.UnmatchedLiterals)
             {
-                WriteError(NewError(new ItemNotFoundException(notFoundMessage(name)), reason, ErrorCategory.ObjectNotFound, name));
+                WriteError(NewError(new ItemNotFoundException(notFoundMessage(name)), reason, ErrorCategory.ObjectNotFound, target == null ? name : target(name)));
             }
         }
 

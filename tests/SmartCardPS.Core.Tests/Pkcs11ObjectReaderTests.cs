@@ -162,9 +162,8 @@ namespace SmartCardPS.Tests
             File.WriteAllText(file, "12 34\r\nsecond line\n");
             try
             {
-                Assert.Equal(Encoding.UTF8.GetBytes("12 34"), Pkcs11Pin.FromSource(file));
-                Assert.Equal(Encoding.UTF8.GetBytes("12 34"), Pkcs11Pin.FromSource("file:" + file));
-                Assert.Equal(Encoding.UTF8.GetBytes("12 34"), Pkcs11Pin.FromSource("file://" + file));
+                foreach (string source in new[] { file, "file:" + file, "file://" + file })
+                    using (Pkcs11Pin pin = Pkcs11Pin.FromSource(source)) Assert.Equal(Encoding.UTF8.GetBytes("12 34"), pin.Bytes);
             }
             finally
             {
@@ -172,7 +171,7 @@ namespace SmartCardPS.Tests
             }
             var secure = new System.Security.SecureString();
             foreach (char c in "pä1") secure.AppendChar(c);
-            Assert.Equal(Encoding.UTF8.GetBytes("pä1"), Pkcs11Pin.FromSecureString(secure));
+            using (Pkcs11Pin pin = Pkcs11Pin.FromSecureString(secure)) Assert.Equal(Encoding.UTF8.GetBytes("pä1"), pin.Bytes);
         }
 
         private static byte[] Pin() => Encoding.UTF8.GetBytes(SoftHsmFixture.UserPin);

@@ -166,7 +166,7 @@ namespace SmartCardPS.Nss
         public static string Problem(string key, string value)
         {
             if (string.IsNullOrEmpty(value)) return "is empty";
-            if (value.Any(char.IsControl)) return "contains a control character (such as a newline), which would end the line in pkcs11.txt";
+            if (value.Any(ConfigValue.IsControl)) return "contains a control character (such as a newline), which would end the line in pkcs11.txt";
             if (value[0] == '"' || value[0] == '\'') return "starts with a quote, which NSS would read as the start of a quoted value followed by more settings";
             if (NssArgs.IsBlank(value[0]) || NssArgs.IsBlank(value[value.Length - 1])) return "starts or ends with a blank, which NSS drops or keeps inconsistently";
             if (key.Length + 1 + Encoding.UTF8.GetByteCount(value) + 1 > LineBuffer - 1) return $"is too long: NSS reads lines of at most {LineBuffer - 1} bytes and would split it";

@@ -26,8 +26,6 @@ namespace SmartCardPS.OpenSc
             Root = OpenScConfigParser.Parse(path, text);
         }
 
-        private readonly List<(string[] BlockPath, string Key, string Value)> edits = new List<(string[], string, string)>();
-
         public string Path { get; }
         public string Text { get; private set; }
         public bool Exists { get; }
@@ -114,10 +112,46 @@ namespace SmartCardPS.OpenSc
                 newText = Insert(block, depth / 2, blockPath.Skip(depth).ToArray(), key + " = " + value + ";");
             }
             if (newText == Text) return false;
-            edits.Add((blockPath, key, value));
-            Text = newText;
-            Root = OpenScConfigParser.Parse(Path, Text);
+            string oldText = Text;
+            OpenScConfigNode oldRoot = Root;
+            intended.Add((blockPath, key, value));
+            try
+            {
+                Text = newText;
+                Root = OpenScConfigParser.Parse(Path, Text);
+                ReadBack();
+            }
+            catch (Exception ex) when (ex is OpenScConfigException || ex is InvalidDataException)
+            {
+                Text = oldText;
+                Root = oldRoot;
+                intended.RemoveAt(intended.Count - 1);
+                throw new InvalidDataException($"{key} = {UntrustedText.Quote(value)} would not read back from {UntrustedText.Quote(Path)} as written ({ex.Message}); nothing was changed.", ex);
+            }
             return true;
+        }
+
+        // Every value set so far, as the caller gave it (quoted when it holds a blank).
+        private readonly List<(string[] BlockPath, string Key, string Value)> intended = new List<(string[], string, string)>();
+
+        /// <summary>
+        /// Belt and braces: in the text about to be written, parsed again with our parser of OpenSC's format, the first
+        /// item of each name set holds the one value given. A value that escaped its quotes or ended its line early
+        /// (the cmdlet refuses those first) would read back as something else and is refused before anything is written.
+        /// </summary>
+        private void ReadBack()
+        {
+            OpenScConfigNode root = OpenScConfigParser.Parse(Path, Text);
+            foreach (var (blockPath, key, value) in intended)
+            {
+                OpenScConfigNode block = root;
+                for (int i = 0; block != null && i < blockPath.Length; i += 2) block = block.FindBlock(blockPath[i], blockPath[i + 1]);
+                // OpenSC reads the first item of a name (scconf_find_list), so that one must hold the value.
+                OpenScConfigNode item = block?.FindItem(key);
+                string expected = value.Length >= 2 && value[0] == '"' && value[value.Length - 1] == '"' ? value.Substring(1, value.Length - 2) : value;
+                if (item == null || item.Values.Count != 1 || item.Values[0] != expected)
+                    throw new InvalidDataException($"{key} reads back as {(item == null ? "nothing" : UntrustedText.Quote(string.Join(", ", item.Values)))}");
+            }
         }
 
         public static string FormatBool(bool value) => value ? "true" : "false";
@@ -125,16 +159,20 @@ namespace SmartCardPS.OpenSc
         public static string FormatInt(int value) => value.ToString(CultureInfo.InvariantCulture);
 
         /// <summary>
-        /// Writes the edits atomically, under the file's lock: they are made again on the file as it is then, so an
-        /// edit another writer saved since <see cref="Load"/> is kept. An existing file keeps its mode, a new one is
-        /// 0644. Throws <see cref="OpenScConfigException"/> when the file became malformed meanwhile.
+        /// Writes the edits atomically, under the file's lock, once they read back as set: they are made again on the
+        /// file as it is then, so an edit another writer saved since <see cref="Load"/> is kept. An existing file keeps
+        /// its mode, a new one is 0644. Throws <see cref="OpenScConfigException"/> when the file became malformed meanwhile.
         /// </summary>
-        public void Save(bool force = false) => AtomicFile.Update(Path, NewFile.Config.WithForce(force), old =>
+        public void Save(bool force = false)
         {
-            var current = new OpenScConfigFile(Path, old == null ? "" : SafeFile.Text(old), old != null);
-            foreach (var (blockPath, key, value) in edits) current.Set(blockPath, key, value);
-            return current.Text == (old == null ? null : SafeFile.Text(old)) ? null : Encoding.UTF8.GetBytes(current.Text);
-        });
+            ReadBack();
+            AtomicFile.Update(Path, NewFile.Config.WithForce(force), old =>
+            {
+                var current = new OpenScConfigFile(Path, old == null ? "" : SafeFile.Text(old), old != null);
+                foreach (var (blockPath, key, value) in intended) current.Set(blockPath, key, value);
+                return current.Text == (old == null ? null : SafeFile.Text(old)) ? null : Encoding.UTF8.GetBytes(current.Text);
+            });
+        }
 
         // A new setting goes on its own line before the block's closing brace, indented one level deeper than
         // that brace, in the file's own indentation style (tabs in the files OpenSC ships).

@@ -114,30 +114,94 @@ namespace SmartCardPS.Pkcs11
         /// A pkcs11: URI parsed by Pkcs11Interop (path and query attributes, percent-decoded; the scheme in any case, as
         /// RFC 3986 allows). Throws FormatException for text that is not a pkcs11: URI, and for a path attribute RFC 7512
         /// does not define: such a URI could match nothing, so saying why helps more than finding nothing. Unknown query
-        /// attributes are ignored, as RFC 7512 lets a consumer do.
+        /// attributes are ignored, as RFC 7512 lets a consumer do. Pkcs11Interop is given the URI with its pin-value
+        /// redacted (<see cref="Redact"/>), so the parsed URI never holds the PIN and no message can show it: the PIN is
+        /// read from the text itself, straight into bytes, by <see cref="Pkcs11Pin.FromUri"/>, which is also what
+        /// checks its syntax here.
         /// </summary>
         public static InteropUri Parse(string uri)
         {
+            string shown = Redact(uri);
             if (uri == null || !uri.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
-                throw new FormatException($"{UntrustedText.Quote(uri)} is not a pkcs11: URI (RFC 7512), e.g. pkcs11:token=My%20Token.");
+                throw new FormatException($"{UntrustedText.Quote(shown)} is not a pkcs11: URI (RFC 7512), e.g. pkcs11:token=My%20Token.");
             InteropUri parsed;
             try
             {
-                parsed = new InteropUri(Scheme + Escaped(uri.Substring(Scheme.Length)));
+                parsed = new InteropUri(Scheme + Escaped(shown.Substring(Scheme.Length)));
+                Pkcs11Pin.FromUri(uri)?.Dispose();
             }
             // Pkcs11Interop 5.3 fails with IndexOutOfRangeException on a '%' with fewer than two characters after it.
-            catch (Exception ex) when (ex is Pkcs11UriException || ex is IndexOutOfRangeException)
+            catch (Exception ex) when (ex is Pkcs11UriException || ex is IndexOutOfRangeException || ex is FormatException)
             {
-                string reason = ex is Pkcs11UriException ? UntrustedText.Quote(ex.Message.TrimEnd('.')) : "a '%' is not followed by two hex digits";
-                throw new FormatException($"{UntrustedText.Quote(uri)} is not a valid pkcs11: URI: {reason}.", ex);
+                string reason = ex is IndexOutOfRangeException ? "a '%' is not followed by two hex digits" : UntrustedText.Quote(ex.Message.TrimEnd('.'));
+                // Only our own message is kept: Pkcs11Interop's names attributes, never values, but it is not ours to vouch for.
+                throw new FormatException($"{UntrustedText.Quote(shown)} is not a valid pkcs11: URI: {reason}.");
             }
             if (parsed.UnknownPathAttributes != null && parsed.UnknownPathAttributes.Count > 0)
             {
-                throw new FormatException($"{UntrustedText.Quote(uri)} has the path attribute {string.Join(", ", parsed.UnknownPathAttributes.Keys.Select(k => UntrustedText.Quote(k)))}, which RFC 7512 does not define: "
+                throw new FormatException($"{UntrustedText.Quote(shown)} has the path attribute {string.Join(", ", parsed.UnknownPathAttributes.Keys.Select(k => UntrustedText.Quote(k)))}, which RFC 7512 does not define: "
                     + "use token, manufacturer, model, serial, slot-description, slot-manufacturer, slot-id, library-description, library-manufacturer, "
                     + "library-version, object, id or type.");
             }
             return parsed;
+        }
+
+        public const string PinValueKey = "pin-value";
+
+        /// <summary>What stands for a pin-value's value wherever a URI is shown.</summary>
+        public const string Redacted = "***";
+
+        /// <summary>
+        /// The text with the value of every pin-value replaced by ***, for every message, error target, verbose or debug
+        /// line that shows a URI. Textual, so it works on text that is no URI at all. Pkcs11Interop splits the path
+        /// (before the first '?') at ';' and the query at '&amp;' and matches names exactly, so a value runs from
+        /// "pin-value=" to the next such delimiter; every "pin-value=" counts, not only those at an attribute's start,
+        /// so malformed text is never under-redacted. The key is case-sensitive (RFC 7512) and never percent-decoded
+        /// (pin%2Dvalue names no PIN); the value is replaced whole, however it is encoded.
+        /// </summary>
+        public static string Redact(string text)
+        {
+            if (text == null) return null;
+            int found = text.IndexOf(PinValueKey + "=", StringComparison.Ordinal);
+            if (found < 0) return text;
+            int query = text.IndexOf('?');
+            var sb = new StringBuilder(text.Length);
+            int copied = 0;
+            while (found >= 0)
+            {
+                int start = found + PinValueKey.Length + 1;
+                bool inQuery = query >= 0 && found > query;
+                int end = inQuery ? text.IndexOf('&', start) : text.IndexOfAny(new[] { ';', '?' }, start);
+                if (end < 0) end = text.Length;
+                sb.Append(text, copied, start - copied).Append(Redacted);
+                copied = end;
+                found = text.IndexOf(PinValueKey + "=", end, StringComparison.Ordinal);
+            }
+            return sb.Append(text, copied, text.Length - copied).ToString();
+        }
+
+        /// <summary>
+        /// Where the pin-value Pkcs11Interop would read lies in <paramref name="uri"/>: the first query attribute named
+        /// exactly pin-value (the query starts after the first '?' and its attributes are split at '&amp;').
+        /// </summary>
+        internal static bool FindPinValue(string uri, out int start, out int length)
+        {
+            start = length = 0;
+            int query = uri?.IndexOf('?') ?? -1;
+            if (query < 0) return false;
+            for (int at = query + 1; at <= uri.Length;)
+            {
+                int end = uri.IndexOf('&', at);
+                if (end < 0) end = uri.Length;
+                if (end - at > PinValueKey.Length && string.CompareOrdinal(uri, at, PinValueKey + "=", 0, PinValueKey.Length + 1) == 0)
+                {
+                    start = at + PinValueKey.Length + 1;
+                    length = end - start;
+                    return true;
+                }
+                at = end + 1;
+            }
+            return false;
         }
 
         /// <summary>
@@ -147,12 +211,11 @@ namespace SmartCardPS.Pkcs11
         /// </summary>
         private static string Escaped(string rest)
         {
-            const string verbatim = "-._~:[]@!$'()*+,=;?&%";
             var sb = new StringBuilder(rest.Length);
             int start = -1;
             for (int i = 0; i <= rest.Length; i++)
             {
-                bool keep = i == rest.Length || (rest[i] < 0x80 && (char.IsLetterOrDigit(rest[i]) || verbatim.IndexOf(rest[i]) >= 0));
+                bool keep = i == rest.Length || KeptAsTyped(rest[i]);
                 if (!keep)
                 {
                     if (start < 0) start = i;
@@ -164,6 +227,9 @@ namespace SmartCardPS.Pkcs11
             }
             return sb.ToString();
         }
+
+        /// <summary>Whether <see cref="Parse"/> leaves a character as typed (delimiters, '%', ASCII letters and digits) rather than escaping it.</summary>
+        internal static bool KeptAsTyped(char c) => c < 0x80 && (char.IsLetterOrDigit(c) || "-._~:[]@!$'()*+,=;?&%".IndexOf(c) >= 0);
 
         /// <summary>The type= value of an object class as Pkcs11Interop parsed it; null when the URI has none.</summary>
         public static Pkcs11ObjectClass? ObjectClass(InteropUri uri) => uri.Type == null ? (Pkcs11ObjectClass?)null : (Pkcs11ObjectClass)(ulong)uri.Type.Value;

@@ -35,19 +35,55 @@ namespace SmartCardPS.Udev
         /// <summary>Whether the mode lets every user write the device, as the ArchWiki's MODE="0666" does.</summary>
         public bool WorldWritable => Mode != null && (Convert.ToInt32(Mode, 8) & 2) != 0;
 
+        /// <summary>The rule's pairs in the order they are written.</summary>
+        public List<UdevAssignment> Assignments()
+        {
+            var pairs = new List<UdevAssignment>
+            {
+                new UdevAssignment("SUBSYSTEM", "==", Subsystem),
+                new UdevAssignment("ATTRS{idVendor}", "==", VendorId.ToLowerInvariant()),
+                new UdevAssignment("ATTRS{idProduct}", "==", ProductId.ToLowerInvariant()),
+            };
+            if (!string.IsNullOrEmpty(Serial)) pairs.Add(new UdevAssignment("ATTRS{serial}", "==", Serial));
+            if (!string.IsNullOrEmpty(Group)) pairs.Add(new UdevAssignment("GROUP", "=", Group));
+            if (!string.IsNullOrEmpty(Mode)) pairs.Add(new UdevAssignment("MODE", "=", Mode));
+            if (!string.IsNullOrEmpty(Symlink)) pairs.Add(new UdevAssignment("SYMLINK", "+=", Symlink));
+            return pairs;
+        }
+
         public string Render()
         {
-            var parts = new List<string> { $"SUBSYSTEM==\"{Subsystem}\"", $"ATTRS{{idVendor}}==\"{VendorId.ToLowerInvariant()}\"", $"ATTRS{{idProduct}}==\"{ProductId.ToLowerInvariant()}\"" };
-            if (!string.IsNullOrEmpty(Serial)) parts.Add($"ATTRS{{serial}}==\"{Serial}\"");
-            if (!string.IsNullOrEmpty(Group)) parts.Add($"GROUP=\"{Group}\"");
-            if (!string.IsNullOrEmpty(Mode)) parts.Add($"MODE=\"{Mode}\"");
-            if (!string.IsNullOrEmpty(Symlink)) parts.Add($"SYMLINK+=\"{Symlink}\"");
-            Rule = string.Join(", ", parts);
+            Rule = string.Join(", ", Assignments());
             return Rule;
         }
 
+        private string Comment => "# Written by SmartCardPS (New-SmartCardUdevRule) for " + Name + ".";
+
         /// <summary>The file's content: a comment saying where it came from, then the rule.</summary>
-        public string FileContent() => "# Written by SmartCardPS (New-SmartCardUdevRule) for " + Name + ".\n" + Render() + "\n";
+        public string FileContent() => Comment + "\n" + Render() + "\n";
+
+        /// <summary>
+        /// The file's content once it has been read back (the comment, then the rule line through
+        /// <see cref="UdevRuleLine"/>) and found to say exactly what the fields say, and the file's name (made from
+        /// -Name) holds no control character.
+        /// The fields are checked before this (<see cref="UdevFields"/>); this is the belt to those braces, so that no
+        /// value that slipped past them can add a line or a key to a file udev runs as root. Throws
+        /// InvalidDataException, before anything is written, when they differ.
+        /// </summary>
+        public string VerifiedFileContent()
+        {
+            string content = FileContent();
+            string[] lines = content.Split('\n');
+            List<UdevAssignment> read = lines.Length == 3 ? UdevRuleLine.Parse(lines[1]) : null;
+            bool same = read != null && lines[0] == Comment && !lines[0].Any(ConfigValue.IsControl) && lines[2].Length == 0
+                && read.SequenceEqual(Assignments()) && !System.IO.Path.GetFileName(Path ?? "").Any(ConfigValue.IsControl);
+            if (!same)
+            {
+                throw new System.IO.InvalidDataException(
+                    $"The rule {UntrustedText.Quote(content)} would not read back as the values given; nothing was written to {UntrustedText.Quote(Path)}.");
+            }
+            return content;
+        }
 
         /// <summary>
         /// Writes a rules file (or puts back what it held) atomically: udev reads the directory at any moment and must

@@ -93,11 +93,12 @@ namespace SmartCardPS.Commands
                 return library == null ? Enumerable.Empty<Pkcs11Object>() : Read(library, pair.Value, query);
             }).ToList();
             if (found.Count == 1) return Checked(found[0]);
+            string shown = Pkcs11Uri.Redact(uri);
             string message = found.Count == 0
-                ? $"No certificate matches {UntrustedText.Quote(uri)}. Run Get-Pkcs11Object -Type Certificate to list them and their URIs."
-                : $"{UntrustedText.Quote(uri)} names {found.Count} certificates: {string.Join(", ", found.Select(o => o.Uri))}. Give a URI that names one.";
+                ? $"No certificate matches {UntrustedText.Quote(shown)}. Run Get-Pkcs11Object -Type Certificate to list them and their URIs."
+                : $"{UntrustedText.Quote(shown)} names {found.Count} certificates: {string.Join(", ", found.Select(o => o.Uri))}. Give a URI that names one.";
             WriteError(NewError(found.Count == 0 ? new ItemNotFoundException(message) : (Exception)new ArgumentException(message),
-                found.Count == 0 ? "CertificateNotFound" : "AmbiguousUri", found.Count == 0 ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidArgument, uri));
+                found.Count == 0 ? "CertificateNotFound" : "AmbiguousUri", found.Count == 0 ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidArgument, shown));
             return null;
         }
 

@@ -94,7 +94,7 @@ namespace SmartCardPS.Commands
 
         protected override void Emit(Pkcs11Module module, Pkcs11Token token, string uri, Net.Pkcs11Interop.Common.Pkcs11Uri parsed)
         {
-            List(module, token, Query(parsed), parsed);
+            List(module, token, Query(parsed), uri, parsed);
         }
 
         protected override void Finish()
@@ -118,7 +118,7 @@ namespace SmartCardPS.Commands
             return query;
         }
 
-        private void List(Pkcs11Module module, Pkcs11Token token, Pkcs11ObjectQuery query, Net.Pkcs11Interop.Common.Pkcs11Uri uri)
+        private void List(Pkcs11Module module, Pkcs11Token token, Pkcs11ObjectQuery query, string uri, Net.Pkcs11Interop.Common.Pkcs11Uri parsed)
         {
             if (!token.Flags.HasFlag(Pkcs11TokenFlags.TokenInitialized))
             {
@@ -128,13 +128,13 @@ namespace SmartCardPS.Commands
             }
             Pkcs11Library library = Open(module);
             if (library == null) return;
-            byte[] pin = null;
+            Pkcs11Pin pin = null;
             try
             {
                 if (query.Login)
                 {
-                    if (!PinFor(token, uri, out pin)) return;
-                    query.Pin = pin;
+                    if (!PinFor(token, uri, parsed, out pin)) return;
+                    query.Pin = pin?.Bytes;
                 }
                 WriteVerbose($"Listing the objects of token {UntrustedText.Quote(token.Label)}{(query.Login ? " after logging in" : string.Empty)}.");
                 foreach (Pkcs11Object obj in Pkcs11ObjectReader.Read(library, token, query))
@@ -152,7 +152,7 @@ namespace SmartCardPS.Commands
             }
             finally
             {
-                Pkcs11Pin.Clear(pin);
+                pin?.Dispose();
                 query.Pin = null;
             }
         }
@@ -170,10 +170,11 @@ namespace SmartCardPS.Commands
         }
 
         /// <summary>
-        /// The PIN to log in with: -Pin, -Credential, the URI's pin-value or pin-source, else null for the reader's
-        /// PIN pad, else one prompt. False (with the error written) when there is none.
+        /// The PIN to log in with: -Pin, -Credential, the URI's pin-value (read from <paramref name="uri"/>'s text, since
+        /// the parsed URI holds only ***) or pin-source, else null for the reader's PIN pad, else one prompt. False (with
+        /// the error written) when there is none.
         /// </summary>
-        private bool PinFor(Pkcs11Token token, Net.Pkcs11Interop.Common.Pkcs11Uri uri, out byte[] pin)
+        private bool PinFor(Pkcs11Token token, string uri, Net.Pkcs11Interop.Common.Pkcs11Uri parsed, out Pkcs11Pin pin)
         {
             pin = null;
             SecureString secure = Pin ?? Credential?.Password;
@@ -182,12 +183,9 @@ namespace SmartCardPS.Commands
                 pin = Pkcs11Pin.FromSecureString(secure);
                 return true;
             }
-            if (uri?.PinValue != null)
-            {
-                pin = Pkcs11Pin.FromText(uri.PinValue);
-                return true;
-            }
-            string source = uri?.PinSource;
+            pin = uri == null ? null : Pkcs11Pin.FromUri(uri);
+            if (pin != null) return true;
+            string source = parsed?.PinSource;
             if (source != null)
             {
                 try

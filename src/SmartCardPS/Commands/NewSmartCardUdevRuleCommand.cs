@@ -26,49 +26,42 @@ namespace SmartCardPS.Commands
         /// <para type="description">The rule's name: the file name (PRIORITY-NAME.rules) and, unless -Symlink, the /dev name.</para>
         /// </summary>
         [Parameter(Mandatory = true, Position = 0, HelpMessage = "The rule's name, used for the file and the /dev symlink.")]
-        [ValidatePattern(@"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
         public string Name { get; set; }
 
         /// <summary>
         /// <para type="description">The USB vendor id, four hex digits (0403 for FTDI).</para>
         /// </summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, HelpMessage = "The USB vendor id, four hex digits.")]
-        [ValidatePattern(@"^[0-9A-Fa-f]{4}$")]
         public string VendorId { get; set; }
 
         /// <summary>
         /// <para type="description">The USB product id, four hex digits (6001 for the FTDI FT232R of Smargo readers).</para>
         /// </summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, HelpMessage = "The USB product id, four hex digits.")]
-        [ValidatePattern(@"^[0-9A-Fa-f]{4}$")]
         public string ProductId { get; set; }
 
         /// <summary>
         /// <para type="description">The adapter's USB serial number, so the rule matches this reader and no other adapter with the same ids.</para>
         /// </summary>
         [Parameter(ValueFromPipelineByPropertyName = true, HelpMessage = "The adapter's USB serial number.")]
-        [ValidatePattern(@"^[A-Za-z0-9_.:-]+$")]
         public string Serial { get; set; }
 
         /// <summary>
         /// <para type="description">The group that owns the device (default dialout; the ArchWiki uses video for TV cards).</para>
         /// </summary>
         [Parameter(HelpMessage = "The group that owns the device.")]
-        [ValidatePattern(@"^[a-z_][a-z0-9_-]*$")]
         public string Group { get; set; } = "dialout";
 
         /// <summary>
         /// <para type="description">The device's permission bits in octal (default 0660: owner and group). 0666 lets every user use the reader and warns.</para>
         /// </summary>
         [Parameter(HelpMessage = "The permission bits in octal, e.g. 0660.")]
-        [ValidatePattern(@"^0?[0-7]{3}$")]
         public string Mode { get; set; } = "0660";
 
         /// <summary>
         /// <para type="description">The name under /dev the device also gets (default: -Name), for softcams such as OSCam.</para>
         /// </summary>
         [Parameter(HelpMessage = "The name under /dev for the device.")]
-        [ValidatePattern(@"^[A-Za-z0-9_][A-Za-z0-9_./-]*$")]
         public string Symlink { get; set; }
 
         /// <summary>
@@ -100,6 +93,7 @@ namespace SmartCardPS.Commands
 
         protected override void ProcessRecord()
         {
+            if (!FieldsAreGood()) return;
             string dir = RulesDirectory == null ? UdevRule.UdevDirectories[0] : SessionState.Path.GetUnresolvedProviderPathFromPSPath(RulesDirectory);
             var rule = new UdevRule
             {
@@ -113,7 +107,16 @@ namespace SmartCardPS.Commands
                 Mode = Mode.Length == 3 ? "0" + Mode : Mode,
                 Symlink = Symlink ?? Name,
             };
-            string content = rule.FileContent();
+            string content;
+            try
+            {
+                content = rule.VerifiedFileContent();
+            }
+            catch (InvalidDataException ex)
+            {
+                WriteError(NewError(ex, "InvalidRule", ErrorCategory.InvalidData, rule.Path));
+                return;
+            }
             string previous;
             try
             {
@@ -150,6 +153,28 @@ namespace SmartCardPS.Commands
             if (!Validate(udevadm, rule, previous)) return;
             Apply(udevadm, rule);
             WriteObject(rule);
+        }
+
+        /// <summary>
+        /// Checks every value that goes into the rule or its file name before anything is read or written. The checks
+        /// live here rather than in ValidatePattern: binding errors quote the argument raw, and a control character must
+        /// be named escaped, under this cmdlet's own error id (ControlCharacter, InvalidValue).
+        /// </summary>
+        private bool FieldsAreGood()
+        {
+            var fields = new[]
+            {
+                (nameof(Name), Name), (nameof(VendorId), VendorId), (nameof(ProductId), ProductId), (nameof(Serial), Serial),
+                (nameof(Group), Group), (nameof(Mode), Mode), (nameof(Symlink), Symlink), (nameof(Subsystem), Subsystem),
+            };
+            foreach (var (parameter, value) in fields)
+            {
+                string problem = UdevFields.Problem(parameter, value, out string reason);
+                if (problem == null) continue;
+                WriteError(NewError(new ArgumentException(problem, parameter), reason, ErrorCategory.InvalidArgument, value));
+                return false;
+            }
+            return true;
         }
 
         private bool Write(string path, string content)

@@ -58,19 +58,23 @@ namespace SmartCardPS.Commands
 
         protected override void BeginProcessing()
         {
+            // Before the library is looked for or read: a control character would end pkcs11.txt's line early.
+            ThrowOnControlCharacter(nameof(Name), Name, NssModuleFile.FileName, "InvalidName");
+            ThrowOnControlCharacter(nameof(ModulePath), ModulePath, NssModuleFile.FileName, "InvalidPath");
             library = FindLibrary();
             name = Name ?? (UseP11KitProxy ? "p11-kit-proxy" : "OpenSC");
             string problem = NssModuleFile.Problem("name", name);
             if (problem != null)
             {
-                ThrowTerminatingError(NewError(new ArgumentException($"The module name {Quote(name)} {problem}."), "InvalidName", ErrorCategory.InvalidArgument, name));
+                ThrowTerminatingError(NewError(new ArgumentException($"The module name (-Name) {Quote(name)} {problem}."), "InvalidName", ErrorCategory.InvalidArgument, name));
             }
             problem = NssModuleFile.Problem("library", library);
             if (problem != null)
             {
-                ThrowTerminatingError(NewError(new ArgumentException($"The library path {Quote(library)} {problem}."), "InvalidPath", ErrorCategory.InvalidArgument, library));
+                ThrowTerminatingError(NewError(new ArgumentException($"The library path (-ModulePath) {Quote(library)} {problem}."), "InvalidPath", ErrorCategory.InvalidArgument, library));
             }
         }
+
 
         protected override void ProcessRecord()
         {

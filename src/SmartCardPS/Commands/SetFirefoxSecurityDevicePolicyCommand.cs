@@ -57,10 +57,9 @@ namespace SmartCardPS.Commands
         protected override void EndProcessing()
         {
             string path = PolicyPath == null ? FirefoxPolicy.DefaultPath() : SessionState.Path.GetUnresolvedProviderPathFromPSPath(PolicyPath);
-            if (Name.IndexOf('\0') >= 0 || (ModulePath != null && ModulePath.IndexOf('\0') >= 0))
-            {
-                ThrowTerminatingError(NewError(new ArgumentException("The name and path cannot contain NUL characters."), "InvalidName", ErrorCategory.InvalidArgument, Name));
-            }
+            // Before policies.json is read: Firefox would load a device under a name, or from a path, other than the one shown.
+            ThrowOnControlCharacter(nameof(Name), Name, "policies.json");
+            ThrowOnControlCharacter(nameof(ModulePath), ModulePath, "policies.json");
             string action = Remove ? $"Remove the security device {NssCmdlet.Quote(Name)} from every profile" : $"Load the security device {NssCmdlet.Quote(Name)} ({NssCmdlet.Quote(ModulePath)}) in every profile";
             try
             {

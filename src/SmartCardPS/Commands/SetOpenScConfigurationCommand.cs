@@ -65,7 +65,7 @@ namespace SmartCardPS.Commands
         /// <para type="description">debug_file: where OpenSC logs (a file, stdout or stderr).</para>
         /// </summary>
         [Parameter(HelpMessage = "debug_file: a file, stdout or stderr.")]
-        [ValidatePattern(@"^[^;""{}#\r\n]+$")]
+        [ValidateNotNullOrEmpty]
         public string DebugFile { get; set; }
 
         /// <summary>
@@ -82,6 +82,7 @@ namespace SmartCardPS.Commands
 
         protected override void ProcessRecord()
         {
+            if (!ValuesAreGood()) return;
             string path = Path == null ? OpenScConfigFile.DefaultPath() : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
             OpenScConfigFile file;
             try
@@ -101,7 +102,15 @@ namespace SmartCardPS.Commands
             var changes = new List<string>();
             foreach (var (parameter, block, key, value) in Requested())
             {
-                if (file.Set(block, key, value)) changes.Add(key + " = " + UntrustedText.Quote(value));
+                try
+                {
+                    if (file.Set(block, key, value)) changes.Add(key + " = " + UntrustedText.Quote(value));
+                }
+                catch (InvalidDataException ex)
+                {
+                    WriteError(NewError(new ArgumentException(ex.Message, parameter, ex), "InvalidValue", ErrorCategory.InvalidArgument, value));
+                    return;
+                }
             }
             if (changes.Count > 0 && ShouldProcess(UntrustedText.Escape(path), "Set " + string.Join(", ", changes)))
             {
@@ -111,6 +120,12 @@ namespace SmartCardPS.Commands
                 }
                 catch (OpenScConfigException ex)
                 {
+                    WriteError(NewError(ex, "InvalidFile", ErrorCategory.InvalidData, path));
+                    return;
+                }
+                catch (InvalidDataException ex)
+                {
+                    // Made again on the file as another writer left it, the edit would not read back as set.
                     WriteError(NewError(ex, "InvalidFile", ErrorCategory.InvalidData, path));
                     return;
                 }
@@ -127,6 +142,31 @@ namespace SmartCardPS.Commands
                 }
             }
             if (PassThru) WriteObject(OpenScConfigFile.Load(path).ToConfiguration());
+        }
+
+        /// <summary>
+        /// Refuses a string value OpenSC would read differently, before the file is read: a control character
+        /// (ControlCharacter; a ValidateSet lets some through, as it compares the way the culture does) or one of
+        /// ; " { } # (InvalidValue), which end the value or the line in opensc.conf. The message names the character
+        /// escaped, which a ValidatePattern's binding error would not.
+        /// </summary>
+        private bool ValuesAreGood()
+        {
+            foreach (var (parameter, value) in new[] { (nameof(DebugFile), DebugFile), (nameof(DisconnectAction), DisconnectAction) })
+            {
+                string problem = ConfigValue.ControlCharacterProblem(parameter, value, "opensc.conf");
+                string reason = "ControlCharacter";
+                int stop = value?.IndexOfAny(new[] { ';', '"', '{', '}', '#' }) ?? -1;
+                if (problem == null && stop >= 0)
+                {
+                    problem = $"-{parameter} {UntrustedText.Quote(value)} holds '{value[stop]}', which would end the value in opensc.conf; nothing was written.";
+                    reason = "InvalidValue";
+                }
+                if (problem == null) continue;
+                WriteError(NewError(new ArgumentException(problem, parameter), reason, ErrorCategory.InvalidArgument, value));
+                return false;
+            }
+            return true;
         }
 
         private IEnumerable<(string, string[], string, string)> Requested()

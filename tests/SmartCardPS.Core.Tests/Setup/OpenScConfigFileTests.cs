@@ -35,6 +35,23 @@ namespace SmartCardPS.Tests
             Assert.False(file.ToConfiguration().EnablePinPad);
         }
 
+        // Issue 19, finding 9: the cmdlet refuses ; " { } # and control characters, and behind that the file itself refuses a
+        // value that would read back as something else: here a second setting smuggled in after a ';'.
+        [Theory]
+        [InlineData("x; debug = 9")]
+        [InlineData("x\ndebug = 9")]
+        [InlineData("\"a\" b")]
+        public void RefusesAValueThatWouldNotReadBackAsWritten(string value)
+        {
+            string path = Write(DebianConf);
+            var file = OpenScConfigFile.Load(path);
+            var ex = Assert.Throws<InvalidDataException>(() => file.Set(OpenScConfigFile.AppPath, "debug_file", value));
+            UntrustedTextTests.AssertEscaped(ex.Message);
+            Assert.Equal(DebianConf, file.Text);
+            file.Save();
+            Assert.Equal(DebianConf, File.ReadAllText(path));
+        }
+
         [Fact]
         public void ChangesOnlyTheValueOfAnExistingSetting()
         {

@@ -1,0 +1,51 @@
+using System.Collections.Generic;
+using System.Text.RegularExpressions;
+
+namespace SmartCardPS.Udev
+{
+    /// <summary>
+    /// The values New-SmartCardUdevRule puts in a rule and its file name, checked before anything is written. The
+    /// patterns are anchored with \A and \z: .NET's $ also matches before a final \n, which let "video\n" through and
+    /// wrote a broken rule and a file named "98-u4\n.rules". Letters are spelled out (no IgnoreCase), since case-folding
+    /// lets the Kelvin sign match k.
+    /// </summary>
+    public static class UdevFields
+    {
+        public const string ControlCharacter = "ControlCharacter";
+        public const string InvalidValue = "InvalidValue";
+
+        private static readonly Dictionary<string, (Regex Pattern, string What)> Shapes = new Dictionary<string, (Regex, string)>
+        {
+            ["Name"] = (Anchored("[A-Za-z0-9][A-Za-z0-9_.-]*"), "a name of letters, digits, '_', '.' and '-' that starts with a letter or digit"),
+            ["VendorId"] = (Anchored("[0-9A-Fa-f]{4}"), "four hex digits"),
+            ["ProductId"] = (Anchored("[0-9A-Fa-f]{4}"), "four hex digits"),
+            ["Serial"] = (Anchored("[A-Za-z0-9_.:-]+"), "a serial number of letters, digits, '_', '.', ':' and '-'"),
+            ["Group"] = (Anchored("[A-Za-z_][A-Za-z0-9_-]*"), "a group name"),
+            ["Mode"] = (Anchored("0?[0-7]{3}"), "an octal mode such as 0660"),
+            ["Symlink"] = (Anchored("[A-Za-z0-9_][A-Za-z0-9_./-]*"), "a /dev name of letters, digits, '_', '.', '/' and '-'"),
+            ["Subsystem"] = (Anchored("tty|usb"), "tty or usb"),
+        };
+
+        private static Regex Anchored(string pattern) => new Regex(@"\A(?:" + pattern + @")\z", RegexOptions.CultureInvariant);
+
+        /// <summary>
+        /// Why the value of -<paramref name="parameter"/> cannot go into a rule, with the reason of the error id
+        /// (<see cref="ControlCharacter"/> or <see cref="InvalidValue"/>); null for a good value or none.
+        /// </summary>
+        public static string Problem(string parameter, string value, out string reason)
+        {
+            reason = null;
+            if (value == null) return null;
+            string problem = ConfigValue.ControlCharacterProblem(parameter, value, "the udev rule");
+            if (problem != null)
+            {
+                reason = ControlCharacter;
+                return problem;
+            }
+            var shape = Shapes[parameter];
+            if (shape.Pattern.IsMatch(value)) return null;
+            reason = InvalidValue;
+            return $"-{parameter} {UntrustedText.Quote(value)} is not {shape.What}; nothing was written.";
+        }
+    }
+}
