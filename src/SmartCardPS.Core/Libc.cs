@@ -49,6 +49,8 @@ namespace SmartCardPS
         [DllImport("libc", SetLastError = true)] public static extern IntPtr readlinkat(int dirfd, string path, byte[] buffer, IntPtr size);
         [DllImport("libc", SetLastError = true)] public static extern int flock(int fd, int operation);
         [DllImport("libc")] public static extern uint geteuid();
+        [DllImport("libc")] public static extern IntPtr realpath(string path, IntPtr resolved);
+        [DllImport("libc")] public static extern void free(IntPtr pointer);
 
         /// <summary>Linux only: the stat of a name relative to a directory descriptor (or of the descriptor itself with AT_EMPTY_PATH).</summary>
         [DllImport("libc", SetLastError = true)] public static extern int statx(int dirfd, string path, int flags, uint mask, byte[] buffer);

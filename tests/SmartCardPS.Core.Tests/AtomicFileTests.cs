@@ -219,7 +219,7 @@ namespace SmartCardPS.Tests
         }
 
         [SkippableFact]
-        public void ReadsOwnerAndModeAsStatDoes()
+        public void ReadsOwnerModeAndKindAsStatDoes()
         {
             Requires.Dependency(RuntimeInformation.IsOSPlatform(OSPlatform.Linux), "Linux");
             string file = Path.Combine(root, "f");
@@ -227,12 +227,18 @@ namespace SmartCardPS.Tests
             foreach (string mode in new[] { "0", "644", "4755", "2640", "1777", "7777" })
             {
                 Assert.Equal(0, Pkcs11ConfigWriterTests.Run("chmod", mode, file));
-                Assert.True(UnixFile.TryGetOwnerAndMode(file, out int uid, out int gid, out int bits));
-                Assert.Equal(Stat(file), $"{uid} {gid} {Convert.ToString(bits, 8)}");
+                Assert.True(UnixStat.TryAt(Libc.Flags.AtFdCwd, file, out UnixStat stat, out _));
+                Assert.True(stat.IsRegular);
+                Assert.Equal(Stat(file), $"{stat.Uid} {stat.Gid} {Convert.ToString(stat.Permissions, 8)}");
             }
-            Assert.True(UnixFile.TryGetOwnerAndMode(root, out _, out _, out int dirMode));
-            Assert.Equal(Stat(root).Split(' ')[2], Convert.ToString(dirMode, 8));
-            Assert.False(UnixFile.TryGetOwnerAndMode(Path.Combine(root, "missing"), out _, out _, out _));
+            Assert.True(UnixStat.TryAt(Libc.Flags.AtFdCwd, root, out UnixStat dir, out _));
+            Assert.True(dir.IsDirectory);
+            Assert.Equal(Stat(root).Split(' ')[2], Convert.ToString(dir.Permissions, 8));
+            File.CreateSymbolicLink(Path.Combine(root, "link"), file);
+            Assert.True(UnixStat.TryAt(Libc.Flags.AtFdCwd, Path.Combine(root, "link"), out UnixStat link, out _));
+            Assert.True(link.IsSymbolicLink);
+            Assert.False(UnixStat.TryAt(Libc.Flags.AtFdCwd, Path.Combine(root, "missing"), out _, out int errno));
+            Assert.Equal(Libc.ENOENT, errno);
         }
 
         private static string Stat(string path)

@@ -132,8 +132,8 @@ namespace SmartCardPS.Tests
             Pkcs11ConfigWriter.WriteAtomic(file, New);
             Assert.Equal(New, File.ReadAllText(file));
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(file));
-            Assert.True(UnixFile.TryGetOwnerAndMode(file, out int uid, out int gid, out _));
-            Assert.Equal((64123, 64124), (uid, gid));
+            Assert.True(UnixStat.TryAt(Libc.Flags.AtFdCwd, file, out UnixStat stat, out _));
+            Assert.Equal((64123, 64124), (stat.Uid, stat.Gid));
         }
 
         [Fact]
