@@ -64,17 +64,36 @@ function Invoke-Test {
     $machineBefore = Get-MachineState
     $testProject = Join-Path $Root 'tests/SmartCardPS.Core.Tests/SmartCardPS.Core.Tests.csproj'
 
-    Write-Step 'xunit'
     $discovered = @(Read-XunitTestList (& dotnet test $testProject -c $Configuration --no-build --nologo --list-tests 2>&1 | ForEach-Object { "$_" }))
-    & $nsRun dotnet test $testProject -c $Configuration --no-build --nologo `
-        --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=normal' --results-directory $results 2>&1 |
-        ForEach-Object { "$_" } | Tee-Object -FilePath (Join-Path $results 'xunit.log') | Out-Host
-    $xunit = Get-XunitRun -TrxPath (Join-Path $results 'xunit.trx') -ConsoleLog (Get-Content (Join-Path $results 'xunit.log')) -ExitCode $LASTEXITCODE -Discovered $discovered
+    # xunit and Pester run side by side, each in its own namespace with its own pcscd, vpcd ports and p11-kit
+    # registry (ns-run.sh), so the suite takes the longer of the two on a 2-core machine instead of their sum.
+    # xunit's output is shown once it is done, so the two logs never interleave.
+    $xunitLog = Join-Path $results 'xunit.log'
+    Write-Step 'xunit (in the background) and Pester'
+    $xunitJob = Start-ThreadJob -ArgumentList $nsRun, $testProject, $Configuration, $results, $xunitLog {
+        param($nsRun, $testProject, $configuration, $results, $log)
+        & $nsRun dotnet test $testProject -c $configuration --no-build --nologo `
+            --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=normal' --results-directory $results 2>&1 |
+            ForEach-Object { "$_" } | Set-Content -Path $log
+        $LASTEXITCODE
+    }
 
-    Write-Step 'Pester'
-    $pesterJson = Join-Path $results 'pester.json'
-    & $nsRun dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Invoke-PesterSuite.ps1') -ModuleDir $ModuleDir -ResultPath $pesterJson
-    $pester = Get-PesterRun -JsonPath $pesterJson -ExitCode $LASTEXITCODE
+    try {
+        Write-Step 'Pester'
+        $pesterJson = Join-Path $results 'pester.json'
+        & $nsRun dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Invoke-PesterSuite.ps1') -ModuleDir $ModuleDir -ResultPath $pesterJson
+        $pester = Get-PesterRun -JsonPath $pesterJson -ExitCode $LASTEXITCODE
+        Write-Step 'xunit'
+        $xunitExit = @(Receive-Job $xunitJob -Wait)[-1]
+    }
+    finally {
+        # Ctrl+C, or a failure above: the background run must not outlive the build.
+        Remove-Job $xunitJob -Force
+    }
+    # A job that died without an exit code is a failed run, never a passed one.
+    if ($xunitExit -isnot [int]) { $xunitExit = 1 }
+    Get-Content $xunitLog | Out-Host
+    $xunit = Get-XunitRun -TrxPath (Join-Path $results 'xunit.trx') -ConsoleLog (Get-Content $xunitLog) -ExitCode $xunitExit -Discovered $discovered
 
     $changes = @(Compare-MachineState $machineBefore (Get-MachineState))
     exit (Write-SuiteSummary -Runs $xunit, $pester -MachineChanges $changes)
