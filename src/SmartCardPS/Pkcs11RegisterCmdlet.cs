@@ -27,14 +27,14 @@ namespace SmartCardPS.Commands
         public int Priority { get; set; }
 
         /// <summary>
-        /// <para type="description">Programs (by executable name) in which alone the module is loaded (enable-in:).</para>
+        /// <para type="description">Programs (by executable name) in which alone the module is loaded (enable-in:). A name holding a control character, a blank or a comma (p11-kit's list separators) is refused before anything is loaded or written.</para>
         /// </summary>
         [Parameter(HelpMessage = "Programs in which alone the module is loaded.")]
         [ValidateNotNullOrEmpty]
         public string[] EnableIn { get; set; }
 
         /// <summary>
-        /// <para type="description">Programs (by executable name) in which the module is not loaded (disable-in:).</para>
+        /// <para type="description">Programs (by executable name) in which the module is not loaded (disable-in:). Refused like -EnableIn's.</para>
         /// </summary>
         [Parameter(HelpMessage = "Programs in which the module is not loaded.")]
         [ValidateNotNullOrEmpty]

@@ -85,6 +85,7 @@ namespace SmartCardPS.Pkcs11
         public Pkcs11RegistrationPlan Prepare(Pkcs11ModuleRegistration request)
         {
             string library = request.Library, target = request.ConfigFile;
+            Pkcs11ConfigCheck.CheckValues(request);
             if (!request.Force)
             {
                 Pkcs11Module existing = Registry.FindRegistration(library);
@@ -104,6 +105,7 @@ namespace SmartCardPS.Pkcs11
                     $"{UntrustedText.Quote(library)} is {UntrustedText.Quote(info.LibraryDescription)} by {UntrustedText.Quote(info.LibraryManufacturer)}, not OpenSC; register other modules with Register-Pkcs11Module.", library);
             string setting = ModuleSetting(library);
             string content = Pkcs11ConfigWriter.Render(setting, request.Priority, request.EnableIn, request.DisableIn, request.TrustPolicy, request.Critical);
+            Pkcs11ConfigCheck.CheckReadBack(content, setting, request);
             return new Pkcs11RegistrationPlan(request, info, setting, content);
         }
 
@@ -114,7 +116,8 @@ namespace SmartCardPS.Pkcs11
             Guard(() => Pkcs11ConfigWriter.WriteAtomic(target, plan.Content), target, "writing");
             Pkcs11Module module = Pkcs11Registry.Load(Registry.Paths).Modules.FirstOrDefault(m => m.ConfigFile != null && PathComparison.Same(m.ConfigFile, target))
                 // Not in effect here (a user config while root, or a -Path outside p11-kit's directories): as written.
-                ?? Registry.ReadConfig(target, out _);
+                ?? Registry.ReadConfig(target, out string error)
+                ?? throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.WriteFailed, $"{UntrustedText.Quote(target)} was written but cannot be read back: {error}", target);
             module.CopyLibraryInfo(plan.Info);
             return module;
         }

@@ -1,0 +1,75 @@
+# Issue 19, findings 3 and 4: values that would inject lines into a p11-kit config, and libraries loaded where
+# p11-kit never would. A library that must not be loaded is a real one whose ELF constructor leaves a marker file,
+# so "not loaded" is seen, not assumed.
+
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'Pkcs11Common.ps1')
+    $script:NoFixture = -not (Test-SoftHsmFixtureRequired)
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Pkcs11Common.ps1')
+    $script:Hsm = Start-TestSoftHsm -Label 'Security'
+    $script:SoftHsmLibrary = [SmartCardPS.TestFixture.SoftHsmFixture]::LibraryPath
+    function Get-P11KitListing { (& p11-kit list-modules 2>$null) -join "`n" }
+
+    # A shared library exporting C_GetFunctionList whose constructor appends to $Marker when anything loads it.
+    function New-MarkerLibrary([string] $Directory, [string] $FileName, [string] $Marker) {
+        Assert-TestDependency (Test-Path /usr/bin/gcc) 'gcc (apt-get install gcc)'
+        New-Item -ItemType Directory -Force $Directory | Out-Null
+        $source = Join-Path $Directory 'marker.c'
+        Set-Content $source @'
+#include <stdio.h>
+__attribute__((constructor)) static void mark(void) { FILE *f = fopen(MARKER, "a"); if (f) { fputs("loaded\n", f); fclose(f); } }
+int C_GetFunctionList(void **list) { (void)list; return 5; /* CKR_GENERAL_ERROR */ }
+'@
+        $library = Join-Path $Directory $FileName
+        $out = & gcc -shared -fPIC -o $library "-DMARKER=`"$Marker`"" "-Wl,-soname,$FileName" $source 2>&1
+        if ($LASTEXITCODE) { throw "gcc failed: $out" }
+        Remove-Item $source
+        & chmod 0755 $library
+        $library
+    }
+}
+
+AfterAll {
+    if ($script:Hsm) { $script:Hsm.Dispose() }
+    Clear-TestRegistry
+}
+
+Describe 'p11-kit config values' -Tag Security -Skip:$NoFixture {
+    BeforeEach {
+        Clear-TestRegistry
+        $script:Before = Get-P11KitListing
+    }
+
+    It 'refuses -<Parameter> holding a line break before anything is loaded or written; p11-kit is unaffected' -ForEach @(
+        @{ Parameter = 'EnableIn'; Value = "ff`nremote: |/bin/sh"; Shown = '\x0A' }
+        @{ Parameter = 'DisableIn'; Value = "ff`nremote: |/bin/sh"; Shown = '\x0A' }
+        @{ Parameter = 'DisableIn'; Value = "ff`u{2028}module: /tmp/x.so"; Shown = '\u2028' }
+        @{ Parameter = 'EnableIn'; Value = 'p11tool,ff'; Shown = "','" }
+    ) {
+        $splat = @{ $Parameter = $Value }
+        Register-Pkcs11Module -Name injected -ModulePath $SoftHsmLibrary @splat -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $errs[0].FullyQualifiedErrorId | Should -Be 'RegisterPkcs11ModuleInvalidValue,SmartCardPS.Commands.RegisterPkcs11ModuleCommand'
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        Assert-EscapedText $errs[0].Exception.Message "-$Parameter", $Shown
+        { Register-OpenScModule @splat -WhatIf -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RegisterOpenScModuleInvalidValue,SmartCardPS.Commands.RegisterOpenScModuleCommand'
+        Test-Path $SystemModuleDir | Should -BeFalse
+        Get-P11KitListing | Should -Be $Before
+    }
+
+    It 'refuses a library whose file name holds a line break, leaving no config behind' {
+        $dir = Join-Path $TestDrive 'newline'
+        New-Item -ItemType Directory $dir | Out-Null
+        foreach ($name in "soft`nremote: |sh.so", "soft`n:tail.so") {
+            $library = Join-Path $dir $name
+            [IO.File]::Copy($SoftHsmLibrary, $library)
+            { Register-Pkcs11Module -Name newline -ModulePath $library -ErrorAction Stop } |
+                Should -Throw -ErrorId 'RegisterPkcs11ModuleInvalidValue,SmartCardPS.Commands.RegisterPkcs11ModuleCommand'
+        }
+        Test-Path $SystemModuleDir | Should -BeFalse
+        Get-P11KitListing | Should -Be $Before
+    }
+}
