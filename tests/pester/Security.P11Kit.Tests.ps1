@@ -73,3 +73,40 @@ Describe 'p11-kit config values' -Tag Security -Skip:$NoFixture {
         Get-P11KitListing | Should -Be $Before
     }
 }
+
+Describe 'libraries p11-kit would not load' -Tag Security -Skip:$NoFixture {
+    BeforeEach {
+        Clear-TestRegistry
+        $script:Marker = Join-Path $TestDrive "marker-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    }
+
+    It 'Unregister-OpenScModule -Path decides from the file and its SONAME, never by loading it (<Case>)' -ForEach @(
+        @{ Case = '-WhatIf'; WhatIf = $true }
+        @{ Case = 'without -WhatIf'; WhatIf = $false }
+    ) {
+        $userHome = New-TestUserHome
+        try {
+            # Root's own file, so only the OpenSC question could load it.
+            $library = New-MarkerLibrary (Join-Path $TestDrive "lib$Case") 'libhostile.so' $Marker
+            $config = Set-TestModuleConfig (Join-Path $userHome '.config/pkcs11/modules') 'opensc' "module: $library`n"
+            & chown -R "$($TestUid):$($TestUid)" $userHome
+            { Unregister-OpenScModule -Path $config -WhatIf:$WhatIf -ErrorAction Stop } |
+                Should -Throw -ErrorId 'UnregisterOpenScModuleNotOpenSc,SmartCardPS.Commands.UnregisterOpenScModuleCommand'
+            Test-Path $config | Should -BeTrue
+            Test-Path $Marker | Should -BeFalse -Because 'the library named by the config must not run as root'
+        }
+        finally { Remove-Item $userHome -Recurse -Force }
+    }
+
+    It 'Register-NssModule checks the library without loading it, under -WhatIf and without' {
+        $library = New-MarkerLibrary (Join-Path $TestDrive 'nss') 'libmarker-pkcs11.so' $Marker
+        $db = Join-Path $TestDrive 'nssdb'
+        New-Item -ItemType Directory $db | Out-Null
+        Register-NssModule -Name Marker -ModulePath $library -NssDatabase "sql:$db" -WhatIf | Should -BeNullOrEmpty
+        Test-Path $Marker | Should -BeFalse
+        (Register-NssModule -Name Marker -ModulePath $library -NssDatabase "sql:$db").Library | Should -Be $library
+        Test-Path $Marker | Should -BeFalse
+        { Register-NssModule -Name Z -ModulePath (Get-TestLibz) -NssDatabase "sql:$db" -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RegisterNssModuleNotPkcs11,SmartCardPS.Commands.RegisterNssModuleCommand'
+    }
+}

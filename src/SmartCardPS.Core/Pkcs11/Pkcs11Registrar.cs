@@ -159,23 +159,17 @@ namespace SmartCardPS.Pkcs11
             }
         }
 
-        /// <summary>OpenSC by file name, or by what the library says it is (<paramref name="info"/>, else asked) when it was renamed.</summary>
+        /// <summary>
+        /// OpenSC by file name or by the SONAME in its ELF file when it was renamed, or by what the loaded library said
+        /// it is (<paramref name="info"/>, when registering). The library is never loaded to decide: a config may name
+        /// any file, and its constructor would run as the caller (root, under sudo).
+        /// </summary>
         public static bool IsOpenSc(string library, Pkcs11LibraryInfo info)
         {
             if (library == null) return false;
             if (OpenScLibrary.HasOpenScName(library)) return true;
-            if (info == null)
-            {
-                try
-                {
-                    info = Probe(library);
-                }
-                catch (Pkcs11RegistrationException)
-                {
-                    return false;
-                }
-            }
-            return info.LibraryManufacturer == OpenScLibrary.Manufacturer;
+            if (OpenScLibrary.HasOpenScName(ElfSharedObject.Read(library, out _)?.Soname)) return true;
+            return info != null && info.LibraryManufacturer == OpenScLibrary.Manufacturer;
         }
 
         /// <summary>As in the ArchWiki recipe, a library in p11-kit's module directory is written by file name only.</summary>
