@@ -99,18 +99,23 @@ namespace SmartCardPS.Tests
         }
 
         [Fact]
-        public void BareLibraryNamesResolveInTheModuleDirectoryThenTheCurrentLocation()
+        public void BareLibraryNamesResolveOnlyInTheModuleDirectoryAsP11KitResolvesThem()
         {
             string inModuleDir = Path.Combine(paths.ModuleDirectory, "a.so");
             File.WriteAllText(inModuleDir, "");
+            // A file in the current location is loaded only when named as a path (./b.so), never by a bare name.
             string elsewhere = Path.Combine(root, "b.so");
             File.WriteAllText(elsewhere, "");
             var registry = Pkcs11Registry.Load(paths);
             Assert.Equal(inModuleDir, registry.ResolveLibrary("a.so", Path.Combine(root, "a.so")));
-            Assert.Equal(elsewhere, registry.ResolveLibrary("b.so", elsewhere));
+            Assert.Null(registry.ResolveLibrary("b.so", elsewhere));
+            Assert.Equal(elsewhere, registry.ResolveLibrary("./b.so", elsewhere));
             Assert.Null(registry.ResolveLibrary("c.so", Path.Combine(root, "c.so")));
             Assert.Equal("/nonexistent/c.so", registry.ResolveLibrary("/nonexistent/c.so", "/nonexistent/c.so"));
             Assert.Equal(Path.Combine(root, "x", "c.so"), registry.ResolveLibrary("x/c.so", Path.Combine(root, "x", "c.so")));
+            var notFound = new List<string>();
+            Assert.Empty(registry.Resolve(new[] { "b.so" }, v => Path.Combine(root, v), notFound));
+            Assert.Equal(new[] { "b.so" }, notFound);
         }
 
         [Fact]

@@ -109,4 +109,19 @@ Describe 'libraries p11-kit would not load' -Tag Security -Skip:$NoFixture {
         { Register-NssModule -Name Z -ModulePath (Get-TestLibz) -NssDatabase "sql:$db" -ErrorAction Stop } |
             Should -Throw -ErrorId 'RegisterNssModuleNotPkcs11,SmartCardPS.Commands.RegisterNssModuleCommand'
     }
+
+    It 'Get-Pkcs11Token -Module with a bare file name never loads it from the current location' {
+        $dir = Join-Path $TestDrive 'cwd'
+        New-MarkerLibrary $dir 'libcwd-pkcs11.so' $Marker | Out-Null
+        Push-Location $dir
+        try {
+            Get-Pkcs11Token -Module libcwd-pkcs11.so -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $errs[0].FullyQualifiedErrorId | Should -Be 'GetPkcs11TokenModuleNotFound,SmartCardPS.Commands.GetPkcs11TokenCommand'
+            Test-Path $Marker | Should -BeFalse
+            # Named as a path it is the user's explicit choice, and it loads (the marker proves the library works).
+            Get-Pkcs11Token -Module ./libcwd-pkcs11.so -ErrorAction SilentlyContinue | Out-Null
+            Test-Path $Marker | Should -BeTrue
+        }
+        finally { Pop-Location }
+    }
 }
