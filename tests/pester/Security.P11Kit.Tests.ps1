@@ -124,4 +124,30 @@ Describe 'libraries p11-kit would not load' -Tag Security -Skip:$NoFixture {
         }
         finally { Pop-Location }
     }
+
+    It 'as root, never loads a library <Case>' -ForEach @(
+        @{ Case = 'owned by another user'; Prepare = { param($lib, $dir) & chown $TestUid $lib }; Who = 'uid 64123' }
+        @{ Case = 'every user can write'; Prepare = { param($lib, $dir) & chmod 0666 $lib }; Who = 'every user' }
+        @{ Case = 'in a directory owned by another user'; Prepare = { param($lib, $dir) & chown $TestUid $dir }; Who = 'uid 64123' }
+        @{ Case = 'below a directory every user can write'; Prepare = { param($lib, $dir) & chmod 0777 (Split-Path $dir) }; Who = 'every user' }
+    ) {
+        $dir = Join-Path $TestDrive "untrusted-$([guid]::NewGuid().ToString('N').Substring(0, 8))/lib"
+        $library = New-MarkerLibrary $dir 'libuntrusted-pkcs11.so' $Marker
+        & $Prepare $library $dir
+        Get-Pkcs11Token -Module $library -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $errs[0].FullyQualifiedErrorId | Should -Be 'GetPkcs11TokenModuleLoadFailed,SmartCardPS.Commands.GetPkcs11TokenCommand'
+        $errs[0].CategoryInfo.Category | Should -Be 'SecurityError'
+        $errs[0].Exception.Message | Should -BeLike "*$Who*"
+        { Register-Pkcs11Module -Name untrusted -ModulePath $library -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RegisterPkcs11ModuleUntrustedLibrary,SmartCardPS.Commands.RegisterPkcs11ModuleCommand'
+        Test-Path $Marker | Should -BeFalse
+    }
+
+    It 'as root, loads a root-owned library below a sticky directory every user can write, as /tmp is' {
+        $sticky = Join-Path $TestDrive "sticky-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        $library = New-MarkerLibrary (Join-Path $sticky 'lib') 'libsticky-pkcs11.so' $Marker
+        & chmod 1777 $sticky
+        Get-Pkcs11Token -Module $library -ErrorAction SilentlyContinue | Out-Null
+        Test-Path $Marker | Should -BeTrue
+    }
 }

@@ -154,7 +154,8 @@ namespace SmartCardPS.Pkcs11
             }
             catch (Pkcs11ModuleException ex)
             {
-                var failure = ex.Kind == Pkcs11FailureKind.NotFound ? Pkcs11RegistrationFailure.NotFound : Pkcs11RegistrationFailure.NotPkcs11;
+                var failure = ex.Kind == Pkcs11FailureKind.NotFound ? Pkcs11RegistrationFailure.NotFound
+                    : ex.Kind == Pkcs11FailureKind.Untrusted ? Pkcs11RegistrationFailure.UntrustedLibrary : Pkcs11RegistrationFailure.NotPkcs11;
                 throw new Pkcs11RegistrationException(failure, ex.Message, library, ex);
             }
         }

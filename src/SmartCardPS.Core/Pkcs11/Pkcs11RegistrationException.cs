@@ -25,6 +25,8 @@ namespace SmartCardPS.Pkcs11
         WriteFailed,
         /// <summary>A value that p11-kit would not read back as written (a control character, a blank it trims, a list separator).</summary>
         InvalidValue,
+        /// <summary>Running as root, the library is one a user other than root can change, so it is not loaded.</summary>
+        UntrustedLibrary,
     }
 
     /// <summary>A refused or failed registration: what went wrong, about what (a module, a file or a library path).</summary>
