@@ -8,7 +8,7 @@ namespace SmartCardPS.Commands
     public abstract class Pkcs11RegisterCmdlet : Pkcs11RegistrationCmdlet
     {
         /// <summary>
-        /// <para type="description">System writes to the system config directory (/etc/pkcs11/modules) for every user; User writes to ~/.config/pkcs11/modules for the current user. The default is System for root and User otherwise.</para>
+        /// <para type="description">System writes to the system config directory (/etc/pkcs11/modules) for every user; User writes to ~/.config/pkcs11/modules for the current user; it is refused as root, since p11-kit reads no user configs for root whatever HOME says. The default is System for root and User otherwise.</para>
         /// </summary>
         [Parameter(HelpMessage = "System or User.")]
         public Pkcs11ConfigScope Scope { get; set; }

@@ -162,7 +162,7 @@ namespace SmartCardPS.Tests
             Assert.Equal(new[] { "firefox" }, module.DisableIn);
             Assert.Equal("PKCS#11 Kit", module.LibraryManufacturer);
 
-            // Found again under any name, in any location, even one not in effect (a user config while root).
+            // Found again under any name, in any location, even one not in effect (a user config under P11_KIT_NO_USER_CONFIG).
             paths.IgnoreUserConfig = true;
             var again = new Pkcs11ModuleRegistration { Library = trust, ConfigFile = Registrar().ConfigFileFor("other", Pkcs11ConfigScope.User) };
             var ex = Assert.Throws<Pkcs11RegistrationException>(() => Registrar().Prepare(again));
@@ -227,6 +227,22 @@ namespace SmartCardPS.Tests
             registrar.Unregister(renamedFile);
             Assert.False(File.Exists(renamedFile));
             Assert.Equal(Pkcs11RegistrationFailure.NotFound, Refusal(() => registrar.PrepareRemoval(renamedFile, openScOnly: true)));
+        }
+
+        [SkippableFact]
+        public void RootHasNoUserConfigsWhateverHomeSaysAndItsUserScopeIsRefused()
+        {
+            Skip.If(!UnixFile.IsRoot() && !PcscFixture.IsCi, "p11-kit's rule for root; the tests run as root");
+            var defaults = Pkcs11RegistryPaths.Default();
+            Assert.Null(defaults.UserModuleDirectory);
+            Assert.Null(defaults.UserConfigFile);
+            Assert.True(defaults.IgnoreUserConfig);
+            var registrar = new Pkcs11Registrar(Pkcs11Registry.Load(defaults));
+            Assert.DoesNotContain(registrar.Registry.AllConfigs(), m => m.Source == Pkcs11ModuleSource.User);
+            var ex = Assert.Throws<Pkcs11RegistrationException>(() => registrar.ConfigFileFor("m", Pkcs11ConfigScope.User));
+            Assert.Equal(Pkcs11RegistrationFailure.UserScopeAsRoot, ex.Failure);
+            Assert.Contains("p11-kit reads no user configs for root", ex.Message);
+            Assert.Equal(Path.Combine(defaults.SystemModuleDirectory, "m.module"), registrar.ConfigFileFor("m", null));
         }
 
         [SkippableFact]

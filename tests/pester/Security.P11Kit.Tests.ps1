@@ -151,3 +151,34 @@ Describe 'libraries p11-kit would not load' -Tag Security -Skip:$NoFixture {
         Test-Path $Marker | Should -BeTrue
     }
 }
+
+Describe 'user configs as root' -Tag Security -Skip:$NoFixture {
+    BeforeAll {
+        $script:UserHome = New-TestUserHome
+        $script:UserConfig = Set-TestModuleConfig (Join-Path $UserHome '.config/pkcs11/modules') 'opensc' "module: $SoftHsmLibrary`n"
+        & chown -R "$($TestUid):$($TestUid)" $UserHome
+    }
+    AfterAll { Remove-Item $UserHome -Recurse -Force }
+    BeforeEach {
+        Clear-TestRegistry
+        $script:RootHome, $env:HOME = $env:HOME, $UserHome
+    }
+    AfterEach { $env:HOME = $RootHome }
+
+    It '<Command> -Scope User refuses as root, whatever HOME says, and leaves the user''s config alone' -ForEach @(
+        @{ Command = 'Unregister-OpenScModule'; Call = { Unregister-OpenScModule -Scope User -ErrorAction Stop } }
+        @{ Command = 'Register-OpenScModule'; Call = { Register-OpenScModule -Scope User -Force -ErrorAction Stop } }
+        @{ Command = 'Register-Pkcs11Module'; Call = { Register-Pkcs11Module -Name hsm -ModulePath $SoftHsmLibrary -Scope User -ErrorAction Stop } }
+        @{ Command = 'Unregister-Pkcs11Module'; Call = { Unregister-Pkcs11Module -Name opensc -Scope User -ErrorAction Stop } }
+    ) {
+        $id = ($Command -replace '-', '') + 'UserScopeAsRoot'
+        $Call | Should -Throw -ErrorId "$id,SmartCardPS.Commands.$($Command -replace '-', '')Command" -ExpectedMessage '*p11-kit reads no user configs for root*'
+        Get-Content $UserConfig -Raw | Should -BeExactly "module: $SoftHsmLibrary`n"
+        Get-ChildItem (Split-Path $UserConfig) | Should -HaveCount 1
+    }
+
+    It 'a user config does not count as a registration for root, as p11-kit never reads it' {
+        (Register-Pkcs11Module -Name hsm -ModulePath $SoftHsmLibrary).ConfigFile | Should -Be (Join-Path $SystemModuleDir 'hsm.module')
+        (Get-Pkcs11Module).ConfigFile | Should -Not -Contain $UserConfig
+    }
+}

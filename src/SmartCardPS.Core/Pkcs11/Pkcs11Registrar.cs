@@ -24,8 +24,12 @@ namespace SmartCardPS.Pkcs11
         /// <summary>Whether p11-kit would read a config named <paramref name="name"/>.module; such a name never leaves its directory.</summary>
         public static bool IsValidName(string name) => name != null && Pkcs11ConfigParser.ModuleNameOf(name + ".module") == name;
 
-        public string ConfigDirectory(Pkcs11ConfigScope? scope) =>
-            (scope ?? DefaultScope) == Pkcs11ConfigScope.System ? Registry.Paths.SystemModuleDirectory : Registry.Paths.UserModuleDirectory;
+        public string ConfigDirectory(Pkcs11ConfigScope? scope)
+        {
+            if ((scope ?? DefaultScope) == Pkcs11ConfigScope.System) return Registry.Paths.SystemModuleDirectory;
+            return Registry.Paths.UserModuleDirectory ?? throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.UserScopeAsRoot,
+                "p11-kit reads no user configs for root, whatever HOME says, so -Scope User is refused as root: run the command as that user, or use -Scope System.", scope);
+        }
 
         /// <summary>The config file of module <paramref name="name"/> in a scope's directory (the default scope when null).</summary>
         public string ConfigFileFor(string name, Pkcs11ConfigScope? scope)

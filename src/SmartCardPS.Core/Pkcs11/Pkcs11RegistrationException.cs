@@ -27,6 +27,8 @@ namespace SmartCardPS.Pkcs11
         InvalidValue,
         /// <summary>Running as root, the library is one a user other than root can change, so it is not loaded.</summary>
         UntrustedLibrary,
+        /// <summary>-Scope User as root: p11-kit reads no user configs for root, whatever HOME says.</summary>
+        UserScopeAsRoot,
     }
 
     /// <summary>A refused or failed registration: what went wrong, about what (a module, a file or a library path).</summary>
