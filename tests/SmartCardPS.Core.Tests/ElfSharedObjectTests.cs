@@ -1,10 +1,8 @@
 using System;
 using System.Diagnostics;
 using System.IO;
-using System.Linq;
 using System.Text.RegularExpressions;
 using SmartCardPS.Pkcs11;
-using SmartCardPS.TestFixture;
 using Xunit;
 
 namespace SmartCardPS.Tests
@@ -23,10 +21,8 @@ namespace SmartCardPS.Tests
 
         private static string Installed(string fileName)
         {
-            string path = Path.Combine(Pkcs11RegistryPaths.Default().ModuleDirectory ?? "/nonexistent", fileName);
-            Skip.If(!File.Exists(path) && !PcscFixture.IsCi, path + " is not installed (apt-get install p11-kit-modules opensc-pkcs11)");
-            Skip.If(!File.Exists("/usr/bin/readelf") && !PcscFixture.IsCi, "readelf is not installed (apt-get install binutils)");
-            return path;
+            Requires.Dependency(File.Exists("/usr/bin/readelf"), "readelf (apt-get install binutils)");
+            return InstalledLibraries.InModuleDirectory(fileName);
         }
 
         private static string ReadelfSoname(string path)
@@ -46,10 +42,8 @@ namespace SmartCardPS.Tests
         [InlineData("libz.so.1", false)]
         public void TheSonameAndTheExportsAreReadAsReadelfShowsThem(string fileName, bool pkcs11)
         {
-            string path = fileName.StartsWith("libz", StringComparison.Ordinal)
-                ? new[] { "/usr/lib/x86_64-linux-gnu/libz.so.1", "/lib/x86_64-linux-gnu/libz.so.1", "/usr/lib/aarch64-linux-gnu/libz.so.1", "/usr/lib64/libz.so.1" }.FirstOrDefault(File.Exists)
-                : Installed(fileName);
-            Skip.If(path == null, "libz is not installed");
+            string path = fileName.StartsWith("libz", StringComparison.Ordinal) ? InstalledLibraries.Libz() : Installed(fileName);
+            Requires.Dependency(path != null, "libz (apt-get install zlib1g)");
             var elf = ElfSharedObject.Read(path, out string problem);
             Assert.Null(problem);
             Assert.Equal(ReadelfSoname(path), elf.Soname);

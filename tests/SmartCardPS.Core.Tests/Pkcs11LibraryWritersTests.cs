@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using SmartCardPS.Pkcs11;
-using SmartCardPS.TestFixture;
 using Xunit;
 
 namespace SmartCardPS.Tests
@@ -19,12 +18,11 @@ namespace SmartCardPS.Tests
 
         public void Dispose() => Directory.Delete(root, recursive: true);
 
-        private static void SkipUnlessRoot() => Skip.If(!UnixFile.IsRoot() && !PcscFixture.IsCi, "needs root, to give files away");
+        private static void SkipUnlessRoot() => Requires.Dependency(UnixFile.IsRoot(), "root (to give files away)");
 
         private string Library(string directory)
         {
-            string installed = Path.Combine(Pkcs11RegistryPaths.Default().ModuleDirectory ?? "/nonexistent", "p11-kit-trust.so");
-            Skip.If(!File.Exists(installed) && !PcscFixture.IsCi, installed + " is not installed (apt-get install p11-kit-modules)");
+            string installed = InstalledLibraries.InModuleDirectory("p11-kit-trust.so");
             Directory.CreateDirectory(directory);
             string copy = Path.Combine(directory, "trust.so");
             File.Copy(installed, copy);

@@ -16,7 +16,7 @@ namespace SmartCardPS.Nss
         {
             ElfSharedObject elf = ElfSharedObject.Read(library, out string problem);
             if (elf == null)
-                return problem == "is not an ELF file" && !RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? null : "is not a loadable shared library (it " + problem + ")";
+                return problem == ElfSharedObject.NotElf && !RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? null : "is not a loadable shared library (it " + problem + ")";
             return elf.Exports("C_GetFunctionList") ? null : "does not export C_GetFunctionList, so it is not a PKCS#11 module";
         }
     }

@@ -16,6 +16,9 @@ namespace SmartCardPS.Pkcs11
         private const long TagSoname = 14;
         private const long MaxSection = 64L * 1024 * 1024;
 
+        /// <summary>The problem <see cref="Read"/> gives for a file without the ELF magic (a Mach-O or PE library elsewhere).</summary>
+        public const string NotElf = "is not an ELF file";
+
         private readonly bool is64, bigEndian;
         private readonly byte[] symbols, symbolNames;
 
@@ -46,7 +49,7 @@ namespace SmartCardPS.Pkcs11
                 file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
                 if (file.Read(header, 0, header.Length) < 52 || header[0] != 0x7F || header[1] != 'E' || header[2] != 'L' || header[3] != 'F')
                 {
-                    problem = "is not an ELF file";
+                    problem = NotElf;
                     return null;
                 }
                 bool is64 = header[4] == 2, big = header[5] == 2;

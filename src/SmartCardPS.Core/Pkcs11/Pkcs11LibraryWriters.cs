@@ -21,21 +21,21 @@ namespace SmartCardPS.Pkcs11
             // The path as given and where its links lead: a link is only as safe as the directories on both sides.
             foreach (string path in new[] { full, UnixFile.RealPath(full) }.Distinct(StringComparer.Ordinal))
             {
-                string problem = Writer(path, "it");
+                string problem = Writer(path, directory: false);
                 for (string dir = Path.GetDirectoryName(path); problem == null && !string.IsNullOrEmpty(dir); dir = Path.GetDirectoryName(dir))
                 {
-                    problem = Writer(dir, "a directory above it");
+                    problem = Writer(dir, directory: true);
                 }
                 if (problem != null) return problem;
             }
             return null;
         }
 
-        private static string Writer(string path, string what)
+        private static string Writer(string path, bool directory)
         {
+            string what = directory ? "a directory above it" : "the library";
             if (!UnixFile.TryGetOwnerAndMode(path, out int uid, out int gid, out int mode))
                 return $"the owner of {UntrustedText.Quote(path)} ({what}) cannot be read";
-            bool directory = !ReferenceEquals(what, "it");
             bool sticky = directory && (mode & Sticky) != 0;
             string octal = Convert.ToString(mode & 0xFFF, 8);
             if (uid != 0) return $"uid {uid} owns {UntrustedText.Quote(path)} ({what}) and can change it";
