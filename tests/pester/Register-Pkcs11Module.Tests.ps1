@@ -9,7 +9,6 @@ BeforeAll {
     $script:SoftHsmLibrary = [SmartCardPS.TestFixture.SoftHsmFixture]::LibraryPath
     $script:Ykcs11Library = '/usr/lib/x86_64-linux-gnu/libykcs11.so'
     $script:HsmFile = Join-Path $SystemModuleDir 'my-hsm.module'
-    function Get-P11KitListing { (& p11-kit list-modules 2>$null) -join "`n" }
     # The code of a help example, run as a user would type it.
     function Invoke-HelpExample([string] $Command, [int] $Index) {
         $code = @((Get-Help $Command).Examples.Example)[$Index].Code

@@ -11,7 +11,6 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'Pkcs11Common.ps1')
     $script:Hsm = Start-TestSoftHsm -Label 'Security'
     $script:SoftHsmLibrary = [SmartCardPS.TestFixture.SoftHsmFixture]::LibraryPath
-    function Get-P11KitListing { (& p11-kit list-modules 2>$null) -join "`n" }
 
     # A shared library exporting C_GetFunctionList whose constructor appends to $Marker when anything loads it.
     function New-MarkerLibrary([string] $Directory, [string] $FileName, [string] $Marker) {
