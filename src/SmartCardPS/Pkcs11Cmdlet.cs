@@ -125,6 +125,7 @@ namespace SmartCardPS.Commands
                 case Pkcs11FailureKind.NotFound: return ErrorCategory.ObjectNotFound;
                 case Pkcs11FailureKind.NotLoadable:
                 case Pkcs11FailureKind.NotPkcs11: return ErrorCategory.InvalidData;
+                case Pkcs11FailureKind.Untrusted: return ErrorCategory.SecurityError;
                 default: return ErrorCategory.DeviceError;
             }
         }

@@ -8,7 +8,7 @@ namespace SmartCardPS.Commands
     public abstract class Pkcs11RegisterCmdlet : Pkcs11RegistrationCmdlet
     {
         /// <summary>
-        /// <para type="description">System writes to the system config directory (/etc/pkcs11/modules) for every user; User writes to ~/.config/pkcs11/modules for the current user. The default is System for root and User otherwise.</para>
+        /// <para type="description">System writes to the system config directory (/etc/pkcs11/modules) for every user; User writes to ~/.config/pkcs11/modules for the current user; it is refused as root, since p11-kit reads no user configs for root whatever HOME says. The default is System for root and User otherwise.</para>
         /// </summary>
         [Parameter(HelpMessage = "System or User.")]
         public Pkcs11ConfigScope Scope { get; set; }
@@ -27,14 +27,14 @@ namespace SmartCardPS.Commands
         public int Priority { get; set; }
 
         /// <summary>
-        /// <para type="description">Programs (by executable name) in which alone the module is loaded (enable-in:).</para>
+        /// <para type="description">Programs (by executable name) in which alone the module is loaded (enable-in:). A name holding a control character, a blank or a comma (p11-kit's list separators) is refused before anything is loaded or written.</para>
         /// </summary>
         [Parameter(HelpMessage = "Programs in which alone the module is loaded.")]
         [ValidateNotNullOrEmpty]
         public string[] EnableIn { get; set; }
 
         /// <summary>
-        /// <para type="description">Programs (by executable name) in which the module is not loaded (disable-in:).</para>
+        /// <para type="description">Programs (by executable name) in which the module is not loaded (disable-in:). Refused like -EnableIn's.</para>
         /// </summary>
         [Parameter(HelpMessage = "Programs in which the module is not loaded.")]
         [ValidateNotNullOrEmpty]

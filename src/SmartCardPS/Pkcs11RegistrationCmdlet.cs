@@ -51,8 +51,11 @@ namespace SmartCardPS.Commands
                 case Pkcs11RegistrationFailure.NotPkcs11: return ErrorCategory.InvalidData;
                 case Pkcs11RegistrationFailure.NotOpenSc: return ErrorCategory.InvalidOperation;
                 case Pkcs11RegistrationFailure.InvalidName:
-                case Pkcs11RegistrationFailure.InvalidPath: return ErrorCategory.InvalidArgument;
+                case Pkcs11RegistrationFailure.InvalidPath:
+                case Pkcs11RegistrationFailure.InvalidValue: return ErrorCategory.InvalidArgument;
                 case Pkcs11RegistrationFailure.PermissionDenied: return ErrorCategory.PermissionDenied;
+                case Pkcs11RegistrationFailure.UserScopeAsRoot: return ErrorCategory.InvalidOperation;
+                case Pkcs11RegistrationFailure.UntrustedLibrary: return ErrorCategory.SecurityError;
                 default: return ErrorCategory.WriteError;
             }
         }

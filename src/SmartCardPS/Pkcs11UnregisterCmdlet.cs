@@ -15,7 +15,7 @@ namespace SmartCardPS.Commands
         protected abstract string ModuleName { get; }
 
         /// <summary>
-        /// <para type="description">System removes from the system config directory (/etc/pkcs11/modules), User from ~/.config/pkcs11/modules. The default is System for root and User otherwise.</para>
+        /// <para type="description">System removes from the system config directory (/etc/pkcs11/modules), User from ~/.config/pkcs11/modules (refused as root, since p11-kit reads no user configs for root whatever HOME says). The default is System for root and User otherwise.</para>
         /// </summary>
         [Parameter(ParameterSetName = NameSet, HelpMessage = "System or User.")]
         public Pkcs11ConfigScope Scope { get; set; }

@@ -37,8 +37,7 @@ namespace SmartCardPS.Tests
         /// <summary>A real library of the machine's p11-kit module directory, copied into the test's module directory.</summary>
         private string Library(string fileName, string copyAs = null)
         {
-            string installed = Path.Combine(Pkcs11RegistryPaths.Default().ModuleDirectory ?? "/nonexistent", fileName);
-            Skip.If(!File.Exists(installed) && !PcscFixture.IsCi, installed + " is not installed (apt-get install p11-kit opensc-pkcs11)");
+            string installed = InstalledLibraries.InModuleDirectory(fileName);
             string copy = Path.Combine(paths.ModuleDirectory, copyAs ?? fileName);
             File.Copy(installed, copy, overwrite: true);
             return copy;
@@ -99,18 +98,23 @@ namespace SmartCardPS.Tests
         }
 
         [Fact]
-        public void BareLibraryNamesResolveInTheModuleDirectoryThenTheCurrentLocation()
+        public void BareLibraryNamesResolveOnlyInTheModuleDirectoryAsP11KitResolvesThem()
         {
             string inModuleDir = Path.Combine(paths.ModuleDirectory, "a.so");
             File.WriteAllText(inModuleDir, "");
+            // A file in the current location is loaded only when named as a path (./b.so), never by a bare name.
             string elsewhere = Path.Combine(root, "b.so");
             File.WriteAllText(elsewhere, "");
             var registry = Pkcs11Registry.Load(paths);
             Assert.Equal(inModuleDir, registry.ResolveLibrary("a.so", Path.Combine(root, "a.so")));
-            Assert.Equal(elsewhere, registry.ResolveLibrary("b.so", elsewhere));
+            Assert.Null(registry.ResolveLibrary("b.so", elsewhere));
+            Assert.Equal(elsewhere, registry.ResolveLibrary("./b.so", elsewhere));
             Assert.Null(registry.ResolveLibrary("c.so", Path.Combine(root, "c.so")));
             Assert.Equal("/nonexistent/c.so", registry.ResolveLibrary("/nonexistent/c.so", "/nonexistent/c.so"));
             Assert.Equal(Path.Combine(root, "x", "c.so"), registry.ResolveLibrary("x/c.so", Path.Combine(root, "x", "c.so")));
+            var notFound = new List<string>();
+            Assert.Empty(registry.Resolve(new[] { "b.so" }, v => Path.Combine(root, v), notFound));
+            Assert.Equal(new[] { "b.so" }, notFound);
         }
 
         [Fact]
@@ -157,7 +161,7 @@ namespace SmartCardPS.Tests
             Assert.Equal(new[] { "firefox" }, module.DisableIn);
             Assert.Equal("PKCS#11 Kit", module.LibraryManufacturer);
 
-            // Found again under any name, in any location, even one not in effect (a user config while root).
+            // Found again under any name, in any location, even one not in effect (a user config under P11_KIT_NO_USER_CONFIG).
             paths.IgnoreUserConfig = true;
             var again = new Pkcs11ModuleRegistration { Library = trust, ConfigFile = Registrar().ConfigFileFor("other", Pkcs11ConfigScope.User) };
             var ex = Assert.Throws<Pkcs11RegistrationException>(() => Registrar().Prepare(again));
@@ -187,7 +191,7 @@ namespace SmartCardPS.Tests
             _ = Library("p11-kit-trust.so");
             string text = Path.Combine(root, "text.so");
             File.WriteAllText(text, "not a library");
-            string libz = new[] { "/usr/lib/x86_64-linux-gnu/libz.so.1", "/lib/x86_64-linux-gnu/libz.so.1", "/usr/lib/aarch64-linux-gnu/libz.so.1", "/usr/lib64/libz.so.1" }.FirstOrDefault(File.Exists);
+            string libz = InstalledLibraries.Libz();
             var registrar = Registrar();
             string target = registrar.ConfigFileFor("x", Pkcs11ConfigScope.System);
             Assert.Equal(Pkcs11RegistrationFailure.NotFound, Refusal(() => registrar.Prepare(new Pkcs11ModuleRegistration { Library = Path.Combine(root, "missing.so"), ConfigFile = target })));
@@ -222,6 +226,22 @@ namespace SmartCardPS.Tests
             registrar.Unregister(renamedFile);
             Assert.False(File.Exists(renamedFile));
             Assert.Equal(Pkcs11RegistrationFailure.NotFound, Refusal(() => registrar.PrepareRemoval(renamedFile, openScOnly: true)));
+        }
+
+        [SkippableFact]
+        public void RootHasNoUserConfigsWhateverHomeSaysAndItsUserScopeIsRefused()
+        {
+            Requires.Dependency(UnixFile.IsRoot(), "root (p11-kit's rule for root)");
+            var defaults = Pkcs11RegistryPaths.Default();
+            Assert.Null(defaults.UserModuleDirectory);
+            Assert.Null(defaults.UserConfigFile);
+            Assert.True(defaults.IgnoreUserConfig);
+            var registrar = new Pkcs11Registrar(Pkcs11Registry.Load(defaults));
+            Assert.DoesNotContain(registrar.Registry.AllConfigs(), m => m.Source == Pkcs11ModuleSource.User);
+            var ex = Assert.Throws<Pkcs11RegistrationException>(() => registrar.ConfigFileFor("m", Pkcs11ConfigScope.User));
+            Assert.Equal(Pkcs11RegistrationFailure.UserScopeAsRoot, ex.Failure);
+            Assert.Contains("p11-kit reads no user configs for root", ex.Message);
+            Assert.Equal(Path.Combine(defaults.SystemModuleDirectory, "m.module"), registrar.ConfigFileFor("m", null));
         }
 
         [SkippableFact]

@@ -42,7 +42,9 @@ namespace SmartCardPS.TestFixture
             }
             string defines = $"-DTARGET='\"{target}\"' -DCONTROL='\"{shim.ControlDirectory}\"'" + (noLocking ? " -DNOLOCK" : string.Empty);
             SoftHsmFixture.Run("/bin/sh", "-c", $"gcc -shared -fPIC -O1 -o '{shim.LibraryPath}' {defines} '{source}' -ldl");
-            SoftHsmFixture.Run("/bin/chmod", "-R", "a+rwX", shim.Directory);
+            // The test user writes only the control files; a library others could write is never loaded by root.
+            SoftHsmFixture.Run("/bin/chmod", "-R", "a+rX", shim.Directory);
+            SoftHsmFixture.Run("/bin/chmod", "-R", "a+rwX", shim.ControlDirectory);
             return shim;
         }
 

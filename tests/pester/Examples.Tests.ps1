@@ -93,9 +93,19 @@ BeforeAll {
         [pscustomobject]@{ Stopped = $false; Failure = $null; Errors = @(if ($LASTEXITCODE) { "exit code $LASTEXITCODE`: $($out -join "`n")" }) }
     }
 
+    # An example with -Scope User makes the registration of the user who runs it, which root may not (p11-kit reads no
+    # user configs for root): it runs as the unprivileged test user, in a home of its own.
+    function Invoke-ExampleAsUser([string] $Code) {
+        $userHome = New-TestUserHome
+        try { $out = Invoke-AsTestUser -HomeDir $userHome -Script "try {`n$Code`n} catch { Write-Error `$_ }`n`$Error | ForEach-Object { 'example error: ' + `$_ }" }
+        finally { Remove-Item $userHome -Recurse -Force }
+        [pscustomobject]@{ Stopped = $false; Failure = $null; Errors = @($out | Where-Object { "$_" -like 'example error: *' }) }
+    }
+
     # Runs one example in a fresh runspace with the module imported, as a user at a new prompt would.
     function Invoke-Example([string] $Code) {
         if ($Code -match 'Set-FirefoxSecurityDevicePolicy' -and $Code -notmatch '-PolicyPath') { return Invoke-ExampleWithPrivateEtc $Code }
+        if ($Code -match '-Scope User') { return Invoke-ExampleAsUser $Code }
         $iss = [initialsessionstate]::CreateDefault2()
         $iss.ImportPSModule((Join-Path $ModuleDir 'SmartCardPS.psd1'))
         $ps = [powershell]::Create($iss)
@@ -129,6 +139,7 @@ AfterAll {
     Remove-Item $script:Home_ -Recurse -Force -ErrorAction SilentlyContinue
     if ($script:Hsm) { $script:Hsm.Dispose() }
     if ($script:Pcsc) { $script:Pcsc.Dispose() }
+    Remove-TestUserPwsh
     Clear-TestRegistry
 }
 

@@ -76,8 +76,9 @@ Describe 'Get-Pkcs11Module' -Skip:$NoFixture {
     }
 
     It 'reports each broken module once, naming it, its config file and the reason, and still lists the others' {
-        $broken = Set-TestBrokenModules $SystemModuleDir $Hsm.Directory
-        $text = Join-Path $Hsm.Directory 'text-module.so'
+        # Not the SoftHSM fixture's directory: every user can write it, so root would refuse the library for that alone.
+        $broken = Set-TestBrokenModules $SystemModuleDir $TestDrive
+        $text = Join-Path $TestDrive 'text-module.so'
 
         $ours = @(Get-Pkcs11Module -ErrorVariable errs -ErrorAction SilentlyContinue)
         $ours.Name | Should -Be 'p11-kit-trust', 'opensc-pkcs11', 'softhsm2'

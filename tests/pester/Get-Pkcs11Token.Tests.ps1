@@ -127,7 +127,8 @@ Describe 'Get-Pkcs11Token' -Skip:$NoFixture {
 
     Context 'with broken modules registered' {
         BeforeAll {
-            $script:BrokenConfigs = (Set-TestBrokenModules $SystemModuleDir $Hsm.Directory).Values
+            # Not the SoftHSM fixture's directory: every user can write it, so root would refuse the library for that alone.
+            $script:BrokenConfigs = (Set-TestBrokenModules $SystemModuleDir $TestDrive).Values
         }
         AfterAll {
             $BrokenConfigs | Remove-Item

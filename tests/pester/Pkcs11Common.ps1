@@ -67,6 +67,9 @@ function Set-TestBrokenModules([string] $Directory, [string] $Scratch) {
     }
 }
 
+# p11-kit list-modules as one text, to compare before and after.
+function Get-P11KitListing { (& p11-kit list-modules 2>$null) -join "`n" }
+
 # p11-kit list-modules as objects: Name, Module (as configured), and the library's fields.
 function Get-P11KitModule {
     $modules = @()

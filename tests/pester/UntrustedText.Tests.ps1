@@ -150,11 +150,13 @@ Describe 'ShouldProcess texts of the p11-kit cmdlets' -Skip:$NoFixture {
         Test-Path -LiteralPath $path | Should -BeFalse
     }
 
-    It 'Register-Pkcs11Module escapes the library path' {
+    # Such a path cannot go into a p11-kit config (its line break would start a line of its own): it is refused, escaped.
+    It 'Register-Pkcs11Module escapes the library path it refuses' {
         $link = Join-Path $EvilDir 'libsofthsm2.so'
         New-Item -ItemType SymbolicLink -Path $link -Target ([SmartCardPS.TestFixture.SoftHsmFixture]::LibraryPath) -Force | Out-Null
-        $text = Get-WhatIfText { Register-Pkcs11Module -Name my-hsm -ModulePath $link -WhatIf } $Scratch
-        Assert-EscapedText $text "dir$Shown/libsofthsm2.so"
+        Register-Pkcs11Module -Name my-hsm -ModulePath $link -WhatIf -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].FullyQualifiedErrorId | Should -Be 'RegisterPkcs11ModuleInvalidValue,SmartCardPS.Commands.RegisterPkcs11ModuleCommand'
+        Assert-EscapedText $errs[0].Exception.Message "dir$Shown/libsofthsm2.so"
     }
 
     It 'Unregister-Pkcs11Module escapes the module: line read from the config file' {

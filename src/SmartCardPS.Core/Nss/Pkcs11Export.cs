@@ -1,21 +1,23 @@
+using System.Runtime.InteropServices;
 using SmartCardPS.Pkcs11;
+
 namespace SmartCardPS.Nss
 {
     /// <summary>
-    /// Whether a file is a shared library exporting C_GetFunctionList, asked of the dynamic loader only: the
-    /// module is never initialised, so checking p11-kit-proxy does not start every p11-kit module (and OpenSC
-    /// does not wait on readers). Firefox shows a module that fails this as a device that cannot be loaded.
+    /// Whether a file is a shared library exporting C_GetFunctionList, read from its ELF file: the library is never
+    /// loaded, so none of its code runs (as root under sudo, or under -WhatIf), checking p11-kit-proxy does not start
+    /// every p11-kit module, and OpenSC does not wait on readers. Firefox shows a module that fails this as a device
+    /// that cannot be loaded.
     /// </summary>
     internal static class Pkcs11Export
     {
-        /// <summary>Null when the library exports C_GetFunctionList (or where the loader cannot be asked); else why not.</summary>
+        /// <summary>Null when the library exports C_GetFunctionList (or where its format is not ELF: macOS, Windows); else why not.</summary>
         public static string Problem(string library)
         {
-            string message = NativeLoader.LoaderMessage(library);
-            if (message != null) return "is not a loadable shared library (" + message + ")";
-            return NativeLoader.Exports(library, "C_GetFunctionList") == false
-                ? "does not export C_GetFunctionList, so it is not a PKCS#11 module"
-                : null;
+            ElfSharedObject elf = ElfSharedObject.Read(library, out string problem);
+            if (elf == null)
+                return problem == ElfSharedObject.NotElf && !RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? null : "is not a loadable shared library (it " + problem + ")";
+            return elf.Exports("C_GetFunctionList") ? null : "does not export C_GetFunctionList, so it is not a PKCS#11 module";
         }
     }
 }

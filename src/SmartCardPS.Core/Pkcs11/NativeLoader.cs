@@ -89,30 +89,6 @@ namespace SmartCardPS.Pkcs11
             }
         }
 
-        /// <summary>Whether a loadable library exports <paramref name="symbol"/>, found with dlsym (nothing in it is called); null where this cannot be asked.</summary>
-        public static bool? Exports(string path, string symbol)
-        {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return null;
-            try
-            {
-                bool mac = RuntimeInformation.IsOSPlatform(OSPlatform.OSX);
-                IntPtr handle = mac ? MacDl.dlopen(path, RtldNow) : GlibcDl.dlopen(path, RtldNow);
-                if (handle == IntPtr.Zero) return null;
-                try
-                {
-                    return (mac ? MacDl.dlsym(handle, symbol) : GlibcDl.dlsym(handle, symbol)) != IntPtr.Zero;
-                }
-                finally
-                {
-                    if (mac) MacDl.dlclose(handle); else GlibcDl.dlclose(handle);
-                }
-            }
-            catch (Exception ex) when (ex is DllNotFoundException || ex is EntryPointNotFoundException)
-            {
-                return null;
-            }
-        }
-
         private const int RtldNow = 2;
 
         private static string Probe(Func<string, int, IntPtr> open, Func<IntPtr> error, Func<IntPtr, int> close, string path)
@@ -134,7 +110,6 @@ namespace SmartCardPS.Pkcs11
             [DllImport("libdl.so.2")] internal static extern IntPtr dlopen(string file, int mode);
             [DllImport("libdl.so.2")] internal static extern IntPtr dlerror();
             [DllImport("libdl.so.2")] internal static extern int dlclose(IntPtr handle);
-            [DllImport("libdl.so.2")] internal static extern IntPtr dlsym(IntPtr handle, string symbol);
         }
 
         private static class MacDl
@@ -142,7 +117,6 @@ namespace SmartCardPS.Pkcs11
             [DllImport("/usr/lib/libSystem.B.dylib")] internal static extern IntPtr dlopen(string file, int mode);
             [DllImport("/usr/lib/libSystem.B.dylib")] internal static extern IntPtr dlerror();
             [DllImport("/usr/lib/libSystem.B.dylib")] internal static extern int dlclose(IntPtr handle);
-            [DllImport("/usr/lib/libSystem.B.dylib")] internal static extern IntPtr dlsym(IntPtr handle, string symbol);
         }
     }
 }

@@ -54,6 +54,9 @@ namespace SmartCardPS.Pkcs11
             // The loader would block forever opening a FIFO; devices and FIFOs report no length, and neither do empty files.
             if (new FileInfo(path).Length == 0)
                 throw lib.Failure(Pkcs11FailureKind.NotLoadable, "it is empty or not a regular file (a FIFO, socket or device), so not a shared library", null);
+            string writer = UnixFile.IsRoot() ? Pkcs11LibraryWriters.Problem(path) : null;
+            if (writer != null)
+                throw lib.Failure(Pkcs11FailureKind.Untrusted, "as root, no library is loaded that a user other than root can change, since its code would run as root: " + writer, null);
             Pkcs11LibraryHandle shared = Pkcs11LibraryHandle.Acquire(path);
             try
             {

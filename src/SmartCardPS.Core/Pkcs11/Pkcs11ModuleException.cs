@@ -13,6 +13,8 @@ namespace SmartCardPS.Pkcs11
         NotPkcs11,
         /// <summary>A PKCS#11 call returned a CKR_ code other than CKR_OK.</summary>
         CallFailed,
+        /// <summary>Running as root, the library is one a user other than root can change (the file or a directory above it), so it is not loaded.</summary>
+        Untrusted,
     }
 
     /// <summary>

@@ -24,8 +24,12 @@ namespace SmartCardPS.Pkcs11
         /// <summary>Whether p11-kit would read a config named <paramref name="name"/>.module; such a name never leaves its directory.</summary>
         public static bool IsValidName(string name) => name != null && Pkcs11ConfigParser.ModuleNameOf(name + ".module") == name;
 
-        public string ConfigDirectory(Pkcs11ConfigScope? scope) =>
-            (scope ?? DefaultScope) == Pkcs11ConfigScope.System ? Registry.Paths.SystemModuleDirectory : Registry.Paths.UserModuleDirectory;
+        public string ConfigDirectory(Pkcs11ConfigScope? scope)
+        {
+            if ((scope ?? DefaultScope) == Pkcs11ConfigScope.System) return Registry.Paths.SystemModuleDirectory;
+            return Registry.Paths.UserModuleDirectory ?? throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.UserScopeAsRoot,
+                "p11-kit reads no user configs for root, whatever HOME says, so -Scope User is refused as root: run the command as that user, or use -Scope System.", scope);
+        }
 
         /// <summary>The config file of module <paramref name="name"/> in a scope's directory (the default scope when null).</summary>
         public string ConfigFileFor(string name, Pkcs11ConfigScope? scope)
@@ -69,7 +73,7 @@ namespace SmartCardPS.Pkcs11
         /// <summary>The library a user named (see <see cref="Pkcs11Registry.ResolveLibrary"/>).</summary>
         public string FindLibrary(string value, string fullPath) =>
             Registry.ResolveLibrary(value, fullPath) ?? throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.NotFound,
-                $"There is no library {UntrustedText.Quote(value)} in p11-kit's module directory ({Registry.Paths.ModuleDirectory ?? "none"}) or the current location.", value);
+                $"There is no library {UntrustedText.Quote(value)} in p11-kit's module directory ({Registry.Paths.ModuleDirectory ?? "none"}); a file in the current location is named as a path, such as ./{UntrustedText.Escape(value)}.", value);
 
         /// <summary>OpenSC's PKCS#11 library where the platform installs it.</summary>
         public string FindOpenSc() =>
@@ -85,6 +89,7 @@ namespace SmartCardPS.Pkcs11
         public Pkcs11RegistrationPlan Prepare(Pkcs11ModuleRegistration request)
         {
             string library = request.Library, target = request.ConfigFile;
+            Pkcs11ConfigCheck.CheckValues(request);
             if (!request.Force)
             {
                 Pkcs11Module existing = Registry.FindRegistration(library);
@@ -104,6 +109,7 @@ namespace SmartCardPS.Pkcs11
                     $"{UntrustedText.Quote(library)} is {UntrustedText.Quote(info.LibraryDescription)} by {UntrustedText.Quote(info.LibraryManufacturer)}, not OpenSC; register other modules with Register-Pkcs11Module.", library);
             string setting = ModuleSetting(library);
             string content = Pkcs11ConfigWriter.Render(setting, request.Priority, request.EnableIn, request.DisableIn, request.TrustPolicy, request.Critical);
+            Pkcs11ConfigCheck.CheckReadBack(content, setting, request);
             return new Pkcs11RegistrationPlan(request, info, setting, content);
         }
 
@@ -114,7 +120,8 @@ namespace SmartCardPS.Pkcs11
             Guard(() => Pkcs11ConfigWriter.WriteAtomic(target, plan.Content), target, "writing");
             Pkcs11Module module = Pkcs11Registry.Load(Registry.Paths).Modules.FirstOrDefault(m => m.ConfigFile != null && PathComparison.Same(m.ConfigFile, target))
                 // Not in effect here (a user config while root, or a -Path outside p11-kit's directories): as written.
-                ?? Registry.ReadConfig(target, out _);
+                ?? Registry.ReadConfig(target, out string error)
+                ?? throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.WriteFailed, $"{UntrustedText.Quote(target)} was written but cannot be read back: {error}", target);
             module.CopyLibraryInfo(plan.Info);
             return module;
         }
@@ -151,28 +158,23 @@ namespace SmartCardPS.Pkcs11
             }
             catch (Pkcs11ModuleException ex)
             {
-                var failure = ex.Kind == Pkcs11FailureKind.NotFound ? Pkcs11RegistrationFailure.NotFound : Pkcs11RegistrationFailure.NotPkcs11;
+                var failure = ex.Kind == Pkcs11FailureKind.NotFound ? Pkcs11RegistrationFailure.NotFound
+                    : ex.Kind == Pkcs11FailureKind.Untrusted ? Pkcs11RegistrationFailure.UntrustedLibrary : Pkcs11RegistrationFailure.NotPkcs11;
                 throw new Pkcs11RegistrationException(failure, ex.Message, library, ex);
             }
         }
 
-        /// <summary>OpenSC by file name, or by what the library says it is (<paramref name="info"/>, else asked) when it was renamed.</summary>
+        /// <summary>
+        /// OpenSC by file name or by the SONAME in its ELF file when it was renamed, or by what the loaded library said
+        /// it is (<paramref name="info"/>, when registering). The library is never loaded to decide: a config may name
+        /// any file, and its constructor would run as the caller (root, under sudo).
+        /// </summary>
         public static bool IsOpenSc(string library, Pkcs11LibraryInfo info)
         {
             if (library == null) return false;
             if (OpenScLibrary.HasOpenScName(library)) return true;
-            if (info == null)
-            {
-                try
-                {
-                    info = Probe(library);
-                }
-                catch (Pkcs11RegistrationException)
-                {
-                    return false;
-                }
-            }
-            return info.LibraryManufacturer == OpenScLibrary.Manufacturer;
+            if (OpenScLibrary.HasOpenScName(ElfSharedObject.Read(library, out _)?.Soname)) return true;
+            return info != null && info.LibraryManufacturer == OpenScLibrary.Manufacturer;
         }
 
         /// <summary>As in the ArchWiki recipe, a library in p11-kit's module directory is written by file name only.</summary>

@@ -23,6 +23,12 @@ namespace SmartCardPS.Pkcs11
         PermissionDenied,
         /// <summary>Any other I/O failure; nothing was left half-written.</summary>
         WriteFailed,
+        /// <summary>A value that p11-kit would not read back as written (a control character, a blank it trims, a list separator).</summary>
+        InvalidValue,
+        /// <summary>Running as root, the library is one a user other than root can change, so it is not loaded.</summary>
+        UntrustedLibrary,
+        /// <summary>-Scope User as root: p11-kit reads no user configs for root, whatever HOME says.</summary>
+        UserScopeAsRoot,
     }
 
     /// <summary>A refused or failed registration: what went wrong, about what (a module, a file or a library path).</summary>

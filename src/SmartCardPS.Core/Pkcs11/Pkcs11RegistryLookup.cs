@@ -10,20 +10,18 @@ namespace SmartCardPS.Pkcs11
     {
         /// <summary>
         /// The library a user names. A value with a directory part is a path: <paramref name="fullPath"/>, the value
-        /// made absolute by the caller (PowerShell's current location, ~). A bare file name is looked for in p11-kit's
-        /// module directory first, as p11-kit resolves module:, then in the current location. Null when a bare name
-        /// is in neither.
+        /// made absolute by the caller (PowerShell's current location, ~). A bare file name is looked for only in
+        /// p11-kit's module directory, as p11-kit resolves module:, never in the current location, where anyone who
+        /// can write there (a shared or download directory) would choose the code loaded; ./name says that file is
+        /// meant. Null when a bare name is not there.
         /// </summary>
         public string ResolveLibrary(string value, string fullPath)
         {
             if (string.IsNullOrEmpty(value)) return null;
             if (value.IndexOfAny(new[] { '/', '\\' }) >= 0 || System.IO.Path.IsPathRooted(value)) return fullPath;
-            if (Paths.ModuleDirectory != null)
-            {
-                string inModuleDirectory = System.IO.Path.Combine(Paths.ModuleDirectory, value);
-                if (File.Exists(inModuleDirectory)) return inModuleDirectory;
-            }
-            return fullPath != null && File.Exists(fullPath) ? fullPath : null;
+            if (Paths.ModuleDirectory == null) return null;
+            string inModuleDirectory = System.IO.Path.Combine(Paths.ModuleDirectory, value);
+            return File.Exists(inModuleDirectory) ? inModuleDirectory : null;
         }
 
         /// <summary>

@@ -20,6 +20,10 @@ namespace SmartCardPS.Pkcs11
         /// <summary>The global pkcs11.conf, where user-config is set.</summary>
         public string SystemConfigFile { get; set; }
 
+        /// <summary>
+        /// The user's configs (~/.config/pkcs11); null for root, for whom p11-kit reads none whatever HOME says (under
+        /// sudo HOME may still be the user's), so that nothing here reads a file that user controls as root.
+        /// </summary>
         public string UserModuleDirectory { get; set; }
         public string UserConfigFile { get; set; }
 
@@ -40,6 +44,7 @@ namespace SmartCardPS.Pkcs11
 
         public static Pkcs11RegistryPaths Default()
         {
+            bool root = UnixFile.IsRoot();
             string home = Environment.GetEnvironmentVariable("HOME");
             if (string.IsNullOrEmpty(home)) home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
             string userDir = Path.Combine(home ?? string.Empty, ".config", "pkcs11");
@@ -51,10 +56,10 @@ namespace SmartCardPS.Pkcs11
                 PackageModuleDirectory = packageDir ?? "/usr/share/p11-kit/modules",
                 SystemModuleDirectory = Path.Combine(sysconf, "pkcs11", "modules"),
                 SystemConfigFile = Path.Combine(sysconf, "pkcs11", "pkcs11.conf"),
-                UserModuleDirectory = Path.Combine(userDir, "modules"),
-                UserConfigFile = Path.Combine(userDir, "pkcs11.conf"),
+                UserModuleDirectory = root ? null : Path.Combine(userDir, "modules"),
+                UserConfigFile = root ? null : Path.Combine(userDir, "pkcs11.conf"),
                 ModuleDirectory = moduleDir,
-                IgnoreUserConfig = UnixFile.IsRoot() || Environment.GetEnvironmentVariable("P11_KIT_NO_USER_CONFIG") != null,
+                IgnoreUserConfig = root || Environment.GetEnvironmentVariable("P11_KIT_NO_USER_CONFIG") != null,
                 ProgramName = CurrentProgramName(),
                 P11KitPresent = packageDir != null || moduleDir != null,
             };

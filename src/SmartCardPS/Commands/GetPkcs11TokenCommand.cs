@@ -35,7 +35,7 @@ namespace SmartCardPS.Commands
         public string[] Label { get; set; }
 
         /// <summary>
-        /// <para type="description">Registered module names (as Get-Pkcs11Module lists them) or library paths. Without it every enabled registered module is used.</para>
+        /// <para type="description">Registered module names (as Get-Pkcs11Module lists them) or library paths. A bare file name (libfoo.so) is looked for only in p11-kit's module directory, as p11-kit does, never in the current location; write ./libfoo.so for that. Without it every enabled registered module is used.</para>
         /// </summary>
         [Parameter(ValueFromPipelineByPropertyName = true, HelpMessage = "Registered module names or library paths.")]
         [Alias("ModulePath", "Path")]
