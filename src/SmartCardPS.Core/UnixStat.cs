@@ -46,6 +46,9 @@ namespace SmartCardPS
         public static bool TryAt(int dirFd, string name, out UnixStat stat, out int errno) =>
             Read(dirFd, name, Libc.Flags.AtSymlinkNoFollow, out stat, out errno);
 
+        /// <summary>stat of a path, following links (what a loader or a reader of the path reaches); false with errno when it fails.</summary>
+        public static bool TryPath(string path, out UnixStat stat, out int errno) => Read(Libc.Flags.AtFdCwd, path, 0, out stat, out errno);
+
         /// <summary>fstat of an open descriptor.</summary>
         public static UnixStat Of(int fd)
         {

@@ -41,11 +41,11 @@ namespace SmartCardPS.Tests
             string library = Library(Path.Combine(root, "a", "b"));
             switch (how)
             {
-                case "owner": Assert.True(UnixFile.TryChown(library, User, User)); break;
-                case "mode": UnixFile.SetMode(library, 0x1B6); break; // 0666
-                case "group": UnixFile.SetMode(library, 0x1F4); break; // 0764
-                case "directory": Assert.True(UnixFile.TryChown(Path.GetDirectoryName(library), User, User)); break;
-                default: UnixFile.SetMode(Path.Combine(root, "a"), 0x1FF); break; // 0777
+                case "owner": Shell($"chown {User}:{User} '{library}'"); break;
+                case "mode": Shell($"chmod 666 '{library}'"); break;
+                case "group": Shell($"chmod 764 '{library}'"); break;
+                case "directory": Shell($"chown {User}:{User} '{Path.GetDirectoryName(library)}'"); break;
+                default: Shell($"chmod 777 '{Path.Combine(root, "a")}'"); break;
             }
             string problem = Pkcs11LibraryWriters.Problem(library);
             Assert.Contains(who, problem);
@@ -61,7 +61,7 @@ namespace SmartCardPS.Tests
         {
             SkipUnlessRoot();
             string library = Library(Path.Combine(root, "user"));
-            Assert.True(UnixFile.TryChown(Path.GetDirectoryName(library), User, User));
+            Shell($"chown {User}:{User} '{Path.GetDirectoryName(library)}'");
             string trusted = Path.Combine(root, "trusted");
             Directory.CreateDirectory(trusted);
             string link = Path.Combine(trusted, "link.so");
@@ -75,9 +75,11 @@ namespace SmartCardPS.Tests
             SkipUnlessRoot();
             string sticky = Path.Combine(root, "sticky");
             string library = Library(Path.Combine(sticky, "lib"));
-            UnixFile.SetMode(sticky, 0x3FF); // 01777, as /tmp
+            Shell($"chmod 1777 '{sticky}'"); // as /tmp
             Assert.Null(Pkcs11LibraryWriters.Problem(library));
             using (var lib = Pkcs11Library.Load(library)) Assert.Equal("PKCS#11 Kit", lib.GetInfo().LibraryManufacturer);
         }
+
+        private static void Shell(string command) => SmartCardPS.TestFixture.FileAttacker.Shell(command);
     }
 }

@@ -34,8 +34,9 @@ namespace SmartCardPS.Pkcs11
         private static string Writer(string path, bool directory)
         {
             string what = directory ? "a directory above it" : "the library";
-            if (!UnixFile.TryGetOwnerAndMode(path, out int uid, out int gid, out int mode))
+            if (!UnixStat.TryPath(path, out UnixStat stat, out _))
                 return $"the owner of {UntrustedText.Quote(path)} ({what}) cannot be read";
+            int uid = stat.Uid, gid = stat.Gid, mode = stat.Permissions;
             bool sticky = directory && (mode & Sticky) != 0;
             string octal = Convert.ToString(mode & 0xFFF, 8);
             if (uid != 0) return $"uid {uid} owns {UntrustedText.Quote(path)} ({what}) and can change it";
