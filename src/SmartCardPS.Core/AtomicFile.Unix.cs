@@ -30,10 +30,7 @@ namespace SmartCardPS
                 int oldFd = -1;
                 try
                 {
-                    if (UnixFile.IsRoot() && !dir.Trusted && !newFile.Force)
-                        throw new UnsafePathException(UnsafePathReason.UntrustedDirectory, dir.Path,
-                            $"{UntrustedText.Quote(dir.Path)} (or a directory above it) can be written by a user other than root, who could swap files while root writes there, so nothing was changed. " +
-                            "Run the command as that user, or add -Force: the file is then written without following any link and keeps its owner.");
+                    RefuseUntrusted(dir, newFile.Force);
                     dir.Lock(LockTimeout);
                     byte[] old = null;
                     UnixStat oldStat = default(UnixStat);
@@ -91,6 +88,26 @@ namespace SmartCardPS
                     UnixIo.Close(ref oldFd);
                 }
             }
+        }
+
+        private static void DeleteUnix(string full, bool force)
+        {
+            string name = Path.GetFileName(full);
+            using (UnixDirectory dir = UnixDirectory.Open(Path.GetDirectoryName(full), create: false))
+            {
+                RefuseUntrusted(dir, force);
+                dir.Lock(LockTimeout);
+                if (Libc.unlinkat(dir.Fd, name, 0) != 0 && Libc.Errno != Libc.ENOENT) throw UnixIo.Error(Libc.Errno, "remove", full);
+                Libc.fsync(dir.Fd);
+            }
+        }
+
+        private static void RefuseUntrusted(UnixDirectory dir, bool force)
+        {
+            if (UnixFile.IsRoot() && !dir.Trusted && !force)
+                throw new UnsafePathException(UnsafePathReason.UntrustedDirectory, dir.Path,
+                    $"{UntrustedText.Quote(dir.Path)} (or a directory above it) can be written by a user other than root, who could swap files while root writes there, so nothing was changed. " +
+                    "Run the command as that user, or add -Force: the file is then written without following any link and keeps its owner.");
         }
 
         // The temporary file is created 0600 with O_EXCL|O_NOFOLLOW, so no one else can open it or have put a link

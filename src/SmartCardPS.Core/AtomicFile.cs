@@ -61,6 +61,17 @@ namespace SmartCardPS
             else UpdateWindows(full, newFile, edit ?? replace, edit != null);
         }
 
+        /// <summary>
+        /// Removes a file (a link is removed itself, never what it points to) under its directory's lock; as root, in
+        /// a directory another user can write only with <paramref name="force"/>. A missing file is no error.
+        /// </summary>
+        public static void Delete(string path, bool force = false)
+        {
+            string full = Path.GetFullPath(path);
+            if (UnixFile.IsUnix) DeleteUnix(full, force);
+            else File.Delete(full);
+        }
+
         private static void Fault(string stage, string temp) => FaultPoint.Value?.Invoke(stage, temp);
 
         private static string TempName(string fileName) => "." + fileName + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp";

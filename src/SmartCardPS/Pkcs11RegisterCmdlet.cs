@@ -57,12 +57,13 @@ namespace SmartCardPS.Commands
             Force = Force,
         };
 
-        /// <summary>Checks the registration (nothing registers the library yet, it answers C_GetInfo), then writes it and emits the module.</summary>
+        /// <summary>Checks the registration (nothing registers the library yet), then, once confirmed, that it answers C_GetInfo; writes it and emits the module.</summary>
         protected void Register(Func<Pkcs11ModuleRegistration> request, string what)
         {
             Run(() =>
             {
-                Pkcs11RegistrationPlan plan = Registrar.Prepare(request());
+                // No library code runs before ShouldProcess: under -WhatIf none runs at all; Register loads and checks it.
+                Pkcs11RegistrationPlan plan = Registrar.Prepare(request(), load: false);
                 if (!ShouldProcess(UntrustedText.Escape(plan.ConfigFile), $"Register {what} {UntrustedText.Quote(plan.Library)} (module: {UntrustedText.Quote(plan.ModuleSetting)})")) return;
                 WriteObject(Registrar.Register(plan));
             }, "Use -Scope User to register it for yourself, or run elevated (sudo) for the system.");

@@ -32,6 +32,10 @@ namespace SmartCardPS.Commands
             {
                 action();
             }
+            catch (UnsafePathException ex)
+            {
+                TryWriteUnsafePathError(ex, ex.Path);
+            }
             catch (Pkcs11RegistrationException ex)
             {
                 Exception shown = ex.InnerException as Pkcs11ModuleException ?? (Exception)ex;

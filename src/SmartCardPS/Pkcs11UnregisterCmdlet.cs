@@ -34,6 +34,12 @@ namespace SmartCardPS.Commands
         [ValidateNotNull]
         public Pkcs11Module Module { get; set; }
 
+        /// <summary>
+        /// <para type="description">As root, removes a config from a directory another user can write (-Path into a user's directory); the file is removed without following any link either way.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         /// <summary>Removes the config file the parameters name once it exists (and, with <paramref name="openScOnly"/>, registers OpenSC).</summary>
         protected void Unregister(bool openScOnly, string what)
         {
@@ -42,7 +48,7 @@ namespace SmartCardPS.Commands
                 string file = ParameterSetName == "Module" ? Registrar.ConfigFileOf(Module) : ConfigFile(ModuleName, Scope, Path);
                 Pkcs11Module config = Registrar.PrepareRemoval(file, openScOnly);
                 if (!ShouldProcess(UntrustedText.Escape(file), $"Remove the p11-kit registration of {what} ({UntrustedText.Quote(config.ModuleSetting)})")) return;
-                Registrar.Unregister(file);
+                Registrar.Unregister(file, Force);
             }, "Run elevated (sudo) to change a system registration.");
         }
     }

@@ -109,6 +109,18 @@ Describe 'libraries p11-kit would not load' -Tag Security -Skip:$NoFixture {
             Should -Throw -ErrorId 'RegisterNssModuleNotPkcs11,SmartCardPS.Commands.RegisterNssModuleCommand'
     }
 
+    It 'Register-Pkcs11Module and Register-OpenScModule -WhatIf run no library code; confirmed, the library is checked before anything is written' {
+        $library = New-MarkerLibrary (Join-Path $TestDrive 'whatif') 'libmarker-pkcs11.so' $Marker
+        $renamed = New-MarkerLibrary (Join-Path $TestDrive 'whatif-opensc') 'opensc-pkcs11.so' $Marker
+        Register-Pkcs11Module -Name marker -ModulePath $library -WhatIf | Should -BeNullOrEmpty
+        Register-OpenScModule -ModulePath $renamed -WhatIf | Should -BeNullOrEmpty
+        Test-Path $Marker | Should -BeFalse -Because '-WhatIf must run no code of the library'
+        { Register-Pkcs11Module -Name marker -ModulePath $library -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RegisterPkcs11ModuleNotPkcs11,SmartCardPS.Commands.RegisterPkcs11ModuleCommand'
+        Test-Path $Marker | Should -BeTrue -Because 'confirmed, the library is loaded and asked C_GetInfo'
+        Get-Pkcs11Module -Name marker -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
     It 'Get-Pkcs11Token -Module with a bare file name never loads it from the current location' {
         $dir = Join-Path $TestDrive 'cwd'
         New-MarkerLibrary $dir 'libcwd-pkcs11.so' $Marker | Out-Null

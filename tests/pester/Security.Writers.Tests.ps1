@@ -22,6 +22,8 @@ BeforeDiscovery {
             Write = { param($dir, $i) Set-FirefoxSecurityDevicePolicy -PolicyPath "$dir/sub$i/policies.json" -Name "D$i" -ModulePath $SoftHsmLibrary -Force } }
         @{ Name = 'Set-OpenScConfiguration'; RootOwned = $true
             Write = { param($dir, $i) Set-OpenScConfiguration -Path "$dir/opensc$i.conf" -EnablePinPad $false -Force } }
+        @{ Name = 'Register-Pkcs11Module'; RootOwned = $true
+            Write = { param($dir, $i) Register-Pkcs11Module -Name "m$i" -ModulePath $SoftHsmLibrary -Path "$dir/m$i.module" -Force } }
         @{ Name = 'New-SmartCardUdevRule'; RootOwned = $true
             Write = { param($dir, $i) New-SmartCardUdevRule -Name "r$i" -VendorId 072f -ProductId 90cc -Serial "S$i" -RulesDirectory $dir -Force -WarningAction SilentlyContinue } }
     )
@@ -166,12 +168,17 @@ Describe 'Files another user controls, as root' -Tag Security -Skip:$NotRootOnLi
         @{ Name = 'Set-OpenScConfiguration'; Write = { param($dir) Set-OpenScConfiguration -Path "$dir/opensc.conf" -EnablePinPad $false } }
         @{ Name = 'Set-FirefoxSecurityDevicePolicy'; Write = { param($dir) Set-FirefoxSecurityDevicePolicy -PolicyPath "$dir/policies.json" -Name X -ModulePath $SoftHsmLibrary } }
         @{ Name = 'New-SmartCardUdevRule'; Write = { param($dir) New-SmartCardUdevRule -Name r -VendorId 072f -ProductId 90cc -RulesDirectory $dir -WarningAction SilentlyContinue } }
+        @{ Name = 'Register-Pkcs11Module'; Write = { param($dir) Register-Pkcs11Module -Name m -ModulePath $OpenScLibraryPath -Path "$dir/m.module" } }
+        @{ Name = 'Unregister-Pkcs11Module'; Setup = { param($dir) Set-UserFile "$dir/m.module" "module: $SoftHsmLibrary`n" }
+            Write = { param($dir) Unregister-Pkcs11Module -Path "$dir/m.module" } }
     ) {
+        if ($_.Setup) { & $_.Setup $UserDir }
+        $before = @(Get-ChildItem $UserDir -Force | ForEach-Object Name)
         $err = Get-WriteError $Write $UserDir
-        $err.FullyQualifiedErrorId | Should -Match '^[A-Za-z]+UntrustedDirectory,'
+        $err.FullyQualifiedErrorId | Should -Match '^[A-Za-z0-9]+UntrustedDirectory,'
         $err[0].Exception.Message | Should -Match '-Force'
         $err[0].CategoryInfo.Category | Should -Be 'SecurityError'
-        @(Get-ChildItem $UserDir -Force).Count | Should -Be 0
+        @(Get-ChildItem $UserDir -Force | ForEach-Object Name) | Should -Be $before
     }
 
     It 'replaces a read-only file only with -Force, and keeps its mode' {

@@ -1,13 +1,9 @@
 using System.Collections.Generic;
-using System.IO;
 using System.Text;
 
 namespace SmartCardPS.Pkcs11
 {
-    /// <summary>
-    /// Writes and removes p11-kit module configs so that a reader never sees a half-written file: the
-    /// content goes to a temporary file in the same directory, which is then renamed over the target.
-    /// </summary>
+    /// <summary>Renders p11-kit module configs, and writes them through <see cref="AtomicFile"/>.</summary>
     public static class Pkcs11ConfigWriter
     {
         public static string Render(string moduleSetting, int? priority, IReadOnlyCollection<string> enableIn, IReadOnlyCollection<string> disableIn,
@@ -29,9 +25,7 @@ namespace SmartCardPS.Pkcs11
         /// <paramref name="mode"/> (default 0644), creating missing directories as 0755; a replaced file keeps its mode
         /// and owner. On failure nothing is left behind: no temporary file, no directory it created, and the old file as it was.
         /// </summary>
-        public static void WriteAtomic(string path, string content, int mode = AtomicFile.DefaultMode) =>
-            AtomicFile.WriteText(path, content, new NewFile { Mode = mode, CreateDirectories = true });
-
-        public static void Delete(string path) => File.Delete(path);
+        public static void WriteAtomic(string path, string content, int mode = AtomicFile.DefaultMode, bool force = false) =>
+            AtomicFile.WriteText(path, content, new NewFile { Mode = mode, CreateDirectories = true, Force = force });
     }
 }

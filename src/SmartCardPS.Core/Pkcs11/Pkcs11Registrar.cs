@@ -83,10 +83,12 @@ namespace SmartCardPS.Pkcs11
 
         /// <summary>
         /// Checks a registration without writing anything: no config registers the library yet and the target file is
-        /// free (unless Force), then the library is loaded and asked C_GetInfo, since a broken module would break every
-        /// p11-kit user. The registration check comes first, so a repeated run loads nothing.
+        /// free (unless Force), then, with <paramref name="load"/>, the library is loaded and asked C_GetInfo, since a
+        /// broken module would break every p11-kit user. The registration check comes first, so a repeated run loads
+        /// nothing. Without <paramref name="load"/> (for -WhatIf, which must run no library code) <see cref="Register"/>
+        /// loads and asks it before it writes.
         /// </summary>
-        public Pkcs11RegistrationPlan Prepare(Pkcs11ModuleRegistration request)
+        public Pkcs11RegistrationPlan Prepare(Pkcs11ModuleRegistration request, bool load = true)
         {
             string library = request.Library, target = request.ConfigFile;
             Pkcs11ConfigCheck.CheckValues(request);
@@ -103,26 +105,31 @@ namespace SmartCardPS.Pkcs11
                         $"{UntrustedText.Quote(target)} already exists and registers {UntrustedText.Quote(existing.ModuleSetting)}; nothing was changed. Use -Force to replace it.", existing);
                 }
             }
-            Pkcs11LibraryInfo info = Probe(library);
-            if (request.OpenScOnly && !IsOpenSc(library, info))
+            if (!load) CheckWithoutLoading(library);
+            if (!load && request.OpenScOnly && !IsOpenSc(library, null))
                 throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.NotOpenSc,
-                    $"{UntrustedText.Quote(library)} is {UntrustedText.Quote(info.LibraryDescription)} by {UntrustedText.Quote(info.LibraryManufacturer)}, not OpenSC; register other modules with Register-Pkcs11Module.", library);
+                    $"Neither the file name nor the SONAME of {UntrustedText.Quote(library)} says it is OpenSC; register other modules with Register-Pkcs11Module.", library);
+            Pkcs11LibraryInfo info = load ? Verify(request) : null;
             string setting = ModuleSetting(library);
             string content = Pkcs11ConfigWriter.Render(setting, request.Priority, request.EnableIn, request.DisableIn, request.TrustPolicy, request.Critical);
             Pkcs11ConfigCheck.CheckReadBack(content, setting, request);
             return new Pkcs11RegistrationPlan(request, info, setting, content);
         }
 
-        /// <summary>Writes a prepared registration atomically and returns the module as p11-kit now sees it.</summary>
+        /// <summary>
+        /// Writes a prepared registration atomically and returns the module as p11-kit now sees it; a plan prepared
+        /// without loading the library is verified first (loaded, asked C_GetInfo).
+        /// </summary>
         public Pkcs11Module Register(Pkcs11RegistrationPlan plan)
         {
             string target = plan.ConfigFile;
-            Guard(() => Pkcs11ConfigWriter.WriteAtomic(target, plan.Content), target, "writing");
+            Pkcs11LibraryInfo info = plan.Info ?? Verify(plan.Request);
+            Guard(() => Pkcs11ConfigWriter.WriteAtomic(target, plan.Content, force: plan.Request.Force), target, "writing");
             Pkcs11Module module = Pkcs11Registry.Load(Registry.Paths).Modules.FirstOrDefault(m => m.ConfigFile != null && PathComparison.Same(m.ConfigFile, target))
                 // Not in effect here (a user config while root, or a -Path outside p11-kit's directories): as written.
                 ?? Registry.ReadConfig(target, out string error)
                 ?? throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.WriteFailed, $"{UntrustedText.Quote(target)} was written but cannot be read back: {error}", target);
-            module.CopyLibraryInfo(plan.Info);
+            module.CopyLibraryInfo(info);
             return module;
         }
 
@@ -144,7 +151,27 @@ namespace SmartCardPS.Pkcs11
             return config ?? new Pkcs11Module { Name = Path.GetFileName(configFile), ConfigFile = configFile };
         }
 
-        public void Unregister(string configFile) => Guard(() => Pkcs11ConfigWriter.Delete(configFile), configFile, "removing");
+        public void Unregister(string configFile, bool force = false) => Guard(() => AtomicFile.Delete(configFile, force), configFile, "removing");
+
+        // What can be known of a library without running its code: it exists and exports C_GetFunctionList.
+        private static void CheckWithoutLoading(string library)
+        {
+            if (!File.Exists(library))
+                throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.NotFound, $"There is no library {UntrustedText.Quote(library)}.", library);
+            string problem = Nss.Pkcs11Export.Problem(library);
+            if (problem != null)
+                throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.NotPkcs11, $"{UntrustedText.Quote(library)} {problem}.", library);
+        }
+
+        // The library answers C_GetInfo, and is OpenSC when only OpenSC may be registered.
+        private static Pkcs11LibraryInfo Verify(Pkcs11ModuleRegistration request)
+        {
+            Pkcs11LibraryInfo info = Probe(request.Library);
+            if (request.OpenScOnly && !IsOpenSc(request.Library, info))
+                throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.NotOpenSc,
+                    $"{UntrustedText.Quote(request.Library)} is {UntrustedText.Quote(info.LibraryDescription)} by {UntrustedText.Quote(info.LibraryManufacturer)}, not OpenSC; register other modules with Register-Pkcs11Module.", request.Library);
+            return info;
+        }
 
         /// <summary>Loads the library and asks C_GetInfo; anything that is not a working PKCS#11 module is refused.</summary>
         public static Pkcs11LibraryInfo Probe(string library)
@@ -191,6 +218,11 @@ namespace SmartCardPS.Pkcs11
             try
             {
                 write();
+            }
+            catch (UnsafePathException)
+            {
+                // A refusal to keep root off another user's files: the cmdlet reports its own reason.
+                throw;
             }
             catch (UnauthorizedAccessException ex)
             {
