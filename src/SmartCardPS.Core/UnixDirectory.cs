@@ -114,11 +114,13 @@ namespace SmartCardPS
                         UnixIo.Close(ref current);
                         goto restart;
                     }
+                    if (!entry.IsDirectory) throw new IOException($"{UntrustedText.Quote(next)} is {entry.Kind}, not a directory.");
                     int child = Libc.OpenAt(current, name, f.Directory | f.NoFollow | f.CloseOnExec, 0);
                     if (child < 0)
                     {
                         int e = Libc.Errno;
-                        if (e == 40 /* ELOOP: swapped for a link since the stat */ || e == 62 /* macOS ELOOP */ || e == Libc.ENOENT || e == Libc.ENOTDIR)
+                        // It was a directory a moment ago: removed, or swapped for a link or a file, since the stat.
+                        if (e == 40 /* ELOOP */ || e == 62 /* macOS ELOOP */ || e == Libc.ENOENT || e == Libc.ENOTDIR)
                             throw Replaced(next);
                         throw UnixIo.Error(e, "open", next);
                     }
