@@ -24,6 +24,8 @@ BeforeDiscovery {
             Write = { param($dir, $i) Set-OpenScConfiguration -Path "$dir/opensc$i.conf" -EnablePinPad $false -Force } }
         @{ Name = 'Register-Pkcs11Module'; RootOwned = $true
             Write = { param($dir, $i) Register-Pkcs11Module -Name "m$i" -ModulePath $SoftHsmLibrary -Path "$dir/m$i.module" -Force } }
+        @{ Name = 'Register-OpenScModule'; RootOwned = $true
+            Write = { param($dir, $i) Register-OpenScModule -ModulePath $OpenScLibraryPath -Path "$dir/opensc.module" -Force } }
         @{ Name = 'New-SmartCardUdevRule'; RootOwned = $true
             Write = { param($dir, $i) New-SmartCardUdevRule -Name "r$i" -VendorId 072f -ProductId 90cc -Serial "S$i" -RulesDirectory $dir -Force -WarningAction SilentlyContinue } }
     )
