@@ -9,7 +9,7 @@ namespace SmartCardPS.TestFixture
     /// <summary>
     /// A real PKCS#11 module, compiled with gcc from native/pkcs11-shim.c, that forwards to another module and
     /// fails or stalls on demand: tokens labelled Broken* fail C_GetTokenInfo, NoMech* fail C_GetMechanismList,
-    /// Block() makes C_GetSlotList wait, and a no-locking build refuses CKF_OS_LOCKING_OK and records calls that
+    /// Block() makes C_GetSlotList wait, AddTokenFlags() adds CK_TOKEN_INFO flags (PIN states), and a no-locking build refuses CKF_OS_LOCKING_OK and records calls that
     /// overlap. Each shim is its own library file, so its state is its own even in a shared process.
     /// </summary>
     public sealed class Pkcs11Shim : IDisposable
@@ -57,6 +57,16 @@ namespace SmartCardPS.TestFixture
         public void Unblock()
         {
             foreach (string flag in System.IO.Directory.GetFiles(ControlDirectory, "block*")) File.Delete(flag);
+        }
+
+        /// <summary>
+        /// From now on every token this shim shows has these CK_TOKEN_INFO flags too (ORed into the module's own), as a
+        /// card with a PIN on its final try or due for a change reports them; 0 stops it.
+        /// </summary>
+        public void AddTokenFlags(ulong flags)
+        {
+            if (flags == 0) File.Delete(Control("token-flags"));
+            else File.WriteAllText(Control("token-flags"), "0x" + flags.ToString("x"));
         }
 
         public bool Entered => File.Exists(Control("entered"));

@@ -7,6 +7,8 @@
  *       block    while it exists, C_GetSlotList waits (it writes "entered" first): a module stuck in a call
  *       block-F  the same for the session call F (e.g. block-FindObjectsInit), which counts as inside the module
  *       log      C_Initialize / C_Finalize calls are appended, one line each
+ *       token-flags  a number (0x... or decimal) ORed into the flags of every C_GetTokenInfo answer: the PIN states
+ *                (final try, to be changed, SO PIN locked) a module behind cannot be brought into on demand
  *   -DNOLOCK                 C_Initialize refuses CKF_OS_LOCKING_OK (CKR_CANT_LOCK), as single-threaded modules
  *                            do; calls made at the same time are recorded in CONTROL/overlaps
  * Every call a no-locking build records is also logged by name in CONTROL/calls, so a test can see that it was made.
@@ -15,6 +17,7 @@
  */
 #include <dlfcn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -129,12 +132,28 @@ static int label_starts(ulong_t slot, const char *prefix)
     return memcmp(info, prefix, strlen(prefix)) == 0;
 }
 
+/* The flags of the token-flags control file, or 0; read on every call so a test can change them between calls. */
+static ulong_t extra_flags(void)
+{
+    char path[4096], text[64] = "";
+    snprintf(path, sizeof path, "%s/token-flags", CONTROL);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    if (!fgets(text, sizeof text, f)) text[0] = 0;
+    fclose(f);
+    return strtoul(text, NULL, 0);
+}
+
+/* CK_TOKEN_INFO: label[32], manufacturerID[32], model[16], serialNumber[16], then CK_FLAGS flags. */
+#define TOKEN_INFO_FLAGS 96
+
 static ulong_t GetTokenInfo(ulong_t slot, void *info)
 {
     enter(__func__);
     ulong_t rv = real->f[F_GETTOKENINFO](slot, info);
     leave();
     if (rv == 0 && memcmp(info, "Broken", 6) == 0) return CKR_DEVICE_ERROR;
+    if (rv == 0) *(ulong_t *)((unsigned char *)info + TOKEN_INFO_FLAGS) |= extra_flags();
     return rv;
 }
 
