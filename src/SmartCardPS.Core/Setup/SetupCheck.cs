@@ -1,3 +1,5 @@
+using System;
+
 namespace SmartCardPS.Setup
 {
     /// <summary>The outcome of a setup check. Strings, so JSON and remote sessions show the word.</summary>
@@ -33,6 +35,9 @@ namespace SmartCardPS.Setup
 
         /// <summary>The command or file change that fixes it on this platform; null when nothing needs fixing.</summary>
         public string Remedy { get; set; }
+
+        /// <summary>How long its check ran (all results of one check share it), including waits for facts other checks gather.</summary>
+        public TimeSpan Elapsed { get; set; }
 
         public override string ToString() => $"{Status} {Name}: {Detail}";
     }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading.Tasks;
 using SmartCardPS.Interop;
 using SmartCardPS.OpenSc;
 using SmartCardPS.Pkcs11;
@@ -94,6 +95,12 @@ namespace SmartCardPS.Setup
 
         public IReadOnlyList<SmartCardUsbDevice> UsbDevices => usb.Value;
 
+        /// <summary>
+        /// Held while anything talks to a card or reader: the checks run at once, and OpenSC probing a card in a
+        /// transaction would make a reader's feature request fail (a sharing violation read as "no PIN pad").
+        /// </summary>
+        public object CardAccess { get; } = new object();
+
         private IReadOnlyList<SmartCardReader> ReadReaders()
         {
             try
@@ -107,26 +114,33 @@ namespace SmartCardPS.Setup
             }
         }
 
+        /// <summary>Each enabled module loaded once, all at once (one slow module, as OpenSC probing a card, does not hold up the others).</summary>
         private IReadOnlyList<ModuleProbe> ProbeModules()
         {
-            var list = new List<ModuleProbe>();
-            foreach (Pkcs11Module module in Registry.EnabledModules)
+            lock (CardAccess)
             {
-                var probe = new ModuleProbe { Module = module };
-                try
-                {
-                    using (var lib = Pkcs11Library.Load(module.Path, module.Name, module.ConfigFile))
-                    {
-                        probe.Tokens = lib.GetTokens(includeEmptySlots: false);
-                    }
-                }
-                catch (Pkcs11ModuleException ex)
-                {
-                    probe.Error = ex;
-                }
-                list.Add(probe);
+                var probing = Registry.EnabledModules
+                    .Select(m => Task.Factory.StartNew(() => Probe(m), TaskCreationOptions.LongRunning))
+                    .ToList();
+                return probing.Select(t => t.GetAwaiter().GetResult()).ToList();
             }
-            return list;
+        }
+
+        private static ModuleProbe Probe(Pkcs11Module module)
+        {
+            var probe = new ModuleProbe { Module = module };
+            try
+            {
+                using (var lib = Pkcs11Library.Load(module.Path, module.Name, module.ConfigFile))
+                {
+                    probe.Tokens = lib.GetTokens(includeEmptySlots: false);
+                }
+            }
+            catch (Pkcs11ModuleException ex)
+            {
+                probe.Error = ex;
+            }
+            return probe;
         }
 
         private OpenScConfigFile LoadOpenScConfig()

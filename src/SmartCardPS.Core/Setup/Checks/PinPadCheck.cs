@@ -33,16 +33,19 @@ namespace SmartCardPS.Setup.Checks
             // or cannot be reached has no PIN pad as far as OpenSC can tell; only a failing service leaves it unknown.
             var known = new List<KeyValuePair<string, bool>>();
             var unknown = new List<string>();
-            foreach (SmartCardReader reader in context.Readers)
+            lock (context.CardAccess)
             {
-                try
+                foreach (SmartCardReader reader in context.Readers)
                 {
-                    if (reader.HasPinPad == null) reader.ReadFeatures();
-                    known.Add(new KeyValuePair<string, bool>(reader.Name, reader.HasPinPad == true));
-                }
-                catch (PcscException ex)
-                {
-                    unknown.Add($"{UntrustedText.Quote(reader.Name)} ({ex.ErrorName})");
+                    try
+                    {
+                        if (reader.HasPinPad == null) reader.ReadFeatures();
+                        known.Add(new KeyValuePair<string, bool>(reader.Name, reader.HasPinPad == true));
+                    }
+                    catch (PcscException ex)
+                    {
+                        unknown.Add($"{UntrustedText.Quote(reader.Name)} ({ex.ErrorName})");
+                    }
                 }
             }
             if (known.Count == 0)
