@@ -1,3 +1,8 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using SmartCardPS.Setup;
 
@@ -47,18 +52,55 @@ namespace SmartCardPS.Commands
         [Parameter]
         public SwitchParameter Quiet { get; set; }
 
+        /// <summary>
+        /// <para type="description">Runs only the checks of these names (as the results name them: 'PC/SC service', 'PKCS#11 PINs'; wildcards allowed; tab-completed). A literal name that is no check is an error.</para>
+        /// </summary>
+        [Parameter(HelpMessage = "Names of the checks to run; wildcards are allowed.")]
+        [ArgumentCompleter(typeof(SetupCheckNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string[] Check { get; set; }
+
+        /// <summary>
+        /// <para type="description">Also writes the results as a JUnit XML report to this file, for CI systems to show (one testcase per result: Fail as a failure, Skip as skipped, Warn as a passed testcase with a system-out note; the Detail and Remedy as the message). The file is replaced whole on each run, never left half-written; its directory must exist.</para>
+        /// </summary>
+        [Parameter(HelpMessage = "A JUnit XML report file to write.")]
+        [ValidateNotNullOrEmpty]
+        public string ReportPath { get; set; }
+
         protected override void EndProcessing()
         {
+            IReadOnlyList<ISetupCheck> checks = SetupRunner.Checks;
+            if (Check != null)
+            {
+                checks = SelectByName(checks, Check, SetupRunner.NameOf, name => $"There is no setup check named {UntrustedText.Quote(name)}; the checks are: {string.Join(", ", SetupRunner.Checks.Select(SetupRunner.NameOf))}.");
+                if (checks.Count == 0) return;
+            }
             var context = new SetupContext(new SetupOptions { RequireReader = RequireReader, RequireCard = RequireCard, RequireToken = RequireToken });
-            bool passed = true;
-            foreach (SetupCheck check in SetupRunner.Run(context))
+            var clock = Stopwatch.StartNew();
+            DateTime started = DateTime.UtcNow;
+            var results = new List<SetupCheck>();
+            foreach (SetupCheck check in SetupRunner.Run(context, checks))
             {
                 if (Stopping) return;
-                WriteVerbose($"{check.Status} {check.Name}: {check.Detail}");
-                if (check.Status == SetupStatus.Fail) passed = false;
+                WriteVerbose($"{check.Status} {check.Name}: {check.Detail} ({check.Elapsed.TotalMilliseconds:0} ms)");
+                results.Add(check);
                 if (!Quiet) WriteObject(check);
             }
-            if (Quiet) WriteObject(passed);
+            if (ReportPath != null) WriteReport(results, started, clock.Elapsed);
+            if (Quiet) WriteObject(results.All(r => r.Status != SetupStatus.Fail));
+        }
+
+        private void WriteReport(IReadOnlyCollection<SetupCheck> results, DateTime started, TimeSpan elapsed)
+        {
+            string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ReportPath);
+            try
+            {
+                JUnitReport.Write(path, results, started, elapsed);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                if (!TryWriteUnsafePathError(ex, path)) WriteError(NewError(ex, "ReportWriteFailed", ErrorCategory.WriteError, path));
+            }
         }
     }
 }
