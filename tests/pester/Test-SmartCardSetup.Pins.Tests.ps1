@@ -72,7 +72,7 @@ Describe 'Test-SmartCardSetup PIN states' -Skip:$NoFixture {
         finally { $Shim.AddTokenFlags(0) }
     }
 
-    It 'names every problem of a token, a locked PIN over its final try' {
+    It 'names every problem of a token, a locked PIN over its final try, and makes -Quiet false' {
         Assert-TestDependency ($null -ne $Shim) 'gcc (for the PKCS#11 shim)'
         $Hsm.Register('shim', $PackageModuleDir, "module: $($Shim.LibraryPath)`n") | Out-Null
         $Shim.AddTokenFlags([uint64]($F::UserPinLocked -bor $F::UserPinFinalTry -bor $F::SoPinToBeChanged))
@@ -81,8 +81,10 @@ Describe 'Test-SmartCardSetup PIN states' -Skip:$NoFixture {
             $c.Status | Should -Be 'Fail'
             $c.Detail | Should -BeExactly "'PIN test' (shim): the user PIN is locked, the SO PIN must be changed (initial or expired)"
             @($c.Remedy -split '; ').Count | Should -Be 2
+            Test-SmartCardSetup -Check 'PKCS#11 PINs' -Quiet | Should -BeExactly $false
         }
         finally { $Shim.AddTokenFlags(0) }
+        Test-SmartCardSetup -Check 'PKCS#11 PINs' -Quiet | Should -BeExactly $true
     }
 
     It 'escapes the token label in the detail and pastes it quoted into the remedy' {
