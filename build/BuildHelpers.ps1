@@ -1,10 +1,11 @@
 # Helpers for build.ps1: native calls that fail loudly, the test prerequisites, and result counting.
 
 # The Debian packages the tests and the demo run against: a real PC/SC stack with virtual readers,
-# the peer tools they are cross-checked with, the PKCS#11 modules, and gcc for the fault-injecting shim module.
+# the peer tools they are cross-checked with, the PKCS#11 modules, gcc for the fault-injecting shim module, and
+# python3-junitparser to read Test-SmartCardSetup's JUnit report as CI tools read it.
 $script:TestPackages = @(
     'pcscd', 'vsmartcard-vpcd', 'pcsc-tools', 'opensc', 'opensc-pkcs11', 'softhsm2', 'p11-kit',
-    'gnutls-bin', 'python3-pyscard', 'pkg-config', 'util-linux', 'zlib1g',
+    'gnutls-bin', 'python3-pyscard', 'python3-junitparser', 'pkg-config', 'util-linux', 'zlib1g',
     'libccid', 'umockdev', 'openssh-server', 'udev', 'ykcs11', 'gcc', 'libc6-dev',
     'libnss3-tools', 'firefox-esr', 'attr', 'acl', 'strace'
 )

@@ -63,6 +63,7 @@ Describe 'Test-SmartCardSetup -Check and Elapsed' -Skip:$NoFixture {
             $c.Elapsed | Should -BeGreaterThan ([timespan]::Zero) -Because $c.Name
         }
         ($checks | ConvertTo-Json | ConvertFrom-Json)[0].Elapsed.Ticks | Should -Be $checks[0].Elapsed.Ticks
+        ($checks[0] | Format-List | Out-String) | Should -Match 'Elapsed\s*:\s*[\d,]+ ms'
     }
 
     It 'loads each PKCS#11 module once for all the checks that read its tokens' {

@@ -10,7 +10,7 @@ namespace SmartCardPS.Commands
 {
     /// <summary>
     /// <para type="synopsis">Checks that this machine is set up for smart cards, and says exactly what to do where it is not.</para>
-    /// <para type="description">Runs every setup check and emits one SetupCheck per check: Name, Status (Pass, Warn, Fail, Skip), Detail (what was found) and Remedy (the command or file change that fixes it, for this platform and distribution family). The checks follow the ArchWiki Smartcards guide: the PC/SC library loads; the PC/SC service answers; on systemd machines pcscd.socket and pcscd.service exist and are enabled (a missing unit gives the daemon-reload tip); a reader driver is installed; USB readers plugged in are listed by pcscd, or are supported by ccid, or need their vendor's driver; a reader is there; a card is in it; OpenSC's PKCS#11 library is installed and registered with p11-kit; the modules p11-kit loads show tokens; no module p11-kit loads is broken (a broken critical one breaks every p11-kit program); opensc.conf parses and its enable_pinpad agrees with the readers. A check that does not apply says Skip and why. Without a reader, card or token those checks warn; -RequireReader, -RequireCard and -RequireToken make them fail. -Quiet emits only one Boolean, False when any check failed, for scripts and CI. Run it on many machines with Invoke-Command: the results keep their view and gain PSComputerName.</para>
+    /// <para type="description">Runs every setup check and emits one SetupCheck per check: Name, Status (Pass, Warn, Fail, Skip), Detail (what was found) and Remedy (the command or file change that fixes it, for this platform and distribution family). The checks follow the ArchWiki Smartcards guide: the PC/SC library loads; the PC/SC service answers; on systemd machines pcscd.socket and pcscd.service exist and are enabled (a missing unit gives the daemon-reload tip); a reader driver is installed; USB readers plugged in are listed by pcscd, or are supported by ccid, or need their vendor's driver; a reader is there; a card is in it; OpenSC's PKCS#11 library is installed and registered with p11-kit; the modules p11-kit loads show tokens; no module p11-kit loads is broken (a broken critical one breaks every p11-kit program); no token's user or SO PIN is locked (Fail), nearly locked or due for a change (Warn); opensc.conf parses and its enable_pinpad agrees with the readers. A check that does not apply says Skip and why. The checks run at once and report in order; each result's Elapsed is its check's own time, and -Check runs a subset by name. -ReportPath also writes a JUnit XML report for CI systems to show. Without a reader, card or token those checks warn; -RequireReader, -RequireCard and -RequireToken make them fail. -Quiet emits only one Boolean, False when any check failed, for scripts and CI. Run it on many machines with Invoke-Command: the results keep their view and gain PSComputerName.</para>
     /// </summary>
     /// <example>
     /// <code>Test-SmartCardSetup</code>
@@ -23,6 +23,10 @@ namespace SmartCardPS.Commands
     /// <example>
     /// <code>if (-not (Test-SmartCardSetup -Quiet -RequireReader)) { exit 1 }</code>
     /// <para>A CI step that fails when the setup is broken or no reader is connected.</para>
+    /// </example>
+    /// <example>
+    /// <code>Test-SmartCardSetup -Check 'PKCS#11 tokens', 'PKCS#11 PINs' -ReportPath $HOME/smartcard-setup.xml</code>
+    /// <para>Runs two checks only and also writes them as a JUnit XML report, for a CI system to show.</para>
     /// </example>
     [Cmdlet(VerbsDiagnostic.Test, "SmartCardSetup")]
     [OutputType(typeof(SetupCheck), typeof(bool))]
