@@ -54,6 +54,7 @@ namespace SmartCardPS.Cards
                 if (rc != ScardError.Success) throw new PcscException(rc, $"SCardConnect to {UntrustedText.Quote(reader)}");
                 var connection = new SmartCardConnection(api, context, new ScardCardHandle(api, context.Handle, card), reader, share, preferred, active);
                 connection.RefreshStatus();
+                OpenConnections.Add(connection);
                 return connection;
             }
             catch
@@ -276,6 +277,7 @@ namespace SmartCardPS.Cards
             lock (gate)
             {
                 if (handle.IsClosed) return;
+                OpenConnections.Remove(this);
                 handle.Disposition = disposition;
                 handle.Dispose();
                 context.Dispose();
