@@ -53,6 +53,9 @@ namespace SmartCardPS.Setup
         }
 
         public SetupOptions Options { get; }
+
+        /// <summary>The PC/SC library to ask (the platform's unless a test wraps it).</summary>
+        internal IPcscApi PcscApi { get; set; }
         public SetupPlatform Platform { get; }
 
         /// <summary>The file system root the checks read (/run, /sys, /usr/lib/pcsc); another directory in tests.</summary>
@@ -98,7 +101,7 @@ namespace SmartCardPS.Setup
         {
             try
             {
-                using (var context = PcscContext.Establish()) return context.GetReaders();
+                using (var context = PcscContext.Establish(PcscApi ?? PcscPlatform.Api)) return context.GetReaders();
             }
             catch (PcscException ex)
             {

@@ -18,6 +18,12 @@ namespace SmartCardPS.Setup.Checks
                 yield break;
             }
             PcscException error = context.PcscError;
+            if (PolkitRefusal.Is(error.Error))
+            {
+                yield return new SetupCheck(Name, SetupStatus.Fail,
+                    $"pcscd's polkit policy refused this user ({error.ErrorName}, action {PolkitRefusal.AccessPcsc})", PolkitRefusal.Remedy);
+                yield break;
+            }
             bool down = error.Error == ScardError.NoService || error.Error == ScardError.ServiceStopped;
             yield return new SetupCheck(Name, SetupStatus.Fail,
                 down ? $"not running ({error.ErrorName})" : $"does not answer: {error.Message}",
