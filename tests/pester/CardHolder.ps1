@@ -4,8 +4,8 @@
 function Test-Pyscard { (Test-Path /usr/bin/python3) -and ((& /usr/bin/python3 -c 'import smartcard; print(1)' 2>$null) -eq '1') }
 
 # Starts the holder and returns its Process once it is connected; -As names a copy of the script to run instead
-# (in a scratch directory under the temp directory, removed by Stop-CardHolder).
-function Start-CardHolder([string] $Reader, [switch] $Exclusive, [string] $As) {
+# (in a scratch directory under the temp directory, removed by Stop-CardHolder); -Uid runs it as that user (setpriv).
+function Start-CardHolder([string] $Reader, [switch] $Exclusive, [string] $As, [int] $Uid = -1) {
     $script = Join-Path $PSScriptRoot 'data/hold-card.py'
     $scratch = $null
     if ($As) {
@@ -18,6 +18,11 @@ function Start-CardHolder([string] $Reader, [switch] $Exclusive, [string] $As) {
     }
     $psi = [Diagnostics.ProcessStartInfo]::new($script)
     if (-not $As) { $psi = [Diagnostics.ProcessStartInfo]::new('/usr/bin/python3'); $psi.ArgumentList.Add($script) }
+    if ($Uid -ge 0) {
+        $run = $psi
+        $psi = [Diagnostics.ProcessStartInfo]::new('setpriv')
+        foreach ($a in @("--reuid=$Uid", "--regid=$Uid", '--clear-groups', $run.FileName) + @($run.ArgumentList)) { $psi.ArgumentList.Add($a) }
+    }
     $psi.ArgumentList.Add($Reader)
     $psi.ArgumentList.Add($(if ($Exclusive) { 'exclusive' } else { 'shared' }))
     $psi.RedirectStandardInput = $true

@@ -84,3 +84,28 @@ Describe 'Get-SmartCardClient with a real pyscard client of the fixture pcscd' -
         ($lines | Measure-Object Length -Maximum).Maximum | Should -BeLessOrEqual 80
     }
 }
+
+Describe 'Get-SmartCardClient without the right to read every process' -Skip:$NoFixture {
+    BeforeEach {
+        Assert-TestDependency (Test-Pyscard) "Debian's /usr/bin/python3 with python3-pyscard"
+        Assert-TestDependency (@(Get-Command setpriv, unshare -ErrorAction SilentlyContinue).Count -eq 2) 'setpriv and unshare (util-linux)'
+    }
+
+    It 'warns with the count of connections and the pid it could not read, instead of skipping the holder silently' {
+        # The holder runs as nobody; the lister runs in a user namespace of its own, where root has no power over
+        # other users' processes, as an ordinary user has none.
+        $holder = Start-CardHolder $Reader -Uid 65534
+        try {
+            $pwshArgs = @(if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+            $script = "Import-Module '$(Join-Path $ModuleDir 'SmartCardPS.psd1')'; `$c = @(Get-SmartCardClient -WarningVariable w -WarningAction SilentlyContinue); 'clients:' + (`$c.ProcessId -join ','); 'warning:' + `$w[0]"
+            $out = & unshare --user --map-root-user ([Environment]::ProcessPath) @pwshArgs -NoProfile -NonInteractive -Command $script 2>&1
+            $warning = ($out | Where-Object { "$_" -like 'warning:*' }) -replace '^warning:'
+            $warning | Should -Match "^\d+ connection\(s\) to the PC/SC service belong to processes this user cannot inspect \(\d+ process(es)? could not be read: [0-9, ]*\b$($holder.Id)\b"
+            ($out | Where-Object { "$_" -like 'clients:*' }) -replace '^clients:' -split ',' | Should -Not -Contain "$($holder.Id)"
+            # As root, the same holder is listed.
+            @(Get-SmartCardClient).ProcessId | Should -Contain $holder.Id
+        }
+        finally { Stop-CardHolder $holder }
+    }
+}
+

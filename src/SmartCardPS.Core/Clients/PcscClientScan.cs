@@ -29,7 +29,7 @@ namespace SmartCardPS.Clients
             var pids = UninspectedProcessIds;
             string list = string.Join(", ", System.Linq.Enumerable.Take(pids, 20)) + (pids.Count > 20 ? ", …" : "");
             return $"{UnattributedConnections} connection(s) to the PC/SC service belong to processes this user cannot inspect " +
-                (pids.Count > 0 ? $"({pids.Count} processes could not be read: {list}); run as root to see them all." :
+                (pids.Count > 0 ? $"({pids.Count} process{(pids.Count == 1 ? "" : "es")} could not be read: {list}); run as root to see them all." :
                     "(in another PID namespace, or gone while they were read).");
         }
     }
