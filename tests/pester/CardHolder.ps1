@@ -1,6 +1,16 @@
 # Dot-sourced by the tests that need another program holding a card: a real pyscard client (data/hold-card.py),
 # run as itself or under another name (a copy named scdaemon is a real process called scdaemon).
 
+# The fixture's pcscd with a T=0 card in its first reader; $null where the fixture cannot run.
+function Start-HeldCardFixture {
+    $pcsc = Start-TestPcsc
+    if ($pcsc) {
+        $null = $pcsc.Insert(0, '3B 02 14 50')
+        $null = Wait-TestReader $pcsc.ReaderNames[0] $true
+    }
+    $pcsc
+}
+
 function Test-Pyscard { (Test-Path /usr/bin/python3) -and ((& /usr/bin/python3 -c 'import smartcard; print(1)' 2>$null) -eq '1') }
 
 # Starts the holder and returns its Process once it is connected; -As names a copy of the script to run instead

@@ -6,12 +6,9 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     . (Join-Path $PSScriptRoot 'CardHolder.ps1')
-    $script:Pcsc = Start-TestPcsc
     $script:Id = 'SmartCardPS.Commands.GetSmartCardClientCommand'
-    if ($Pcsc) {
-        $null = $Pcsc.Insert(0, '3B 02 14 50')
-        $script:Reader = (Wait-TestReader $Pcsc.ReaderNames[0] $true).Name
-    }
+    $script:Pcsc = Start-HeldCardFixture
+    if ($Pcsc) { $script:Reader = $Pcsc.ReaderNames[0] }
 }
 
 AfterAll {
