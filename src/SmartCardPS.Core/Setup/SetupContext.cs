@@ -38,6 +38,8 @@ namespace SmartCardPS.Setup
         private readonly Lazy<OpenScConfigFile> openScConfig;
         private OpenScConfigException openScConfigError;
         private readonly Lazy<IReadOnlyList<SmartCardUsbDevice>> usb;
+        private readonly Lazy<PcscdBuild> pcscd = new Lazy<PcscdBuild>(PcscdBuild.Read);
+        private PcscdBuild pcscdOverride;
 
         public SetupContext(SetupOptions options, SetupPlatform platform = null, string root = "/")
         {
@@ -53,6 +55,13 @@ namespace SmartCardPS.Setup
         }
 
         public SetupOptions Options { get; }
+
+        /// <summary>How the installed pcscd was built (polkit or not), or null where there is none to ask; tests may set it.</summary>
+        public PcscdBuild Pcscd
+        {
+            get => pcscdOverride ?? (Platform.Family == PlatformFamily.MacOS || Platform.Family == PlatformFamily.Windows ? null : pcscd.Value);
+            internal set => pcscdOverride = value;
+        }
 
         /// <summary>The PC/SC library to ask (the platform's unless a test wraps it).</summary>
         internal IPcscApi PcscApi { get; set; }
