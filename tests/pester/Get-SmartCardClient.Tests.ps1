@@ -52,6 +52,13 @@ Describe 'Get-SmartCardClient with a real pyscard client of the fixture pcscd' -
         @(Get-Process -Id $Holder.Id | Get-SmartCardClient).ProcessId | Should -Be @($Holder.Id)
     }
 
+    It 'answers for piped processes, leaving out those that are not clients without an error each' {
+        $clients = @(Get-Process | Get-SmartCardClient -ErrorVariable err)
+        $err | Should -BeNullOrEmpty
+        $clients.ProcessId | Should -Contain $Holder.Id
+        @(Get-Process -Id $PID | Get-SmartCardClient) | Should -BeNullOrEmpty
+    }
+
     It 'writes ObjectNotFound for a literal name or an id that is not a client' {
         $null = Get-SmartCardClient -Name 'no-such-client' -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -Be "GetSmartCardClientNotFound,$Id"

@@ -64,15 +64,18 @@ namespace SmartCardPS.Commands
 
         protected override void ProcessRecord()
         {
+            // Piped processes (Get-Process | Get-SmartCardClient) are a question about each: those that are not
+            // clients are simply not in the answer, rather than one error each.
+            bool piped = MyInvocation.ExpectingInput;
             IEnumerable<PcscClient> selected = scan.Clients;
             if (Name != null)
             {
-                selected = SelectByName(scan.Clients, Name, c => c.ProcessName,
+                selected = piped ? scan.Clients.Where(c => Name.Any(n => n == c.ProcessName || Wildcard.Matcher(n)(c.ProcessName))) : SelectByName(scan.Clients, Name, c => c.ProcessName,
                     name => $"No process named {UntrustedText.Quote(name)} is connected to the PC/SC service. Run Get-SmartCardClient without -Name to list them.");
             }
             if (ProcessId != null)
             {
-                foreach (int id in ProcessId.Where(id => !scan.Clients.Any(c => c.ProcessId == id)))
+                foreach (int id in ProcessId.Where(id => !piped && !scan.Clients.Any(c => c.ProcessId == id)))
                 {
                     WriteError(NewError(new ItemNotFoundException($"Process {id} is not connected to the PC/SC service."), "NotFound", ErrorCategory.ObjectNotFound, id));
                 }
