@@ -16,8 +16,8 @@ namespace SmartCardPS.Commands
     /// <para>Lists every program connected to pcscd, e.g. scdaemon, a browser, a leftover script.</para>
     /// </example>
     /// <example>
-    /// <code>Get-SmartCardClient -Name scdaemon | Stop-Process</code>
-    /// <para>Stops scdaemon when it keeps the card (gpgconf --kill scdaemon is the gentler way).</para>
+    /// <code>Get-SmartCardClient -Name 'scdaemon*' | Format-List ProcessId, User, CommandLine</code>
+    /// <para>Shows whether GnuPG's scdaemon is connected, and as whom (gpgconf --kill scdaemon stops it); a wildcard that matches nothing writes nothing.</para>
     /// </example>
     [Cmdlet(VerbsCommon.Get, "SmartCardClient")]
     [OutputType(typeof(PcscClient))]
