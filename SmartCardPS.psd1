@@ -14,6 +14,7 @@
     FormatsToProcess     = @('SmartCardPS.Format.ps1xml')
     CmdletsToExport      = @(
         'Get-SmartCardReader'
+        'Get-SmartCardClient'
         'Watch-SmartCard'
         'Connect-SmartCard'
         'Disconnect-SmartCard'

@@ -53,5 +53,11 @@ namespace SmartCardPS.Commands
             if (text == null || text.Length <= width || width < 2) return text;
             return "\u2026" + text.Substring(text.Length - (width - 1));
         }
+
+        /// <summary>
+        /// Text another program chose (a command line), escaped as messages escape it (no control or invisible
+        /// character reaches the terminal), then wrapped like <see cref="Wrap"/>.
+        /// </summary>
+        public static string WrapUntrusted(string text, int width) => text == null ? null : Wrap(UntrustedText.Escape(text), width);
     }
 }

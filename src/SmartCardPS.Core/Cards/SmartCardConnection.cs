@@ -51,9 +51,10 @@ namespace SmartCardPS.Cards
                 IntPtr card = IntPtr.Zero;
                 SmartCardProtocol active = SmartCardProtocol.None;
                 ScardError rc = HandleUse.Use(context.Handle, ctx => api.Connect(ctx, reader, share, preferred, out card, out active));
-                if (rc != ScardError.Success) throw new PcscException(rc, $"SCardConnect to {UntrustedText.Quote(reader)}");
+                if (rc != ScardError.Success) throw PolkitRefusal.Failure(rc, $"SCardConnect to {UntrustedText.Quote(reader)}", PolkitRefusal.AccessCard);
                 var connection = new SmartCardConnection(api, context, new ScardCardHandle(api, context.Handle, card), reader, share, preferred, active);
                 connection.RefreshStatus();
+                OpenConnections.Add(connection);
                 return connection;
             }
             catch
@@ -276,6 +277,7 @@ namespace SmartCardPS.Cards
             lock (gate)
             {
                 if (handle.IsClosed) return;
+                OpenConnections.Remove(this);
                 handle.Disposition = disposition;
                 handle.Dispose();
                 context.Dispose();

@@ -8,8 +8,13 @@ namespace SmartCardPS.Interop
     /// </summary>
     public class PcscException : Exception
     {
-        public PcscException(ScardError error, string operation)
-            : base($"{operation} failed with {ScardErrorInfo.NameOf(error)} (0x{(uint)error:X8}): {ScardErrorInfo.DescriptionOf(error)}")
+        public PcscException(ScardError error, string operation) : this(error, operation, ScardErrorInfo.DescriptionOf(error))
+        {
+        }
+
+        /// <summary>The failure with an <paramref name="explanation"/> of this occurrence (who holds the card, what refused) instead of the code's usual sentence.</summary>
+        public PcscException(ScardError error, string operation, string explanation)
+            : base($"{operation} failed with {ScardErrorInfo.NameOf(error)} (0x{(uint)error:X8}): {explanation}")
         {
             Error = error;
             Operation = operation;

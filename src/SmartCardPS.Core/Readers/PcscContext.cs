@@ -36,7 +36,7 @@ namespace SmartCardPS.Readers
                 // No PC/SC library at all is the same situation for the user as a stopped service.
                 throw new PcscException(ScardError.NoService, "Loading the PC/SC library");
             }
-            if (rc != ScardError.Success) throw new PcscException(rc, "SCardEstablishContext");
+            if (rc != ScardError.Success) throw PolkitRefusal.Failure(rc, "SCardEstablishContext", PolkitRefusal.AccessPcsc);
             return new PcscContext(api, new ScardContextHandle(api, raw));
         }
 

@@ -39,6 +39,8 @@ namespace SmartCardPS.Setup
         private readonly Lazy<OpenScConfigFile> openScConfig;
         private OpenScConfigException openScConfigError;
         private readonly Lazy<IReadOnlyList<SmartCardUsbDevice>> usb;
+        private readonly Lazy<PcscdBuild> pcscd = new Lazy<PcscdBuild>(PcscdBuild.Read);
+        private PcscdBuild pcscdOverride;
 
         public SetupContext(SetupOptions options, SetupPlatform platform = null, string root = "/")
         {
@@ -54,6 +56,16 @@ namespace SmartCardPS.Setup
         }
 
         public SetupOptions Options { get; }
+
+        /// <summary>How the installed pcscd was built (polkit or not), or null where there is none to ask; tests may set it.</summary>
+        public PcscdBuild Pcscd
+        {
+            get => pcscdOverride ?? (Platform.Family == PlatformFamily.MacOS || Platform.Family == PlatformFamily.Windows ? null : pcscd.Value);
+            internal set => pcscdOverride = value;
+        }
+
+        /// <summary>The PC/SC library to ask (the platform's unless a test wraps it).</summary>
+        internal IPcscApi PcscApi { get; set; }
         public SetupPlatform Platform { get; }
 
         /// <summary>The file system root the checks read (/run, /sys, /usr/lib/pcsc); another directory in tests.</summary>
@@ -105,7 +117,7 @@ namespace SmartCardPS.Setup
         {
             try
             {
-                using (var context = PcscContext.Establish()) return context.GetReaders();
+                using (var context = PcscContext.Establish(PcscApi ?? PcscPlatform.Api)) return context.GetReaders();
             }
             catch (PcscException ex)
             {

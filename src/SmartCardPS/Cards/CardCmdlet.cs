@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using SmartCardPS.Cards;
+using SmartCardPS.Clients;
 using SmartCardPS.Interop;
 
 namespace SmartCardPS.Commands
@@ -16,7 +17,7 @@ namespace SmartCardPS.Commands
             }
             catch (PcscException ex)
             {
-                WritePcscError(ex, reader);
+                WritePcscError(ex, reader, reader);
             }
             catch (AmbiguousReaderException ex)
             {
@@ -25,9 +26,13 @@ namespace SmartCardPS.Commands
             return null;
         }
 
-        /// <summary>One item failed; the service being gone fails them all, so that one stops the command.</summary>
-        protected void WritePcscError(PcscException exception, object target)
+        /// <summary>
+        /// One item failed; the service being gone fails them all, so that one stops the command. A sharing violation
+        /// on <paramref name="reader"/> names who may hold the card.
+        /// </summary>
+        protected void WritePcscError(PcscException exception, object target, string reader = null)
         {
+            exception = CardHolders.Explain(exception, reader);
             if (exception.IsServiceUnavailable) ThrowPcscError(exception, target);
             WriteError(NewPcscError(exception, target));
         }

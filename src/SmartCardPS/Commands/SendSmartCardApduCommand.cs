@@ -173,7 +173,7 @@ namespace SmartCardPS.Commands
             catch (PcscException ex)
             {
                 Close();
-                WritePcscError(ex, c.Reader);
+                WritePcscError(ex, c.Reader, c.Reader);
             }
             catch (ObjectDisposedException ex)
             {
@@ -194,7 +194,7 @@ namespace SmartCardPS.Commands
             }
             catch (PcscException ex)
             {
-                WritePcscError(ex, target);
+                WritePcscError(ex, target, connection.Reader);
             }
             catch (InvalidDataException ex)
             {
@@ -215,7 +215,7 @@ namespace SmartCardPS.Commands
             }
             catch (PcscException ex)
             {
-                WritePcscError(ex, "reset");
+                WritePcscError(ex, "reset", connection.Reader);
             }
         }
 
