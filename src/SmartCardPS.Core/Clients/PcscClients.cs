@@ -12,7 +12,8 @@ namespace SmartCardPS.Clients
     /// <summary>
     /// The processes connected to the PC/SC service. Linux: the peers of pcscd's socket (from the kernel, see
     /// <see cref="UnixSocketDiag"/>) matched with the sockets each process holds in /proc/PID/fd, which is what
-    /// pcsc-lite's list_pcsc_applications.sh does with lsof. Windows and macOS have no such socket to ask about.
+    /// pcsc-lite's list_pcsc_applications.sh does with lsof. Windows: the processes with winscard.dll loaded
+    /// (<see cref="WindowsPcscClients"/>). macOS's CryptoTokenKit service has no such socket to ask about.
     /// </summary>
     public static class PcscClients
     {
@@ -26,17 +27,14 @@ namespace SmartCardPS.Clients
             }
         }
 
-        /// <summary>
-        /// What each platform's users can run instead; Windows: processes with winscard.dll loaded are the PC/SC
-        /// clients; macOS: its PC/SC service is CryptoTokenKit's com.apple.ctkpcscd, whose clients lsof -U shows.
-        /// </summary>
+        /// <summary>What macOS users can run instead: its PC/SC service is CryptoTokenKit's com.apple.ctkpcscd, whose clients lsof -U shows.</summary>
         public const string NotSupportedMessage =
-            "Get-SmartCardClient reads pcscd's socket peers on Linux. On Windows, the PC/SC clients are the processes with winscard.dll loaded: " +
-            "Get-Process | Where-Object { $_.Modules.ModuleName -contains 'winscard.dll' } (or tasklist /m winscard.dll); " +
-            "on macOS, the clients of com.apple.ctkpcscd: sudo lsof -U | grep -i ctkpcscd.";
+            "Get-SmartCardClient reads pcscd's socket peers on Linux and the processes with winscard.dll loaded on Windows. " +
+            "On macOS, the PC/SC clients are those of com.apple.ctkpcscd: sudo lsof -U | grep -i ctkpcscd.";
 
         public static PcscClientScan Scan()
         {
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return WindowsPcscClients.Scan();
             if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) throw new PlatformNotSupportedException(NotSupportedMessage);
             var scan = new PcscClientScan { SocketPath = SocketPath };
             if (!UnixStat.TryPath(scan.SocketPath, out UnixStat socketFile, out _)) return scan;
