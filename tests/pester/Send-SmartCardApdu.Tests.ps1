@@ -127,8 +127,10 @@ Describe 'Send-SmartCardApdu' -Skip:$NoFixture {
         { Send-SmartCardApdu -Reader $Reader -ScriptPath (Join-Path $TestDrive 'none.script') } | Should -Throw -ErrorId "SendSmartCardApduScriptNotFound,$Id"
         $bad = Join-Path $TestDrive 'bad.script'
         "$SelectApp`n# comment`n00 A4 XY" | Set-Content $bad
-        { Send-SmartCardApdu -Reader $Reader -ScriptPath $bad } | Should -Throw -ErrorId "SendSmartCardApduInvalidScript,$Id"
-        try { Send-SmartCardApdu -Reader $Reader -ScriptPath $bad } catch { $_.Exception.Message | Should -Match 'line 3' }
+        $sent = $Pcsc.InstructionsOf(0).Count
+        $e = { Send-SmartCardApdu -Reader $Reader -ScriptPath $bad } | Should -Throw -ErrorId "SendSmartCardApduInvalidScript,$Id" -PassThru
+        $e.Exception.Message | Should -Match 'line 3'
+        $Pcsc.InstructionsOf(0).Count | Should -Be $sent -Because 'the SELECT on line 1 must not be sent'
     }
 
     It 'runs scriptor scripts with comments, continuation lines, reset and exit' {
