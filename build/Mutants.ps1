@@ -111,7 +111,7 @@ function Invoke-MutantTests($Mutant, [string] $Directory) {
 function Invoke-Mutants([string[]] $Only) {
     $mutants = @(Read-MutantList (Join-Path $Root 'tests/mutants/mutants.tsv'))
     # From a shell, -Mutant a,b arrives as one string.
-    $Only = @($Only | ForEach-Object { $_.Split(',') } | Where-Object { $_ })
+    $Only = @($Only | Where-Object { $_ } | ForEach-Object { $_.Split(',') } | Where-Object { $_ })
     if ($Only) { $mutants = @($mutants | Where-Object { $n = $_.Name; @($Only | Where-Object { $n -like $_ }).Count }) }
     if (-not $mutants) { throw "No mutant in tests/mutants/mutants.tsv matches $($Only -join ', ')." }
     $work = Join-Path $OutDir 'mutants'
