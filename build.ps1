@@ -53,14 +53,19 @@ function Invoke-Package {
     Write-Host "Package: $($package.FullName)"
 }
 
+# The xunit project (with the core and the test fixture the Pester files load too) and Pester itself.
+function Invoke-TestBuild {
+    Write-Step 'Building the tests'
+    Invoke-Native dotnet build (Join-Path $Root 'tests/SmartCardPS.Core.Tests/SmartCardPS.Core.Tests.csproj') -c $Configuration --nologo -v quiet
+    Invoke-Native dotnet restore (Join-Path $Root 'tests/tools/Pester.Download.csproj') --nologo -v quiet
+}
+
 function Invoke-Test {
     Install-TestPrerequisites
     Invoke-Build
     # The Pester suite installs the package to prove it is complete.
     Invoke-Package
-    Write-Step 'Building the tests'
-    Invoke-Native dotnet build (Join-Path $Root 'tests/SmartCardPS.Core.Tests/SmartCardPS.Core.Tests.csproj') -c $Configuration --nologo -v quiet
-    Invoke-Native dotnet restore (Join-Path $Root 'tests/tools/Pester.Download.csproj') --nologo -v quiet
+    Invoke-TestBuild
     $results = Join-Path $OutDir 'test-results'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     New-Item -ItemType Directory $results | Out-Null

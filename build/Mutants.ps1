@@ -119,9 +119,7 @@ function Invoke-Mutants([string[]] $Only) {
     Restore-MutatedSource
     Install-TestPrerequisites
     Invoke-Build
-    Write-Step 'Building the tests'
-    Invoke-Native dotnet build (Join-Path $Root 'tests/SmartCardPS.Core.Tests/SmartCardPS.Core.Tests.csproj') -c $Configuration --nologo -v quiet
-    Invoke-Native dotnet restore (Join-Path $Root 'tests/tools/Pester.Download.csproj') --nologo -v quiet
+    Invoke-TestBuild
     if (Test-Path $work) { Get-ChildItem $work -Exclude restore | Remove-Item -Recurse -Force }
 
     # Without a mutant every selection must pass and skip nothing, or a failure would count as a catch.
@@ -174,7 +172,7 @@ function Invoke-Mutants([string[]] $Only) {
     }
     Write-Step 'Rebuilding without mutants'
     Invoke-Build
-    Invoke-Native dotnet build (Join-Path $Root 'tests/SmartCardPS.Core.Tests/SmartCardPS.Core.Tests.csproj') -c $Configuration --nologo -v quiet
+    Invoke-TestBuild
     $killed = @($report | Where-Object Outcome -EQ 'Killed').Count
     $bad = @($report | Where-Object Outcome -NE 'Killed')
     Write-Host "$killed of $($report.Count) mutants killed, $(@($bad | Where-Object Outcome -EQ 'Survived').Count) survived, $(@($bad | Where-Object Outcome -EQ 'Stillborn').Count) did not build."
