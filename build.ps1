@@ -7,13 +7,17 @@
     out/package/SmartCardPS.<version>.nupkg, which Install-PSResource installs from a folder repository. Test runs xunit and Pester against a
     private pcscd with virtual readers and ends with one 'N passed, N failed, N skipped' line; Nightly is Test with
     the long runs at full length (the reader-monitor soak's 100 cycles per reader instead of 25). Demo shows
-    the cmdlets on virtual cards. Clean removes build output. Every step stops the script when it fails.
+    the cmdlets on virtual cards. Mutants plants each known defect listed in tests/mutants/mutants.tsv in turn, runs
+    the tests its line names, restores the source, and fails when a defect is not caught (-Mutant runs only the
+    mutants of those names). Clean removes build output. Every step stops the script when it fails.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Package', 'Test', 'Nightly', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Package', 'Test', 'Nightly', 'Demo', 'Mutants', 'Clean')]
     [string] $Task = 'Build',
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+    # With -Task Mutants: only the mutants whose names match these wildcards.
+    [string[]] $Mutant
 )
 
 $ErrorActionPreference = 'Stop'
@@ -22,6 +26,7 @@ $Root = $PSScriptRoot
 $OutDir = Join-Path $Root 'out'
 $ModuleDir = Join-Path $OutDir 'SmartCardPS'
 . (Join-Path $Root 'build/BuildHelpers.ps1')
+. (Join-Path $Root 'build/Mutants.ps1')
 
 function Invoke-Build {
     Write-Step 'Building the module'
@@ -48,14 +53,19 @@ function Invoke-Package {
     Write-Host "Package: $($package.FullName)"
 }
 
+# The xunit project (with the core and the test fixture the Pester files load too) and Pester itself.
+function Invoke-TestBuild {
+    Write-Step 'Building the tests'
+    Invoke-Native dotnet build (Join-Path $Root 'tests/SmartCardPS.Core.Tests/SmartCardPS.Core.Tests.csproj') -c $Configuration --nologo -v quiet
+    Invoke-Native dotnet restore (Join-Path $Root 'tests/tools/Pester.Download.csproj') --nologo -v quiet
+}
+
 function Invoke-Test {
     Install-TestPrerequisites
     Invoke-Build
     # The Pester suite installs the package to prove it is complete.
     Invoke-Package
-    Write-Step 'Building the tests'
-    Invoke-Native dotnet build (Join-Path $Root 'tests/SmartCardPS.Core.Tests/SmartCardPS.Core.Tests.csproj') -c $Configuration --nologo -v quiet
-    Invoke-Native dotnet restore (Join-Path $Root 'tests/tools/Pester.Download.csproj') --nologo -v quiet
+    Invoke-TestBuild
     $results = Join-Path $OutDir 'test-results'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     New-Item -ItemType Directory $results | Out-Null
@@ -122,6 +132,7 @@ try {
         'Test' { Invoke-Test }
         'Nightly' { $env:SMARTCARDPS_SOAK_CYCLES = '100'; Invoke-Test }
         'Demo' { Invoke-Demo }
+        'Mutants' { Invoke-Mutants -Only $Mutant }
         'Clean' { Invoke-Clean }
     }
 }

@@ -1,11 +1,14 @@
 <#
 .SYNOPSIS
     Runs the Pester suite against the built module folder and writes the counts as JSON for build.ps1.
+    -Path and -FullNameFilter run part of it (build.ps1 -Task Mutants runs the tests each mutant names).
 #>
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)][string] $ModuleDir,
-    [Parameter(Mandatory)][string] $ResultPath
+    [Parameter(Mandatory)][string] $ResultPath,
+    [string[]] $Path = @(Join-Path $PSScriptRoot 'pester'),
+    [string[]] $FullNameFilter
 )
 $ErrorActionPreference = 'Stop'
 
@@ -17,7 +20,8 @@ Import-Module (Join-Path $packages "pester/$pesterVersion/tools/Pester.psd1") -F
 $env:SMARTCARDPS_MODULE_DIR = (Resolve-Path $ModuleDir).Path
 
 $config = New-PesterConfiguration
-$config.Run.Path = Join-Path $PSScriptRoot 'pester'
+$config.Run.Path = $Path
+if ($FullNameFilter) { $config.Filter.FullName = $FullNameFilter }
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
 $result = Invoke-Pester -Configuration $config

@@ -15,7 +15,8 @@ namespace SmartCardPS.Tests
     /// <summary>A <see cref="ReaderMonitor"/> pumped on its own thread, as the cmdlet pumps it, with what it reported.</summary>
     internal sealed class MonitorRun : IDisposable
     {
-        public static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(10);
+        /// <summary>A hang guard, not a timing: under load (two cores shared with other runs) pcscd's polling can stall for seconds.</summary>
+        public static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(30);
 
         private readonly Thread thread;
         private Exception failure;

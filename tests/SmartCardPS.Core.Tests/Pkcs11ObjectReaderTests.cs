@@ -51,12 +51,14 @@ namespace SmartCardPS.Tests
         [SkippableFact]
         public void AWrongPinIsOneLoginExceptionWithTheCounterFlagsAndTheSessionIsClosed()
         {
-            _ = host.Fixture;
-            using (var library = Pkcs11Library.Load(SoftHsmFixture.LibraryPath, "softhsm2"))
+            // Through the shim, which logs every C_Login: a wrong PIN must cost the card one try, never two.
+            using (var shim = host.NewShim())
+            using (var library = Pkcs11Library.Load(shim.LibraryPath, "shim"))
             {
                 Pkcs11Token token = library.GetTokens(false).Single(t => t.Label == TokenLabel);
                 var ex = Assert.Throws<Pkcs11LoginException>(() =>
                     Pkcs11ObjectReader.Read(library, token, new Pkcs11ObjectQuery { Login = true, Pin = Encoding.UTF8.GetBytes("0000") }));
+                Assert.Equal(new[] { (ulong)CKR.CKR_PIN_INCORRECT }, shim.Logins);
                 Assert.Equal((ulong)CKR.CKR_PIN_INCORRECT, ex.ReturnValue);
                 Assert.Equal("CKR_PIN_INCORRECT", ex.ReturnValueName);
                 Assert.True(ex.PinCountLow);
@@ -67,6 +69,7 @@ namespace SmartCardPS.Tests
                 Assert.DoesNotContain("0000", ex.Message);
                 // The right PIN works and SoftHSM clears the counter.
                 Pkcs11ObjectReader.Read(library, token, new Pkcs11ObjectQuery { Login = true, Pin = Pin() });
+                Assert.Equal(new[] { (ulong)CKR.CKR_PIN_INCORRECT, (ulong)CKR.CKR_OK }, shim.Logins);
                 Assert.False(((Pkcs11TokenFlags)library.FindSlot(token.SlotId).GetTokenInfo().TokenFlags.Flags).HasFlag(Pkcs11TokenFlags.UserPinCountLow));
             }
         }

@@ -17,7 +17,10 @@ namespace SmartCardPS.Tests
             paths = TemporaryRegistryPaths.Under(root);
         }
 
-        public void Dispose() => Directory.Delete(root, recursive: true);
+        public void Dispose()
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
 
         private string Write(string dir, string file, string content)
         {
@@ -46,6 +49,15 @@ namespace SmartCardPS.Tests
             Assert.Equal("package", m.Settings["x-extra"]);
             Assert.Equal(3, m.ConfigFiles.Length);
             Assert.EndsWith(Path.Combine("home", "modules", "m.module"), m.ConfigFiles[0]);
+        }
+
+        [SkippableFact]
+        public void TheDefaultPathsIgnoreUserConfigsExactlyWhenRunAsRoot()
+        {
+            Skip.If(Environment.GetEnvironmentVariable("P11_KIT_NO_USER_CONFIG") != null, "P11_KIT_NO_USER_CONFIG is set, which hides the root rule");
+            // p11-kit never reads a user's configs for root: a root process listing them would list modules p11-kit does not load.
+            // Environment.UserName comes from the effective uid, apart from the code under test.
+            Assert.Equal(Environment.UserName == "root", Pkcs11RegistryPaths.Default().IgnoreUserConfig);
         }
 
         [Fact]

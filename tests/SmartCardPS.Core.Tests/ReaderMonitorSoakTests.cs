@@ -76,7 +76,7 @@ namespace SmartCardPS.Tests
 
                     var seen = new int[readers];
                     long warmMemory = 0, halfMemory = 0;
-                    int warmHandles = 0;
+                    HashSet<string> warmSockets = null;
                     for (int n = 0; n < 2 * CyclesPerReader * readers; n++)
                     {
                         SmartCardEvent e = run.Take();
@@ -90,7 +90,7 @@ namespace SmartCardPS.Tests
                         if (n == 2 * WarmUpCycles * readers)
                         {
                             warmMemory = Memory();
-                            warmHandles = OpenHandles();
+                            warmSockets = OpenSockets();
                         }
                         if (n == CyclesPerReader * readers) halfMemory = Memory();
                     }
@@ -98,13 +98,13 @@ namespace SmartCardPS.Tests
                     run.AssertQuiet();
 
                     long endMemory = Memory();
-                    int handles = OpenHandles();
-                    output.WriteLine($"{CyclesPerReader * readers} cycles; managed memory after warm-up {warmMemory}, half-way {halfMemory}, at the end {endMemory} bytes; open handles {warmHandles} -> {handles}");
+                    var newSockets = OpenSockets().Except(warmSockets).ToList();
+                    output.WriteLine($"{CyclesPerReader * readers} cycles; managed memory after warm-up {warmMemory}, half-way {halfMemory}, at the end {endMemory} bytes; sockets opened since warm-up and still open: {newSockets.Count}");
                     Assert.All(completed, c => Assert.Equal(CyclesPerReader, c));
                     // A leak grows with every cycle, so it shows in the second half too; a one-off rise does not.
                     long allowed = AllowedGrowthPerCycle * CyclesPerReader;
                     Assert.True(endMemory - halfMemory < allowed, $"Managed memory grew by {endMemory - halfMemory} bytes (allowed {allowed}) over the last {CyclesPerReader * readers / 2} cycles.");
-                    Assert.InRange(handles, warmHandles - 8, warmHandles + 8);
+                    Assert.InRange(newSockets.Count, 0, MaxNewSockets);
                 }
             }
             finally
@@ -128,10 +128,10 @@ namespace SmartCardPS.Tests
             {
                 using (var run = new MonitorRun().WhenWaiting())
                 {
-                    int handles = 0;
+                    HashSet<string> sockets = null;
                     for (int i = 0; i < Restarts; i++)
                     {
-                        if (i == 1) handles = OpenHandles();
+                        if (i == 1) sockets = OpenSockets();
                         fixture.StopDaemon();
                         Assert.Equal(names.Select(n => $"ReaderRemoved {n} -"), run.Take(names.Length).Select(MonitorRun.Describe));
                         fixture.StartDaemon();
@@ -140,7 +140,9 @@ namespace SmartCardPS.Tests
                     Assert.Equal(Restarts, run.Losses.Count);
                     Assert.Equal(Restarts + 1, run.Connections);
                     // Each lost context released, each new one a single socket: nothing piles up across restarts.
-                    Assert.InRange(OpenHandles(), handles - 4, handles + 4);
+                    var newSockets = OpenSockets().Except(sockets).ToList();
+                    output.WriteLine($"{Restarts - 1} restarts; sockets opened since the first and still open: {newSockets.Count}");
+                    Assert.InRange(newSockets.Count, 0, MaxNewSockets);
                     run.AssertQuiet();
                 }
             }
@@ -160,7 +162,25 @@ namespace SmartCardPS.Tests
             return GC.GetGCMemoryInfo(GCKind.FullBlocking).PromotedBytes;
         }
 
-        // Each leaked PC/SC context would keep a socket to pcscd open.
-        private static int OpenHandles() => Directory.GetFiles("/proc/self/fd").Length;
+        /// <summary>
+        /// The sockets this process holds, by inode ("socket:[123]"): each leaked PC/SC context would keep one to pcscd.
+        /// Not a count of every descriptor: what earlier tests leave to finalizers and background threads closes
+        /// meanwhile (a count once fell from 211 to 179), while a socket opened during the soak that stays open is
+        /// the soak's own. The monitor's context and the fixture's connections to vpcd are what may stay.
+        /// </summary>
+        private static HashSet<string> OpenSockets()
+        {
+            var sockets = new HashSet<string>();
+            foreach (string fd in Directory.GetFiles("/proc/self/fd"))
+            {
+                string target;
+                try { target = new FileInfo(fd).LinkTarget; }
+                catch (IOException) { continue; }
+                if (target != null && target.StartsWith("socket:", StringComparison.Ordinal)) sockets.Add(target);
+            }
+            return sockets;
+        }
+
+        private const int MaxNewSockets = 2;
     }
 }

@@ -88,6 +88,9 @@ namespace SmartCardPS.Tests
                 Assert.Null(monitor.Next(TimeSpan.FromMilliseconds(50)));
                 // Nobody waits now: pcscd sees a card come, go, and another come.
                 fixture.Insert(0, AtrA);
+                // Taken out while pcscd is still powering it, the card comes out mute and the reader's next card
+                // could wait past any timeout (seen in full runs): out only once pcscd reports it with its ATR.
+                CardWaits.Until(r0, present: true, AtrA);
                 fixture.Remove(0);
                 CardWaits.Until(r0, present: false);
                 fixture.Insert(0, AtrB);

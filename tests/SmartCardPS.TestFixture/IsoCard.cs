@@ -9,6 +9,11 @@ namespace SmartCardPS.TestFixture
     /// P1-P2, or short EF id), READ BINARY with an offset data object (INS B1, for answers longer than 256 bytes),
     /// GET RESPONSE, and the usual errors. A card whose ATR offers only T=0 answers as a T=0 card does: case 4
     /// commands give 61 XX and their data through GET RESPONSE, and a wrong Le gives 6C XX.
+    /// It takes the interindustry classes with logical channels 0-19 and secure-messaging bits, and the proprietary class
+    /// 80, for every command; GET RESPONSE is refused (6E 00) unless its class is the one ISO/IEC 7816-4 5.4.1 gives for
+    /// the answer waiting: the command's logical channel, no secure messaging, 00 after a proprietary class.
+    /// The card's secure messaging is the identity: it checks the class rules only.
+    /// The channels share one current file, as the card has no MANAGE CHANNEL.
     /// </summary>
     public sealed class IsoCard
     {
@@ -40,6 +45,7 @@ namespace SmartCardPS.TestFixture
         private Node currentDf;
         private Node currentEf;
         private byte[] pending = Array.Empty<byte>();
+        private byte pendingClass;
         private readonly List<byte> instructions = new List<byte>();
 
         /// <summary>The INS byte of every command so far, in the order the card saw them.</summary>
@@ -80,7 +86,8 @@ namespace SmartCardPS.TestFixture
             byte cla = apdu[0], ins = apdu[1];
             lock (instructions) instructions.Add(ins);
             bool getResponse = ins == 0xC0;
-            // Anything but GET RESPONSE drops an answer nobody fetched.
+            // Anything but GET RESPONSE drops an answer nobody fetched; so does a GET RESPONSE of another class.
+            byte expectedClass = pendingClass;
             if (!getResponse) pending = Array.Empty<byte>();
             if (cla == 0x80 && ins == 0x5A)
             {
@@ -88,7 +95,14 @@ namespace SmartCardPS.TestFixture
                 Thread.Sleep(apdu[2] * 10);
                 return Sw(0x90, 0x00);
             }
-            if ((cla & 0xFC) != 0x00) return Sw(0x6E, 0x00);
+            int? getResponseClass = GetResponseClass(cla);
+            if (getResponseClass == null) return Sw(0x6E, 0x00);
+            if (getResponse && pending.Length > 0 && cla != expectedClass)
+            {
+                pending = Array.Empty<byte>();
+                return Sw(0x6E, 0x00);
+            }
+            pendingClass = (byte)getResponseClass.Value;
             Parse(apdu, out byte[] data, out int le, out bool hasLe);
             switch (ins)
             {
@@ -98,6 +112,22 @@ namespace SmartCardPS.TestFixture
                 case 0xC0: return GetResponse(le);
                 default: return Sw(0x6D, 0x00);
             }
+        }
+
+        /// <summary>
+        /// The class a GET RESPONSE for an answer to <paramref name="cla"/> must have (ISO/IEC 7816-4 5.4.1), or null for a
+        /// class the card does not take (command chaining, RFU, proprietary classes other than 80).
+        /// </summary>
+        private static int? GetResponseClass(byte cla)
+        {
+            if (cla == 0x80) return 0x00;
+            const int chaining = 0x10;
+            if ((cla & chaining) != 0) return null;
+            // First interindustry 000x SSCC: channel CC (0-3), secure messaging SS.
+            if (cla < 0x20) return cla & 0x03;
+            // Further interindustry 01SX CCCC: channel 4 + CCCC, secure messaging S.
+            if (cla >= 0x40 && cla < 0x80) return 0x40 | (cla & 0x0F);
+            return null;
         }
 
         private byte[] Select(byte p1, byte p2, byte[] data, int le, bool hasLe)

@@ -104,8 +104,9 @@ namespace SmartCardPS.TestFixture
             Remove(reader);
             var card = new VirtualCard(PortOf(reader), ParseHex(atrHex));
             lock (cards) cards[reader] = card;
-            if (wait && !card.WaitPoweredOn(TimeSpan.FromSeconds(10)))
-                throw new TimeoutException($"pcscd did not power the virtual card in {ReaderNames[reader]} within 10 s; see {LogPath}");
+            // A hang guard, not a timing: it only ends a test whose card pcscd never powers, so it is generous.
+            if (wait && !card.WaitPoweredOn(TimeSpan.FromSeconds(30)))
+                throw new TimeoutException($"pcscd did not power the virtual card in {ReaderNames[reader]} within 30 s; see {LogPath}");
             return card;
         }
 

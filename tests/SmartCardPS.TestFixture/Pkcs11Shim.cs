@@ -83,13 +83,16 @@ namespace SmartCardPS.TestFixture
             return true;
         }
 
-        /// <summary>The C_Initialize / C_Finalize calls the module saw, e.g. "C_Initialize 0".</summary>
+        /// <summary>The C_Initialize / C_Finalize / C_Login calls the module saw with their return value, e.g. "C_Initialize 0".</summary>
         public string[] Log => File.Exists(Control("log")) ? File.ReadAllLines(Control("log")) : Array.Empty<string>();
 
         public int Initializations => Log.Count(l => l.StartsWith("C_Initialize 0", StringComparison.Ordinal));
 
         /// <summary>Every C_Initialize, also those the module refused (CKR_CRYPTOKI_ALREADY_INITIALIZED).</summary>
         public int InitializeCalls => Log.Count(l => l.StartsWith("C_Initialize ", StringComparison.Ordinal));
+        /// <summary>The C_Login return values in order (160 is CKR_PIN_INCORRECT): each one cost the card a try when it failed.</summary>
+        public ulong[] Logins => Log.Where(l => l.StartsWith("C_Login ", StringComparison.Ordinal)).Select(l => ulong.Parse(l.Substring(8))).ToArray();
+
         public int Finalizations => Log.Count(l => l.StartsWith("C_Finalize", StringComparison.Ordinal));
 
         /// <summary>How often two calls were inside a no-locking module at once.</summary>

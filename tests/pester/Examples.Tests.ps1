@@ -9,7 +9,7 @@ BeforeDiscovery {
         $i = 0
         foreach ($example in (Get-Help $command.Name).Examples.Example) {
             $i++
-            $Examples.Add(@{ Source = "$($command.Name) example $i"; Code = $example.Code.Trim() })
+            $Examples.Add(@{ Source = "$($command.Name) example $i"; Code = $example.Code.Trim(); Remark = (@($example.Remarks | ForEach-Object Text) -join ' ').Trim() })
         }
     }
     $heading = ''
@@ -19,16 +19,22 @@ BeforeDiscovery {
         $lineNumber++
         if ($line -match '^#+ ') { $heading = $line }
         if ($line -match '^```') { $inBlock = $line -eq '```powershell' -and $heading -ne '## Installing'; continue }
-        if ($inBlock -and $line.Trim()) { $Examples.Add(@{ Source = "README line $lineNumber"; Code = $line.Trim() }) }
+        if ($inBlock -and $line.Trim()) { $Examples.Add(@{ Source = "README line $lineNumber"; Code = $line.Trim(); Remark = '' }) }
     }
 }
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Pkcs11Common.ps1')
+    . (Join-Path $PSScriptRoot 'ExampleClaims.ps1')
     $script:Pcsc = Start-TestPcsc
     $script:Hsm = Start-TestSoftHsm -Label 'MyToken'
     # The object examples export 'My cert' from MyToken.
     if ($Hsm) { Add-TestCertificate -Hsm $Hsm -TokenLabel 'MyToken' -Label 'My cert' }
+    # And the private key the login example lists.
+    if ($Hsm) {
+        $out = & pkcs11-tool --module ([SmartCardPS.TestFixture.SoftHsmFixture]::LibraryPath) --token-label MyToken --login --pin 1234 --keypairgen --key-type EC:prime256v1 --label 'My key' 2>&1
+        if ($LASTEXITCODE) { throw "pkcs11-tool --keypairgen failed: $out" }
+    }
     $script:Card = '3B 8F 80 01 80 4F 0C A0 00 00 03 06 03 00 01 00 00 00 00 6A'
     $script:Home_ = Join-Path ([IO.Path]::GetTempPath()) ("scps-examples-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
     New-Item -ItemType Directory (Join-Path $Home_ '.config') -Force | Out-Null
@@ -54,6 +60,8 @@ BeforeAll {
         if ($Code -match 'Unregister-OpenScModule -Path (\S+)') { Register-OpenScModule -Path $Matches[1] | Out-Null }
         elseif ($Code -match 'Unregister-OpenScModule') { Register-OpenScModule | Out-Null }
         elseif ($Code -notmatch 'Register-OpenScModule') { Set-TestModuleConfig $PackageModuleDir 'opensc-pkcs11' "module: opensc-pkcs11.so`n" | Out-Null }
+        # The example listing disabled modules needs one: OpenSC for p11tool only.
+        if ($Code -match '\.Enabled\b') { Set-TestModuleConfig $PackageModuleDir 'p11tool-only' "module: opensc-pkcs11.so`nenable-in: p11tool`n" | Out-Null }
         if ($Code -match 'Firefox|NssModule') { Initialize-FirefoxExampleHome $Code }
         $cardIn = (Get-SmartCardReader -Name $Pcsc.ReaderNames[0]).CardPresent
         if ($Code -match 'Pkcs11|OpenSc|SmartCardSetup') {
@@ -74,7 +82,9 @@ BeforeAll {
         foreach ($name in 'first', 'second') { & firefox-esr --headless -CreateProfile $name 2>&1 | Out-Null }
         New-Item -ItemType Directory (Join-Path $Home_ '.pki/nssdb') -Force | Out-Null
         & certutil -N --empty-password -d "sql:$Home_/.pki/nssdb"
-        if ($Code -match 'Unregister-NssModule' -and $Code -match 'CAC Module') {
+        # What the listing and removing examples list and remove: OpenSC in every profile, the 'CAC Module' shared.
+        if ($Code -match 'Get-NssModule|Unregister-NssModule') {
+            Register-NssModule -AllProfiles | Out-Null
             Register-NssModule -Name 'CAC Module' -SharedDatabase | Out-Null
         }
     }
@@ -90,7 +100,7 @@ BeforeAll {
             "try { $Code } catch { Write-Error `$_ }`nif (`$Error.Count) { `$Error | ForEach-Object { [Console]::Error.WriteLine(`"`$_`") }; exit 1 }"
         $shell = 'd=$(mktemp -d) && mount -t tmpfs tmpfs "$d" && mkdir "$d/u" "$d/w" && mount -t overlay overlay -o "lowerdir=/etc,upperdir=$d/u,workdir=$d/w" /etc && exec "$0" "$@"'
         $out = & unshare --mount --propagation private sh -c $shell @pwsh -NoProfile -NonInteractive -Command $script 2>&1
-        [pscustomobject]@{ Stopped = $false; Failure = $null; Errors = @(if ($LASTEXITCODE) { "exit code $LASTEXITCODE`: $($out -join "`n")" }) }
+        [pscustomobject]@{ Stopped = $false; Failure = $null; Errors = @(if ($LASTEXITCODE) { "exit code $LASTEXITCODE`: $($out -join "`n")" }); Output = @(); PrivateEtc = $true }
     }
 
     # An example with -Scope User makes the registration of the user who runs it, which root may not (p11-kit reads no
@@ -125,9 +135,12 @@ function pwsh { if ($args.Count -ne 2 -or $args[0] -notin '-c', '-Command') { th
             $stopped = $true
         }
         $failure = $null
-        try { $null = $ps.EndInvoke($handle) } catch { if (-not $stopped) { $failure = $_.Exception } }
+        $output = @()
+        try { $output = @($ps.EndInvoke($handle)) } catch { if (-not $stopped) { $failure = $_.Exception } }
+        # An example that keeps its result ($card = ...) shows it through the variable.
+        if (-not $output -and $Code -match '^\$(\w+)\s*=') { $output = @($ps.Runspace.SessionStateProxy.GetVariable($Matches[1])) }
         $errors = @($ps.Streams.Error | Where-Object { -not ($stopped -and ($_.Exception.GetBaseException() -is [System.Management.Automation.PipelineStoppedException] -or $_.FullyQualifiedErrorId -match 'PipelineStopped')) })
-        [pscustomobject]@{ Stopped = $stopped; Failure = $failure; Errors = $errors }
+        [pscustomobject]@{ Stopped = $stopped; Failure = $failure; Errors = $errors; Output = $output; PrivateEtc = $false }
         $ps.Dispose()
     }
 }
@@ -144,12 +157,21 @@ AfterAll {
 }
 
 Describe 'Examples' -Skip:$NoFixture {
-    It '<Source> runs as written: <Code>' -ForEach $Examples {
+    It '<Source> runs as written and does what its help says: <Code>' -ForEach $Examples {
         Reset-ExampleState $Code
+        # Where the examples write: the example home (opensc.conf, Firefox, ~/.config/pkcs11), the registry, the current folder's files.
+        $watched = $Home_, '/etc/pkcs11', $PackageModuleDir, (Join-Path $PWD 'policies.json'), (Join-Path $PWD 'opensc.conf'),
+            (Join-Path ([IO.Path]::GetTempPath()) 'mf.script')
+        $before = Get-FileSnapshot $watched
         $result = Invoke-Example $Code
+        $after = Get-FileSnapshot $watched
         $result.Failure | Should -BeNullOrEmpty
         ($result.Errors | ForEach-Object { "$_" }) -join "`n" | Should -BeNullOrEmpty
         # Only a watch may still be running when it is stopped: it runs until Ctrl+C by design.
         if ($result.Stopped) { $Code | Should -Match 'Watch-SmartCard' -Because 'every other example must finish' }
+        # A stopped watch has shown what came in its second, and a private /etc is gone with its namespace.
+        if (-not $result.Stopped -and -not $result.PrivateEtc) {
+            Assert-ExampleClaim (Get-ExampleClaim $Code $Remark) $result.Output $before $after $Source
+        }
     }
 }

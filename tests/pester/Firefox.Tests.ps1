@@ -140,17 +140,24 @@ Describe 'Firefox profiles and security devices with a real headless Firefox' -S
 }
 
 Describe 'The help examples of the Firefox and NSS cmdlets' -Skip:($FirefoxMissing -or $NssToolsMissing) {
-    It 'run without an error in a home with Firefox profiles and a shared NSS database' {
+    It 'run without an error and do what their help says in a home with Firefox profiles and a shared NSS database' {
+        . (Join-Path $PSScriptRoot 'ExampleClaims.ps1')
+        # Profiles of its own, so the examples do not depend on the tests before them (with two, the first is the default).
+        foreach ($name in 'examples', 'examples-2') { New-TestFirefoxProfile $name | Out-Null }
         New-Item -ItemType Directory "$TestHome/.pki/nssdb" -Force | Out-Null
         & certutil -N --empty-password -d "sql:$TestHome/.pki/nssdb"
         Push-Location $TestHome
         try {
-            foreach ($name in 'Get-FirefoxProfile', 'Get-NssModule', 'Register-NssModule', 'Unregister-NssModule', 'Set-FirefoxSecurityDevicePolicy') {
+            # Registering first, so the listing examples have modules to show and the removing ones a module to remove.
+            foreach ($name in 'Register-NssModule', 'Get-FirefoxProfile', 'Get-NssModule', 'Unregister-NssModule', 'Set-FirefoxSecurityDevicePolicy') {
                 foreach ($example in (Get-Help $name -Examples).Examples.Example) {
                     $code = ($example.Code -join "`n").Trim()
                     if ($code -match '^sudo |/home/alice') { continue }   # elevated, or another user's home
                     $code = $code -replace '\$HOME\b', '$env:HOME'        # PowerShell's $HOME is fixed at start; the test home is $env:HOME
-                    { & ([scriptblock]::Create("`$ErrorActionPreference = 'Stop'; $code")) | Out-Null } | Should -Not -Throw -Because $code
+                    $before = Get-FileSnapshot $TestHome
+                    $script:output = $null
+                    { $script:output = @(& ([scriptblock]::Create("`$ErrorActionPreference = 'Stop'; $code"))) } | Should -Not -Throw -Because $code
+                    Assert-ExampleClaim (Get-ExampleClaim $code (@($example.Remarks | ForEach-Object Text) -join ' ').Trim()) $script:output $before (Get-FileSnapshot $TestHome) $code
                 }
             }
         } finally {

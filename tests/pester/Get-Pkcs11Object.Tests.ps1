@@ -121,6 +121,36 @@ Describe 'Get-Pkcs11Object' -Skip:$NoFixture {
         (Get-Pkcs11Token -Label 'Objects').Flags.HasFlag([SmartCardPS.Pkcs11.Pkcs11TokenFlags]::UserPinCountLow) | Should -BeFalse
     }
 
+    It 'costs the card one C_Login per attempt, whichever way the PIN comes, counted by the shim the module is loaded through' {
+        $shim = New-TestPkcs11Shim
+        if (-not $shim) { Set-ItResult -Skipped -Because ([SmartCardPS.TestFixture.Pkcs11Shim]::Unavailable()); return }
+        $config = $State.Hsm.Register('shim', $PackageModuleDir, "module: $($shim.LibraryPath)`n")
+        try {
+            $viaShim = Get-Pkcs11Token -Module shim -Label 'Objects'
+            $bad = ConvertTo-SecureString '0000' -AsPlainText -Force
+            # Each wrong PIN is a try off a real card's counter (three on most): a retry would cost two.
+            $attempts = [ordered]@{
+                Pin        = { Get-Pkcs11Object -Token $viaShim -Pin $bad -ErrorVariable failures -ErrorAction SilentlyContinue }
+                Credential = { Get-Pkcs11Object -Token $viaShim -Credential ([pscredential]::new('user', $bad)) -ErrorVariable failures -ErrorAction SilentlyContinue }
+                PinValue   = { Get-Pkcs11Object -Uri "$($viaShim.Uri)?module-name=shim&pin-value=0000" -Login -ErrorVariable failures -ErrorAction SilentlyContinue }
+            }
+            foreach ($way in $attempts.Keys) {
+                $shim.ResetLog()
+                @(. $attempts[$way]).Count | Should -Be 0 -Because "a wrong PIN by $way finds nothing"
+                $failures.Count | Should -Be 1 -Because "a wrong PIN by $way is one error"
+                $failures[0].FullyQualifiedErrorId | Should -Be 'GetPkcs11ObjectPinIncorrect,SmartCardPS.Commands.GetPkcs11ObjectCommand'
+                $shim.Logins | Should -Be @(0xA0) -Because "a wrong PIN by $way is one C_Login returning CKR_PIN_INCORRECT"
+            }
+            $shim.ResetLog()
+            @(Get-Pkcs11Object -Token $viaShim -Pin $SecurePin).Count | Should -Be 9
+            $shim.Logins | Should -Be @(0)
+        }
+        finally {
+            Remove-Item -LiteralPath $config
+            $shim.Dispose()
+        }
+    }
+
     It 'takes the PIN from -Credential, refuses -Pin with -Credential, and needs a PIN it can get' {
         $credential = [pscredential]::new('user', $SecurePin)
         @(Get-Pkcs11Object -Token $Token -Credential $credential).Count | Should -Be 9

@@ -23,8 +23,8 @@ BeforeAll {
         & $While
         # A hang guard, not a timing.
         $run.AsyncWaitHandle.WaitOne([timespan]::FromSeconds(120)) | Should -BeTrue
-        $null = $ps.EndInvoke($run)
-        $ps
+        # What the command emitted, so a test can tell a quiet success from a failure that also shows nothing.
+        $ps | Add-Member -NotePropertyName Output -NotePropertyValue @($ps.EndInvoke($run)) -PassThru
     }
 }
 
@@ -69,7 +69,12 @@ Describe 'PKCS#11 listings tell what they do' -Skip:$NoFixture {
 
     It 'shows no progress for a quick listing' {
         $ps = Invoke-Hosted 'Get-Pkcs11Token -Module softhsm2'
-        try { $ps.Streams.Progress.Count | Should -Be 0 } finally { $ps.Dispose() }
+        try {
+            $ps.Streams.Error.Count | Should -Be 0
+            $ps.Output.Label | Should -Contain 'Feedback token'
+            $ps.Streams.Progress.Count | Should -Be 0
+        }
+        finally { $ps.Dispose() }
     }
 
     It 'shows progress naming module and slot, n of m, when a module is slow, and completes it' {

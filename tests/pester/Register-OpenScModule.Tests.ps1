@@ -86,8 +86,15 @@ Describe 'Register-OpenScModule' -Skip:$NoFixture {
     }
 
     It 'takes modules from Get-Pkcs11Module to unregister' {
-        Register-OpenScModule -Name smartcard | Out-Null
-        Get-Pkcs11Module -Name smartcard | Unregister-OpenScModule
+        $file = (Register-OpenScModule -Name smartcard).ConfigFile
+        $file | Should -Be (Join-Path $SystemModuleDir 'smartcard.module')
+        # p11-kit must see it first, or an Unregister that does nothing would pass.
+        (Get-P11KitModule).Name | Should -Contain 'smartcard'
+        $piped = @(Get-Pkcs11Module -Name smartcard)
+        $piped.Count | Should -Be 1
+        $piped | Unregister-OpenScModule
+        Test-Path $file | Should -BeFalse
+        (Get-P11KitModule).Name | Should -Not -Contain 'smartcard'
         (& p11-kit list-modules 2>$null) -join "`n" | Should -Be $Before
     }
 

@@ -70,6 +70,15 @@ Describe 'Send-SmartCardApdu against the virtual <Kind> card, APDU for APDU with
 Describe 'Send-SmartCardApdu' -Skip:$NoFixture {
     BeforeAll { $script:Reader = Use-TestCard $T0Atr }
 
+    It 'follows 61 XX after class <Cla> with the GET RESPONSE class ISO 7816-4 gives (channel kept, secure messaging cleared, 00 after proprietary)' -ForEach @(
+        @{ Cla = '01' }, @{ Cla = '02' }, @{ Cla = '03' }, @{ Cla = '0C' }, @{ Cla = '0B' }, @{ Cla = '45' }, @{ Cla = '6A' }, @{ Cla = '80' }
+    ) {
+        # The virtual card refuses a GET RESPONSE of any other class, so only the right one brings the FCI.
+        $select = $Cla + $SelectApp.Substring(2)
+        Format-Answer (Send-SmartCardApdu $select -Reader $Reader) | Should -Be "$AppFci 90 00"
+        Format-Answer (Send-SmartCardApdu $select -Reader $Reader -NoGetResponse) | Should -Be '61 10'
+    }
+
     It 'takes readers from Get-SmartCardReader and gives the response fields' {
         $r = Get-SmartCardReader -Name $Reader | Send-SmartCardApdu $SelectApp
         $r | Should -BeOfType ([SmartCardPS.Cards.ApduResponse])
@@ -118,8 +127,10 @@ Describe 'Send-SmartCardApdu' -Skip:$NoFixture {
         { Send-SmartCardApdu -Reader $Reader -ScriptPath (Join-Path $TestDrive 'none.script') } | Should -Throw -ErrorId "SendSmartCardApduScriptNotFound,$Id"
         $bad = Join-Path $TestDrive 'bad.script'
         "$SelectApp`n# comment`n00 A4 XY" | Set-Content $bad
-        { Send-SmartCardApdu -Reader $Reader -ScriptPath $bad } | Should -Throw -ErrorId "SendSmartCardApduInvalidScript,$Id"
-        try { Send-SmartCardApdu -Reader $Reader -ScriptPath $bad } catch { $_.Exception.Message | Should -Match 'line 3' }
+        $sent = $Pcsc.InstructionsOf(0).Count
+        $e = { Send-SmartCardApdu -Reader $Reader -ScriptPath $bad } | Should -Throw -ErrorId "SendSmartCardApduInvalidScript,$Id" -PassThru
+        $e.Exception.Message | Should -Match 'line 3'
+        $Pcsc.InstructionsOf(0).Count | Should -Be $sent -Because 'the SELECT on line 1 must not be sent'
     }
 
     It 'runs scriptor scripts with comments, continuation lines, reset and exit' {

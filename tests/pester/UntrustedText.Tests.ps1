@@ -65,12 +65,15 @@ Describe 'Untrusted text in messages' -Skip:$NoFixture {
     It 'escapes a -Module value that names nothing' {
         Get-Pkcs11Token -Module "no`bsuch`r`nmodule" -ErrorVariable failures -ErrorAction SilentlyContinue | Out-Null
         $failures.Count | Should -Be 1
-        Assert-EscapedText $failures[0].Exception.Message
+        $failures[0].FullyQualifiedErrorId | Should -Be 'GetPkcs11TokenModuleNotFound,SmartCardPS.Commands.GetPkcs11TokenCommand'
+        Assert-EscapedText $failures[0].Exception.Message "'no\x08such\x0D\x0Amodule'"
     }
 
     It 'escapes a pkcs11: URI that is not one' {
         Get-Pkcs11Mechanism -Uri "pkcs11:token=`e[5m" -ErrorVariable failures -ErrorAction SilentlyContinue | Out-Null
-        $failures | ForEach-Object { Assert-EscapedText $_.Exception.Message }
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -Be 'GetPkcs11MechanismTokenNotFound,SmartCardPS.Commands.GetPkcs11MechanismCommand'
+        Assert-EscapedText $failures[0].Exception.Message "'pkcs11:token=\x1B[5m'"
     }
 
     It 'escapes an ATR argument that is not hex' {

@@ -96,6 +96,38 @@ namespace SmartCardPS.Tests
         }
 
         [SkippableFact]
+        public void GetResponseTakesTheClassIso7816GivesItForEachChannelSecureMessagingAndProprietaryClass()
+        {
+            // ISO/IEC 7816-4 5.4.1: GET RESPONSE keeps the logical channel, clears secure messaging, and is 00 after a proprietary class.
+            var classes = new (byte Command, byte GetResponse)[]
+            {
+                (0x00, 0x00), (0x01, 0x01), (0x02, 0x02), (0x03, 0x03), (0x04, 0x00), (0x09, 0x01), (0x0E, 0x02), (0x0F, 0x03),
+                (0x40, 0x40), (0x4F, 0x4F), (0x61, 0x41), (0x6E, 0x4E), (0x80, 0x00),
+            };
+            using (var c = ConnectTo(T0Atr))
+            {
+                foreach (var (command, getResponse) in classes)
+                {
+                    string select = command.ToString("X2") + SelectApp.Substring(2);
+                    var followed = Send(c, select);
+                    Assert.True((AppFci, "90 00") == (followed.Data, followed.StatusWord), $"class {command:X2}: {followed.Data} {followed.StatusWord}");
+                    Assert.Equal("61 10", Send(c, select, follow: false).StatusWord);
+                    if (command != getResponse)
+                    {
+                        // The card is strict: the command's own class is refused and the answer is gone.
+                        Assert.Equal("6E 00", Send(c, command.ToString("X2") + " C0 00 00 10", follow: false).StatusWord);
+                        Assert.Equal("69 85", Send(c, getResponse.ToString("X2") + " C0 00 00 10", follow: false).StatusWord);
+                        Send(c, select, follow: false);
+                    }
+                    var fetched = Send(c, getResponse.ToString("X2") + " C0 00 00 10", follow: false);
+                    Assert.Equal((AppFci, "90 00"), (fetched.Data, fetched.StatusWord));
+                }
+                Assert.Equal("6E 00", Send(c, "10 A4 00 0C 02 3F 00").StatusWord);
+                Assert.Equal("6E 00", Send(c, "20 A4 00 0C 02 3F 00").StatusWord);
+            }
+        }
+
+        [SkippableFact]
         public void T0ResponseLongerThan256BytesIsJoinedFromGetResponses()
         {
             using (var c = ConnectTo(T0Atr))

@@ -12,12 +12,22 @@ namespace SmartCardPS.Tests
     {
         public static readonly Encoding Latin1 = Encoding.GetEncoding(28591);
 
+        /// <summary>A SoftHSM config with an empty token directory, in each database's directory.</summary>
+        private const string SoftHsmConf = "softhsm2.conf";
+
         public static bool Available => File.Exists("/usr/bin/certutil") && File.Exists("/usr/bin/modutil");
 
         public static string Run(string tool, params string[] args)
         {
             var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, StandardOutputEncoding = Latin1 };
             foreach (string a in args) psi.ArgumentList.Add(a);
+            // modutil loads SoftHSM to add it. The SoftHSM tests running alongside point the process's SOFTHSM2_CONF at
+            // their private SoftHSM and delete it when done; a modutil started then failed with CKR_GENERAL_ERROR. The
+            // tools read the database's own SoftHSM config instead.
+            string database = args.FirstOrDefault(a => a.StartsWith("sql:", StringComparison.Ordinal))?.Substring(4);
+            string softHsmConf = database == null ? null : Path.Combine(database, SoftHsmConf);
+            if (softHsmConf != null && File.Exists(softHsmConf)) psi.Environment["SOFTHSM2_CONF"] = softHsmConf;
+            else psi.Environment.Remove("SOFTHSM2_CONF");
             using (var p = Process.Start(psi))
             {
                 p.StandardInput.Close();
@@ -34,6 +44,9 @@ namespace SmartCardPS.Tests
         {
             string dir = Path.Combine(Path.GetTempPath(), "smartcardps-nss-" + Guid.NewGuid().ToString("N").Substring(0, 8));
             Directory.CreateDirectory(dir);
+            string tokens = Path.Combine(dir, "softhsm-tokens");
+            Directory.CreateDirectory(tokens);
+            File.WriteAllText(Path.Combine(dir, SoftHsmConf), $"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\n");
             Run("certutil", "-N", "--empty-password", "-d", "sql:" + dir);
             return dir;
         }

@@ -134,12 +134,21 @@ namespace SmartCardPS.Tests
             Assert.Equal(new[] { path }, Directory.GetFiles(dir));
         }
 
+        // Each start has enable_pinpad somewhere OpenSC does not read it (or nowhere): only the key in app default's
+        // reader_driver pcsc block counts, so editing a misplaced one would leave OpenSC's default (on) in force.
+        private const string MisplacedAtAppLevel = "app default { enable_pinpad = true; }\n";
+        private const string MisplacedInAnotherDriver = "app default {\n  reader_driver openct { enable_pinpad = true; }\n}\n";
+        private const string MisplacedInAnotherApp = "app other {\n  reader_driver pcsc { enable_pinpad = true; }\n}\napp default {\n  debug = 0;\n}\n";
+
         [Theory]
-        [InlineData(false, 0)]
-        [InlineData(true, 1)]
-        public void OpenScItselfReadsTheEditedSetting(bool enable, int logged)
+        [InlineData(DebianConf, false, 0)]
+        [InlineData(DebianConf, true, 1)]
+        [InlineData(MisplacedAtAppLevel, false, 0)]
+        [InlineData(MisplacedInAnotherDriver, false, 0)]
+        [InlineData(MisplacedInAnotherApp, false, 0)]
+        public void OpenScItselfReadsTheEditedSetting(string start, bool enable, int logged)
         {
-            string path = Write(DebianConf);
+            string path = Write(start);
             var file = OpenScConfigFile.Load(path);
             file.Set(OpenScConfigFile.AppPath, "debug", "3");
             file.Set(OpenScConfigFile.AppPath, "debug_file", "stderr");

@@ -6,7 +6,8 @@
  *   -DCONTROL="/dir"         files in it steer the shim while it runs:
  *       block    while it exists, C_GetSlotList waits (it writes "entered" first): a module stuck in a call
  *       block-F  the same for the session call F (e.g. block-FindObjectsInit), which counts as inside the module
- *       log      C_Initialize / C_Finalize calls are appended, one line each
+ *       log      C_Initialize / C_Finalize / C_Login calls are appended with their return value, one line each,
+ *                so a test can count the logins a wrong PIN cost (each one is a try off the card's counter)
  *       token-flags  a number (0x... or decimal) ORed into the flags of every C_GetTokenInfo answer: the PIN states
  *                (final try, to be changed, SO PIN locked) a module behind cannot be brought into on demand
  *   -DNOLOCK                 C_Initialize refuses CKF_OS_LOCKING_OK (CKR_CANT_LOCK), as single-threaded modules
@@ -180,7 +181,18 @@ static ulong_t GetMechanismInfo(ulong_t slot, ulong_t type, void *info)
 SESSION_CALL(OpenSession, F_OPENSESSION, (ulong_t slot, ulong_t flags, void *app, void *notify, ulong_t *session),
              (slot, flags, app, notify, session))
 SESSION_CALL(CloseSession, F_CLOSESESSION, (ulong_t session), (session))
-SESSION_CALL(Login, F_LOGIN, (ulong_t session, ulong_t user, void *pin, ulong_t length), (session, user, pin, length))
+
+static ulong_t Login(ulong_t session, ulong_t user, void *pin, ulong_t length)
+{
+    enter(__func__);
+    hold("block-Login", "Login");
+    ulong_t rv = real->f[F_LOGIN](session, user, pin, length);
+    leave();
+    char line[64];
+    snprintf(line, sizeof line, "C_Login %lu", rv);
+    append("log", line);
+    return rv;
+}
 SESSION_CALL(Logout, F_LOGOUT, (ulong_t session), (session))
 SESSION_CALL(GetAttributeValue, F_GETATTRIBUTEVALUE, (ulong_t session, ulong_t object, void *attributes, ulong_t count),
              (session, object, attributes, count))
