@@ -8,6 +8,7 @@ $script:ExamplesWithNothingHere = [ordered]@{
     "-Name 'Yubico*'"                   = 'no reader is a Yubico'
     'Where-Object IsRunning'            = 'no Firefox is running'
     'Get-SmartCardUsbDevice'            = 'no USB reader is plugged in'
+    'Get-SmartCardClient'               = 'no other program is connected to the examples'' pcscd'
 }
 
 function Get-ExampleClaim([string] $Code, [string] $Remark) {

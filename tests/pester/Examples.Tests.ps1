@@ -107,9 +107,15 @@ BeforeAll {
     # user configs for root): it runs as the unprivileged test user, in a home of its own.
     function Invoke-ExampleAsUser([string] $Code) {
         $userHome = New-TestUserHome
-        try { $out = Invoke-AsTestUser -HomeDir $userHome -Script "try {`n$Code`n} catch { Write-Error `$_ }`n`$Error | ForEach-Object { 'example error: ' + `$_ }" }
+        try {
+            # What it writes lands in that home: the file snapshots are taken there.
+            $before = Get-FileSnapshot $userHome
+            $out = Invoke-AsTestUser -HomeDir $userHome -Script "try {`n$Code`n} catch { Write-Error `$_ }`n`$Error | ForEach-Object { 'example error: ' + `$_ }"
+            $after = Get-FileSnapshot $userHome
+        }
         finally { Remove-Item $userHome -Recurse -Force }
-        [pscustomobject]@{ Stopped = $false; Failure = $null; Errors = @($out | Where-Object { "$_" -like 'example error: *' }) }
+        [pscustomobject]@{ Stopped = $false; Failure = $null; Errors = @($out | Where-Object { "$_" -like 'example error: *' })
+            Output = @($out | Where-Object { "$_" -notlike 'example error: *' }); PrivateEtc = $false; Before = $before; After = $after }
     }
 
     # Runs one example in a fresh runspace with the module imported, as a user at a new prompt would.
@@ -170,6 +176,7 @@ Describe 'Examples' -Skip:$NoFixture {
         # Only a watch may still be running when it is stopped: it runs until Ctrl+C by design.
         if ($result.Stopped) { $Code | Should -Match 'Watch-SmartCard' -Because 'every other example must finish' }
         # A stopped watch has shown what came in its second, and a private /etc is gone with its namespace.
+        if ($result.PSObject.Properties['After']) { $before, $after = $result.Before, $result.After }
         if (-not $result.Stopped -and -not $result.PrivateEtc) {
             Assert-ExampleClaim (Get-ExampleClaim $Code $Remark) $result.Output $before $after $Source
         }
