@@ -40,7 +40,8 @@ wait
     It 'exits 130 on Ctrl+C (SIGINT to its process group) after tearing down' {
         $out = Invoke-InScratchNamespace @'
 set -m; "$N" sleep 30 & pid=$!
-sleep 0.5; kill -INT -- -$pid; set +e; wait $pid; echo "exit: $?"
+for i in $(seq 1 600); do pgrep -g $pid -x sleep >/dev/null && break; sleep 0.05; done
+kill -INT -- -$pid; set +e; wait $pid; echo "exit: $?"
 '@
         $out | Where-Object { $_ -notmatch '^\[\d+\]' } | Should -Be 'before: ', 'exit: 130', 'after: '
     }

@@ -22,17 +22,13 @@ targets=(/run/pcscd /etc/pkcs11 "$p11_package_dir")
 # another namespace still mounts over it would detach that namespace's registry, hence the lock.
 exec 9</etc
 flock -s 9
-for target in "${targets[@]}"; do
-  if [ ! -d "$target" ]; then
-    mkdir -m 0755 "$target"
-    : > "$target/.smartcardps-ns-run-made-this"
-  fi
-done
-p11_private=$(mktemp -d /tmp/smartcardps-p11kit.XXXXXX)
 cleanup() {
-  [ -f /run/pcscd/pcscd.pid ] && kill "$(tr -cd 0-9 < /run/pcscd/pcscd.pid)" 2>/dev/null || true
-  for target in "${targets[@]}"; do umount "$target" 2>/dev/null || true; done
-  rm -rf "$p11_private"
+  # Only our own tmpfs's pcscd: before it is mounted, /run/pcscd is the machine's.
+  if [ -n "$mounted" ]; then
+    [ -f /run/pcscd/pcscd.pid ] && kill "$(tr -cd 0-9 < /run/pcscd/pcscd.pid)" 2>/dev/null || true
+    for target in "${targets[@]}"; do umount "$target" 2>/dev/null || true; done
+  fi
+  [ -n "$p11_private" ] && rm -rf "$p11_private"
   if flock -xn 9; then
     for target in "${targets[@]}"; do
       if [ -f "$target/.smartcardps-ns-run-made-this" ]; then
@@ -42,13 +38,25 @@ cleanup() {
     done
   fi
 }
+# Ctrl+C at any point from here on tears down what was set up so far and exits 130 (under load it can come while
+# the mounts are still being made, before the command starts).
+p11_private=""
+mounted=""
 trap cleanup EXIT
+trap 'exit 130' INT TERM
+for target in "${targets[@]}"; do
+  if [ ! -d "$target" ]; then
+    mkdir -m 0755 "$target"
+    : > "$target/.smartcardps-ns-run-made-this"
+  fi
+done
+p11_private=$(mktemp -d /tmp/smartcardps-p11kit.XXXXXX)
 mount -t tmpfs -o mode=0755 tmpfs /run/pcscd
+mounted=1
 for target in /etc/pkcs11 "$p11_package_dir"; do
   private="$p11_private/$(echo "$target" | tr / _)"
   mkdir -m 0755 "$private"
   mount --bind "$private" "$target"
 done
 chmod 0755 "$p11_private"
-trap 'exit 130' INT TERM
 "$@" 9<&-
