@@ -49,7 +49,9 @@ namespace SmartCardPSBuild {
         # PowerShell stops this script at its next statement after Ctrl+C, and writing to the host throws then: so
         # only the console and Environment.Exit here.
         $process.WaitForExit()
-        if ([SmartCardPSBuild.Interrupt]::Pressed) {
+        # .NET runs the SIGINT handler on a thread of its own, which on a loaded machine can come after the command
+        # has already torn down and exited: its exit code 130 (SIGINT) says the same.
+        if ([SmartCardPSBuild.Interrupt]::Pressed -or $process.ExitCode -eq 130) {
             [Console]::Out.WriteLine("Interrupted: torn down (exit code $($process.ExitCode)).")
             [Environment]::Exit(130)
         }
