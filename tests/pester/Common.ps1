@@ -8,6 +8,13 @@ $fixtureDll = Get-ChildItem (Join-Path $PSScriptRoot '../SmartCardPS.TestFixture
     Sort-Object LastWriteTime -Descending | Select-Object -First 1
 if ($fixtureDll -and -not ('SmartCardPS.TestFixture.PcscFixture' -as [type])) { Add-Type -Path $fixtureDll.FullName }
 
+# Runs a command with SIGINT at its default action. A suite started in the background by a shell without job control
+# (or under nohup) inherits SIGINT ignored, and a shell cannot trap a signal ignored when it started: the Ctrl+C
+# tests restore the default first, as a terminal's Ctrl+C would find it.
+function Invoke-WithDefaultSigint {
+    & /usr/bin/python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])' @args
+}
+
 # Starts the private pcscd; where it cannot run, skip (or, with CI=true, fail) the tests that need it.
 # $FriendlyName names its readers (a hostile name for the tests of messages) instead of the fixture's CCID reader.
 function Start-TestPcsc([int] $ReaderCount = 2, [string] $FriendlyName) {

@@ -5,6 +5,8 @@ BeforeDiscovery {
     $script:NoFixture = -not (Test-PcscFixtureRequired)
 }
 
+BeforeAll { . (Join-Path $PSScriptRoot 'Common.ps1') }
+
 Describe 'The demo' -Skip:$NoFixture {
     It 'exits 130 after Ctrl+C, once pcscd and the virtual cards are gone' {
         $root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
@@ -21,7 +23,7 @@ kill -INT -- -`$pid
 wait `$pid; echo "exit `$?"
 echo "left: `$(pgrep -g `$pid -a | tr '\n' ';')"
 "@
-        $out = & bash -c $script 2>&1 | Where-Object { $_ -notmatch '^\[\d+\]' }
+        $out = Invoke-WithDefaultSigint bash -c $script 2>&1 | Where-Object { $_ -notmatch '^\[\d+\]' }
         $text = Get-Content $log -Raw
         $text | Should -Match 'pcscd is up'
         $text | Should -Match 'Stopping the virtual cards and pcscd'

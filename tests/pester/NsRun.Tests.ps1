@@ -2,6 +2,7 @@
 # overlap. Run in a scratch namespace whose /etc (an overlay) and /run (a tmpfs) lack them, so the real ones are
 # never touched.
 BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:NsRun = (Resolve-Path (Join-Path $PSScriptRoot '../tools/ns-run.sh')).Path
     # Prints what exists of /etc/pkcs11 and /run/pcscd before, during (seen from inside) and after the runs.
     function Invoke-InScratchNamespace([string] $Runs) {
@@ -17,7 +18,7 @@ N='$NsRun'
 $Runs
 echo "after: `$(exists)"
 "@
-        & unshare --mount --propagation private env -u SMARTCARDPS_PCSC_NAMESPACE bash -c $script 2>&1
+        Invoke-WithDefaultSigint unshare --mount --propagation private env -u SMARTCARDPS_PCSC_NAMESPACE bash -c $script 2>&1
     }
 }
 
