@@ -6,6 +6,8 @@ using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
+using SmartCardPS.Os;
+using SmartCardPS.P11Kit;
 using SmartCardPS.Pkcs11;
 using SmartCardPS.TestFixture;
 using Xunit;

@@ -7,6 +7,8 @@ using System.Text;
 using System.Threading;
 using SmartCardPS.Nss;
 using SmartCardPS.OpenSc;
+using SmartCardPS.Os;
+using SmartCardPS.P11Kit;
 using SmartCardPS.Pkcs11;
 using SmartCardPS.Udev;
 using Xunit;

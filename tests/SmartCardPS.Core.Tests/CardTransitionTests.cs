@@ -1,8 +1,8 @@
 using System;
 using System.Linq;
-using Xunit;
 using SmartCardPS.Events;
-using SmartCardPS.Readers;
+using SmartCardPS.Pcsc;
+using Xunit;
 
 namespace SmartCardPS.Tests
 {

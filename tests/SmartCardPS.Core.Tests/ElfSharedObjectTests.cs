@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Text.RegularExpressions;
+using SmartCardPS.P11Kit;
 using SmartCardPS.Pkcs11;
 using Xunit;
 

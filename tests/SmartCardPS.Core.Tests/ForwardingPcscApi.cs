@@ -1,5 +1,4 @@
 using System;
-using SmartCardPS.Cards;
 using SmartCardPS.Interop;
 
 namespace SmartCardPS.Tests

@@ -1,5 +1,6 @@
 using SmartCardPS.Atr;
-using SmartCardPS.Cards;
+using SmartCardPS.Iso7816;
+using SmartCardPS.Text;
 using Xunit;
 
 namespace SmartCardPS.Tests

@@ -1,5 +1,6 @@
 using System.IO;
 using System.Linq;
+using SmartCardPS.P11Kit;
 using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.Tests

@@ -4,11 +4,11 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Threading;
-using SmartCardPS.TestFixture;
-using Xunit;
 using SmartCardPS.Events;
 using SmartCardPS.Interop;
-using SmartCardPS.Readers;
+using SmartCardPS.Pcsc;
+using SmartCardPS.TestFixture;
+using Xunit;
 
 namespace SmartCardPS.Tests
 {

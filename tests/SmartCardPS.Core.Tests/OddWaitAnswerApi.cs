@@ -1,5 +1,6 @@
 using System;
 using SmartCardPS.Interop;
+using SmartCardPS.Pcsc;
 
 namespace SmartCardPS.Tests
 {

@@ -2,10 +2,10 @@ using System;
 using System.Diagnostics;
 using System.Linq;
 using System.Threading;
+using SmartCardPS.Interop;
+using SmartCardPS.Pcsc;
 using SmartCardPS.TestFixture;
 using Xunit;
-using SmartCardPS.Interop;
-using SmartCardPS.Readers;
 
 namespace SmartCardPS.Tests
 {

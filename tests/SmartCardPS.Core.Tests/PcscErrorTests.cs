@@ -1,8 +1,8 @@
 using System;
 using System.Linq;
 using SmartCardPS.Interop;
+using SmartCardPS.Pcsc;
 using Xunit;
-using SmartCardPS.Readers;
 
 namespace SmartCardPS.Tests
 {

@@ -5,8 +5,10 @@ using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
-using Xunit;
+using SmartCardPS.Os;
+using SmartCardPS.P11Kit;
 using SmartCardPS.Pkcs11;
+using Xunit;
 
 namespace SmartCardPS.Tests
 {

@@ -1,5 +1,7 @@
 using System;
 using System.IO;
+using SmartCardPS.Os;
+using SmartCardPS.P11Kit;
 using SmartCardPS.Pkcs11;
 using Xunit;
 

@@ -2,8 +2,9 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using Xunit;
+using SmartCardPS.P11Kit;
 using SmartCardPS.Pkcs11;
+using Xunit;
 
 namespace SmartCardPS.Tests
 {

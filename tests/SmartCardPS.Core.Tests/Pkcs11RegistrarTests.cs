@@ -2,6 +2,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System;
+using SmartCardPS.Os;
+using SmartCardPS.P11Kit;
 using SmartCardPS.Pkcs11;
 using SmartCardPS.TestFixture;
 using Xunit;

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using SmartCardPS.P11Kit;
 using SmartCardPS.Pkcs11;
 using Xunit;
 

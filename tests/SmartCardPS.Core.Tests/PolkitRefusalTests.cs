@@ -1,10 +1,9 @@
 using System;
 using System.Linq;
-using SmartCardPS.Cards;
 using SmartCardPS.Interop;
-using SmartCardPS.Readers;
-using SmartCardPS.Setup;
+using SmartCardPS.Pcsc;
 using SmartCardPS.Setup.Checks;
+using SmartCardPS.Setup;
 using SmartCardPS.TestFixture;
 using Xunit;
 

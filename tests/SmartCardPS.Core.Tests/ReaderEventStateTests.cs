@@ -1,5 +1,5 @@
+using SmartCardPS.Pcsc;
 using Xunit;
-using SmartCardPS.Readers;
 
 namespace SmartCardPS.Tests
 {

@@ -1,11 +1,11 @@
 using System;
 using System.Linq;
 using System.Threading;
-using SmartCardPS.TestFixture;
-using Xunit;
 using SmartCardPS.Events;
 using SmartCardPS.Interop;
-using SmartCardPS.Readers;
+using SmartCardPS.Pcsc;
+using SmartCardPS.TestFixture;
+using Xunit;
 
 namespace SmartCardPS.Tests
 {

@@ -1,6 +1,10 @@
 using System;
 using System.Runtime.InteropServices;
+using SmartCardPS.Interop.Linux;
+using SmartCardPS.Interop.MacOS;
+using SmartCardPS.Interop.Windows;
 using SmartCardPS.Interop;
+using SmartCardPS.Pcsc;
 using Xunit;
 
 namespace SmartCardPS.Tests

@@ -1,4 +1,5 @@
 using System.IO;
+using SmartCardPS.P11Kit;
 using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.Tests

@@ -1,3 +1,4 @@
+using SmartCardPS.Text;
 using Xunit;
 
 namespace SmartCardPS.Tests

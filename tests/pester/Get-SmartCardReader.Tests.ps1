@@ -40,7 +40,7 @@ Describe 'Get-SmartCardReader' -Skip:$NoFixture {
     It 'lists the virtual readers without cards, as opensc-tool does' {
         $readers = @(Get-SmartCardReader)
         $readers.Name | Should -Be $Pcsc.ReaderNames
-        $readers | ForEach-Object { $_ | Should -BeOfType ([SmartCardPS.Readers.SmartCardReader]) }
+        $readers | ForEach-Object { $_ | Should -BeOfType ([SmartCardPS.Pcsc.SmartCardReader]) }
         $readers.CardPresent | Should -Not -Contain $true
         $readers | ForEach-Object { $_.Atr | Should -BeNullOrEmpty }
         $expected = @(Get-OpenScReader)
@@ -51,7 +51,7 @@ Describe 'Get-SmartCardReader' -Skip:$NoFixture {
         $Pcsc.Insert(0, $Atr) | Out-Null
         $reader = Wait-TestReader $Pcsc.ReaderNames[0] $true
         $reader.Atr | Should -BeExactly $Atr
-        $reader.State.HasFlag([SmartCardPS.Readers.SmartCardReaderState]::Present) | Should -BeTrue
+        $reader.State.HasFlag([SmartCardPS.Pcsc.SmartCardReaderState]::Present) | Should -BeTrue
         $reader.InUse | Should -BeFalse
         $reader.Exclusive | Should -BeFalse
         (Get-SmartCardReader | Select-Object Name, CardPresent, Atr | ConvertTo-Json) | Should -Be (Get-OpenScReader | ConvertTo-Json)
@@ -137,7 +137,7 @@ Describe 'Get-SmartCardReader' -Skip:$NoFixture {
         $json.Atr | Should -Be '3B 02 14 50'
         $json.CardPresent | Should -BeTrue
         $clone = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($reader))
-        $clone.PSObject.TypeNames | Should -Contain 'Deserialized.SmartCardPS.Readers.SmartCardReader'
+        $clone.PSObject.TypeNames | Should -Contain 'Deserialized.SmartCardPS.Pcsc.SmartCardReader'
         $clone.Atr | Should -Be $reader.Atr
         $clone.State | Should -Be $reader.State.ToString()
     }
@@ -163,7 +163,7 @@ Describe 'Get-SmartCardReader' -Skip:$NoFixture {
         It 'stops with one ResourceUnavailable error that says how to start the service' {
             $e = { Get-SmartCardReader } | Should -Throw -ErrorId "GetSmartCardReaderNoService,$CommandId" -PassThru
             $e.CategoryInfo.Category | Should -Be 'ResourceUnavailable'
-            $e.Exception | Should -BeOfType ([SmartCardPS.Interop.PcscException])
+            $e.Exception | Should -BeOfType ([SmartCardPS.Pcsc.PcscException])
             $e.Exception.ErrorName | Should -Be 'SCARD_E_NO_SERVICE'
             $e.Exception.Message | Should -Match 'systemctl start pcscd\.socket'
         }

@@ -55,7 +55,7 @@ Describe 'Importing the module' {
         $out = Invoke-FreshPwsh @'
 [AppDomain]::CurrentDomain.GetAssemblies().GetName().Name -join ','
 (Get-Content /proc/self/maps | Where-Object { $_ -match 'pcsclite|p11-kit|pkcs11' }).Count
-[SmartCardPS.Cards.SmartCardShareMode]::Exclusive
+[SmartCardPS.Interop.SmartCardShareMode]::Exclusive
 '@
         $out[0] -split ',' | Should -Contain 'SmartCardPS'
         $out[0] -split ',' | Should -Not -Contain 'Pkcs11Interop'

@@ -9,9 +9,9 @@ BeforeAll {
     function Start-StoppedWriter([string] $Path, [string] $Content, [string] $Stage) {
         $script = @"
 Add-Type -Path '$CoreDll'
-`$seam = [SmartCardPS.Pkcs11.Pkcs11ConfigWriter].Assembly.GetType('SmartCardPS.AtomicFile').GetField('FaultPoint', [Reflection.BindingFlags]'NonPublic, Static').GetValue(`$null)
+`$seam = [SmartCardPS.P11Kit.Pkcs11ConfigWriter].Assembly.GetType('SmartCardPS.Os.AtomicFile').GetField('FaultPoint', [Reflection.BindingFlags]'NonPublic, Static').GetValue(`$null)
 `$seam.Value = [Action[string, string]] { param(`$at, `$temp) if (`$at -eq '$Stage') { [Console]::Out.WriteLine("stopped `$temp"); [Console]::Out.Flush(); Start-Sleep 120 } }
-[SmartCardPS.Pkcs11.Pkcs11ConfigWriter]::WriteAtomic('$Path', [IO.File]::ReadAllText('$Path.new'))
+[SmartCardPS.P11Kit.Pkcs11ConfigWriter]::WriteAtomic('$Path', [IO.File]::ReadAllText('$Path.new'))
 "@
         Set-Content "$Path.new" $Content -NoNewline
         $info = [Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)

@@ -52,7 +52,7 @@ Describe 'PKCS#11 names and views at the prompt' -Skip:$NoFixture {
         $modules = @($tokens | Get-Pkcs11Module)
         $modules.Count | Should -Be $tokens.Count
         $modules.Name | Sort-Object -Unique | Should -Be 'softhsm2'
-        $modules | ForEach-Object { $_ | Should -BeOfType ([SmartCardPS.Pkcs11.Pkcs11Module]) }
+        $modules | ForEach-Object { $_ | Should -BeOfType ([SmartCardPS.P11Kit.Pkcs11Module]) }
     }
 
     It 'takes token labels for -Token, exact first, and says which label matches nothing' {

@@ -151,7 +151,7 @@ Describe 'Register-OpenScModule' -Skip:$NoFixture {
         $outside = Set-TestModuleConfig '/etc/pkcs11' 'outside' "module: opensc-pkcs11.so`n"
         { Unregister-OpenScModule -Path "$SystemModuleDir/../outside.module" -ErrorAction Stop } |
             Should -Throw -ErrorId 'UnregisterOpenScModuleInvalidPath,SmartCardPS.Commands.UnregisterOpenScModuleCommand'
-        $forged = [SmartCardPS.Pkcs11.Pkcs11Module]@{ Name = 'outside'; ConfigFile = $outside }
+        $forged = [SmartCardPS.P11Kit.Pkcs11Module]@{ Name = 'outside'; ConfigFile = $outside }
         { $forged | Unregister-OpenScModule -ErrorAction Stop } |
             Should -Throw -ErrorId 'UnregisterOpenScModuleInvalidPath,SmartCardPS.Commands.UnregisterOpenScModuleCommand'
         $conf = Join-Path $SystemModuleDir 'opensc.conf'

@@ -153,7 +153,7 @@ Describe 'Unregister-Pkcs11Module' -Skip:$NoFixture {
         $outside = Set-TestModuleConfig '/etc/pkcs11' 'outside' "module: p11-kit-trust.so`n"
         { Unregister-Pkcs11Module -Path "$SystemModuleDir/../outside.module" -ErrorAction Stop } |
             Should -Throw -ErrorId 'UnregisterPkcs11ModuleInvalidPath,SmartCardPS.Commands.UnregisterPkcs11ModuleCommand'
-        { [SmartCardPS.Pkcs11.Pkcs11Module]@{ Name = 'outside'; ConfigFile = $outside } | Unregister-Pkcs11Module -ErrorAction Stop } |
+        { [SmartCardPS.P11Kit.Pkcs11Module]@{ Name = 'outside'; ConfigFile = $outside } | Unregister-Pkcs11Module -ErrorAction Stop } |
             Should -Throw -ErrorId 'UnregisterPkcs11ModuleInvalidPath,SmartCardPS.Commands.UnregisterPkcs11ModuleCommand'
         Test-Path $outside | Should -BeTrue
         { Unregister-Pkcs11Module -Name nothing-here -ErrorAction Stop } |

@@ -41,7 +41,7 @@ BeforeAll {
     $script:State = Start-TestObjectToken -Label 'SecurityToken'
     if ($State) { $script:Leaf = Get-Pkcs11Object -Token $State.Token -Type Certificate -Label 'leaf*' }
     # The writers' one fault seam (internal to the module's core): a test waits there for the attacker's move.
-    $script:FaultPoint = [SmartCardPS.UnsafePathException].Assembly.GetType('SmartCardPS.AtomicFile').
+    $script:FaultPoint = [SmartCardPS.Os.UnsafePathException].Assembly.GetType('SmartCardPS.Os.AtomicFile').
         GetField('FaultPoint', [Reflection.BindingFlags]'NonPublic, Static').GetValue($null)
 
     # Every write into the attacker's directory waits, right after making its temporary file or directory, until

@@ -81,7 +81,7 @@ Describe 'Send-SmartCardApdu' -Skip:$NoFixture {
 
     It 'takes readers from Get-SmartCardReader and gives the response fields' {
         $r = Get-SmartCardReader -Name $Reader | Send-SmartCardApdu $SelectApp
-        $r | Should -BeOfType ([SmartCardPS.Cards.ApduResponse])
+        $r | Should -BeOfType ([SmartCardPS.Iso7816.ApduResponse])
         $r.Reader | Should -Be $Reader
         $r.Command | Should -Be $SelectApp
         $r.Data | Should -Be $AppFci
@@ -202,7 +202,7 @@ Describe 'Connect-SmartCard and Disconnect-SmartCard' -Skip:$NoFixture {
 
     It 'connects, sends in one transaction and disconnects' {
         $c = Connect-SmartCard $Reader
-        $c | Should -BeOfType ([SmartCardPS.Cards.SmartCardConnection])
+        $c | Should -BeOfType ([SmartCardPS.Pcsc.SmartCardConnection])
         $c.Reader, $c.Protocol, $c.ShareMode, $c.Atr, $c.IsConnected | Should -Be $Reader, 'T1', 'Shared', $T1Atr, $true
         $r = @('00 A4 08 0C 02 01 02', '00 B0 00 00 00 02 58' | Send-SmartCardApdu -Connection $c)
         $r[1].GetData() | Should -Be $LargeFile
@@ -361,7 +361,7 @@ Describe 'The card cmdlets help examples' -Skip:$NoFixture {
                 $out = . ([scriptblock]::Create($example.Code)) 2>&1
                 @($out | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Should -BeNullOrEmpty -Because $example.Code
                 Get-SmartCardReader | Where-Object Exclusive | Should -BeNullOrEmpty -Because "the example leaves no exclusive connection: $($example.Code)"
-                Get-Variable card, reader -Scope 0 -ErrorAction SilentlyContinue | ForEach-Object { if ($_.Value -is [SmartCardPS.Cards.SmartCardConnection]) { $_.Value.Dispose() } }
+                Get-Variable card, reader -Scope 0 -ErrorAction SilentlyContinue | ForEach-Object { if ($_.Value -is [SmartCardPS.Pcsc.SmartCardConnection]) { $_.Value.Dispose() } }
             }
         }
         finally { Pop-Location }

@@ -19,7 +19,7 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     # UntrustedText is internal to the core; its Argument is what every remedy message goes through.
-    $script:Argument = [SmartCardPS.Pkcs11.Pkcs11Token].Assembly.GetType('SmartCardPS.UntrustedText', $true).GetMethod('Argument')
+    $script:Argument = [SmartCardPS.Pkcs11.Pkcs11Token].Assembly.GetType('SmartCardPS.Text.UntrustedText', $true).GetMethod('Argument')
 
     # The value PowerShell reads from `Write-Output <argument>`; throws when it does not parse as one literal string.
     function Read-PastedArgument([string] $Argument) {

@@ -73,8 +73,8 @@ Describe 'Watch-SmartCard' -Skip:$NoFixture {
             $watch.Output[0].CardName | Should -BeLike 'MIFARE Classic 1K*'
             $watch.Output[0].CardName | Should -Be (ConvertFrom-Atr $AtrA).CardName
             $watch.Output[1].CardName | Should -Be (ConvertFrom-Atr $AtrB).CardName
-            $watch.Output[0].State | Should -Be ([SmartCardPS.Readers.SmartCardReaderState]::Present)
-            $watch.Output[3].State | Should -Be ([SmartCardPS.Readers.SmartCardReaderState]::Empty)
+            $watch.Output[0].State | Should -Be ([SmartCardPS.Pcsc.SmartCardReaderState]::Present)
+            $watch.Output[3].State | Should -Be ([SmartCardPS.Pcsc.SmartCardReaderState]::Empty)
             $watch.Output[3].TimeStamp | Should -BeGreaterThan $watch.Output[0].TimeStamp
             Start-Sleep -Milliseconds 500
             $watch.Output.Count | Should -Be 4

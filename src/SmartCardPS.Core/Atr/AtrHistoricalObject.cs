@@ -1,4 +1,5 @@
 using System;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Atr
 {

@@ -1,3 +1,5 @@
+using SmartCardPS.Text;
+
 namespace SmartCardPS.Atr
 {
     /// <summary>One interface byte (TAi, TBi, TCi or TDi) of an ATR with what ISO/IEC 7816-3 makes of it.</summary>

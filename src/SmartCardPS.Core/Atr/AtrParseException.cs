@@ -1,21 +1,8 @@
 using System;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Atr
 {
-    /// <summary>Why a text or byte string is not an ATR that can be decoded. The names are stable: error ids are built from them.</summary>
-    public enum AtrParseReason
-    {
-        Empty,
-        InvalidHex,
-        OddDigitCount,
-        TooLong,
-        InvalidTS,
-        Truncated,
-
-        /// <summary>A lone number: the bytes of an array piped unwrapped arrive one at a time.</summary>
-        LoneByte,
-    }
-
     /// <summary>The one exception of the ATR domain: the input cannot be decoded at all.</summary>
     public sealed class AtrParseException : Exception
     {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Atr
 {

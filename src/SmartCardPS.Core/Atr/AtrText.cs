@@ -1,3 +1,5 @@
+using SmartCardPS.Text;
+
 namespace SmartCardPS.Atr
 {
     /// <summary>Reads the ways people write an ATR (those <see cref="Hex.Read"/> takes), with the ATR's own errors.</summary>

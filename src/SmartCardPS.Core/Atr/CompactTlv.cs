@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System;
-using SmartCardPS.Cards;
+using SmartCardPS.Iso7816;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Atr
 {

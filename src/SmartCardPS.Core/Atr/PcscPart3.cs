@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Atr
 {

@@ -2,8 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.ComponentModel;
 using System.Linq;
-using SmartCardPS.Cards;
 using SmartCardPS.Interop;
+using SmartCardPS.Pcsc;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Clients
 {

@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text;
+using SmartCardPS.Os;
 
 namespace SmartCardPS.Clients
 {

@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using SmartCardPS.Readers;
+using SmartCardPS.Pcsc;
 
 namespace SmartCardPS.Events
 {

@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using SmartCardPS.Interop;
-using SmartCardPS.Readers;
+using SmartCardPS.Pcsc;
 
 namespace SmartCardPS.Events
 {

@@ -1,5 +1,6 @@
 using System;
-using SmartCardPS.Readers;
+using SmartCardPS.Pcsc;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Events
 {

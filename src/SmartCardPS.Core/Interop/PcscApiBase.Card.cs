@@ -1,5 +1,4 @@
 using System;
-using SmartCardPS.Cards;
 
 namespace SmartCardPS.Interop
 {

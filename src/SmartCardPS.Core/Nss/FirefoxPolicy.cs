@@ -4,21 +4,11 @@ using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text;
 using System;
+using SmartCardPS.Os;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Nss
 {
-    /// <summary>The SecurityDevices policy of a policies.json, as Set-FirefoxSecurityDevicePolicy leaves it.</summary>
-    public sealed class FirefoxSecurityDevicePolicy
-    {
-        public string PolicyPath { get; set; }
-
-        /// <summary>Modules Firefox loads into every profile: name → library.</summary>
-        public Dictionary<string, string> Add { get; set; } = new Dictionary<string, string>();
-
-        /// <summary>Module names Firefox removes from every profile.</summary>
-        public string[] Delete { get; set; } = new string[0];
-    }
-
     /// <summary>
     /// Edits Firefox's enterprise policies.json: only policies.SecurityDevices changes (its Add/Delete form;
     /// the older flat name → path form is moved into Add), every other policy and member stays as it was.

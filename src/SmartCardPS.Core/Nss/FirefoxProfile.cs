@@ -1,14 +1,5 @@
 namespace SmartCardPS.Nss
 {
-    /// <summary>Which Firefox build a profile belongs to.</summary>
-    public enum FirefoxFlavor
-    {
-        Firefox,
-        ESR,
-        Snap,
-        Flatpak,
-    }
-
     /// <summary>One Firefox profile from a profiles.ini; its directory is also its NSS sql: database.</summary>
     public sealed class FirefoxProfile
     {

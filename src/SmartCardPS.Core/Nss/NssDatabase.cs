@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
+using SmartCardPS.Os;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Nss
 {

@@ -5,6 +5,8 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text;
+using SmartCardPS.Os;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.OpenSc
 {

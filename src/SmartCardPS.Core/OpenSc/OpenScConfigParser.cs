@@ -1,3 +1,5 @@
+using SmartCardPS.Text;
+
 namespace SmartCardPS.OpenSc
 {
     /// <summary>

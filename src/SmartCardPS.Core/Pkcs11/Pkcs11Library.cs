@@ -6,6 +6,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
+using SmartCardPS.Os;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Pkcs11
 {
@@ -108,13 +110,6 @@ namespace SmartCardPS.Pkcs11
                 };
             }
             return info;
-        }
-
-        /// <summary>C_GetInfo, copied onto <paramref name="module"/>.</summary>
-        public Pkcs11Module GetInfo(Pkcs11Module module)
-        {
-            module.CopyLibraryInfo(GetInfo());
-            return module;
         }
 
         /// <summary>

@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
+using SmartCardPS.Os;
 
 namespace SmartCardPS.Pkcs11
 {

@@ -1,6 +1,8 @@
 using System;
 using System.IO;
 using System.Linq;
+using SmartCardPS.Os;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Pkcs11
 {

@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using Net.Pkcs11Interop.Common;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Pkcs11
 {

@@ -1,22 +1,8 @@
 using System;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Pkcs11
 {
-    /// <summary>Why a PKCS#11 module could not be used.</summary>
-    public enum Pkcs11FailureKind
-    {
-        /// <summary>The library file does not exist.</summary>
-        NotFound,
-        /// <summary>The loader refused the file (not a shared library, wrong architecture, missing dependency).</summary>
-        NotLoadable,
-        /// <summary>A shared library without C_GetFunctionList: not a PKCS#11 module.</summary>
-        NotPkcs11,
-        /// <summary>A PKCS#11 call returned a CKR_ code other than CKR_OK.</summary>
-        CallFailed,
-        /// <summary>Running as root, the library is one a user other than root can change (the file or a directory above it), so it is not loaded.</summary>
-        Untrusted,
-    }
-
     /// <summary>
     /// A PKCS#11 module failed, or one of its slots did: names the module, its config file, the slot and the
     /// reason (the CKR_ name or the loader's message). Pkcs11Interop's exception, when there is one, is the

@@ -152,7 +152,7 @@ namespace SmartCardPS.Pkcs11
             var obj = new Pkcs11Object
             {
                 Label = Encoding.UTF8.GetString(label),
-                Id = SmartCardPS.Hex.FormatLower(id),
+                Id = SmartCardPS.Text.Hex.FormatLower(id),
                 Class = cls,
                 Token = token.Label,
                 TokenUri = token.Uri,

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using Net.Pkcs11Interop.Common;
+using SmartCardPS.Text;
 using InteropUri = Net.Pkcs11Interop.Common.Pkcs11Uri;
 // The CK_ structs are only data here; the 64-bit layout carries every value a token reports.
 using LowLevel = Net.Pkcs11Interop.LowLevelAPI80;

@@ -5,6 +5,8 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Xml;
+using SmartCardPS.Os;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Setup
 {

@@ -4,28 +4,13 @@ using System.Linq;
 using System.Threading.Tasks;
 using SmartCardPS.Interop;
 using SmartCardPS.OpenSc;
+using SmartCardPS.P11Kit;
+using SmartCardPS.Pcsc;
 using SmartCardPS.Pkcs11;
-using SmartCardPS.Readers;
 using SmartCardPS.Usb;
 
 namespace SmartCardPS.Setup
 {
-    /// <summary>What the user asked for.</summary>
-    public sealed class SetupOptions
-    {
-        public bool RequireReader { get; set; }
-        public bool RequireCard { get; set; }
-        public bool RequireToken { get; set; }
-    }
-
-    /// <summary>A PKCS#11 module p11-kit would load, and what loading it gave: its tokens, or why it failed.</summary>
-    public sealed class ModuleProbe
-    {
-        public Pkcs11Module Module { get; set; }
-        public IReadOnlyList<Pkcs11Token> Tokens { get; set; } = Array.Empty<Pkcs11Token>();
-        public Pkcs11ModuleException Error { get; set; }
-    }
-
     /// <summary>
     /// The facts the setup checks share, each gathered once on first use: the PC/SC readers, the p11-kit
     /// registry and what its modules hold, OpenSC's library and configuration, the USB readers.

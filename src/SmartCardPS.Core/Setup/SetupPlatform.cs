@@ -6,18 +6,6 @@ using SmartCardPS.Usb;
 
 namespace SmartCardPS.Setup
 {
-    /// <summary>The families whose package managers and service tools the remedies speak.</summary>
-    public enum PlatformFamily
-    {
-        Unknown,
-        Debian,
-        Fedora,
-        Arch,
-        Suse,
-        MacOS,
-        Windows,
-    }
-
     /// <summary>This machine's platform and distribution family, and the exact commands that fix things on it.</summary>
     public sealed class SetupPlatform
     {

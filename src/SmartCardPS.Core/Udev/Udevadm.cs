@@ -1,6 +1,6 @@
 using System.IO;
 using System.Linq;
-using SmartCardPS.Setup;
+using SmartCardPS.Os;
 
 namespace SmartCardPS.Udev
 {

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Xml;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Usb
 {

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
+using SmartCardPS.Os;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Usb
 {

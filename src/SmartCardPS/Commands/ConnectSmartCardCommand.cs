@@ -1,5 +1,10 @@
 using System.Management.Automation;
-using SmartCardPS.Cards;
+using SmartCardPS.Commands.Bases;
+using SmartCardPS.Completion;
+using SmartCardPS.Connections;
+using SmartCardPS.Interop;
+using SmartCardPS.Pcsc;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Commands
 {

@@ -3,6 +3,9 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using SmartCardPS.Atr;
+using SmartCardPS.Commands.Bases;
+using SmartCardPS.Parameters;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Commands
 {

@@ -1,5 +1,9 @@
 using System.Management.Automation;
-using SmartCardPS.Cards;
+using SmartCardPS.Commands.Bases;
+using SmartCardPS.Connections;
+using SmartCardPS.Interop;
+using SmartCardPS.Pcsc;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Commands
 {

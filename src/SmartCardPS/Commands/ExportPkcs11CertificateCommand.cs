@@ -3,19 +3,13 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Text;
+using SmartCardPS.Commands.Bases;
+using SmartCardPS.Os;
 using SmartCardPS.Pkcs11;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Commands
 {
-    /// <summary>How Export-Pkcs11Certificate writes a certificate.</summary>
-    public enum CertificateFormat
-    {
-        /// <summary>Base64 text between BEGIN/END CERTIFICATE lines (p11tool --export).</summary>
-        Pem,
-        /// <summary>The binary DER encoding (p11tool --export --outder).</summary>
-        Der,
-    }
-
     /// <summary>
     /// <para type="synopsis">Exports a certificate from a PKCS#11 token, as p11tool --export does.</para>
     /// <para type="description">Takes the certificate a pkcs11: URI names (the Uri of a Get-Pkcs11Object certificate, or a line of p11tool --list-all-certs), or certificates piped from Get-Pkcs11Object. Without -Path it emits the PEM text (or, with -Format Der, the DER bytes); with -Path it writes the file and emits it. An existing file is only replaced with -Force, and the file is written whole or not at all. A URI that names no certificate, or more than one, is an error.</para>

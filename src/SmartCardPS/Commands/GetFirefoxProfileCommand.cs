@@ -2,7 +2,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using SmartCardPS.Commands.Bases;
 using SmartCardPS.Nss;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Commands
 {

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Management.Automation;
+using SmartCardPS.Commands.Bases;
 using SmartCardPS.Nss;
 
 namespace SmartCardPS.Commands

@@ -1,5 +1,6 @@
 using System.IO;
 using System.Management.Automation;
+using SmartCardPS.Commands.Bases;
 using SmartCardPS.OpenSc;
 
 namespace SmartCardPS.Commands

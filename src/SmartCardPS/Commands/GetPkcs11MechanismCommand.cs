@@ -1,5 +1,8 @@
 using System.Management.Automation;
+using SmartCardPS.Commands.Bases;
+using SmartCardPS.P11Kit;
 using SmartCardPS.Pkcs11;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Commands
 {

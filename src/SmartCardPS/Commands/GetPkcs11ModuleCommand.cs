@@ -1,7 +1,11 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using SmartCardPS.Commands.Bases;
+using SmartCardPS.Completion;
+using SmartCardPS.P11Kit;
 using SmartCardPS.Pkcs11;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Commands
 {
@@ -68,7 +72,8 @@ namespace SmartCardPS.Commands
                 }
                 try
                 {
-                    WriteObject(library.GetInfo(module));
+                    module.CopyLibraryInfo(library.GetInfo());
+                    WriteObject(module);
                 }
                 catch (Pkcs11ModuleException ex)
                 {

@@ -3,7 +3,11 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Security;
+using SmartCardPS.Commands.Bases;
+using SmartCardPS.P11Kit;
+using SmartCardPS.Parameters;
 using SmartCardPS.Pkcs11;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Commands
 {

@@ -1,7 +1,12 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using SmartCardPS.Commands.Bases;
+using SmartCardPS.Completion;
+using SmartCardPS.P11Kit;
+using SmartCardPS.Parameters;
 using SmartCardPS.Pkcs11;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Commands
 {

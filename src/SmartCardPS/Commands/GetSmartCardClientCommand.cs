@@ -4,6 +4,10 @@ using System.ComponentModel;
 using System.Linq;
 using System.Management.Automation;
 using SmartCardPS.Clients;
+using SmartCardPS.Commands.Bases;
+using SmartCardPS.Completion;
+using SmartCardPS.Parameters;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Commands
 {

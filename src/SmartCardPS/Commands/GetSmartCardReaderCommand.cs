@@ -1,8 +1,10 @@
 using System.Collections.Generic;
 using System.Management.Automation;
 using SmartCardPS.Atr;
-using SmartCardPS.Interop;
-using SmartCardPS.Readers;
+using SmartCardPS.Commands.Bases;
+using SmartCardPS.Completion;
+using SmartCardPS.Pcsc;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Commands
 {

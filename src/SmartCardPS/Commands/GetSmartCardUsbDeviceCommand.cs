@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Runtime.InteropServices;
-using SmartCardPS.Interop;
-using SmartCardPS.Readers;
+using SmartCardPS.Commands.Bases;
+using SmartCardPS.Pcsc;
 using SmartCardPS.Usb;
 
 namespace SmartCardPS.Commands

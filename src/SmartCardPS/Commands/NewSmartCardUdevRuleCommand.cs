@@ -1,7 +1,9 @@
 using System;
 using System.IO;
 using System.Management.Automation;
-using SmartCardPS.Setup;
+using SmartCardPS.Commands.Bases;
+using SmartCardPS.Os;
+using SmartCardPS.Text;
 using SmartCardPS.Udev;
 
 namespace SmartCardPS.Commands

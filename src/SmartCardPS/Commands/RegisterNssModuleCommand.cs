@@ -2,7 +2,10 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System;
+using SmartCardPS.Commands.Bases;
 using SmartCardPS.Nss;
+using SmartCardPS.OpenSc;
+using SmartCardPS.P11Kit;
 using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.Commands

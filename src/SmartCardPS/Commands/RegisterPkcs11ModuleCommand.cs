@@ -1,5 +1,7 @@
 using System.Management.Automation;
-using SmartCardPS.Pkcs11;
+using SmartCardPS.Commands.Bases;
+using SmartCardPS.P11Kit;
+using SmartCardPS.Parameters;
 
 namespace SmartCardPS.Commands
 {

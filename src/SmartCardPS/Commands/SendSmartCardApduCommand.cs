@@ -2,8 +2,13 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
-using SmartCardPS.Cards;
+using SmartCardPS.Commands.Bases;
+using SmartCardPS.Completion;
 using SmartCardPS.Interop;
+using SmartCardPS.Iso7816;
+using SmartCardPS.Parameters;
+using SmartCardPS.Pcsc;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Commands
 {

@@ -1,7 +1,9 @@
 using System.IO;
 using System.Management.Automation;
 using System;
+using SmartCardPS.Commands.Bases;
 using SmartCardPS.Nss;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Commands
 {

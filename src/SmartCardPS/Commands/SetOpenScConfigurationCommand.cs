@@ -2,7 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
+using SmartCardPS.Commands.Bases;
 using SmartCardPS.OpenSc;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Commands
 {

@@ -4,7 +4,10 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using SmartCardPS.Commands.Bases;
+using SmartCardPS.Completion;
 using SmartCardPS.Setup;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Commands
 {

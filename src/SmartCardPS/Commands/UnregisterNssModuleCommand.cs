@@ -1,6 +1,7 @@
 using System.IO;
 using System.Management.Automation;
 using System;
+using SmartCardPS.Commands.Bases;
 using SmartCardPS.Nss;
 
 namespace SmartCardPS.Commands

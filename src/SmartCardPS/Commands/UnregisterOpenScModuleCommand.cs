@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using SmartCardPS.Commands.Bases;
+using SmartCardPS.Parameters;
 
 namespace SmartCardPS.Commands
 {

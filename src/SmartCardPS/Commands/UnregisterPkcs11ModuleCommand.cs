@@ -1,4 +1,7 @@
 using System.Management.Automation;
+using SmartCardPS.Commands.Bases;
+using SmartCardPS.Completion;
+using SmartCardPS.Parameters;
 
 namespace SmartCardPS.Commands
 {

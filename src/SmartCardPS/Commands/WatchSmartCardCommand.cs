@@ -4,7 +4,11 @@ using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
 using SmartCardPS.Atr;
+using SmartCardPS.Commands.Bases;
+using SmartCardPS.Completion;
 using SmartCardPS.Events;
+using SmartCardPS.Parameters;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Commands
 {

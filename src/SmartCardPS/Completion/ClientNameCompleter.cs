@@ -6,7 +6,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using SmartCardPS.Clients;
 
-namespace SmartCardPS.Commands
+namespace SmartCardPS.Completion
 {
     /// <summary>Completes the names of the processes connected to the PC/SC service; offers nothing where they cannot be listed.</summary>
     internal sealed class ClientNameCompleter : IArgumentCompleter

@@ -4,9 +4,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using SmartCardPS.Pkcs11;
+using SmartCardPS.P11Kit;
 
-namespace SmartCardPS.Commands
+namespace SmartCardPS.Completion
 {
     /// <summary>Completes registered PKCS#11 module names from p11-kit's config files; no library is loaded.</summary>
     internal sealed class ModuleNameCompleter : IArgumentCompleter

@@ -5,7 +5,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using SmartCardPS.Setup;
 
-namespace SmartCardPS.Commands
+namespace SmartCardPS.Completion
 {
     /// <summary>Completes Test-SmartCardSetup's check names, as its results name them; nothing is run.</summary>
     internal sealed class SetupCheckNameCompleter : IArgumentCompleter

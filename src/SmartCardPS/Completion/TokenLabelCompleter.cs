@@ -3,9 +3,10 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using SmartCardPS.P11Kit;
 using SmartCardPS.Pkcs11;
 
-namespace SmartCardPS.Commands
+namespace SmartCardPS.Completion
 {
     /// <summary>
     /// Completes token labels from the enabled registered modules. Loading every module takes seconds, so the

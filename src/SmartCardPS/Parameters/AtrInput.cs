@@ -1,6 +1,7 @@
 using SmartCardPS.Atr;
+using SmartCardPS.Text;
 
-namespace SmartCardPS.Commands
+namespace SmartCardPS.Parameters
 {
     /// <summary>
     /// One ATR as ConvertFrom-Atr receives it: the bytes, or why the input is not an ATR, and the input as the user

@@ -2,9 +2,9 @@ using System;
 using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
-using SmartCardPS.Readers;
+using SmartCardPS.Pcsc;
 
-namespace SmartCardPS.Commands
+namespace SmartCardPS.Parameters
 {
     /// <summary>
     /// Turns what ConvertFrom-Atr's -Atr is given into <see cref="AtrInput"/>s: text is read as hex here, byte

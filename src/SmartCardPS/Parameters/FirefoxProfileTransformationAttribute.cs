@@ -3,9 +3,10 @@ using System.Collections;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using SmartCardPS.Commands.Bases;
 using SmartCardPS.Nss;
 
-namespace SmartCardPS.Commands
+namespace SmartCardPS.Parameters
 {
     /// <summary>Lets -Profile take profile names (as Get-FirefoxProfile lists them) or profile directories as well as profile objects.</summary>
     internal sealed class FirefoxProfileTransformationAttribute : ArgumentTransformationAttribute

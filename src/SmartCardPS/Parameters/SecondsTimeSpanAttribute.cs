@@ -1,7 +1,7 @@
 using System;
 using System.Management.Automation;
 
-namespace SmartCardPS.Commands
+namespace SmartCardPS.Parameters
 {
     /// <summary>
     /// Lets a TimeSpan parameter take a plain number as seconds: PowerShell's own conversion reads 5 as five

@@ -4,7 +4,7 @@ using System.Management.Automation;
 using System;
 using SmartCardPS.Pkcs11;
 
-namespace SmartCardPS.Commands
+namespace SmartCardPS.Parameters
 {
     /// <summary>
     /// Lets -Token take labels as well as tokens: 'Demo token' becomes a token known only by its label, which the

@@ -1,7 +1,8 @@
 using System.Management.Automation;
-using SmartCardPS.Pkcs11;
+using SmartCardPS.P11Kit;
+using SmartCardPS.Text;
 
-namespace SmartCardPS.Commands
+namespace SmartCardPS.Parameters
 {
     /// <summary>
     /// A p11-kit module name (the config file name without .module), checked when the parameter binds: one that

@@ -4,6 +4,8 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
+using SmartCardPS.Atr;
+using SmartCardPS.Iso7816;
 
 namespace SmartCardPS.Tests.Atr
 {

@@ -1,9 +1,10 @@
 using System;
 using System.IO;
 using System.Linq;
+using SmartCardPS.Atr;
+using SmartCardPS.Parameters;
 using Xunit;
 using static SmartCardPS.Tests.Atr.AtrVectors;
-using SmartCardPS.Atr;
 
 namespace SmartCardPS.Tests.Atr
 {

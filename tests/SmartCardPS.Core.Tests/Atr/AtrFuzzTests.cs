@@ -1,8 +1,9 @@
 using System;
 using System.Linq;
 using System.Text;
-using Xunit;
 using SmartCardPS.Atr;
+using SmartCardPS.Text;
+using Xunit;
 
 namespace SmartCardPS.Tests.Atr
 {

@@ -1,9 +1,10 @@
 using System;
 using System.Linq;
+using SmartCardPS.Interop;
+using SmartCardPS.Iso7816;
+using SmartCardPS.Pcsc;
 using SmartCardPS.TestFixture;
 using Xunit;
-using SmartCardPS.Cards;
-using SmartCardPS.Interop;
 
 namespace SmartCardPS.Tests
 {

@@ -1,7 +1,8 @@
 using System.IO;
 using System.Linq;
+using SmartCardPS.Iso7816;
+using SmartCardPS.Text;
 using Xunit;
-using SmartCardPS.Cards;
 
 namespace SmartCardPS.Tests
 {

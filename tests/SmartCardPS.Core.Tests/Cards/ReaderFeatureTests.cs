@@ -1,8 +1,11 @@
 using System.Linq;
+using SmartCardPS.Interop.Linux;
+using SmartCardPS.Interop.MacOS;
+using SmartCardPS.Interop.Windows;
 using SmartCardPS.Interop;
+using SmartCardPS.Iso7816;
+using SmartCardPS.Pcsc;
 using Xunit;
-using SmartCardPS.Cards;
-using SmartCardPS.Readers;
 
 namespace SmartCardPS.Tests
 {

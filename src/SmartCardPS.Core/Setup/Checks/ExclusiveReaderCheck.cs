@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using SmartCardPS.Clients;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Setup.Checks
 {

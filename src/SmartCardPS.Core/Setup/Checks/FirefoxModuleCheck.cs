@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System;
 using SmartCardPS.Nss;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Setup.Checks
 {

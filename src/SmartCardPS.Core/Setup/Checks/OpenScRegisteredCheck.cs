@@ -1,7 +1,10 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using SmartCardPS.Pkcs11;
+using SmartCardPS.OpenSc;
+using SmartCardPS.Os;
+using SmartCardPS.P11Kit;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Setup.Checks
 {

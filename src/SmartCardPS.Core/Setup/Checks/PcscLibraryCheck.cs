@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using SmartCardPS.Interop;
+using SmartCardPS.Pcsc;
 
 namespace SmartCardPS.Setup.Checks
 {

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using SmartCardPS.Interop;
+using SmartCardPS.Pcsc;
 
 namespace SmartCardPS.Setup.Checks
 {

@@ -1,8 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
-using SmartCardPS.Interop;
 using SmartCardPS.OpenSc;
-using SmartCardPS.Readers;
+using SmartCardPS.Pcsc;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Setup.Checks
 {

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Setup.Checks
 {

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
+using SmartCardPS.Os;
 using SmartCardPS.Usb;
 
 namespace SmartCardPS.Setup.Checks

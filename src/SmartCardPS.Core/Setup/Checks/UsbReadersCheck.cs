@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
+using SmartCardPS.Text;
 using SmartCardPS.Usb;
 
 namespace SmartCardPS.Setup.Checks

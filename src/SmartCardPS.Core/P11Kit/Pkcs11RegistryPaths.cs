@@ -1,0 +1,113 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Runtime.InteropServices;
+using SmartCardPS.Os;
+
+namespace SmartCardPS.P11Kit
+{
+    /// <summary>
+    /// Where the p11-kit registry lives, as p11-kit is built on this machine. The defaults are the real
+    /// locations; tests and tools point them at temporary directories instead.
+    /// </summary>
+    public sealed class Pkcs11RegistryPaths
+    {
+        /// <summary>Module configs installed by packages (p11-kit's p11_module_configs).</summary>
+        public string PackageModuleDirectory { get; set; }
+
+        /// <summary>Module configs written by the administrator.</summary>
+        public string SystemModuleDirectory { get; set; }
+
+        /// <summary>The global pkcs11.conf, where user-config is set.</summary>
+        public string SystemConfigFile { get; set; }
+
+        /// <summary>
+        /// The user's configs (~/.config/pkcs11); null for root, for whom p11-kit reads none whatever HOME says (under
+        /// sudo HOME may still be the user's), so that nothing here reads a file that user controls as root.
+        /// </summary>
+        public string UserModuleDirectory { get; set; }
+        public string UserConfigFile { get; set; }
+
+        /// <summary>The only directory where p11-kit looks for a module: value that is not an absolute path.</summary>
+        public string ModuleDirectory { get; set; }
+
+        /// <summary>
+        /// p11-kit never reads user configs for root or when P11_KIT_NO_USER_CONFIG is set, so a user's file
+        /// cannot make a privileged process load a library.
+        /// </summary>
+        public bool IgnoreUserConfig { get; set; }
+
+        /// <summary>The program name that enable-in and disable-in are matched against.</summary>
+        public string ProgramName { get; set; }
+
+        /// <summary>Whether p11-kit exists here at all; without it the registry is empty.</summary>
+        public bool P11KitPresent { get; set; }
+
+        public static Pkcs11RegistryPaths Default()
+        {
+            bool root = UnixFile.IsRoot();
+            string home = Environment.GetEnvironmentVariable("HOME");
+            if (string.IsNullOrEmpty(home)) home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            string userDir = Path.Combine(home ?? string.Empty, ".config", "pkcs11");
+            string packageDir = PkgConfig.Variable("p11_module_configs") ?? FirstExisting("/usr/share/p11-kit/modules", "/usr/local/share/p11-kit/modules", "/opt/homebrew/share/p11-kit/modules");
+            string moduleDir = PkgConfig.Variable("p11_module_path") ?? ProbeModuleDirectory();
+            string sysconf = SysconfDirFor(packageDir);
+            return new Pkcs11RegistryPaths
+            {
+                PackageModuleDirectory = packageDir ?? "/usr/share/p11-kit/modules",
+                SystemModuleDirectory = Path.Combine(sysconf, "pkcs11", "modules"),
+                SystemConfigFile = Path.Combine(sysconf, "pkcs11", "pkcs11.conf"),
+                UserModuleDirectory = root ? null : Path.Combine(userDir, "modules"),
+                UserConfigFile = root ? null : Path.Combine(userDir, "pkcs11.conf"),
+                ModuleDirectory = moduleDir,
+                IgnoreUserConfig = root || Environment.GetEnvironmentVariable("P11_KIT_NO_USER_CONFIG") != null,
+                ProgramName = CurrentProgramName(),
+                P11KitPresent = packageDir != null || moduleDir != null,
+            };
+        }
+
+        /// <summary>Copies these paths; tests change one location without touching the others.</summary>
+        public Pkcs11RegistryPaths Clone() => (Pkcs11RegistryPaths)MemberwiseClone();
+
+        private static string SysconfDirFor(string packageDir)
+        {
+            // Homebrew and /usr/local builds keep their etc beside their share.
+            if (packageDir != null && packageDir.StartsWith("/usr/local/", StringComparison.Ordinal)) return "/usr/local/etc";
+            if (packageDir != null && packageDir.StartsWith("/opt/homebrew/", StringComparison.Ordinal)) return "/opt/homebrew/etc";
+            return "/etc";
+        }
+
+        private static string ProbeModuleDirectory()
+        {
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return null;
+            string arch = RuntimeInformation.ProcessArchitecture switch
+            {
+                Architecture.X64 => "x86_64-linux-gnu",
+                Architecture.Arm64 => "aarch64-linux-gnu",
+                Architecture.X86 => "i386-linux-gnu",
+                Architecture.Arm => "arm-linux-gnueabihf",
+                _ => "unknown",
+            };
+            return FirstExisting("/usr/lib/" + arch + "/pkcs11", "/usr/lib64/pkcs11", "/usr/lib/pkcs11",
+                "/usr/local/lib/pkcs11", "/opt/homebrew/lib/pkcs11");
+        }
+
+        private static string FirstExisting(params string[] dirs)
+        {
+            foreach (string d in dirs) if (Directory.Exists(d)) return d;
+            return null;
+        }
+
+        private static string CurrentProgramName()
+        {
+            try
+            {
+                using (var p = Process.GetCurrentProcess()) return p.ProcessName;
+            }
+            catch (InvalidOperationException)
+            {
+                return null;
+            }
+        }
+    }
+}

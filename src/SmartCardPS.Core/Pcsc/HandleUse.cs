@@ -1,0 +1,24 @@
+using System;
+using System.Runtime.InteropServices;
+using SmartCardPS.Interop;
+
+namespace SmartCardPS.Pcsc
+{
+    internal static class HandleUse
+    {
+        /// <summary>Holds <paramref name="handle"/> for the length of one native call, so a Dispose on another thread waits for it.</summary>
+        public static ScardError Use(SafeHandle handle, Func<IntPtr, ScardError> call)
+        {
+            bool added = false;
+            try
+            {
+                handle.DangerousAddRef(ref added);
+                return call(handle.DangerousGetHandle());
+            }
+            finally
+            {
+                if (added) handle.DangerousRelease();
+            }
+        }
+    }
+}

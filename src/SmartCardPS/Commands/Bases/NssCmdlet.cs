@@ -1,0 +1,165 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System;
+using SmartCardPS.Nss;
+using SmartCardPS.Parameters;
+using SmartCardPS.Text;
+
+namespace SmartCardPS.Commands.Bases
+{
+    /// <summary>What the NSS cmdlets share: -Profile, -NssDatabase, -SharedDatabase and -AllProfiles, turned into databases.</summary>
+    public abstract class NssCmdlet : SmartCardCmdlet
+    {
+        /// <summary>
+        /// <para type="description">Firefox profiles (from Get-FirefoxProfile, or by name or directory).</para>
+        /// </summary>
+        [Parameter(ParameterSetName = "Profile", ValueFromPipeline = true, HelpMessage = "Firefox profiles, by object, name or directory.")]
+        [FirefoxProfileTransformation]
+        [ValidateNotNullOrEmpty]
+        public FirefoxProfile[] Profile { get; set; }
+
+        /// <summary>
+        /// <para type="description">NSS database directories (an sql: prefix is allowed), such as certutil -d and modutil -dbdir take; modules from Get-NssModule give their Database.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = "Database", Mandatory = true, ValueFromPipelineByPropertyName = true, HelpMessage = "NSS database directories.")]
+        [Alias("Database")]
+        [ValidateNotNullOrEmpty]
+        public string[] NssDatabase { get; set; }
+
+        /// <summary>
+        /// <para type="description">The shared NSS database that Chromium and other NSS programs use: ~/.pki/nssdb, else $XDG_DATA_HOME/pki/nssdb.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = "Shared", Mandatory = true, HelpMessage = "The shared NSS database.")]
+        public SwitchParameter SharedDatabase { get; set; }
+
+        /// <summary>
+        /// <para type="description">Every profile Get-FirefoxProfile finds.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = "All", Mandatory = true, HelpMessage = "Every Firefox profile.")]
+        public SwitchParameter AllProfiles { get; set; }
+
+        /// <summary>
+        /// The databases named by the parameters, each once. With none of them: every profile when
+        /// <paramref name="everyProfileByDefault"/>, else the default profile (or the only one).
+        /// </summary>
+        protected List<NssTarget> Targets(bool everyProfileByDefault)
+        {
+            FirefoxProfile[] profiles = Profile;
+            string[] databases = NssDatabase;
+            bool shared = SharedDatabase;
+            bool allProfiles = AllProfiles;
+            var targets = new List<NssTarget>();
+            foreach (FirefoxProfile p in profiles ?? new FirefoxProfile[0]) targets.Add(new NssTarget { Directory = p.Path, Profile = p });
+            foreach (string db in databases ?? new string[0])
+            {
+                string dir;
+                try
+                {
+                    dir = SessionState.Path.GetUnresolvedProviderPathFromPSPath(SmartCardPS.Nss.NssDatabase.DirectoryOf(db));
+                }
+                catch (ArgumentException ex)
+                {
+                    WriteError(NewError(ex, "InvalidDatabase", ErrorCategory.InvalidArgument, db));
+                    continue;
+                }
+                targets.Add(new NssTarget { Directory = dir, Profile = FirefoxProfiles.FindAll().FirstOrDefault(p => SameDirectory(p.Path, dir)) });
+            }
+            if (shared) targets.Add(new NssTarget { Directory = SmartCardPS.Nss.NssDatabase.SharedDatabase() });
+            bool named = profiles != null || databases != null || shared;
+            if (allProfiles || (!named && everyProfileByDefault))
+            {
+                targets.AddRange(FirefoxProfiles.FindAll().Select(p => new NssTarget { Directory = p.Path, Profile = p }));
+            }
+            else if (!named)
+            {
+                List<FirefoxProfile> all = FirefoxProfiles.FindAll();
+                List<FirefoxProfile> chosen = all.Where(p => p.IsDefault).ToList();
+                if (chosen.Count == 0 && all.Count == 1) chosen = all;
+                if (chosen.Count == 0)
+                {
+                    string roots = string.Join(", ", FirefoxProfiles.DefaultRoots().Select(r => r.Key));
+                    ThrowTerminatingError(NewError(new ItemNotFoundException(all.Count == 0
+                        ? "No Firefox profile was found" + (roots.Length > 0 ? " in " + roots : " (no profiles.ini under ~/.mozilla/firefox, ~/.config/mozilla/firefox, Snap or Flatpak)") + ". Start Firefox once, or name a database with -NssDatabase or -SharedDatabase."
+                        : $"There are {all.Count} Firefox profiles and none is the default: name them with -Profile (see Get-FirefoxProfile) or use -AllProfiles."),
+                        "NoProfile", ErrorCategory.ObjectNotFound, null));
+                }
+                targets.AddRange(chosen.Select(p => new NssTarget { Directory = p.Path, Profile = p }));
+            }
+            return targets.GroupBy(t => Path.GetFullPath(t.Directory)).Select(g => g.First()).ToList();
+        }
+
+        /// <summary>The database's modules, or null after writing the error (missing directory, unreadable file).</summary>
+        protected NssModuleFile ReadDatabase(NssTarget target)
+        {
+            if (!System.IO.Directory.Exists(target.Directory))
+            {
+                WriteError(NewError(new ItemNotFoundException($"{target.Description} does not exist. Create an NSS database with: certutil -N --empty-password -d sql:{Quote(target.Directory)}"),
+                    "DatabaseNotFound", ErrorCategory.ObjectNotFound, target.Directory));
+                return null;
+            }
+            try
+            {
+                return NssModuleFile.Read(target.Directory);
+            }
+            catch (InvalidDataException ex)
+            {
+                WriteError(NewError(ex, "InvalidData", ErrorCategory.InvalidData, target.Directory));
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                if (TryWriteUnsafePathError(ex, target.Directory)) return null;
+                WriteError(NewError(ex, "ReadFailed", ErrorCategory.ReadError, target.Directory));
+            }
+            return null;
+        }
+
+        /// <summary>
+        /// A Firefox using the database (by its profile lock) makes a change unsafe: NSS keeps its own copy of the
+        /// module list and Firefox loads modules at start. Returns false after writing the error, unless -Force.
+        /// </summary>
+        protected bool CheckNotRunning(NssTarget target, bool force, string change)
+        {
+            int holder = ProfileLock.Holder(target.Directory);
+            if (holder < 0) return true;
+            string who = holder > 0 ? $"Firefox (process {holder})" : "Firefox";
+            if (force)
+            {
+                WriteWarning($"{who} is running with {target.Description}: restart Firefox so it sees the change ({change}).");
+                return true;
+            }
+            WriteError(NewError(new InvalidOperationException(
+                $"{who} is running with {target.Description}; nothing was changed. Close Firefox and run again, or use -Force and then restart Firefox ({change})."),
+                "FirefoxRunning", ErrorCategory.ResourceBusy, target.Directory));
+            return false;
+        }
+
+        /// <summary>Maps a failed write to PermissionDenied or WriteFailed.</summary>
+        protected void WriteWriteError(Exception ex, NssTarget target)
+        {
+            if (TryWriteUnsafePathError(ex, target.Directory)) return;
+            if (ex is InvalidOperationException || ex is InvalidDataException)
+            {
+                // Another writer changed the file between our look and the locked write, or it would not read back.
+                WriteError(NewError(ex, ex is InvalidDataException ? "InvalidData" : "NameInUse", ex is InvalidDataException ? ErrorCategory.InvalidData : ErrorCategory.ResourceExists, target.Directory));
+                return;
+            }
+            if (ex is UnauthorizedAccessException)
+            {
+                WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {Quote(System.IO.Path.Combine(target.Directory, NssModuleFile.FileName))}: run as the profile's owner or elevated.", ex),
+                    "PermissionDenied", ErrorCategory.PermissionDenied, target.Directory));
+            }
+            else
+            {
+                WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, target.Directory));
+            }
+        }
+
+        private static bool SameDirectory(string a, string b) =>
+            string.Equals(Path.GetFullPath(a).TrimEnd('/', '\\'), Path.GetFullPath(b).TrimEnd('/', '\\'), StringComparison.Ordinal);
+
+        /// <summary>Untrusted text (names from files) as the shared core helper quotes it.</summary>
+        internal static string Quote(string text) => UntrustedText.Quote(text);
+    }
+}

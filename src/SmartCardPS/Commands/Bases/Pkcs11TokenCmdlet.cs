@@ -1,0 +1,110 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using SmartCardPS.P11Kit;
+using SmartCardPS.Pkcs11;
+using SmartCardPS.Text;
+
+namespace SmartCardPS.Commands.Bases
+{
+    /// <summary>
+    /// What the cmdlets that work on tokens share: the tokens of a module (listed once per run), a piped token
+    /// found again in its module, and the tokens a pkcs11: URI names.
+    /// </summary>
+    public abstract class Pkcs11TokenCmdlet : Pkcs11Cmdlet
+    {
+        private readonly Dictionary<string, List<Pkcs11Token>> tokensByModule = new Dictionary<string, List<Pkcs11Token>>(StringComparer.Ordinal);
+
+        /// <summary>Every token of every enabled registered module, with its module.</summary>
+        protected IEnumerable<KeyValuePair<Pkcs11Module, Pkcs11Token>> AllTokens()
+        {
+            var modules = Registry.EnabledModules.ToList();
+            for (int i = 0; i < modules.Count; i++)
+            {
+                Pkcs11Module module = modules[i];
+                AtModule(module, i + 1, modules.Count);
+                foreach (Pkcs11Token token in TokensOf(module)) yield return new KeyValuePair<Pkcs11Module, Pkcs11Token>(module, token);
+            }
+        }
+
+        /// <summary>
+        /// A token from Get-Pkcs11Token as its module reports it now; null (with TokenNotFound written) when it is gone.
+        /// Slot ids can change when readers come and go, so the slot must still hold the same token.
+        /// </summary>
+        protected Pkcs11Token CurrentToken(Pkcs11Token token, out Pkcs11Module module)
+        {
+            module = null;
+            if (!token.TokenPresent) return null;
+            module = ResolveModules(new[] { token.ModulePath ?? token.Module }).FirstOrDefault();
+            if (module == null) return null;
+            // Other slots' failures are not this token's: they are reported when listing everything, not here.
+            var current = TokensOf(module, reportSlotErrors: false, includeEmptySlots: !token.TokenInitialized);
+            Pkcs11Token match = current.FirstOrDefault(t => t.SlotId == token.SlotId && t.Uri == token.Uri)
+                ?? current.FirstOrDefault(t => t.Uri == token.Uri);
+            if (match == null)
+            {
+                WriteError(NewError(
+                    new ItemNotFoundException($"The token {UntrustedText.Quote(token.Label)} ({UntrustedText.Quote(token.Uri)}) is no longer in module {UntrustedText.Quote(module.Name)}."),
+                    "TokenNotFound", ErrorCategory.ObjectNotFound, token));
+            }
+            return match;
+        }
+
+        /// <summary>A parsed pkcs11: URI; null (with InvalidUri written) when it is not one.</summary>
+        protected Net.Pkcs11Interop.Common.Pkcs11Uri ParseUri(string uri)
+        {
+            try
+            {
+                return Pkcs11Uri.Parse(uri);
+            }
+            catch (FormatException ex)
+            {
+                // The message already shows the URI redacted (Pkcs11Uri.Parse); the target must too.
+                WriteError(NewError(ex, "InvalidUri", ErrorCategory.InvalidArgument, Pkcs11Uri.Redact(uri)));
+                return null;
+            }
+        }
+
+        /// <summary>
+        /// The tokens a URI names, with their modules; module-name and module-path select the library. A slot-id may
+        /// name an uninitialised token (Get-Pkcs11Token -IncludeEmptySlots gives those such a URI), so then those count too.
+        /// </summary>
+        protected List<KeyValuePair<Pkcs11Module, Pkcs11Token>> TokensByUri(Net.Pkcs11Interop.Common.Pkcs11Uri uri)
+        {
+            bool bySlot = uri.SlotId != null;
+            var found = new List<KeyValuePair<Pkcs11Module, Pkcs11Token>>();
+            var modules = ResolveModulesForUri(uri.ModulePath, uri.ModuleName);
+            for (int i = 0; i < modules.Count; i++)
+            {
+                Pkcs11Module module = modules[i];
+                AtModule(module, i + 1, modules.Count);
+                foreach (Pkcs11Token token in TokensOf(module, includeEmptySlots: bySlot).Where(t => t.TokenPresent).Where(t => Pkcs11Uri.Matches(uri, t)))
+                    found.Add(new KeyValuePair<Pkcs11Module, Pkcs11Token>(module, token));
+            }
+            return found;
+        }
+
+        /// <summary>The module's tokens, listed once per run; a failing slot is a SlotFailed error (when <paramref name="reportSlotErrors"/>) and the others still list.</summary>
+        protected List<Pkcs11Token> TokensOf(Pkcs11Module module, bool reportSlotErrors = true, bool includeEmptySlots = false)
+        {
+            string key = (includeEmptySlots ? "*" : "") + (module.Path ?? module.Name);
+            if (tokensByModule.TryGetValue(key, out var tokens)) return tokens;
+            tokens = new List<Pkcs11Token>();
+            Pkcs11Library library = Open(module);
+            if (library != null)
+            {
+                try
+                {
+                    tokens = library.GetTokens(includeEmptySlots, reportSlotErrors ? WriteSlotError : (Action<Pkcs11ModuleException>)(_ => { }), SlotProbing(module));
+                }
+                catch (Pkcs11ModuleException ex)
+                {
+                    WriteModuleError(ex, module);
+                }
+            }
+            tokensByModule[key] = tokens;
+            return tokens;
+        }
+    }
+}

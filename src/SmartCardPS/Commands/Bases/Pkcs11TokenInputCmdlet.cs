@@ -1,0 +1,103 @@
+using System.Linq;
+using System.Management.Automation;
+using SmartCardPS.Completion;
+using SmartCardPS.P11Kit;
+using SmartCardPS.Parameters;
+using SmartCardPS.Pkcs11;
+using SmartCardPS.Text;
+
+namespace SmartCardPS.Commands.Bases
+{
+    /// <summary>
+    /// The cmdlets that work on each token given as -Token (or piped from Get-Pkcs11Token), named by -Uri, or,
+    /// with neither, every token of every enabled registered module: they implement <see cref="Emit"/>.
+    /// </summary>
+    public abstract class Pkcs11TokenInputCmdlet : Pkcs11TokenCmdlet
+    {
+        protected const string TokenSet = "Token";
+        protected const string UriSet = "Uri";
+
+        /// <summary>
+        /// <para type="description">Tokens from Get-Pkcs11Token, or token labels (an exact label always matches; wildcards are allowed). Without -Token or -Uri, every token of every enabled registered module.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = TokenSet, Position = 0, ValueFromPipeline = true, HelpMessage = "Tokens from Get-Pkcs11Token, or token labels.")]
+        [TokenLabelTransformation]
+        [ArgumentCompleter(typeof(TokenLabelCompleter))]
+        [ValidateNotNull]
+        public Pkcs11Token[] Token { get; set; }
+
+        /// <summary>
+        /// <para type="description">RFC 7512 pkcs11: URIs, such as the Uri property of a token or object or a line p11tool prints. Any of token, manufacturer, model, serial, slot-description, slot-manufacturer, slot-id, library-description, library-manufacturer, library-version pick the tokens, and module-name or module-path the library; Get-Pkcs11Object also takes object, id and type, and pin-value or pin-source for -Login (a pin-value shows as pin-value=*** in every message and error). A path attribute RFC 7512 does not define is an InvalidUri error (such a URI could match nothing); query attributes it does not know are ignored.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = UriSet, Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "pkcs11: URIs naming tokens.")]
+        [ValidateNotNullOrEmpty]
+        public string[] Uri { get; set; }
+
+        private bool sawInput;
+
+        /// <summary>Does the work for one token; <paramref name="uri"/> and its parsed form are null unless it came from -Uri.</summary>
+        protected abstract void Emit(Pkcs11Module module, Pkcs11Token token, string uri, Net.Pkcs11Interop.Common.Pkcs11Uri parsed);
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == UriSet)
+            {
+                foreach (string uri in Uri) EmitByUri(uri);
+                return;
+            }
+            if (Token == null) return;
+            sawInput = true;
+            foreach (Pkcs11Token token in Token)
+            {
+                if (token.LabelOnly)
+                {
+                    EmitByLabel(token.Label);
+                    continue;
+                }
+                Pkcs11Token current = CurrentToken(token, out Pkcs11Module module);
+                if (current != null) Emit(module, current, null, null);
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (ParameterSetName == TokenSet && !sawInput)
+            {
+                foreach (var pair in AllTokens()) Emit(pair.Key, pair.Value, null, null);
+            }
+            Finish();
+            base.EndProcessing();
+        }
+
+        /// <summary>Runs after every token was done, before the libraries are finalized.</summary>
+        protected virtual void Finish()
+        {
+        }
+
+        private void EmitByLabel(string label)
+        {
+            var all = AllTokens().ToList();
+            var filter = new NameFilter(new[] { label }).Among(all.Select(pair => pair.Value.Label));
+            var tokens = all.Where(pair => filter.IsMatch(pair.Value.Label)).ToList();
+            foreach (var pair in tokens) Emit(pair.Key, pair.Value, null, null);
+            // A URI given without -Uri binds to -Token as a label: it is shown (and is the error's target) redacted.
+            WriteNotFound(filter, l => $"No PKCS#11 token labelled {UntrustedText.Quote(Pkcs11Uri.Redact(l))} was found. Run Get-Pkcs11Token to list the tokens.", "TokenNotFound", Pkcs11Uri.Redact);
+        }
+
+        private void EmitByUri(string uri)
+        {
+            var parsed = ParseUri(uri);
+            if (parsed == null) return;
+            var tokens = TokensByUri(parsed);
+            if (tokens.Count == 0)
+            {
+                string shown = Pkcs11Uri.Redact(uri);
+                WriteError(NewError(
+                    new ItemNotFoundException($"No PKCS#11 token matches {UntrustedText.Quote(shown)}. Run Get-Pkcs11Token to list the tokens and their URIs."),
+                    "TokenNotFound", ErrorCategory.ObjectNotFound, shown));
+                return;
+            }
+            foreach (var pair in tokens) Emit(pair.Key, pair.Value, uri, parsed);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using SmartCardPS.Interop;
+using SmartCardPS.Os;
+using SmartCardPS.Parameters;
+using SmartCardPS.Pcsc;
+using SmartCardPS.Text;
+
+namespace SmartCardPS.Commands.Bases
+{
+    /// <summary>Shared error mapping: ids are Verb+Noun+Reason, so every cmdlet's ids are stable and distinct.</summary>
+    public abstract class SmartCardCmdlet : PSCmdlet
+    {
+        private string idPrefix;
+
+        /// <summary>Verb+Noun of this cmdlet, e.g. GetSmartCardReader.</summary>
+        protected string ErrorIdPrefix
+        {
+            get
+            {
+                if (idPrefix == null)
+                {
+                    var attr = (CmdletAttribute)Attribute.GetCustomAttribute(GetType(), typeof(CmdletAttribute));
+                    idPrefix = attr.VerbName + attr.NounName;
+                }
+                return idPrefix;
+            }
+        }
+
+        protected ErrorRecord NewError(Exception exception, string reason, ErrorCategory category, object target) =>
+            new ErrorRecord(exception, ErrorIdPrefix + reason, category, target);
+
+        /// <summary>
+        /// A read or write the core refused to keep root off files another user controls, as one error whose reason is
+        /// <see cref="UnsafePathReason"/> (SymbolicLink, NotRegularFile, UntrustedDirectory, HardLink, ReadOnly,
+        /// Locked, TooLarge); false when <paramref name="exception"/> is not such a refusal.
+        /// </summary>
+        protected bool TryWriteUnsafePathError(Exception exception, object target)
+        {
+            if (!(exception is UnsafePathException unsafePath)) return false;
+            WriteError(NewError(unsafePath, unsafePath.Reason.ToString(), CategoryOf(unsafePath.Reason), target ?? unsafePath.Path));
+            return true;
+        }
+
+        internal static ErrorCategory CategoryOf(UnsafePathReason reason)
+        {
+            switch (reason)
+            {
+                case UnsafePathReason.ReadOnly: return ErrorCategory.PermissionDenied;
+                case UnsafePathReason.Locked: return ErrorCategory.ResourceBusy;
+                case UnsafePathReason.TooLarge: return ErrorCategory.InvalidData;
+                default: return ErrorCategory.SecurityError;
+            }
+        }
+
+        /// <summary>
+        /// Stops with InvalidArgument, naming the parameter and the character escaped, when a value that goes into
+        /// <paramref name="file"/> holds a control character (see ConfigValue); call it before anything is read or written.
+        /// </summary>
+        protected void ThrowOnControlCharacter(string parameter, string value, string file, string reason = "ControlCharacter")
+        {
+            string problem = ConfigValue.ControlCharacterProblem(parameter, value, file);
+            if (problem != null) ThrowTerminatingError(NewError(new ArgumentException(problem, parameter), reason, ErrorCategory.InvalidArgument, value));
+        }
+
+        /// <summary>A PC/SC failure as an ErrorRecord; the reason is the code's name, so ids never drift from the native code.</summary>
+        protected ErrorRecord NewPcscError(PcscException exception, object target) =>
+            NewError(exception, exception.Error.ToString(), CategoryOf(exception.Error), target);
+
+        /// <summary>No service, no library: nothing else can work, so stop the pipeline.</summary>
+        protected void ThrowPcscError(PcscException exception, object target = null) =>
+            ThrowTerminatingError(NewPcscError(exception, target));
+
+        /// <summary>
+        /// The items matching any of <paramref name="names"/> (exact when any item has that name, else as wildcards; case-insensitive), in order and
+        /// without repeats. As Get-Process does, a literal name that matches nothing writes ObjectNotFound with reason
+        /// NotFound, and a wildcard that matches nothing writes nothing.
+        /// </summary>
+        protected List<T> SelectByName<T>(IReadOnlyCollection<T> items, IEnumerable<string> names, Func<T, string> nameOf,
+            Func<string, string> notFoundMessage)
+        {
+            var filter = new NameFilter(names).Among(items.Select(nameOf));
+            var selected = new List<T>();
+            foreach (string name in filter.Names)
+            {
+                selected.AddRange(items.Where(item => filter.IsMatch(name, nameOf(item)) && !selected.Contains(item)));
+            }
+            WriteNotFound(filter, notFoundMessage);
+            return selected;
+        }
+
+        /// <summary>One ObjectNotFound error (reason NotFound) per literal name of <paramref name="filter"/> that matched nothing.</summary>
+        /// <paramref name="target"/> gives the error's target for a name (the name itself by default).
+        internal void WriteNotFound(NameFilter filter, Func<string, string> notFoundMessage, string reason = "NotFound", Func<string, string> target = null)
+        {
+            foreach (string name in filter.UnmatchedLiterals)
+            {
+                WriteError(NewError(new ItemNotFoundException(notFoundMessage(name)), reason, ErrorCategory.ObjectNotFound, target == null ? name : target(name)));
+            }
+        }
+
+        internal static ErrorCategory CategoryOf(ScardError error)
+        {
+            switch (error)
+            {
+                case ScardError.NoService:
+                case ScardError.ServiceStopped:
+                case ScardError.CommError:
+                case ScardError.Shutdown:
+                case ScardError.NoReadersAvailable:
+                case ScardError.ReaderUnavailable:
+                    return ErrorCategory.ResourceUnavailable;
+                case ScardError.UnknownReader:
+                case ScardError.NoSmartCard:
+                case ScardError.RemovedCard:
+                    return ErrorCategory.ObjectNotFound;
+                case ScardError.SharingViolation:
+                    return ErrorCategory.ResourceBusy;
+                case ScardError.NoAccess:
+                case ScardError.SecurityViolation:
+                case ScardError.InvalidChv:
+                case ScardError.WrongChv:
+                case ScardError.ChvBlocked:
+                    return ErrorCategory.PermissionDenied;
+                case ScardError.Timeout:
+                    return ErrorCategory.OperationTimeout;
+                case ScardError.Cancelled:
+                case ScardError.SystemCancelled:
+                case ScardError.CancelledByUser:
+                    return ErrorCategory.OperationStopped;
+                case ScardError.InvalidAtr:
+                    return ErrorCategory.InvalidData;
+                case ScardError.InvalidParameter:
+                case ScardError.InvalidValue:
+                    return ErrorCategory.InvalidArgument;
+                default:
+                    return ErrorCategory.DeviceError;
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System;
+using System.Threading.Tasks;
+
+namespace SmartCardPS.Completion
+{
+    /// <summary>
+    /// What the last listing saw, for answers that must come at once (tab completion): the first request loads,
+    /// later ones get the cached answer and start one refresh in the background; a full listing made for other
+    /// reasons (a cmdlet run) replaces it. Safe from any thread and runspace.
+    /// </summary>
+    public sealed class CachedListing<T> where T : class
+    {
+        private readonly Func<T> load;
+        private readonly object gate = new object();
+        private T value;
+        private Task refreshing;
+
+        public CachedListing(Func<T> load) => this.load = load;
+
+        /// <summary>The cached answer (refreshed in the background), or a fresh listing when there is none yet.</summary>
+        public T Get()
+        {
+            lock (gate)
+            {
+                if (value != null)
+                {
+                    if (refreshing == null) refreshing = Task.Run(Refresh);
+                    return value;
+                }
+            }
+            T loaded = load();
+            Set(loaded);
+            return loaded;
+        }
+
+        public void Set(T listing)
+        {
+            if (listing == null) return;
+            lock (gate) value = listing;
+        }
+
+        private void Refresh()
+        {
+            try
+            {
+                Set(load());
+            }
+            catch (Exception ex) when (!(ex is OutOfMemoryException))
+            {
+                // A failed refresh keeps the last answer; the next request tries again.
+            }
+            finally
+            {
+                lock (gate) refreshing = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System;
+using System.IO;
+using System.Linq;
+using ArchUnitNET.Domain;
+using ArchUnitNET.Fluent;
+using ArchUnitNET.Loader;
+using ArchUnitNET.xUnit;
+using Assembly = System.Reflection.Assembly;
+using SmartCardPS.Interop;
+using Xunit;
+using static ArchUnitNET.Fluent.ArchRuleDefinition;
+using static ArchUnitNET.Fluent.Slices.SliceRuleDefinition;
+
+namespace SmartCardPS.Tests.Architecture
+{
+    /// <summary>
+    /// ARCHITECTURE.md's layers as rules over the compiled assemblies: what it says about dependencies is checked
+    /// here, so the picture cannot drift from the code. Each rule names the layer it keeps; a new folder in the core
+    /// is a new slice and needs no change here unless it sits below Interop.
+    /// </summary>
+    public class LayerRules
+    {
+        private static readonly Assembly Core = typeof(SmartCardPS.Atr.AtrParser).Assembly;
+
+        // The cmdlet assembly is read from the test's output folder by file: loading one of its types through
+        // reflection would need System.Management.Automation, which only PowerShell brings.
+        private static readonly Assembly Cmdlets = Assembly.LoadFrom(Path.Combine(AppContext.BaseDirectory, "SmartCardPS.dll"));
+
+        private static readonly ArchUnitNET.Domain.Architecture Code = new ArchLoader().LoadAssemblies(Core, Cmdlets).Build();
+
+        /// <summary>What Interop may use: the OS-level helpers and text rules below it, nothing of the domain above.</summary>
+        private static readonly string[] BelowInterop = { "SmartCardPS.Os", "SmartCardPS.Text" };
+
+        private static bool In(IType type, string ns) => type.Namespace.FullName == ns || type.Namespace.FullName.StartsWith(ns + ".", StringComparison.Ordinal);
+
+        private static bool InCore(IType type) => type.Assembly.FullName.StartsWith("SmartCardPS.Core,", StringComparison.Ordinal);
+
+        private static bool InCmdlets(IType type) => type.Assembly.FullName.StartsWith("SmartCardPS,", StringComparison.Ordinal);
+
+        [Fact]
+        public void TheCoreReferencesNoPowerShell()
+        {
+            Assert.DoesNotContain(Core.GetReferencedAssemblies(), a => a.Name.StartsWith("System.Management.Automation", StringComparison.Ordinal));
+            Types().That().FollowCustomPredicate(InCore, "are in the core")
+                .Should().NotDependOnAny(Types(true).That().FollowCustomPredicate(t => In(t, "System.Management.Automation"), "are PowerShell's"))
+                .Check(Code);
+        }
+
+        [Fact]
+        public void InteropDependsOnNothingAboveIt()
+        {
+            Types().That().FollowCustomPredicate(t => InCore(t) && In(t, "SmartCardPS.Interop"), "are in SmartCardPS.Interop")
+                .Should().NotDependOnAny(Types().That().FollowCustomPredicate(
+                    t => InCore(t) && In(t, "SmartCardPS") && !In(t, "SmartCardPS.Interop") && !BelowInterop.Any(ns => In(t, ns)),
+                    "are in a core folder above Interop"))
+                .Check(Code);
+        }
+
+        [Fact]
+        public void CoreFoldersHaveNoCycles()
+        {
+            // One slice per top-level folder of the core: Setup/Checks belongs to Setup, Interop/Linux to Interop.
+            Slices().Matching("SmartCardPS.(*)").Should().BeFreeOfCycles()
+                .Check(new ArchLoader().LoadAssemblies(Core).Build());
+        }
+
+        [Fact]
+        public void CmdletsDoNotCallInterop()
+        {
+            // The native constants (ScardError and the SCARD_SHARE/PROTOCOL/disposition enums) are values every layer
+            // may name; what a cmdlet must not reach is the native surface itself.
+            Types().That().FollowCustomPredicate(InCmdlets, "are in the cmdlet assembly")
+                .Should().NotDependOnAny(Types().That().FollowCustomPredicate(
+                    t => InCore(t) && In(t, "SmartCardPS.Interop") && !(t is ArchUnitNET.Domain.Enum), "are Interop's classes, structs or interfaces"))
+                .Check(Code);
+        }
+
+        [Fact]
+        public void EveryCmdletDerivesFromABaseInTheBasesFolder()
+        {
+            Classes().That().FollowCustomPredicate(c => InCmdlets(c) && !c.IsAbstract.GetValueOrDefault() && IsCmdlet(c), "are cmdlets")
+                .Should().FollowCustomCondition(
+                    c => c.BaseClass != null && In(c.BaseClass, "SmartCardPS.Commands.Bases") && In(c, "SmartCardPS.Commands") && !In(c, "SmartCardPS.Commands.Bases"),
+                    "be in SmartCardPS.Commands and derive directly from a class in SmartCardPS.Commands.Bases",
+                    "is not in SmartCardPS.Commands or does not derive directly from a base in SmartCardPS.Commands.Bases")
+                .Check(Code);
+        }
+
+        private static bool IsCmdlet(Class c)
+        {
+            for (Class b = c.BaseClass; b != null; b = b.BaseClass)
+                if (b.FullName == "System.Management.Automation.PSCmdlet" || b.FullName == "System.Management.Automation.Cmdlet") return true;
+            return false;
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace SmartCardPS.Tests.Architecture
+{
+    /// <summary>
+    /// What the compiled assemblies cannot show: where each file sits. A type's namespace is its folder (below the
+    /// project's root namespace), so a newcomer finds a type from its name; and a file holds one public type, named
+    /// as the file is, so the file list is the list of what the project offers.
+    /// </summary>
+    public class SourceLayoutRules
+    {
+        private static readonly Regex NamespaceLine = new Regex(@"^namespace\s+([\w.]+)", RegexOptions.Multiline);
+
+        // Top-level declarations only: the core and cmdlet files indent them by four spaces inside the namespace.
+        private static readonly Regex PublicTopLevelType = new Regex(
+            @"^    public\s+(?:(?:static|sealed|abstract|partial|readonly|unsafe)\s+)*(?:class|struct|enum|interface|delegate\s+\S+)\s+(\w+)",
+            RegexOptions.Multiline);
+
+        /// <summary>Each source project and the namespace its top folder stands for.</summary>
+        public static IEnumerable<object[]> Projects() => new[]
+        {
+            new object[] { "src/SmartCardPS.Core", "SmartCardPS" },
+            new object[] { "src/SmartCardPS", "SmartCardPS" },
+        };
+
+        [Theory]
+        [MemberData(nameof(Projects))]
+        public void EveryNamespaceIsItsFolder(string project, string rootNamespace)
+        {
+            var wrong = new List<string>();
+            foreach (string file in SourceFiles(project))
+            {
+                string folder = Path.GetDirectoryName(Path.GetRelativePath(Path.Combine(RepositoryRoot, project), file));
+                string expected = folder.Length == 0 ? rootNamespace : rootNamespace + "." + folder.Replace(Path.DirectorySeparatorChar, '.');
+                foreach (Match m in NamespaceLine.Matches(File.ReadAllText(file)))
+                    if (m.Groups[1].Value != expected) wrong.Add($"{Relative(file)}: namespace {m.Groups[1].Value}, folder says {expected}");
+            }
+            Assert.True(wrong.Count == 0, string.Join(Environment.NewLine, wrong));
+        }
+
+        [Theory]
+        [MemberData(nameof(Projects))]
+        public void EveryFileHoldsAtMostOnePublicTypeNamedAsTheFile(string project, string rootNamespace)
+        {
+            _ = rootNamespace;
+            var wrong = new List<string>();
+            foreach (string file in SourceFiles(project))
+            {
+                var names = PublicTopLevelType.Matches(File.ReadAllText(file)).Select(m => m.Groups[1].Value).ToList();
+                // Partial classes spread over Name.Part.cs files keep the name before the first dot.
+                string stem = Path.GetFileName(file).Split('.')[0];
+                if (names.Count > 1) wrong.Add($"{Relative(file)}: {string.Join(", ", names)}");
+                else if (names.Count == 1 && names[0] != stem) wrong.Add($"{Relative(file)}: holds {names[0]}");
+            }
+            Assert.True(wrong.Count == 0, string.Join(Environment.NewLine, wrong));
+        }
+
+        private static IEnumerable<string> SourceFiles(string project)
+        {
+            string root = Path.Combine(RepositoryRoot, project);
+            return Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
+                .Where(f => !IsBuildOutput(Path.GetRelativePath(root, f)))
+                .OrderBy(f => f, StringComparer.Ordinal);
+        }
+
+        private static bool IsBuildOutput(string relative)
+        {
+            string first = relative.Split(Path.DirectorySeparatorChar)[0];
+            return first == "obj" || first == "bin";
+        }
+
+        private static string Relative(string file) => Path.GetRelativePath(RepositoryRoot, file);
+
+        /// <summary>The checkout holding this build of the tests: the first folder above them with SmartCardPS.sln.</summary>
+        private static readonly string RepositoryRoot = FindRoot();
+
+        private static string FindRoot()
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "SmartCardPS.sln"))) return dir.FullName;
+            throw new InvalidOperationException("No SmartCardPS.sln above " + AppContext.BaseDirectory);
+        }
+    }
+}
