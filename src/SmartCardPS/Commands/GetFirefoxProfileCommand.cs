@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using SmartCardPS.Commands.Bases;
 using SmartCardPS.Nss;
+using SmartCardPS.Os;
 using SmartCardPS.Text;
 
 namespace SmartCardPS.Commands
@@ -60,7 +61,7 @@ namespace SmartCardPS.Commands
                         WriteError(NewError(new ItemNotFoundException($"There is no profiles.ini in {UntrustedText.Quote(dir)}."), "RootNotFound", ErrorCategory.ObjectNotFound, root));
                         continue;
                     }
-                    profiles.AddRange(FirefoxProfiles.Read(dir, FirefoxProfiles.DefaultRoots().Where(r => Path.GetFullPath(r.Key) == Path.GetFullPath(dir)).Select(r => r.Value).FirstOrDefault()));
+                    profiles.AddRange(FirefoxProfiles.Read(dir, FirefoxProfiles.DefaultRoots().Where(r => PathComparison.Same(r.Key, dir)).Select(r => r.Value).FirstOrDefault()));
                 }
             }
             IEnumerable<FirefoxProfile> selected = Name == null ? profiles

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using SmartCardPS.Commands.Bases;
 using SmartCardPS.Nss;
+using SmartCardPS.Os;
 
 namespace SmartCardPS.Parameters
 {
@@ -34,7 +35,7 @@ namespace SmartCardPS.Parameters
                 {
                     throw new ArgumentTransformationMetadataException($"No Firefox profile is named {NssCmdlet.Quote(text)} and no such directory exists. Run Get-FirefoxProfile to list the profiles.");
                 }
-                FirefoxProfile known = FirefoxProfiles.FindAll().FirstOrDefault(p => Path.GetFullPath(p.Path) == Path.GetFullPath(dir));
+                FirefoxProfile known = FirefoxProfiles.FindAll().FirstOrDefault(p => PathComparison.Same(p.Path, dir));
                 result.Add(known ?? new FirefoxProfile { Name = Path.GetFileName(dir.TrimEnd('/', '\\')), Path = dir, IsRunning = ProfileLock.Holder(dir) >= 0, Root = Path.GetDirectoryName(dir) });
             }
             return result.ToArray();

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using System;
 using SmartCardPS.Nss;
+using SmartCardPS.Os;
 using SmartCardPS.Parameters;
 using SmartCardPS.Text;
 
@@ -64,7 +65,7 @@ namespace SmartCardPS.Commands.Bases
                     WriteError(NewError(ex, "InvalidDatabase", ErrorCategory.InvalidArgument, db));
                     continue;
                 }
-                targets.Add(new NssTarget { Directory = dir, Profile = FirefoxProfiles.FindAll().FirstOrDefault(p => SameDirectory(p.Path, dir)) });
+                targets.Add(new NssTarget { Directory = dir, Profile = FirefoxProfiles.FindAll().FirstOrDefault(p => PathComparison.Same(p.Path, dir)) });
             }
             if (shared) targets.Add(new NssTarget { Directory = SmartCardPS.Nss.NssDatabase.SharedDatabase() });
             bool named = profiles != null || databases != null || shared;
@@ -87,7 +88,7 @@ namespace SmartCardPS.Commands.Bases
                 }
                 targets.AddRange(chosen.Select(p => new NssTarget { Directory = p.Path, Profile = p }));
             }
-            return targets.GroupBy(t => Path.GetFullPath(t.Directory)).Select(g => g.First()).ToList();
+            return targets.GroupBy(t => PathComparison.Absolute(t.Directory), PathComparison.Comparer).Select(g => g.First()).ToList();
         }
 
         /// <summary>The database's modules, or null after writing the error (missing directory, unreadable file).</summary>
@@ -155,9 +156,6 @@ namespace SmartCardPS.Commands.Bases
                 WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, target.Directory));
             }
         }
-
-        private static bool SameDirectory(string a, string b) =>
-            string.Equals(Path.GetFullPath(a).TrimEnd('/', '\\'), Path.GetFullPath(b).TrimEnd('/', '\\'), StringComparison.Ordinal);
 
         /// <summary>Untrusted text (names from files) as the shared core helper quotes it.</summary>
         internal static string Quote(string text) => UntrustedText.Quote(text);
