@@ -24,6 +24,8 @@ namespace SmartCardPS.Commands
     [OutputType(typeof(UdevRule))]
     public sealed class NewSmartCardUdevRuleCommand : SmartCardCmdlet
     {
+        private const string RunElevated = "run elevated (sudo).";
+
         /// <summary>
         /// <para type="description">The rule's name: the file name (PRIORITY-NAME.rules) and, unless -Symlink, the /dev name.</para>
         /// </summary>
@@ -126,7 +128,7 @@ namespace SmartCardPS.Commands
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                if (!TryWriteUnsafePathError(ex, rule.Path)) WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, rule.Path));
+                WriteFileError(ex, rule.Path, RunElevated);
                 return;
             }
             if (previous != null && previous != content && !Force)
@@ -186,13 +188,9 @@ namespace SmartCardPS.Commands
                 UdevRule.WriteFile(path, content, Force);
                 return true;
             }
-            catch (UnauthorizedAccessException ex)
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {UntrustedText.Escape(path)}: run elevated (sudo).", ex), "PermissionDenied", ErrorCategory.PermissionDenied, path));
-            }
-            catch (IOException ex)
-            {
-                if (!TryWriteUnsafePathError(ex, path)) WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, path));
+                WriteFileError(ex, path, RunElevated);
             }
             return false;
         }

@@ -73,15 +73,9 @@ namespace SmartCardPS.Commands
             {
                 WriteError(NewError(ex, "InvalidData", ErrorCategory.InvalidData, path));
             }
-            catch (UnauthorizedAccessException ex)
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {UntrustedText.Escape(path)}: run elevated (sudo), or give another file with -PolicyPath.", ex),
-                    "PermissionDenied", ErrorCategory.PermissionDenied, path));
-            }
-            catch (IOException ex)
-            {
-                if (TryWriteUnsafePathError(ex, path)) return;
-                WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, path));
+                WriteFileError(ex, path, "run elevated (sudo), or give another file with -PolicyPath.");
             }
         }
     }

@@ -131,15 +131,9 @@ namespace SmartCardPS.Commands
                     WriteError(NewError(ex, "InvalidFile", ErrorCategory.InvalidData, path));
                     return;
                 }
-                catch (UnauthorizedAccessException ex)
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
-                    WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {UntrustedText.Escape(path)}: run elevated (sudo), or point OPENSC_CONF or -Path at a file you own.", ex),
-                        "PermissionDenied", ErrorCategory.PermissionDenied, path));
-                    return;
-                }
-                catch (IOException ex)
-                {
-                    if (!TryWriteUnsafePathError(ex, path)) WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, path));
+                    WriteFileError(ex, path, "run elevated (sudo), or point OPENSC_CONF or -Path at a file you own.");
                     return;
                 }
             }

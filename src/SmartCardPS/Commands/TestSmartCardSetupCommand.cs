@@ -106,7 +106,7 @@ namespace SmartCardPS.Commands
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                if (!TryWriteUnsafePathError(ex, path)) WriteError(NewError(ex, "ReportWriteFailed", ErrorCategory.WriteError, path));
+                WriteFileError(ex, path, "give -ReportPath a file in a directory you may write.", failedReason: "ReportWriteFailed");
             }
         }
     }

@@ -139,22 +139,13 @@ namespace SmartCardPS.Commands.Bases
         /// <summary>Maps a failed write to PermissionDenied or WriteFailed.</summary>
         protected void WriteWriteError(Exception ex, NssTarget target)
         {
-            if (TryWriteUnsafePathError(ex, target.Directory)) return;
             if (ex is InvalidOperationException || ex is InvalidDataException)
             {
                 // Another writer changed the file between our look and the locked write, or it would not read back.
                 WriteError(NewError(ex, ex is InvalidDataException ? "InvalidData" : "NameInUse", ex is InvalidDataException ? ErrorCategory.InvalidData : ErrorCategory.ResourceExists, target.Directory));
                 return;
             }
-            if (ex is UnauthorizedAccessException)
-            {
-                WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {Quote(System.IO.Path.Combine(target.Directory, NssModuleFile.FileName))}: run as the profile's owner or elevated.", ex),
-                    "PermissionDenied", ErrorCategory.PermissionDenied, target.Directory));
-            }
-            else
-            {
-                WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, target.Directory));
-            }
+            WriteFileError(ex, System.IO.Path.Combine(target.Directory, NssModuleFile.FileName), "run as the profile's owner or elevated.", target.Directory);
         }
 
         /// <summary>Untrusted text (names from files) as the shared core helper quotes it.</summary>

@@ -44,6 +44,24 @@ namespace SmartCardPS.Commands.Bases
             return true;
         }
 
+        /// <summary>
+        /// A failed write of <paramref name="path"/> as one error, the same in every writer: the core's refusal to follow
+        /// another user's file by its reason, the file system's "permission denied" as PermissionDenied naming the file
+        /// and saying <paramref name="remedy"/>, anything else as <paramref name="failedReason"/> (WriteFailed).
+        /// </summary>
+        protected void WriteFileError(Exception exception, string path, string remedy, object target = null, string failedReason = "WriteFailed")
+        {
+            target = target ?? path;
+            if (TryWriteUnsafePathError(exception, target)) return;
+            if (exception is UnauthorizedAccessException)
+            {
+                WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {UntrustedText.Quote(path)}: {remedy}", exception),
+                    "PermissionDenied", ErrorCategory.PermissionDenied, target));
+                return;
+            }
+            WriteError(NewError(exception, failedReason, ErrorCategory.WriteError, target));
+        }
+
         internal static ErrorCategory CategoryOf(UnsafePathReason reason)
         {
             switch (reason)
