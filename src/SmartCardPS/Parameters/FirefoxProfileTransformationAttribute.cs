@@ -9,7 +9,8 @@ using SmartCardPS.Os;
 
 namespace SmartCardPS.Parameters
 {
-    /// <summary>Lets -Profile take profile names (as Get-FirefoxProfile lists them) or profile directories as well as profile objects.</summary>
+    /// <summary>Lets -Profile take profile names (as Get-FirefoxProfile lists them) or profile directories as well as
+    /// profile objects.</summary>
     internal sealed class FirefoxProfileTransformationAttribute : ArgumentTransformationAttribute
     {
         public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)

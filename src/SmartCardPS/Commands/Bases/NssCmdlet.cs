@@ -10,7 +10,8 @@ using SmartCardPS.Text;
 
 namespace SmartCardPS.Commands.Bases
 {
-    /// <summary>What the NSS cmdlets share: -Profile, -NssDatabase, -SharedDatabase and -AllProfiles, turned into databases.</summary>
+    /// <summary>What the NSS cmdlets share: -Profile, -NssDatabase, -SharedDatabase and -AllProfiles, turned into
+    /// databases.</summary>
     public abstract class NssCmdlet : SmartCardCmdlet
     {
         /// <summary>
@@ -22,7 +23,8 @@ namespace SmartCardPS.Commands.Bases
         public FirefoxProfile[] Profile { get; set; }
 
         /// <summary>
-        /// <para type="description">NSS database directories (an sql: prefix is allowed), such as certutil -d and modutil -dbdir take; modules from Get-NssModule give their Database.</para>
+        /// <para type="description">NSS database directories (an sql: prefix is allowed), such as certutil -d and
+        /// modutil -dbdir take; modules from Get-NssModule give their Database.</para>
         /// </summary>
         [Parameter(ParameterSetName = "Database", Mandatory = true, ValueFromPipelineByPropertyName = true, HelpMessage = "NSS database directories.")]
         [Alias("Database")]
@@ -30,7 +32,8 @@ namespace SmartCardPS.Commands.Bases
         public string[] NssDatabase { get; set; }
 
         /// <summary>
-        /// <para type="description">The shared NSS database that Chromium and other NSS programs use: ~/.pki/nssdb, else $XDG_DATA_HOME/pki/nssdb.</para>
+        /// <para type="description">The shared NSS database that Chromium and other NSS programs use: ~/.pki/nssdb,
+        /// else $XDG_DATA_HOME/pki/nssdb.</para>
         /// </summary>
         [Parameter(ParameterSetName = "Shared", Mandatory = true, HelpMessage = "The shared NSS database.")]
         public SwitchParameter SharedDatabase { get; set; }
@@ -91,7 +94,8 @@ namespace SmartCardPS.Commands.Bases
             return targets.GroupBy(t => PathComparison.Absolute(t.Directory), PathComparison.Comparer).Select(g => g.First()).ToList();
         }
 
-        /// <summary>The database's modules, or null after writing the error (missing directory, unreadable file).</summary>
+        /// <summary>The database's modules, or null after writing the error (missing directory, unreadable
+        /// file).</summary>
         protected NssModuleFile ReadDatabase(NssTarget target)
         {
             if (!System.IO.Directory.Exists(target.Directory))
