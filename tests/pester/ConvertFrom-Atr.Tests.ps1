@@ -57,6 +57,29 @@ Describe 'ConvertFrom-Atr input' {
         $err[0].Exception.Message | Should -Match ([regex]::Escape(', $bytes | ConvertFrom-Atr'))
     }
 
+    # Issue 23, item 11: an ATR copied from pcsc_scan and pasted without quotes arrives as separate arguments, some of
+    # them numbers to PowerShell (13, 01, 7D is 7 as a decimal literal): each is read as the hex it was typed as.
+    It 'decodes an ATR pasted unquoted, its bytes as separate arguments, as the same ATR quoted' {
+        $r = ConvertFrom-Atr 3B DF 18 00 81 31 FE 7D 00 6B 02 0C 01 82 01 11 01 43 4E 53 10 31 80 FC -ErrorVariable err
+        $err | Should -BeNullOrEmpty
+        $r.Atr | Should -Be '3B DF 18 00 81 31 FE 7D 00 6B 02 0C 01 82 01 11 01 43 4E 53 10 31 80 FC'
+        ($r | ConvertTo-Json -Depth 4) | Should -Be (ConvertFrom-Atr '3B DF 18 00 81 31 FE 7D 00 6B 02 0C 01 82 01 11 01 43 4E 53 10 31 80 FC' | ConvertTo-Json -Depth 4)
+        (ConvertFrom-Atr 3B 95 13 81 01 80 73 FF 01 00 0B).Atr | Should -Be '3B 95 13 81 01 80 73 FF 01 00 0B'
+        (ConvertFrom-Atr 3b:95:13:81 01 80 73 ff 01 00 0b).Atr | Should -Be '3B 95 13 81 01 80 73 FF 01 00 0B'
+        { ConvertFrom-Atr 3B 95 13 8 -ErrorAction Stop } | Should -Throw -ErrorId "ConvertFromAtrOddDigitCount,$CommandId"
+    }
+
+    It 'says to give the ATR as hex, not how to pipe, for a number given as an argument' {
+        ConvertFrom-Atr 12345 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -Be "ConvertFromAtrLoneByte,$CommandId"
+        $err[0].Exception.Message | Should -Not -Match 'pipe'
+        $err[0].Exception.Message | Should -Match ([regex]::Escape("'3B 02 14 50'"))
+        $number = 59
+        ConvertFrom-Atr -Atr $number -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].Exception.Message | Should -Not -Match 'pipe'
+    }
+
     It 'binds any object by its Atr property and skips a null Atr' {
         $out = @([pscustomobject]@{ Atr = '3B 00' }, [pscustomobject]@{ Atr = $null }, [pscustomobject]@{ Atr = $Mifare }) | ConvertFrom-Atr
         $out.Atr | Should -Be @('3B 00', $Mifare)
