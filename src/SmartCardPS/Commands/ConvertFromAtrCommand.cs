@@ -32,6 +32,11 @@ namespace SmartCardPS.Commands
     /// <para>Decodes the ATR a PC/SC reader reports for a MIFARE Classic 1K card and shows every field.</para>
     /// </example>
     /// <example>
+    /// <code>ConvertFrom-Atr 3B 95 13 81 01 80 73 FF 01 00 0B</code>
+    /// <para>Decodes an ATR pasted without quotes, as pcsc_scan prints it: each byte is one argument, read as the hex
+    /// it was typed as.</para>
+    /// </example>
+    /// <example>
     /// <code>Get-SmartCardReader | ConvertFrom-Atr</code>
     /// <para>Decodes the ATR of the card in every reader; readers without a card are skipped.</para>
     /// </example>
@@ -70,6 +75,14 @@ namespace SmartCardPS.Commands
         [AllowEmptyCollection]
         [AtrInputTransformation]
         public AtrInput[] Atr { get; set; }
+
+        /// <summary>
+        /// <para type="description">The rest of an ATR pasted without quotes, as pcsc_scan prints it (ConvertFrom-Atr
+        /// 3B 95 13 81 01 80 73 FF 01 00 0B): each further argument is one more byte of the ATR that -Atr
+        /// starts.</para>
+        /// </summary>
+        [Parameter(ValueFromRemainingArguments = true, DontShow = true)]
+        public string[] AtrBytes { get; set; }
 
         /// <summary>
         /// <para type="description">A smartcard_list.txt to name the cards from instead of the one pcsc-tools installs.
@@ -129,10 +142,13 @@ namespace SmartCardPS.Commands
 
         protected override void ProcessRecord()
         {
+            if (AtrBytes != null && AtrBytes.Length > 0) Atr = new[] { AtrInput.FromSeparateBytes(Atr ?? new AtrInput[0], AtrBytes) };
             if (Atr == null) return;
-            foreach (AtrInput input in Atr)
+            foreach (AtrInput given in Atr)
             {
-                if (input == null) continue;
+                if (given == null) continue;
+                // Only piped input is unrolled into lone bytes; a number on the command line was typed as one.
+                AtrInput input = MyInvocation.ExpectingInput ? given : given.AsArgument();
                 AtrParseException error = input.Error;
                 AnswerToReset result = null;
                 if (error == null)

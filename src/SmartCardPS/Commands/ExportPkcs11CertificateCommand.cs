@@ -14,9 +14,9 @@ namespace SmartCardPS.Commands
     /// <para type="synopsis">Exports a certificate from a PKCS#11 token, as p11tool --export does.</para>
     /// <para type="description">Takes the certificate a pkcs11: URI names (the Uri of a Get-Pkcs11Object certificate,
     /// or a line of p11tool --list-all-certs), or certificates piped from Get-Pkcs11Object. Without -Path it emits the
-    /// PEM text (or, with -Format Der, the DER bytes); with -Path it writes the file and emits it. An existing file is
-    /// only replaced with -Force, and the file is written whole or not at all. A URI that names no certificate, or more
-    /// than one, is an error.</para>
+    /// PEM text (or, with -Format Der, the DER bytes); with -Path it writes the file and emits it as Get-Item does. An
+    /// existing file is only replaced with -Force, and the file is written whole or not at all. A URI that names no
+    /// certificate, or more than one, is an error.</para>
     /// </summary>
     /// <example>
     /// <code>Export-Pkcs11Certificate -Uri 'pkcs11:token=MyToken;object=My%20cert;type=cert' -Path ~/my-cert.pem</code>
@@ -33,6 +33,7 @@ namespace SmartCardPS.Commands
     {
         private const string UriSet = "Uri";
         private const string ObjectSet = "Object";
+        private const string FileSystemProviderPrefix = @"Microsoft.PowerShell.Core\FileSystem::";
 
         /// <summary>
         /// <para type="description">A pkcs11: URI naming exactly one certificate.</para>
@@ -134,7 +135,9 @@ namespace SmartCardPS.Commands
             try
             {
                 AtomicFile.Write(path, Format == CertificateFormat.Pem ? Encoding.ASCII.GetBytes(certificate.Pem) : der, NewFile.UserFile.WithForce(Force));
-                WriteObject(new FileInfo(path));
+                // The item as Get-Item gives it (PSPath, PSParentPath, PSProvider), so it lists with its Mode, size and
+                // Directory header; provider-qualified, so it is found from any current location (Env:, Cert:).
+                WriteObject(InvokeProvider.Item.Get(new[] { FileSystemProviderPrefix + path }, true, true), enumerateCollection: true);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {

@@ -106,13 +106,17 @@ namespace SmartCardPS.Commands
             var clock = Stopwatch.StartNew();
             DateTime started = DateTime.UtcNow;
             var results = new List<SetupCheck>();
-            foreach (SetupCheck check in SetupRunner.Run(context, checks))
+            // Some checks take seconds (OpenSC probing a card, systemctl): say which one the results wait for.
+            // A new record each time: the progress stream keeps the records it is given, not copies.
+            foreach (SetupCheck check in SetupRunner.Run(context, checks, (name, index, count) =>
+                WriteProgress(new ProgressRecord(0, "Test-SmartCardSetup", $"Checking {name} ({index + 1} of {count})") { PercentComplete = index * 100 / count })))
             {
                 if (Stopping) return;
                 WriteVerbose($"{check.Status} {check.Name}: {check.Detail} ({check.Elapsed.TotalMilliseconds:0} ms)");
                 results.Add(check);
                 if (!Quiet) WriteObject(check);
             }
+            WriteProgress(new ProgressRecord(0, "Test-SmartCardSetup", "Done") { RecordType = ProgressRecordType.Completed });
             if (ReportPath != null) WriteReport(results, started, clock.Elapsed);
             if (Quiet) WriteObject(results.All(r => r.Status != SetupStatus.Fail));
         }

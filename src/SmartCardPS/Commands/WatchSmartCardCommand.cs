@@ -132,6 +132,13 @@ namespace SmartCardPS.Commands
                     ? (filter == null ? "no readers yet" : "no reader matching " + string.Join(", ", names.Select(n => UntrustedText.Quote(n))) + " yet")
                     : string.Join(", ", watched.Select(r => UntrustedText.Quote(r)));
                 WriteVerbose((outage ? "The PC/SC service is available again; watching " : "Watching ") + readers + ".");
+                if (!connected && !IncludeCurrentState)
+                {
+                    // As pcsc_scan lists the readers first: without it the screen stays blank until something changes.
+                    // Said on the host (as Write-Host does: 6> captures it, -InformationAction Ignore silences it), so
+                    // the output stays events only; -IncludeCurrentState reports the readers as events instead.
+                    WriteInformation(new HostInformationMessage { Message = "Watching " + readers + "." }, new[] { "PSHOST" });
+                }
                 if (filter != null && !warnedUnmatched)
                 {
                     warnedUnmatched = true;
