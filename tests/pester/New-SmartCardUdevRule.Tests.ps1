@@ -50,6 +50,26 @@ Describe 'New-SmartCardUdevRule' -Skip:$NoNamespace {
         ($warnings -join "`n") | Should -BeLike '*Without -Serial the rule matches every USB adapter 0403:6001*'
     }
 
+    It 'takes ids written 0x0403, as C and lsusb -v write them (issue 23, item 13)' {
+        $rule = New-SmartCardUdevRule -Name smargo -VendorId 0x0403 -ProductId 0X6001 -Serial A1B2C3 -WarningAction SilentlyContinue
+        $rule.Rule | Should -Be $Smargo
+        (Get-Content $rule.Path) | Should -Contain $Smargo
+    }
+
+    It 'says what a bad value should look like, in words, without a pattern or a parameter suffix (issue 23, item 13)' -ForEach @(
+        @{ Parameter = 'VendorId'; Value = '403'; Expected = "-VendorId '403' is not a USB vendor id: give its four hex digits as lsusb prints them, such as 0403 or 0x0403*" }
+        @{ Parameter = 'ProductId'; Value = '60011'; Expected = "-ProductId '60011' is not a USB product id: give its four hex digits as lsusb prints them, such as 6001 or 0x6001*" }
+        @{ Parameter = 'Mode'; Value = '0669'; Expected = "-Mode '0669' is not an octal mode such as 0660*" }
+    ) {
+        $arguments = @{ Name = 'smargo'; VendorId = '0403'; ProductId = '6001'; Serial = 'A1B2C3' }
+        $arguments[$Parameter] = $Value
+        $err = { New-SmartCardUdevRule @arguments -ErrorAction Stop -WarningAction SilentlyContinue } |
+            Should -Throw -ErrorId "NewSmartCardUdevRuleInvalidValue,$CommandId" -PassThru
+        $err.Exception.Message | Should -BeLike $Expected
+        $err.Exception.Message | Should -Not -Match '[\^$\[\]{}]|\(Parameter '
+        Get-ChildItem /etc/udev/rules.d | Should -BeNullOrEmpty
+    }
+
     It 'refuses to replace a file with other content unless -Force' {
         Set-Content /etc/udev/rules.d/98-smargo.rules '# mine'
         { New-SmartCardUdevRule -Name smargo -VendorId 0403 -ProductId 6001 -Serial A1B2C3 -ErrorAction Stop -WarningAction SilentlyContinue } |

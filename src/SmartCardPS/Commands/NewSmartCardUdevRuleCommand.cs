@@ -31,13 +31,13 @@ namespace SmartCardPS.Commands
         public string Name { get; set; }
 
         /// <summary>
-        /// <para type="description">The USB vendor id, four hex digits (0403 for FTDI).</para>
+        /// <para type="description">The USB vendor id, four hex digits as lsusb prints them (0403 for FTDI); 0x0403 works too.</para>
         /// </summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, HelpMessage = "The USB vendor id, four hex digits.")]
         public string VendorId { get; set; }
 
         /// <summary>
-        /// <para type="description">The USB product id, four hex digits (6001 for the FTDI FT232R of Smargo readers).</para>
+        /// <para type="description">The USB product id, four hex digits (6001 for the FTDI FT232R of Smargo readers); 0x6001 works too.</para>
         /// </summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, HelpMessage = "The USB product id, four hex digits.")]
         public string ProductId { get; set; }
@@ -102,8 +102,8 @@ namespace SmartCardPS.Commands
                 Name = Name,
                 Path = System.IO.Path.Combine(dir, $"{Priority:D2}-{Name}.rules"),
                 Subsystem = Subsystem,
-                VendorId = VendorId.ToLowerInvariant(),
-                ProductId = ProductId.ToLowerInvariant(),
+                VendorId = UdevFields.UsbId(VendorId),
+                ProductId = UdevFields.UsbId(ProductId),
                 Serial = Serial,
                 Group = Group,
                 Mode = Mode.Length == 3 ? "0" + Mode : Mode,
@@ -173,7 +173,8 @@ namespace SmartCardPS.Commands
             {
                 string problem = UdevFields.Problem(parameter, value, out string reason);
                 if (problem == null) continue;
-                WriteError(NewError(new ArgumentException(problem, parameter), reason, ErrorCategory.InvalidArgument, value));
+                // The message names the parameter: ArgumentException's paramName would add "(Parameter 'X')" to it.
+                WriteError(NewError(new ArgumentException(problem), reason, ErrorCategory.InvalidArgument, value));
                 return false;
             }
             return true;
