@@ -84,9 +84,24 @@ Describe 'New-SmartCardUdevRule' -Skip:$NoNamespace {
         { New-SmartCardUdevRule -Name smargo -VendorId 0403 -ProductId 6001 -Serial A1B2C3 -Group nosuchgroupsmartcardps -Force -ErrorAction Stop -WarningAction SilentlyContinue } |
             Should -Throw -ErrorId "NewSmartCardUdevRuleInvalidRule,$CommandId" -ExpectedMessage "*Unknown group 'nosuchgroupsmartcardps'*"
         Get-Content /etc/udev/rules.d/98-smargo.rules | Should -Be '# before'
-        { New-SmartCardUdevRule -Name other -VendorId 0403 -ProductId 6001 -Serial A1 -Group nosuchgroupsmartcardps -ErrorAction Stop -WarningAction SilentlyContinue } |
+        { New-SmartCardUdevRule -Name other -VendorId 0403 -ProductId 6001 -Serial A1 -Group nosuchgroupsmartcardps -Force -ErrorAction Stop -WarningAction SilentlyContinue } |
             Should -Throw -ErrorId "NewSmartCardUdevRuleInvalidRule,$CommandId"
         Test-Path /etc/udev/rules.d/98-other.rules | Should -BeFalse
+    }
+
+    It 'refuses a -Group this machine does not have unless -Force, also where udev would not check it (issue 23, item 2)' {
+        $rules = Join-Path $TestDrive 'group-rules'
+        $err = { New-SmartCardUdevRule -Name smargo -VendorId 0403 -ProductId 6001 -Serial A1B2C3 -Group nosuchgroupsmartcardps -RulesDirectory $rules -ErrorAction Stop -WarningAction SilentlyContinue } |
+            Should -Throw -ErrorId "NewSmartCardUdevRuleGroupNotFound,$CommandId" -PassThru
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err.Exception.Message | Should -BeLike "*no group 'nosuchgroupsmartcardps'*getent group*nothing was written*-Force*"
+        Test-Path (Join-Path $rules '98-smargo.rules') | Should -BeFalse
+        # Rules prepared for another machine, where the group exists.
+        $rule = New-SmartCardUdevRule -Name smargo -VendorId 0403 -ProductId 6001 -Serial A1B2C3 -Group nosuchgroupsmartcardps -RulesDirectory $rules -Force -WarningAction SilentlyContinue
+        $rule.Group | Should -Be 'nosuchgroupsmartcardps'
+        # A group that exists, as getent knows it.
+        (& getent group video) | Should -Not -BeNullOrEmpty
+        (New-SmartCardUdevRule -Name cam -VendorId 0403 -ProductId 6001 -Serial A1 -Group video -RulesDirectory $rules -WarningAction SilentlyContinue).Group | Should -Be 'video'
     }
 
     It 'takes the ids and serial of a reader from Get-SmartCardUsbDevice, and warns that udev does not read another directory' {

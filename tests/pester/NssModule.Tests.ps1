@@ -169,8 +169,22 @@ Describe 'Set-FirefoxSecurityDevicePolicy' {
         $Dirs.Add($dir)
         $file = Join-Path $dir 'policies.json'
         'not json' | Set-Content $file
-        { Set-FirefoxSecurityDevicePolicy -Name X -ModulePath /x.so -PolicyPath $file -ErrorAction Stop } |
+        { Set-FirefoxSecurityDevicePolicy -Name X -ModulePath $OpenScLibraryPath -PolicyPath $file -ErrorAction Stop } |
             Should -Throw -ErrorId 'SetFirefoxSecurityDevicePolicyInvalidData,SmartCardPS.Commands.SetFirefoxSecurityDevicePolicyCommand'
         Get-Content $file | Should -Be 'not json'
+    }
+
+    It 'refuses a -ModulePath that does not exist or is no PKCS#11 library, as Register-NssModule does, unless -Force (issue 23, item 2)' {
+        . (Join-Path $PSScriptRoot 'Pkcs11Common.ps1')
+        $dir = New-TestDirectory 'policy'
+        $Dirs.Add($dir)
+        $file = Join-Path $dir 'policies.json'
+        { Set-FirefoxSecurityDevicePolicy -Name X -ModulePath /usr/lib/nothere.so -PolicyPath $file -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SetFirefoxSecurityDevicePolicyNotFound,SmartCardPS.Commands.SetFirefoxSecurityDevicePolicyCommand' -ExpectedMessage "*'/usr/lib/nothere.so' does not exist; nothing was written*-Force*"
+        { Set-FirefoxSecurityDevicePolicy -Name X -ModulePath (Get-TestLibz) -PolicyPath $file -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SetFirefoxSecurityDevicePolicyNotPkcs11,SmartCardPS.Commands.SetFirefoxSecurityDevicePolicyCommand' -ExpectedMessage '*C_GetFunctionList*'
+        Test-Path $file | Should -BeFalse
+        # A policy prepared for machines where the library is installed.
+        (Set-FirefoxSecurityDevicePolicy -Name X -ModulePath /usr/lib/nothere.so -PolicyPath $file -Force).Add['X'] | Should -Be '/usr/lib/nothere.so'
     }
 }

@@ -88,7 +88,7 @@ namespace SmartCardPS.Commands
         public string RulesDirectory { get; set; }
 
         /// <summary>
-        /// <para type="description">Replaces an existing rules file with other content (a read-only one too); as root, writes into a -RulesDirectory another user can write. A link there is never written through.</para>
+        /// <para type="description">Replaces an existing rules file with other content (a read-only one too); as root, writes into a -RulesDirectory another user can write. A link there is never written through. Also writes a -Group this machine does not have (for a rule meant for another machine).</para>
         /// </summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -96,6 +96,12 @@ namespace SmartCardPS.Commands
         protected override void ProcessRecord()
         {
             if (!FieldsAreGood()) return;
+            string noGroup = Force ? null : UdevGroup.Problem(Group);
+            if (noGroup != null)
+            {
+                WriteError(NewError(new ItemNotFoundException(noGroup), "GroupNotFound", ErrorCategory.ObjectNotFound, Group));
+                return;
+            }
             string dir = RulesDirectory == null ? UdevRule.UdevDirectories[0] : SessionState.Path.GetUnresolvedProviderPathFromPSPath(RulesDirectory);
             var rule = new UdevRule
             {
