@@ -119,6 +119,28 @@ Describe 'Register-NssModule and Unregister-NssModule with NSS databases' -Skip:
             Should -Throw -ErrorId 'GetNssModuleInvalidDatabase,SmartCardPS.Commands.GetNssModuleCommand'
     }
 
+    It 'says how to create a missing database with a command that works when pasted (issue 23, item 3)' {
+        $parent = New-TestDirectory 'nodb'
+        $Dirs.Add($parent)
+        Push-Location $parent
+        try {
+            $err = { Register-NssModule -NssDatabase ./nodb/inner -ModulePath $SoftHsmLibrary -Name Soft -ErrorAction Stop } |
+                Should -Throw -ErrorId 'RegisterNssModuleDatabaseNotFound,SmartCardPS.Commands.RegisterNssModuleCommand' -PassThru
+            $err.Exception.Message -match 'with: (.+)$' | Should -BeTrue
+            $remedy = $Matches[1]
+            # Pasted into PowerShell as it stands, then the same registration succeeds.
+            Invoke-Expression $remedy
+            $LASTEXITCODE | Should -Be 0
+            (Register-NssModule -NssDatabase ./nodb/inner -ModulePath $SoftHsmLibrary -Name Soft).Name | Should -Be 'Soft'
+            # And in sh, as a user of another shell pastes it.
+            Remove-Item ./nodb -Recurse -Force
+            & sh -c $remedy
+            $LASTEXITCODE | Should -Be 0
+            Test-Path ./nodb/inner/cert9.db | Should -BeTrue
+        }
+        finally { Pop-Location }
+    }
+
     It 'does not guess between several profiles when none is the default' {
         $saved = $env:HOME
         $env:HOME = New-TestDirectory 'home'
