@@ -163,17 +163,19 @@ namespace SmartCardPS.Tests
             Assert.Equal(new[] { "firefox" }, module.DisableIn);
             Assert.Equal("PKCS#11 Kit", module.LibraryManufacturer);
 
-            // Found again under any name, in any location, even one not in effect (a user config under P11_KIT_NO_USER_CONFIG).
+            // Found again under any name in a config p11-kit reads; a user config under P11_KIT_NO_USER_CONFIG is never
+            // read, so it registers nothing and blocks nothing, and writing one is refused (issue 23, item 1).
             paths.IgnoreUserConfig = true;
-            var again = new Pkcs11ModuleRegistration { Library = trust, ConfigFile = Registrar().ConfigFileFor("other", Pkcs11ConfigScope.User) };
+            var again = new Pkcs11ModuleRegistration { Library = trust, ConfigFile = Registrar().ConfigFileFor("other", Pkcs11ConfigScope.System) };
             var ex = Assert.Throws<Pkcs11RegistrationException>(() => Registrar().Prepare(again));
             Assert.Equal(Pkcs11RegistrationFailure.AlreadyRegistered, ex.Failure);
             Assert.Equal(module.ConfigFile, ((Pkcs11Module)ex.Target).ConfigFile);
             File.Delete(module.ConfigFile);
             Write(paths.UserModuleDirectory, "elsewhere", $"module: {trust}\n");
-            Assert.Equal(Pkcs11RegistrationFailure.AlreadyRegistered, Refusal(() => Registrar().Prepare(again)));
-            again.Force = true;
             Assert.Equal(again.ConfigFile, Registrar().Register(Registrar().Prepare(again)).ConfigFile);
+            var user = new Pkcs11ModuleRegistration { Library = trust, ConfigFile = Registrar().ConfigFileFor("mine", Pkcs11ConfigScope.User), Force = true };
+            Assert.Equal(Pkcs11RegistrationFailure.UserScopeNotRead, Refusal(() => Registrar().Prepare(user)));
+            Assert.False(File.Exists(user.ConfigFile));
         }
 
         [SkippableFact]

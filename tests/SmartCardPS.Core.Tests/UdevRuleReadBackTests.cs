@@ -33,6 +33,7 @@ namespace SmartCardPS.Tests
         [Theory]
         [InlineData("Name", "smargo")]
         [InlineData("VendorId", "0403")]
+        [InlineData("ProductId", "0X6001")]
         [InlineData("Serial", "A1:B2-C3.d_e")]
         [InlineData("Group", "plugdev")]
         [InlineData("Mode", "660")]

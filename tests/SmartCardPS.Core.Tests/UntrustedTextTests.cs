@@ -23,7 +23,7 @@ namespace SmartCardPS.Tests
         [Fact]
         public void CutsLongText()
         {
-            string quoted = UntrustedText.Quote(new string('x', 5000), 10);
+            string quoted = UntrustedText.QuoteAtMost(new string('x', 5000), 10);
             Assert.Equal("'xxxxxxxxxx…'", quoted);
         }
 
@@ -74,7 +74,7 @@ namespace SmartCardPS.Tests
         public void KeepsEmoji() => Assert.Equal("'Token 🔑 \U0001F600'", UntrustedText.Quote("Token 🔑 \U0001F600"));
 
         [Fact]
-        public void CountsASurrogatePairAsOneCharacter() => Assert.Equal("'🔑🔑…'", UntrustedText.Quote("🔑🔑🔑", 2));
+        public void CountsASurrogatePairAsOneCharacter() => Assert.Equal("'🔑🔑…'", UntrustedText.QuoteAtMost("🔑🔑🔑", 2));
 
         [Theory]
         [InlineData("/tmp/a\u001b[31m\nb\u202Ec", @"/tmp/a\x1B[31m\x0Ab\u202Ec")]

@@ -8,7 +8,7 @@ BeforeAll {
     $script:Db = New-TestNssDatabase
     # Each writer's file, and the command that writes it.
     $script:Writes = [ordered]@{
-        "$Scratch/opensc.conf"        = "Set-OpenScConfiguration -Path '$Scratch/opensc.conf' -EnablePinPad `$false"
+        "$Scratch/opensc.conf"        = "Set-OpenScConfiguration -Path '$Scratch/opensc.conf' -EnablePinPad `$false -Create"
         "$Scratch/policies.json"      = "Set-FirefoxSecurityDevicePolicy -PolicyPath '$Scratch/policies.json' -Name X -ModulePath '$SoftHsmLibrary'"
         "$Scratch/98-reader.rules"    = "New-SmartCardUdevRule -Name reader -VendorId 072f -ProductId 90cc -RulesDirectory '$Scratch' -WarningAction SilentlyContinue"
         "$Db/pkcs11.txt"              = "Register-NssModule -NssDatabase '$Db' -Name SoftHSM -ModulePath '$SoftHsmLibrary'"

@@ -63,6 +63,8 @@ BeforeAll {
         # The example listing disabled modules needs one: OpenSC for p11tool only.
         if ($Code -match '\.Enabled\b') { Set-TestModuleConfig $PackageModuleDir 'p11tool-only' "module: opensc-pkcs11.so`nenable-in: p11tool`n" | Out-Null }
         if ($Code -match 'Firefox|NssModule') { Initialize-FirefoxExampleHome $Code }
+        # The OpenSC examples read and edit ./opensc.conf: the private file OPENSC_CONF names, in the examples' location.
+        if ($Code -match 'OpenScConfiguration') { Set-Content (Join-Path $Home_ 'opensc.conf') "app default {`n}`n" -NoNewline }
         $cardIn = (Get-SmartCardReader -Name $Pcsc.ReaderNames[0]).CardPresent
         if ($Code -match 'Pkcs11|OpenSc|SmartCardSetup') {
             if ($cardIn) {
@@ -131,6 +133,8 @@ BeforeAll {
 function sudo { $command, $rest = $args; & $command @rest }
 function pwsh { if ($args.Count -ne 2 -or $args[0] -notin '-c', '-Command') { throw "The examples use pwsh only as pwsh -c '...'." }; & ([scriptblock]::Create($args[1])) }
 '@
+        # Relative paths in an example (./opensc.conf) are the example home's, never the checkout's.
+        $null = $ps.AddScript("Set-Location -LiteralPath '$Home_'").AddStatement()
         $null = $ps.AddScript($shims).AddStatement().AddScript($Code + "`nif (`$global:LASTEXITCODE) { throw `"exit code `$global:LASTEXITCODE`" }")
         $handle = $ps.BeginInvoke()
         $stopped = $false

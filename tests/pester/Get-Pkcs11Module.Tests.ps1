@@ -97,6 +97,17 @@ Describe 'Get-Pkcs11Module' -Skip:$NoFixture {
         (Get-P11KitModule).Name | Should -Be $ours.Name
     }
 
+    It 'names every config file it read, whole, in its verbose message (issue 23, item 17)' {
+        # files.Select(UntrustedText.Quote) once picked Select's (item, index) overload: the index became the cut length.
+        $verbose = @(Get-Pkcs11Module -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } |
+            Where-Object Message -Like "Read p11-kit's module registry*")
+        $verbose.Count | Should -Be 1
+        $files = @((Get-Pkcs11Module).ConfigFiles | Select-Object -Unique)
+        $files.Count | Should -Be 3
+        foreach ($file in $files) { $verbose[0].Message | Should -BeLike "*'$file'*" }
+        $verbose[0].Message | Should -Not -BeLike '*…*'
+    }
+
     It 'filters by name with wildcards and reports a literal name that matches nothing' {
         (Get-Pkcs11Module -Name 'soft*', 'opensc-pkcs11').Name | Should -Be 'softhsm2', 'opensc-pkcs11'
         Get-Pkcs11Module -Name 'nothing*' | Should -BeNullOrEmpty

@@ -161,6 +161,20 @@ Describe 'Get-Pkcs11Object' -Skip:$NoFixture {
         $out | Should -Be 'GetPkcs11ObjectPinRequired,SmartCardPS.Commands.GetPkcs11ObjectCommand'
     }
 
+    It 'says how to pass a PIN given as plain text, without echoing it (issue 23, item 12)' -ForEach @(
+        @{ Case = 'a typed number'; Run = { Get-Pkcs11Object -Token $Token -Pin 907531 } }
+        @{ Case = 'a string'; Run = { Get-Pkcs11Object -Token $Token -Pin '907531' } }
+        @{ Case = 'a variable'; Run = { $plain = '907531'; Get-Pkcs11Object -Token $Token -Login -Pin $plain } }
+    ) {
+        $err = $Run | Should -Throw -ErrorId 'ParameterArgumentTransformationError,SmartCardPS.Commands.GetPkcs11ObjectCommand' -PassThru
+        $message = $err.Exception.Message
+        $message | Should -BeLike '*-Pin (Read-Host -AsSecureString*'
+        $message | Should -BeLike '*-Credential*'
+        $message | Should -BeLike '*pin-source*'
+        $message | Should -Not -BeLike '*907531*'
+        "$($err.Exception.InnerException)" | Should -Not -BeLike '*907531*'
+    }
+
     It 'lists every initialised token when given neither -Token nor -Uri, and skips the blank one' {
         $all = @(Get-Pkcs11Object -Verbose 4>&1)
         ($all | Where-Object { $_ -is [SmartCardPS.Pkcs11.Pkcs11Object] }).Count | Should -Be 6

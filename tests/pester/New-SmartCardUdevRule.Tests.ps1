@@ -50,6 +50,26 @@ Describe 'New-SmartCardUdevRule' -Skip:$NoNamespace {
         ($warnings -join "`n") | Should -BeLike '*Without -Serial the rule matches every USB adapter 0403:6001*'
     }
 
+    It 'takes ids written 0x0403, as C and lsusb -v write them (issue 23, item 13)' {
+        $rule = New-SmartCardUdevRule -Name smargo -VendorId 0x0403 -ProductId 0X6001 -Serial A1B2C3 -WarningAction SilentlyContinue
+        $rule.Rule | Should -Be $Smargo
+        (Get-Content $rule.Path) | Should -Contain $Smargo
+    }
+
+    It 'says what a bad value should look like, in words, without a pattern or a parameter suffix (issue 23, item 13)' -ForEach @(
+        @{ Parameter = 'VendorId'; Value = '403'; Expected = "-VendorId '403' is not a USB vendor id: give its four hex digits as lsusb prints them, such as 0403 or 0x0403*" }
+        @{ Parameter = 'ProductId'; Value = '60011'; Expected = "-ProductId '60011' is not a USB product id: give its four hex digits as lsusb prints them, such as 6001 or 0x6001*" }
+        @{ Parameter = 'Mode'; Value = '0669'; Expected = "-Mode '0669' is not an octal mode such as 0660*" }
+    ) {
+        $arguments = @{ Name = 'smargo'; VendorId = '0403'; ProductId = '6001'; Serial = 'A1B2C3' }
+        $arguments[$Parameter] = $Value
+        $err = { New-SmartCardUdevRule @arguments -ErrorAction Stop -WarningAction SilentlyContinue } |
+            Should -Throw -ErrorId "NewSmartCardUdevRuleInvalidValue,$CommandId" -PassThru
+        $err.Exception.Message | Should -BeLike $Expected
+        $err.Exception.Message | Should -Not -Match '[\^$\[\]{}]|\(Parameter '
+        Get-ChildItem /etc/udev/rules.d | Should -BeNullOrEmpty
+    }
+
     It 'refuses to replace a file with other content unless -Force' {
         Set-Content /etc/udev/rules.d/98-smargo.rules '# mine'
         { New-SmartCardUdevRule -Name smargo -VendorId 0403 -ProductId 6001 -Serial A1B2C3 -ErrorAction Stop -WarningAction SilentlyContinue } |
@@ -64,9 +84,24 @@ Describe 'New-SmartCardUdevRule' -Skip:$NoNamespace {
         { New-SmartCardUdevRule -Name smargo -VendorId 0403 -ProductId 6001 -Serial A1B2C3 -Group nosuchgroupsmartcardps -Force -ErrorAction Stop -WarningAction SilentlyContinue } |
             Should -Throw -ErrorId "NewSmartCardUdevRuleInvalidRule,$CommandId" -ExpectedMessage "*Unknown group 'nosuchgroupsmartcardps'*"
         Get-Content /etc/udev/rules.d/98-smargo.rules | Should -Be '# before'
-        { New-SmartCardUdevRule -Name other -VendorId 0403 -ProductId 6001 -Serial A1 -Group nosuchgroupsmartcardps -ErrorAction Stop -WarningAction SilentlyContinue } |
+        { New-SmartCardUdevRule -Name other -VendorId 0403 -ProductId 6001 -Serial A1 -Group nosuchgroupsmartcardps -Force -ErrorAction Stop -WarningAction SilentlyContinue } |
             Should -Throw -ErrorId "NewSmartCardUdevRuleInvalidRule,$CommandId"
         Test-Path /etc/udev/rules.d/98-other.rules | Should -BeFalse
+    }
+
+    It 'refuses a -Group this machine does not have unless -Force, also where udev would not check it (issue 23, item 2)' {
+        $rules = Join-Path $TestDrive 'group-rules'
+        $err = { New-SmartCardUdevRule -Name smargo -VendorId 0403 -ProductId 6001 -Serial A1B2C3 -Group nosuchgroupsmartcardps -RulesDirectory $rules -ErrorAction Stop -WarningAction SilentlyContinue } |
+            Should -Throw -ErrorId "NewSmartCardUdevRuleGroupNotFound,$CommandId" -PassThru
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err.Exception.Message | Should -BeLike "*no group 'nosuchgroupsmartcardps'*getent group*nothing was written*-Force*"
+        Test-Path (Join-Path $rules '98-smargo.rules') | Should -BeFalse
+        # Rules prepared for another machine, where the group exists.
+        $rule = New-SmartCardUdevRule -Name smargo -VendorId 0403 -ProductId 6001 -Serial A1B2C3 -Group nosuchgroupsmartcardps -RulesDirectory $rules -Force -WarningAction SilentlyContinue
+        $rule.Group | Should -Be 'nosuchgroupsmartcardps'
+        # A group that exists, as getent knows it.
+        (& getent group video) | Should -Not -BeNullOrEmpty
+        (New-SmartCardUdevRule -Name cam -VendorId 0403 -ProductId 6001 -Serial A1 -Group video -RulesDirectory $rules -WarningAction SilentlyContinue).Group | Should -Be 'video'
     }
 
     It 'takes the ids and serial of a reader from Get-SmartCardUsbDevice, and warns that udev does not read another directory' {

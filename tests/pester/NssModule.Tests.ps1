@@ -119,6 +119,28 @@ Describe 'Register-NssModule and Unregister-NssModule with NSS databases' -Skip:
             Should -Throw -ErrorId 'GetNssModuleInvalidDatabase,SmartCardPS.Commands.GetNssModuleCommand'
     }
 
+    It 'says how to create a missing database with a command that works when pasted (issue 23, item 3)' {
+        $parent = New-TestDirectory 'nodb'
+        $Dirs.Add($parent)
+        Push-Location $parent
+        try {
+            $err = { Register-NssModule -NssDatabase ./nodb/inner -ModulePath $SoftHsmLibrary -Name Soft -ErrorAction Stop } |
+                Should -Throw -ErrorId 'RegisterNssModuleDatabaseNotFound,SmartCardPS.Commands.RegisterNssModuleCommand' -PassThru
+            $err.Exception.Message -match 'with: (.+)$' | Should -BeTrue
+            $remedy = $Matches[1]
+            # Pasted into PowerShell as it stands, then the same registration succeeds.
+            Invoke-Expression $remedy
+            $LASTEXITCODE | Should -Be 0
+            (Register-NssModule -NssDatabase ./nodb/inner -ModulePath $SoftHsmLibrary -Name Soft).Name | Should -Be 'Soft'
+            # And in sh, as a user of another shell pastes it.
+            Remove-Item ./nodb -Recurse -Force
+            & sh -c $remedy
+            $LASTEXITCODE | Should -Be 0
+            Test-Path ./nodb/inner/cert9.db | Should -BeTrue
+        }
+        finally { Pop-Location }
+    }
+
     It 'does not guess between several profiles when none is the default' {
         $saved = $env:HOME
         $env:HOME = New-TestDirectory 'home'
@@ -169,8 +191,22 @@ Describe 'Set-FirefoxSecurityDevicePolicy' {
         $Dirs.Add($dir)
         $file = Join-Path $dir 'policies.json'
         'not json' | Set-Content $file
-        { Set-FirefoxSecurityDevicePolicy -Name X -ModulePath /x.so -PolicyPath $file -ErrorAction Stop } |
+        { Set-FirefoxSecurityDevicePolicy -Name X -ModulePath $OpenScLibraryPath -PolicyPath $file -ErrorAction Stop } |
             Should -Throw -ErrorId 'SetFirefoxSecurityDevicePolicyInvalidData,SmartCardPS.Commands.SetFirefoxSecurityDevicePolicyCommand'
         Get-Content $file | Should -Be 'not json'
+    }
+
+    It 'refuses a -ModulePath that does not exist or is no PKCS#11 library, as Register-NssModule does, unless -Force (issue 23, item 2)' {
+        . (Join-Path $PSScriptRoot 'Pkcs11Common.ps1')
+        $dir = New-TestDirectory 'policy'
+        $Dirs.Add($dir)
+        $file = Join-Path $dir 'policies.json'
+        { Set-FirefoxSecurityDevicePolicy -Name X -ModulePath /usr/lib/nothere.so -PolicyPath $file -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SetFirefoxSecurityDevicePolicyNotFound,SmartCardPS.Commands.SetFirefoxSecurityDevicePolicyCommand' -ExpectedMessage "*'/usr/lib/nothere.so' does not exist; nothing was written*-Force*"
+        { Set-FirefoxSecurityDevicePolicy -Name X -ModulePath (Get-TestLibz) -PolicyPath $file -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SetFirefoxSecurityDevicePolicyNotPkcs11,SmartCardPS.Commands.SetFirefoxSecurityDevicePolicyCommand' -ExpectedMessage '*C_GetFunctionList*'
+        Test-Path $file | Should -BeFalse
+        # A policy prepared for machines where the library is installed.
+        (Set-FirefoxSecurityDevicePolicy -Name X -ModulePath /usr/lib/nothere.so -PolicyPath $file -Force).Add['X'] | Should -Be '/usr/lib/nothere.so'
     }
 }

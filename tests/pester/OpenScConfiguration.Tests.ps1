@@ -46,9 +46,9 @@ Describe 'Get-OpenScConfiguration and Set-OpenScConfiguration' {
         Get-Content $Conf -Raw | Should -Be $DebianConf
     }
 
-    It 'creates a missing file' {
+    It 'creates a missing file with -Create' {
         $new = Join-Path $TestDrive 'new.conf'
-        Set-OpenScConfiguration -Path $new -EnablePinPad $false
+        Set-OpenScConfiguration -Path $new -EnablePinPad $false -Create
         (Get-OpenScConfiguration -Path $new).EnablePinPad | Should -BeFalse
         (& stat -c '%a' $new) | Should -Be '644'
     }
@@ -61,6 +61,34 @@ Describe 'Get-OpenScConfiguration and Set-OpenScConfiguration' {
         { Get-OpenScConfiguration -Path $Conf -ErrorAction Stop } |
             Should -Throw -ErrorId 'GetOpenScConfigurationInvalidFile,SmartCardPS.Commands.GetOpenScConfigurationCommand'
         Get-Content $Conf -Raw | Should -Be $bad
+    }
+
+    It 'refuses a -Path that does not exist unless -Create, and Get- says the file is missing (issue 23, item 2)' {
+        Push-Location $TestDrive
+        try {
+            $err = { Set-OpenScConfiguration ./nothere.conf -EnablePinPad $false -ErrorAction Stop } |
+                Should -Throw -ErrorId 'SetOpenScConfigurationNotFound,SmartCardPS.Commands.SetOpenScConfigurationCommand' -PassThru
+            $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $err.Exception.Message | Should -BeLike "*$TestDrive/nothere.conf does not exist; nothing was written*-Create*"
+            Test-Path ./nothere.conf | Should -BeFalse
+            { Get-OpenScConfiguration ./nothere.conf -ErrorAction Stop } |
+                Should -Throw -ErrorId 'GetOpenScConfigurationNotFound,SmartCardPS.Commands.GetOpenScConfigurationCommand' -ExpectedMessage "*$TestDrive/nothere.conf does not exist*"
+        }
+        finally { Pop-Location }
+        # The file OpenSC would read (OPENSC_CONF here) may be missing: OpenSC then uses its defaults, and Get- says so.
+        $env:OPENSC_CONF = Join-Path $TestDrive 'missing.conf'
+        try { $c = Get-OpenScConfiguration -WarningVariable warnings -WarningAction SilentlyContinue } finally { Remove-Item Env:OPENSC_CONF }
+        $c.Exists | Should -BeFalse
+        $c.EnablePinPad | Should -BeTrue
+        "$warnings" | Should -BeLike "*$TestDrive/missing.conf does not exist*OpenSC uses its built-in defaults*"
+    }
+
+    It 'says only Set- leaves a malformed file unchanged, since Get- changes nothing (issue 23, item 2)' {
+        Set-Content -Path $Conf -Value "app default {`n  reader_driver pcsc {`n    enable_pinpad = true`n  }`n}`n" -NoNewline
+        $err = { Get-OpenScConfiguration -Path $Conf -ErrorAction Stop } | Should -Throw -PassThru
+        $err.Exception.Message | Should -BeLike '*line 3*Fix the file by hand*'
+        $err.Exception.Message | Should -Not -BeLike '*changed*'
+        { Set-OpenScConfiguration -Path $Conf -EnablePinPad $false -ErrorAction Stop } | Should -Throw -ExpectedMessage '*line 3*it was not changed*'
     }
 
     It 'shows the file and PIN pad setting in the default view' {

@@ -212,4 +212,28 @@ Describe 'Register-OpenScModule as an unprivileged user' -Skip:$NoFixture {
         $listing | Should -Match '(?m)^softhsm2: '
         $listing | Should -Not -Match '(?m)^opensc:'
     }
+
+    It 'refuses -Scope User where p11-kit reads no user configs, and an unread config does not count as a registration (issue 23, item 1)' {
+        $configDir = Join-Path $UserHome '.config/pkcs11'
+        $unread = Set-TestModuleConfig (Join-Path $configDir 'modules') 'opensc' "module: opensc-pkcs11.so`n"
+        Set-Content (Join-Path $configDir 'pkcs11.conf') "user-config: none`n"
+        & chown -R "$($TestUid):$($TestUid)" $configDir
+        try {
+            # p11-kit itself does not load the user's opensc.module for this user.
+            (Invoke-NativeAsTestUser $UserHome p11-kit list-modules) -join "`n" | Should -Not -Match '(?m)^opensc:'
+            foreach ($call in 'Register-OpenScModule -Scope User -Force', 'Register-OpenScModule', 'Register-Pkcs11Module -Name hsm -ModulePath opensc-pkcs11.so') {
+                $out = Invoke-AsTestUser -HomeDir $UserHome -Script "$call -ErrorVariable e -ErrorAction SilentlyContinue; `$e.FullyQualifiedErrorId; `$e.Exception.Message"
+                $out[0] | Should -BeLike '*UserScopeNotRead,SmartCardPS.Commands.*'
+                $out[1] | Should -BeLike "*$configDir/pkcs11.conf says user-config: none*-Scope System*"
+            }
+            # The system scope is not refused as 'already registered' for a config p11-kit never reads: it gets as far as the write.
+            $out = Invoke-AsTestUser -HomeDir $UserHome -Script 'Register-OpenScModule -Scope System -ErrorVariable e -ErrorAction SilentlyContinue; $e.FullyQualifiedErrorId'
+            $out | Should -Be 'RegisterOpenScModulePermissionDenied,SmartCardPS.Commands.RegisterOpenScModuleCommand'
+            # Test-SmartCardSetup's remedy is one that works here: not -Scope User.
+            $out = Invoke-AsTestUser -HomeDir $UserHome -Script "Test-SmartCardSetup -Check 'OpenSC registered with p11-kit' | ForEach-Object { `"`$(`$_.Status)|`$(`$_.Remedy)`" }"
+            $out | Should -Be 'Fail|sudo pwsh -c Register-OpenScModule'
+            Get-Content $unread -Raw | Should -BeExactly "module: opensc-pkcs11.so`n"
+        }
+        finally { Remove-Item $configDir -Recurse -Force }
+    }
 }

@@ -21,7 +21,7 @@ BeforeDiscovery {
         @{ Name = 'Set-FirefoxSecurityDevicePolicy (new directory)'; RootOwned = $false
             Write = { param($dir, $i) Set-FirefoxSecurityDevicePolicy -PolicyPath "$dir/sub$i/policies.json" -Name "D$i" -ModulePath $SoftHsmLibrary -Force } }
         @{ Name = 'Set-OpenScConfiguration'; RootOwned = $true
-            Write = { param($dir, $i) Set-OpenScConfiguration -Path "$dir/opensc$i.conf" -EnablePinPad $false -Force } }
+            Write = { param($dir, $i) Set-OpenScConfiguration -Path "$dir/opensc$i.conf" -EnablePinPad $false -Create -Force } }
         @{ Name = 'Register-Pkcs11Module'; RootOwned = $true
             Write = { param($dir, $i) Register-Pkcs11Module -Name "m$i" -ModulePath $SoftHsmLibrary -Path "$dir/m$i.module" -Force } }
         @{ Name = 'Register-OpenScModule'; RootOwned = $true
@@ -114,7 +114,7 @@ Describe 'Writers racing a hostile user, as root' -Tag Security -Skip:$NotRootOn
             $script = Join-Path ([IO.Path]::GetTempPath()) "smartcardps-umask-$([guid]::NewGuid().ToString('N').Substring(0, 8)).ps1"
             Set-Content $script ("Import-Module '$ModuleDir/SmartCardPS.psd1'; 0..19 | ForEach-Object { " +
                 "New-SmartCardUdevRule -Name r`$_ -VendorId 072f -ProductId 90cc -RulesDirectory '$dir' -WarningAction SilentlyContinue | Out-Null; " +
-                "Set-OpenScConfiguration -Path `"$dir/opensc`$_.conf`" -EnablePinPad `$false }")
+                "Set-OpenScConfiguration -Path `"$dir/opensc`$_.conf`" -EnablePinPad `$false -Create }")
             & /bin/sh -c "umask 000; exec '$((Get-Command dotnet).Source)' '$(Join-Path $PSHOME 'pwsh.dll')' -NoProfile -NonInteractive -File '$script'" | Out-Null
             Remove-Item $script
             $LASTEXITCODE | Should -Be 0
@@ -167,7 +167,7 @@ Describe 'Files another user controls, as root' -Tag Security -Skip:$NotRootOnLi
 
     It 'refuses a directory another user can write unless -Force, naming the way out' -ForEach @(
         @{ Name = 'Register-NssModule'; Write = { param($dir) Register-NssModule -NssDatabase $dir -ModulePath $SoftHsmLibrary -Name SoftHSM } }
-        @{ Name = 'Set-OpenScConfiguration'; Write = { param($dir) Set-OpenScConfiguration -Path "$dir/opensc.conf" -EnablePinPad $false } }
+        @{ Name = 'Set-OpenScConfiguration'; Write = { param($dir) Set-OpenScConfiguration -Path "$dir/opensc.conf" -EnablePinPad $false -Create } }
         @{ Name = 'Set-FirefoxSecurityDevicePolicy'; Write = { param($dir) Set-FirefoxSecurityDevicePolicy -PolicyPath "$dir/policies.json" -Name X -ModulePath $SoftHsmLibrary } }
         @{ Name = 'New-SmartCardUdevRule'; Write = { param($dir) New-SmartCardUdevRule -Name r -VendorId 072f -ProductId 90cc -RulesDirectory $dir -WarningAction SilentlyContinue } }
         @{ Name = 'Register-Pkcs11Module'; Write = { param($dir) Register-Pkcs11Module -Name m -ModulePath $OpenScLibraryPath -Path "$dir/m.module" } }
@@ -222,13 +222,13 @@ Describe 'Files another user controls, as root' -Tag Security -Skip:$NotRootOnLi
                     param($moduleDir, $db, $policy, $n)
                     Import-Module "$moduleDir/SmartCardPS.psd1"
                     Register-NssModule -NssDatabase $db -Name "M$n" -ModulePath "$(Split-Path $policy)/lib$n.so" -ErrorAction Stop | Out-Null
-                    Set-FirefoxSecurityDevicePolicy -PolicyPath $policy -Name "D$n" -ModulePath "/usr/lib/m$n.so" | Out-Null
+                    Set-FirefoxSecurityDevicePolicy -PolicyPath $policy -Name "D$n" -ModulePath "$(Split-Path $policy)/lib$n.so" | Out-Null
                 }
             }
             $jobs | Wait-Job -Timeout 60 | Out-Null
             $jobs | Receive-Job -ErrorAction SilentlyContinue -ErrorVariable jobErrors | Out-Null
             $jobs | Remove-Job -Force
-            (Set-FirefoxSecurityDevicePolicy -PolicyPath $policy -Name D0 -ModulePath /usr/lib/m0.so).Add.Count | Should -Be 9
+            (Set-FirefoxSecurityDevicePolicy -PolicyPath $policy -Name D0 -ModulePath $SoftHsmLibrary).Add.Count | Should -Be 9
             @(Get-NssModule -NssDatabase $db | Where-Object Name -like 'M*').Count | Should -Be 8
             $jobErrors | Should -BeNullOrEmpty
         }

@@ -124,6 +124,26 @@ Describe 'Test-SmartCardSetup' -Skip:$NoFixture {
         $c = Get-Check 'PKCS#11 modules'
         $c.Status | Should -Be 'Fail'
         $c.Remedy | Should -BeLike '*/etc/pkcs11/modules/broken.module*'
+        # The remedy is a command, and run as written it fixes what the check found (issue 23, item 3).
+        Invoke-Expression $c.Remedy | Out-Null
+        Test-Path /etc/pkcs11/modules/broken.module | Should -BeFalse
+        (Get-Check 'PKCS#11 modules').Status | Should -Be 'Pass'
+    }
+
+    It 'blames a module failing C_Initialize on its own configuration, not on its right module: line (issue 23, item 3)' {
+        # SoftHSM with SOFTHSM2_CONF naming no file: the library loads, its C_Initialize fails.
+        $saved = $env:SOFTHSM2_CONF
+        $env:SOFTHSM2_CONF = Join-Path $TestDrive 'no-such-softhsm2.conf'
+        try {
+            $json = & (Get-Command dotnet).Source (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command "Import-Module '$ModuleDir/SmartCardPS.psd1'; Test-SmartCardSetup -Check 'PKCS#11 modules' | ConvertTo-Json -EnumsAsStrings"
+        }
+        finally { $env:SOFTHSM2_CONF = $saved }
+        $c = ($json -join "`n") | ConvertFrom-Json
+        $c.Status | Should -Be 'Warn'
+        $c.Detail | Should -BeLike "*'softhsm2'*C_Initialize returned CKR_*the module's own configuration is at fault, not its module: line*"
+        $c.Remedy | Should -Not -BeLike '*module: line*'
+        $c.Remedy | Should -Not -BeLike '*Unregister*'
+        $c.Remedy | Should -BeLike '*SOFTHSM2_CONF*'
     }
 
     It 'escapes token labels, module names and paths in its details and remedies' {

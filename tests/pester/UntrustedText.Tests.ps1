@@ -216,7 +216,7 @@ Describe 'ShouldProcess texts of the configuration and card cmdlets' {
     It 'Set-OpenScConfiguration escapes the file path and the values' {
         $conf = Join-Path $EvilDir 'opensc.conf'
         # A control character in a value is refused before -WhatIf (Security.Input.Tests.ps1); a bidi control is written, and shown escaped.
-        $text = Get-WhatIfText { Set-OpenScConfiguration -Path $conf -DebugFile "/tmp/log[31m`u{202E}" -WhatIf } $Scratch
+        $text = Get-WhatIfText { Set-OpenScConfiguration -Path $conf -DebugFile "/tmp/log[31m`u{202E}" -Create -WhatIf } $Scratch
         Assert-EscapedText $text "dir$Shown/opensc.conf", '/tmp/log[31m\u202E'
         Test-Path -LiteralPath $conf | Should -BeFalse
     }

@@ -80,7 +80,7 @@ namespace SmartCardPS.Clients
         }
 
         private static string Name(PcscClient c) =>
-            $"{UntrustedText.Quote(c.ProcessName)} (pid {c.ProcessId}, user {UntrustedText.Escape(c.User)}: {UntrustedText.Quote(c.CommandLine, 80)})";
+            $"{UntrustedText.Quote(c.ProcessName)} (pid {c.ProcessId}, user {UntrustedText.Escape(c.User)}: {UntrustedText.QuoteAtMost(c.CommandLine, 80)})";
 
         private static bool IsScdaemon(PcscClient c) => string.Equals(c.ProcessName, "scdaemon", StringComparison.Ordinal);
     }

@@ -21,6 +21,16 @@ namespace SmartCardPS.Nss
         private static readonly NewFile ModuleFile = new NewFile { Mode = 0x180, OwnerFromDirectory = true };
 
         /// <summary>The shared NSS database Chromium and other NSS programs read: ~/.pki/nssdb, else $XDG_DATA_HOME/pki/nssdb.</summary>
+        /// <summary>
+        /// The command that creates an empty NSS database in <paramref name="directory"/>, to paste into PowerShell or
+        /// a POSIX shell: certutil -N alone fails with SEC_ERROR_BAD_DATABASE until the directory exists.
+        /// </summary>
+        public static string CreateCommand(string directory)
+        {
+            string dir = UntrustedText.Argument(directory);
+            return $"mkdir -p {dir} && certutil -N --empty-password -d sql:{dir}";
+        }
+
         public static string SharedDatabase()
         {
             string home = FirefoxProfiles.Home();

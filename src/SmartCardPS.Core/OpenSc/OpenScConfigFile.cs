@@ -63,6 +63,15 @@ namespace SmartCardPS.OpenSc
             yield return "/usr/local/etc/opensc.conf";
         }
 
+        /// <summary>Why a missing file is not read or edited: a -Path that names nothing is most likely mistyped.</summary>
+        public static string MissingProblem(string path, bool editing) => editing
+            ? $"{UntrustedText.Escape(path)} does not exist; nothing was written. Check the path, or add -Create to create the file."
+            : $"{UntrustedText.Escape(path)} does not exist. Check the path; OpenSC reads the file named by {EnvironmentVariable}, else {DefaultPath()}.";
+
+        /// <summary>What OpenSC does when the file it would read is missing, as a warning says it.</summary>
+        public static string DefaultsWarning(string path) =>
+            $"{UntrustedText.Escape(path)} does not exist, so OpenSC uses its built-in defaults, shown here.";
+
         /// <summary>Reads and parses the file; a missing file is an empty configuration. Throws <see cref="OpenScConfigException"/> for a malformed one.</summary>
         public static OpenScConfigFile Load(string path = null)
         {

@@ -47,6 +47,8 @@ namespace SmartCardPS.Os
                 ? fcntlStacked(fd, cmd, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, arg)
                 : fcntl(fd, cmd, arg);
         [DllImport("libc", SetLastError = true)] public static extern int close(int fd);
+        // Only whether it returns an entry is used: the static buffer it points to is never read.
+        [DllImport("libc", SetLastError = true)] public static extern IntPtr getgrnam(string name);
         [DllImport("libc", SetLastError = true)] public static extern IntPtr read(int fd, byte[] buffer, IntPtr count);
         [DllImport("libc", SetLastError = true)] public static extern IntPtr write(int fd, byte[] buffer, IntPtr count);
         [DllImport("libc", SetLastError = true)] public static extern int fsync(int fd);

@@ -96,6 +96,11 @@ namespace SmartCardPS.P11Kit
         {
             string library = request.Library, target = request.ConfigFile;
             Pkcs11ConfigCheck.CheckValues(request);
+            // A user config p11-kit never reads would look registered to whoever lists it and load nowhere.
+            string userDir = Registry.Paths.UserModuleDirectory;
+            if (userDir != null && !Registry.UserConfigRead && PathComparison.IsDirectlyIn(target, userDir))
+                throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.UserScopeNotRead,
+                    $"p11-kit reads no user configs here ({Registry.UserConfigIgnoredBecause}), so a config in {UntrustedText.Escape(userDir)} would never be loaded; nothing was written. Register it for every user with -Scope System (run elevated: sudo), or remove that setting.", target);
             if (!request.Force)
             {
                 Pkcs11Module existing = Registry.FindRegistration(library);

@@ -27,5 +27,7 @@ namespace SmartCardPS.P11Kit
         UntrustedLibrary,
         /// <summary>-Scope User as root: p11-kit reads no user configs for root, whatever HOME says.</summary>
         UserScopeAsRoot,
+        /// <summary>Registering in the user config directory where p11-kit reads no user configs (P11_KIT_NO_USER_CONFIG, user-config: none in a pkcs11.conf).</summary>
+        UserScopeNotRead,
     }
 }

@@ -63,9 +63,13 @@ namespace SmartCardPS.P11Kit
             return value != null ? Resolve(new[] { value }, fullPath, notFound) : EnabledModules.ToList();
         }
 
-        /// <summary>A config, in any location and whether in effect or not, that registers this library (by any link to it); null when none does.</summary>
+        /// <summary>
+        /// A config that p11-kit reads for this user (enabled in this program or not) and that registers this library
+        /// (by any link to it); null when none does. A config p11-kit never reads here (a user config with
+        /// user-config: none, P11_KIT_NO_USER_CONFIG, or as root) registers nothing, so it does not block a registration.
+        /// </summary>
         public Pkcs11Module FindRegistration(string library) =>
-            AllConfigs().FirstOrDefault(m => m.Path != null && File.Exists(m.Path) && PathComparison.SameFile(m.Path, library));
+            ReadConfigs().FirstOrDefault(m => m.Path != null && File.Exists(m.Path) && PathComparison.SameFile(m.Path, library));
 
         /// <summary>Whether the file lies directly in the package, system or user config directory.</summary>
         public bool IsInConfigDirectory(string file) => Locations(includeUser: true).Any(l => PathComparison.IsDirectlyIn(file, l.Dir));

@@ -21,6 +21,9 @@ namespace SmartCardPS.P11Kit
         /// <summary>Whether the user's configs were read (not for root, not with P11_KIT_NO_USER_CONFIG, not with user-config: none).</summary>
         public bool UserConfigRead { get; private set; }
 
+        /// <summary>Why p11-kit reads no user configs for this user, as a message says it; null when it reads them.</summary>
+        public string UserConfigIgnoredBecause { get; private set; }
+
         /// <summary>Every registered module, in p11-kit's load order: higher priority first, then by name.</summary>
         public IReadOnlyList<Pkcs11Module> Modules { get; private set; } = Array.Empty<Pkcs11Module>();
 
@@ -53,11 +56,17 @@ namespace SmartCardPS.P11Kit
 
         /// <summary>
         /// Every module config in every location, whether or not it is in effect (a user's file while root,
-        /// a package file shadowed by a system one): for finding any registration of a library.
+        /// a package file shadowed by a system one).
         /// </summary>
-        public IEnumerable<Pkcs11Module> AllConfigs()
+        public IEnumerable<Pkcs11Module> AllConfigs() => ConfigsIn(Locations(includeUser: true));
+
+        /// <summary>Each config file p11-kit reads for this user, one module per file (a package file shadowed by a system one too).</summary>
+        public IEnumerable<Pkcs11Module> ReadConfigs() =>
+            ConfigsIn(Locations(UserConfigRead).Where(l => l.Source == Pkcs11ModuleSource.User || UserConfigMode != Pkcs11UserConfigMode.Only));
+
+        private IEnumerable<Pkcs11Module> ConfigsIn(IEnumerable<(string Dir, Pkcs11ModuleSource Source)> locations)
         {
-            foreach (var (dir, source) in Locations(includeUser: true))
+            foreach (var (dir, source) in locations)
             {
                 foreach (var (name, file, settings) in ReadDirectory(dir, null))
                 {
@@ -110,9 +119,18 @@ namespace SmartCardPS.P11Kit
         {
             var system = ReadOptional(Paths.SystemConfigFile);
             var mode = ModeOf(system, Pkcs11UserConfigMode.Merge);
-            if (mode == Pkcs11UserConfigMode.None || Paths.IgnoreUserConfig) return Pkcs11UserConfigMode.None;
+            if (Paths.UserModuleDirectory == null) return Ignored("p11-kit reads no user configs for root");
+            if (Paths.IgnoreUserConfig) return Ignored("P11_KIT_NO_USER_CONFIG is set");
+            if (mode == Pkcs11UserConfigMode.None) return Ignored(UntrustedText.Escape(Paths.SystemConfigFile) + " says user-config: none");
             // The user's own pkcs11.conf may turn user configs off, or make them the only ones.
-            return ModeOf(ReadOptional(Paths.UserConfigFile), mode);
+            mode = ModeOf(ReadOptional(Paths.UserConfigFile), mode);
+            return mode == Pkcs11UserConfigMode.None ? Ignored(UntrustedText.Escape(Paths.UserConfigFile) + " says user-config: none") : mode;
+        }
+
+        private Pkcs11UserConfigMode Ignored(string because)
+        {
+            UserConfigIgnoredBecause = because;
+            return Pkcs11UserConfigMode.None;
         }
 
         private Dictionary<string, string> ReadOptional(string file)

@@ -72,7 +72,7 @@ namespace SmartCardPS.Pkcs11
                     bool noEntryPoint = unmanaged.Message.IndexOf("C_GetFunctionList", StringComparison.Ordinal) >= 0;
                     string reason = noEntryPoint
                         ? "it has no C_GetFunctionList, so it is not a PKCS#11 module"
-                        : "the loader refused it: " + UntrustedText.Quote(NativeLoader.LoaderMessage(path) ?? unmanaged.Message, 400);
+                        : "the loader refused it: " + UntrustedText.QuoteAtMost(NativeLoader.LoaderMessage(path) ?? unmanaged.Message, 400);
                     throw lib.Failure(noEntryPoint ? Pkcs11FailureKind.NotPkcs11 : Pkcs11FailureKind.NotLoadable, reason, unmanaged);
                 }
                 if (ex is Pkcs11Exception pkcs11) throw lib.CallFailure(pkcs11);

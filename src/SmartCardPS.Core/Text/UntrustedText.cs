@@ -11,7 +11,14 @@ namespace SmartCardPS.Text
     /// </summary>
     internal static class UntrustedText
     {
-        public static string Quote(string text, int maxLength = 200)
+        /// <summary>Quoted, escaped and cut after 200 characters.</summary>
+        // One parameter and a differently named QuoteAtMost, not an optional length: as a method group
+        // (names.Select(UntrustedText.Quote)) that picked Select's (item, index) overload, and each item's index
+        // became its length (issue 23, item 17). An overload of the same name would make such calls ambiguous.
+        public static string Quote(string text) => QuoteAtMost(text, 200);
+
+        /// <summary>Quoted, escaped and cut after <paramref name="maxLength"/> characters.</summary>
+        public static string QuoteAtMost(string text, int maxLength)
         {
             if (text == null) return "(none)";
             return Append(new StringBuilder("'"), text, maxLength).Append('\'').ToString();

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Text.RegularExpressions;
 using SmartCardPS.Text;
@@ -18,14 +19,17 @@ namespace SmartCardPS.Udev
         private static readonly Dictionary<string, (Regex Pattern, string What)> Shapes = new Dictionary<string, (Regex, string)>
         {
             ["Name"] = (Anchored("[A-Za-z0-9][A-Za-z0-9_.-]*"), "a name of letters, digits, '_', '.' and '-' that starts with a letter or digit"),
-            ["VendorId"] = (Anchored("[0-9A-Fa-f]{4}"), "four hex digits"),
-            ["ProductId"] = (Anchored("[0-9A-Fa-f]{4}"), "four hex digits"),
+            ["VendorId"] = (Anchored(UsbIdPattern), "a USB vendor id: give its four hex digits as lsusb prints them, such as 0403 or 0x0403"),
+            ["ProductId"] = (Anchored(UsbIdPattern), "a USB product id: give its four hex digits as lsusb prints them, such as 6001 or 0x6001"),
             ["Serial"] = (Anchored("[A-Za-z0-9_.:-]+"), "a serial number of letters, digits, '_', '.', ':' and '-'"),
             ["Group"] = (Anchored("[A-Za-z_][A-Za-z0-9_-]*"), "a group name"),
             ["Mode"] = (Anchored("0?[0-7]{3}"), "an octal mode such as 0660"),
             ["Symlink"] = (Anchored("[A-Za-z0-9_][A-Za-z0-9_./-]*"), "a /dev name of letters, digits, '_', '.', '/' and '-'"),
             ["Subsystem"] = (Anchored("tty|usb"), "tty or usb"),
         };
+
+        // lsusb prints 0403; C headers, lsusb -v and vendor sheets write 0x0403.
+        private const string UsbIdPattern = "(?:0[xX])?[0-9A-Fa-f]{4}";
 
         private static Regex Anchored(string pattern) => new Regex(@"\A(?:" + pattern + @")\z", RegexOptions.CultureInvariant);
 
@@ -48,5 +52,9 @@ namespace SmartCardPS.Udev
             reason = InvalidValue;
             return $"-{parameter} {UntrustedText.Quote(value)} is not {shape.What}; nothing was written.";
         }
+
+        /// <summary>A USB id as udev's ATTRS{idVendor} holds it: four lower-case hex digits, a 0x prefix dropped.</summary>
+        public static string UsbId(string value) =>
+            value == null ? null : (value.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? value.Substring(2) : value).ToLowerInvariant();
     }
 }

@@ -41,7 +41,18 @@ namespace SmartCardPS.Commands
             string path = Path == null ? OpenScConfigFile.DefaultPath() : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
             try
             {
-                WriteObject(OpenScConfigFile.Load(path).ToConfiguration());
+                OpenScConfigFile file = OpenScConfigFile.Load(path);
+                if (!file.Exists)
+                {
+                    // A -Path that names nothing is a typo; the file OpenSC itself would read may well be absent.
+                    if (Path != null)
+                    {
+                        WriteError(NewError(new ItemNotFoundException(OpenScConfigFile.MissingProblem(path, editing: false)), "NotFound", ErrorCategory.ObjectNotFound, path));
+                        return;
+                    }
+                    WriteWarning(OpenScConfigFile.DefaultsWarning(path));
+                }
+                WriteObject(file.ToConfiguration());
             }
             catch (OpenScConfigException ex)
             {

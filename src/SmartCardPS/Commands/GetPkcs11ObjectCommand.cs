@@ -83,6 +83,7 @@ namespace SmartCardPS.Commands
         /// </summary>
         [Parameter(HelpMessage = "The user PIN as a SecureString.")]
         [ValidateNotNull]
+        [SecurePinTransformation]
         public SecureString Pin { get; set; }
 
         /// <summary>

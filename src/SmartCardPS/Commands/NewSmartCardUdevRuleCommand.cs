@@ -45,14 +45,15 @@ namespace SmartCardPS.Commands
         public string Name { get; set; }
 
         /// <summary>
-        /// <para type="description">The USB vendor id, four hex digits (0403 for FTDI).</para>
+        /// <para type="description">The USB vendor id, four hex digits as lsusb prints them (0403 for FTDI); 0x0403
+        /// works too.</para>
         /// </summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, HelpMessage = "The USB vendor id, four hex digits.")]
         public string VendorId { get; set; }
 
         /// <summary>
-        /// <para type="description">The USB product id, four hex digits (6001 for the FTDI FT232R of Smargo
-        /// readers).</para>
+        /// <para type="description">The USB product id, four hex digits (6001 for the FTDI FT232R of Smargo readers);
+        /// 0x6001 works too.</para>
         /// </summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, HelpMessage = "The USB product id, four hex digits.")]
         public string ProductId { get; set; }
@@ -111,7 +112,8 @@ namespace SmartCardPS.Commands
 
         /// <summary>
         /// <para type="description">Replaces an existing rules file with other content (a read-only one too); as root,
-        /// writes into a -RulesDirectory another user can write. A link there is never written through.</para>
+        /// writes into a -RulesDirectory another user can write. A link there is never written through. Also writes a
+        /// -Group this machine does not have (for a rule meant for another machine).</para>
         /// </summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -119,14 +121,20 @@ namespace SmartCardPS.Commands
         protected override void ProcessRecord()
         {
             if (!FieldsAreGood()) return;
+            string noGroup = Force ? null : UdevGroup.Problem(Group);
+            if (noGroup != null)
+            {
+                WriteError(NewError(new ItemNotFoundException(noGroup), "GroupNotFound", ErrorCategory.ObjectNotFound, Group));
+                return;
+            }
             string dir = RulesDirectory == null ? UdevRule.UdevDirectories[0] : SessionState.Path.GetUnresolvedProviderPathFromPSPath(RulesDirectory);
             var rule = new UdevRule
             {
                 Name = Name,
                 Path = System.IO.Path.Combine(dir, $"{Priority:D2}-{Name}.rules"),
                 Subsystem = Subsystem,
-                VendorId = VendorId.ToLowerInvariant(),
-                ProductId = ProductId.ToLowerInvariant(),
+                VendorId = UdevFields.UsbId(VendorId),
+                ProductId = UdevFields.UsbId(ProductId),
                 Serial = Serial,
                 Group = Group,
                 Mode = Mode.Length == 3 ? "0" + Mode : Mode,
@@ -197,7 +205,8 @@ namespace SmartCardPS.Commands
             {
                 string problem = UdevFields.Problem(parameter, value, out string reason);
                 if (problem == null) continue;
-                WriteError(NewError(new ArgumentException(problem, parameter), reason, ErrorCategory.InvalidArgument, value));
+                // The message names the parameter: ArgumentException's paramName would add "(Parameter 'X')" to it.
+                WriteError(NewError(new ArgumentException(problem), reason, ErrorCategory.InvalidArgument, value));
                 return false;
             }
             return true;

@@ -6,7 +6,6 @@ using SmartCardPS.Commands.Bases;
 using SmartCardPS.Nss;
 using SmartCardPS.OpenSc;
 using SmartCardPS.P11Kit;
-using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.Commands
 {
@@ -167,15 +166,11 @@ namespace SmartCardPS.Commands
                     ThrowTerminatingError(NewError(new ItemNotFoundException(what + " or give its path with -ModulePath."), "NotFound", ErrorCategory.ObjectNotFound, null));
                 }
             }
-            if (!File.Exists(path))
-            {
-                ThrowTerminatingError(NewError(new ItemNotFoundException($"The PKCS#11 library {Quote(path)} does not exist."), "NotFound", ErrorCategory.ObjectNotFound, path));
-            }
-            string problem = Pkcs11Export.Problem(path);
+            string problem = NssLibraryCheck.Problem(path, out string reason);
+            if (reason == NssLibraryCheck.NotFound)
+                ThrowTerminatingError(NewError(new ItemNotFoundException(problem + "."), reason, ErrorCategory.ObjectNotFound, path));
             if (problem != null)
-            {
-                ThrowTerminatingError(NewError(new InvalidDataException($"{Quote(path)} {problem}; Firefox could not load it. Nothing was changed."), "NotPkcs11", ErrorCategory.InvalidData, path));
-            }
+                ThrowTerminatingError(NewError(new InvalidDataException(problem + ". Nothing was changed."), reason, ErrorCategory.InvalidData, path));
             return path;
         }
     }

@@ -64,7 +64,8 @@ namespace SmartCardPS.Commands
 
         /// <summary>
         /// <para type="description">Replaces a read-only policies.json and, as root, writes into a directory another
-        /// user can write (the file is still written without following links).</para>
+        /// user can write (the file is still written without following links). Also writes a -ModulePath that does not
+        /// exist here or is no PKCS#11 library (for a policy meant for other machines).</para>
         /// </summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -75,6 +76,7 @@ namespace SmartCardPS.Commands
             // Before policies.json is read: Firefox would load a device under a name, or from a path, other than the one shown.
             ThrowOnControlCharacter(nameof(Name), Name, "policies.json");
             ThrowOnControlCharacter(nameof(ModulePath), ModulePath, "policies.json");
+            if (!Remove && !Force) ThrowOnUnloadableLibrary();
             string action = Remove ? $"Remove the security device {NssCmdlet.Quote(Name)} from every profile" : $"Load the security device {NssCmdlet.Quote(Name)} ({NssCmdlet.Quote(ModulePath)}) in every profile";
             try
             {
@@ -90,6 +92,17 @@ namespace SmartCardPS.Commands
             {
                 WriteFileError(ex, path, "run elevated (sudo), or give another file with -PolicyPath.");
             }
+        }
+
+        // Firefox would list the device and fail to load it in every profile, with no word of why.
+        private void ThrowOnUnloadableLibrary()
+        {
+            string library = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ModulePath);
+            string problem = NssLibraryCheck.Problem(library, out string reason);
+            if (problem == null) return;
+            problem += "; nothing was written. Give the library's path on this machine, or add -Force for a policy meant for machines where it is installed.";
+            ThrowTerminatingError(NewError(reason == NssLibraryCheck.NotFound ? new ItemNotFoundException(problem) : (Exception)new InvalidDataException(problem),
+                reason, reason == NssLibraryCheck.NotFound ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidData, library));
         }
     }
 }

@@ -26,7 +26,7 @@ namespace SmartCardPS.Commands
     /// opensc.conf.</para>
     /// </example>
     /// <example>
-    /// <code>Set-OpenScConfiguration -Path ./opensc.conf -DebugLevel 3 -DebugFile stderr -WhatIf</code>
+    /// <code>Set-OpenScConfiguration -Path ./opensc.conf -DebugLevel 3 -DebugFile stderr -Create -WhatIf</code>
     /// <para>Shows what would change to make OpenSC log to stderr, without writing.</para>
     /// </example>
     [Cmdlet(VerbsCommon.Set, "OpenScConfiguration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
@@ -95,6 +95,14 @@ namespace SmartCardPS.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>
+        /// <para type="description">Creates the file -Path names when it does not exist. Without it a -Path that names
+        /// no file is an error (most likely a typo), and nothing is written. The file OpenSC reads (OPENSC_CONF, else
+        /// the platform's default) is created when missing without it.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Create { get; set; }
+
         protected override void ProcessRecord()
         {
             if (!ValuesAreGood()) return;
@@ -106,12 +114,17 @@ namespace SmartCardPS.Commands
             }
             catch (OpenScConfigException ex)
             {
-                WriteError(NewError(ex, "InvalidFile", ErrorCategory.InvalidData, path));
+                WriteError(NewError(ex.LeftUnchanged(), "InvalidFile", ErrorCategory.InvalidData, path));
                 return;
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
                 if (!TryWriteUnsafePathError(ex, path)) WriteError(NewError(ex, "ReadFailed", ErrorCategory.ReadError, path));
+                return;
+            }
+            if (!file.Exists && Path != null && !Create)
+            {
+                WriteError(NewError(new ItemNotFoundException(OpenScConfigFile.MissingProblem(path, editing: true)), "NotFound", ErrorCategory.ObjectNotFound, path));
                 return;
             }
             var changes = new List<string>();
@@ -135,7 +148,7 @@ namespace SmartCardPS.Commands
                 }
                 catch (OpenScConfigException ex)
                 {
-                    WriteError(NewError(ex, "InvalidFile", ErrorCategory.InvalidData, path));
+                    WriteError(NewError(ex.LeftUnchanged(), "InvalidFile", ErrorCategory.InvalidData, path));
                     return;
                 }
                 catch (InvalidDataException ex)

@@ -32,7 +32,9 @@ namespace SmartCardPS.Setup.Checks
             if (module == null)
             {
                 yield return new SetupCheck(Name, SetupStatus.Fail, "no p11-kit module config names " + UntrustedText.Escape(library),
-                    UnixFile.IsRoot() ? "Register-OpenScModule" : "sudo pwsh -c Register-OpenScModule (or Register-OpenScModule -Scope User)");
+                    UnixFile.IsRoot() ? "Register-OpenScModule"
+                    // Only where p11-kit reads this user's configs is -Scope User a remedy (it is refused elsewhere).
+                    : context.Registry.UserConfigRead ? "sudo pwsh -c Register-OpenScModule (or Register-OpenScModule -Scope User)" : "sudo pwsh -c Register-OpenScModule");
                 yield break;
             }
             yield return module.Enabled

@@ -100,7 +100,7 @@ namespace SmartCardPS.Commands.Bases
         {
             if (!System.IO.Directory.Exists(target.Directory))
             {
-                WriteError(NewError(new ItemNotFoundException($"{target.Description} does not exist. Create an NSS database with: certutil -N --empty-password -d sql:{Quote(target.Directory)}"),
+                WriteError(NewError(new ItemNotFoundException($"{target.Description} does not exist. Create an NSS database with: {SmartCardPS.Nss.NssDatabase.CreateCommand(target.Directory)}"),
                     "DatabaseNotFound", ErrorCategory.ObjectNotFound, target.Directory));
                 return null;
             }

@@ -61,7 +61,8 @@ namespace SmartCardPS.Commands.Bases
                 case Pkcs11RegistrationFailure.InvalidPath:
                 case Pkcs11RegistrationFailure.InvalidValue: return ErrorCategory.InvalidArgument;
                 case Pkcs11RegistrationFailure.PermissionDenied: return ErrorCategory.PermissionDenied;
-                case Pkcs11RegistrationFailure.UserScopeAsRoot: return ErrorCategory.InvalidOperation;
+                case Pkcs11RegistrationFailure.UserScopeAsRoot:
+                case Pkcs11RegistrationFailure.UserScopeNotRead: return ErrorCategory.InvalidOperation;
                 case Pkcs11RegistrationFailure.UntrustedLibrary: return ErrorCategory.SecurityError;
                 default: return ErrorCategory.WriteError;
             }
