@@ -14,7 +14,7 @@ namespace SmartCardPS.Commands
 {
     /// <summary>
     /// <para type="synopsis">Sends command APDUs to a smart card and returns its responses.</para>
-    /// <para type="description">Sends each APDU (SCardTransmit) and emits one ApduResponse: Reader, Command, Data (hex, without the status word), SW1, SW2, StatusWord ('90 00'), Meaning (ISO/IEC 7816-4), Success (90 00, or 61 XX when GET RESPONSE is off) and Elapsed. The ISO/IEC 7816-3 T=0 rules apply as opensc-tool applies them: 61 XX fetches the rest of the answer with GET RESPONSE (Le = XX) until the card is done, and 6C XX resends the command with Le = XX, so Data holds the whole answer, also when it is longer than 256 bytes; -NoGetResponse returns what the card said first, as scriptor and pyscard do. Extended-length APDUs are sent as they are, except over T=0, which cannot carry them. APDUs are hex strings ('00 A4 04 00 …', '00A40400', '00:a4:04:00') or byte arrays. With -Connection (from Connect-SmartCard) every APDU of the pipeline goes through one card transaction, so no other program interleaves its commands. With -Reader (a name, or a SmartCardReader piped in) the command connects in shared mode, sends, and disconnects leaving the card. -ScriptPath runs a pcsc-tools scriptor script: one APDU per line, lines starting with # are comments, a line ending in a backslash continues on the next, 'reset' resets the card, 'exit' ends the script. A card status word that is not 90 00 is a response, not an error. Errors: SendSmartCardApduInvalidHex, SendSmartCardApduOddDigitCount, SendSmartCardApduEmpty, SendSmartCardApduTooShort, SendSmartCardApduTooLong and SendSmartCardApduExtendedOverT0 (InvalidArgument, per APDU); SendSmartCardApduScriptNotFound (terminating) and a script with a bad line stops before anything is sent; PC/SC failures carry the SCARD_* reason (SendSmartCardApduRemovedCard, SendSmartCardApduResetCard, SendSmartCardApduSharingViolation, SendSmartCardApduNoSmartCard, SendSmartCardApduUnknownReader); SendSmartCardApduNotConnected for a closed connection.</para>
+    /// <para type="description">Sends each APDU (SCardTransmit) and emits one ApduResponse: Reader, Command, Data (hex, without the status word), SW1, SW2, StatusWord ('90 00'), Meaning (ISO/IEC 7816-4), Success (90 00, or 61 XX when GET RESPONSE is off) and Elapsed. The ISO/IEC 7816-3 T=0 rules apply as opensc-tool applies them: 61 XX fetches the rest of the answer with GET RESPONSE (Le = XX) until the card is done, and 6C XX resends the command with Le = XX, so Data holds the whole answer, also when it is longer than 256 bytes; -NoGetResponse returns what the card said first, as scriptor and pyscard do. Extended-length APDUs are sent as they are, except over T=0, which cannot carry them. APDUs are hex strings ('00 A4 04 00 …', '00A40400', '00:a4:04:00') or byte arrays. With -Connection (from Connect-SmartCard) every APDU of the pipeline goes through one card transaction, so no other program interleaves its commands. With -Reader (a name, or a SmartCardReader piped in) the command connects in shared mode, sends, and disconnects leaving the card. -ScriptPath runs a pcsc-tools scriptor script: one APDU per line, lines starting with # are comments, a line ending in a backslash continues on the next, 'reset' resets the card and emits a CardReset with the new ATR (as scriptor prints OK: and the ATR), 'exit' ends the script. A card status word that is not 90 00 is a response, not an error. Errors: SendSmartCardApduInvalidHex, SendSmartCardApduOddDigitCount, SendSmartCardApduEmpty, SendSmartCardApduTooShort, SendSmartCardApduTooLong and SendSmartCardApduExtendedOverT0 (InvalidArgument, per APDU); SendSmartCardApduScriptNotFound (terminating) and a script with a bad line stops before anything is sent; PC/SC failures carry the SCARD_* reason (SendSmartCardApduRemovedCard, SendSmartCardApduResetCard, SendSmartCardApduSharingViolation, SendSmartCardApduNoSmartCard, SendSmartCardApduUnknownReader); SendSmartCardApduNotConnected for a closed connection.</para>
     /// </summary>
     /// <example>
     /// <code>Get-SmartCardReader | Where-Object CardPresent | Send-SmartCardApdu '00 A4 04 00 07 A0 00 00 00 03 10 10 00'</code>
@@ -33,7 +33,7 @@ namespace SmartCardPS.Commands
     /// <para>Returns the master file's control information as a byte array instead of hex.</para>
     /// </example>
     [Cmdlet(VerbsCommunications.Send, "SmartCardApdu", DefaultParameterSetName = ConnectionSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
-    [OutputType(typeof(ApduResponse))]
+    [OutputType(typeof(ApduResponse), typeof(CardReset))]
     public sealed class SendSmartCardApduCommand : CardCmdlet, IDisposable
     {
         private const string ConnectionSet = "Connection";
@@ -216,7 +216,7 @@ namespace SmartCardPS.Commands
             try
             {
                 connection.Reconnect(SmartCardDisposition.Reset);
-                WriteVerbose($"Reset the card in {UntrustedText.Quote(connection.Reader)}: ATR {connection.Atr}");
+                WriteObject(new CardReset(connection.Reader, connection.Atr));
             }
             catch (PcscException ex)
             {
