@@ -8,7 +8,7 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Pkcs11Common.ps1')
     . (Join-Path $PSScriptRoot 'TableText.ps1')
-    $script:Labels = 'Demo [PIV] token', 'Demo P token', 'A label long enough to wrap: 32b'
+    $script:Labels = 'Demo [PIV] token', 'Demo P token', 'A label long enough to wrap: 32b', "Bob`u{2019}s `u{201A}quoted`u{201B} token"
     $script:Hsm = Start-TestSoftHsm -Label $Labels
 }
 
@@ -39,6 +39,16 @@ Describe 'PKCS#11 names and views at the prompt' -Skip:$NoFixture {
         foreach ($match in $completion.CompletionMatches) {
             @(Invoke-Expression ('Get-Pkcs11Token -Label ' + $match.CompletionText)).Label | Should -Be $match.ListItemText
         }
+    }
+
+    It 'completes a label holding typographic quotes, which PowerShell reads as quotes too, so that it pastes' {
+        $line = 'Get-Pkcs11Token -Label Bob'
+        $match = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches)
+        $match.ListItemText | Should -Be $Labels[3]
+        $errors = $null
+        [System.Management.Automation.Language.Parser]::ParseInput('Get-Pkcs11Token -Label ' + $match[0].CompletionText, [ref] $null, [ref] $errors) | Out-Null
+        $errors | Should -BeNullOrEmpty
+        @(Invoke-Expression ('Get-Pkcs11Token -Label ' + $match[0].CompletionText)).Label | Should -Be $Labels[3]
     }
 
     It 'completes module names from the registry' {

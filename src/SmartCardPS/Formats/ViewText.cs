@@ -11,7 +11,8 @@ namespace SmartCardPS.Formats
     /// </summary>
     public static class ViewText
     {
-        /// <summary>Each line of <paramref name="text"/> broken at spaces into lines of at most <paramref name="width"/> characters.</summary>
+        /// <summary>Each line of <paramref name="text"/> broken at spaces into lines of at most
+        /// <paramref name="width"/> characters.</summary>
         public static string Wrap(string text, int width)
         {
             if (string.IsNullOrEmpty(text) || width < 1) return text;
@@ -72,7 +73,8 @@ namespace SmartCardPS.Formats
             return wrapped?.Replace("\n", "\n" + new string(' ', indent));
         }
 
-        /// <summary>The end of <paramref name="text"/> in at most <paramref name="width"/> characters, behind an ellipsis when cut.</summary>
+        /// <summary>The end of <paramref name="text"/> in at most <paramref name="width"/> characters, behind an
+        /// ellipsis when cut.</summary>
         public static string Tail(string text, int width)
         {
             if (text == null || text.Length <= width || width < 2) return text;

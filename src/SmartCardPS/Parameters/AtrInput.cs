@@ -58,7 +58,8 @@ namespace SmartCardPS.Parameters
         internal static AtrInput FromSeparateBytes(IEnumerable<AtrInput> first, IEnumerable<string> rest) =>
             FromText(string.Join(" ", first.Where(i => i != null).Select(i => i.Text).Concat(rest)));
 
-        /// <summary>A number given as an argument rather than piped: nothing was unrolled, so say how to write an ATR.</summary>
+        /// <summary>A number given as an argument rather than piped: nothing was unrolled, so say how to write an
+        /// ATR.</summary>
         internal AtrInput AsArgument() => Error?.Reason != AtrParseReason.LoneByte ? this : new AtrInput(null, text, new AtrParseException(AtrParseReason.LoneByte, -1,
             $"{text} is a number, not an ATR. Give the ATR as hex: quoted, such as '3B 02 14 50', or unquoted as pcsc_scan prints it (ConvertFrom-Atr 3B 02 14 50), or as a byte array."));
 
