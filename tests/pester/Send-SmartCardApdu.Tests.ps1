@@ -178,6 +178,23 @@ Describe 'Send-SmartCardApdu' -Skip:$NoFixture {
         ) | Set-Content $script
         $r = @(Send-SmartCardApdu -Reader $Reader -ScriptPath $script)
         $r.StatusWord | Should -Be '90 00', '69 86'
+        # Issue 23, item 15: scriptor answers a reset line with 'OK: <ATR>'; so does the cmdlet, between the responses.
+        $r.Count | Should -Be 3
+        $r[1] | Should -BeOfType ([SmartCardPS.Pcsc.CardReset])
+        $r[1].Reader | Should -Be $Reader
+        # (scriptor itself reads no indented continuation line: it gets the plain script.)
+        $plain = Join-Path $TestDrive 'plain-reset.script'
+        "00 A4 08 0C 02 01 01`nreset`n00 B0 00 00 20" | Set-Content $plain
+        $scriptorOk = @(scriptor -r $Reader $plain 2>$null) -match '^< OK: '
+        $scriptorOk | Should -HaveCount 1
+        $ours = @(Send-SmartCardApdu -Reader $Reader -ScriptPath $plain)
+        $ours[1].Atr | Should -BeExactly $scriptorOk[0].Substring(6).Trim()
+        $r[1].Atr | Should -BeExactly $T0Atr
+        ($r[1] | ConvertTo-Json | ConvertFrom-Json).Atr | Should -BeExactly $T0Atr
+        # One table, the reset a row of it: the responses' columns, not a second table or a list.
+        $lines = ($r | Out-String -Width 80) -split "`r?`n"
+        $lines -match '^Command\s+SW\s+Data\s+Meaning$' | Should -HaveCount 1
+        $lines -match "^reset\s+$([regex]::Escape($T0Atr))\s+OK: the card was reset" | Should -HaveCount 1
         $r[0].Command | Should -Be '00 A4 08 0C 02 01 01'
     }
 

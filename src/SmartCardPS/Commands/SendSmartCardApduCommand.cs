@@ -25,7 +25,8 @@ namespace SmartCardPS.Commands
     /// program interleaves its commands. With -Reader (a name, or a SmartCardReader piped in) the command connects in
     /// shared mode, sends, and disconnects leaving the card. -ScriptPath runs a pcsc-tools scriptor script: one APDU
     /// per line, lines starting with # are comments, a line ending in a backslash continues on the next, 'reset' resets
-    /// the card, 'exit' ends the script. A card status word that is not 90 00 is a response, not an error. Errors:
+    /// the card and emits a CardReset with the new ATR (as scriptor prints OK: and the ATR), 'exit' ends the script. A
+    /// card status word that is not 90 00 is a response, not an error. Errors:
     /// SendSmartCardApduInvalidHex, SendSmartCardApduOddDigitCount, SendSmartCardApduEmpty, SendSmartCardApduTooShort,
     /// SendSmartCardApduTooLong and SendSmartCardApduExtendedOverT0 (InvalidArgument, per APDU);
     /// SendSmartCardApduScriptNotFound (terminating) and a script with a bad line stops before anything is sent; PC/SC
@@ -61,7 +62,7 @@ namespace SmartCardPS.Commands
     /// <para>Returns the master file's control information as a byte array instead of hex.</para>
     /// </example>
     [Cmdlet(VerbsCommunications.Send, "SmartCardApdu", DefaultParameterSetName = ConnectionSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
-    [OutputType(typeof(ApduResponse))]
+    [OutputType(typeof(ApduResponse), typeof(CardReset))]
     public sealed class SendSmartCardApduCommand : CardCmdlet, IDisposable
     {
         private const string ConnectionSet = "Connection";
@@ -253,7 +254,7 @@ namespace SmartCardPS.Commands
             try
             {
                 connection.Reconnect(SmartCardDisposition.Reset);
-                WriteVerbose($"Reset the card in {UntrustedText.Quote(connection.Reader)}: ATR {connection.Atr}");
+                WriteObject(new CardReset(connection.Reader, connection.Atr));
             }
             catch (PcscException ex)
             {
