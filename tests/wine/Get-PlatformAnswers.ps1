@@ -1,0 +1,53 @@
+<#
+.SYNOPSIS
+    What the PC/SC, ATR and setup cmdlets answer on this platform, as one JSON file: run by tests/wine/Wine.Tests.ps1
+    once on Linux and once in PowerShell on Windows (under Wine), against the same virtual readers, and compared field
+    by field. Only the fields both platforms must agree on are kept (no Elapsed, no times).
+#>
+param(
+    # A JSON file: ModuleDir, OutPath, Reader (reader 0 holds the T=0 card, reader 1 the T=1 card) and Apdu (sent to
+    # each card: SELECT, a 600-byte READ BINARY through 61 XX, a 6C XX retry, errors). One file, as the Windows host
+    # passes arguments as single strings.
+    [Parameter(Mandatory)][string] $ParameterPath
+)
+$ErrorActionPreference = 'Stop'
+$parameters = Get-Content -LiteralPath $ParameterPath -Raw | ConvertFrom-Json
+$Reader = [string[]]$parameters.Reader
+$Apdu = [string[]]$parameters.Apdu
+Import-Module (Join-Path $parameters.ModuleDir 'SmartCardPS.psd1')
+
+function Select-Field($InputObject, [string[]] $Property) {
+    foreach ($o in @($InputObject)) {
+        $row = [ordered]@{}
+        foreach ($p in $Property) { $row[$p] = if ($null -eq $o.$p) { $null } else { "$($o.$p)" } }
+        [pscustomobject]$row
+    }
+}
+
+function Get-ErrorAnswer([scriptblock] $Command) {
+    try { & $Command | Out-Null; 'no error' }
+    catch { "$($_.FullyQualifiedErrorId) $($_.CategoryInfo.Category)" }
+}
+
+$answers = [ordered]@{}
+$answers.Readers = @(Select-Field (Get-SmartCardReader) Name, State, CardPresent, Atr, CardName, InUse, Exclusive)
+$answers.Atr = @(Get-SmartCardReader | Where-Object CardPresent | ConvertFrom-Atr |
+        ForEach-Object { $_ | ConvertTo-Json -Depth 4 -Compress -EnumsAsStrings })
+$answers.Apdu = @(foreach ($name in $Reader) {
+        $card = Connect-SmartCard -Reader $name -ShareMode Shared
+        Select-Field $card Reader, Protocol, ShareMode, Atr, IsConnected
+        Select-Field (Send-SmartCardApdu $Apdu -Connection $card) Reader, Command, Data, SW1, SW2, StatusWord, Meaning, Success
+        Select-Field (Send-SmartCardApdu $Apdu -Connection $card -NoGetResponse) Command, Data, StatusWord
+        Select-Field (Disconnect-SmartCard $card -Disposition Reset -PassThru) Reader, IsConnected
+        Select-Field (Send-SmartCardApdu $Apdu[0] -Reader $name) Reader, Data, StatusWord
+    })
+# The readers and cards already there; a short timeout ends the watch (nothing changes meanwhile).
+$answers.Watch = @(Select-Field (Watch-SmartCard -IncludeCurrentState -Timeout 1) EventType, Reader, Atr, CardName, State)
+$answers.Setup = @(Select-Field (Test-SmartCardSetup -Check 'PC/SC*', 'Readers', 'Card') Name, Status, Detail)
+$answers.Errors = [ordered]@{
+    ReaderNotFound = Get-ErrorAnswer { Get-SmartCardReader -Name 'No such reader' }
+    ConnectUnknown = Get-ErrorAnswer { Connect-SmartCard -Reader 'No such reader' }
+    BadApdu        = Get-ErrorAnswer { Send-SmartCardApdu 'zz' -Reader $Reader[0] }
+    BadAtr         = Get-ErrorAnswer { ConvertFrom-Atr '3B 8F' }
+}
+[IO.File]::WriteAllText($parameters.OutPath, ($answers | ConvertTo-Json -Depth 6))

@@ -1,0 +1,93 @@
+# Issue 21: the Windows code path (WinSCardApi, the Windows paths and messages) runs in every test run, in PowerShell
+# on Windows under Wine, against the same private pcscd and virtual cards as the Linux run, and must answer as Linux
+# does, field by field. build.ps1 -Task Test runs this folder beside xunit and Pester, inside tests/tools/ns-run.sh
+# (the private pcscd) and tests/wine/winscard.sh run (the test winscard.dll, which forwards to pcsc-lite).
+
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot '../pester/Common.ps1')
+    . (Join-Path $PSScriptRoot 'WineCommon.ps1')
+    $script:NoFixture = -not (Test-PcscFixtureRequired)
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot '../pester/Common.ps1')
+    . (Join-Path $PSScriptRoot 'WineCommon.ps1')
+    $script:WineMissing = Get-WineUnavailable
+    if ($WineMissing -and [SmartCardPS.TestFixture.PcscFixture]::IsCi) { throw "Missing under CI (where nothing may be skipped): $WineMissing." }
+    $script:Pcsc = Start-TestPcsc
+    $script:T0Atr = '3B 02 14 50'
+    $script:T1Atr = '3B DF 18 00 81 31 FE 7D 00 6B 02 0C 01 82 01 11 01 43 4E 53 10 31 80 FC'
+    # SELECT by AID, SELECT MF, 600 bytes through GET RESPONSE (T=0: 61 XX), a 6C XX retry, and two errors.
+    $script:Session = @(
+        '00 A4 04 00 09 F0 53 43 50 53 54 45 53 54 00'
+        '00 A4 00 0C 02 3F 00'
+        '00A4000C020102'
+        '00 B1 00 00 03 54 01 00 00'
+        '00 B0 02 50 10'
+        '00 FF 00 00'
+        'F0 B0 00 00 01'
+    )
+
+    # Runs tests/wine/Get-PlatformAnswers.ps1 here and in PowerShell on Windows, and returns both answers.
+    function Get-BothAnswers {
+        $linuxParameters = Join-Path $TestDrive 'parameters.json'
+        $linuxOut = Join-Path $TestDrive 'linux.json'
+        @{ ModuleDir = $ModuleDir; OutPath = $linuxOut; Reader = $Pcsc.ReaderNames; Apdu = $Session } | ConvertTo-Json | Set-Content $linuxParameters
+        & (Join-Path $PSScriptRoot 'Get-PlatformAnswers.ps1') -ParameterPath $linuxParameters
+
+        $windowsModule = Copy-WineModule $ModuleDir
+        $windowsOut = Get-WineSharePath 'windows.json'
+        Remove-Item -LiteralPath $windowsOut -ErrorAction SilentlyContinue
+        @{ ModuleDir = $windowsModule; OutPath = 'C:\smartcardps\windows.json'; Reader = $Pcsc.ReaderNames; Apdu = $Session } |
+            ConvertTo-Json | Set-Content (Get-WineSharePath 'parameters.json')
+        $null = Invoke-WineScript 'Get-PlatformAnswers.ps1' 'C:\smartcardps\parameters.json'
+        @{
+            Linux   = Get-Content $linuxOut -Raw | ConvertFrom-Json
+            Windows = Get-Content $windowsOut -Raw | ConvertFrom-Json
+        }
+    }
+
+    if ($Pcsc -and -not $WineMissing) {
+        Initialize-WinePrefix
+        Publish-WineHost
+        $null = $Pcsc.Insert(0, $T0Atr)
+        $null = $Pcsc.Insert(1, $T1Atr)
+        foreach ($name in $Pcsc.ReaderNames) { Wait-TestReader $name $true | Out-Null }
+        $script:Answers = Get-BothAnswers
+    }
+
+    # -Ignore blanks, in each row of both answers, what is rightly different on each platform.
+    function Assert-SameAnswer([string] $Section, [scriptblock] $Ignore = {}) {
+        Assert-TestDependency (-not $WineMissing) "PowerShell under Wine ($WineMissing)"
+        if (-not $WineMissing) {
+            foreach ($row in @($Answers.Windows.$Section) + @($Answers.Linux.$Section)) { if ($row) { & $Ignore $row } }
+            $windows = $Answers.Windows.$Section | ConvertTo-Json -Depth 6
+            $linux = $Answers.Linux.$Section | ConvertTo-Json -Depth 6
+            $windows | Should -Be $linux
+            $linux | Should -Not -BeNullOrEmpty
+        }
+    }
+}
+
+AfterAll {
+    if (-not $WineMissing) { Stop-WineServer }
+    if ($script:Pcsc) { $script:Pcsc.Dispose() }
+}
+
+Describe 'PowerShell on Windows (WinSCard, under Wine) answers as on Linux' -Tag Wine -Skip:$NoFixture {
+    It 'Get-SmartCardReader: names, states, ATRs, card names' { Assert-SameAnswer Readers }
+    It 'ConvertFrom-Atr of each card, every field' { Assert-SameAnswer Atr }
+    It 'Connect-, Send- (61 XX and 6C XX followed, and -NoGetResponse) and Disconnect-SmartCard' { Assert-SameAnswer Apdu }
+    It 'Watch-SmartCard -IncludeCurrentState' { Assert-SameAnswer Watch }
+    It 'Test-SmartCardSetup, the PC/SC checks (the library check names the platform''s library)' {
+        Assert-TestDependency (-not $WineMissing) "PowerShell under Wine ($WineMissing)"
+        ($Answers.Windows.Setup | Where-Object Name -EQ 'PC/SC library').Detail | Should -Be 'winscard.dll loads'
+        # Linux also says how pcscd was built (pcscd --version), which has no Windows counterpart.
+        Assert-SameAnswer Setup -Ignore {
+            param($check)
+            if ($check.Name -eq 'PC/SC library') { $check.Detail = $null }
+            $check.Detail = $check.Detail -replace ' \(pcscd [^)]*\)$'
+        }
+    }
+    It 'the error contracts (ids and categories)' { Assert-SameAnswer Errors }
+}
