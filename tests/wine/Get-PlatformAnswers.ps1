@@ -50,4 +50,19 @@ $answers.Errors = [ordered]@{
     BadApdu        = Get-ErrorAnswer { Send-SmartCardApdu 'zz' -Reader $Reader[0] }
     BadAtr         = Get-ErrorAnswer { ConvertFrom-Atr '3B 8F' }
 }
+
+# What only Windows answers (issue 21's defects): winscard.dll's Win32 codes, and the remedies each message names.
+if ($IsWindows) {
+    function Get-CodeAnswer([uint32] $Code) {
+        $e = [SmartCardPS.Pcsc.PcscException]::new([Enum]::ToObject([SmartCardPS.Interop.ScardError], $Code), 'SCardTest')
+        [ordered]@{ Code = $Code; Name = $e.ErrorName; Message = $e.Message; IsServiceUnavailable = $e.IsServiceUnavailable }
+    }
+    # A handle winscard.dll never gave out: Windows (and Wine) answer ERROR_INVALID_HANDLE, a Win32 code, not an SCARD_ one.
+    $api = [SmartCardPS.Pcsc.PcscContext].Assembly.GetType('SmartCardPS.Pcsc.PcscPlatform').GetProperty('Api', [Reflection.BindingFlags]'Static, Public, NonPublic').GetValue($null)
+    $answers.Windows = [ordered]@{
+        ForeignHandle = Get-CodeAnswer ([uint32]$api.IsValidContext([IntPtr]0x5C5C0000))
+        Win32         = @(1, 50, 109, 122 | ForEach-Object { Get-CodeAnswer $_ })
+        Remedies      = @(0x80100001u, 0x80100013u, 0x8010001Du, 0x8010001Eu | ForEach-Object { Get-CodeAnswer $_ })
+    }
+}
 [IO.File]::WriteAllText($parameters.OutPath, ($answers | ConvertTo-Json -Depth 6))

@@ -91,3 +91,27 @@ Describe 'PowerShell on Windows (WinSCard, under Wine) answers as on Linux' -Tag
     }
     It 'the error contracts (ids and categories)' { Assert-SameAnswer Errors }
 }
+
+Describe 'PowerShell on Windows: what only Windows answers' -Tag Wine -Skip:$NoFixture {
+    BeforeEach { Assert-TestDependency (-not $WineMissing) "PowerShell under Wine ($WineMissing)" }
+
+    It 'names winscard.dll''s Win32 codes: ERROR_INVALID_HANDLE for a foreign handle, a lost service' {
+        if ($WineMissing) { return }
+        $handle = $Answers.Windows.Windows.ForeignHandle
+        $handle.Code | Should -Be 6
+        $handle.Name | Should -Be 'ERROR_INVALID_HANDLE'
+        $handle.Message | Should -Not -Match 'undocumented'
+        $handle.IsServiceUnavailable | Should -BeTrue
+        $names = @($Answers.Windows.Windows.Win32 | ForEach-Object { "$($_.Code) $($_.Name) $($_.IsServiceUnavailable)" })
+        $names | Should -Be '1 ERROR_INVALID_FUNCTION False', '50 ERROR_NOT_SUPPORTED False', '109 ERROR_BROKEN_PIPE True', '122 ERROR_INSUFFICIENT_BUFFER False'
+        $Answers.Windows.Windows.Win32.Message | Should -Not -Match 'undocumented'
+    }
+
+    It 'gives Windows remedies (the Smart Card service SCardSvr), never pcscd or systemctl' {
+        if ($WineMissing) { return }
+        foreach ($answer in $Answers.Windows.Windows.Remedies) {
+            $answer.Message | Should -Match 'SCardSvr' -Because $answer.Name
+            $answer.Message | Should -Not -Match 'pcscd|systemctl' -Because $answer.Name
+        }
+    }
+}

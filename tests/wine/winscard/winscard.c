@@ -23,9 +23,13 @@ typedef struct
     LPCWSTR szReader; LPVOID pvUserData; DWORD dwCurrentState; DWORD dwEventState; DWORD cbAtr; BYTE rgbAtr[36];
 } SCARD_READERSTATEW;
 
-/* Handles are opaque objects, as upstream Wine and Windows make them, so a released or foreign handle is refused with
- * ERROR_INVALID_HANDLE (Windows' own answer) instead of reaching pcscd. */
+/* Handles are opaque values, as Windows makes them: an index into this table, so a released, foreign or made-up handle
+ * is refused with ERROR_INVALID_HANDLE (Windows' own answer) instead of being read as memory or reaching pcscd. */
 struct handle { DWORD magic; UINT64 unix_handle; };
+#define MAX_HANDLES 1024
+#define HANDLE_BASE 0x5CA00000
+static struct handle handles[MAX_HANDLES];
+static CRITICAL_SECTION handles_lock;
 
 typedef NTSTATUS (WINAPI *unix_call_fn)(UINT64 handle, unsigned int code, void *args);
 typedef NTSTATUS (WINAPI *query_memory_fn)(HANDLE, const void *, int, void *, SIZE_T, SIZE_T *);
@@ -42,6 +46,7 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, LPVOID reserved)
 {
     if (reason != DLL_PROCESS_ATTACH) return TRUE;
     DisableThreadLibraryCalls(instance);
+    InitializeCriticalSection(&handles_lock);
     HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
     /* Wine 8's unixlib interface: ntdll's __wine_unix_call, and the Unix half's handle from
      * NtQueryVirtualMemory(MemoryWineUnixFuncs = 1000) on this module, which makes the loader dlopen winscard.so. */
@@ -51,23 +56,41 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, LPVOID reserved)
     return TRUE;
 }
 
-static struct handle *new_handle(DWORD magic, UINT64 unix_handle)
+/* The handle's value, or 0 when the table is full. */
+static ULONG_PTR new_handle(DWORD magic, UINT64 unix_handle)
 {
-    struct handle *h = HeapAlloc(GetProcessHeap(), 0, sizeof(*h));
-    if (h) { h->magic = magic; h->unix_handle = unix_handle; }
-    return h;
+    ULONG_PTR value = 0;
+    EnterCriticalSection(&handles_lock);
+    for (int i = 0; i < MAX_HANDLES && !value; i++)
+    {
+        if (handles[i].magic) continue;
+        handles[i].magic = magic;
+        handles[i].unix_handle = unix_handle;
+        value = HANDLE_BASE + i;
+    }
+    LeaveCriticalSection(&handles_lock);
+    return value;
 }
 
-static struct handle *get_handle(ULONG_PTR value, DWORD magic)
+/* The pcsc-lite handle behind `value`, or FALSE when `value` is no live handle of this kind. */
+static BOOL get_handle(ULONG_PTR value, DWORD magic, UINT64 *unix_handle)
 {
-    struct handle *h = (struct handle *)value;
-    return h && h->magic == magic ? h : NULL;
+    BOOL found = FALSE;
+    EnterCriticalSection(&handles_lock);
+    if (value >= HANDLE_BASE && value < HANDLE_BASE + MAX_HANDLES && handles[value - HANDLE_BASE].magic == magic)
+    {
+        *unix_handle = handles[value - HANDLE_BASE].unix_handle;
+        found = TRUE;
+    }
+    LeaveCriticalSection(&handles_lock);
+    return found;
 }
 
-static void free_handle(struct handle *h)
+static void free_handle(ULONG_PTR value)
 {
-    h->magic = 0;
-    HeapFree(GetProcessHeap(), 0, h);
+    EnterCriticalSection(&handles_lock);
+    if (value >= HANDLE_BASE && value < HANDLE_BASE + MAX_HANDLES) handles[value - HANDLE_BASE].magic = 0;
+    LeaveCriticalSection(&handles_lock);
 }
 
 static char *to_utf8(LPCWSTR text)
@@ -117,53 +140,53 @@ LONG WINAPI SCardEstablishContext(DWORD scope, LPCVOID reserved1, LPCVOID reserv
     struct establish_params params = { scope, &unix_handle };
     LONG rc = call(call_establish_context, &params);
     if (rc) return rc;
-    struct handle *h = new_handle(CONTEXT_MAGIC, unix_handle);
+    ULONG_PTR h = new_handle(CONTEXT_MAGIC, unix_handle);
     if (!h) return SCARD_E_NO_MEMORY;
-    *context = (SCARDCONTEXT)h;
+    *context = h;
     return SCARD_S_SUCCESS;
 }
 
 LONG WINAPI SCardReleaseContext(SCARDCONTEXT context)
 {
-    struct handle *h = get_handle(context, CONTEXT_MAGIC);
-    if (!h) return ERROR_INVALID_HANDLE;
-    struct handle_params params = { h->unix_handle };
+    UINT64 h;
+    if (!get_handle(context, CONTEXT_MAGIC, &h)) return ERROR_INVALID_HANDLE;
+    struct handle_params params = { h };
     LONG rc = call(call_release_context, &params);
-    free_handle(h);
+    free_handle(context);
     return rc;
 }
 
 LONG WINAPI SCardIsValidContext(SCARDCONTEXT context)
 {
-    struct handle *h = get_handle(context, CONTEXT_MAGIC);
-    if (!h) return ERROR_INVALID_HANDLE;
-    struct handle_params params = { h->unix_handle };
+    UINT64 h;
+    if (!get_handle(context, CONTEXT_MAGIC, &h)) return ERROR_INVALID_HANDLE;
+    struct handle_params params = { h };
     return call(call_is_valid_context, &params);
 }
 
 LONG WINAPI SCardCancel(SCARDCONTEXT context)
 {
-    struct handle *h = get_handle(context, CONTEXT_MAGIC);
-    if (!h) return ERROR_INVALID_HANDLE;
-    struct handle_params params = { h->unix_handle };
+    UINT64 h;
+    if (!get_handle(context, CONTEXT_MAGIC, &h)) return ERROR_INVALID_HANDLE;
+    struct handle_params params = { h };
     return call(call_cancel, &params);
 }
 
 LONG WINAPI SCardListReadersW(SCARDCONTEXT context, LPCWSTR groups, LPWSTR readers, LPDWORD length)
 {
-    struct handle *h = get_handle(context, CONTEXT_MAGIC);
-    if (!h) return ERROR_INVALID_HANDLE;
+    UINT64 h;
+    if (!get_handle(context, CONTEXT_MAGIC, &h)) return ERROR_INVALID_HANDLE;
     if (!length) return SCARD_E_INVALID_PARAMETER;
     for (;;)
     {
         /* pcsc-lite counts UTF-8 bytes and the caller UTF-16 characters: read the whole list, then convert. */
         UINT64 size = 0;
-        struct list_readers_params query = { h->unix_handle, NULL, &size };
+        struct list_readers_params query = { h, NULL, &size };
         LONG rc = call(call_list_readers, &query);
         if (rc) return rc;
         char *list = HeapAlloc(GetProcessHeap(), 0, size);
         if (!list) return SCARD_E_NO_MEMORY;
-        struct list_readers_params params = { h->unix_handle, list, &size };
+        struct list_readers_params params = { h, list, &size };
         rc = call(call_list_readers, &params);
         if (!rc) rc = copy_out_wide(list, (int)size, readers, length);
         HeapFree(GetProcessHeap(), 0, list);
@@ -174,8 +197,8 @@ LONG WINAPI SCardListReadersW(SCARDCONTEXT context, LPCWSTR groups, LPWSTR reade
 
 LONG WINAPI SCardGetStatusChangeW(SCARDCONTEXT context, DWORD timeout, SCARD_READERSTATEW *states, DWORD count)
 {
-    struct handle *h = get_handle(context, CONTEXT_MAGIC);
-    if (!h) return ERROR_INVALID_HANDLE;
+    UINT64 h;
+    if (!get_handle(context, CONTEXT_MAGIC, &h)) return ERROR_INVALID_HANDLE;
     if (count && !states) return SCARD_E_INVALID_PARAMETER;
     struct unix_reader_state *unix_states = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*unix_states) * (count ? count : 1));
     if (!unix_states) return SCARD_E_NO_MEMORY;
@@ -191,7 +214,7 @@ LONG WINAPI SCardGetStatusChangeW(SCARDCONTEXT context, DWORD timeout, SCARD_REA
     if (!rc)
     {
         /* Windows' INFINITE and pcsc-lite's are both 0xFFFFFFFF. */
-        struct get_status_change_params params = { h->unix_handle, timeout, unix_states, count };
+        struct get_status_change_params params = { h, timeout, unix_states, count };
         rc = call(call_get_status_change, &params);
     }
     if (!rc)
@@ -210,29 +233,29 @@ LONG WINAPI SCardGetStatusChangeW(SCARDCONTEXT context, DWORD timeout, SCARD_REA
 
 LONG WINAPI SCardConnectW(SCARDCONTEXT context, LPCWSTR reader, DWORD share, DWORD preferred, SCARDHANDLE *card, LPDWORD active)
 {
-    struct handle *h = get_handle(context, CONTEXT_MAGIC);
-    if (!h) return ERROR_INVALID_HANDLE;
+    UINT64 h;
+    if (!get_handle(context, CONTEXT_MAGIC, &h)) return ERROR_INVALID_HANDLE;
     if (!reader || !card || !active) return SCARD_E_INVALID_PARAMETER;
     char *name = to_utf8(reader);
     if (!name) return SCARD_E_NO_MEMORY;
     UINT64 unix_card = 0, unix_active = 0;
-    struct connect_params params = { h->unix_handle, name, share, protocols_in(preferred), &unix_card, &unix_active };
+    struct connect_params params = { h, name, share, protocols_in(preferred), &unix_card, &unix_active };
     LONG rc = call(call_connect, &params);
     HeapFree(GetProcessHeap(), 0, name);
     if (rc) return rc;
-    struct handle *c = new_handle(CARD_MAGIC, unix_card);
+    ULONG_PTR c = new_handle(CARD_MAGIC, unix_card);
     if (!c) return SCARD_E_NO_MEMORY;
-    *card = (SCARDHANDLE)c;
+    *card = c;
     *active = protocols_out(unix_active);
     return SCARD_S_SUCCESS;
 }
 
 LONG WINAPI SCardReconnect(SCARDHANDLE card, DWORD share, DWORD preferred, DWORD initialization, LPDWORD active)
 {
-    struct handle *c = get_handle(card, CARD_MAGIC);
-    if (!c) return ERROR_INVALID_HANDLE;
+    UINT64 c;
+    if (!get_handle(card, CARD_MAGIC, &c)) return ERROR_INVALID_HANDLE;
     UINT64 unix_active = 0;
-    struct reconnect_params params = { c->unix_handle, share, protocols_in(preferred), initialization, &unix_active };
+    struct reconnect_params params = { c, share, protocols_in(preferred), initialization, &unix_active };
     LONG rc = call(call_reconnect, &params);
     if (!rc && active) *active = protocols_out(unix_active);
     return rc;
@@ -240,39 +263,39 @@ LONG WINAPI SCardReconnect(SCARDHANDLE card, DWORD share, DWORD preferred, DWORD
 
 LONG WINAPI SCardDisconnect(SCARDHANDLE card, DWORD disposition)
 {
-    struct handle *c = get_handle(card, CARD_MAGIC);
-    if (!c) return ERROR_INVALID_HANDLE;
-    struct disposition_params params = { c->unix_handle, disposition };
+    UINT64 c;
+    if (!get_handle(card, CARD_MAGIC, &c)) return ERROR_INVALID_HANDLE;
+    struct disposition_params params = { c, disposition };
     LONG rc = call(call_disconnect, &params);
-    if (!rc) free_handle(c);
+    if (!rc) free_handle(card);
     return rc;
 }
 
 LONG WINAPI SCardBeginTransaction(SCARDHANDLE card)
 {
-    struct handle *c = get_handle(card, CARD_MAGIC);
-    if (!c) return ERROR_INVALID_HANDLE;
-    struct handle_params params = { c->unix_handle };
+    UINT64 c;
+    if (!get_handle(card, CARD_MAGIC, &c)) return ERROR_INVALID_HANDLE;
+    struct handle_params params = { c };
     return call(call_begin_transaction, &params);
 }
 
 LONG WINAPI SCardEndTransaction(SCARDHANDLE card, DWORD disposition)
 {
-    struct handle *c = get_handle(card, CARD_MAGIC);
-    if (!c) return ERROR_INVALID_HANDLE;
-    struct disposition_params params = { c->unix_handle, disposition };
+    UINT64 c;
+    if (!get_handle(card, CARD_MAGIC, &c)) return ERROR_INVALID_HANDLE;
+    struct disposition_params params = { c, disposition };
     return call(call_end_transaction, &params);
 }
 
 LONG WINAPI SCardStatusW(SCARDHANDLE card, LPWSTR names, LPDWORD names_length, LPDWORD state, LPDWORD protocol,
                          LPBYTE atr, LPDWORD atr_length)
 {
-    struct handle *c = get_handle(card, CARD_MAGIC);
-    if (!c) return ERROR_INVALID_HANDLE;
+    UINT64 c;
+    if (!get_handle(card, CARD_MAGIC, &c)) return ERROR_INVALID_HANDLE;
     char unix_names[4096];
     unsigned char unix_atr[33];
     UINT64 unix_names_length = sizeof(unix_names), unix_state = 0, unix_protocol = 0, unix_atr_length = sizeof(unix_atr);
-    struct status_params params = { c->unix_handle, unix_names, &unix_names_length, &unix_state, &unix_protocol, unix_atr, &unix_atr_length };
+    struct status_params params = { c, unix_names, &unix_names_length, &unix_state, &unix_protocol, unix_atr, &unix_atr_length };
     LONG rc = call(call_status, &params);
     if (rc) return rc;
     if (state) *state = state_out(unix_state);
@@ -290,12 +313,12 @@ LONG WINAPI SCardStatusW(SCARDHANDLE card, LPWSTR names, LPDWORD names_length, L
 LONG WINAPI SCardTransmit(SCARDHANDLE card, const SCARD_IO_REQUEST *send_pci, const BYTE *send, DWORD send_length,
                           SCARD_IO_REQUEST *receive_pci, LPBYTE receive, LPDWORD receive_length)
 {
-    struct handle *c = get_handle(card, CARD_MAGIC);
-    if (!c) return ERROR_INVALID_HANDLE;
+    UINT64 c;
+    if (!get_handle(card, CARD_MAGIC, &c)) return ERROR_INVALID_HANDLE;
     if (!send_pci || !receive_length) return SCARD_E_INVALID_PARAMETER;
     struct unix_io_request pci = { protocols_in(send_pci->dwProtocol), sizeof(struct unix_io_request) };
     UINT64 length = *receive_length;
-    struct transmit_params params = { c->unix_handle, &pci, send, send_length, receive, &length };
+    struct transmit_params params = { c, &pci, send, send_length, receive, &length };
     LONG rc = call(call_transmit, &params);
     *receive_length = (DWORD)length;
     return rc;
@@ -304,12 +327,12 @@ LONG WINAPI SCardTransmit(SCARDHANDLE card, const SCARD_IO_REQUEST *send_pci, co
 LONG WINAPI SCardControl(SCARDHANDLE card, DWORD code, LPCVOID input, DWORD input_length, LPVOID output,
                          DWORD output_capacity, LPDWORD returned)
 {
-    struct handle *c = get_handle(card, CARD_MAGIC);
-    if (!c) return ERROR_INVALID_HANDLE;
+    UINT64 c;
+    if (!get_handle(card, CARD_MAGIC, &c)) return ERROR_INVALID_HANDLE;
     if (!returned) return SCARD_E_INVALID_PARAMETER;
     UINT64 unix_returned = 0;
     /* The control code goes as it is: Windows' CTL_CODE values reach the reader driver unchanged (see issue 21). */
-    struct control_params params = { c->unix_handle, code, input, input_length, output, output_capacity, &unix_returned };
+    struct control_params params = { c, code, input, input_length, output, output_capacity, &unix_returned };
     LONG rc = call(call_control, &params);
     *returned = (DWORD)unix_returned;
     return rc;
@@ -317,11 +340,11 @@ LONG WINAPI SCardControl(SCARDHANDLE card, DWORD code, LPCVOID input, DWORD inpu
 
 LONG WINAPI SCardGetAttrib(SCARDHANDLE card, DWORD attribute, LPBYTE buffer, LPDWORD length)
 {
-    struct handle *c = get_handle(card, CARD_MAGIC);
-    if (!c) return ERROR_INVALID_HANDLE;
+    UINT64 c;
+    if (!get_handle(card, CARD_MAGIC, &c)) return ERROR_INVALID_HANDLE;
     if (!length || *length == SCARD_AUTOALLOCATE) return SCARD_E_INVALID_PARAMETER;
     UINT64 unix_length = *length;
-    struct get_attrib_params params = { c->unix_handle, attribute, buffer, &unix_length };
+    struct get_attrib_params params = { c, attribute, buffer, &unix_length };
     LONG rc = call(call_get_attrib, &params);
     *length = (DWORD)unix_length;
     return rc;

@@ -109,6 +109,7 @@ namespace SmartCardPS.Commands.Bases
                 case ScardError.ServiceStopped:
                 case ScardError.CommError:
                 case ScardError.Shutdown:
+                case ScardError.ErrorBrokenPipe:
                 case ScardError.NoReadersAvailable:
                 case ScardError.ReaderUnavailable:
                     return ErrorCategory.ResourceUnavailable;
@@ -135,6 +136,9 @@ namespace SmartCardPS.Commands.Bases
                 case ScardError.InvalidParameter:
                 case ScardError.InvalidValue:
                     return ErrorCategory.InvalidArgument;
+                case ScardError.ErrorInvalidFunction:
+                case ScardError.ErrorNotSupported:
+                    return ErrorCategory.NotImplemented;
                 default:
                     return ErrorCategory.DeviceError;
             }
