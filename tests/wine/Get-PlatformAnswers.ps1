@@ -57,11 +57,27 @@ if ($IsWindows) {
         $e = [SmartCardPS.Pcsc.PcscException]::new([Enum]::ToObject([SmartCardPS.Interop.ScardError], $Code), 'SCardTest')
         [ordered]@{ Code = $Code; Name = $e.ErrorName; Message = $e.Message; IsServiceUnavailable = $e.IsServiceUnavailable }
     }
+    # p11-kit's Linux paths resolve on Windows against the current drive (C:\etc\pkcs11, C:\usr\share\p11-kit), where
+    # any user may create folders: configs planted there must never be read, nor their libraries loaded.
+    function Get-Pkcs11Answer {
+        $planted = 'C:\etc\pkcs11\modules', 'C:\usr\share\p11-kit\modules', 'C:\usr\lib\x86_64-linux-gnu\pkcs11'
+        try {
+            foreach ($dir in $planted) {
+                $null = New-Item -ItemType Directory -Force $dir
+                Set-Content (Join-Path $dir 'planted.module') 'module: C:\planted\planted.dll'
+            }
+            @(Get-Pkcs11Module -IncludeBroken 3>&1 2>&1 | ForEach-Object { "$($_.GetType().Name): $(if ($_.Name) { $_.Name } else { $_ })" })
+        }
+        finally { Remove-Item 'C:\etc', 'C:\usr' -Recurse -Force -ErrorAction SilentlyContinue }
+    }
     # A handle winscard.dll never gave out: Windows (and Wine) answer ERROR_INVALID_HANDLE, a Win32 code, not an SCARD_ one.
     $api = [SmartCardPS.Pcsc.PcscContext].Assembly.GetType('SmartCardPS.Pcsc.PcscPlatform').GetProperty('Api', [Reflection.BindingFlags]'Static, Public, NonPublic').GetValue($null)
     $answers.Windows = [ordered]@{
         ForeignHandle = Get-CodeAnswer ([uint32]$api.IsValidContext([IntPtr]0x5C5C0000))
         Win32         = @(1, 50, 109, 122 | ForEach-Object { Get-CodeAnswer $_ })
+        SetupAll      = @(Select-Field (Test-SmartCardSetup) Name, Status, Detail)
+        Pkcs11Modules = Get-Pkcs11Answer
+        Pkcs11Register = Get-ErrorAnswer { Register-Pkcs11Module -Name planted -ModulePath 'C:\windows\system32\kernel32.dll' }
         Remedies      = @(0x80100001u, 0x80100013u, 0x8010001Du, 0x8010001Eu | ForEach-Object { Get-CodeAnswer $_ })
     }
 }

@@ -114,4 +114,24 @@ Describe 'PowerShell on Windows: what only Windows answers' -Tag Wine -Skip:$NoF
             $answer.Message | Should -Not -Match 'pcscd|systemctl' -Because $answer.Name
         }
     }
+
+    It 'reads no p11-kit registry on Windows (Linux paths there are folders any user can make) and says so' {
+        if ($WineMissing) { return }
+        $answer = @($Answers.Windows.Windows.Pkcs11Modules)
+        $answer | Should -Not -Match 'planted'
+        $answer | Should -HaveCount 1
+        $answer[0] | Should -Match '^WarningRecord: .*p11-kit.*Windows.*-Module'
+        $checks = $Answers.Windows.Windows.SetupAll | Where-Object Name -In 'OpenSC registered with p11-kit', 'PKCS#11 modules'
+        $checks.Status | Should -Be 'Skip', 'Skip'
+        $checks.Detail | Should -Match 'Windows'
+        $Answers.Windows.Windows.Pkcs11Register | Should -Be 'RegisterPkcs11ModuleNotSupported,SmartCardPS.Commands.RegisterPkcs11ModuleCommand NotImplemented'
+    }
+
+    It 'skips the Linux-only setup checks, saying why' {
+        if ($WineMissing) { return }
+        $checks = $Answers.Windows.Windows.SetupAll | Where-Object Name -In 'pcscd systemd units', 'USB readers', 'Reader driver'
+        $checks | Should -HaveCount 3
+        $checks.Status | Should -Be 'Skip', 'Skip', 'Skip'
+        foreach ($check in $checks) { $check.Detail | Should -Not -BeNullOrEmpty }
+    }
 }

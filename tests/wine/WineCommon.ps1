@@ -84,8 +84,14 @@ function Copy-WineModule([string] $ModuleDir) {
 function Invoke-WineScript([string] $Name, [string[]] $Arguments = @()) {
     Copy-Item -LiteralPath (Join-Path $PSScriptRoot $Name) -Destination $WineShare -Force
     $errorLog = Join-Path $WineShare 'stderr.txt'
-    $output = & $Wine64 'C:\smartcardps\host\SmartCardPS.WineHost.exe' "C:\smartcardps\$Name" @Arguments 2>$errorLog
-    $code = $LASTEXITCODE
+    # Started from C:\smartcardps, as a Windows user starts a script from a folder on C: (from a Linux folder, the host's
+    # current directory would be \\?\unix\..., which no Windows user has).
+    Push-Location -LiteralPath $WineShare
+    try {
+        $output = & $Wine64 'C:\smartcardps\host\SmartCardPS.WineHost.exe' "C:\smartcardps\$Name" @Arguments 2>$errorLog
+        $code = $LASTEXITCODE
+    }
+    finally { Pop-Location }
     if ($code) { throw "PowerShell under Wine failed (exit code $code) running ${Name}:`n$((Get-Content $errorLog -Raw) + ($output -join "`n"))" }
     $output
 }

@@ -27,5 +27,7 @@ namespace SmartCardPS.P11Kit
         UntrustedLibrary,
         /// <summary>-Scope User as root: p11-kit reads no user configs for root, whatever HOME says.</summary>
         UserScopeAsRoot,
+        /// <summary>This platform has no p11-kit registry to write to (Windows).</summary>
+        NotSupported,
     }
 }

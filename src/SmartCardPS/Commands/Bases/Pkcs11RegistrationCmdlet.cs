@@ -62,6 +62,7 @@ namespace SmartCardPS.Commands.Bases
                 case Pkcs11RegistrationFailure.PermissionDenied: return ErrorCategory.PermissionDenied;
                 case Pkcs11RegistrationFailure.UserScopeAsRoot: return ErrorCategory.InvalidOperation;
                 case Pkcs11RegistrationFailure.UntrustedLibrary: return ErrorCategory.SecurityError;
+                case Pkcs11RegistrationFailure.NotSupported: return ErrorCategory.NotImplemented;
                 default: return ErrorCategory.WriteError;
             }
         }
