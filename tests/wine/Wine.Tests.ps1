@@ -135,3 +135,98 @@ Describe 'PowerShell on Windows: what only Windows answers' -Tag Wine -Skip:$NoF
         foreach ($check in $checks) { $check.Detail | Should -Not -BeNullOrEmpty }
     }
 }
+
+Describe 'Watch-SmartCard on Windows (under Wine) while cards move and pcscd stops and starts, as on Linux' -Tag Wine -Skip:$NoFixture {
+    BeforeAll {
+        # Moves a card, then stops and starts pcscd, each step once the watch has seen the events of the last one.
+        function Invoke-WatchStep([string] $ProgressPath, [scriptblock] $Running) {
+            function Wait-Progress([int] $Count) {
+                $sw = [Diagnostics.Stopwatch]::StartNew()
+                while ($true) {
+                    $seen = 0
+                    if (Test-Path $ProgressPath) { $null = [int]::TryParse("$(Get-Content -LiteralPath $ProgressPath -Raw)".Trim(), [ref]$seen) }
+                    if ($seen -ge $Count) { return }
+                    if (-not (& $Running)) { throw "The watch ended after $seen of $Count events." }
+                    # A hang guard, not a timing: only a watch that never reports ends here.
+                    if ($sw.Elapsed.TotalSeconds -gt 90) { throw "The watch reported $seen of $Count events within 90 s." }
+                    Start-Sleep -Milliseconds 20
+                }
+            }
+            Wait-Progress 4   # the two readers and their cards, already there
+            $Pcsc.Remove(0)
+            Wait-Progress 5
+            $null = $Pcsc.Insert(0, $T0Atr)
+            Wait-Progress 6
+            $Pcsc.StopDaemon()
+            Wait-Progress 10
+            $Pcsc.StartDaemon()
+            Wait-Progress 14
+        }
+
+        # Both cards taken out (and seen gone) and put in again, so each run starts from cards pcscd has just powered.
+        function Reset-TestCards {
+            if (-not $Pcsc.DaemonRunning) { $Pcsc.StartDaemon() }
+            foreach ($i in 0, 1) { $Pcsc.Remove($i) }
+            foreach ($name in $Pcsc.ReaderNames) { Wait-TestReader $name $false | Out-Null }
+            $null = $Pcsc.Insert(0, $T0Atr)
+            $null = $Pcsc.Insert(1, $T1Atr)
+            foreach ($name in $Pcsc.ReaderNames) { Wait-TestReader $name $true | Out-Null }
+        }
+
+        function Get-LinuxWatch {
+            Reset-TestCards
+            $parameters = Join-Path $TestDrive 'watch-parameters.json'
+            $out = Join-Path $TestDrive 'watch-linux.json'
+            $progress = Join-Path $TestDrive 'watch-linux-progress.txt'
+            @{ ModuleDir = $ModuleDir; OutPath = $out; ProgressPath = $progress; Count = 14 } | ConvertTo-Json | Set-Content $parameters
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddCommand((Join-Path $PSScriptRoot 'Get-WatchAnswers.ps1')).AddParameter('ParameterPath', $parameters)
+                $handle = $ps.BeginInvoke()
+                Invoke-WatchStep $progress { -not $handle.IsCompleted }
+                $null = $ps.EndInvoke($handle)
+            }
+            finally { $ps.Dispose() }
+            Get-Content $out -Raw | ConvertFrom-Json
+        }
+
+        function Get-WindowsWatch {
+            Reset-TestCards
+            $out = Get-WineSharePath 'watch-windows.json'
+            $progress = Get-WineSharePath 'watch-progress.txt'
+            Remove-Item -LiteralPath $out, $progress -ErrorAction SilentlyContinue
+            @{ ModuleDir = (Copy-WineModule $ModuleDir); OutPath = 'C:\smartcardps\watch-windows.json'; ProgressPath = 'C:\smartcardps\watch-progress.txt'; Count = 14 } |
+                ConvertTo-Json | Set-Content (Get-WineSharePath 'watch-parameters.json')
+            $process = Start-WineScript 'Get-WatchAnswers.ps1' 'C:\smartcardps\watch-parameters.json'
+            try {
+                Invoke-WatchStep $progress { -not $process.HasExited }
+                $process.WaitForExit()
+                if ($process.ExitCode) { throw "PowerShell under Wine failed (exit code $($process.ExitCode)) watching:`n$($process.ErrorText.Result)" }
+            }
+            finally { if (-not $process.HasExited) { $process.Kill($true); $process.WaitForExit() } }
+            Get-Content $out -Raw | ConvertFrom-Json
+        }
+
+        if ($Pcsc -and -not $WineMissing) {
+            $script:LinuxWatch = Get-LinuxWatch
+            $script:WindowsWatch = Get-WindowsWatch
+        }
+    }
+
+    BeforeEach { Assert-TestDependency (-not $WineMissing) "PowerShell under Wine ($WineMissing)" }
+
+    It 'reports the readers and cards there, a card removed and inserted, in the same order' {
+        if ($WineMissing) { return }
+        $WindowsWatch.Events[0..5] | Should -Be $LinuxWatch.Events[0..5]
+        $LinuxWatch.Events[4] | Should -Be "CardRemoved $($Pcsc.ReaderNames[0]) $T0Atr"
+    }
+
+    It 'reports the readers gone when pcscd stops and back when it starts, with one warning naming the Windows service' {
+        if ($WineMissing) { return }
+        $WindowsWatch.Events[6..13] | Sort-Object | Should -Be ($LinuxWatch.Events[6..13] | Sort-Object)
+        @($WindowsWatch.Warnings).Count | Should -Be @($LinuxWatch.Warnings).Count
+        @($WindowsWatch.Warnings).Count | Should -Be 1
+        $WindowsWatch.Warnings[0] | Should -Match 'Lost the PC/SC service'
+        $WindowsWatch.Warnings[0] | Should -Not -Match 'systemctl|pcscd'
+    }
+}

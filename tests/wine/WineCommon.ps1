@@ -96,6 +96,22 @@ function Invoke-WineScript([string] $Name, [string[]] $Arguments = @()) {
     $output
 }
 
+# Starts a script from tests/wine in PowerShell on Windows and returns its process at once (for a test that acts
+# while the script runs); its error output goes to C:\smartcardps\<Name>.stderr.txt.
+function Start-WineScript([string] $Name, [string[]] $Arguments = @()) {
+    Copy-Item -LiteralPath (Join-Path $PSScriptRoot $Name) -Destination $WineShare -Force
+    $info = [Diagnostics.ProcessStartInfo]::new($Wine64)
+    foreach ($a in @('C:\smartcardps\host\SmartCardPS.WineHost.exe', "C:\smartcardps\$Name") + $Arguments) { $info.ArgumentList.Add($a) }
+    $info.WorkingDirectory = $WineShare
+    $info.RedirectStandardError = $true
+    $info.RedirectStandardOutput = $true
+    $process = [Diagnostics.Process]::Start($info)
+    # Read both streams as they come, so a full pipe never blocks the script.
+    $process | Add-Member -NotePropertyName ErrorText -NotePropertyValue $process.StandardError.ReadToEndAsync()
+    $process | Add-Member -NotePropertyName OutputText -NotePropertyValue $process.StandardOutput.ReadToEndAsync()
+    $process
+}
+
 # Linux path of a file the Windows side wrote as C:\smartcardps\NAME.
 function Get-WineSharePath([string] $Name) { Join-Path $WineShare $Name }
 
