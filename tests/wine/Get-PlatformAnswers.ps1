@@ -38,6 +38,10 @@ $answers.Apdu = @(foreach ($name in $Reader) {
         Select-Field $card Reader, Protocol, ShareMode, Atr, IsConnected
         Select-Field (Send-SmartCardApdu $Apdu -Connection $card) Reader, Command, Data, SW1, SW2, StatusWord, Meaning, Success
         Select-Field (Send-SmartCardApdu $Apdu -Connection $card -NoGetResponse) Command, Data, StatusWord
+        # A scriptor script, written where the answers go: comments, a continued line, reset and exit.
+        $script = Join-Path (Split-Path $parameters.OutPath) 'card.script'
+        [IO.File]::WriteAllText($script, "# the test application`n$($Apdu[0])`n00 B0 02 50 \`n 10`nreset`n00 A4 00 0C 02 3F 00`nexit`n00 FF 00 00`n")
+        Select-Field (Send-SmartCardApdu -Connection $card -ScriptPath $script) Command, Data, StatusWord
         Select-Field (Disconnect-SmartCard $card -Disposition Reset -PassThru) Reader, IsConnected
         Select-Field (Send-SmartCardApdu $Apdu[0] -Reader $name) Reader, Data, StatusWord
     })

@@ -77,7 +77,7 @@ AfterAll {
 Describe 'PowerShell on Windows (WinSCard, under Wine) answers as on Linux' -Tag Wine -Skip:$NoFixture {
     It 'Get-SmartCardReader: names, states, ATRs, card names' { Assert-SameAnswer Readers }
     It 'ConvertFrom-Atr of each card, every field' { Assert-SameAnswer Atr }
-    It 'Connect-, Send- (61 XX and 6C XX followed, and -NoGetResponse) and Disconnect-SmartCard' { Assert-SameAnswer Apdu }
+    It 'Connect-, Send- (61 XX and 6C XX followed, -NoGetResponse, a scriptor script) and Disconnect-SmartCard' { Assert-SameAnswer Apdu }
     It 'Watch-SmartCard -IncludeCurrentState' { Assert-SameAnswer Watch }
     It 'Test-SmartCardSetup, the PC/SC checks (the library check names the platform''s library)' {
         Assert-TestDependency (-not $WineMissing) "PowerShell under Wine ($WineMissing)"
