@@ -74,6 +74,26 @@ if ($IsWindows) {
         }
         finally { Remove-Item 'C:\etc', 'C:\usr' -Recurse -Force -ErrorAction SilentlyContinue }
     }
+    # A Firefox profile where Windows keeps it, with NSS's database as Firefox writes it (CRLF), and parent.lock, which a
+    # running Firefox holds open.
+    function Get-FirefoxAnswer {
+        $root = Join-Path $env:APPDATA 'Mozilla\Firefox'
+        $profileDir = Join-Path $root 'Profiles\abc.default-release'
+        try {
+            $null = New-Item -ItemType Directory -Force $profileDir
+            [IO.File]::WriteAllText((Join-Path $root 'profiles.ini'), "[Profile0]`r`nName=default-release`r`nIsRelative=1`r`nPath=Profiles/abc.default-release`r`nDefault=1`r`n`r`n[General]`r`nStartWithLastProfile=1`r`nVersion=2`r`n")
+            [IO.File]::WriteAllText((Join-Path $profileDir 'pkcs11.txt'), "library=`r`nname=NSS Internal PKCS #11 Module`r`nparameters=configdir='sql:$profileDir' certPrefix='' keyPrefix='' secmod='secmod.db' flags= updatedir='' updateCertPrefix='' updateKeyPrefix='' updateid='' updateTokenDescription=''`r`nNSS=Flags=internal,critical trustOrder=75 cipherOrder=100 slotParams=(1={slotFlags=[ECC,RSA,DSA,DH,RC2,RC4,DES,RANDOM,SHA1,MD5,MD2,SSL,TLS,AES,Camellia,SEED,SHA256,SHA512] askpw=any timeout=30})`r`n`r`n")
+            $answer = [ordered]@{ Profiles = @(Get-FirefoxProfile | ForEach-Object { "$($_.Name) $($_.IsDefault) $($_.Root)" }) }
+            $lock = [IO.File]::Open((Join-Path $profileDir 'parent.lock'), 'OpenOrCreate', 'ReadWrite', 'None')
+            try { $answer.RunningWhileLocked = (Get-FirefoxProfile).IsRunning } finally { $lock.Dispose() }
+            $answer.RunningAfter = (Get-FirefoxProfile).IsRunning
+            $answer.NotPkcs11 = Get-ErrorAnswer { Register-NssModule -Name Kernel -ModulePath 'C:\windows\system32\kernel32.dll' }
+            $answer.Registered = @(Register-NssModule -Name Test -ModulePath $parameters.Pkcs11Library | ForEach-Object { "$($_.Name) $($_.Library)" })
+            $answer.Modules = @(Get-NssModule | ForEach-Object { "$($_.Name) $($_.Library)".TrimEnd() })
+            $answer
+        }
+        finally { Remove-Item (Join-Path $env:APPDATA 'Mozilla') -Recurse -Force -ErrorAction SilentlyContinue }
+    }
     # A handle winscard.dll never gave out: Windows (and Wine) answer ERROR_INVALID_HANDLE, a Win32 code, not an SCARD_ one.
     $api = [SmartCardPS.Pcsc.PcscContext].Assembly.GetType('SmartCardPS.Pcsc.PcscPlatform').GetProperty('Api', [Reflection.BindingFlags]'Static, Public, NonPublic').GetValue($null)
     $answers.Windows = [ordered]@{
@@ -81,6 +101,7 @@ if ($IsWindows) {
         Win32         = @(1, 50, 109, 122 | ForEach-Object { Get-CodeAnswer $_ })
         SetupAll      = @(Select-Field (Test-SmartCardSetup) Name, Status, Detail)
         Pkcs11Modules = Get-Pkcs11Answer
+        Firefox       = Get-FirefoxAnswer
         Pkcs11Register = Get-ErrorAnswer { Register-Pkcs11Module -Name planted -ModulePath 'C:\windows\system32\kernel32.dll' }
         Remedies      = @(0x80100001u, 0x80100013u, 0x8010001Du, 0x8010001Eu | ForEach-Object { Get-CodeAnswer $_ })
     }

@@ -36,9 +36,10 @@ BeforeAll {
         & (Join-Path $PSScriptRoot 'Get-PlatformAnswers.ps1') -ParameterPath $linuxParameters
 
         $windowsModule = Copy-WineModule $ModuleDir
+        $pkcs11Export = Build-WinePkcs11Export
         $windowsOut = Get-WineSharePath 'windows.json'
         Remove-Item -LiteralPath $windowsOut -ErrorAction SilentlyContinue
-        @{ ModuleDir = $windowsModule; OutPath = 'C:\smartcardps\windows.json'; Reader = $Pcsc.ReaderNames; Apdu = $Session } |
+        @{ ModuleDir = $windowsModule; OutPath = 'C:\smartcardps\windows.json'; Reader = $Pcsc.ReaderNames; Apdu = $Session; Pkcs11Library = $pkcs11Export } |
             ConvertTo-Json | Set-Content (Get-WineSharePath 'parameters.json')
         $null = Invoke-WineScript 'Get-PlatformAnswers.ps1' 'C:\smartcardps\parameters.json'
         @{
@@ -125,6 +126,22 @@ Describe 'PowerShell on Windows: what only Windows answers' -Tag Wine -Skip:$NoF
         $checks.Status | Should -Be 'Skip', 'Skip'
         $checks.Detail | Should -Match 'Windows'
         $Answers.Windows.Windows.Pkcs11Register | Should -Be 'RegisterPkcs11ModuleNotSupported,SmartCardPS.Commands.RegisterPkcs11ModuleCommand NotImplemented'
+    }
+
+    It 'finds the Firefox profile in %APPDATA%, running while parent.lock is held open' {
+        if ($WineMissing) { return }
+        $firefox = $Answers.Windows.Windows.Firefox
+        $firefox.Profiles | Should -Be 'default-release True C:\users\root\AppData\Roaming\Mozilla\Firefox'
+        $firefox.RunningWhileLocked | Should -BeTrue
+        $firefox.RunningAfter | Should -BeFalse
+    }
+
+    It 'registers a PKCS#11 DLL with NSS, read from its PE file, and refuses a DLL that is not one' {
+        if ($WineMissing) { return }
+        $firefox = $Answers.Windows.Windows.Firefox
+        $firefox.NotPkcs11 | Should -Be 'RegisterNssModuleNotPkcs11,SmartCardPS.Commands.RegisterNssModuleCommand InvalidData'
+        $firefox.Registered | Should -Be 'Test C:\smartcardps\pkcs11-export.dll'
+        $firefox.Modules | Should -Be 'NSS Internal PKCS #11 Module', 'Test C:\smartcardps\pkcs11-export.dll'
     }
 
     It 'skips the Linux-only setup checks, saying why' {

@@ -79,6 +79,13 @@ function Copy-WineModule([string] $ModuleDir) {
     'C:\smartcardps\SmartCardPS'
 }
 
+# C:\smartcardps\pkcs11-export.dll: a PE library exporting C_GetFunctionList (tests/wine/pkcs11-export.c).
+function Build-WinePkcs11Export {
+    & x86_64-w64-mingw32-gcc -shared -O1 -s -o (Join-Path $WineShare 'pkcs11-export.dll') (Join-Path $PSScriptRoot 'pkcs11-export.c')
+    if ($LASTEXITCODE) { throw "mingw could not build pkcs11-export.dll (exit code $LASTEXITCODE)" }
+    'C:\smartcardps\pkcs11-export.dll'
+}
+
 # Runs a script from tests/wine in PowerShell on Windows; returns its output lines, and throws with its error output
 # when it fails.
 function Invoke-WineScript([string] $Name, [string[]] $Arguments = @()) {
