@@ -7,7 +7,9 @@ $script:TestPackages = @(
     'pcscd', 'vsmartcard-vpcd', 'pcsc-tools', 'opensc', 'opensc-pkcs11', 'softhsm2', 'p11-kit',
     'gnutls-bin', 'python3-pyscard', 'python3-junitparser', 'pkg-config', 'util-linux', 'zlib1g',
     'libccid', 'umockdev', 'openssh-server', 'udev', 'ykcs11', 'gcc', 'libc6-dev',
-    'libnss3-tools', 'firefox-esr', 'attr', 'acl', 'strace'
+    'libnss3-tools', 'firefox-esr', 'attr', 'acl', 'strace',
+    # The Windows code path under Wine (issue 21): Wine, and mingw to build the test winscard.dll (tests/wine).
+    'wine64', 'libwine', 'wine64-tools', 'gcc-mingw-w64-x86-64-posix', 'mingw-w64-x86-64-dev', 'libpcsclite1'
 )
 
 function Write-Step([string] $Text) {
@@ -245,7 +247,25 @@ function Get-MachineStatePath {
     $cache = if ($env:XDG_CACHE_HOME) { $env:XDG_CACHE_HOME } else { Join-Path $HOME '.cache' }
     @('/etc/pkcs11', $(if ($p11Package) { $p11Package } else { '/usr/share/p11-kit/modules' }), '/run/pcscd',
         (Join-Path $config 'pkcs11'), (Join-Path $cache 'smartcard_list.txt'), (Join-Path $HOME '.smartcard_list.txt'),
-        '/usr/local/pcsc', '/usr/share/pcsc', '/usr/local/share/pcsc') | Select-Object -Unique
+        '/usr/local/pcsc', '/usr/share/pcsc', '/usr/local/share/pcsc') + @(Get-WineWinscardPath) | Select-Object -Unique
+}
+
+# Wine's winscard files, which tests/wine/winscard.sh replaces for the Wine tests' run and must put back, and the names
+# its dpkg diversions move them to.
+function Get-WineWinscardPath {
+    foreach ($file in '/usr/lib/x86_64-linux-gnu/wine/x86_64-windows/winscard.dll', '/usr/lib/x86_64-linux-gnu/wine/x86_64-unix/winscard.so') {
+        $file
+        "$file.smartcardps-distrib"
+    }
+}
+
+# The dpkg diversions of those files, one line each, for the machine check (not in Get-MachineState, whose paths the
+# tests compare while a Wine run may be diverting).
+function Get-WineDiversion {
+    if (-not (Test-Path /usr/bin/dpkg-divert)) { return }
+    foreach ($file in Get-WineWinscardPath | Where-Object { $_ -notlike '*.smartcardps-distrib' }) {
+        & dpkg-divert --list $file | ForEach-Object { "diversion: $_" }
+    }
 }
 
 function Compare-MachineState([string[]] $Before, [string[]] $After) {

@@ -14,7 +14,8 @@ namespace SmartCardPS.Tests
             foreach (ScardError code in Enum.GetValues(typeof(ScardError)))
             {
                 string name = ScardErrorInfo.NameOf(code);
-                Assert.Matches("^SCARD_[SEFWP]_[A-Z_]+$", name);
+                // winscard.dll's Win32 codes keep their winerror.h names.
+                Assert.Matches(code != ScardError.Success && (uint)code < 0x10000 ? "^ERROR_[A-Z_]+$" : "^SCARD_[SEFWP]_[A-Z_]+$", name);
                 Assert.NotEqual("The PC/SC service returned an undocumented error code.", ScardErrorInfo.DescriptionOf(code));
             }
             Assert.Equal(Enum.GetValues(typeof(ScardError)).Length,
@@ -26,6 +27,8 @@ namespace SmartCardPS.Tests
         [InlineData(0x8010002Eu, "SCARD_E_NO_READERS_AVAILABLE")]
         [InlineData(0x8010000Bu, "SCARD_E_SHARING_VIOLATION")]
         [InlineData(0x80100069u, "SCARD_W_REMOVED_CARD")]
+        [InlineData(6u, "ERROR_INVALID_HANDLE")]
+        [InlineData(109u, "ERROR_BROKEN_PIPE")]
         public void NamesMatchTheHeaders(uint code, string name) => Assert.Equal(name, ScardErrorInfo.NameOf((ScardError)code));
 
         [Fact]

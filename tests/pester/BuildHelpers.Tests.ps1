@@ -176,6 +176,12 @@ Describe 'The machine-state snapshot' {
         }
         $paths | Should -Contain ((& pkg-config --variable=p11_module_configs p11-kit-1) | Select-Object -First 1)
     }
+
+    It 'covers Wine''s winscard files, which the Wine tests replace for their run' {
+        $paths = Get-MachineStatePath
+        $paths | Should -Contain '/usr/lib/x86_64-linux-gnu/wine/x86_64-windows/winscard.dll'
+        $paths | Should -Contain '/usr/lib/x86_64-linux-gnu/wine/x86_64-unix/winscard.so.smartcardps-distrib'
+    }
 }
 
 Describe 'The module''s one format file' {

@@ -75,7 +75,7 @@ namespace SmartCardPS.Interop
                 if (rc != ScardError.Success) return rc;
                 var buffer = new TBuffer[length];
                 (rc, length) = call(buffer, length);
-                if (rc == ScardError.InsufficientBuffer) continue;
+                if (rc == ScardError.InsufficientBuffer || rc == ScardError.ErrorInsufficientBuffer) continue;
                 if (rc == ScardError.NoReadersAvailable) return ScardError.Success;
                 if (rc != ScardError.Success) return rc;
                 readers = split(buffer, length);

@@ -1,6 +1,9 @@
 namespace SmartCardPS.Interop
 {
-    /// <summary>PC/SC return codes (winscard.h / pcsclite.h); the values are the native codes.</summary>
+    /// <summary>
+    /// PC/SC return codes (winscard.h / pcsclite.h); the values are the native codes. winscard.dll also returns some
+    /// Win32 codes (the Error* members), which pcsc-lite never does.
+    /// </summary>
     public enum ScardError : uint
     {
         Success = 0x00000000,
@@ -64,5 +67,12 @@ namespace SmartCardPS.Interop
         Eof = 0x8010006D,
         CancelledByUser = 0x8010006E,
         CardNotAuthenticated = 0x8010006F,
+
+        // Win32 codes winscard.dll returns (Microsoft's SCardControl, SCardGetAttrib and SCardIsValidContext pages).
+        ErrorInvalidFunction = 1,
+        ErrorInvalidHandle = 6,
+        ErrorNotSupported = 50,
+        ErrorBrokenPipe = 109,
+        ErrorInsufficientBuffer = 122,
     }
 }

@@ -1,16 +1,36 @@
 using System.Collections.Generic;
+using System.Runtime.InteropServices;
 
 namespace SmartCardPS.Interop
 {
-    /// <summary>The native name and an actionable sentence for each PC/SC return code.</summary>
+    /// <summary>
+    /// The native name and an actionable sentence for each PC/SC return code. Advice about the service names this
+    /// platform's: the Smart Card service (SCardSvr) on Windows, pcscd elsewhere.
+    /// </summary>
     public static class ScardErrorInfo
     {
+        private static bool Windows => RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+        private static bool MacOS => RuntimeInformation.IsOSPlatform(OSPlatform.OSX);
+
+        private static string Restart =>
+            Windows ? "'Restart-Service SCardSvr' as administrator"
+            : MacOS ? "unplug and plug in the reader: macOS starts its smart-card service on demand"
+            : "'sudo systemctl restart pcscd'";
+
+        private static string Start =>
+            Windows ? "'Start-Service SCardSvr' as administrator"
+            : MacOS ? "unplug and plug in the reader: macOS starts its smart-card service on demand"
+            : "'sudo systemctl start pcscd.socket' or 'sudo systemctl enable --now pcscd.socket'";
+
+        private static string TheService => Windows ? "the Smart Card service (SCardSvr)" : "the PC/SC service";
+        private static string Service => Windows ? "The Smart Card service (SCardSvr)" : "The PC/SC service";
+
         private static readonly Dictionary<ScardError, (string Name, string Text)> Table = new Dictionary<ScardError, (string, string)>
         {
             [ScardError.Success] = ("SCARD_S_SUCCESS", "The operation succeeded."),
-            [ScardError.InternalError] = ("SCARD_F_INTERNAL_ERROR", "The PC/SC service hit an internal consistency check; restart it (systemctl restart pcscd) and retry."),
+            [ScardError.InternalError] = ("SCARD_F_INTERNAL_ERROR", Service + " hit an internal consistency check; restart it (" + Restart + ") and retry."),
             [ScardError.Cancelled] = ("SCARD_E_CANCELLED", "The wait was cancelled."),
-            [ScardError.InvalidHandle] = ("SCARD_E_INVALID_HANDLE", "The PC/SC context or card handle is no longer valid, usually because the PC/SC service restarted; retry."),
+            [ScardError.InvalidHandle] = ("SCARD_E_INVALID_HANDLE", "The PC/SC context or card handle is no longer valid, usually because " + TheService + " restarted; retry."),
             [ScardError.InvalidParameter] = ("SCARD_E_INVALID_PARAMETER", "The PC/SC service rejected a parameter; this is a bug worth reporting."),
             [ScardError.InvalidTarget] = ("SCARD_E_INVALID_TARGET", "The PC/SC service found inconsistent start-up information; restart it."),
             [ScardError.NoMemory] = ("SCARD_E_NO_MEMORY", "The PC/SC service is out of memory."),
@@ -26,7 +46,7 @@ namespace SmartCardPS.Interop
             [ScardError.NotReady] = ("SCARD_E_NOT_READY", "The reader or card is not ready; wait and retry."),
             [ScardError.InvalidValue] = ("SCARD_E_INVALID_VALUE", "A value passed to the PC/SC service is out of range."),
             [ScardError.SystemCancelled] = ("SCARD_E_SYSTEM_CANCELLED", "The operation was cancelled by the system (log-off or shutdown)."),
-            [ScardError.CommError] = ("SCARD_F_COMM_ERROR", "Communication with the PC/SC service failed; check that pcscd is running and restart it if needed."),
+            [ScardError.CommError] = ("SCARD_F_COMM_ERROR", "Communication with the PC/SC service failed; check that " + (Windows ? "the Smart Card service (SCardSvr) runs (Get-Service SCardSvr)" : MacOS ? "the reader is plugged in" : "pcscd runs") + " and restart it if needed (" + Restart + ")."),
             [ScardError.UnknownError] = ("SCARD_F_UNKNOWN_ERROR", "The PC/SC service reported an unknown error."),
             [ScardError.InvalidAtr] = ("SCARD_E_INVALID_ATR", "The card sent an ATR that is not valid."),
             [ScardError.NotTransacted] = ("SCARD_E_NOT_TRANSACTED", "The reader could not complete the exchange with the card; reinsert the card."),
@@ -36,8 +56,8 @@ namespace SmartCardPS.Interop
             [ScardError.ReaderUnsupported] = ("SCARD_E_READER_UNSUPPORTED", "The reader driver does not meet the requirements for this operation."),
             [ScardError.DuplicateReader] = ("SCARD_E_DUPLICATE_READER", "The reader driver did not produce a unique reader name."),
             [ScardError.CardUnsupported] = ("SCARD_E_CARD_UNSUPPORTED", "The card is not supported for this operation."),
-            [ScardError.NoService] = ("SCARD_E_NO_SERVICE", "The PC/SC service is not running. Start it (Linux: 'sudo systemctl start pcscd.socket' or 'sudo systemctl enable --now pcscd.socket'; Windows: 'Start-Service SCardSvr') and retry."),
-            [ScardError.ServiceStopped] = ("SCARD_E_SERVICE_STOPPED", "The PC/SC service stopped (on Windows it stops when the last reader is removed); retry once a reader is attached."),
+            [ScardError.NoService] = ("SCARD_E_NO_SERVICE", Service + " is not running. Start it (" + Start + ") and retry."),
+            [ScardError.ServiceStopped] = ("SCARD_E_SERVICE_STOPPED", Windows ? "The Smart Card service (SCardSvr) stopped (Windows stops it when the last reader is removed); retry once a reader is attached, or start it (" + Start + ")." : "The PC/SC service stopped; retry, and start it if needed (" + Start + ")."),
             [ScardError.Unexpected] = ("SCARD_E_UNEXPECTED", "The PC/SC service reported an unexpected condition (pcsc-lite also uses this code for an unsupported feature)."),
             [ScardError.IccInstallation] = ("SCARD_E_ICC_INSTALLATION", "No primary provider is known for the card."),
             [ScardError.IccCreateOrder] = ("SCARD_E_ICC_CREATEORDER", "The requested order of object creation is not supported."),
@@ -68,9 +88,14 @@ namespace SmartCardPS.Interop
             [ScardError.Eof] = ("SCARD_W_EOF", "The end of the card file was reached."),
             [ScardError.CancelledByUser] = ("SCARD_W_CANCELLED_BY_USER", "The user cancelled the operation."),
             [ScardError.CardNotAuthenticated] = ("SCARD_W_CARD_NOT_AUTHENTICATED", "No PIN was presented to the card."),
+            [ScardError.ErrorInvalidFunction] = ("ERROR_INVALID_FUNCTION", "The reader driver does not support this control code or attribute."),
+            [ScardError.ErrorInvalidHandle] = ("ERROR_INVALID_HANDLE", "The PC/SC context or card handle is not valid (any more), usually because the Smart Card service (SCardSvr) restarted; retry, and start it if needed ('Start-Service SCardSvr' as administrator)."),
+            [ScardError.ErrorNotSupported] = ("ERROR_NOT_SUPPORTED", "The reader or its driver does not support this request."),
+            [ScardError.ErrorBrokenPipe] = ("ERROR_BROKEN_PIPE", "The connection to the Smart Card service (SCardSvr) broke: the service stopped or restarted; retry, and start it if needed ('Start-Service SCardSvr' as administrator)."),
+            [ScardError.ErrorInsufficientBuffer] = ("ERROR_INSUFFICIENT_BUFFER", "The buffer for the answer was too small; retry (the reader list changed while it was read)."),
         };
 
-        /// <summary>The SCARD_* name, or the hex value for a code no header defines.</summary>
+        /// <summary>The SCARD_* (or Win32 ERROR_*) name, or the hex value for a code no header defines.</summary>
         public static string NameOf(ScardError code) =>
             Table.TryGetValue(code, out var e) ? e.Name : $"0x{(uint)code:X8}";
 

@@ -30,6 +30,8 @@ namespace SmartCardPS.P11Kit
 
         public string ConfigDirectory(Pkcs11ConfigScope? scope)
         {
+            if (Registry.Paths.NotUsedReason != null)
+                throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.NotSupported, Registry.Paths.NotUsedReason + ".", scope);
             if ((scope ?? DefaultScope) == Pkcs11ConfigScope.System) return Registry.Paths.SystemModuleDirectory;
             return Registry.Paths.UserModuleDirectory ?? throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.UserScopeAsRoot,
                 "p11-kit reads no user configs for root, whatever HOME says, so -Scope User is refused as root: run the command as that user, or use -Scope System.", scope);

@@ -29,5 +29,7 @@ namespace SmartCardPS.P11Kit
         UserScopeAsRoot,
         /// <summary>Registering in the user config directory where p11-kit reads no user configs (P11_KIT_NO_USER_CONFIG, user-config: none in a pkcs11.conf).</summary>
         UserScopeNotRead,
+        /// <summary>This platform has no p11-kit registry to write to (Windows).</summary>
+        NotSupported,
     }
 }

@@ -43,8 +43,24 @@ namespace SmartCardPS.P11Kit
         /// <summary>Whether p11-kit exists here at all; without it the registry is empty.</summary>
         public bool P11KitPresent { get; set; }
 
+        /// <summary>Why this platform has no p11-kit registry at all (Windows), or null.</summary>
+        public string NotUsedReason { get; set; }
+
+        /// <summary>Why the registry is empty, for the setup checks: the platform's reason, or p11-kit missing.</summary>
+        public string AbsenceReason => NotUsedReason ?? "p11-kit is not installed";
+
+        public const string WindowsReason =
+            "p11-kit's module registry is not used on Windows: name a PKCS#11 library with -Module instead, e.g. " +
+            "Get-Pkcs11Token -Module 'C:\\Program Files\\OpenSC Project\\OpenSC\\pkcs11\\opensc-pkcs11.dll'";
+
         public static Pkcs11RegistryPaths Default()
         {
+            // p11-kit's registry is a Unix one. On Windows its paths would resolve against the current drive
+            // (C:\etc\pkcs11, C:\usr\share\p11-kit), folders any user may create, so no path is read there and no library a
+            // config there names is ever loaded.
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+                return new Pkcs11RegistryPaths { IgnoreUserConfig = true, ProgramName = CurrentProgramName(), NotUsedReason = WindowsReason };
+
             bool root = UnixFile.IsRoot();
             string home = Environment.GetEnvironmentVariable("HOME");
             if (string.IsNullOrEmpty(home)) home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);

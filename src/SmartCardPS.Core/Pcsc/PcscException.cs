@@ -26,9 +26,13 @@ namespace SmartCardPS.Pcsc
         public string ErrorName => ScardErrorInfo.NameOf(Error);
         public string Operation { get; }
 
-        /// <summary>The service is gone (not running, stopped, restarted): callers treat these alike.</summary>
+        /// <summary>
+        /// The service is gone (not running, stopped, restarted): callers treat these alike. winscard.dll says so with
+        /// Win32 codes too: ERROR_INVALID_HANDLE for the contexts of a service that restarted, ERROR_BROKEN_PIPE.
+        /// </summary>
         public bool IsServiceUnavailable =>
             Error == ScardError.NoService || Error == ScardError.ServiceStopped ||
-            Error == ScardError.CommError || Error == ScardError.InvalidHandle || Error == ScardError.Shutdown;
+            Error == ScardError.CommError || Error == ScardError.InvalidHandle || Error == ScardError.Shutdown ||
+            Error == ScardError.ErrorInvalidHandle || Error == ScardError.ErrorBrokenPipe;
     }
 }

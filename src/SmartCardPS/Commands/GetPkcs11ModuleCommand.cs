@@ -23,7 +23,9 @@ namespace SmartCardPS.Commands
     /// non-terminating error naming the module, its config file and the reason, and the others are still listed; with
     /// -IncludeBroken it is emitted instead, with the reason in LoadError. For a module marked critical: yes the error
     /// also says that p11-kit, and so GnuTLS and p11tool, fail altogether while it fails. Where p11-kit is not
-    /// installed the registry is empty.</para>
+    /// installed the registry is empty. Windows has no p11-kit registry: nothing is read (p11-kit's paths would name
+    /// folders on the current drive that any user may create), one warning says so, and Get-Pkcs11Token -Module takes a
+    /// library's path instead.</para>
     /// </summary>
     /// <example>
     /// <code>Get-Pkcs11Module</code>
@@ -61,6 +63,11 @@ namespace SmartCardPS.Commands
         /// </summary>
         [Parameter]
         public SwitchParameter IncludeBroken { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            if (Registry.Paths.NotUsedReason != null) WriteWarning(Registry.Paths.NotUsedReason + ".");
+        }
 
         protected override void ProcessRecord()
         {

@@ -17,7 +17,7 @@ namespace SmartCardPS.Setup.Checks
         {
             if (!context.Registry.Paths.P11KitPresent)
             {
-                yield return new SetupCheck(Name, SetupStatus.Skip, "p11-kit is not installed");
+                yield return new SetupCheck(Name, SetupStatus.Skip, context.Registry.Paths.AbsenceReason);
                 yield break;
             }
             if (context.ModuleProbes.Count == 0)

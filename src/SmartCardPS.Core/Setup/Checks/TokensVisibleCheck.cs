@@ -15,7 +15,7 @@ namespace SmartCardPS.Setup.Checks
         {
             if (!context.Registry.Paths.P11KitPresent)
             {
-                yield return new SetupCheck(Name, context.Options.RequireToken ? SetupStatus.Fail : SetupStatus.Skip, "p11-kit is not installed",
+                yield return new SetupCheck(Name, context.Options.RequireToken ? SetupStatus.Fail : SetupStatus.Skip, context.Registry.Paths.AbsenceReason,
                     context.Options.RequireToken ? "install p11-kit and register a PKCS#11 module (Register-OpenScModule)" : null);
                 yield break;
             }

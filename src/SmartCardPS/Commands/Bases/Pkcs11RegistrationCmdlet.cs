@@ -64,6 +64,7 @@ namespace SmartCardPS.Commands.Bases
                 case Pkcs11RegistrationFailure.UserScopeAsRoot:
                 case Pkcs11RegistrationFailure.UserScopeNotRead: return ErrorCategory.InvalidOperation;
                 case Pkcs11RegistrationFailure.UntrustedLibrary: return ErrorCategory.SecurityError;
+                case Pkcs11RegistrationFailure.NotSupported: return ErrorCategory.NotImplemented;
                 default: return ErrorCategory.WriteError;
             }
         }

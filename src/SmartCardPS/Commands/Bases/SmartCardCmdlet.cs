@@ -133,6 +133,7 @@ namespace SmartCardPS.Commands.Bases
                 case ScardError.ServiceStopped:
                 case ScardError.CommError:
                 case ScardError.Shutdown:
+                case ScardError.ErrorBrokenPipe:
                 case ScardError.NoReadersAvailable:
                 case ScardError.ReaderUnavailable:
                     return ErrorCategory.ResourceUnavailable;
@@ -159,6 +160,9 @@ namespace SmartCardPS.Commands.Bases
                 case ScardError.InvalidParameter:
                 case ScardError.InvalidValue:
                     return ErrorCategory.InvalidArgument;
+                case ScardError.ErrorInvalidFunction:
+                case ScardError.ErrorNotSupported:
+                    return ErrorCategory.NotImplemented;
                 default:
                     return ErrorCategory.DeviceError;
             }
