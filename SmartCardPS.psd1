@@ -25,6 +25,7 @@
         'Get-Pkcs11Mechanism'
         'Get-Pkcs11Object'
         'Export-Pkcs11Certificate'
+        'Initialize-Pkcs11Token'
         'Register-OpenScModule'
         'Unregister-OpenScModule'
         'Get-FirefoxProfile'

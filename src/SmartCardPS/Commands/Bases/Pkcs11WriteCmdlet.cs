@@ -1,0 +1,128 @@
+using System.Linq;
+using System.Management.Automation;
+using SmartCardPS.P11Kit;
+using SmartCardPS.Parameters;
+using SmartCardPS.Pkcs11;
+using SmartCardPS.Text;
+
+namespace SmartCardPS.Commands.Bases
+{
+    /// <summary>
+    /// What the cmdlets that change a token share (Initialize-Pkcs11Token, Set-/Reset-Pkcs11Pin, Import-, Set-, Remove-Pkcs11Object):
+    /// exactly one token per input (a token, a label, or a pkcs11: URI), nothing loaded under -WhatIf (the confirmation is made
+    /// from what the user gave), and the provisioner's failures as errors with stable reasons.
+    /// </summary>
+    public abstract class Pkcs11WriteCmdlet : Pkcs11TokenCmdlet
+    {
+        protected const string TokenSet = "Token";
+        protected const string UriSet = "Uri";
+
+        /// <summary>The one token an input names, with its module and library, and the URI it came from (for pin-value and pin-source).</summary>
+        protected sealed class Target
+        {
+            public Pkcs11Module Module { get; set; }
+            public Pkcs11Library Library { get; set; }
+            public Pkcs11Token Token { get; set; }
+            public string Uri { get; set; }
+            public Net.Pkcs11Interop.Common.Pkcs11Uri ParsedUri { get; set; }
+        }
+
+        /// <summary>
+        /// -WhatIf (or $WhatIfPreference): the cmdlet describes what it would do from its input alone, so that no module is
+        /// loaded and none of a module's code runs.
+        /// </summary>
+        protected bool WhatIfOnly
+        {
+            get
+            {
+                if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out object given)) return LanguagePrimitives.IsTrue(given);
+                return LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+            }
+        }
+
+        /// <summary>The token as the user gave it, for -WhatIf and confirmations: its label and URI, or the URI (its pin-value redacted).</summary>
+        protected static string Describe(Pkcs11Token token, string uri)
+        {
+            if (uri != null) return UntrustedText.Quote(Pkcs11Uri.Redact(uri));
+            if (token.LabelOnly) return $"token {UntrustedText.Quote(token.Label)}";
+            string name = token.TokenInitialized ? UntrustedText.Quote(token.Label) : $"(uninitialised, slot {token.SlotId})";
+            return $"token {name} ({UntrustedText.Quote(token.Uri)})";
+        }
+
+        /// <summary>
+        /// The one token <paramref name="token"/> or <paramref name="uri"/> names, its module loaded; null with the error
+        /// written when it names none (TokenNotFound) or several (AmbiguousToken). An uninitialised token counts when it is
+        /// piped from Get-Pkcs11Token -IncludeEmptySlots or named by a slot-id URI.
+        /// </summary>
+        protected Target Resolve(Pkcs11Token token, string uri)
+        {
+            var found = new System.Collections.Generic.List<Target>();
+            Net.Pkcs11Interop.Common.Pkcs11Uri parsed = null;
+            if (uri != null)
+            {
+                parsed = ParseUri(uri);
+                if (parsed == null) return null;
+                found.AddRange(TokensByUri(parsed).Select(pair => new Target { Module = pair.Key, Token = pair.Value, Uri = uri, ParsedUri = parsed }));
+            }
+            else if (token.LabelOnly)
+            {
+                var all = AllTokens().ToList();
+                var filter = new NameFilter(new[] { token.Label }).Among(all.Select(pair => pair.Value.Label));
+                found.AddRange(all.Where(pair => filter.IsMatch(pair.Value.Label)).Select(pair => new Target { Module = pair.Key, Token = pair.Value }));
+            }
+            else
+            {
+                Pkcs11Token current = CurrentToken(token, out Pkcs11Module module);
+                if (current == null) return null;
+                found.Add(new Target { Module = module, Token = current });
+            }
+            string shown = Describe(token, uri);
+            if (found.Count == 0)
+            {
+                WriteError(NewError(new ItemNotFoundException($"No PKCS#11 token matches {shown}. Run Get-Pkcs11Token (-IncludeEmptySlots for uninitialised ones) to list the tokens and their URIs."),
+                    "TokenNotFound", ErrorCategory.ObjectNotFound, uri != null ? Pkcs11Uri.Redact(uri) : (object)token));
+                return null;
+            }
+            if (found.Count > 1)
+            {
+                WriteError(NewError(new System.ArgumentException($"{shown} names {found.Count} tokens: {string.Join(", ", found.Select(t => UntrustedText.Quote(t.Token.Uri)))}. Give the Uri of one; nothing was changed."),
+                    "AmbiguousToken", ErrorCategory.InvalidArgument, uri != null ? Pkcs11Uri.Redact(uri) : (object)token));
+                return null;
+            }
+            Target target = found[0];
+            target.Library = Open(target.Module);
+            return target.Library == null ? null : target;
+        }
+
+        /// <summary>
+        /// A provisioning failure as one error: a refused PIN (PinIncorrect, PinLocked, ...; never retried), a write-protected
+        /// token (WriteProtected), a function the module lacks (NotSupported), a token another login holds (TokenBusy), else WriteFailed.
+        /// </summary>
+        protected void WriteWriteError(Pkcs11ModuleException ex, object target)
+        {
+            if (ex is Pkcs11LoginException login)
+            {
+                WriteError(NewError(login, LoginReason(login), ErrorCategory.AuthenticationError, target));
+                return;
+            }
+            switch (ex.ReturnValueName)
+            {
+                case "CKR_TOKEN_WRITE_PROTECTED":
+                    WriteError(NewError(ex, "WriteProtected", ErrorCategory.PermissionDenied, target));
+                    return;
+                case "CKR_FUNCTION_NOT_SUPPORTED":
+                    WriteError(NewError(ex, "NotSupported", ErrorCategory.NotImplemented, target));
+                    return;
+                case "CKR_SESSION_EXISTS":
+                case "CKR_SESSION_READ_ONLY_EXISTS":
+                case "CKR_USER_ALREADY_LOGGED_IN":
+                case "CKR_USER_ANOTHER_ALREADY_LOGGED_IN":
+                    WriteError(NewError(ex, "TokenBusy", ErrorCategory.ResourceBusy, target));
+                    return;
+                default:
+                    WriteError(NewError(ex, "WriteFailed", CategoryOf(ex.Kind), target));
+                    return;
+            }
+        }
+    }
+}
