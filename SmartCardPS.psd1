@@ -26,6 +26,8 @@
         'Get-Pkcs11Object'
         'Export-Pkcs11Certificate'
         'Initialize-Pkcs11Token'
+        'Set-Pkcs11Pin'
+        'Reset-Pkcs11Pin'
         'Register-OpenScModule'
         'Unregister-OpenScModule'
         'Get-FirefoxProfile'

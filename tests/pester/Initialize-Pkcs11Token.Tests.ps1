@@ -13,7 +13,7 @@ BeforeAll {
     }
 }
 
-AfterAll { Stop-TestProvisioning $State }
+AfterAll { Stop-TestObjectToken $State }
 
 Describe 'Initialize-Pkcs11Token' -Skip:$NoFixture {
     It 'initialises the free slot with both PINs, as p11tool, softhsm2-util and pkcs11-tool then see it' {

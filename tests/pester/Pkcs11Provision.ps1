@@ -9,7 +9,7 @@ $script:SoftHsmLibrary = [SmartCardPS.TestFixture.SoftHsmFixture]::LibraryPath
 function ConvertTo-TestPin([string] $Pin) { ConvertTo-SecureString $Pin -AsPlainText -Force }
 
 # For BeforeAll: a private SoftHSM with the tokens $Label (user PIN 1234, SO PIN 5678) and its free slot, registered
-# as softhsm2; $null where the fixture cannot run.
+# as softhsm2, and a scratch folder; $null where the fixture cannot run. Stop-TestObjectToken ends it.
 function Start-TestProvisioning([string[]] $Label) {
     $hsm = Start-TestSoftHsm -Label $Label
     if (-not $hsm) { return $null }
@@ -18,15 +18,6 @@ function Start-TestProvisioning([string[]] $Label) {
     $scratch = Join-Path ([IO.Path]::GetTempPath()) "smartcardps-prov-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
     New-Item -ItemType Directory $scratch | Out-Null
     [pscustomobject]@{ Hsm = $hsm; Scratch = $scratch }
-}
-
-function Stop-TestProvisioning($State) {
-    if ($State) {
-        $State.Hsm.Dispose()
-        Remove-Item $State.Scratch -Recurse -Force -ErrorAction SilentlyContinue
-    }
-    Clear-TestRegistry
-    Remove-Item env:GNUTLS_PIN -ErrorAction SilentlyContinue
 }
 
 # Every file of SoftHSM's token directory with its SHA-256, one line each, in name order.

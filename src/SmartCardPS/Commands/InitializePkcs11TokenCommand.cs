@@ -2,8 +2,6 @@ using System;
 using System.Management.Automation;
 using System.Security;
 using SmartCardPS.Commands.Bases;
-using SmartCardPS.Completion;
-using SmartCardPS.Parameters;
 using SmartCardPS.Pkcs11;
 using SmartCardPS.Text;
 
@@ -25,22 +23,6 @@ namespace SmartCardPS.Commands
     [OutputType(typeof(Pkcs11Token))]
     public sealed class InitializePkcs11TokenCommand : Pkcs11WriteCmdlet
     {
-        /// <summary>
-        /// <para type="description">The token, from Get-Pkcs11Token (-IncludeEmptySlots for uninitialised ones), or its label.</para>
-        /// </summary>
-        [Parameter(ParameterSetName = TokenSet, Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The token, from Get-Pkcs11Token, or its label.")]
-        [TokenLabelTransformation]
-        [ArgumentCompleter(typeof(TokenLabelCompleter))]
-        [ValidateNotNull]
-        public Pkcs11Token Token { get; set; }
-
-        /// <summary>
-        /// <para type="description">A pkcs11: URI naming exactly one token, such as the Uri of Get-Pkcs11Token -IncludeEmptySlots (slot-id) or a line of p11tool --list-tokens.</para>
-        /// </summary>
-        [Parameter(ParameterSetName = UriSet, Mandatory = true, Position = 0, HelpMessage = "A pkcs11: URI naming one token.")]
-        [ValidateNotNullOrEmpty]
-        public string Uri { get; set; }
-
         /// <summary>
         /// <para type="description">The new token label: at most 32 bytes in UTF-8, no control characters.</para>
         /// </summary>

@@ -1,5 +1,6 @@
 using System.Linq;
 using System.Management.Automation;
+using SmartCardPS.Completion;
 using SmartCardPS.P11Kit;
 using SmartCardPS.Parameters;
 using SmartCardPS.Pkcs11;
@@ -16,6 +17,22 @@ namespace SmartCardPS.Commands.Bases
     {
         protected const string TokenSet = "Token";
         protected const string UriSet = "Uri";
+
+        /// <summary>
+        /// <para type="description">The token, from Get-Pkcs11Token (-IncludeEmptySlots for uninitialised ones), or its label (an exact label always matches; a wildcard must match exactly one token).</para>
+        /// </summary>
+        [Parameter(ParameterSetName = TokenSet, Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The token, from Get-Pkcs11Token, or its label.")]
+        [TokenLabelTransformation]
+        [ArgumentCompleter(typeof(TokenLabelCompleter))]
+        [ValidateNotNull]
+        public Pkcs11Token Token { get; set; }
+
+        /// <summary>
+        /// <para type="description">A pkcs11: URI naming exactly one token, such as a Uri of Get-Pkcs11Token (with -IncludeEmptySlots, a slot-id URI for an uninitialised token) or a line of p11tool --list-tokens; its pin-value or pin-source gives the PIN the command logs in with (a pin-value shows as pin-value=*** in every message).</para>
+        /// </summary>
+        [Parameter(ParameterSetName = UriSet, Mandatory = true, Position = 0, HelpMessage = "A pkcs11: URI naming one token.")]
+        [ValidateNotNullOrEmpty]
+        public string Uri { get; set; }
 
         /// <summary>The one token an input names, with its module and library, and the URI it came from (for pin-value and pin-source).</summary>
         protected sealed class Target
@@ -122,6 +139,30 @@ namespace SmartCardPS.Commands.Bases
                 default:
                     WriteError(NewError(ex, "WriteFailed", CategoryOf(ex.Kind), target));
                     return;
+            }
+        }
+
+        /// <summary>Stops with PinConflict when the PIN is given twice (a SecureString and a credential).</summary>
+        protected void RefuseTwoPins(System.Security.SecureString pin, PSCredential credential)
+        {
+            if (pin != null && credential != null)
+            {
+                ThrowTerminatingError(NewError(new System.ArgumentException("Give the PIN once: as a SecureString or as a credential, not both."),
+                    "PinConflict", ErrorCategory.InvalidArgument, null));
+            }
+        }
+
+        /// <summary>Emits the target's token as its module lists it now (its flags changed); a token gone since is an error.</summary>
+        protected void PassThruToken(Target target)
+        {
+            try
+            {
+                Pkcs11Token now = target.Library.GetTokens(true).FirstOrDefault(t => t.SlotId == target.Token.SlotId && t.SerialNumber == target.Token.SerialNumber);
+                if (now != null) WriteObject(now);
+            }
+            catch (Pkcs11ModuleException ex)
+            {
+                WriteWriteError(ex, target.Token);
             }
         }
     }
