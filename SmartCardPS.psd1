@@ -28,6 +28,7 @@
         'Initialize-Pkcs11Token'
         'Set-Pkcs11Pin'
         'Reset-Pkcs11Pin'
+        'Import-Pkcs11Certificate'
         'Register-OpenScModule'
         'Unregister-OpenScModule'
         'Get-FirefoxProfile'

@@ -254,8 +254,13 @@ namespace SmartCardPS.Tests
                 var relabelled = Assert.Single(Pkcs11Provisioner.Update(library, fresh.Token, new Pkcs11ObjectQuery { Class = Pkcs11ObjectClass.Certificate, Label = "doomed" }, "doomed 2", new byte[] { 0x42 }));
                 Assert.Equal(fresh.Token.Uri + ";id=%42;object=doomed%202;type=cert", relabelled.Uri);
                 Assert.Contains("\tURL: " + relabelled.Uri + "\n", Tool.Run("p11tool", "--provider", SoftHsmFixture.LibraryPath, "--list-all-certs", fresh.Token.Uri).Output);
-                int removed = Pkcs11Provisioner.Remove(library, fresh.Token, new Pkcs11ObjectQuery { Class = Pkcs11ObjectClass.Certificate, Label = "doomed 2", Login = true, Pin = Bytes("1111") });
-                Assert.Equal(1, removed);
+                // The chooser sees what the query matches, and only what it picks goes.
+                var offered = new List<Pkcs11Object>();
+                var certs = new Pkcs11ObjectQuery { Class = Pkcs11ObjectClass.Certificate, Login = true, Pin = Bytes("1111") };
+                Assert.Empty(Pkcs11Provisioner.Remove(library, fresh.Token, certs, all => { offered.AddRange(all); return null; }));
+                Assert.Equal(new[] { relabelled.Uri }, offered.Select(o => o.Uri));
+                var removed = Pkcs11Provisioner.Remove(library, fresh.Token, certs, all => all.Where(o => o.Label == "doomed 2"));
+                Assert.Equal(relabelled.Uri, Assert.Single(removed).Uri);
                 Assert.DoesNotContain("object=doomed", Tool.Run("p11tool", "--provider", SoftHsmFixture.LibraryPath, "--list-all-certs", fresh.Token.Uri).Output);
             }
         }

@@ -163,6 +163,29 @@ namespace SmartCardPS.Pkcs11
         }
 
         /// <summary>
+        /// The DER of the first certificate in <paramref name="content"/>: DER as it is, or PEM (RFC 7468, the first
+        /// CERTIFICATE block, as p11tool --load-certificate reads it). ArgumentException when it is neither.
+        /// </summary>
+        public static byte[] CertificateDer(byte[] content)
+        {
+            if (content == null) throw new ArgumentNullException(nameof(content));
+            if (content.Length > 0 && content[0] == 0x30) return content;
+            string text = Encoding.ASCII.GetString(content);
+            const string Begin = "-----BEGIN CERTIFICATE-----", End = "-----END CERTIFICATE-----";
+            int start = text.IndexOf(Begin, StringComparison.Ordinal);
+            int end = start < 0 ? -1 : text.IndexOf(End, start, StringComparison.Ordinal);
+            if (end < 0) throw new ArgumentException("It is neither DER nor PEM with a BEGIN CERTIFICATE block.", nameof(content));
+            try
+            {
+                return Convert.FromBase64String(text.Substring(start + Begin.Length, end - start - Begin.Length));
+            }
+            catch (FormatException ex)
+            {
+                throw new ArgumentException("Its CERTIFICATE block is not base64: " + ex.Message, nameof(content), ex);
+            }
+        }
+
+        /// <summary>
         /// C_CreateObject of a data object (CKO_DATA with CKA_APPLICATION and CKA_VALUE), as pkcs11-tool --write-object --type data
         /// does; a private one needs <paramref name="login"/>.
         /// </summary>
@@ -192,25 +215,29 @@ namespace SmartCardPS.Pkcs11
         }
 
         /// <summary>
-        /// C_DestroyObject of every object the exact template <paramref name="query"/> (class, label, id) matches; the caller
-        /// checked beforehand how many that is (see Pkcs11ObjectReader.Read). Returns how many were destroyed.
+        /// C_DestroyObject of the objects <paramref name="query"/> matches (CKA_CLASS, CKA_LABEL, CKA_ID as given) that
+        /// <paramref name="choose"/> picks from all it matches (every one without it), in one session with at most one
+        /// C_Login. Returns the objects destroyed, as they were listed.
         /// </summary>
-        public static int Remove(Pkcs11Library library, Pkcs11Token token, Pkcs11ObjectQuery query)
+        public static List<Pkcs11Object> Remove(Pkcs11Library library, Pkcs11Token token, Pkcs11ObjectQuery query,
+            Func<IReadOnlyList<Pkcs11Object>, IEnumerable<Pkcs11Object>> choose = null)
         {
             if (query == null) throw new ArgumentNullException(nameof(query));
             using (var write = Pkcs11WriteSession.Open(library, token, query.Login ? Pkcs11WriteLogin.User : Pkcs11WriteLogin.None, query.Pin))
             {
-                var handles = write.Call(() => write.Session.FindAllObjects(Pkcs11ObjectReader.Template(write.Session, query)));
-                foreach (IObjectHandle handle in handles) write.Call(() => write.Session.DestroyObject(handle));
-                return handles.Count;
+                var chosen = Choose(write, token, query, choose);
+                foreach (var pair in chosen) write.Call(() => write.Session.DestroyObject(pair.Key));
+                return chosen.Select(pair => pair.Value).ToList();
             }
         }
 
         /// <summary>
-        /// C_SetAttributeValue of CKA_LABEL and/or CKA_ID (one call per object, so both change or neither) on every object
-        /// <paramref name="query"/> matches, as p11tool --set-label / --set-id do. Returns the objects as they are now.
+        /// C_SetAttributeValue of CKA_LABEL and/or CKA_ID (one call per object, so both change or neither) on the objects
+        /// <paramref name="query"/> matches that <paramref name="choose"/> picks, as p11tool --set-label / --set-id do, in one
+        /// session with at most one C_Login. Returns the objects as they are now.
         /// </summary>
-        public static List<Pkcs11Object> Update(Pkcs11Library library, Pkcs11Token token, Pkcs11ObjectQuery query, string newLabel, byte[] newId)
+        public static List<Pkcs11Object> Update(Pkcs11Library library, Pkcs11Token token, Pkcs11ObjectQuery query, string newLabel, byte[] newId,
+            Func<IReadOnlyList<Pkcs11Object>, IEnumerable<Pkcs11Object>> choose = null)
         {
             if (query == null) throw new ArgumentNullException(nameof(query));
             if (newLabel == null && newId == null) throw new ArgumentException("Give a new label, a new id, or both.");
@@ -220,15 +247,24 @@ namespace SmartCardPS.Pkcs11
                 var changes = new List<IObjectAttribute>();
                 if (newLabel != null) changes.Add(factory.Create(CKA.CKA_LABEL, Encoding.UTF8.GetBytes(newLabel)));
                 if (newId != null) changes.Add(factory.Create(CKA.CKA_ID, newId));
-                var handles = write.Call(() => write.Session.FindAllObjects(Pkcs11ObjectReader.Template(write.Session, query)));
-                var updated = new List<Pkcs11Object>(handles.Count);
-                foreach (IObjectHandle handle in handles)
+                var updated = new List<Pkcs11Object>();
+                foreach (var pair in Choose(write, token, query, choose))
                 {
-                    write.Call(() => write.Session.SetAttributeValue(handle, changes));
-                    updated.Add(Pkcs11ObjectReader.ReadObject(write.Library, write.Session, handle, token));
+                    write.Call(() => write.Session.SetAttributeValue(pair.Key, changes));
+                    updated.Add(Pkcs11ObjectReader.ReadObject(write.Library, write.Session, pair.Key, token));
                 }
                 return updated;
             }
+        }
+
+        private static List<KeyValuePair<IObjectHandle, Pkcs11Object>> Choose(Pkcs11WriteSession write, Pkcs11Token token, Pkcs11ObjectQuery query,
+            Func<IReadOnlyList<Pkcs11Object>, IEnumerable<Pkcs11Object>> choose)
+        {
+            var handles = write.Call(() => write.Session.FindAllObjects(Pkcs11ObjectReader.Template(write.Session, query)));
+            var found = handles.Select(h => new KeyValuePair<IObjectHandle, Pkcs11Object>(h, Pkcs11ObjectReader.ReadObject(write.Library, write.Session, h, token))).ToList();
+            if (choose == null) return found;
+            var picked = new HashSet<Pkcs11Object>(choose(found.Select(pair => pair.Value).ToList()) ?? Enumerable.Empty<Pkcs11Object>());
+            return found.Where(pair => picked.Contains(pair.Value)).ToList();
         }
     }
 }
