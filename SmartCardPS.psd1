@@ -29,6 +29,7 @@
         'Set-Pkcs11Pin'
         'Reset-Pkcs11Pin'
         'Import-Pkcs11Certificate'
+        'Remove-Pkcs11Object'
         'Register-OpenScModule'
         'Unregister-OpenScModule'
         'Get-FirefoxProfile'

@@ -28,9 +28,9 @@ namespace SmartCardPS.Commands.Bases
         public Pkcs11Token Token { get; set; }
 
         /// <summary>
-        /// <para type="description">A pkcs11: URI naming exactly one token, such as a Uri of Get-Pkcs11Token (with -IncludeEmptySlots, a slot-id URI for an uninitialised token) or a line of p11tool --list-tokens; its pin-value or pin-source gives the PIN the command logs in with (a pin-value shows as pin-value=*** in every message).</para>
+        /// <para type="description">A pkcs11: URI naming exactly one token, such as a Uri of Get-Pkcs11Token (with -IncludeEmptySlots, a slot-id URI for an uninitialised token) or a line p11tool prints; Remove-Pkcs11Object and Set-Pkcs11Object also read its object, id and type. Its pin-value or pin-source gives the PIN the command logs in with (a pin-value shows as pin-value=*** in every message).</para>
         /// </summary>
-        [Parameter(ParameterSetName = UriSet, Mandatory = true, Position = 0, HelpMessage = "A pkcs11: URI naming one token.")]
+        [Parameter(ParameterSetName = UriSet, Mandatory = true, Position = 0, HelpMessage = "A pkcs11: URI naming one token (and objects).")]
         [ValidateNotNullOrEmpty]
         public string Uri { get; set; }
 
@@ -165,5 +165,71 @@ namespace SmartCardPS.Commands.Bases
                 WriteWriteError(ex, target.Token);
             }
         }
+
+        /// <summary>
+        /// Runs <paramref name="apply"/> (a Pkcs11Provisioner call that picks from what matches) on the objects <paramref name="query"/>
+        /// selects on the token that <paramref name="token"/> or <paramref name="uri"/> names: logged in as the user when the token
+        /// requires it or a PIN is given, with one C_Login. The pick confirms each object (ShouldProcess on its Uri); none matching
+        /// is ObjectNotFound, several without <paramref name="force"/> is AmbiguousObject listing them, and nothing is changed then.
+        /// Under -WhatIf nothing is loaded: <paramref name="shown"/> describes the selection.
+        /// </summary>
+        protected void ApplyToObjects(Pkcs11Token token, string uri, Pkcs11ObjectQuery query, string shown, string action, bool force,
+            System.Security.SecureString pin,
+            System.Func<Target, Pkcs11ObjectQuery, System.Func<System.Collections.Generic.IReadOnlyList<Pkcs11Object>, System.Collections.Generic.IEnumerable<Pkcs11Object>>, System.Collections.Generic.List<Pkcs11Object>> apply)
+        {
+            if (WhatIfOnly)
+            {
+                ShouldProcess(shown, action);
+                return;
+            }
+            Target target = Resolve(token, uri);
+            if (target == null) return;
+            query.Login = pin != null || target.Token.Flags.HasFlag(Pkcs11TokenFlags.LoginRequired)
+                || (target.Uri != null && (Pkcs11Uri.FindPinValue(target.Uri, out _, out _) || target.ParsedUri?.PinSource != null));
+            Pkcs11Pin bytes = null;
+            if (query.Login && !PinFor(target.Token, pin, target.Uri, target.ParsedUri, "user PIN", out bytes, "give -Pin, -Credential or a URI with pin-source")) return;
+            using (bytes)
+            {
+                query.Pin = bytes?.Bytes;
+                try
+                {
+                    foreach (Pkcs11Object done in apply(target, query, all => Pick(all, shown, action, force)))
+                        WriteVerbose($"{action}: {done.Uri}");
+                }
+                catch (Pkcs11ModuleException ex)
+                {
+                    WriteWriteError(ex, target.Token);
+                }
+                finally
+                {
+                    query.Pin = null;
+                }
+            }
+        }
+
+        private System.Collections.Generic.IEnumerable<Pkcs11Object> Pick(System.Collections.Generic.IReadOnlyList<Pkcs11Object> all, string shown, string action, bool force)
+        {
+            if (all.Count == 0)
+            {
+                WriteError(NewError(new ItemNotFoundException($"No object matches {shown}. Run Get-Pkcs11Object (-Login for private objects) to list them and their URIs."),
+                    "ObjectNotFound", ErrorCategory.ObjectNotFound, shown));
+                return System.Array.Empty<Pkcs11Object>();
+            }
+            if (all.Count > 1 && !force)
+            {
+                WriteError(NewError(new System.ArgumentException($"{shown} matches {all.Count} objects: {string.Join(", ", all.Select(o => o.Uri))}. Give -Force to act on all of them, or a URI that names one; nothing was changed."),
+                    "AmbiguousObject", ErrorCategory.InvalidArgument, shown));
+                return System.Array.Empty<Pkcs11Object>();
+            }
+            return all.Where(o => ShouldProcess(o.Uri, action)).ToList();
+        }
+
+        /// <summary>The exact search for one listed object: its class, label and id (data objects have no CKA_ID).</summary>
+        protected static Pkcs11ObjectQuery QueryFor(Pkcs11Object obj) => new Pkcs11ObjectQuery
+        {
+            Class = obj.Class,
+            Label = obj.Label,
+            Id = obj.Class == Pkcs11ObjectClass.Data && string.IsNullOrEmpty(obj.Id) ? null : Hex.TryParse(obj.Id ?? string.Empty) ?? new byte[0],
+        };
     }
 }
