@@ -30,6 +30,7 @@
         'Reset-Pkcs11Pin'
         'Import-Pkcs11Certificate'
         'Remove-Pkcs11Object'
+        'Set-Pkcs11Object'
         'Register-OpenScModule'
         'Unregister-OpenScModule'
         'Get-FirefoxProfile'
