@@ -29,6 +29,7 @@
         'Set-Pkcs11Pin'
         'Reset-Pkcs11Pin'
         'Import-Pkcs11Certificate'
+        'Import-Pkcs11Object'
         'Remove-Pkcs11Object'
         'Set-Pkcs11Object'
         'Register-OpenScModule'
