@@ -15,7 +15,7 @@ namespace SmartCardPS.Commands
     /// </summary>
     /// <example>
     /// <code>Import-Pkcs11Object -Uri 'pkcs11:token=MyToken?pin-value=1234' -Value ([Text.Encoding]::UTF8.GetBytes('host=build-07')) -Label 'agent config' -Application 'ci' -Private</code>
-    /// <para>Writes a private data object to MyToken (the PIN in the URI is a test token's) and shows it with its URI.</para>
+    /// <para>Stores a private data object on MyToken (the PIN in the URI is a test token's) and shows it with its URI.</para>
     /// </example>
     [Cmdlet(VerbsData.Import, "Pkcs11Object", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = TokenSet)]
     [OutputType(typeof(Pkcs11Object))]
