@@ -1,10 +1,8 @@
 using System;
-using System.IO;
 using System.Management.Automation;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
 using SmartCardPS.Commands.Bases;
-using SmartCardPS.Os;
 using SmartCardPS.Pkcs11;
 using SmartCardPS.Text;
 
@@ -100,8 +98,7 @@ namespace SmartCardPS.Commands
             Target target = Resolve(Token, Uri);
             if (target == null || !ShouldProcess(Describe(target.Token, null), $"Write {source}")) return;
             bool login = target.Token.Flags.HasFlag(Pkcs11TokenFlags.LoginRequired) || Pin != null || Credential != null;
-            Pkcs11Pin pin = null;
-            if (login && !PinFor(target.Token, Pin ?? Credential?.Password, target.Uri, target.ParsedUri, "user PIN", out pin, "give -Pin, -Credential or a URI with pin-source")) return;
+            if (!UserPinFor(target, login, Pin ?? Credential?.Password, out Pkcs11Pin pin)) return;
             using (pin)
             {
                 try
@@ -124,21 +121,17 @@ namespace SmartCardPS.Commands
         {
             if (Certificate != null) return Certificate.RawData;
             string path = FullPath(Path);
+            byte[] content = ReadInputFile(path);
+            if (content == null) return null;
             try
             {
-                byte[] content = SafeFile.ReadBytes(path, 1 << 20)
-                    ?? throw new FileNotFoundException($"The certificate file {UntrustedText.Quote(path)} does not exist.", path);
                 return Pkcs11Provisioner.CertificateDer(content);
             }
             catch (ArgumentException ex)
             {
                 WriteError(NewError(new ArgumentException($"{UntrustedText.Quote(path)} holds no certificate: {ex.Message}", ex), "InvalidCertificate", ErrorCategory.InvalidData, path));
+                return null;
             }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                if (!TryWriteUnsafePathError(ex, path)) WriteError(NewError(ex, "ReadFailed", ErrorCategory.ReadError, path));
-            }
-            return null;
         }
 
         private static string SubjectName(byte[] der)

@@ -1,9 +1,7 @@
 using System;
-using System.IO;
 using System.Management.Automation;
 using System.Security;
 using SmartCardPS.Commands.Bases;
-using SmartCardPS.Os;
 using SmartCardPS.Pkcs11;
 using SmartCardPS.Text;
 
@@ -86,13 +84,12 @@ namespace SmartCardPS.Commands
                 ShouldProcess(Describe(Token, Uri), action);
                 return;
             }
-            byte[] value = Value ?? ReadValue();
+            byte[] value = Value ?? ReadInputFile(FullPath(Path));
             if (value == null) return;
             Target target = Resolve(Token, Uri);
             if (target == null || !ShouldProcess(Describe(target.Token, null), action)) return;
             bool login = Private || target.Token.Flags.HasFlag(Pkcs11TokenFlags.LoginRequired) || Pin != null || Credential != null;
-            Pkcs11Pin pin = null;
-            if (login && !PinFor(target.Token, Pin ?? Credential?.Password, target.Uri, target.ParsedUri, "user PIN", out pin, "give -Pin, -Credential or a URI with pin-source")) return;
+            if (!UserPinFor(target, login, Pin ?? Credential?.Password, out Pkcs11Pin pin)) return;
             using (pin)
             {
                 try
@@ -103,20 +100,6 @@ namespace SmartCardPS.Commands
                 {
                     WriteWriteError(ex, target.Token);
                 }
-            }
-        }
-
-        private byte[] ReadValue()
-        {
-            string path = FullPath(Path);
-            try
-            {
-                return SafeFile.ReadBytes(path, 1 << 20) ?? throw new FileNotFoundException($"The file {UntrustedText.Quote(path)} does not exist.", path);
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                if (!TryWriteUnsafePathError(ex, path)) WriteError(NewError(ex, "ReadFailed", ErrorCategory.ReadError, path));
-                return null;
             }
         }
     }

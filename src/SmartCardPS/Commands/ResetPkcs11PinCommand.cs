@@ -2,7 +2,6 @@ using System.Management.Automation;
 using System.Security;
 using SmartCardPS.Commands.Bases;
 using SmartCardPS.Pkcs11;
-using SmartCardPS.Text;
 
 namespace SmartCardPS.Commands
 {
@@ -52,32 +51,9 @@ namespace SmartCardPS.Commands
 
         protected override void BeginProcessing() => RefuseTwoPins(SoPin, SoCredential);
 
-        protected override void ProcessRecord()
-        {
-            const string Action = "Set the user PIN with the SO PIN (unblocks a locked user PIN)";
-            if (WhatIfOnly)
-            {
-                ShouldProcess(Describe(Token, Uri), Action);
-                return;
-            }
-            Target target = Resolve(Token, Uri);
-            if (target == null || !ShouldProcess(Describe(target.Token, null), Action)) return;
-            if (!PinFor(target.Token, SoPin ?? SoCredential?.Password, target.Uri, target.ParsedUri, "SO PIN", out Pkcs11Pin so,
-                "give -SoPin, -SoCredential or a URI with pin-source", pinPad: false)) return;
-            using (so)
-            using (Pkcs11Pin user = Pkcs11Pin.FromSecureString(NewPin))
-            {
-                try
-                {
-                    Pkcs11Provisioner.ResetUserPin(target.Library, target.Token, so.Bytes, user.Bytes);
-                    WriteVerbose($"Set the user PIN of token {UntrustedText.Quote(target.Token.Label)}.");
-                    if (PassThru) PassThruToken(target);
-                }
-                catch (Pkcs11ModuleException ex)
-                {
-                    WriteWriteError(ex, target.Token);
-                }
-            }
-        }
+        protected override void ProcessRecord() =>
+            ChangePin("Set the user PIN with the SO PIN (unblocks a locked user PIN)", SoPin ?? SoCredential?.Password, "SO PIN",
+                "give -SoPin, -SoCredential or a URI with pin-source", NewPin, PassThru,
+                (target, so, user) => Pkcs11Provisioner.ResetUserPin(target.Library, target.Token, so, user));
     }
 }

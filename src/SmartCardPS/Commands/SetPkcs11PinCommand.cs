@@ -2,7 +2,6 @@ using System.Management.Automation;
 using System.Security;
 using SmartCardPS.Commands.Bases;
 using SmartCardPS.Pkcs11;
-using SmartCardPS.Text;
 
 namespace SmartCardPS.Commands
 {
@@ -61,29 +60,8 @@ namespace SmartCardPS.Commands
         protected override void ProcessRecord()
         {
             string what = SecurityOfficer ? "SO PIN" : "user PIN";
-            if (WhatIfOnly)
-            {
-                ShouldProcess(Describe(Token, Uri), $"Change the {what}");
-                return;
-            }
-            Target target = Resolve(Token, Uri);
-            if (target == null || !ShouldProcess(Describe(target.Token, null), $"Change the {what}")) return;
-            if (!PinFor(target.Token, Pin ?? Credential?.Password, target.Uri, target.ParsedUri, "current " + what, out Pkcs11Pin current,
-                "give -Pin, -Credential or a URI with pin-source", pinPad: false)) return;
-            using (current)
-            using (Pkcs11Pin next = Pkcs11Pin.FromSecureString(NewPin))
-            {
-                try
-                {
-                    Pkcs11Provisioner.ChangePin(target.Library, target.Token, SecurityOfficer, current.Bytes, next.Bytes);
-                    WriteVerbose($"Changed the {what} of token {UntrustedText.Quote(target.Token.Label)}.");
-                    if (PassThru) PassThruToken(target);
-                }
-                catch (Pkcs11ModuleException ex)
-                {
-                    WriteWriteError(ex, target.Token);
-                }
-            }
+            ChangePin($"Change the {what}", Pin ?? Credential?.Password, "current " + what, "give -Pin, -Credential or a URI with pin-source", NewPin, PassThru,
+                (target, current, next) => Pkcs11Provisioner.ChangePin(target.Library, target.Token, SecurityOfficer, current, next));
         }
     }
 }

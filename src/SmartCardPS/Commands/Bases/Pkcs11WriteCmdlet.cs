@@ -186,8 +186,7 @@ namespace SmartCardPS.Commands.Bases
             if (target == null) return;
             query.Login = pin != null || target.Token.Flags.HasFlag(Pkcs11TokenFlags.LoginRequired)
                 || (target.Uri != null && (Pkcs11Uri.FindPinValue(target.Uri, out _, out _) || target.ParsedUri?.PinSource != null));
-            Pkcs11Pin bytes = null;
-            if (query.Login && !PinFor(target.Token, pin, target.Uri, target.ParsedUri, "user PIN", out bytes, "give -Pin, -Credential or a URI with pin-source")) return;
+            if (!UserPinFor(target, query.Login, pin, out Pkcs11Pin bytes)) return;
             using (bytes)
             {
                 query.Pin = bytes?.Bytes;
@@ -231,5 +230,65 @@ namespace SmartCardPS.Commands.Bases
             Label = obj.Label,
             Id = obj.Class == Pkcs11ObjectClass.Data && string.IsNullOrEmpty(obj.Id) ? null : Hex.TryParse(obj.Id ?? string.Empty) ?? new byte[0],
         };
+
+        /// <summary>
+        /// Set-Pkcs11Pin and Reset-Pkcs11Pin: confirms <paramref name="action"/> on the one token given, reads the PIN that
+        /// authorises it (<paramref name="given"/>, else the URI's, else a prompt; never a PIN pad, as the new PIN is typed
+        /// here), and runs <paramref name="change"/> with it and <paramref name="newPin"/>; with <paramref name="passThru"/>
+        /// emits the token afterwards.
+        /// </summary>
+        protected void ChangePin(string action, System.Security.SecureString given, string what, string howToGive, System.Security.SecureString newPin,
+            bool passThru, System.Action<Target, byte[], byte[]> change)
+        {
+            if (WhatIfOnly)
+            {
+                ShouldProcess(Describe(Token, Uri), action);
+                return;
+            }
+            Target target = Resolve(Token, Uri);
+            if (target == null || !ShouldProcess(Describe(target.Token, null), action)) return;
+            if (!PinFor(target.Token, given, target.Uri, target.ParsedUri, what, out Pkcs11Pin current, howToGive, pinPad: false)) return;
+            using (current)
+            using (Pkcs11Pin next = Pkcs11Pin.FromSecureString(newPin))
+            {
+                try
+                {
+                    change(target, current.Bytes, next.Bytes);
+                    WriteVerbose($"{action}: token {UntrustedText.Quote(target.Token.Label)} done.");
+                    if (passThru) PassThruToken(target);
+                }
+                catch (Pkcs11ModuleException ex)
+                {
+                    WriteWriteError(ex, target.Token);
+                }
+            }
+        }
+
+        /// <summary>
+        /// The bytes of a file the user names (at most 1 MiB, only a regular file: SafeFile); null with the error written
+        /// (ReadFailed, or the unsafe-path reason) when it cannot be read.
+        /// </summary>
+        protected byte[] ReadInputFile(string path)
+        {
+            try
+            {
+                return Os.SafeFile.ReadBytes(path, 1 << 20) ?? throw new System.IO.FileNotFoundException($"The file {UntrustedText.Quote(path)} does not exist.", path);
+            }
+            catch (System.Exception ex) when (ex is System.IO.IOException || ex is System.UnauthorizedAccessException)
+            {
+                if (!TryWriteUnsafePathError(ex, path)) WriteError(NewError(ex, "ReadFailed", ErrorCategory.ReadError, path));
+                return null;
+            }
+        }
+
+        /// <summary>
+        /// The user PIN for a write that logs in (<paramref name="login"/>): <paramref name="given"/>, the URI's, the PIN pad
+        /// (null), or a prompt. False with the error written when there is none; <paramref name="pin"/> is null without a login.
+        /// </summary>
+        protected bool UserPinFor(Target target, bool login, System.Security.SecureString given, out Pkcs11Pin pin)
+        {
+            pin = null;
+            return !login || PinFor(target.Token, given, target.Uri, target.ParsedUri, "user PIN", out pin, "give -Pin, -Credential or a URI with pin-source");
+        }
     }
 }
