@@ -69,6 +69,21 @@ namespace SmartCardPS.TestFixture
             else File.WriteAllText(Control("token-flags"), "0x" + flags.ToString("x"));
         }
 
+        /// <summary>
+        /// From now on the write call <paramref name="call"/> (InitToken, InitPIN, SetPIN, CreateObject, DestroyObject,
+        /// SetAttributeValue) answers <paramref name="rv"/> without reaching the module, as a module lacking it does
+        /// (0x54 is CKR_FUNCTION_NOT_SUPPORTED); null stops it.
+        /// </summary>
+        public void Fail(string call, ulong? rv)
+        {
+            if (rv == null) File.Delete(Control("fail-" + call));
+            else File.WriteAllText(Control("fail-" + call), "0x" + rv.Value.ToString("x"));
+        }
+
+        /// <summary>The return values of one logged call ("SetPIN", "InitPIN", "InitToken", "CreateObject", ...), in order.</summary>
+        public ulong[] Returns(string call) =>
+            Log.Where(l => l.StartsWith("C_" + call + " ", StringComparison.Ordinal)).Select(l => ulong.Parse(l.Substring(call.Length + 3))).ToArray();
+
         public bool Entered => File.Exists(Control("entered"));
 
         /// <summary>Waits until a call is stuck in a blocked function; false after <paramref name="timeout"/>.</summary>
@@ -83,7 +98,7 @@ namespace SmartCardPS.TestFixture
             return true;
         }
 
-        /// <summary>The C_Initialize / C_Finalize / C_Login calls the module saw with their return value, e.g. "C_Initialize 0".</summary>
+        /// <summary>The C_Initialize / C_Finalize / C_Login calls (and the write calls) the module saw with their return value, e.g. "C_Initialize 0".</summary>
         public string[] Log => File.Exists(Control("log")) ? File.ReadAllLines(Control("log")) : Array.Empty<string>();
 
         public int Initializations => Log.Count(l => l.StartsWith("C_Initialize 0", StringComparison.Ordinal));

@@ -240,6 +240,14 @@ namespace SmartCardPS.Pkcs11
                 (ulong)CKR.CKR_SLOT_ID_INVALID, slotId);
         }
 
+        /// <summary>A write refused before any call, for a reason the token reported (e.g. CKF_WRITE_PROTECTED): <paramref name="rv"/> is the code the module would answer.</summary>
+        internal Pkcs11ModuleException Refusal(ulong slotId, string reason, CKR rv) =>
+            Failure(Pkcs11FailureKind.CallFailed, reason, null, (ulong)rv, slotId);
+
+        /// <summary>A provisioning step failed after an earlier one changed the token: <paramref name="reason"/> says what was done.</summary>
+        internal Pkcs11ModuleException Partial(ulong slotId, string reason, Pkcs11ModuleException inner) =>
+            Failure(Pkcs11FailureKind.CallFailed, reason, inner, inner.ReturnValue, slotId);
+
         private Pkcs11ModuleException SlotFailure(ulong slotId, Pkcs11ModuleException ex, string prefix = "") =>
             ex.SlotId.HasValue ? ex : Failure(ex.Kind, prefix + ex.Reason, ex.InnerException, ex.ReturnValue, slotId);
 
@@ -313,7 +321,7 @@ namespace SmartCardPS.Pkcs11
         /// may still be inside the abandoned call, so the session ends in the background once the lock lets it. Failures
         /// are dropped: what was read stays read, and nothing is left to tell.
         /// </summary>
-        internal void EndSession(ISession session, ulong slotId, bool loggedIn)
+        internal void EndSession(ISession session, ulong slotId, bool loggedIn, bool securityOfficerLoggedIn = false)
         {
             Pkcs11LibraryHandle shared = handle;
             if (shared == null) return;
@@ -323,6 +331,8 @@ namespace SmartCardPS.Pkcs11
                 try
                 {
                     if (loggedIn) shared.Logins.Leave(slotId, () => Quietly(shared, session.Logout));
+                    // The SO login is never shared (PKCS#11 allows no other login beside it): it ends with its one command.
+                    if (securityOfficerLoggedIn) Quietly(shared, session.Logout);
                     Quietly(shared, session.Dispose);
                 }
                 finally

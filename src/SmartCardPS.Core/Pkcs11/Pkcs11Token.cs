@@ -17,6 +17,17 @@ namespace SmartCardPS.Pkcs11
         /// <summary>Whether the token is initialised (CKF_TOKEN_INITIALIZED); p11tool --list-tokens lists only these.</summary>
         public bool TokenInitialized => (Flags & Pkcs11TokenFlags.TokenInitialized) != 0;
 
+        // The PIN states people ask for (p11tool and pkcs11-tool print them only as flag words), read from Flags.
+        public bool UserPinInitialized => (Flags & Pkcs11TokenFlags.UserPinInitialized) != 0;
+        public bool UserPinCountLow => (Flags & Pkcs11TokenFlags.UserPinCountLow) != 0;
+        public bool UserPinFinalTry => (Flags & Pkcs11TokenFlags.UserPinFinalTry) != 0;
+        public bool UserPinLocked => (Flags & Pkcs11TokenFlags.UserPinLocked) != 0;
+        public bool UserPinToBeChanged => (Flags & Pkcs11TokenFlags.UserPinToBeChanged) != 0;
+        public bool SoPinCountLow => (Flags & Pkcs11TokenFlags.SoPinCountLow) != 0;
+        public bool SoPinFinalTry => (Flags & Pkcs11TokenFlags.SoPinFinalTry) != 0;
+        public bool SoPinLocked => (Flags & Pkcs11TokenFlags.SoPinLocked) != 0;
+        public bool SoPinToBeChanged => (Flags & Pkcs11TokenFlags.SoPinToBeChanged) != 0;
+
         /// <summary>The RFC 7512 URI, as p11tool prints it; for an uninitialised token or an empty slot one that names its slot-id.</summary>
         public string Uri { get; set; }
 

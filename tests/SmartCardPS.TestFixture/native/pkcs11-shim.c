@@ -10,6 +10,9 @@
  *                so a test can count the logins a wrong PIN cost (each one is a try off the card's counter)
  *       token-flags  a number (0x... or decimal) ORed into the flags of every C_GetTokenInfo answer: the PIN states
  *                (final try, to be changed, SO PIN locked) a module behind cannot be brought into on demand
+ *       fail-F   for the write calls F (InitToken, InitPIN, SetPIN, CreateObject, DestroyObject, SetAttributeValue):
+ *                F answers the number in the file (e.g. 0x54, CKR_FUNCTION_NOT_SUPPORTED) without calling the module
+ * The write calls are logged too ("C_SetPIN 0"), so a test sees which PIN checks a command made.
  *   -DNOLOCK                 C_Initialize refuses CKF_OS_LOCKING_OK (CKR_CANT_LOCK), as single-threaded modules
  *                            do; calls made at the same time are recorded in CONTROL/overlaps
  * Every call a no-locking build records is also logged by name in CONTROL/calls, so a test can see that it was made.
@@ -27,8 +30,9 @@ typedef unsigned long ulong_t;
 typedef ulong_t (*fn_t)();
 struct function_list { unsigned char version[2]; fn_t f[68]; };
 enum { F_INITIALIZE, F_FINALIZE, F_GETINFO, F_GETFUNCTIONLIST, F_GETSLOTLIST, F_GETSLOTINFO, F_GETTOKENINFO,
-       F_GETMECHANISMLIST, F_GETMECHANISMINFO, F_OPENSESSION = 12, F_CLOSESESSION, F_LOGIN = 18, F_LOGOUT,
-       F_GETATTRIBUTEVALUE = 24, F_FINDOBJECTSINIT = 26, F_FINDOBJECTS, F_FINDOBJECTSFINAL };
+       F_GETMECHANISMLIST, F_GETMECHANISMINFO, F_INITTOKEN, F_INITPIN, F_SETPIN, F_OPENSESSION = 12, F_CLOSESESSION,
+       F_LOGIN = 18, F_LOGOUT, F_CREATEOBJECT, F_DESTROYOBJECT = 22, F_GETATTRIBUTEVALUE = 24, F_SETATTRIBUTEVALUE,
+       F_FINDOBJECTSINIT, F_FINDOBJECTS, F_FINDOBJECTSFINAL };
 #define CKR_DEVICE_ERROR 0x30UL
 #define CKR_FUNCTION_FAILED 0x06UL
 #define CKR_CANT_LOCK 0x0AUL
@@ -201,6 +205,39 @@ SESSION_CALL(FindObjects, F_FINDOBJECTS, (ulong_t session, ulong_t *objects, ulo
              (session, objects, max, count))
 SESSION_CALL(FindObjectsFinal, F_FINDOBJECTSFINAL, (ulong_t session), (session))
 
+/* The number in CONTROL/fail-F, and 1 when the file exists; 0 when it does not. */
+static int forced(const char *call, ulong_t *rv)
+{
+    char path[4096], text[64] = "";
+    snprintf(path, sizeof path, "%s/fail-%s", CONTROL, call);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    if (!fgets(text, sizeof text, f)) text[0] = 0;
+    fclose(f);
+    *rv = strtoul(text, NULL, 0);
+    return 1;
+}
+
+/* Write calls: forced to fail by fail-F, else forwarded; logged with their return value either way. */
+#define WRITE_CALL(name, index, params, args) \
+    static ulong_t name params \
+    { \
+        ulong_t rv; \
+        enter(#name); \
+        if (!forced(#name, &rv)) rv = real->f[index] args; \
+        leave(); \
+        char line[64]; \
+        snprintf(line, sizeof line, "C_" #name " %lu", rv); \
+        append("log", line); \
+        return rv; \
+    }
+WRITE_CALL(InitToken, F_INITTOKEN, (ulong_t slot, void *pin, ulong_t length, void *label), (slot, pin, length, label))
+WRITE_CALL(InitPIN, F_INITPIN, (ulong_t session, void *pin, ulong_t length), (session, pin, length))
+WRITE_CALL(SetPIN, F_SETPIN, (ulong_t session, void *old, ulong_t oldLength, void *pin, ulong_t length), (session, old, oldLength, pin, length))
+WRITE_CALL(CreateObject, F_CREATEOBJECT, (ulong_t session, void *attributes, ulong_t count, ulong_t *object), (session, attributes, count, object))
+WRITE_CALL(DestroyObject, F_DESTROYOBJECT, (ulong_t session, ulong_t object), (session, object))
+WRITE_CALL(SetAttributeValue, F_SETATTRIBUTEVALUE, (ulong_t session, ulong_t object, void *attributes, ulong_t count), (session, object, attributes, count))
+
 ulong_t C_GetFunctionList(struct function_list **list)
 {
     if (!real)
@@ -227,6 +264,12 @@ ulong_t C_GetFunctionList(struct function_list **list)
         ours.f[F_FINDOBJECTSINIT] = (fn_t)FindObjectsInit;
         ours.f[F_FINDOBJECTS] = (fn_t)FindObjects;
         ours.f[F_FINDOBJECTSFINAL] = (fn_t)FindObjectsFinal;
+        ours.f[F_INITTOKEN] = (fn_t)InitToken;
+        ours.f[F_INITPIN] = (fn_t)InitPIN;
+        ours.f[F_SETPIN] = (fn_t)SetPIN;
+        ours.f[F_CREATEOBJECT] = (fn_t)CreateObject;
+        ours.f[F_DESTROYOBJECT] = (fn_t)DestroyObject;
+        ours.f[F_SETATTRIBUTEVALUE] = (fn_t)SetAttributeValue;
     }
     *list = &ours;
     return 0;

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using System.Security;
 using SmartCardPS.P11Kit;
 using SmartCardPS.Pkcs11;
 using SmartCardPS.Text;
@@ -108,6 +110,79 @@ namespace SmartCardPS.Commands.Bases
             }
             tokensByModule[key] = tokens;
             return tokens;
+        }
+
+        /// <summary>The error reason of a PIN the token refused: PinIncorrect, PinLocked, PinExpired, PinEntryCancelled
+        /// or PinInvalid.</summary>
+        protected static string LoginReason(Pkcs11LoginException ex)
+        {
+            switch (ex.ReturnValueName)
+            {
+                case "CKR_PIN_INCORRECT": return "PinIncorrect";
+                case "CKR_PIN_LOCKED": return "PinLocked";
+                case "CKR_PIN_EXPIRED": return "PinExpired";
+                case "CKR_FUNCTION_CANCELED": return "PinEntryCancelled";
+                default: return "PinInvalid";
+            }
+        }
+
+        /// <summary>
+        /// A PIN: <paramref name="given"/> (-Pin, -Credential), else the URI's pin-value (read from
+        /// <paramref name="uri"/>'s
+        /// text, since the parsed URI holds only ***) or pin-source, else null for the reader's PIN pad when the token
+        /// has one
+        /// (and <paramref name="pinPad"/> allows it), else one prompt. False (with the error written) when there is
+        /// none;
+        /// <paramref name="howToGive"/> ends that error's message. The caller disposes <paramref name="pin"/>, which
+        /// zeroes it.
+        /// </summary>
+        protected bool PinFor(Pkcs11Token token, SecureString given, string uri, Net.Pkcs11Interop.Common.Pkcs11Uri parsed, string what,
+            out Pkcs11Pin pin, string howToGive, bool pinPad = true)
+        {
+            pin = null;
+            if (given != null)
+            {
+                pin = Pkcs11Pin.FromSecureString(given);
+                return true;
+            }
+            pin = uri == null ? null : Pkcs11Pin.FromUri(uri);
+            if (pin != null) return true;
+            string source = parsed?.PinSource;
+            if (source != null)
+            {
+                try
+                {
+                    pin = Pkcs11Pin.FromSource(source);
+                    return true;
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    WriteError(NewError(new IOException($"The pin-source {UntrustedText.Quote(source)} cannot be read: {UntrustedText.Escape(ex.Message)}", ex), "PinSourceUnreadable", ErrorCategory.ReadError, source));
+                    return false;
+                }
+            }
+            if (pinPad && token.Flags.HasFlag(Pkcs11TokenFlags.ProtectedAuthenticationPath))
+            {
+                Host.UI.WriteLine($"Enter the {what} for token {UntrustedText.Quote(token.Label)} on the reader's PIN pad.");
+                return true;
+            }
+            try
+            {
+                var field = new System.Management.Automation.Host.FieldDescription("PIN");
+                field.SetParameterType(typeof(SecureString));
+                var answers = Host.UI.Prompt($"Token {UntrustedText.Quote(token.Label)}", $"Enter the {what}.",
+                    new System.Collections.ObjectModel.Collection<System.Management.Automation.Host.FieldDescription> { field });
+                if (!(answers.TryGetValue("PIN", out PSObject typed) && typed?.BaseObject is SecureString secret)) throw new PSInvalidOperationException("No PIN was entered.");
+                using (secret) pin = Pkcs11Pin.FromSecureString(secret);
+                return true;
+            }
+            catch (Exception ex) when (ex is PSInvalidOperationException || ex is System.Management.Automation.Host.HostException || ex is NotImplementedException)
+            {
+                WriteError(NewError(new InvalidOperationException(
+                    $"Token {UntrustedText.Quote(token.Label)} needs its {what}: {howToGive} (this session cannot prompt).", ex),
+                    "PinRequired", ErrorCategory.InvalidOperation, token));
+                return false;
+            }
         }
     }
 }

@@ -1,0 +1,133 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Security;
+using SmartCardPS.Pkcs11;
+using SmartCardPS.Text;
+
+namespace SmartCardPS.Commands.Bases
+{
+    /// <summary>
+    /// The cmdlets that change objects (Remove-Pkcs11Object, Set-Pkcs11Object): objects piped from Get-Pkcs11Object, a
+    /// URI
+    /// naming objects, or -Token with -Label, -Id and -Type; each selection goes to <see cref="Apply"/> in one session.
+    /// </summary>
+    public abstract class Pkcs11ObjectWriteCmdlet : Pkcs11WriteCmdlet
+    {
+        protected const string ObjectSet = "Object";
+
+        /// <summary>What ShouldProcess says is done to each object.</summary>
+        protected abstract string Action { get; }
+
+        /// <summary>The Pkcs11Provisioner call on the objects <paramref name="choose"/> picks; returns them as they are
+        /// after it.</summary>
+        protected abstract List<Pkcs11Object> Apply(Target target, Pkcs11ObjectQuery query, Func<IReadOnlyList<Pkcs11Object>, IEnumerable<Pkcs11Object>> choose);
+
+        /// <summary>Runs once the selection is checked, for the cmdlet's own parameters.</summary>
+        protected virtual void CheckParameters()
+        {
+        }
+        /// <summary>
+        /// <para type="description">Objects from Get-Pkcs11Object. Each is found again by its class, label and id on
+        /// its token (found by its TokenUri among the registered modules).</para>
+        /// </summary>
+        [Parameter(ParameterSetName = ObjectSet, Mandatory = true, ValueFromPipeline = true, HelpMessage = "Objects from Get-Pkcs11Object.")]
+        [ValidateNotNull]
+        public Pkcs11Object[] InputObject { get; set; }
+
+        /// <summary>
+        /// <para type="description">With -Token: the exact CKA_LABEL of the objects.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = TokenSet, HelpMessage = "The exact label of the objects.")]
+        [ValidateNotNull]
+        public string Label { get; set; }
+
+        /// <summary>
+        /// <para type="description">With -Token: the CKA_ID of the objects, in hex (0102ff, 01:02:ff).</para>
+        /// </summary>
+        [Parameter(ParameterSetName = TokenSet, HelpMessage = "The object id in hex.")]
+        [ValidateNotNullOrEmpty]
+        public string Id { get; set; }
+
+        /// <summary>
+        /// <para type="description">With -Token: only objects of this class (Certificate, PrivateKey, PublicKey,
+        /// SecretKey, Data).</para>
+        /// </summary>
+        [Parameter(ParameterSetName = TokenSet, HelpMessage = "Certificate, PrivateKey, PublicKey, SecretKey or Data.")]
+        [ValidateSet("Certificate", "PrivateKey", "PublicKey", "SecretKey", "Data")]
+        public Pkcs11ObjectClass? Type { get; set; }
+
+        /// <summary>
+        /// <para type="description">Act on every object the selection matches, not only when it matches exactly
+        /// one.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>
+        /// <para type="description">The user PIN, as a SecureString; used when the token requires a login (private
+        /// objects are found only then).</para>
+        /// </summary>
+        [Parameter(HelpMessage = "The user PIN as a SecureString.")]
+        [ValidateNotNull]
+        public SecureString Pin { get; set; }
+
+        /// <summary>
+        /// <para type="description">A credential whose password is the user PIN (the user name is not used).</para>
+        /// </summary>
+        [Parameter(HelpMessage = "A credential whose password is the user PIN.")]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential Credential { get; set; }
+
+        private byte[] idBytes;
+
+        protected sealed override void BeginProcessing()
+        {
+            RefuseTwoPins(Pin, Credential);
+            if (Id != null && (idBytes = Hex.TryParse(Id)) == null)
+            {
+                ThrowTerminatingError(NewError(new ArgumentException($"-Id {UntrustedText.Quote(Id)} is not hex: give bytes as 0102ff or 01:02:ff."),
+                    "InvalidId", ErrorCategory.InvalidArgument, Id));
+            }
+            if (ParameterSetName == TokenSet && Label == null && Id == null && Type == null)
+            {
+                ThrowTerminatingError(NewError(new ArgumentException("Give -Label, -Id or -Type to say which objects (Initialize-Pkcs11Token erases a whole token)."),
+                    "SelectorRequired", ErrorCategory.InvalidArgument, null));
+            }
+            CheckParameters();
+        }
+
+        protected sealed override void ProcessRecord()
+        {
+            SecureString pin = Pin ?? Credential?.Password;
+            if (ParameterSetName == ObjectSet)
+            {
+                foreach (Pkcs11Object obj in InputObject)
+                    ApplyToObjects(null, obj.TokenUri, QueryFor(obj), UntrustedText.Quote(obj.Uri), Action, Force, pin, Apply);
+                return;
+            }
+            if (ParameterSetName == TokenSet)
+            {
+                var query = new Pkcs11ObjectQuery { Label = Label, Id = idBytes, Class = Type };
+                ApplyToObjects(Token, null, query, $"{Describe(Token, null)}{Selection(query)}", Action, Force, pin, Apply);
+                return;
+            }
+            var parsed = ParseUri(Uri);
+            if (parsed == null) return;
+            if (parsed.Object == null && parsed.Id == null && parsed.Type == null)
+            {
+                WriteError(NewError(new ArgumentException($"{UntrustedText.Quote(Pkcs11Uri.Redact(Uri))} names no object (object=, id= or type=); Initialize-Pkcs11Token erases a whole token."),
+                    "SelectorRequired", ErrorCategory.InvalidArgument, Pkcs11Uri.Redact(Uri)));
+                return;
+            }
+            var byUri = new Pkcs11ObjectQuery { Label = parsed.Object, Id = parsed.Id, Class = Pkcs11Uri.ObjectClass(parsed) };
+            ApplyToObjects(null, Uri, byUri, UntrustedText.Quote(Pkcs11Uri.Redact(Uri)), Action, Force, pin, Apply);
+        }
+
+        private static string Selection(Pkcs11ObjectQuery query) =>
+            (query.Label != null ? $", label {UntrustedText.Quote(query.Label)}" : string.Empty)
+            + (query.Id != null ? $", id {Hex.FormatLower(query.Id)}" : string.Empty)
+            + (query.Class != null ? $", type {query.Class}" : string.Empty);
+    }
+}

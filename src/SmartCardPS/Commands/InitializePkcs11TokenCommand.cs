@@ -1,0 +1,132 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using SmartCardPS.Commands.Bases;
+using SmartCardPS.Pkcs11;
+using SmartCardPS.Text;
+
+namespace SmartCardPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Initialises a PKCS#11 token (C_InitToken): sets its label and SO PIN and, with -UserPin,
+    /// its user PIN, as softhsm2-util --init-token and pkcs11-tool --init-token --init-pin do.</para>
+    /// <para type="description">Takes one token: piped from Get-Pkcs11Token (uninitialised ones, such as SoftHSM's free
+    /// slot, come with -IncludeEmptySlots), a label, or a pkcs11: URI (a slot-id URI reaches an uninitialised token). A
+    /// token that is already initialised is refused unless -Force, as initialising erases every object on it; the
+    /// confirmation then says how many public objects would be lost. With -UserPin it then logs in as SO and sets the
+    /// user PIN (C_InitPIN) in the same call. Emits the token as its module now lists it (SoftHSM gives it a new slot
+    /// id). PINs are SecureStrings, never echoed; a mandatory PIN left out is prompted for in an interactive session
+    /// only. A wrong SO PIN (when re-initialising) is reported once with the token's SO PIN counter flags and never
+    /// retried. -WhatIf loads no module: it describes the token as it was given.</para>
+    /// </summary>
+    /// <example>
+    /// <code>Get-Pkcs11Token -IncludeEmptySlots |
+    ///     Where-Object { $_.TokenPresent -and -not $_.TokenInitialized } | Select-Object -First 1 |
+    ///     Initialize-Pkcs11Token -Label 'CI token' -SoPin (ConvertTo-SecureString 87654321 -AsPlainText -Force) -UserPin (ConvertTo-SecureString 123456 -AsPlainText -Force) -Confirm:$false</code>
+    /// <para>Initialises the first uninitialised token (SoftHSM's free slot) as 'CI token' with an SO PIN and a user
+    /// PIN, as a CI job would; at a prompt, leave -SoPin and -UserPin out of a script and use Read-Host
+    /// -AsSecureString.</para>
+    /// </example>
+    /// <example>
+    /// <code>Initialize-Pkcs11Token -Token MyToken -Label 'Fresh' -SoPin (ConvertTo-SecureString 5678 -AsPlainText -Force) -Force -WhatIf</code>
+    /// <para>Shows what re-initialising MyToken would do, without loading its module or asking for anything
+    /// else.</para>
+    /// </example>
+    [Cmdlet(VerbsData.Initialize, "Pkcs11Token", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = TokenSet)]
+    [OutputType(typeof(Pkcs11Token))]
+    public sealed class InitializePkcs11TokenCommand : Pkcs11WriteCmdlet
+    {
+        /// <summary>
+        /// <para type="description">The new token label: at most 32 bytes in UTF-8, no control characters.</para>
+        /// </summary>
+        [Parameter(Mandatory = true, Position = 1, HelpMessage = "The new token label (at most 32 bytes in UTF-8).")]
+        [ValidateNotNullOrEmpty]
+        public string Label { get; set; }
+
+        /// <summary>
+        /// <para type="description">The SO PIN: set on an uninitialised token; checked (one try off its counter when
+        /// wrong) on an initialised one.</para>
+        /// </summary>
+        [Parameter(Mandatory = true, HelpMessage = "The security officer (SO) PIN.")]
+        [ValidateNotNull]
+        public SecureString SoPin { get; set; }
+
+        /// <summary>
+        /// <para type="description">The user PIN to set right after (C_Login as SO, C_InitPIN). Without it the token
+        /// has no user PIN until Reset-Pkcs11Pin sets one.</para>
+        /// </summary>
+        [Parameter(HelpMessage = "The user PIN to set.")]
+        [ValidateNotNull]
+        public SecureString UserPin { get; set; }
+
+        /// <summary>
+        /// <para type="description">Initialise a token that is already initialised, erasing every object on it.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            try
+            {
+                Pkcs11Provisioner.PaddedLabel(Label);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(NewError(ex, "InvalidLabel", ErrorCategory.InvalidArgument, Label));
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            string action = $"Initialise as {UntrustedText.Quote(Label)}, setting the SO PIN{(UserPin != null ? " and the user PIN" : string.Empty)}";
+            if (WhatIfOnly)
+            {
+                ShouldProcess(Describe(Token, Uri), action + (Token == null || Token.TokenInitialized || Token.LabelOnly ? " (an initialised token loses every object)" : string.Empty));
+                return;
+            }
+            Target target = Resolve(Token, Uri);
+            if (target == null) return;
+            Pkcs11Token token = target.Token;
+            if (token.TokenInitialized)
+            {
+                int count = CountPublicObjects(target);
+                string lost = count >= 0 ? $"{count} public object(s) and every private one" : "every object";
+                if (!Force)
+                {
+                    WriteError(NewError(new InvalidOperationException($"The token {UntrustedText.Quote(token.Label)} is initialised and holds {lost}: initialising it erases them. Give -Force to do it anyway; nothing was changed."),
+                        "TokenInitialized", ErrorCategory.ResourceExists, token));
+                    return;
+                }
+                action += $", erasing its {lost}";
+            }
+            if (!ShouldProcess(Describe(token, null), action)) return;
+            using (Pkcs11Pin so = Pkcs11Pin.FromSecureString(SoPin))
+            using (Pkcs11Pin user = UserPin == null ? null : Pkcs11Pin.FromSecureString(UserPin))
+            {
+                try
+                {
+                    WriteObject(Pkcs11Provisioner.InitializeToken(target.Library, token, so.Bytes, Label, user?.Bytes));
+                }
+                catch (Pkcs11ModuleException ex)
+                {
+                    WriteWriteError(ex, token);
+                }
+            }
+        }
+
+        /// <summary>How many objects are visible without a login; -1 when the token will not say.</summary>
+        private int CountPublicObjects(Target target)
+        {
+            try
+            {
+                return Pkcs11ObjectReader.Read(target.Library, target.Token, new Pkcs11ObjectQuery()).Count;
+            }
+            catch (Pkcs11ModuleException ex)
+            {
+                WriteVerbose($"Could not count the objects of token {UntrustedText.Quote(target.Token.Label)}: {ex.Message}");
+                return -1;
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+# Dot-sourced by the Pester files of the provisioning cmdlets (Initialize-Pkcs11Token, Set-/Reset-Pkcs11Pin,
+# Import-/Set-/Remove-Pkcs11Object): a private SoftHSM registered as softhsm2, PINs as SecureStrings, and a snapshot of
+# SoftHSM's token directory to prove that -WhatIf changed nothing, byte for byte.
+
+. (Join-Path $PSScriptRoot 'Pkcs11Objects.ps1')
+
+$script:SoftHsmLibrary = [SmartCardPS.TestFixture.SoftHsmFixture]::LibraryPath
+
+function ConvertTo-TestPin([string] $Pin) { ConvertTo-SecureString $Pin -AsPlainText -Force }
+
+# For BeforeAll: a private SoftHSM with the tokens $Label (user PIN 1234, SO PIN 5678) and its free slot, registered
+# as softhsm2, and a scratch folder; $null where the fixture cannot run. Stop-TestObjectToken ends it.
+function Start-TestProvisioning([string[]] $Label) {
+    $hsm = Start-TestSoftHsm -Label $Label
+    if (-not $hsm) { return $null }
+    Clear-TestRegistry
+    $hsm.Register('softhsm2') | Out-Null
+    $scratch = Join-Path ([IO.Path]::GetTempPath()) "smartcardps-prov-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    New-Item -ItemType Directory $scratch | Out-Null
+    [pscustomobject]@{ Hsm = $hsm; Scratch = $scratch }
+}
+
+# Every file of SoftHSM's token directory with its SHA-256, one line each, in name order.
+function Get-TokenDirectorySnapshot($Hsm) {
+    Get-ChildItem $Hsm.TokenDirectory -Recurse -File | Sort-Object FullName |
+        ForEach-Object { "$($_.FullName.Substring($Hsm.TokenDirectory.Length)) $((Get-FileHash $_.FullName -Algorithm SHA256).Hash)" }
+}
+
+# The first uninitialised token (SoftHSM's free slot), as Get-Pkcs11Token -IncludeEmptySlots lists it.
+function Get-TestFreeToken { Get-Pkcs11Token -IncludeEmptySlots | Where-Object { $_.TokenPresent -and -not $_.TokenInitialized } | Select-Object -First 1 }
+
+# Runs a tool and returns its exit code with its output, for the tests that expect a tool to fail.
+function Invoke-TestToolStatus {
+    $file, $arguments = $args[0], @($args | Select-Object -Skip 1)
+    $output = & $file @arguments 2>&1
+    [pscustomobject]@{ Exit = $LASTEXITCODE; Output = ($output -join "`n") }
+}
