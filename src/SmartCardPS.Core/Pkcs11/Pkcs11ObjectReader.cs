@@ -101,7 +101,7 @@ namespace SmartCardPS.Pkcs11
         }
 
         /// <summary>False when the token was logged in by someone else in the process: that login is not ours to end.</summary>
-        private static bool LogIn(Pkcs11Library library, ISlot slot, ISession session, Pkcs11Token token, byte[] pin)
+        internal static bool LogIn(Pkcs11Library library, ISlot slot, ISession session, Pkcs11Token token, byte[] pin)
         {
             try
             {
@@ -142,7 +142,7 @@ namespace SmartCardPS.Pkcs11
             return template;
         }
 
-        private static Pkcs11Object ReadObject(Pkcs11Library library, ISession session, IObjectHandle handle, Pkcs11Token token)
+        internal static Pkcs11Object ReadObject(Pkcs11Library library, ISession session, IObjectHandle handle, Pkcs11Token token)
         {
             var values = new Dictionary<CKA, IObjectAttribute>();
             Collect(values, library.Call(() => session.GetAttributeValue(handle, Common)));
