@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -23,6 +24,18 @@ namespace SmartCardPS.Pkcs11
         public HashAlgorithmName HashAlgorithm { get; set; } = HashAlgorithmName.SHA256;
 
         public Pkcs11RsaPadding RsaPadding { get; set; } = Pkcs11RsaPadding.Pkcs1;
+
+        /// <summary>The extendedKeyUsage names New-Pkcs11CertificateRequest takes besides dotted OIDs.</summary>
+        public static readonly IReadOnlyDictionary<string, string> ExtendedKeyUsageNames = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["ServerAuth"] = "1.3.6.1.5.5.7.3.1",
+            ["ClientAuth"] = "1.3.6.1.5.5.7.3.2",
+            ["CodeSigning"] = "1.3.6.1.5.5.7.3.3",
+            ["EmailProtection"] = "1.3.6.1.5.5.7.3.4",
+            ["TimeStamping"] = "1.3.6.1.5.5.7.3.8",
+            ["OcspSigning"] = "1.3.6.1.5.5.7.3.9",
+            ["SmartCardLogon"] = "1.3.6.1.4.1.311.20.2.2",
+        };
 
         /// <summary>For a self-signed certificate: its validity.</summary>
         public DateTimeOffset NotBefore { get; set; } = DateTimeOffset.UtcNow.AddMinutes(-5);

@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Security;
@@ -137,7 +136,7 @@ namespace SmartCardPS.Commands
             {
                 if (query.Login)
                 {
-                    if (!PinFor(token, uri, parsed, out pin)) return;
+                    if (!PinFor(Pin ?? Credential?.Password, token, uri, parsed, out pin)) return;
                     query.Pin = pin?.Bytes;
                 }
                 WriteVerbose($"Listing the objects of token {UntrustedText.Quote(token.Label)}{(query.Login ? " after logging in" : string.Empty)}.");
@@ -158,72 +157,6 @@ namespace SmartCardPS.Commands
             {
                 pin?.Dispose();
                 query.Pin = null;
-            }
-        }
-
-        private static string LoginReason(string returnValueName)
-        {
-            switch (returnValueName)
-            {
-                case "CKR_PIN_INCORRECT": return "PinIncorrect";
-                case "CKR_PIN_LOCKED": return "PinLocked";
-                case "CKR_PIN_EXPIRED": return "PinExpired";
-                case "CKR_FUNCTION_CANCELED": return "PinEntryCancelled";
-                default: return "PinInvalid";
-            }
-        }
-
-        /// <summary>
-        /// The PIN to log in with: -Pin, -Credential, the URI's pin-value (read from <paramref name="uri"/>'s text, since
-        /// the parsed URI holds only ***) or pin-source, else null for the reader's PIN pad, else one prompt. False (with
-        /// the error written) when there is none.
-        /// </summary>
-        private bool PinFor(Pkcs11Token token, string uri, Net.Pkcs11Interop.Common.Pkcs11Uri parsed, out Pkcs11Pin pin)
-        {
-            pin = null;
-            SecureString secure = Pin ?? Credential?.Password;
-            if (secure != null)
-            {
-                pin = Pkcs11Pin.FromSecureString(secure);
-                return true;
-            }
-            pin = uri == null ? null : Pkcs11Pin.FromUri(uri);
-            if (pin != null) return true;
-            string source = parsed?.PinSource;
-            if (source != null)
-            {
-                try
-                {
-                    pin = Pkcs11Pin.FromSource(source);
-                    return true;
-                }
-                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-                {
-                    WriteError(NewError(new IOException($"The pin-source {UntrustedText.Quote(source)} cannot be read: {UntrustedText.Escape(ex.Message)}", ex), "PinSourceUnreadable", ErrorCategory.ReadError, source));
-                    return false;
-                }
-            }
-            if (token.Flags.HasFlag(Pkcs11TokenFlags.ProtectedAuthenticationPath))
-            {
-                Host.UI.WriteLine($"Enter the PIN for token {UntrustedText.Quote(token.Label)} on the reader's PIN pad.");
-                return true;
-            }
-            try
-            {
-                var field = new System.Management.Automation.Host.FieldDescription("PIN");
-                field.SetParameterType(typeof(SecureString));
-                var answers = Host.UI.Prompt($"Token {UntrustedText.Quote(token.Label)}", "Enter the user PIN.",
-                    new System.Collections.ObjectModel.Collection<System.Management.Automation.Host.FieldDescription> { field });
-                if (!(answers.TryGetValue("PIN", out PSObject typed) && typed?.BaseObject is SecureString secret)) throw new PSInvalidOperationException("No PIN was entered.");
-                using (secret) pin = Pkcs11Pin.FromSecureString(secret);
-                return true;
-            }
-            catch (Exception ex) when (ex is PSInvalidOperationException || ex is System.Management.Automation.Host.HostException || ex is NotImplementedException)
-            {
-                WriteError(NewError(new InvalidOperationException(
-                    $"Logging in to token {UntrustedText.Quote(token.Label)} needs its user PIN: give -Pin, -Credential or a URI with pin-source (this session cannot prompt).", ex),
-                    "PinRequired", ErrorCategory.InvalidOperation, token));
-                return false;
             }
         }
 
