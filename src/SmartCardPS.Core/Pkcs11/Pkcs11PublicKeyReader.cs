@@ -48,11 +48,19 @@ namespace SmartCardPS.Pkcs11
             return key;
         }
 
-        /// <summary>The one public key with the private key's CKA_ID; null when there is none (or no CKA_ID to pair by).</summary>
+        /// <summary>
+        /// The one public key with the private key's CKA_ID; for a key without CKA_ID (pkcs11-tool --keypairgen sets none)
+        /// the one public key with its label and no CKA_ID either; null when there is no such key.
+        /// </summary>
         internal static Pkcs11Object PublicHalf(Pkcs11KeySession session, Pkcs11Object privateKey)
         {
             byte[] id = Text.Hex.TryParse(privateKey.Id);
-            if (id == null || id.Length == 0) return null;
+            if (id == null || id.Length == 0)
+            {
+                if (string.IsNullOrEmpty(privateKey.Label)) return null;
+                List<Pkcs11Object> sameLabel = session.Find(Pkcs11ObjectClass.PublicKey, null, privateKey.Label).FindAll(o => string.IsNullOrEmpty(o.Id));
+                return sameLabel.Count == 1 ? sameLabel[0] : null;
+            }
             List<Pkcs11Object> found = session.Find(Pkcs11ObjectClass.PublicKey, id, null);
             return found.Count == 1 ? found[0] : found.Find(o => o.Label == privateKey.Label);
         }

@@ -149,6 +149,25 @@ namespace SmartCardPS.Tests.Keys
             }
         }
 
+        [SkippableFact]
+        public void AKeyPairWithoutCkaIdIsPairedByLabelAsPkcs11ToolMakesIt()
+        {
+            using (var token = new KeyToken(host.Fixture, "Keys noid"))
+            using (var library = Pkcs11Library.Load(SoftHsmFixture.LibraryPath, "softhsm2"))
+            {
+                KeyTools.Pkcs11Tool("--token-label=Keys noid", "--login", "--pin=" + SoftHsmFixture.UserPin, "--keypairgen", "--key-type=EC:prime256v1", "--label=no id");
+                using (var session = Pkcs11KeySession.Open(library, token.Find(library), false, true, KeyTools.Pin()))
+                {
+                    Pkcs11Object key = Assert.Single(session.Find(Pkcs11ObjectClass.PrivateKey, null, null));
+                    Assert.Equal(string.Empty, key.Id);
+                    Pkcs11PublicKey publicKey = Pkcs11PublicKeyReader.Read(session, key);
+                    Assert.Equal(Pkcs11ObjectClass.PublicKey, publicKey.Source);
+                    Assert.Equal(Pkcs11PublicKeyReader.Read(session, Assert.Single(session.Find(Pkcs11ObjectClass.PublicKey, null, null))).Pem, publicKey.Pem);
+                    Assert.Equal(Pkcs11KeyTestStatus.Pass, Assert.Single(Pkcs11KeyTester.Test(session, key)).Status);
+                }
+            }
+        }
+
         // RFC 8032, 7.1, TEST 1 and TEST 2: the managed verifier agrees with the standard's vectors and rejects a changed byte.
         [Theory]
         [InlineData("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
