@@ -21,7 +21,7 @@ namespace SmartCardPS.Commands
     /// <code>Export-Pkcs11PublicKey -Uri 'pkcs11:token=MyToken;object=My%20key;type=public' -Path ~/my-key.pub.pem -Force</code>
     /// <para>Writes the public key of the key pair "My key" as PEM to my-key.pub.pem in the home folder.</para>
     /// </example>
-    [Cmdlet(VerbsData.Export, "Pkcs11PublicKey", DefaultParameterSetName = KeySet, SupportsShouldProcess = true)]
+    [Cmdlet(VerbsData.Export, "Pkcs11PublicKey", DefaultParameterSetName = UriSet, SupportsShouldProcess = true)]
     [OutputType(typeof(string), typeof(byte[]), typeof(FileInfo))]
     public sealed class ExportPkcs11PublicKeyCommand : Pkcs11KeyCmdlet
     {

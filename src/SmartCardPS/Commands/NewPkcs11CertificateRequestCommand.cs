@@ -23,7 +23,7 @@ namespace SmartCardPS.Commands
     /// <code>Get-Pkcs11Object -Uri 'pkcs11:token=MyToken;object=My%20key;type=private?pin-value=1234' -Login | New-Pkcs11CertificateRequest -Subject 'CN=My key' -SelfSigned -NotAfter (Get-Date).AddYears(2) -Import -Pin (ConvertTo-SecureString 1234 -AsPlainText -Force)</code>
     /// <para>Signs a self-signed certificate valid for two years with "My key" and stores it on MyToken next to the key (a test token's PIN; for a real card give -Pin (Read-Host -AsSecureString)).</para>
     /// </example>
-    [Cmdlet(VerbsCommon.New, "Pkcs11CertificateRequest", DefaultParameterSetName = KeySet, SupportsShouldProcess = true)]
+    [Cmdlet(VerbsCommon.New, "Pkcs11CertificateRequest", DefaultParameterSetName = UriSet, SupportsShouldProcess = true)]
     [OutputType(typeof(Pkcs11CertificateRequest), typeof(X509Certificate2), typeof(Pkcs11Object))]
     public sealed class NewPkcs11CertificateRequestCommand : Pkcs11KeyCmdlet
     {

@@ -21,7 +21,7 @@ namespace SmartCardPS.Commands
     /// <code>if (-not (Test-Pkcs11Key -Uri 'pkcs11:token=MyToken;object=My%20key?pin-value=1234' -Quiet)) { throw 'My key is broken' }</code>
     /// <para>Fails a CI step when "My key" does not sign or its public key does not match.</para>
     /// </example>
-    [Cmdlet(VerbsDiagnostic.Test, "Pkcs11Key", DefaultParameterSetName = KeySet)]
+    [Cmdlet(VerbsDiagnostic.Test, "Pkcs11Key", DefaultParameterSetName = UriSet)]
     [OutputType(typeof(Pkcs11KeyTestResult), typeof(bool))]
     public sealed class TestPkcs11KeyCommand : Pkcs11KeyCmdlet
     {
@@ -105,7 +105,7 @@ namespace SmartCardPS.Commands
             var all = AllTokens().ToList();
             var filter = new NameFilter(new[] { token.Label }).Among(all.Select(p => p.Value.Label));
             var found = all.Where(p => filter.IsMatch(p.Value.Label)).Select(p => new TokenTarget { Module = p.Key, Token = p.Value }).ToList();
-            WriteNotFound(filter, l => $"No PKCS#11 token labelled {UntrustedText.Quote(l)} was found. Run Get-Pkcs11Token to list the tokens.", "TokenNotFound");
+            WriteNotFound(filter, l => $"No PKCS#11 token labelled {UntrustedText.Quote(Pkcs11Uri.Redact(l))} was found. Run Get-Pkcs11Token to list the tokens.", "TokenNotFound", Pkcs11Uri.Redact);
             return found;
         }
 
