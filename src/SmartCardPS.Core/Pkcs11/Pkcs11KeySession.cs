@@ -18,6 +18,8 @@ namespace SmartCardPS.Pkcs11
         private readonly bool loggedIn;
         private readonly Dictionary<Pkcs11Object, IObjectHandle> handles = new Dictionary<Pkcs11Object, IObjectHandle>();
         private List<Pkcs11Mechanism> mechanisms;
+        private List<CKM> types;
+        private readonly Dictionary<ulong, Pkcs11Mechanism> infos = new Dictionary<ulong, Pkcs11Mechanism>();
         private bool disposed;
 
         private Pkcs11KeySession(Pkcs11Library library, Pkcs11Token token, ISession session, bool loggedIn, byte[] pin)
@@ -77,12 +79,39 @@ namespace SmartCardPS.Pkcs11
         /// <summary>One call with this session, under the library's call lock; a module failure is a Pkcs11ModuleException.</summary>
         internal T Call<T>(Func<ISession, T> call) => Library.Call(() => call(session));
 
-        /// <summary>The token's mechanisms, asked once per session.</summary>
+        /// <summary>Every mechanism of the token with its info, asked once per session (for messages that list them).</summary>
         public List<Pkcs11Mechanism> Mechanisms => mechanisms ?? (mechanisms = Library.GetMechanisms(Token, _ => { }));
 
-        /// <summary>The mechanism of that code when the token lists it with all of <paramref name="flags"/>; else null.</summary>
-        internal Pkcs11Mechanism Mechanism(ulong type, Pkcs11MechanismFlags flags) =>
-            Mechanisms.Find(m => m.Type == type && (m.Flags & flags) == flags);
+        /// <summary>
+        /// The mechanism of that code when the token lists it with all of <paramref name="flags"/>; else null. Asks
+        /// C_GetMechanismList once and C_GetMechanismInfo for this code alone: a token lists dozens of mechanisms, and
+        /// reading them all cost every signature more than the signature itself.
+        /// </summary>
+        internal Pkcs11Mechanism Mechanism(ulong type, Pkcs11MechanismFlags flags)
+        {
+            if (mechanisms != null) return mechanisms.Find(m => m.Type == type && (m.Flags & flags) == flags);
+            ISlot slot = Library.FindSlot(Token.SlotId);
+            if (types == null) types = Library.Call(() => slot.GetMechanismList());
+            if (!types.Contains((CKM)(uint)type)) return null;
+            if (!infos.TryGetValue(type, out Pkcs11Mechanism mechanism))
+            {
+                IMechanismInfo info = Library.Call(() => slot.GetMechanismInfo((CKM)(uint)type));
+                mechanism = new Pkcs11Mechanism
+                {
+                    Name = Pkcs11Names.Mechanism(type),
+                    Type = type,
+                    MinKeySize = info.MinKeySize,
+                    MaxKeySize = info.MaxKeySize,
+                    Flags = (Pkcs11MechanismFlags)info.MechanismFlags.Flags,
+                    Token = Token.Label,
+                    TokenUri = Token.Uri,
+                    Module = Token.Module,
+                    SlotId = Token.SlotId,
+                };
+                infos[type] = mechanism;
+            }
+            return (mechanism.Flags & flags) == flags ? mechanism : null;
+        }
 
         /// <summary>The objects of <paramref name="cls"/> with that CKA_ID and CKA_LABEL (either may be null for any), remembered for later use here.</summary>
         public List<Pkcs11Object> Find(Pkcs11ObjectClass cls, byte[] id, string label)
