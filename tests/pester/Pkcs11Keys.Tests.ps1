@@ -177,6 +177,13 @@ Describe 'New-Pkcs11CertificateRequest' -Skip:$NoFixture {
         (Get-Pkcs11Object -Token KeyToken -Type Certificate -Label csr).Id | Should -Be $Key.Id
     }
 
+    It 'completes -ExtendedKeyUsage names and -Token labels' {
+        $line = 'New-Pkcs11CertificateRequest -ExtendedKeyUsage Cl'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be "'ClientAuth'"
+        $line = 'New-Pkcs11KeyPair -Token KeyT'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be "'KeyToken'"
+    }
+
     It 'loads nothing with -Import -WhatIf and refuses -Import without -SelfSigned' {
         $Shim.ResetLog()
         $Key | New-Pkcs11CertificateRequest -Subject 'CN=never' -SelfSigned -Import -WhatIf

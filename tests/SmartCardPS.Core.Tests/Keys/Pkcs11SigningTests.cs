@@ -168,6 +168,28 @@ namespace SmartCardPS.Tests.Keys
             }
         }
 
+        [SkippableFact]
+        public void AnAlwaysAuthenticateKeyGetsAContextSpecificLoginForEachSignatureAndTheUserLogsInOnce()
+        {
+            using (var shim = host.NewShim())
+            using (var token = new KeyToken(host.Fixture, "Keys always"))
+            using (var library = Pkcs11Library.Load(shim.LibraryPath, "shim"))
+            {
+                KeyTools.Pkcs11Tool("--token-label=Keys always", "--login", "--pin=" + SoftHsmFixture.UserPin, "--keypairgen", "--key-type=EC:prime256v1",
+                    "--label=always", "--id=0a", "--always-auth");
+                shim.ResetLog();
+                using (var session = Pkcs11KeySession.Open(library, token.Find(library), false, true, KeyTools.Pin()))
+                {
+                    Pkcs11Object key = Assert.Single(session.Find(Pkcs11ObjectClass.PrivateKey, null, null));
+                    Assert.True(key.Flags.HasFlag(Pkcs11ObjectFlags.AlwaysAuthenticate));
+                    Assert.Equal(Pkcs11KeyTestStatus.Pass, Assert.Single(Pkcs11KeyTester.Test(session, key)).Status);
+                    Pkcs11CertificateRequests.CreateSigningRequest(session, key, new Pkcs11CertificateRequestSpec { Subject = "CN=always" });
+                }
+                // The user's C_Login, then a CKU_CONTEXT_SPECIFIC one before each of the two signatures, all accepted.
+                Assert.Equal(new[] { 0UL, 0UL, 0UL }, shim.Logins);
+            }
+        }
+
         // RFC 8032, 7.1, TEST 1 and TEST 2: the managed verifier agrees with the standard's vectors and rejects a changed byte.
         [Theory]
         [InlineData("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
