@@ -207,7 +207,7 @@ Describe 'Test-Pkcs11Key' -Skip:$NoFixture {
         Test-Pkcs11Key -Token KeyToken -Pin $Pin -Quiet | Should -BeFalse -Because 'a skipped key is not a pass'
         $pass = $results | Where-Object Status -eq Pass | Select-Object -First 1
         $json = $pass | ConvertTo-Json | ConvertFrom-Json
-        [SmartCardPS.Pkcs11.Pkcs11KeyTestStatus]$json.Status | Should -Be Pass
+        $json.Status | Should -BeExactly 'Pass'
         $json.KeyUri | Should -Be $pass.KeyUri
         $json.Mechanism | Should -Be $pass.Mechanism
         ($results | Format-Table | Out-String -Width 80) | Should -Match 'ssh rsa\s+CKM_RSA_PKCS\s+Pass'

@@ -13,7 +13,8 @@ namespace SmartCardPS.Pkcs11
         /// <summary>The CKM_ name; empty when the key was skipped before any mechanism.</summary>
         public string Mechanism { get; set; }
 
-        public Pkcs11KeyTestStatus Status { get; set; }
+        /// <summary>Pass, Fail or Skipped (<see cref="Pkcs11KeyTestStatus"/>); a string, as SetupCheck's, so ConvertTo-Json writes the word.</summary>
+        public string Status { get; set; }
 
         /// <summary>What was verified with which public key, or why it failed or was skipped.</summary>
         public string Detail { get; set; }

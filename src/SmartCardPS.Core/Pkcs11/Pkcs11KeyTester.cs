@@ -114,7 +114,7 @@ namespace SmartCardPS.Pkcs11
                 KeyUri = key.Uri,
                 Token = session.Token.Label,
                 Mechanism = mechanism,
-                Status = status,
+                Status = status.ToString(),
                 Detail = detail,
                 Elapsed = elapsed,
             };

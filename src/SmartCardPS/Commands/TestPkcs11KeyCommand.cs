@@ -122,7 +122,7 @@ namespace SmartCardPS.Commands
                     foreach (Pkcs11KeyTestResult result in Pkcs11KeyTester.Test(session, key))
                     {
                         anyResult = true;
-                        if (result.Status != Pkcs11KeyTestStatus.Pass) allPassed = false;
+                        if (result.Status != nameof(Pkcs11KeyTestStatus.Pass)) allPassed = false;
                         if (!Quiet) WriteObject(result);
                     }
                 }
