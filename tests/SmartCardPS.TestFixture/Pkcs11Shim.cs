@@ -9,7 +9,8 @@ namespace SmartCardPS.TestFixture
     /// <summary>
     /// A real PKCS#11 module, compiled with gcc from native/pkcs11-shim.c, that forwards to another module and
     /// fails or stalls on demand: tokens labelled Broken* fail C_GetTokenInfo, NoMech* fail C_GetMechanismList,
-    /// Block() makes C_GetSlotList wait, AddTokenFlags() adds CK_TOKEN_INFO flags (PIN states), and a no-locking build refuses CKF_OS_LOCKING_OK and records calls that
+    /// Block() makes C_GetSlotList wait, AddTokenFlags() adds CK_TOKEN_INFO flags (PIN states), HideMechanisms() and
+    /// FailGenerateKeyPair() make a token that lacks a mechanism or is full, and a no-locking build refuses CKF_OS_LOCKING_OK and records calls that
     /// overlap. Each shim is its own library file, so its state is its own even in a shared process.
     /// </summary>
     public sealed class Pkcs11Shim : IDisposable
@@ -83,6 +84,19 @@ namespace SmartCardPS.TestFixture
         /// <summary>The return values of one logged call ("SetPIN", "InitPIN", "InitToken", "CreateObject", ...), in order.</summary>
         public ulong[] Returns(string call) =>
             Log.Where(l => l.StartsWith("C_" + call + " ", StringComparison.Ordinal)).Select(l => ulong.Parse(l.Substring(call.Length + 3))).ToArray();
+        /// <summary>From now on C_GetMechanismList leaves these mechanism codes out (a token without them); none stops it.</summary>
+        public void HideMechanisms(params ulong[] types)
+        {
+            if (types.Length == 0) File.Delete(Control("hide-mechanisms"));
+            else File.WriteAllLines(Control("hide-mechanisms"), types.Select(t => "0x" + t.ToString("x")));
+        }
+
+        /// <summary>From now on C_GenerateKeyPair returns <paramref name="rv"/> without calling the module (CKR_DEVICE_MEMORY: a full token); 0 stops it.</summary>
+        public void FailGenerateKeyPair(ulong rv)
+        {
+            if (rv == 0) File.Delete(Control("generate-rv"));
+            else File.WriteAllText(Control("generate-rv"), "0x" + rv.ToString("x"));
+        }
 
         public bool Entered => File.Exists(Control("entered"));
 

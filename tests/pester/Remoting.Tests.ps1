@@ -98,6 +98,8 @@ Describe 'Serialization of the setup types' {
         @{ Type = 'SmartCardUsbDevice'; Make = { [SmartCardPS.Usb.SmartCardUsbDevice]@{ Kind = 'Serial'; VendorId = '0403'; ProductId = '6001'; DevicePath = '/dev/ttyUSB0' } }; Property = 'Kind'; Value = 'Serial' }
         @{ Type = 'SetupCheck'; Make = { [SmartCardPS.Setup.SetupCheck]::new('Card', 'Warn', 'no reader holds a card', 'insert a card') }; Property = 'Status'; Value = 'Warn' }
         @{ Type = 'OpenScConfiguration'; Make = { [SmartCardPS.OpenSc.OpenScConfiguration]@{ Path = '/etc/opensc/opensc.conf'; EnablePinPad = $false } }; Property = 'EnablePinPad'; Value = $false }
+        @{ Type = 'Pkcs11KeyTestResult'; Make = { [SmartCardPS.Pkcs11.Pkcs11KeyTestResult]@{ Key = 'web'; Token = 'MyToken'; Mechanism = 'CKM_ECDSA'; Status = 'Fail'; Detail = 'does not verify'; Elapsed = [timespan]::FromMilliseconds(3) } }; Property = 'Status'; Value = 'Fail' }
+        @{ Type = 'Pkcs11CertificateRequest'; Make = { [SmartCardPS.Pkcs11.Pkcs11CertificateRequest]@{ Key = 'web'; Mechanism = 'CKM_ECDSA'; Subject = 'CN=web'; Pem = "-----BEGIN CERTIFICATE REQUEST-----`n" } }; Property = 'Mechanism'; Value = 'CKM_ECDSA' }
     ) {
         $Object = & $Make
         ($Object | ConvertTo-Json | ConvertFrom-Json).$Property | Should -Be $Value

@@ -34,7 +34,7 @@ BeforeDiscovery {
     )
     $script:WriterCases = foreach ($w in $Writers) { foreach ($h in $Hostile) { $w + $h } }
 
-    $script:UriCommands = 'Get-Pkcs11Object', 'Get-Pkcs11Mechanism', 'Export-Pkcs11Certificate'
+    $script:UriCommands = 'Get-Pkcs11Object', 'Get-Pkcs11Mechanism', 'Export-Pkcs11Certificate', 'New-Pkcs11KeyPair', 'Export-Pkcs11PublicKey', 'New-Pkcs11CertificateRequest', 'Test-Pkcs11Key'
     $script:Uris = @(
         @{ Why = 'pin-value in the path'; Uri = 'pkcs11:token=nosuch;pin-value=S3cr3tPin' }
         @{ Why = 'pin-value in the query'; Uri = 'pkcs11:token=nosuch?pin-value=S3cr3tPin' }
@@ -134,6 +134,7 @@ Describe 'A pin-value given in a pkcs11: URI never shows' -Tag Security -Skip:$N
         $DebugPreference = 'Continue'
         $parameters = if ($Positional) { @{} } else { @{ Uri = $Uri } }
         if ($Command -eq 'Get-Pkcs11Object') { $parameters.Login = $true }
+        if ($Command -eq 'New-Pkcs11CertificateRequest') { $parameters.Subject = 'CN=x' }
         $records = if ($Positional) { @(& $Command $Uri @parameters -ErrorAction Continue 4>&1 5>&1 2>&1) }
             else { @(& $Command @parameters -ErrorAction Continue 4>&1 5>&1 2>&1) }
         # Only Get-Pkcs11Mechanism succeeds with the real token: it lists its mechanisms, which must not carry the PIN either.

@@ -12,6 +12,10 @@
  *                (final try, to be changed, SO PIN locked) a module behind cannot be brought into on demand
  *       fail-F   for the write calls F (InitToken, InitPIN, SetPIN, CreateObject, DestroyObject, SetAttributeValue):
  *                F answers the number in the file (e.g. 0x54, CKR_FUNCTION_NOT_SUPPORTED) without calling the module
+ *       hide-mechanisms  mechanism codes (0x... or decimal), one a line, that C_GetMechanismList leaves out: a
+ *                token without EdDSA or RSA-PSS
+ *       generate-rv  a CK_RV (0x... or decimal) C_GenerateKeyPair returns without calling the module: a full
+ *                token (CKR_DEVICE_MEMORY) that SoftHSM never is
  * The write calls are logged too ("C_SetPIN 0"), so a test sees which PIN checks a command made.
  *   -DNOLOCK                 C_Initialize refuses CKF_OS_LOCKING_OK (CKR_CANT_LOCK), as single-threaded modules
  *                            do; calls made at the same time are recorded in CONTROL/overlaps
@@ -32,11 +36,12 @@ struct function_list { unsigned char version[2]; fn_t f[68]; };
 enum { F_INITIALIZE, F_FINALIZE, F_GETINFO, F_GETFUNCTIONLIST, F_GETSLOTLIST, F_GETSLOTINFO, F_GETTOKENINFO,
        F_GETMECHANISMLIST, F_GETMECHANISMINFO, F_INITTOKEN, F_INITPIN, F_SETPIN, F_OPENSESSION = 12, F_CLOSESESSION,
        F_LOGIN = 18, F_LOGOUT, F_CREATEOBJECT, F_DESTROYOBJECT = 22, F_GETATTRIBUTEVALUE = 24, F_SETATTRIBUTEVALUE,
-       F_FINDOBJECTSINIT, F_FINDOBJECTS, F_FINDOBJECTSFINAL };
+       F_FINDOBJECTSINIT, F_FINDOBJECTS, F_FINDOBJECTSFINAL, F_GENERATEKEYPAIR = 59 };
 #define CKR_DEVICE_ERROR 0x30UL
 #define CKR_FUNCTION_FAILED 0x06UL
 #define CKR_CANT_LOCK 0x0AUL
 #define CKF_OS_LOCKING_OK 0x02UL
+#define CKR_BUFFER_TOO_SMALL 0x150UL
 
 static void *target;
 static struct function_list *real;
@@ -162,11 +167,56 @@ static ulong_t GetTokenInfo(ulong_t slot, void *info)
     return rv;
 }
 
+/* Whether the hide-mechanisms control file lists this mechanism code. */
+static int hidden(ulong_t type)
+{
+    char path[4096], line[64];
+    snprintf(path, sizeof path, "%s/hide-mechanisms", CONTROL);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f)) found = line[0] != '\n' && line[0] != 0 && strtoul(line, NULL, 0) == type;
+    fclose(f);
+    return found;
+}
+
+/* The first number in a control file, or `otherwise` when it does not exist. */
+static ulong_t control_number(const char *name, ulong_t otherwise)
+{
+    char path[4096], text[64] = "";
+    snprintf(path, sizeof path, "%s/%s", CONTROL, name);
+    FILE *f = fopen(path, "r");
+    if (!f) return otherwise;
+    if (!fgets(text, sizeof text, f)) text[0] = 0;
+    fclose(f);
+    return strtoul(text, NULL, 0);
+}
+
 static ulong_t GetMechanismList(ulong_t slot, ulong_t *list, ulong_t *count)
 {
     if (label_starts(slot, "NoMech")) return CKR_FUNCTION_FAILED;
     enter(__func__);
-    ulong_t rv = real->f[F_GETMECHANISMLIST](slot, list, count);
+    ulong_t n = 0, rv = real->f[F_GETMECHANISMLIST](slot, NULL, &n);
+    ulong_t *all = rv == 0 ? calloc(n + 1, sizeof *all) : NULL;
+    if (rv == 0) rv = real->f[F_GETMECHANISMLIST](slot, all, &n);
+    leave();
+    if (rv != 0) { free(all); return rv; }
+    ulong_t kept = 0;
+    for (ulong_t i = 0; i < n; i++) if (!hidden(all[i])) all[kept++] = all[i];
+    if (list && *count < kept) rv = CKR_BUFFER_TOO_SMALL;
+    else if (list) memcpy(list, all, kept * sizeof *all);
+    *count = kept;
+    free(all);
+    return rv;
+}
+
+static ulong_t GenerateKeyPair(ulong_t session, void *mechanism, void *pub, ulong_t pubCount, void *priv, ulong_t privCount,
+                               ulong_t *pubKey, ulong_t *privKey)
+{
+    ulong_t forced = control_number("generate-rv", 0);
+    if (forced) return forced;
+    enter(__func__);
+    ulong_t rv = real->f[F_GENERATEKEYPAIR](session, mechanism, pub, pubCount, priv, privCount, pubKey, privKey);
     leave();
     return rv;
 }
@@ -270,6 +320,7 @@ ulong_t C_GetFunctionList(struct function_list **list)
         ours.f[F_CREATEOBJECT] = (fn_t)CreateObject;
         ours.f[F_DESTROYOBJECT] = (fn_t)DestroyObject;
         ours.f[F_SETATTRIBUTEVALUE] = (fn_t)SetAttributeValue;
+        ours.f[F_GENERATEKEYPAIR] = (fn_t)GenerateKeyPair;
     }
     *list = &ours;
     return 0;

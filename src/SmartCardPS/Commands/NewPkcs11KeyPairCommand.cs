@@ -1,0 +1,178 @@
+using System.Linq;
+using System.Management.Automation;
+using SmartCardPS.Commands.Bases;
+using SmartCardPS.Completion;
+using SmartCardPS.Parameters;
+using SmartCardPS.Pkcs11;
+using SmartCardPS.Text;
+
+namespace SmartCardPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Generates a key pair on a PKCS#11 token (C_GenerateKeyPair), as p11tool --generate-privkey
+    /// does.</para>
+    /// <para type="description">Generates an RSA (-KeySize, 2048 by default), EC (-Curve P-256, P-384 or P-521) or
+    /// EdDSA (Ed25519) key pair on the token given by -Token or -Uri, with p11tool's templates: both keys are token
+    /// objects with the same -Label and -Id (20 random bytes unless given), the private key is private, sensitive and
+    /// not extractable (unless -Extractable), and -Usage sets what the keys may do (p11tool's default: Sign, Decrypt
+    /// and Wrap for RSA and EC; Sign for EdDSA). A mechanism the token does not list, or a key size outside its range,
+    /// is refused before anything is generated, with what the token offers. Emits the private and the public key as
+    /// Get-Pkcs11Object lists them, with the URIs p11tool prints.</para>
+    /// <para type="description">The user logs in once (PIN from -Pin, -Credential, the URI's pin-value or pin-source,
+    /// the PIN pad, or a prompt); a wrong PIN is reported once and never retried. With -WhatIf no module is
+    /// loaded.</para>
+    /// </summary>
+    /// <example>
+    /// <code>New-Pkcs11KeyPair -Uri 'pkcs11:token=MyToken?pin-value=1234' -Algorithm Ec -Curve P-256 -Label 'web server'</code>
+    /// <para>Generates a P-256 key pair labelled "web server" on MyToken (the PIN in the URI is fit for a test token;
+    /// for a real card give -Pin or let it prompt).</para>
+    /// </example>
+    /// <example>
+    /// <code>New-Pkcs11KeyPair -Token MyToken -Algorithm Rsa -KeySize 3072 -Label backup -Usage Decrypt, Wrap -WhatIf</code>
+    /// <para>Says what would be generated, without loading any module or asking for the PIN.</para>
+    /// </example>
+    [Cmdlet(VerbsCommon.New, "Pkcs11KeyPair", DefaultParameterSetName = TokenSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(Pkcs11Object))]
+    public sealed class NewPkcs11KeyPairCommand : Pkcs11KeyCmdlet
+    {
+        private const string TokenSet = "Token";
+        private const string UriSet = "Uri";
+
+        /// <summary>
+        /// <para type="description">The token, from Get-Pkcs11Token or by label (an exact label always matches; a
+        /// wildcard must match exactly one token).</para>
+        /// </summary>
+        [Parameter(ParameterSetName = TokenSet, Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The token, or its label.")]
+        [TokenLabelTransformation]
+        [ArgumentCompleter(typeof(TokenLabelCompleter))]
+        [ValidateNotNull]
+        public Pkcs11Token Token { get; set; }
+
+        /// <summary>
+        /// <para type="description">A pkcs11: URI naming exactly one token; its pin-value or pin-source gives the
+        /// PIN.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = UriSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "A pkcs11: URI naming one token.")]
+        [Alias("TokenUri")]
+        [ValidateNotNullOrEmpty]
+        public string Uri { get; set; }
+
+        /// <summary>
+        /// <para type="description">Rsa (the default), Ec or EdDsa.</para>
+        /// </summary>
+        [Parameter]
+        public Pkcs11KeyAlgorithm Algorithm { get; set; } = Pkcs11KeyAlgorithm.Rsa;
+
+        /// <summary>
+        /// <para type="description">RSA modulus bits (default 2048); the token's range for CKM_RSA_PKCS_KEY_PAIR_GEN
+        /// applies (Get-Pkcs11Mechanism shows it).</para>
+        /// </summary>
+        [Parameter]
+        [ValidateRange(256, 65536)]
+        public int KeySize { get; set; } = 2048;
+
+        /// <summary>
+        /// <para type="description">P-256 (default for Ec), P-384, P-521; Ed25519 (the one EdDsa curve).</para>
+        /// </summary>
+        [Parameter]
+        [ValidateSet("P-256", "P-384", "P-521", "Ed25519")]
+        public string Curve { get; set; }
+
+        /// <summary>
+        /// <para type="description">CKA_LABEL of both keys.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Label { get; set; }
+
+        /// <summary>
+        /// <para type="description">CKA_ID of both keys in hex (0102ff, 01:02:ff); 20 random bytes by default.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Id { get; set; }
+
+        /// <summary>
+        /// <para type="description">What the keys may do: Sign, Decrypt, Derive, Wrap (any of them). By default
+        /// p11tool's: Sign, Decrypt and Wrap (RSA, EC), Sign (EdDSA).</para>
+        /// </summary>
+        [Parameter]
+        public Pkcs11KeyUsage[] Usage { get; set; }
+
+        /// <summary>
+        /// <para type="description">Make the private key extractable (and not sensitive), so it can be wrapped off the
+        /// token; off by default.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Extractable { get; set; }
+
+        private byte[] idBytes;
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            if (Id != null && (idBytes = Hex.TryParse(Id)) == null)
+            {
+                ThrowTerminatingError(NewError(new System.ArgumentException($"-Id {UntrustedText.Quote(Id)} is not hex: give bytes as 0102ff or 01:02:ff."),
+                    "InvalidId", ErrorCategory.InvalidArgument, Id));
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            // A URI given without -Uri binds to -Token as a label: it is shown redacted.
+            string named = Pkcs11Uri.Redact(ParameterSetName == UriSet ? Uri : Token.Label);
+            string what = Algorithm == Pkcs11KeyAlgorithm.Rsa ? $"RSA {KeySize}" : $"{Algorithm} {Curve ?? (Algorithm == Pkcs11KeyAlgorithm.EdDsa ? "Ed25519" : "P-256")}";
+            // Before anything is loaded: -WhatIf loads no module.
+            if (!ShouldProcess(UntrustedText.Quote(named), $"Generate a {what} key pair{(Label != null ? " labelled " + UntrustedText.Quote(Label) : string.Empty)}")) return;
+            TokenTarget? target = ParameterSetName == UriSet ? One(TokensOfUri(Uri)) : ByToken(Token);
+            if (target == null) return;
+            var spec = new Pkcs11KeyPairSpec
+            {
+                Algorithm = Algorithm,
+                KeySize = KeySize,
+                Curve = Curve,
+                Label = Label,
+                Id = idBytes,
+                Usage = Usage == null ? (Pkcs11KeyUsage?)null : Usage.Aggregate(Pkcs11KeyUsage.None, (all, u) => all | u),
+                Extractable = Extractable,
+            };
+            InSession(target.Value, readWrite: true, login: true, target.Value.Token, session =>
+            {
+                Pkcs11KeyPair pair = Pkcs11KeyGenerator.Generate(session, spec);
+                WriteObject(pair.PrivateKey);
+                WriteObject(pair.PublicKey);
+            });
+        }
+
+        private TokenTarget? ByToken(Pkcs11Token token)
+        {
+            if (!token.LabelOnly)
+            {
+                Pkcs11Token current = CurrentToken(token, out var module);
+                return current == null ? (TokenTarget?)null : new TokenTarget { Module = module, Token = current };
+            }
+            var filter = new NameFilter(new[] { token.Label }).Among(AllTokens().Select(p => p.Value.Label).ToList());
+            var matching = AllTokens().Where(p => filter.IsMatch(p.Value.Label)).Select(p => new TokenTarget { Module = p.Key, Token = p.Value }).ToList();
+            if (matching.Count == 0)
+            {
+                WriteError(NewError(new ItemNotFoundException($"No PKCS#11 token labelled {UntrustedText.Quote(Pkcs11Uri.Redact(token.Label))} was found. Run Get-Pkcs11Token to list the tokens."),
+                    "TokenNotFound", ErrorCategory.ObjectNotFound, Pkcs11Uri.Redact(token.Label)));
+                return null;
+            }
+            return One(matching);
+        }
+
+        /// <summary>A key pair goes on one token: a label or URI that names several is an error listing them.</summary>
+        private TokenTarget? One(System.Collections.Generic.List<TokenTarget> targets)
+        {
+            if (targets.Count == 1) return targets[0];
+            if (targets.Count > 1)
+            {
+                WriteError(NewError(new System.ArgumentException($"{targets.Count} tokens match: {string.Join(", ", targets.Select(t => t.Token.Uri))}. Name one token."),
+                    "AmbiguousToken", ErrorCategory.InvalidArgument, targets[0].Uri ?? targets[0].Token.Label));
+            }
+            return null;
+        }
+    }
+}
