@@ -88,6 +88,16 @@ Describe 'Set-Pkcs11Pin' -Skip:$NoFixture {
         Get-TokenDirectorySnapshot $Hsm | Should -Be $before
     }
 
+    It 'prompts only in an interactive session: -NonInteractive without a PIN is PinRequired and changes nothing' {
+        $before = Get-TokenDirectorySnapshot $Hsm
+        $script = "Import-Module '$(Join-Path $ModuleDir 'SmartCardPS.psd1')'; " +
+            "Set-Pkcs11Pin -Token 'Pins' -NewPin (ConvertTo-SecureString 5555 -AsPlainText -Force) -ErrorVariable e -ErrorAction SilentlyContinue; `$e[0].FullyQualifiedErrorId; `$e[0].Exception.Message"
+        $out = & (Get-Command dotnet).Source (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script 2>&1
+        $out[0] | Should -Be 'SetPkcs11PinPinRequired,SmartCardPS.Commands.SetPkcs11PinCommand'
+        $out[1] | Should -Match "Token 'Pins' needs its current user PIN: give -Pin, -Credential or a URI with pin-source \(this session cannot prompt\)"
+        Get-TokenDirectorySnapshot $Hsm | Should -Be $before
+    }
+
     It 'refuses the PIN given twice' {
         { Set-Pkcs11Pin -Token 'Pins' -Pin (ConvertTo-TestPin 1) -Credential ([pscredential]::new('x', (ConvertTo-TestPin 1))) -NewPin (ConvertTo-TestPin 2) } |
             Should -Throw -ErrorId 'SetPkcs11PinPinConflict,SmartCardPS.Commands.SetPkcs11PinCommand'
