@@ -160,7 +160,7 @@ Describe 'The help examples of the Firefox and NSS cmdlets' -Skip:($FirefoxMissi
             foreach ($name in 'Register-NssModule', 'Get-FirefoxProfile', 'Get-NssModule', 'Unregister-NssModule', 'Set-FirefoxSecurityDevicePolicy') {
                 foreach ($example in (Get-Help $name -Examples).Examples.Example) {
                     $code = ($example.Code -join "`n").Trim()
-                    if ($code -match '^sudo |/home/alice') { continue }   # elevated, or another user's home
+                    if ($code -match '(?m)^sudo |/home/alice') { continue }   # elevated (on any line of the example), or another user's home
                     $code = $code -replace '\$HOME\b', '$env:HOME'        # PowerShell's $HOME is fixed at start; the test home is $env:HOME
                     $before = Get-FileSnapshot $TestHome
                     $script:output = $null

@@ -99,7 +99,7 @@ namespace SmartCardPS.Os
                 RefuseUntrusted(dir, force);
                 dir.Lock(LockTimeout);
                 if (Libc.unlinkat(dir.Fd, name, 0) != 0 && Libc.Errno != Libc.ENOENT) throw UnixIo.Error(Libc.Errno, "remove", full);
-                Libc.fsync(dir.Fd);
+                SyncDirectory(dir);
             }
         }
 
@@ -145,8 +145,7 @@ namespace SmartCardPS.Os
                 if (!IsFile(dir.Fd, temp, written)) throw ReplacedWhileWritten(dir.Path, name);
                 if (Libc.renameat(dir.Fd, temp, dir.Fd, name) != 0) throw UnixIo.Error(Libc.Errno, "rename", tempPath);
                 if (!IsFile(dir.Fd, name, written)) throw ReplacedWhileWritten(dir.Path, name);
-                // The rename is durable only once the directory is on disk too.
-                Libc.fsync(dir.Fd);
+                SyncDirectory(dir);
             }
             catch
             {
@@ -155,6 +154,9 @@ namespace SmartCardPS.Os
                 throw;
             }
         }
+
+        // A rename or an unlink is durable only once the directory holding the name is on disk too.
+        private static void SyncDirectory(UnixDirectory dir) => Libc.fsync(dir.Fd);
 
         private static bool IsFile(int dirFd, string name, UnixStat file) =>
             UnixStat.TryAt(dirFd, name, out UnixStat now, out _) && now.IsRegular && now.SameFile(file);
