@@ -10,15 +10,23 @@ using SmartCardPS.Text;
 namespace SmartCardPS.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Exports the public key of a key pair or certificate on a PKCS#11 token, as p11tool --export-pubkey and ssh-keygen -D do.</para>
-    /// <para type="description">Takes keys and certificates piped from Get-Pkcs11Object or New-Pkcs11KeyPair, or a pkcs11: URI. A public key is read from its own attributes; a private key's public half is the public key with its CKA_ID, or what the private key itself holds; a certificate's is its SubjectPublicKeyInfo. A URI without type= looks for a public key, then a certificate, then (after logging in) a private key. -Format Pem (the default) is byte for byte what p11tool --export-pubkey writes, Der the same as DER, OpenSsh the line ssh-keygen -D prints (the label as the comment). Without -Path the key goes to the pipeline; with -Path the file is written whole or not at all, and an existing one only replaced with -Force.</para>
+    /// <para type="synopsis">Exports the public key of a key pair or certificate on a PKCS#11 token, as p11tool
+    /// --export-pubkey and ssh-keygen -D do.</para>
+    /// <para type="description">Takes keys and certificates piped from Get-Pkcs11Object or New-Pkcs11KeyPair, or a
+    /// pkcs11: URI. A public key is read from its own attributes; a private key's public half is the public key with
+    /// its CKA_ID, or what the private key itself holds; a certificate's is its SubjectPublicKeyInfo. A URI without
+    /// type= looks for a public key, then a certificate, then (after logging in) a private key. -Format Pem (the
+    /// default) is byte for byte what p11tool --export-pubkey writes, Der the same as DER, OpenSsh the line ssh-keygen
+    /// -D prints (the label as the comment). Without -Path the key goes to the pipeline; with -Path the file is written
+    /// whole or not at all, and an existing one only replaced with -Force.</para>
     /// </summary>
     /// <example>
     /// <code>Get-Pkcs11Object -Uri 'pkcs11:token=MyToken;type=public' | Export-Pkcs11PublicKey -Format OpenSsh</code>
     /// <para>Lists an authorized_keys line for each public key on MyToken, as ssh-keygen -D prints them.</para>
     /// </example>
     /// <example>
-    /// <code>Export-Pkcs11PublicKey -Uri 'pkcs11:token=MyToken;object=My%20key;type=public' -Path ~/my-key.pub.pem -Force</code>
+    /// <code>Export-Pkcs11PublicKey -Uri 'pkcs11:token=MyToken;object=My%20key;type=public' `
+    ///     -Path ~/my-key.pub.pem -Force</code>
     /// <para>Writes the public key of the key pair "My key" as PEM to my-key.pub.pem in the home folder.</para>
     /// </example>
     [Cmdlet(VerbsData.Export, "Pkcs11PublicKey", DefaultParameterSetName = UriSet, SupportsShouldProcess = true)]
@@ -29,7 +37,8 @@ namespace SmartCardPS.Commands
         private const string UriSet = "Uri";
 
         /// <summary>
-        /// <para type="description">Public keys, private keys or certificates from Get-Pkcs11Object or New-Pkcs11KeyPair.</para>
+        /// <para type="description">Public keys, private keys or certificates from Get-Pkcs11Object or
+        /// New-Pkcs11KeyPair.</para>
         /// </summary>
         [Parameter(ParameterSetName = KeySet, Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "Keys or certificates from Get-Pkcs11Object.")]
         [ValidateNotNull]
@@ -56,7 +65,8 @@ namespace SmartCardPS.Commands
         public string Path { get; set; }
 
         /// <summary>
-        /// <para type="description">Replace an existing file; as root, write into a directory another user can write. A link there is never written through.</para>
+        /// <para type="description">Replace an existing file; as root, write into a directory another user can write. A
+        /// link there is never written through.</para>
         /// </summary>
         [Parameter]
         public SwitchParameter Force { get; set; }

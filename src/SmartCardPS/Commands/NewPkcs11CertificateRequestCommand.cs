@@ -11,17 +11,32 @@ using SmartCardPS.Text;
 namespace SmartCardPS.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Makes a PKCS#10 certificate request, or a self-signed certificate, signed on a PKCS#11 token by a key that never leaves it.</para>
-    /// <para type="description">For the private key piped from Get-Pkcs11Object or New-Pkcs11KeyPair, or named by a pkcs11: URI, builds the request with .NET's CertificateRequest (Ed25519 as RFC 8410 DER) and has the token sign it: CKM_RSA_PKCS or CKM_RSA_PKCS_PSS (-RsaPadding), CKM_ECDSA, or CKM_EDDSA. -Subject, -DnsName and -Email (subjectAltName), -KeyUsage (critical) and -ExtendedKeyUsage (ServerAuth, ClientAuth, CodeSigning, EmailProtection, TimeStamping, OcspSigning, SmartCardLogon or dotted OIDs) go into the request. Emits an object whose Pem is the request as openssl req and CAs take it.</para>
-    /// <para type="description">With -SelfSigned it emits a self-signed X509Certificate2 instead, valid from -NotBefore (now) to -NotAfter (a year from now); -Import puts it on the token with the key's CKA_ID and label, so it pairs with the key, and emits it as Get-Pkcs11Object lists it. The user logs in once per key; a wrong PIN is reported once and never retried. With -Import and -WhatIf no module is loaded.</para>
+    /// <para type="synopsis">Makes a PKCS#10 certificate request, or a self-signed certificate, signed on a PKCS#11
+    /// token by a key that never leaves it.</para>
+    /// <para type="description">For the private key piped from Get-Pkcs11Object or New-Pkcs11KeyPair, or named by a
+    /// pkcs11: URI, builds the request with .NET's CertificateRequest (Ed25519 as RFC 8410 DER) and has the token sign
+    /// it: CKM_RSA_PKCS or CKM_RSA_PKCS_PSS (-RsaPadding), CKM_ECDSA, or CKM_EDDSA. -Subject, -DnsName and -Email
+    /// (subjectAltName), -KeyUsage (critical) and -ExtendedKeyUsage (ServerAuth, ClientAuth, CodeSigning,
+    /// EmailProtection, TimeStamping, OcspSigning, SmartCardLogon or dotted OIDs) go into the request. Emits an object
+    /// whose Pem is the request as openssl req and CAs take it.</para>
+    /// <para type="description">With -SelfSigned it emits a self-signed X509Certificate2 instead, valid from -NotBefore
+    /// (now) to -NotAfter (a year from now); -Import puts it on the token with the key's CKA_ID and label, so it pairs
+    /// with the key, and emits it as Get-Pkcs11Object lists it. The user logs in once per key; a wrong PIN is reported
+    /// once and never retried. With -Import and -WhatIf no module is loaded.</para>
     /// </summary>
     /// <example>
-    /// <code>New-Pkcs11CertificateRequest -Uri 'pkcs11:token=MyToken;object=My%20key;type=private?pin-value=1234' -Subject 'CN=www.example.org' -DnsName www.example.org -ExtendedKeyUsage ServerAuth | Select-Object -ExpandProperty Pem</code>
-    /// <para>Shows a request for a TLS server certificate signed by "My key" on MyToken, ready for openssl req or a CA.</para>
+    /// <code>New-Pkcs11CertificateRequest -Uri 'pkcs11:token=MyToken;object=My%20key;type=private?pin-value=1234' `
+    ///     -Subject 'CN=www.example.org' -DnsName www.example.org -ExtendedKeyUsage ServerAuth |
+    ///     Select-Object -ExpandProperty Pem</code>
+    /// <para>Shows a request for a TLS server certificate signed by "My key" on MyToken, ready for openssl req or a
+    /// CA.</para>
     /// </example>
     /// <example>
-    /// <code>Get-Pkcs11Object -Uri 'pkcs11:token=MyToken;object=My%20key;type=private?pin-value=1234' -Login | New-Pkcs11CertificateRequest -Subject 'CN=My key' -SelfSigned -NotAfter (Get-Date).AddYears(2) -Import -Pin (ConvertTo-SecureString 1234 -AsPlainText -Force)</code>
-    /// <para>Signs a self-signed certificate valid for two years with "My key" and stores it on MyToken next to the key (a test token's PIN; for a real card give -Pin (Read-Host -AsSecureString)).</para>
+    /// <code>Get-Pkcs11Object -Uri 'pkcs11:token=MyToken;object=My%20key;type=private?pin-value=1234' -Login |
+    ///     New-Pkcs11CertificateRequest -Subject 'CN=My key' -SelfSigned -NotAfter (Get-Date).AddYears(2) -Import `
+    ///     -Pin (ConvertTo-SecureString 1234 -AsPlainText -Force)</code>
+    /// <para>Signs a self-signed certificate valid for two years with "My key" and stores it on MyToken next to the key
+    /// (a test token's PIN; for a real card give -Pin (Read-Host -AsSecureString)).</para>
     /// </example>
     [Cmdlet(VerbsCommon.New, "Pkcs11CertificateRequest", DefaultParameterSetName = UriSet, SupportsShouldProcess = true)]
     [OutputType(typeof(Pkcs11CertificateRequest), typeof(X509Certificate2), typeof(Pkcs11Object))]
@@ -31,7 +46,8 @@ namespace SmartCardPS.Commands
         private const string UriSet = "Uri";
 
         /// <summary>
-        /// <para type="description">Private keys from Get-Pkcs11Object -Login or New-Pkcs11KeyPair (other objects are skipped).</para>
+        /// <para type="description">Private keys from Get-Pkcs11Object -Login or New-Pkcs11KeyPair (other objects are
+        /// skipped).</para>
         /// </summary>
         [Parameter(ParameterSetName = KeySet, Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "Private keys from Get-Pkcs11Object -Login.")]
         [ValidateNotNull]
@@ -66,13 +82,15 @@ namespace SmartCardPS.Commands
         public string[] Email { get; set; }
 
         /// <summary>
-        /// <para type="description">The keyUsage extension (critical), e.g. DigitalSignature, KeyEncipherment; left out when not given.</para>
+        /// <para type="description">The keyUsage extension (critical), e.g. DigitalSignature, KeyEncipherment; left out
+        /// when not given.</para>
         /// </summary>
         [Parameter]
         public X509KeyUsageFlags KeyUsage { get; set; }
 
         /// <summary>
-        /// <para type="description">extendedKeyUsage: ServerAuth, ClientAuth, CodeSigning, EmailProtection, TimeStamping, OcspSigning, SmartCardLogon, or dotted OIDs.</para>
+        /// <para type="description">extendedKeyUsage: ServerAuth, ClientAuth, CodeSigning, EmailProtection,
+        /// TimeStamping, OcspSigning, SmartCardLogon, or dotted OIDs.</para>
         /// </summary>
         [Parameter]
         [ArgumentCompleter(typeof(ExtendedKeyUsageCompleter))]
@@ -80,14 +98,16 @@ namespace SmartCardPS.Commands
         public string[] ExtendedKeyUsage { get; set; }
 
         /// <summary>
-        /// <para type="description">SHA256 (default), SHA384 or SHA512. Ed25519 keys sign the whole request and ignore it.</para>
+        /// <para type="description">SHA256 (default), SHA384 or SHA512. Ed25519 keys sign the whole request and ignore
+        /// it.</para>
         /// </summary>
         [Parameter]
         [ValidateSet("SHA256", "SHA384", "SHA512")]
         public string HashAlgorithm { get; set; } = "SHA256";
 
         /// <summary>
-        /// <para type="description">For RSA keys: Pkcs1 (CKM_RSA_PKCS, the default) or Pss (CKM_RSA_PKCS_PSS, salt as long as the hash).</para>
+        /// <para type="description">For RSA keys: Pkcs1 (CKM_RSA_PKCS, the default) or Pss (CKM_RSA_PKCS_PSS, salt as
+        /// long as the hash).</para>
         /// </summary>
         [Parameter]
         public Pkcs11RsaPadding RsaPadding { get; set; } = Pkcs11RsaPadding.Pkcs1;
@@ -111,7 +131,8 @@ namespace SmartCardPS.Commands
         public DateTime NotAfter { get; set; }
 
         /// <summary>
-        /// <para type="description">With -SelfSigned: put the certificate on the token with the key's CKA_ID and label.</para>
+        /// <para type="description">With -SelfSigned: put the certificate on the token with the key's CKA_ID and
+        /// label.</para>
         /// </summary>
         [Parameter]
         public SwitchParameter Import { get; set; }

@@ -9,16 +9,28 @@ using SmartCardPS.Text;
 namespace SmartCardPS.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Generates a key pair on a PKCS#11 token (C_GenerateKeyPair), as p11tool --generate-privkey does.</para>
-    /// <para type="description">Generates an RSA (-KeySize, 2048 by default), EC (-Curve P-256, P-384 or P-521) or EdDSA (Ed25519) key pair on the token given by -Token or -Uri, with p11tool's templates: both keys are token objects with the same -Label and -Id (20 random bytes unless given), the private key is private, sensitive and not extractable (unless -Extractable), and -Usage sets what the keys may do (p11tool's default: Sign, Decrypt and Wrap for RSA and EC; Sign for EdDSA). A mechanism the token does not list, or a key size outside its range, is refused before anything is generated, with what the token offers. Emits the private and the public key as Get-Pkcs11Object lists them, with the URIs p11tool prints.</para>
-    /// <para type="description">The user logs in once (PIN from -Pin, -Credential, the URI's pin-value or pin-source, the PIN pad, or a prompt); a wrong PIN is reported once and never retried. With -WhatIf no module is loaded.</para>
+    /// <para type="synopsis">Generates a key pair on a PKCS#11 token (C_GenerateKeyPair), as p11tool --generate-privkey
+    /// does.</para>
+    /// <para type="description">Generates an RSA (-KeySize, 2048 by default), EC (-Curve P-256, P-384 or P-521) or
+    /// EdDSA (Ed25519) key pair on the token given by -Token or -Uri, with p11tool's templates: both keys are token
+    /// objects with the same -Label and -Id (20 random bytes unless given), the private key is private, sensitive and
+    /// not extractable (unless -Extractable), and -Usage sets what the keys may do (p11tool's default: Sign, Decrypt
+    /// and Wrap for RSA and EC; Sign for EdDSA). A mechanism the token does not list, or a key size outside its range,
+    /// is refused before anything is generated, with what the token offers. Emits the private and the public key as
+    /// Get-Pkcs11Object lists them, with the URIs p11tool prints.</para>
+    /// <para type="description">The user logs in once (PIN from -Pin, -Credential, the URI's pin-value or pin-source,
+    /// the PIN pad, or a prompt); a wrong PIN is reported once and never retried. With -WhatIf no module is
+    /// loaded.</para>
     /// </summary>
     /// <example>
-    /// <code>New-Pkcs11KeyPair -Uri 'pkcs11:token=MyToken?pin-value=1234' -Algorithm Ec -Curve P-256 -Label 'web server'</code>
-    /// <para>Generates a P-256 key pair labelled "web server" on MyToken (the PIN in the URI is fit for a test token; for a real card give -Pin or let it prompt).</para>
+    /// <code>New-Pkcs11KeyPair -Uri 'pkcs11:token=MyToken?pin-value=1234' -Algorithm Ec -Curve P-256 `
+    ///     -Label 'web server'</code>
+    /// <para>Generates a P-256 key pair labelled "web server" on MyToken (the PIN in the URI is fit for a test token;
+    /// for a real card give -Pin or let it prompt).</para>
     /// </example>
     /// <example>
-    /// <code>New-Pkcs11KeyPair -Token MyToken -Algorithm Rsa -KeySize 3072 -Label backup -Usage Decrypt, Wrap -WhatIf</code>
+    /// <code>New-Pkcs11KeyPair -Token MyToken -Algorithm Rsa -KeySize 3072 -Label backup -Usage Decrypt, Wrap `
+    ///     -WhatIf</code>
     /// <para>Says what would be generated, without loading any module or asking for the PIN.</para>
     /// </example>
     [Cmdlet(VerbsCommon.New, "Pkcs11KeyPair", DefaultParameterSetName = TokenSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
@@ -29,7 +41,8 @@ namespace SmartCardPS.Commands
         private const string UriSet = "Uri";
 
         /// <summary>
-        /// <para type="description">The token, from Get-Pkcs11Token or by label (an exact label always matches; a wildcard must match exactly one token).</para>
+        /// <para type="description">The token, from Get-Pkcs11Token or by label (an exact label always matches; a
+        /// wildcard must match exactly one token).</para>
         /// </summary>
         [Parameter(ParameterSetName = TokenSet, Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The token, or its label.")]
         [TokenLabelTransformation]
@@ -38,7 +51,8 @@ namespace SmartCardPS.Commands
         public Pkcs11Token Token { get; set; }
 
         /// <summary>
-        /// <para type="description">A pkcs11: URI naming exactly one token; its pin-value or pin-source gives the PIN.</para>
+        /// <para type="description">A pkcs11: URI naming exactly one token; its pin-value or pin-source gives the
+        /// PIN.</para>
         /// </summary>
         [Parameter(ParameterSetName = UriSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "A pkcs11: URI naming one token.")]
         [Alias("TokenUri")]
@@ -52,7 +66,8 @@ namespace SmartCardPS.Commands
         public Pkcs11KeyAlgorithm Algorithm { get; set; } = Pkcs11KeyAlgorithm.Rsa;
 
         /// <summary>
-        /// <para type="description">RSA modulus bits (default 2048); the token's range for CKM_RSA_PKCS_KEY_PAIR_GEN applies (Get-Pkcs11Mechanism shows it).</para>
+        /// <para type="description">RSA modulus bits (default 2048); the token's range for CKM_RSA_PKCS_KEY_PAIR_GEN
+        /// applies (Get-Pkcs11Mechanism shows it).</para>
         /// </summary>
         [Parameter]
         [ValidateRange(256, 65536)]
@@ -80,13 +95,15 @@ namespace SmartCardPS.Commands
         public string Id { get; set; }
 
         /// <summary>
-        /// <para type="description">What the keys may do: Sign, Decrypt, Derive, Wrap (any of them). By default p11tool's: Sign, Decrypt and Wrap (RSA, EC), Sign (EdDSA).</para>
+        /// <para type="description">What the keys may do: Sign, Decrypt, Derive, Wrap (any of them). By default
+        /// p11tool's: Sign, Decrypt and Wrap (RSA, EC), Sign (EdDSA).</para>
         /// </summary>
         [Parameter]
         public Pkcs11KeyUsage[] Usage { get; set; }
 
         /// <summary>
-        /// <para type="description">Make the private key extractable (and not sensitive), so it can be wrapped off the token; off by default.</para>
+        /// <para type="description">Make the private key extractable (and not sensitive), so it can be wrapped off the
+        /// token; off by default.</para>
         /// </summary>
         [Parameter]
         public SwitchParameter Extractable { get; set; }

@@ -10,15 +10,26 @@ using SmartCardPS.Text;
 namespace SmartCardPS.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Checks that private keys on PKCS#11 tokens sign, and that their public keys verify it, as p11tool --test-sign and pkcs11-tool --test do.</para>
-    /// <para type="description">For each private key piped from Get-Pkcs11Object -Login or New-Pkcs11KeyPair, named by a pkcs11: URI, or on the tokens given by -Token, signs a fresh random challenge on the token with each mechanism the token lists for the key's type (CKM_RSA_PKCS and CKM_RSA_PKCS_PSS, CKM_ECDSA, CKM_EDDSA) and verifies the signature outside the token with the public key that has the key's CKA_ID (else the certificate with it, else the private key's own public attributes). Emits one result per key and mechanism: Key, Mechanism, Status (Pass, Fail, Skipped), Detail and Elapsed. A key that may not sign is Skipped with the reason. With -Quiet it emits only $true when every key passed and $false otherwise, for CI. A CKA_ALWAYS_AUTHENTICATE key is given the PIN again for each signature (CKU_CONTEXT_SPECIFIC).</para>
+    /// <para type="synopsis">Checks that private keys on PKCS#11 tokens sign, and that their public keys verify it, as
+    /// p11tool --test-sign and pkcs11-tool --test do.</para>
+    /// <para type="description">For each private key piped from Get-Pkcs11Object -Login or New-Pkcs11KeyPair, named by
+    /// a pkcs11: URI, or on the tokens given by -Token, signs a fresh random challenge on the token with each mechanism
+    /// the token lists for the key's type (CKM_RSA_PKCS and CKM_RSA_PKCS_PSS, CKM_ECDSA, CKM_EDDSA) and verifies the
+    /// signature outside the token with the public key that has the key's CKA_ID (else the certificate with it, else
+    /// the private key's own public attributes). Emits one result per key and mechanism: Key, Mechanism, Status (Pass,
+    /// Fail, Skipped), Detail and Elapsed. A key that may not sign is Skipped with the reason. With -Quiet it emits
+    /// only $true when every key passed and $false otherwise, for CI. A CKA_ALWAYS_AUTHENTICATE key is given the PIN
+    /// again for each signature (CKU_CONTEXT_SPECIFIC).</para>
     /// </summary>
     /// <example>
     /// <code>Test-Pkcs11Key -Uri 'pkcs11:token=MyToken?pin-value=1234'</code>
-    /// <para>Shows, for every private key on MyToken and each of its signature mechanisms, whether the token signs and the public key verifies it.</para>
+    /// <para>Shows, for every private key on MyToken and each of its signature mechanisms, whether the token signs and
+    /// the public key verifies it.</para>
     /// </example>
     /// <example>
-    /// <code>if (-not (Test-Pkcs11Key -Uri 'pkcs11:token=MyToken;object=My%20key?pin-value=1234' -Quiet)) { throw 'My key is broken' }</code>
+    /// <code>if (-not (Test-Pkcs11Key -Uri 'pkcs11:token=MyToken;object=My%20key?pin-value=1234' -Quiet)) {
+    ///     throw 'My key is broken'
+    /// }</code>
     /// <para>Fails a CI step when "My key" does not sign or its public key does not match.</para>
     /// </example>
     [Cmdlet(VerbsDiagnostic.Test, "Pkcs11Key", DefaultParameterSetName = UriSet)]
@@ -30,21 +41,24 @@ namespace SmartCardPS.Commands
         private const string TokenSet = "Token";
 
         /// <summary>
-        /// <para type="description">Private keys from Get-Pkcs11Object -Login or New-Pkcs11KeyPair (other objects are skipped).</para>
+        /// <para type="description">Private keys from Get-Pkcs11Object -Login or New-Pkcs11KeyPair (other objects are
+        /// skipped).</para>
         /// </summary>
         [Parameter(ParameterSetName = KeySet, Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "Private keys from Get-Pkcs11Object -Login.")]
         [ValidateNotNull]
         public Pkcs11Object Key { get; set; }
 
         /// <summary>
-        /// <para type="description">pkcs11: URIs naming private keys, or tokens (then every private key on them).</para>
+        /// <para type="description">pkcs11: URIs naming private keys, or tokens (then every private key on
+        /// them).</para>
         /// </summary>
         [Parameter(ParameterSetName = UriSet, Mandatory = true, Position = 0, HelpMessage = "pkcs11: URIs naming keys or tokens.")]
         [ValidateNotNullOrEmpty]
         public string[] Uri { get; set; }
 
         /// <summary>
-        /// <para type="description">Tokens from Get-Pkcs11Token, or token labels: every private key on them is tested.</para>
+        /// <para type="description">Tokens from Get-Pkcs11Token, or token labels: every private key on them is
+        /// tested.</para>
         /// </summary>
         [Parameter(ParameterSetName = TokenSet, Mandatory = true, HelpMessage = "Tokens, or token labels.")]
         [TokenLabelTransformation]

@@ -6,7 +6,8 @@ using SmartCardPS.Pkcs11;
 
 namespace SmartCardPS.Completion
 {
-    /// <summary>Completes the extendedKeyUsage names New-Pkcs11CertificateRequest knows (dotted OIDs are taken as typed).</summary>
+    /// <summary>Completes the extendedKeyUsage names New-Pkcs11CertificateRequest knows (dotted OIDs are taken as
+    /// typed).</summary>
     internal sealed class ExtendedKeyUsageCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,

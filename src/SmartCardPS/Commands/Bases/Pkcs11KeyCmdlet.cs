@@ -10,21 +10,25 @@ using SmartCardPS.Text;
 namespace SmartCardPS.Commands.Bases
 {
     /// <summary>
-    /// The key cmdlets (New-Pkcs11KeyPair, Export-Pkcs11PublicKey, New-Pkcs11CertificateRequest, Test-Pkcs11Key): the PIN
+    /// The key cmdlets (New-Pkcs11KeyPair, Export-Pkcs11PublicKey, New-Pkcs11CertificateRequest, Test-Pkcs11Key): the
+    /// PIN
     /// parameters, finding the token of a piped key or of a pkcs11: URI, and one Pkcs11KeySession per token and input
     /// (so one C_Login), with the core's failures mapped to error ids Verb+Noun+Reason.
     /// </summary>
     public abstract class Pkcs11KeyCmdlet : Pkcs11TokenCmdlet
     {
         /// <summary>
-        /// <para type="description">The user PIN, as a SecureString (Read-Host -AsSecureString). Without -Pin, -Credential or a pin-value or pin-source in the URI, the reader's PIN pad is used or the PIN is prompted for. A PIN is never written to any stream; a wrong one is reported once and never retried.</para>
+        /// <para type="description">The user PIN, as a SecureString (Read-Host -AsSecureString). Without -Pin,
+        /// -Credential or a pin-value or pin-source in the URI, the reader's PIN pad is used or the PIN is prompted
+        /// for. A PIN is never written to any stream; a wrong one is reported once and never retried.</para>
         /// </summary>
         [Parameter(HelpMessage = "The user PIN as a SecureString.")]
         [ValidateNotNull]
         public SecureString Pin { get; set; }
 
         /// <summary>
-        /// <para type="description">A credential whose password is the user PIN (the user name is not used), e.g. from Get-Credential or a SecretManagement vault.</para>
+        /// <para type="description">A credential whose password is the user PIN (the user name is not used), e.g. from
+        /// Get-Credential or a SecretManagement vault.</para>
         /// </summary>
         [Parameter(HelpMessage = "A credential whose password is the user PIN.")]
         [Credential]
@@ -49,7 +53,8 @@ namespace SmartCardPS.Commands.Bases
             public Net.Pkcs11Interop.Common.Pkcs11Uri Parsed;
         }
 
-        /// <summary>The token a piped object (from Get-Pkcs11Object or another key cmdlet) is on; null with TokenNotFound written when it is gone.</summary>
+        /// <summary>The token a piped object (from Get-Pkcs11Object or another key cmdlet) is on; null with
+        /// TokenNotFound written when it is gone.</summary>
         protected TokenTarget? TokenOf(Pkcs11Object obj)
         {
             Pkcs11Module module = ResolveModules(new[] { obj.Module }).FirstOrDefault();
@@ -65,7 +70,8 @@ namespace SmartCardPS.Commands.Bases
             return new TokenTarget { Module = module, Token = token };
         }
 
-        /// <summary>The tokens a pkcs11: URI names; none (with InvalidUri or TokenNotFound written) when it is not one or names none.</summary>
+        /// <summary>The tokens a pkcs11: URI names; none (with InvalidUri or TokenNotFound written) when it is not one
+        /// or names none.</summary>
         protected List<TokenTarget> TokensOfUri(string uri)
         {
             var parsed = ParseUri(uri);
@@ -81,8 +87,10 @@ namespace SmartCardPS.Commands.Bases
         }
 
         /// <summary>
-        /// Runs <paramref name="work"/> in one session on the token (logged in when <paramref name="login"/>, with the PIN
-        /// from -Pin, -Credential, the URI, the PIN pad or a prompt); a failure is one error for <paramref name="target"/>.
+        /// Runs <paramref name="work"/> in one session on the token (logged in when <paramref name="login"/>, with the
+        /// PIN
+        /// from -Pin, -Credential, the URI, the PIN pad or a prompt); a failure is one error for <paramref
+        /// name="target"/>.
         /// </summary>
         protected void InSession(TokenTarget target, bool readWrite, bool login, object errorTarget, Action<Pkcs11KeySession> work)
         {
@@ -113,13 +121,15 @@ namespace SmartCardPS.Commands.Bases
         }
 
         /// <summary>
-        /// The objects of the session's token that <paramref name="obj"/> (piped) or the URI's object, id and type name;
+        /// The objects of the session's token that <paramref name="obj"/> (piped) or the URI's object, id and type
+        /// name;
         /// <paramref name="classes"/> are tried in order and the first that finds any wins. None writes KeyNotFound.
         /// </summary>
         protected List<Pkcs11Object> FindKeys(Pkcs11KeySession session, Pkcs11Object obj, TokenTarget target, params Pkcs11ObjectClass[] classes) =>
             FindKeys(session, obj, target, true, classes);
 
-        /// <summary>As FindKeys; without <paramref name="reportMissing"/> finding none writes nothing (the caller looks further).</summary>
+        /// <summary>As FindKeys; without <paramref name="reportMissing"/> finding none writes nothing (the caller looks
+        /// further).</summary>
         protected List<Pkcs11Object> FindKeys(Pkcs11KeySession session, Pkcs11Object obj, TokenTarget target, bool reportMissing, params Pkcs11ObjectClass[] classes)
         {
             List<Pkcs11Object> found = new List<Pkcs11Object>();

@@ -31,7 +31,8 @@ namespace SmartCardPS.Commands.Bases
         }
 
         /// <summary>
-        /// A token from Get-Pkcs11Token as its module reports it now; null (with TokenNotFound written) when it is gone.
+        /// A token from Get-Pkcs11Token as its module reports it now; null (with TokenNotFound written) when it is
+        /// gone.
         /// Slot ids can change when readers come and go, so the slot must still hold the same token.
         /// </summary>
         protected Pkcs11Token CurrentToken(Pkcs11Token token, out Pkcs11Module module)
@@ -70,7 +71,8 @@ namespace SmartCardPS.Commands.Bases
 
         /// <summary>
         /// The tokens a URI names, with their modules; module-name and module-path select the library. A slot-id may
-        /// name an uninitialised token (Get-Pkcs11Token -IncludeEmptySlots gives those such a URI), so then those count too.
+        /// name an uninitialised token (Get-Pkcs11Token -IncludeEmptySlots gives those such a URI), so then those count
+        /// too.
         /// </summary>
         protected List<KeyValuePair<Pkcs11Module, Pkcs11Token>> TokensByUri(Net.Pkcs11Interop.Common.Pkcs11Uri uri)
         {
@@ -87,7 +89,8 @@ namespace SmartCardPS.Commands.Bases
             return found;
         }
 
-        /// <summary>The module's tokens, listed once per run; a failing slot is a SlotFailed error (when <paramref name="reportSlotErrors"/>) and the others still list.</summary>
+        /// <summary>The module's tokens, listed once per run; a failing slot is a SlotFailed error (when
+        /// <paramref name="reportSlotErrors"/>) and the others still list.</summary>
         protected List<Pkcs11Token> TokensOf(Pkcs11Module module, bool reportSlotErrors = true, bool includeEmptySlots = false)
         {
             string key = (includeEmptySlots ? "*" : "") + (module.Path ?? module.Name);
@@ -122,8 +125,10 @@ namespace SmartCardPS.Commands.Bases
         }
 
         /// <summary>
-        /// The PIN to log in with: <paramref name="given"/> (-Pin or -Credential), the URI's pin-value (read from <paramref name="uri"/>'s text, since
-        /// the parsed URI holds only ***) or pin-source, else null for the reader's PIN pad, else one prompt. False (with
+        /// The PIN to log in with: <paramref name="given"/> (-Pin or -Credential), the URI's pin-value (read from
+        /// <paramref name="uri"/>'s text, since
+        /// the parsed URI holds only ***) or pin-source, else null for the reader's PIN pad, else one prompt. False
+        /// (with
         /// the error written) when there is none.
         /// </summary>
         protected bool PinFor(SecureString given, Pkcs11Token token, string uri, Net.Pkcs11Interop.Common.Pkcs11Uri parsed, out Pkcs11Pin pin)
