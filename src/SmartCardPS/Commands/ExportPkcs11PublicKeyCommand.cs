@@ -145,8 +145,7 @@ namespace SmartCardPS.Commands
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                if (TryWriteUnsafePathError(ex, path)) return;
-                WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, path));
+                WriteFileError(ex, path, "give -Path a file in a directory you may write.");
             }
         }
     }
