@@ -25,7 +25,8 @@ namespace SmartCardPS.Commands
     /// <para>Lists an authorized_keys line for each public key on MyToken, as ssh-keygen -D prints them.</para>
     /// </example>
     /// <example>
-    /// <code>Export-Pkcs11PublicKey -Uri 'pkcs11:token=MyToken;object=My%20key;type=public' -Path ~/my-key.pub.pem -Force</code>
+    /// <code>Export-Pkcs11PublicKey -Uri 'pkcs11:token=MyToken;object=My%20key;type=public' `
+    ///     -Path ~/my-key.pub.pem -Force</code>
     /// <para>Writes the public key of the key pair "My key" as PEM to my-key.pub.pem in the home folder.</para>
     /// </example>
     [Cmdlet(VerbsData.Export, "Pkcs11PublicKey", DefaultParameterSetName = UriSet, SupportsShouldProcess = true)]
@@ -144,8 +145,7 @@ namespace SmartCardPS.Commands
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                if (TryWriteUnsafePathError(ex, path)) return;
-                WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, path));
+                WriteFileError(ex, path, "give -Path a file in a directory you may write.");
             }
         }
     }

@@ -25,14 +25,16 @@ namespace SmartCardPS.Commands
     /// once and never retried. With -Import and -WhatIf no module is loaded.</para>
     /// </summary>
     /// <example>
-    /// <code>New-Pkcs11CertificateRequest -Uri 'pkcs11:token=MyToken;object=My%20key;type=private?pin-value=1234' -Subject 'CN=www.example.org' -DnsName www.example.org -ExtendedKeyUsage ServerAuth |
+    /// <code>New-Pkcs11CertificateRequest -Uri 'pkcs11:token=MyToken;object=My%20key;type=private?pin-value=1234' `
+    ///     -Subject 'CN=www.example.org' -DnsName www.example.org -ExtendedKeyUsage ServerAuth |
     ///     Select-Object -ExpandProperty Pem</code>
     /// <para>Shows a request for a TLS server certificate signed by "My key" on MyToken, ready for openssl req or a
     /// CA.</para>
     /// </example>
     /// <example>
     /// <code>Get-Pkcs11Object -Uri 'pkcs11:token=MyToken;object=My%20key;type=private?pin-value=1234' -Login |
-    ///     New-Pkcs11CertificateRequest -Subject 'CN=My key' -SelfSigned -NotAfter (Get-Date).AddYears(2) -Import -Pin (ConvertTo-SecureString 1234 -AsPlainText -Force)</code>
+    ///     New-Pkcs11CertificateRequest -Subject 'CN=My key' -SelfSigned -NotAfter (Get-Date).AddYears(2) -Import `
+    ///     -Pin (ConvertTo-SecureString 1234 -AsPlainText -Force)</code>
     /// <para>Signs a self-signed certificate valid for two years with "My key" and stores it on MyToken next to the key
     /// (a test token's PIN; for a real card give -Pin (Read-Host -AsSecureString)).</para>
     /// </example>

@@ -23,12 +23,14 @@ namespace SmartCardPS.Commands
     /// loaded.</para>
     /// </summary>
     /// <example>
-    /// <code>New-Pkcs11KeyPair -Uri 'pkcs11:token=MyToken?pin-value=1234' -Algorithm Ec -Curve P-256 -Label 'web server'</code>
+    /// <code>New-Pkcs11KeyPair -Uri 'pkcs11:token=MyToken?pin-value=1234' -Algorithm Ec -Curve P-256 `
+    ///     -Label 'web server'</code>
     /// <para>Generates a P-256 key pair labelled "web server" on MyToken (the PIN in the URI is fit for a test token;
     /// for a real card give -Pin or let it prompt).</para>
     /// </example>
     /// <example>
-    /// <code>New-Pkcs11KeyPair -Token MyToken -Algorithm Rsa -KeySize 3072 -Label backup -Usage Decrypt, Wrap -WhatIf</code>
+    /// <code>New-Pkcs11KeyPair -Token MyToken -Algorithm Rsa -KeySize 3072 -Label backup -Usage Decrypt, Wrap `
+    ///     -WhatIf</code>
     /// <para>Says what would be generated, without loading any module or asking for the PIN.</para>
     /// </example>
     [Cmdlet(VerbsCommon.New, "Pkcs11KeyPair", DefaultParameterSetName = TokenSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]

@@ -27,7 +27,9 @@ namespace SmartCardPS.Commands
     /// the public key verifies it.</para>
     /// </example>
     /// <example>
-    /// <code>if (-not (Test-Pkcs11Key -Uri 'pkcs11:token=MyToken;object=My%20key?pin-value=1234' -Quiet)) { throw 'My key is broken' }</code>
+    /// <code>if (-not (Test-Pkcs11Key -Uri 'pkcs11:token=MyToken;object=My%20key?pin-value=1234' -Quiet)) {
+    ///     throw 'My key is broken'
+    /// }</code>
     /// <para>Fails a CI step when "My key" does not sign or its public key does not match.</para>
     /// </example>
     [Cmdlet(VerbsDiagnostic.Test, "Pkcs11Key", DefaultParameterSetName = UriSet)]

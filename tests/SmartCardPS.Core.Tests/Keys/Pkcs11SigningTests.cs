@@ -198,7 +198,7 @@ namespace SmartCardPS.Tests.Keys
             "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00")]
         public void TheEd25519VerifierAcceptsRfc8032VectorsAndNothingElse(string publicKey, string message, string signature)
         {
-            byte[] key = Text.Hex.TryParse(publicKey), msg = Text.Hex.TryParse(message) ?? Array.Empty<byte>(), sig = Text.Hex.TryParse(signature);
+            byte[] key = SmartCardPS.Text.Hex.TryParse(publicKey), msg = SmartCardPS.Text.Hex.TryParse(message) ?? Array.Empty<byte>(), sig = SmartCardPS.Text.Hex.TryParse(signature);
             Assert.True(Ed25519Verifier.Verify(key, msg, sig));
             sig[5] ^= 1;
             Assert.False(Ed25519Verifier.Verify(key, msg, sig));

@@ -89,8 +89,8 @@ namespace SmartCardPS.Commands.Bases
         /// <summary>
         /// Runs <paramref name="work"/> in one session on the token (logged in when <paramref name="login"/>, with the
         /// PIN
-        /// from -Pin, -Credential, the URI, the PIN pad or a prompt); a failure is one error for
-        /// <paramref name="target"/>.
+        /// from -Pin, -Credential, the URI, the PIN pad or a prompt); a failure is one error for <paramref
+        /// name="target"/>.
         /// </summary>
         protected void InSession(TokenTarget target, bool readWrite, bool login, object errorTarget, Action<Pkcs11KeySession> work)
         {
