@@ -81,6 +81,16 @@ $w = [System.Xml.XmlWriter]::Create((Join-Path $helpDir 'SmartCardPS.dll-Help.xm
 $maml = 'http://schemas.microsoft.com/maml/2004/10'
 $cmdNs = 'http://schemas.microsoft.com/maml/dev/command/2004/10'
 $dev = 'http://schemas.microsoft.com/maml/dev/2004/10'
+# Example code written over several doc-comment lines arrives indented as the comment was: keep only the indentation
+# of each line relative to the least indented one, so Get-Help shows it as the user would type it.
+function Format-ExampleCode([string] $code) {
+    $lines = @($code.Trim() -split '\r?\n')
+    if ($lines.Count -eq 1) { return $lines[0] }
+    $rest = @($lines | Select-Object -Skip 1)
+    $indent = ($rest | Where-Object { $_.Trim() } | ForEach-Object { $_.Length - $_.TrimStart().Length } | Measure-Object -Minimum).Minimum
+    (@($lines[0]) + @($rest | ForEach-Object { if ($_.Length -ge $indent) { $_.Substring($indent) } else { $_.TrimStart() } })) -join "`n"
+}
+
 function Para([string] $text) { $w.WriteElementString('maml', 'para', $maml, $text) }
 
 $w.WriteStartElement('helpItems', 'http://msh')
@@ -192,7 +202,7 @@ foreach ($cmd in $cmdlets) {
         $i++
         $w.WriteStartElement('command', 'example', $cmdNs)
         $w.WriteElementString('maml', 'title', $maml, "-------------------------- Example $i --------------------------")
-        $w.WriteElementString('dev', 'code', $dev, $example.code.Trim())
+        $w.WriteElementString('dev', 'code', $dev, (Format-ExampleCode $example.code))
         $w.WriteStartElement('dev', 'remarks', $dev)
         foreach ($p in $example.SelectNodes('para')) { Para (($p.InnerText -replace '\s+', ' ').Trim()) }
         # An empty paragraph renders as the blank line that separates one example from the next.

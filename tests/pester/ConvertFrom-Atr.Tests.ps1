@@ -5,6 +5,7 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
+    . (Join-Path $PSScriptRoot 'TableText.ps1')
     $script:Yubikey = '3B F8 13 00 00 81 31 FE 15 59 75 62 69 6B 65 79 34 D4'
     $script:Mifare = '3B 8F 80 01 80 4F 0C A0 00 00 03 06 03 00 01 00 00 00 00 6A'
     $script:CommandId = 'SmartCardPS.Commands.ConvertFromAtrCommand'
@@ -57,6 +58,29 @@ Describe 'ConvertFrom-Atr input' {
         $err[0].Exception.Message | Should -Match ([regex]::Escape(', $bytes | ConvertFrom-Atr'))
     }
 
+    # Issue 23, item 11: an ATR copied from pcsc_scan and pasted without quotes arrives as separate arguments, some of
+    # them numbers to PowerShell (13, 01, 7D is 7 as a decimal literal): each is read as the hex it was typed as.
+    It 'decodes an ATR pasted unquoted, its bytes as separate arguments, as the same ATR quoted' {
+        $r = ConvertFrom-Atr 3B DF 18 00 81 31 FE 7D 00 6B 02 0C 01 82 01 11 01 43 4E 53 10 31 80 FC -ErrorVariable err
+        $err | Should -BeNullOrEmpty
+        $r.Atr | Should -Be '3B DF 18 00 81 31 FE 7D 00 6B 02 0C 01 82 01 11 01 43 4E 53 10 31 80 FC'
+        ($r | ConvertTo-Json -Depth 4) | Should -Be (ConvertFrom-Atr '3B DF 18 00 81 31 FE 7D 00 6B 02 0C 01 82 01 11 01 43 4E 53 10 31 80 FC' | ConvertTo-Json -Depth 4)
+        (ConvertFrom-Atr 3B 95 13 81 01 80 73 FF 01 00 0B).Atr | Should -Be '3B 95 13 81 01 80 73 FF 01 00 0B'
+        (ConvertFrom-Atr 3b:95:13:81 01 80 73 ff 01 00 0b).Atr | Should -Be '3B 95 13 81 01 80 73 FF 01 00 0B'
+        { ConvertFrom-Atr 3B 95 13 8 -ErrorAction Stop } | Should -Throw -ErrorId "ConvertFromAtrOddDigitCount,$CommandId"
+    }
+
+    It 'says to give the ATR as hex, not how to pipe, for a number given as an argument' {
+        ConvertFrom-Atr 12345 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -Be "ConvertFromAtrLoneByte,$CommandId"
+        $err[0].Exception.Message | Should -Not -Match 'pipe'
+        $err[0].Exception.Message | Should -Match ([regex]::Escape("'3B 02 14 50'"))
+        $number = 59
+        ConvertFrom-Atr -Atr $number -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].Exception.Message | Should -Not -Match 'pipe'
+    }
+
     It 'binds any object by its Atr property and skips a null Atr' {
         $out = @([pscustomobject]@{ Atr = '3B 00' }, [pscustomobject]@{ Atr = $null }, [pscustomobject]@{ Atr = $Mifare }) | ConvertFrom-Atr
         $out.Atr | Should -Be @('3B 00', $Mifare)
@@ -75,6 +99,34 @@ Describe 'ConvertFrom-Atr input' {
         $list = ConvertFrom-Atr $Yubikey | Format-List * | Out-String -Width 300
         $list | Should -Match 'Ifsc\s+: 254'
         $list | Should -Match 'CheckByteValid\s+: True'
+    }
+
+    # Issue 23, item 9: ATR_analysis prints "WRONG CHECKSUM"; the default view said nothing of a problem.
+    It 'shows each problem, whole, under its ATR in the default view at <_> columns, where ATR_analysis finds it too' -ForEach 80, 120 {
+        Assert-TestDependency ([bool](Get-Command ATR_analysis -ErrorAction Ignore)) 'ATR_analysis (pcsc-tools)'
+        $width = $_
+        $wrong = '3B 95 13 81 01 80 73 FF 01 00 0C'
+        # ATR_analysis downloads smartcard_list.txt into $XDG_CACHE_HOME for an unknown ATR: keep it out of $HOME.
+        $savedCache = $env:XDG_CACHE_HOME
+        try { $env:XDG_CACHE_HOME = "$TestDrive"; $analysis = @(ATR_analysis $wrong 2>&1) }
+        finally { $env:XDG_CACHE_HOME = $savedCache }
+        $analysis -match 'TCK = 0C WRONG CHECKSUM, expected 0B' | Should -Not -BeNullOrEmpty
+        $atrs = ConvertFrom-Atr $wrong, '3B 95 13 81 01 80 73 FF 01 00 0B' -WarningAction SilentlyContinue
+        $lines = ($atrs | Out-String -Width $width) -split "`r?`n"
+        foreach ($line in $lines) { $line.TrimEnd().Length | Should -BeLessOrEqual $width }
+        $columns = Get-TableColumnText $lines
+        $columns.Atr | Should -BeExactly "$wrong Problem: $($atrs[0].Problems[0]) 3B 95 13 81 01 80 73 FF 01 00 0B"
+        $atrs[0].Problems[0] | Should -BeExactly 'TCK = 0C (byte 10) is wrong: T0 to TCK must XOR to 00, which needs TCK = 0B.'
+    }
+
+    It 'gives the status word of the historical bytes its meaning at the top level' {
+        $jcop = '3B 8F 80 01 80 31 80 65 B0 85 03 00 EF 12 0F FF 82 90 00 73'
+        $r = ConvertFrom-Atr $jcop -WarningAction SilentlyContinue
+        $r.Problems | Should -BeNullOrEmpty
+        $r.StatusWord | Should -Be '90 00'
+        $r.StatusWordMeaning | Should -Be 'Normal processing: no further qualification'
+        ($r | ConvertTo-Json -Depth 4 | ConvertFrom-Json).StatusWordMeaning | Should -Be $r.StatusWordMeaning
+        (ConvertFrom-Atr $Yubikey -WarningAction SilentlyContinue).StatusWordMeaning | Should -BeNullOrEmpty
     }
 }
 

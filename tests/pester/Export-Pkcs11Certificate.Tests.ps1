@@ -37,6 +37,23 @@ Describe 'Export-Pkcs11Certificate' -Skip:$NoFixture {
         [IO.File]::ReadAllBytes($path) | Should -Be ([IO.File]::ReadAllBytes($theirs))
     }
 
+    # Issue 23, item 14: a bare FileInfo listed with blank Mode, User and Size and no Directory header.
+    It 'emits the file written as Get-Item does, provider-qualified, whatever the current location' {
+        $path = Join-Path $Scratch 'as-get-item.pem'
+        $file = Export-Pkcs11Certificate -Uri $Leaf.Uri -Path $path
+        $item = Get-Item -LiteralPath $path
+        $file.PSPath | Should -BeExactly "Microsoft.PowerShell.Core\FileSystem::$path"
+        $file.PSPath | Should -BeExactly $item.PSPath
+        $file.PSParentPath | Should -BeExactly $item.PSParentPath
+        $file.PSProvider.Name | Should -Be 'FileSystem'
+        ($file | Out-String -Width 120) | Should -BeExactly ($item | Out-String -Width 120)
+        ($file | Out-String -Width 120) | Should -Match 'Directory: '
+        Push-Location Env:
+        try { $fromEnv = Export-Pkcs11Certificate -Uri $Leaf.Uri -Path $path -Force }
+        finally { Pop-Location }
+        $fromEnv.PSPath | Should -BeExactly $item.PSPath
+    }
+
     It 'emits the PEM text, or the DER bytes, without -Path' {
         Export-Pkcs11Certificate -Uri $Leaf.Uri | Should -BeExactly $Leaf.Pem
         $der = Export-Pkcs11Certificate -Uri $Leaf.Uri -Format Der

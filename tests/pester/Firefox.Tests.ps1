@@ -74,6 +74,14 @@ Describe 'Firefox profiles and security devices with a real headless Firefox' -S
         (Get-FirefoxProfile -Name shot).IsRunning | Should -BeFalse
     }
 
+    It 'takes a profile directory written with a trailing separator (as Tab completes it) for that profile' {
+        $p = Get-FirefoxProfile -Name shot
+        # -WhatIf's line goes to the host, so a child pwsh prints it where the test can read it.
+        $out = & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command "Import-Module '$(Join-Path $ModuleDir 'SmartCardPS.psd1')'; Unregister-NssModule -Profile '$($p.Path)/' -Name 'SoftHSM test' -WhatIf"
+        $LASTEXITCODE | Should -Be 0 -Because "$out"
+        "$out" | Should -BeLike "*Remove the PKCS#11 module 'SoftHSM test'*Firefox profile 'shot' (*$(Split-Path $p.Path -Leaf)*)*"
+    }
+
     It 'sees a running Firefox by its .parentlock, refuses changes unless -Force, and not after it ends' {
         $p = New-TestFirefoxProfile 'live'
         Register-NssModule -Profile $p -Name 'SoftHSM' -ModulePath $SoftHsmLibrary | Out-Null

@@ -53,6 +53,25 @@ Describe 'Get-SmartCardReader -IncludeFeatures' -Skip:$NoFixture {
         finally { Disconnect-SmartCard $exclusive }
     }
 
+    # Issue 23, item 10: Name leads every listing, and the Features column of a CSV is the feature names.
+    It 'puts Name first in Format-List, ConvertTo-Json and Export-Csv, with and without -IncludeFeatures' {
+        foreach ($readers in @(Get-SmartCardReader), @(Get-SmartCardReader -IncludeFeatures)) {
+            ($readers[0] | Format-List * | Out-String).Trim() | Should -Match '^Name\s+:'
+            ($readers[0] | ConvertTo-Json -Compress) | Should -Match '^\{"Name":'
+            ($readers | ConvertTo-Csv)[0] | Should -Match '^"Name",'
+        }
+    }
+
+    It 'writes the feature names, not a type name, into the Features column of a CSV' {
+        $csv = Get-SmartCardReader -IncludeFeatures | ConvertTo-Csv | ConvertFrom-Csv
+        $csv.Features | Should -Be @('', '')
+        $reader = Get-SmartCardReader $Pcsc.ReaderNames[0] -IncludeFeatures
+        # vpcd offers no features: a list decoded from the part 10 answer a PIN pad reader gives shows the names.
+        $reader.Features = [SmartCardPS.Pcsc.ReaderFeatureList]::new([SmartCardPS.Pcsc.ReaderFeature]::Decode([byte[]](0x06, 4, 0x42, 0, 0x0D, 0x48, 0x07, 4, 0x42, 0, 0x0D, 0x49)))
+        ($reader | ConvertTo-Csv | ConvertFrom-Csv).Features | Should -BeExactly 'VerifyPinDirect ModifyPinDirect'
+        ($reader | ConvertTo-Json | ConvertFrom-Json).Features.Tag | Should -Be 6, 7
+    }
+
     It 'leaves the features out of a plain listing' {
         $r = Get-SmartCardReader $Pcsc.ReaderNames[0]
         $r.HasPinPad | Should -BeNullOrEmpty

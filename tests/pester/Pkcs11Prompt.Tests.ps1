@@ -7,7 +7,8 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Pkcs11Common.ps1')
-    $script:Labels = 'Demo [PIV] token', 'Demo P token', 'A label long enough to wrap: 32b'
+    . (Join-Path $PSScriptRoot 'TableText.ps1')
+    $script:Labels = 'Demo [PIV] token', 'Demo P token', 'A label long enough to wrap: 32b', "Bob`u{2019}s `u{201A}quoted`u{201B} token"
     $script:Hsm = Start-TestSoftHsm -Label $Labels
 }
 
@@ -40,6 +41,16 @@ Describe 'PKCS#11 names and views at the prompt' -Skip:$NoFixture {
         }
     }
 
+    It 'completes a label holding typographic quotes, which PowerShell reads as quotes too, so that it pastes' {
+        $line = 'Get-Pkcs11Token -Label Bob'
+        $match = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches)
+        $match.ListItemText | Should -Be $Labels[3]
+        $errors = $null
+        [System.Management.Automation.Language.Parser]::ParseInput('Get-Pkcs11Token -Label ' + $match[0].CompletionText, [ref] $null, [ref] $errors) | Out-Null
+        $errors | Should -BeNullOrEmpty
+        @(Invoke-Expression ('Get-Pkcs11Token -Label ' + $match[0].CompletionText)).Label | Should -Be $Labels[3]
+    }
+
     It 'completes module names from the registry' {
         $line = 'Get-Pkcs11Token -Module soft'
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be "'softhsm2'"
@@ -66,12 +77,34 @@ Describe 'PKCS#11 names and views at the prompt' -Skip:$NoFixture {
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.ListItemText | Sort-Object | Should -Be @('Demo [PIV] token', 'Demo P token')
     }
 
+    # Issue 23, item 8: no header or status wrapped mid-word, and Format-Table -AutoSize (as the demo runs it) keeps
+    # the columns that identify a token.
+    It 'keeps headers, status texts and slot descriptions whole at <_> columns, and every identifying column with -AutoSize' -ForEach 80, 120 {
+        $width = $_
+        $slots = @(Get-Pkcs11Token -IncludeEmptySlots)
+        $uninitialized = @($slots | Where-Object { -not $_.TokenInitialized })
+        $uninitialized.Count | Should -BeGreaterThan 0 -Because 'SoftHSM always offers one free slot'
+        $lines = ($slots | Out-String -Width $width) -split "`r?`n"
+        foreach ($line in $lines) { $line.TrimEnd().Length | Should -BeLessOrEqual $width }
+        $columns = Get-TableColumnText $lines
+        @($columns.PSObject.Properties.Name) | Should -Be 'Label', 'SlotId', 'SerialNumber', 'Slot'
+        $columns.Slot | Should -BeExactly ($slots.SlotDescription -join ' ')
+        $columns.SerialNumber | Should -BeExactly (($slots.SerialNumber | Where-Object { $_ }) -join ' ')
+        $columns.Label | Should -Match ([regex]::Escape('(not initialized)'))
+        $auto = ($slots | Format-Table -AutoSize | Out-String -Width $width) -split "`r?`n"
+        $auto -match '^Label\s+SlotId\s+SerialNumber\b' | Should -HaveCount 1
+        foreach ($token in $slots | Where-Object TokenInitialized) {
+            $auto -match ([regex]::Escape($token.Label) + '\s+' + $token.SlotId + '\s+' + $token.SerialNumber) | Should -Not -BeNullOrEmpty
+        }
+    }
+
     It 'keeps every label and slot id whole in its default table at <_> columns' -ForEach 80, 120 {
         $width = $_
         $tokens = @(Get-Pkcs11Token)
         $lines = ($tokens | Out-String -Width $width) -split "`r?`n"
         foreach ($line in $lines) { $line.TrimEnd().Length | Should -BeLessOrEqual $width }
-        ($lines | Where-Object { $_.Trim() } | Select-Object -First 1) | Should -Match '^Label\s+SlotId\s+Module'
+        $lines -match '^\s+Module: softhsm2$' | Should -HaveCount 1
+        $lines -match '^Label\s+SlotId\s+SerialNumber\s+Slot$' | Should -HaveCount 1
         foreach ($token in $tokens) {
             $lines -match ([regex]::Escape($token.Label) + '\s+' + $token.SlotId + '\s') | Should -Not -BeNullOrEmpty -Because "'$($token.Label)' and its slot $($token.SlotId) must show"
         }

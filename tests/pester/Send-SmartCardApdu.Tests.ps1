@@ -10,6 +10,7 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     . (Join-Path $PSScriptRoot 'CardPeers.ps1')
+    . (Join-Path $PSScriptRoot 'TableText.ps1')
     $script:Pcsc = Start-TestPcsc
     $script:T0Atr = '3B 02 14 50'
     $script:T1Atr = '3B DF 18 00 81 31 FE 7D 00 6B 02 0C 01 82 01 11 01 43 4E 53 10 31 80 FC'
@@ -91,6 +92,37 @@ Describe 'Send-SmartCardApdu' -Skip:$NoFixture {
         $r.Success | Should -BeTrue
         $r.Elapsed | Should -BeOfType ([timespan])
         ($r | ConvertTo-Json | ConvertFrom-Json).StatusWord | Should -Be '90 00'
+    }
+
+    # Issue 23, item 6: the reader named, nothing cut, the data's text as opensc-tool prints it, SW1 and SW2 in hex.
+    It 'shows the reader above, the command, the data with its text as opensc-tool prints it and the meaning whole at <_> columns' -ForEach 80, 120 {
+        $width = $_
+        $responses = @(Send-SmartCardApdu $SelectApp, '00 A4 00 0C 02 12 34' -Reader $Reader)
+        # opensc-tool -s prints each line of up to 16 bytes followed by its text: printable ASCII, '.' for the rest.
+        $received = @(opensc-tool -r 0 -s $SelectApp 2>&1) -match '^[0-9A-F]{2} '
+        $count = $AppFci.Split(' ').Count
+        $openscText = -join @($received | ForEach-Object { $_.Substring(3 * [Math]::Min(16, $count)); $count -= 16 })
+        $openscText | Should -BeExactly 'o....SCPSTEST..8'
+        $responses[0].Text | Should -BeExactly $openscText
+
+        $lines = ($responses | Out-String -Width $width) -split "`r?`n"
+        foreach ($line in $lines) { $line.TrimEnd().Length | Should -BeLessOrEqual $width }
+        ($lines -join "`n") | Should -Not -Match '…'
+        # The reader heads its responses, whole, wrapped at spaces under its label.
+        $head = [array]::FindIndex($lines, [Predicate[string]] { $args[0] -match '^\s+Reader: ' })
+        $head | Should -BeGreaterOrEqual 0
+        $readerLines = @($lines[$head]) + @($lines[($head + 1)..($lines.Count - 1)] | ForEach-Object -Begin { $more = $true } -Process { if (-not $_.Trim()) { $more = $false }; if ($more) { $_ } })
+        (($readerLines | ForEach-Object Trim) -join ' ') | Should -BeExactly "Reader: $Reader"
+        $columns = Get-TableColumnText $lines
+        $columns.Command | Should -BeExactly "$SelectApp 00 A4 00 0C 02 12 34"
+        $columns.SW | Should -BeExactly '90 00 6A 82'
+        $columns.Data | Should -BeExactly "$AppFci $openscText"
+        $columns.Meaning | Should -BeExactly 'Normal processing: no further qualification Wrong parameters: file or application not found'
+
+        $list = $responses[1] | Format-List | Out-String -Width $width
+        ($list -replace '\s+', ' ') | Should -Match "Reader : $([regex]::Escape($Reader)) Command"
+        $list | Should -Match 'SW1\s+: 6A\s'
+        $list | Should -Match 'SW2\s+: 82\s'
     }
 
     It 'takes APDUs as byte arrays and as arrays of numbers' {

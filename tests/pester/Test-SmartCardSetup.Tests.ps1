@@ -6,6 +6,7 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Pkcs11Common.ps1')
     . (Join-Path $PSScriptRoot 'SetupCommon.ps1')
+    . (Join-Path $PSScriptRoot 'TableText.ps1')
     $script:Pcsc = Start-TestPcsc
     $script:Hsm = Start-TestSoftHsm -Label 'Setup test'
     # A private opensc.conf, so the machine's own file never decides a result.
@@ -215,6 +216,38 @@ A: bInterfaceClass=0b
         ($table -split "`n" | Where-Object { $_.Trim() } | Select-Object -First 1) | Should -Match '^Status\s+Name\s+Detail\s*$'
         $list = Test-SmartCardSetup | Where-Object Name -EQ 'Card' | Format-List | Out-String
         $list | Should -Match 'Remedy\s*:\s*insert a card'
+    }
+
+    # Issue 23, item 7: most Detail cells ended in '…' at 80 columns, and the slow checks ran without a word.
+    It 'keeps every Name and Detail whole in its table at <_> columns' -ForEach 80, 120 {
+        $width = $_
+        $checks = @(Test-SmartCardSetup)
+        $lines = ($checks | Out-String -Width $width) -split "`r?`n"
+        foreach ($line in $lines) { $line.TrimEnd().Length | Should -BeLessOrEqual $width }
+        ($lines -join "`n") | Should -Not -Match '…'
+        $columns = Get-TableColumnText $lines
+        # Every character in order: a Detail broken inside a long path gains a space, nothing else.
+        ($columns.Detail -replace '\s') | Should -BeExactly (($checks.Detail -join '') -replace '\s')
+        ($columns.Name -replace '\s') | Should -BeExactly (($checks.Name -join '') -replace '\s')
+    }
+
+    It 'shows progress naming each check while it waits for it, and completes it' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddArgument((Join-Path $ModuleDir 'SmartCardPS.psd1')).AddStatement()
+            $null = $ps.AddCommand('Test-SmartCardSetup')
+            $checks = @($ps.Invoke())
+            $ps.Streams.Error | Should -BeNullOrEmpty
+            $progress = @($ps.Streams.Progress)
+            $progress | Should -Not -BeNullOrEmpty
+            $progress | ForEach-Object { $_.Activity | Should -Be 'Test-SmartCardSetup' }
+            foreach ($name in $checks.Name | Select-Object -Unique) {
+                @($progress | Where-Object StatusDescription -Like "*$name*") | Should -Not -BeNullOrEmpty -Because "the wait for '$name' is shown"
+            }
+            $progress[-1].RecordType | Should -Be 'Completed'
+            ($progress | Where-Object RecordType -EQ 'Processing').PercentComplete | Should -Be (($progress | Where-Object RecordType -EQ 'Processing').PercentComplete | Sort-Object)
+        }
+        finally { $ps.Dispose() }
     }
 
     It 'survives ConvertTo-Json and remoting serialization with readable values and its view' {

@@ -5,6 +5,7 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
+    . (Join-Path $PSScriptRoot 'TableText.ps1')
     $script:Pcsc = Start-TestPcsc
     $script:AtrA = '3B 8F 80 01 80 4F 0C A0 00 00 03 06 03 00 01 00 00 00 00 6A'
     $script:AtrB = '3B F8 13 00 00 81 31 FE 15 59 75 62 69 6B 65 79 34 D4'
@@ -193,6 +194,43 @@ Describe 'Watch-SmartCard' -Skip:$NoFixture {
         $stamp = $events[0].TimeStamp.LocalDateTime
         $lines -match [regex]::Escape($stamp.ToString('HH:mm:ss.fff')) | Should -Not -BeNullOrEmpty
         ($events[0] | Format-List | Out-String -Width $width) | Should -Match ([regex]::Escape($stamp.ToString('yyyy-MM-dd HH:mm:ss.fff')))
+    }
+
+    # Issue 23, item 5: ReaderRemoved whole, reader names whole (make and model first), an unambiguous time.
+    It 'shows event types and reader names whole, the time as ISO 8601 and the date above it, at <_> columns' -ForEach 80, 120 {
+        $width = $_
+        $null = $Pcsc.Insert(0, $AtrA)
+        $watch = Start-TestWatch @{ IncludeCurrentState = $true }
+        try {
+            Wait-TestWatch $watch -Count 3 | Out-Null
+            $Pcsc.StopDaemon()
+            $events = @(Wait-TestWatch $watch -Count 6 | Out-Null; Get-TestWatchEvent $watch)
+        }
+        finally { $null = Stop-TestWatch $watch; $Pcsc.StartDaemon() }
+        $events.EventType | Should -Contain ([SmartCardPS.Events.SmartCardEventType]::ReaderRemoved)
+        $lines = ($events | Out-String -Width $width) -split "`r?`n"
+        foreach ($line in $lines) { $line.TrimEnd().Length | Should -BeLessOrEqual $width }
+        $date = $events[0].TimeStamp.LocalDateTime.ToString('yyyy-MM-dd')
+        $lines -match "^\s+Date: $date\s*$" | Should -Not -BeNullOrEmpty
+        $columns = Get-TableColumnText $lines
+        $columns.EventType | Should -BeExactly (($events.EventType | ForEach-Object ToString) -join ' ')
+        $columns.Reader | Should -BeExactly ($events.Reader -join ' ')
+        $columns.Time | Should -BeExactly (($events.TimeStamp | ForEach-Object { $_.LocalDateTime.ToString('HH:mm:ss.fff') }) -join ' ')
+    }
+
+    It 'says on the host which readers it watches, without an object, unless -IncludeCurrentState reports them' {
+        $records = @(Watch-SmartCard -Timeout 0.3 6>&1)
+        $records | Should -HaveCount 1
+        $records[0] | Should -BeOfType ([System.Management.Automation.InformationRecord])
+        $records[0].Tags | Should -Contain 'PSHOST'
+        "$($records[0].MessageData)" | Should -BeExactly "Watching '$R0', '$R1'."
+        @(Watch-SmartCard -Name $R1 -Timeout 0.3 6>&1).MessageData.Message | Should -BeExactly "Watching '$R1'."
+        @(Watch-SmartCard -Timeout 0.3 -IncludeCurrentState 6>&1) | Where-Object { $_ -is [System.Management.Automation.InformationRecord] } | Should -BeNullOrEmpty
+        # A console host shows it without being asked, as pcsc_scan lists the readers first.
+        $pwsh = [Environment]::ProcessPath
+        $prefix = @(); if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { $prefix = @([Environment]::GetCommandLineArgs()[0]) }
+        $shown = & $pwsh @prefix -NoProfile -NonInteractive -Command "Import-Module '$(Join-Path $ModuleDir 'SmartCardPS.psd1')'; Watch-SmartCard -Timeout 0.3"
+        "$shown".Trim() | Should -BeExactly "Watching '$R0', '$R1'."
     }
 
     It '-Timeout ends the watch quietly, and a number means seconds' {

@@ -1,4 +1,6 @@
 using System;
+using SmartCardPS.Iso7816;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Atr
 {
@@ -106,6 +108,16 @@ namespace SmartCardPS.Atr
 
         /// <summary>SW1 SW2 from the status indicator, as hex; null when the ATR gives none.</summary>
         public string StatusWord => statusWord;
+
+        /// <summary>The ISO/IEC 7816-4 meaning of <see cref="StatusWord"/>; null when the ATR gives none.</summary>
+        public string StatusWordMeaning
+        {
+            get
+            {
+                byte[] sw = statusWord == null ? null : Hex.TryParse(statusWord);
+                return sw == null || sw.Length != 2 ? null : StatusWords.Describe(sw[0], sw[1]);
+            }
+        }
 
         /// <summary>PC/SC Part 3 storage card: the standard byte decoded; null for other cards.</summary>
         public string ContactlessStandard => contactlessStandard;

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.ComponentModel;
-using System.Runtime.InteropServices;
 using SmartCardPS.Os;
 
 namespace SmartCardPS.Clients
@@ -33,13 +32,10 @@ namespace SmartCardPS.Clients
         private const uint ShowName = 1, ShowVfs = 2, ShowPeer = 4;
         private const ushort AttrVfs = 1, AttrPeer = 2;
 
-        [DllImport("libc", SetLastError = true)] private static extern int socket(int domain, int type, int protocol);
-        [DllImport("libc", SetLastError = true)] private static extern IntPtr sendto(int fd, byte[] buffer, IntPtr length, int flags, byte[] address, int addressLength);
-        [DllImport("libc", SetLastError = true)] private static extern IntPtr recv(int fd, byte[] buffer, IntPtr length, int flags);
 
         public static List<UnixSocketEntry> Dump()
         {
-            int fd = socket(AfNetlink, SockDgram | SockCloexec, NetlinkSockDiag);
+            int fd = Libc.socket(AfNetlink, SockDgram | SockCloexec, NetlinkSockDiag);
             if (fd < 0) throw new Win32Exception(Libc.Errno, "socket(AF_NETLINK, NETLINK_SOCK_DIAG) failed");
             try
             {
@@ -65,7 +61,7 @@ namespace SmartCardPS.Clients
             Put32(request, 28, ShowName | ShowVfs | ShowPeer);
             var kernel = new byte[12];
             Put16(kernel, 0, AfNetlink);
-            if ((long)sendto(fd, request, (IntPtr)request.Length, 0, kernel, kernel.Length) != request.Length)
+            if ((long)Libc.sendto(fd, request, (IntPtr)request.Length, 0, kernel, kernel.Length) != request.Length)
                 throw new Win32Exception(Libc.Errno, "sending the sock_diag query failed");
         }
 
@@ -75,7 +71,7 @@ namespace SmartCardPS.Clients
             var buffer = new byte[64 * 1024];
             while (true)
             {
-                long n = (long)recv(fd, buffer, (IntPtr)buffer.Length, 0);
+                long n = (long)Libc.recv(fd, buffer, (IntPtr)buffer.Length, 0);
                 if (n < 0) throw new Win32Exception(Libc.Errno, "reading the sock_diag answer failed");
                 for (int at = 0; at + 16 <= n;)
                 {

@@ -40,6 +40,21 @@ namespace SmartCardPS.Iso7816
             set => dataText = value;
         }
 
+        /// <summary>
+        /// The response data as opensc-tool -s prints it beside the hex: each printable ASCII byte (0x20-0x7E, C's
+        /// isprint) as itself, every other byte as '.'. Only those bytes pass, so it is safe to show as is.
+        /// </summary>
+        public string Text
+        {
+            get
+            {
+                byte[] bytes = data ?? CommandApdu.ParseHexOrEmpty(Data);
+                var text = new char[bytes.Length];
+                for (int i = 0; i < bytes.Length; i++) text[i] = bytes[i] >= 0x20 && bytes[i] <= 0x7E ? (char)bytes[i] : '.';
+                return new string(text);
+            }
+        }
+
         public byte SW1 { get; set; }
         public byte SW2 { get; set; }
 

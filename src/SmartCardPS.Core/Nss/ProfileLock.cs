@@ -44,20 +44,20 @@ namespace SmartCardPS.Nss
         private static int LinuxHolder(string file)
         {
             const int F_GETLK = 5, F_WRLCK = 1, F_UNLCK = 2;
-            int fd = Linux.open(file, Libc.Flags.NonBlock | Libc.Flags.CloseOnExec); // a FIFO planted as .parentlock must not block the open
+            int fd = Libc.open(file, Libc.Flags.NonBlock | Libc.Flags.CloseOnExec, 0); // a FIFO planted as .parentlock must not block the open
             if (fd < 0) return -1;
             IntPtr flock = Marshal.AllocHGlobal(32);
             try
             {
                 for (int i = 0; i < 32; i++) Marshal.WriteByte(flock, i, 0);
                 Marshal.WriteInt16(flock, 0, F_WRLCK);
-                if (Linux.fcntl(fd, F_GETLK, flock) != 0) return -1;
+                if (Libc.Fcntl(fd, F_GETLK, flock) != 0) return -1;
                 return Marshal.ReadInt16(flock, 0) == F_UNLCK ? -1 : Marshal.ReadInt32(flock, 24);
             }
             finally
             {
                 Marshal.FreeHGlobal(flock);
-                Linux.close(fd);
+                Libc.close(fd);
             }
         }
 
@@ -65,41 +65,21 @@ namespace SmartCardPS.Nss
         private static int MacHolder(string file)
         {
             const int F_GETLK = 7, F_WRLCK = 3, F_UNLCK = 2;
-            int fd = Mac.open(file, Libc.Flags.NonBlock | Libc.Flags.CloseOnExec);
+            int fd = Libc.open(file, Libc.Flags.NonBlock | Libc.Flags.CloseOnExec, 0);
             if (fd < 0) return -1;
             IntPtr flock = Marshal.AllocHGlobal(24);
             try
             {
                 for (int i = 0; i < 24; i++) Marshal.WriteByte(flock, i, 0);
                 Marshal.WriteInt16(flock, 20, F_WRLCK);
-                // fcntl is variadic; on Apple arm64 variadic arguments go on the stack, after the eight register slots.
-                int rc = RuntimeInformation.ProcessArchitecture == Architecture.Arm64
-                    ? Mac.fcntl(fd, F_GETLK, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, flock)
-                    : Mac.fcntl(fd, F_GETLK, flock);
-                if (rc != 0) return -1;
+                if (Libc.Fcntl(fd, F_GETLK, flock) != 0) return -1;
                 return Marshal.ReadInt16(flock, 20) == F_UNLCK ? -1 : Marshal.ReadInt32(flock, 16);
             }
             finally
             {
                 Marshal.FreeHGlobal(flock);
-                Mac.close(fd);
+                Libc.close(fd);
             }
-        }
-
-        private static class Linux
-        {
-            [DllImport("libc.so.6", SetLastError = true)] internal static extern int open(string path, int flags);
-            [DllImport("libc.so.6", SetLastError = true)] internal static extern int fcntl(int fd, int cmd, IntPtr arg);
-            [DllImport("libc.so.6")] internal static extern int close(int fd);
-        }
-
-        private static class Mac
-        {
-            [DllImport("libc", SetLastError = true)] internal static extern int open(string path, int flags);
-            [DllImport("libc", SetLastError = true)] internal static extern int fcntl(int fd, int cmd, IntPtr arg);
-            [DllImport("libc", SetLastError = true)]
-            internal static extern int fcntl(int fd, int cmd, IntPtr r2, IntPtr r3, IntPtr r4, IntPtr r5, IntPtr r6, IntPtr r7, IntPtr arg);
-            [DllImport("libc")] internal static extern int close(int fd);
         }
     }
 }

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace SmartCardPS.Os
 {
     /// <summary>
-    /// The descriptor-relative libc calls that safe writes over other users' directories need (openat with
+    /// The one table of libc calls (the dynamic loader's are in <see cref="Dl"/>). Mostly the descriptor-relative calls that safe writes over other users' directories need (openat with
     /// O_NOFOLLOW, fchown, fchmod, renameat, flock, the xattr family), which netstandard2.0 has no API for.
     /// "libc" is libc.so.6 on Linux (the runtime maps the name) and libSystem on macOS. Flag values differ per
     /// platform and, on Linux, per architecture: <see cref="Flags"/> holds the right set.
@@ -37,6 +37,15 @@ namespace SmartCardPS.Os
             RuntimeInformation.IsOSPlatform(OSPlatform.OSX) && RuntimeInformation.ProcessArchitecture == Architecture.Arm64
                 ? openatStacked(dirfd, path, flags, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, mode)
                 : openat(dirfd, path, flags, mode);
+        [DllImport("libc", SetLastError = true)] private static extern int fcntl(int fd, int cmd, IntPtr arg);
+        [DllImport("libc", SetLastError = true, EntryPoint = "fcntl")]
+        private static extern int fcntlStacked(int fd, int cmd, IntPtr r2, IntPtr r3, IntPtr r4, IntPtr r5, IntPtr r6, IntPtr r7, IntPtr arg);
+
+        /// <summary>fcntl(2) with a pointer argument, which is variadic: on Apple arm64 it goes after six padding slots, as OpenAt's mode.</summary>
+        public static int Fcntl(int fd, int cmd, IntPtr arg) =>
+            RuntimeInformation.IsOSPlatform(OSPlatform.OSX) && RuntimeInformation.ProcessArchitecture == Architecture.Arm64
+                ? fcntlStacked(fd, cmd, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, arg)
+                : fcntl(fd, cmd, arg);
         [DllImport("libc", SetLastError = true)] public static extern int close(int fd);
         [DllImport("libc", SetLastError = true)] public static extern IntPtr read(int fd, byte[] buffer, IntPtr count);
         [DllImport("libc", SetLastError = true)] public static extern IntPtr write(int fd, byte[] buffer, IntPtr count);
@@ -60,6 +69,11 @@ namespace SmartCardPS.Os
         [DllImport("libc", SetLastError = true)] public static extern int fstat(int fd, byte[] buffer);
         [DllImport("libc", SetLastError = true, EntryPoint = "fstatat$INODE64")] public static extern int fstatat64(int dirfd, string path, byte[] buffer, int flags);
         [DllImport("libc", SetLastError = true, EntryPoint = "fstat$INODE64")] public static extern int fstat64(int fd, byte[] buffer);
+
+        // Sockets: the kernel's sock_diag netlink query (UnixSocketDiag).
+        [DllImport("libc", SetLastError = true)] public static extern int socket(int domain, int type, int protocol);
+        [DllImport("libc", SetLastError = true)] public static extern IntPtr sendto(int fd, byte[] buffer, IntPtr length, int flags, byte[] address, int addressLength);
+        [DllImport("libc", SetLastError = true)] public static extern IntPtr recv(int fd, byte[] buffer, IntPtr length, int flags);
 
         // Linux xattrs: ACLs (system.posix_acl_access) and SELinux labels (security.selinux) live here.
         [DllImport("libc", SetLastError = true)] public static extern IntPtr flistxattr(int fd, byte[] list, IntPtr size);

@@ -15,21 +15,6 @@ namespace SmartCardPS.Pcsc
         private const uint AttrVendorIfdVersion = 0x10102;
         private const uint AttrVendorIfdSerialNo = 0x10103;
 
-        /// <summary>The part 10 features; empty when the driver has none or refuses SCardControl; null when not asked for.</summary>
-        public ReaderFeature[] Features { get; set; }
-
-        /// <summary>True when the reader verifies or modifies PINs on its own keypad; null when features were not asked for.</summary>
-        public bool? HasPinPad { get; set; }
-
-        /// <summary>SCARD_ATTR_VENDOR_NAME, where the driver answers.</summary>
-        public string VendorName { get; set; }
-
-        /// <summary>SCARD_ATTR_VENDOR_IFD_VERSION as major.minor.build, where the driver answers.</summary>
-        public string VendorIfdVersion { get; set; }
-
-        /// <summary>SCARD_ATTR_VENDOR_IFD_SERIAL_NO, where the driver answers.</summary>
-        public string VendorSerialNumber { get; set; }
-
         /// <summary>
         /// Asks the reader for its features and vendor attributes over a direct connection, or a shared one when another
         /// program holds the reader directly. A reader that cannot be reached, or a driver that refuses SCardControl,
@@ -37,7 +22,7 @@ namespace SmartCardPS.Pcsc
         /// </summary>
         public void ReadFeatures()
         {
-            Features = Array.Empty<ReaderFeature>();
+            Features = new ReaderFeatureList(Array.Empty<ReaderFeature>());
             HasPinPad = false;
             SmartCardConnection connection = TryConnect(SmartCardShareMode.Direct, SmartCardProtocol.None)
                 ?? (CardPresent ? TryConnect(SmartCardShareMode.Shared, SmartCardProtocol.Any) : null);
@@ -46,7 +31,7 @@ namespace SmartCardPS.Pcsc
             {
                 try
                 {
-                    Features = ReaderFeature.Decode(connection.Control(connection.ControlCode(GetFeatureRequest), null)).ToArray();
+                    Features = new ReaderFeatureList(ReaderFeature.Decode(connection.Control(connection.ControlCode(GetFeatureRequest), null)).ToArray());
                     HasPinPad = ReaderFeature.MeansPinPad(Features);
                 }
                 catch (PcscException ex) when (!ex.IsServiceUnavailable)

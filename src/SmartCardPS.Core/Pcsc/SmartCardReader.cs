@@ -33,6 +33,23 @@ namespace SmartCardPS.Pcsc
         /// <summary>The reader's event counter (upper 16 bits of the event state); 0 where the platform keeps none.</summary>
         public int EventCount { get; set; }
 
+        // The -IncludeFeatures properties are declared here, after the others, so that Name leads Format-List,
+        // ConvertTo-Json and Export-Csv whatever order the compiler takes the partial files in.
+        /// <summary>The part 10 features; empty when the driver has none or refuses SCardControl; null when not asked for.</summary>
+        public ReaderFeatureList Features { get; set; }
+
+        /// <summary>True when the reader verifies or modifies PINs on its own keypad; null when features were not asked for.</summary>
+        public bool? HasPinPad { get; set; }
+
+        /// <summary>SCARD_ATTR_VENDOR_NAME, where the driver answers.</summary>
+        public string VendorName { get; set; }
+
+        /// <summary>SCARD_ATTR_VENDOR_IFD_VERSION as major.minor.build, where the driver answers.</summary>
+        public string VendorIfdVersion { get; set; }
+
+        /// <summary>SCARD_ATTR_VENDOR_IFD_SERIAL_NO, where the driver answers.</summary>
+        public string VendorSerialNumber { get; set; }
+
         public override string ToString() => Name;
     }
 }

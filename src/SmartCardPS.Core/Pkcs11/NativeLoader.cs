@@ -2,6 +2,7 @@ using System;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Net.Pkcs11Interop.HighLevelAPI;
+using SmartCardPS.Os;
 
 namespace SmartCardPS.Pkcs11
 {
@@ -76,8 +77,7 @@ namespace SmartCardPS.Pkcs11
             if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return null;
             try
             {
-                return RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? Probe(MacDl.dlopen, MacDl.dlerror, MacDl.dlclose, path)
-                    : Probe(GlibcDl.dlopen, GlibcDl.dlerror, GlibcDl.dlclose, path);
+                return Probe(path);
             }
             catch (DllNotFoundException)
             {
@@ -89,34 +89,18 @@ namespace SmartCardPS.Pkcs11
             }
         }
 
-        private const int RtldNow = 2;
-
-        private static string Probe(Func<string, int, IntPtr> open, Func<IntPtr> error, Func<IntPtr, int> close, string path)
+        private static string Probe(string path)
         {
             // The first call binds dlerror, and binding goes through dlsym, which would clear dlopen's message.
-            error();
-            IntPtr handle = open(path, RtldNow);
+            Dl.Error();
+            IntPtr handle = Dl.Open(path, Dl.RtldNow);
             if (handle != IntPtr.Zero)
             {
-                close(handle);
+                Dl.Close(handle);
                 return null;
             }
-            IntPtr message = error();
+            IntPtr message = Dl.Error();
             return message == IntPtr.Zero ? null : Marshal.PtrToStringAnsi(message);
-        }
-
-        private static class GlibcDl
-        {
-            [DllImport("libdl.so.2")] internal static extern IntPtr dlopen(string file, int mode);
-            [DllImport("libdl.so.2")] internal static extern IntPtr dlerror();
-            [DllImport("libdl.so.2")] internal static extern int dlclose(IntPtr handle);
-        }
-
-        private static class MacDl
-        {
-            [DllImport("/usr/lib/libSystem.B.dylib")] internal static extern IntPtr dlopen(string file, int mode);
-            [DllImport("/usr/lib/libSystem.B.dylib")] internal static extern IntPtr dlerror();
-            [DllImport("/usr/lib/libSystem.B.dylib")] internal static extern int dlclose(IntPtr handle);
         }
     }
 }

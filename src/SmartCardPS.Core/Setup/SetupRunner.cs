@@ -29,17 +29,20 @@ namespace SmartCardPS.Setup
         /// context's facts, each computed once whoever asks first (the others wait for it), and take turns on the cards
         /// (<see cref="SetupContext.CardAccess"/>); so the slow ones (OpenSC probing a card for seconds, systemctl, the
         /// USB scan) overlap instead of adding up. Each result's Elapsed is its check's own wall time, waits included.
-        /// A check that throws becomes a Fail naming the exception, and the others still run.
+        /// A check that throws becomes a Fail naming the exception, and the others still run. <paramref name="waiting"/>,
+        /// when given, is told on the enumerating thread which check's results come next (its name, its index, the count)
+        /// before they are waited for, so a caller can say what a pause of seconds is for.
         /// </summary>
-        public static IEnumerable<SetupCheck> Run(SetupContext context, IEnumerable<ISetupCheck> checks = null)
+        public static IEnumerable<SetupCheck> Run(SetupContext context, IEnumerable<ISetupCheck> checks = null, Action<string, int, int> waiting = null)
         {
             var ordered = (checks ?? Checks).OrderBy(c => c.Order).ThenBy(c => c.GetType().Name, StringComparer.Ordinal).ToList();
             // LongRunning: a thread each, since most checks block (on a tool, a module, a shared fact) and the pool
             // would add threads for them only slowly on a machine with few cores.
             var running = ordered.Select(c => Task.Factory.StartNew(() => RunOne(c, context), TaskCreationOptions.LongRunning)).ToList();
-            foreach (Task<List<SetupCheck>> task in running)
+            for (int i = 0; i < running.Count; i++)
             {
-                foreach (SetupCheck result in task.GetAwaiter().GetResult()) yield return result;
+                waiting?.Invoke(NameOf(ordered[i]), i, running.Count);
+                foreach (SetupCheck result in running[i].GetAwaiter().GetResult()) yield return result;
             }
         }
 

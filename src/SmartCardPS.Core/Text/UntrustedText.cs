@@ -29,17 +29,7 @@ namespace SmartCardPS.Text
         /// command can be pasted. Invisible characters are escaped as in <see cref="Quote"/>; such a name cannot be
         /// typed anyway, and the escape keeps the terminal safe. Never cut.
         /// </summary>
-        public static string Argument(string text)
-        {
-            if (text == null) return "''";
-            var sb = new StringBuilder("'");
-            foreach (char c in Escape(text))
-            {
-                if (c == '\'' || c == '\u2018' || c == '\u2019' || c == '\u201A' || c == '\u201B') sb.Append(c);
-                sb.Append(c);
-            }
-            return sb.Append('\'').ToString();
-        }
+        public static string Argument(string text) => text == null ? "''" : PowerShellQuote.SingleQuoted(Escape(text));
 
         /// <summary>One character of untrusted text as a message names it: itself, or U+XXXX when it is not visible.</summary>
         public static string Character(char c) =>

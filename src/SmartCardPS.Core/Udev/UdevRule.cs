@@ -94,7 +94,7 @@ namespace SmartCardPS.Udev
         public static void WriteFile(string path, string content, bool force = false) => AtomicFile.WriteText(path, content, NewFile.Config.WithForce(force));
 
         public static bool IsUdevDirectory(string directory) =>
-            UdevDirectories.Any(d => string.Equals(System.IO.Path.GetFullPath(directory).TrimEnd('/'), d, StringComparison.Ordinal));
+            UdevDirectories.Any(d => PathComparison.Same(directory, d));
 
         /// <summary>
         /// The complaints about <paramref name="rulesFile"/> in `udevadm test` stderr ("FILE:LINE message"). udevadm

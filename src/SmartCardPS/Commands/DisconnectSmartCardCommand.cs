@@ -9,14 +9,20 @@ namespace SmartCardPS.Commands
 {
     /// <summary>
     /// <para type="synopsis">Closes connections made by Connect-SmartCard.</para>
-    /// <para type="description">Disconnects each connection (SCardDisconnect) with the chosen disposition: Leave (the default) leaves the card as it is, Reset warm-resets it, Unpower powers it down, Eject ejects it where the reader can. Disconnecting a connection already closed does nothing. Writes nothing unless -PassThru is given.</para>
+    /// <para type="description">Disconnects each connection (SCardDisconnect) with the chosen disposition: Leave (the
+    /// default) leaves the card as it is, Reset warm-resets it, Unpower powers it down, Eject ejects it where the
+    /// reader can. Disconnecting a connection already closed does nothing. Writes nothing unless -PassThru is
+    /// given.</para>
     /// </summary>
     /// <example>
-    /// <code>$card = Get-SmartCardReader | Where-Object CardPresent | Select-Object -First 1 | Connect-SmartCard; Disconnect-SmartCard $card -Disposition Reset</code>
-    /// <para>Disconnects and resets the card, so the next program finds it fresh (no application selected, no PIN verified).</para>
+    /// <code>$card = Get-SmartCardReader | Where-Object CardPresent | Select-Object -First 1 | Connect-SmartCard
+    /// Disconnect-SmartCard $card -Disposition Reset</code>
+    /// <para>Disconnects and resets the card, so the next program finds it fresh (no application selected, no PIN
+    /// verified).</para>
     /// </example>
     /// <example>
-    /// <code>Get-SmartCardReader | Where-Object CardPresent | Connect-SmartCard | Disconnect-SmartCard -PassThru | Select-Object Reader, IsConnected</code>
+    /// <code>Get-SmartCardReader | Where-Object CardPresent | Connect-SmartCard |
+    ///     Disconnect-SmartCard -PassThru | Select-Object Reader, IsConnected</code>
     /// <para>Disconnects connections from the pipeline and shows that they are closed.</para>
     /// </example>
     [Cmdlet(VerbsCommunications.Disconnect, "SmartCard", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]

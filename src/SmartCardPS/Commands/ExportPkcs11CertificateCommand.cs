@@ -12,14 +12,19 @@ namespace SmartCardPS.Commands
 {
     /// <summary>
     /// <para type="synopsis">Exports a certificate from a PKCS#11 token, as p11tool --export does.</para>
-    /// <para type="description">Takes the certificate a pkcs11: URI names (the Uri of a Get-Pkcs11Object certificate, or a line of p11tool --list-all-certs), or certificates piped from Get-Pkcs11Object. Without -Path it emits the PEM text (or, with -Format Der, the DER bytes); with -Path it writes the file and emits it. An existing file is only replaced with -Force, and the file is written whole or not at all. A URI that names no certificate, or more than one, is an error.</para>
+    /// <para type="description">Takes the certificate a pkcs11: URI names (the Uri of a Get-Pkcs11Object certificate,
+    /// or a line of p11tool --list-all-certs), or certificates piped from Get-Pkcs11Object. Without -Path it emits the
+    /// PEM text (or, with -Format Der, the DER bytes); with -Path it writes the file and emits it as Get-Item does. An
+    /// existing file is only replaced with -Force, and the file is written whole or not at all. A URI that names no
+    /// certificate, or more than one, is an error.</para>
     /// </summary>
     /// <example>
     /// <code>Export-Pkcs11Certificate -Uri 'pkcs11:token=MyToken;object=My%20cert;type=cert' -Path ~/my-cert.pem</code>
     /// <para>Writes the certificate labelled "My cert" to my-cert.pem in the home folder.</para>
     /// </example>
     /// <example>
-    /// <code>Get-Pkcs11Object -Type Certificate -Label 'My cert' | Export-Pkcs11Certificate -Path ~/my-cert.der -Format Der -Force</code>
+    /// <code>Get-Pkcs11Object -Type Certificate -Label 'My cert' |
+    ///     Export-Pkcs11Certificate -Path ~/my-cert.der -Format Der -Force</code>
     /// <para>Writes the certificate as DER, replacing my-cert.der.</para>
     /// </example>
     [Cmdlet(VerbsData.Export, "Pkcs11Certificate", DefaultParameterSetName = UriSet, SupportsShouldProcess = true)]
@@ -28,6 +33,7 @@ namespace SmartCardPS.Commands
     {
         private const string UriSet = "Uri";
         private const string ObjectSet = "Object";
+        private const string FileSystemProviderPrefix = @"Microsoft.PowerShell.Core\FileSystem::";
 
         /// <summary>
         /// <para type="description">A pkcs11: URI naming exactly one certificate.</para>
@@ -57,7 +63,8 @@ namespace SmartCardPS.Commands
         public CertificateFormat Format { get; set; } = CertificateFormat.Pem;
 
         /// <summary>
-        /// <para type="description">Replace an existing file (a read-only one too); as root, write into a directory another user can write. A link there is never written through.</para>
+        /// <para type="description">Replace an existing file (a read-only one too); as root, write into a directory
+        /// another user can write. A link there is never written through.</para>
         /// </summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -128,12 +135,13 @@ namespace SmartCardPS.Commands
             try
             {
                 AtomicFile.Write(path, Format == CertificateFormat.Pem ? Encoding.ASCII.GetBytes(certificate.Pem) : der, NewFile.UserFile.WithForce(Force));
-                WriteObject(new FileInfo(path));
+                // The item as Get-Item gives it (PSPath, PSParentPath, PSProvider), so it lists with its Mode, size and
+                // Directory header; provider-qualified, so it is found from any current location (Env:, Cert:).
+                WriteObject(InvokeProvider.Item.Get(new[] { FileSystemProviderPrefix + path }, true, true), enumerateCollection: true);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                if (TryWriteUnsafePathError(ex, path)) return;
-                WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, path));
+                WriteFileError(ex, path, "give -Path a file in a directory you may write.");
             }
         }
 

@@ -6,8 +6,16 @@ using SmartCardPS.Nss;
 namespace SmartCardPS.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Lists the PKCS#11 modules (security devices) of Firefox profiles and other NSS databases, as NSS reads them.</para>
-    /// <para type="description">Reads the pkcs11.txt of each NSS sql: database exactly as NSS does: stanzas of library=, name=, parameters= and NSS= lines ended by an empty line, LF or CRLF, # comments, lines longer than 2047 bytes split where NSS splits them, values starting with a double quote taken as already quoted (so name="a" library=b sets both, as in NSS), the internal module first. The result matches what modutil -rawlist and Firefox's Security Devices dialog show. Without -Profile, -NssDatabase or -SharedDatabase every profile that Get-FirefoxProfile finds is read. A database without pkcs11.txt has no modules yet (NSS adds its internal module when it first opens it). -SharedDatabase reads ~/.pki/nssdb (else $XDG_DATA_HOME/pki/nssdb), which Chromium and other NSS programs use.</para>
+    /// <para type="synopsis">Lists the PKCS#11 modules (security devices) of Firefox profiles and other NSS databases,
+    /// as NSS reads them.</para>
+    /// <para type="description">Reads the pkcs11.txt of each NSS sql: database exactly as NSS does: stanzas of
+    /// library=, name=, parameters= and NSS= lines ended by an empty line, LF or CRLF, # comments, lines longer than
+    /// 2047 bytes split where NSS splits them, values starting with a double quote taken as already quoted (so name="a"
+    /// library=b sets both, as in NSS), the internal module first. The result matches what modutil -rawlist and
+    /// Firefox's Security Devices dialog show. Without -Profile, -NssDatabase or -SharedDatabase every profile that
+    /// Get-FirefoxProfile finds is read. A database without pkcs11.txt has no modules yet (NSS adds its internal module
+    /// when it first opens it). -SharedDatabase reads ~/.pki/nssdb (else $XDG_DATA_HOME/pki/nssdb), which Chromium and
+    /// other NSS programs use.</para>
     /// </summary>
     /// <example>
     /// <code>Get-NssModule</code>

@@ -8,7 +8,15 @@ namespace SmartCardPS.Commands
 {
     /// <summary>
     /// <para type="synopsis">Lists the mechanisms (algorithms) a PKCS#11 token supports.</para>
-    /// <para type="description">For each token piped from Get-Pkcs11Token, or each token a pkcs11: URI names, emits one Pkcs11Mechanism per mechanism the token reports, as p11tool --list-mechanisms does: the CKM_ name and code, the minimum and maximum key size, and the flags by name (Encrypt, Decrypt, Sign, Verify, Digest, GenerateKeyPair, Wrap, Derive, ...). Without -Token or -Uri it lists the mechanisms of every token of every enabled registered module. A -Uri may name the token by any of token, manufacturer, model, serial, slot-description, slot-manufacturer, slot-id, library-description, library-manufacturer, library-version, and select the library with module-name or module-path; a path attribute RFC 7512 does not define is an InvalidUri error, an unknown query attribute is ignored. A module that cannot be used writes one non-terminating error; every module loaded is finalized before the command returns.</para>
+    /// <para type="description">For each token piped from Get-Pkcs11Token, or each token a pkcs11: URI names, emits one
+    /// Pkcs11Mechanism per mechanism the token reports, as p11tool --list-mechanisms does: the CKM_ name and code, the
+    /// minimum and maximum key size, and the flags by name (Encrypt, Decrypt, Sign, Verify, Digest, GenerateKeyPair,
+    /// Wrap, Derive, ...). Without -Token or -Uri it lists the mechanisms of every token of every enabled registered
+    /// module. A -Uri may name the token by any of token, manufacturer, model, serial, slot-description,
+    /// slot-manufacturer, slot-id, library-description, library-manufacturer, library-version, and select the library
+    /// with module-name or module-path; a path attribute RFC 7512 does not define is an InvalidUri error, an unknown
+    /// query attribute is ignored. A module that cannot be used writes one non-terminating error; every module loaded
+    /// is finalized before the command returns.</para>
     /// </summary>
     /// <example>
     /// <code>Get-Pkcs11Token -Label MyToken | Get-Pkcs11Mechanism</code>

@@ -12,20 +12,34 @@ using SmartCardPS.Text;
 namespace SmartCardPS.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Lists the certificates, keys and data objects on PKCS#11 tokens, as p11tool --list-all does.</para>
-    /// <para type="description">For each token piped from Get-Pkcs11Token, each token a pkcs11: URI names, or (with neither) every token of every enabled registered module, emits one Pkcs11Object per object: Label, Id (hex), Class, KeyType, KeySize or Curve, Flags (Token, Private, Modifiable, Sensitive, Extractable, Sign, Decrypt, ...), the token, and its Uri exactly as p11tool --list-all prints it. Certificates also carry Certificate (an X509Certificate2: Subject, Issuer, NotAfter, Thumbprint) and Pem.</para>
-    /// <para type="description">Without -Login only public objects are listed, as p11tool does. With -Login the user logs in first; the PIN comes from -Pin, -Credential, the URI's pin-value or pin-source, the reader's PIN pad (tokens with a protected authentication path), or a prompt. A PIN is never taken from a plain string parameter and never written to any stream. A wrong PIN is reported once, with the token's PIN counter flags, and never retried. Sessions are read-only and are logged out and closed before the command returns.</para>
+    /// <para type="synopsis">Lists the certificates, keys and data objects on PKCS#11 tokens, as p11tool --list-all
+    /// does.</para>
+    /// <para type="description">For each token piped from Get-Pkcs11Token, each token a pkcs11: URI names, or (with
+    /// neither) every token of every enabled registered module, emits one Pkcs11Object per object: Label, Id (hex),
+    /// Class, KeyType, KeySize or Curve, Flags (Token, Private, Modifiable, Sensitive, Extractable, Sign, Decrypt,
+    /// ...), the token, and its Uri exactly as p11tool --list-all prints it. Certificates also carry Certificate (an
+    /// X509Certificate2: Subject, Issuer, NotAfter, Thumbprint) and Pem.</para>
+    /// <para type="description">Without -Login only public objects are listed, as p11tool does. With -Login the user
+    /// logs in first; the PIN comes from -Pin, -Credential, the URI's pin-value or pin-source, the reader's PIN pad
+    /// (tokens with a protected authentication path), or a prompt. A PIN is never taken from a plain string parameter
+    /// and never written to any stream. A wrong PIN is reported once, with the token's PIN counter flags, and never
+    /// retried. Sessions are read-only and are logged out and closed before the command returns.</para>
     /// </summary>
     /// <example>
     /// <code>Get-Pkcs11Object -Type Certificate | Select-Object Label, Uri</code>
-    /// <para>Lists the certificates on every token with the URIs Firefox, OpenSSH (PKCS11Provider), GnuTLS and OpenSSL take.</para>
+    /// <para>Lists the certificates on every token with the URIs Firefox, OpenSSH (PKCS11Provider), GnuTLS and OpenSSL
+    /// take.</para>
     /// </example>
     /// <example>
-    /// <code>Get-Pkcs11Object -Uri 'pkcs11:token=MyToken?pin-value=1234' -Login | Where-Object Class -eq PrivateKey</code>
-    /// <para>Logs in to MyToken with the PIN in the URI (RFC 7512's pin-value, fit for a test token) and lists its private keys. For a real card give -Pin (Read-Host -AsSecureString), -Credential, or a pin-source file, or let it prompt.</para>
+    /// <code>Get-Pkcs11Object -Uri 'pkcs11:token=MyToken?pin-value=1234' -Login |
+    ///     Where-Object Class -eq PrivateKey</code>
+    /// <para>Logs in to MyToken with the PIN in the URI (RFC 7512's pin-value, fit for a test token) and lists its
+    /// private keys. For a real card give -Pin (Read-Host -AsSecureString), -Credential, or a pin-source file, or let
+    /// it prompt.</para>
     /// </example>
     /// <example>
-    /// <code>(Get-Pkcs11Object -Uri 'pkcs11:token=MyToken;type=cert').Certificate | Select-Object Subject, NotAfter, Thumbprint</code>
+    /// <code>(Get-Pkcs11Object -Uri 'pkcs11:token=MyToken;type=cert').Certificate |
+    ///     Select-Object Subject, NotAfter, Thumbprint</code>
     /// <para>Shows when the certificates on MyToken expire.</para>
     /// </example>
     [Cmdlet(VerbsCommon.Get, "Pkcs11Object", DefaultParameterSetName = TokenSet)]
@@ -33,41 +47,47 @@ namespace SmartCardPS.Commands
     public sealed class GetPkcs11ObjectCommand : Pkcs11TokenInputCmdlet
     {
         /// <summary>
-        /// <para type="description">Only objects of these classes: Certificate, PrivateKey, PublicKey, SecretKey, Data.</para>
+        /// <para type="description">Only objects of these classes: Certificate, PrivateKey, PublicKey, SecretKey,
+        /// Data.</para>
         /// </summary>
         [Parameter(HelpMessage = "Certificate, PrivateKey, PublicKey, SecretKey or Data.")]
         [ValidateSet("Certificate", "PrivateKey", "PublicKey", "SecretKey", "Data")]
         public Pkcs11ObjectClass[] Type { get; set; }
 
         /// <summary>
-        /// <para type="description">Only objects whose label matches one of these names (wildcards allowed, case-insensitive). A name without wildcards that matches nothing is an error.</para>
+        /// <para type="description">Only objects whose label matches one of these names (wildcards allowed,
+        /// case-insensitive). A name without wildcards that matches nothing is an error.</para>
         /// </summary>
         [Parameter(HelpMessage = "Object labels; wildcards allowed.")]
         [ValidateNotNullOrEmpty]
         public string[] Label { get; set; }
 
         /// <summary>
-        /// <para type="description">Only objects with this CKA_ID, in hex: 0102ff, 01:02:ff and '01 02 ff' are the same.</para>
+        /// <para type="description">Only objects with this CKA_ID, in hex: 0102ff, 01:02:ff and '01 02 ff' are the
+        /// same.</para>
         /// </summary>
         [Parameter(HelpMessage = "The object id in hex.")]
         [ValidateNotNullOrEmpty]
         public string Id { get; set; }
 
         /// <summary>
-        /// <para type="description">Log in as the token's user, so private objects (private keys, private data) are listed too. -Pin and -Credential imply it.</para>
+        /// <para type="description">Log in as the token's user, so private objects (private keys, private data) are
+        /// listed too. -Pin and -Credential imply it.</para>
         /// </summary>
         [Parameter]
         public SwitchParameter Login { get; set; }
 
         /// <summary>
-        /// <para type="description">The user PIN, as a SecureString (Read-Host -AsSecureString). Without -Pin, -Credential or a PIN in the URI, -Login uses the reader's PIN pad or prompts.</para>
+        /// <para type="description">The user PIN, as a SecureString (Read-Host -AsSecureString). Without -Pin,
+        /// -Credential or a PIN in the URI, -Login uses the reader's PIN pad or prompts.</para>
         /// </summary>
         [Parameter(HelpMessage = "The user PIN as a SecureString.")]
         [ValidateNotNull]
         public SecureString Pin { get; set; }
 
         /// <summary>
-        /// <para type="description">A credential whose password is the user PIN (the user name is not used), e.g. from Get-Credential or a SecretManagement vault.</para>
+        /// <para type="description">A credential whose password is the user PIN (the user name is not used), e.g. from
+        /// Get-Credential or a SecretManagement vault.</para>
         /// </summary>
         [Parameter(HelpMessage = "A credential whose password is the user PIN.")]
         [Credential]
@@ -110,7 +130,8 @@ namespace SmartCardPS.Commands
             }
         }
 
-        /// <summary>The search template: -Id, and from a URI its object, id and type; a single -Type goes in too.</summary>
+        /// <summary>The search template: -Id, and from a URI its object, id and type; a single -Type goes in
+        /// too.</summary>
         private Pkcs11ObjectQuery Query(Net.Pkcs11Interop.Common.Pkcs11Uri uri)
         {
             var query = new Pkcs11ObjectQuery { Id = idBytes, Login = Login || Pin != null || Credential != null };
@@ -174,8 +195,10 @@ namespace SmartCardPS.Commands
         }
 
         /// <summary>
-        /// The PIN to log in with: -Pin, -Credential, the URI's pin-value (read from <paramref name="uri"/>'s text, since
-        /// the parsed URI holds only ***) or pin-source, else null for the reader's PIN pad, else one prompt. False (with
+        /// The PIN to log in with: -Pin, -Credential, the URI's pin-value (read from <paramref name="uri"/>'s text,
+        /// since
+        /// the parsed URI holds only ***) or pin-source, else null for the reader's PIN pad, else one prompt. False
+        /// (with
         /// the error written) when there is none.
         /// </summary>
         private bool PinFor(Pkcs11Token token, string uri, Net.Pkcs11Interop.Common.Pkcs11Uri parsed, out Pkcs11Pin pin)

@@ -12,7 +12,16 @@ namespace SmartCardPS.Commands
 {
     /// <summary>
     /// <para type="synopsis">Lists the tokens of PKCS#11 modules: smart cards, HSMs, SoftHSM tokens.</para>
-    /// <para type="description">Loads every enabled module registered with p11-kit (or the modules given with -Module) and emits one Pkcs11Token per initialised token, exactly the tokens p11tool --list-tokens lists: label, manufacturer, model, serial number, flags by name, the pkcs11: URI exactly as p11tool prints it, the module and slot, versions, PIN lengths and the memory figures the token reports. With -IncludeEmptySlots it also emits, as pkcs11-tool -L does, the slots without a usable token: uninitialised tokens such as SoftHSM's free slot (TokenInitialized false), readers without a card (TokenPresent false) and cards the module does not recognise (TokenError names the CKR_ code, such as CKR_TOKEN_NOT_RECOGNIZED); each gets a URI with its slot-id that names that slot alone, so Get-Pkcs11Mechanism -Uri reaches just it. Each module is finalized before the command returns. A module that cannot be used writes one non-terminating error naming the module, its config file and the reason; the other modules are still listed. Tokens can be piped to Get-Pkcs11Mechanism.</para>
+    /// <para type="description">Loads every enabled module registered with p11-kit (or the modules given with -Module)
+    /// and emits one Pkcs11Token per initialised token, exactly the tokens p11tool --list-tokens lists: label,
+    /// manufacturer, model, serial number, flags by name, the pkcs11: URI exactly as p11tool prints it, the module and
+    /// slot, versions, PIN lengths and the memory figures the token reports. With -IncludeEmptySlots it also emits, as
+    /// pkcs11-tool -L does, the slots without a usable token: uninitialised tokens such as SoftHSM's free slot
+    /// (TokenInitialized false), readers without a card (TokenPresent false) and cards the module does not recognise
+    /// (TokenError names the CKR_ code, such as CKR_TOKEN_NOT_RECOGNIZED); each gets a URI with its slot-id that names
+    /// that slot alone, so Get-Pkcs11Mechanism -Uri reaches just it. Each module is finalized before the command
+    /// returns. A module that cannot be used writes one non-terminating error naming the module, its config file and
+    /// the reason; the other modules are still listed. Tokens can be piped to Get-Pkcs11Mechanism.</para>
     /// </summary>
     /// <example>
     /// <code>Get-Pkcs11Token</code>
@@ -31,7 +40,8 @@ namespace SmartCardPS.Commands
     public sealed class GetPkcs11TokenCommand : Pkcs11Cmdlet
     {
         /// <summary>
-        /// <para type="description">Token labels to return; wildcards are allowed. Without it every token is returned.</para>
+        /// <para type="description">Token labels to return; wildcards are allowed. Without it every token is
+        /// returned.</para>
         /// </summary>
         [Parameter(Position = 0, HelpMessage = "Token labels; wildcards are allowed.")]
         [ArgumentCompleter(typeof(TokenLabelCompleter))]
@@ -40,7 +50,9 @@ namespace SmartCardPS.Commands
         public string[] Label { get; set; }
 
         /// <summary>
-        /// <para type="description">Registered module names (as Get-Pkcs11Module lists them) or library paths. A bare file name (libfoo.so) is looked for only in p11-kit's module directory, as p11-kit does, never in the current location; write ./libfoo.so for that. Without it every enabled registered module is used.</para>
+        /// <para type="description">Registered module names (as Get-Pkcs11Module lists them) or library paths. A bare
+        /// file name (libfoo.so) is looked for only in p11-kit's module directory, as p11-kit does, never in the
+        /// current location; write ./libfoo.so for that. Without it every enabled registered module is used.</para>
         /// </summary>
         [Parameter(ValueFromPipelineByPropertyName = true, HelpMessage = "Registered module names or library paths.")]
         [Alias("ModulePath", "Path")]
@@ -49,7 +61,9 @@ namespace SmartCardPS.Commands
         public string[] Module { get; set; }
 
         /// <summary>
-        /// <para type="description">Also emit the slots without a usable token: uninitialised tokens (TokenInitialized false), card readers without a card (TokenPresent false) and cards the module does not recognise (TokenError set). Their Uri names the slot by slot-id.</para>
+        /// <para type="description">Also emit the slots without a usable token: uninitialised tokens (TokenInitialized
+        /// false), card readers without a card (TokenPresent false) and cards the module does not recognise (TokenError
+        /// set). Their Uri names the slot by slot-id.</para>
         /// </summary>
         [Parameter]
         public SwitchParameter IncludeEmptySlots { get; set; }

@@ -13,7 +13,17 @@ namespace SmartCardPS.Commands
 {
     /// <summary>
     /// <para type="synopsis">Lists the processes connected to the PC/SC service: who may be holding the card.</para>
-    /// <para type="description">On Linux, asks the kernel for the peers of pcscd's socket (/run/pcscd/pcscd.comm, or PCSCLITE_CSOCK_NAME) and finds the processes holding them in /proc/PID/fd, as pcsc-lite's list_pcsc_applications.sh does with lsof, and emits one PcscClient per process: ProcessId, ProcessName, CommandLine, User, Connections (pcsc-lite opens one per context), IsCurrentProcess. Without root, other users' processes cannot be read: when connections are left that no readable process holds, a warning names how many and which processes could not be read. On Windows the clients are the processes with winscard.dll loaded (each counted as one connection, without CommandLine or User; processes whose modules cannot be read without elevation are named in the warning). On macOS the clients are those of com.apple.ctkpcscd; there the command stops with GetSmartCardClientNotSupported, naming the command to use. No clients gives no output. A literal -Name or a -ProcessId that is not a client writes GetSmartCardClientNotFound; processes piped in (Get-Process | Get-SmartCardClient) are answered for, and those that are not clients are left out without an error.</para>
+    /// <para type="description">On Linux, asks the kernel for the peers of pcscd's socket (/run/pcscd/pcscd.comm, or
+    /// PCSCLITE_CSOCK_NAME) and finds the processes holding them in /proc/PID/fd, as pcsc-lite's
+    /// list_pcsc_applications.sh does with lsof, and emits one PcscClient per process: ProcessId, ProcessName,
+    /// CommandLine, User, Connections (pcsc-lite opens one per context), IsCurrentProcess. Without root, other users'
+    /// processes cannot be read: when connections are left that no readable process holds, a warning names how many and
+    /// which processes could not be read. On Windows the clients are the processes with winscard.dll loaded (each
+    /// counted as one connection, without CommandLine or User; processes whose modules cannot be read without elevation
+    /// are named in the warning). On macOS the clients are those of com.apple.ctkpcscd; there the command stops with
+    /// GetSmartCardClientNotSupported, naming the command to use. No clients gives no output. A literal -Name or a
+    /// -ProcessId that is not a client writes GetSmartCardClientNotFound; processes piped in (Get-Process |
+    /// Get-SmartCardClient) are answered for, and those that are not clients are left out without an error.</para>
     /// </summary>
     /// <example>
     /// <code>Get-SmartCardClient</code>
@@ -21,7 +31,8 @@ namespace SmartCardPS.Commands
     /// </example>
     /// <example>
     /// <code>Get-SmartCardClient -Name 'scdaemon*' | Format-List ProcessId, User, CommandLine</code>
-    /// <para>Shows whether GnuPG's scdaemon is connected, and as whom (gpgconf --kill scdaemon stops it); a wildcard that matches nothing writes nothing.</para>
+    /// <para>Shows whether GnuPG's scdaemon is connected, and as whom (gpgconf --kill scdaemon stops it); a wildcard
+    /// that matches nothing writes nothing.</para>
     /// </example>
     [Cmdlet(VerbsCommon.Get, "SmartCardClient")]
     [OutputType(typeof(PcscClient))]

@@ -10,8 +10,17 @@ using SmartCardPS.Usb;
 namespace SmartCardPS.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Lists the smart-card readers plugged in over USB, whether the PC/SC service sees them, and whether the CCID driver supports them.</para>
-    /// <para type="description">Reads Linux sysfs for USB interfaces of class 0x0B (CCID readers) and for USB serial adapters with a tty node (the FTDI 0403:6001 of Smargo and Phoenix readers, Prolific, CH340, CDC ACM). Emits one SmartCardUsbDevice per reader: VendorId and ProductId as lsusb spells them, Manufacturer, Product, Serial, DevicePath (/dev/bus/usb/BBB/DDD or /dev/ttyUSBn), the bound kernel Driver, SupportedByCcid (whether libccid's Info.plist lists the vendor and product id), ReaderName (the name the PC/SC service lists it under, or the name it would give it) and Listed (whether the PC/SC service lists it now). A reader that is plugged in and supported but not Listed usually needs pcscd restarted; one that is not supported needs its vendor's driver. When the PC/SC service is not running, a warning says so and no device is Listed. Linux only; elsewhere a NotImplemented error.</para>
+    /// <para type="synopsis">Lists the smart-card readers plugged in over USB, whether the PC/SC service sees them, and
+    /// whether the CCID driver supports them.</para>
+    /// <para type="description">Reads Linux sysfs for USB interfaces of class 0x0B (CCID readers) and for USB serial
+    /// adapters with a tty node (the FTDI 0403:6001 of Smargo and Phoenix readers, Prolific, CH340, CDC ACM). Emits one
+    /// SmartCardUsbDevice per reader: VendorId and ProductId as lsusb spells them, Manufacturer, Product, Serial,
+    /// DevicePath (/dev/bus/usb/BBB/DDD or /dev/ttyUSBn), the bound kernel Driver, SupportedByCcid (whether libccid's
+    /// Info.plist lists the vendor and product id), ReaderName (the name the PC/SC service lists it under, or the name
+    /// it would give it) and Listed (whether the PC/SC service lists it now). A reader that is plugged in and supported
+    /// but not Listed usually needs pcscd restarted; one that is not supported needs its vendor's driver. When the
+    /// PC/SC service is not running, a warning says so and no device is Listed. Linux only; elsewhere a NotImplemented
+    /// error.</para>
     /// </summary>
     /// <example>
     /// <code>Get-SmartCardUsbDevice</code>
@@ -37,7 +46,8 @@ namespace SmartCardPS.Commands
         public string[] Kind { get; set; }
 
         /// <summary>
-        /// <para type="description">A directory holding a sys/ tree to read instead of the system's /sys, and whose usr/lib/pcsc/drivers is read for libccid's list; for tests and for trees copied from another machine.</para>
+        /// <para type="description">A directory holding a sys/ tree to read instead of the system's /sys, and whose
+        /// usr/lib/pcsc/drivers is read for libccid's list; for tests and for trees copied from another machine.</para>
         /// </summary>
         [Parameter(HelpMessage = "A directory holding a sys/ tree to read instead of /sys.")]
         [ValidateNotNullOrEmpty]

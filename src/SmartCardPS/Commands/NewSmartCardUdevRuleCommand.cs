@@ -9,8 +9,18 @@ using SmartCardPS.Udev;
 namespace SmartCardPS.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Writes a udev rule that gives a USB smart-card reader (such as a Smargo serial reader) a group, mode and fixed /dev name.</para>
-    /// <para type="description">Writes the rule of the ArchWiki's Smargo example, safer by default: SUBSYSTEM=="tty", ATTRS{idVendor}, ATTRS{idProduct}, ATTRS{serial} when -Serial is given, GROUP="dialout", MODE="0660" and SYMLINK+="NAME", to PRIORITY-NAME.rules in /etc/udev/rules.d (or -RulesDirectory). The page's MODE="0666" lets every user on the machine use the reader: it is written only when asked for with -Mode, and then with a warning. Without -Serial the rule matches every adapter with these ids (0403:6001 is every FTDI adapter), and a warning says so. The file is written atomically; an existing file with other content is an error unless -Force. udev then reads the file (udevadm test, whose complaints about the file are errors, and the previous file is put back) and the rule is applied (udevadm control --reload, then udevadm trigger for the subsystem); when udevd is not running that is a warning, and the rule applies when udev next starts. A directory udev does not read is written but not checked, with a warning. Emits the UdevRule.</para>
+    /// <para type="synopsis">Writes a udev rule that gives a USB smart-card reader (such as a Smargo serial reader) a
+    /// group, mode and fixed /dev name.</para>
+    /// <para type="description">Writes the rule of the ArchWiki's Smargo example, safer by default: SUBSYSTEM=="tty",
+    /// ATTRS{idVendor}, ATTRS{idProduct}, ATTRS{serial} when -Serial is given, GROUP="dialout", MODE="0660" and
+    /// SYMLINK+="NAME", to PRIORITY-NAME.rules in /etc/udev/rules.d (or -RulesDirectory). The page's MODE="0666" lets
+    /// every user on the machine use the reader: it is written only when asked for with -Mode, and then with a warning.
+    /// Without -Serial the rule matches every adapter with these ids (0403:6001 is every FTDI adapter), and a warning
+    /// says so. The file is written atomically; an existing file with other content is an error unless -Force. udev
+    /// then reads the file (udevadm test, whose complaints about the file are errors, and the previous file is put
+    /// back) and the rule is applied (udevadm control --reload, then udevadm trigger for the subsystem); when udevd is
+    /// not running that is a warning, and the rule applies when udev next starts. A directory udev does not read is
+    /// written but not checked, with a warning. Emits the UdevRule.</para>
     /// </summary>
     /// <example>
     /// <code>New-SmartCardUdevRule -Name smargo -VendorId 0403 -ProductId 6001 -Serial A1B2C3 -WhatIf</code>
@@ -18,14 +28,18 @@ namespace SmartCardPS.Commands
     /// </example>
     /// <example>
     /// <code>Get-SmartCardUsbDevice -Kind Serial | New-SmartCardUdevRule -Name smargo -Group video</code>
-    /// <para>Gives the serial reader found on the USB bus the name /dev/smargo, usable by members of the video group (as the ArchWiki does for TV cards).</para>
+    /// <para>Gives the serial reader found on the USB bus the name /dev/smargo, usable by members of the video group
+    /// (as the ArchWiki does for TV cards).</para>
     /// </example>
     [Cmdlet(VerbsCommon.New, "SmartCardUdevRule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(UdevRule))]
     public sealed class NewSmartCardUdevRuleCommand : SmartCardCmdlet
     {
+        private const string RunElevated = "run elevated (sudo).";
+
         /// <summary>
-        /// <para type="description">The rule's name: the file name (PRIORITY-NAME.rules) and, unless -Symlink, the /dev name.</para>
+        /// <para type="description">The rule's name: the file name (PRIORITY-NAME.rules) and, unless -Symlink, the /dev
+        /// name.</para>
         /// </summary>
         [Parameter(Mandatory = true, Position = 0, HelpMessage = "The rule's name, used for the file and the /dev symlink.")]
         public string Name { get; set; }
@@ -37,58 +51,67 @@ namespace SmartCardPS.Commands
         public string VendorId { get; set; }
 
         /// <summary>
-        /// <para type="description">The USB product id, four hex digits (6001 for the FTDI FT232R of Smargo readers).</para>
+        /// <para type="description">The USB product id, four hex digits (6001 for the FTDI FT232R of Smargo
+        /// readers).</para>
         /// </summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, HelpMessage = "The USB product id, four hex digits.")]
         public string ProductId { get; set; }
 
         /// <summary>
-        /// <para type="description">The adapter's USB serial number, so the rule matches this reader and no other adapter with the same ids.</para>
+        /// <para type="description">The adapter's USB serial number, so the rule matches this reader and no other
+        /// adapter with the same ids.</para>
         /// </summary>
         [Parameter(ValueFromPipelineByPropertyName = true, HelpMessage = "The adapter's USB serial number.")]
         public string Serial { get; set; }
 
         /// <summary>
-        /// <para type="description">The group that owns the device (default dialout; the ArchWiki uses video for TV cards).</para>
+        /// <para type="description">The group that owns the device (default dialout; the ArchWiki uses video for TV
+        /// cards).</para>
         /// </summary>
         [Parameter(HelpMessage = "The group that owns the device.")]
         public string Group { get; set; } = "dialout";
 
         /// <summary>
-        /// <para type="description">The device's permission bits in octal (default 0660: owner and group). 0666 lets every user use the reader and warns.</para>
+        /// <para type="description">The device's permission bits in octal (default 0660: owner and group). 0666 lets
+        /// every user use the reader and warns.</para>
         /// </summary>
         [Parameter(HelpMessage = "The permission bits in octal, e.g. 0660.")]
         public string Mode { get; set; } = "0660";
 
         /// <summary>
-        /// <para type="description">The name under /dev the device also gets (default: -Name), for softcams such as OSCam.</para>
+        /// <para type="description">The name under /dev the device also gets (default: -Name), for softcams such as
+        /// OSCam.</para>
         /// </summary>
         [Parameter(HelpMessage = "The name under /dev for the device.")]
         public string Symlink { get; set; }
 
         /// <summary>
-        /// <para type="description">The udev subsystem to match: tty for serial readers (default), usb for a USB device node.</para>
+        /// <para type="description">The udev subsystem to match: tty for serial readers (default), usb for a USB device
+        /// node.</para>
         /// </summary>
         [Parameter(HelpMessage = "tty (serial readers) or usb.")]
         [ValidateSet("tty", "usb")]
         public string Subsystem { get; set; } = "tty";
 
         /// <summary>
-        /// <para type="description">The file name's number, which orders it among the rules (default 98, as in the ArchWiki).</para>
+        /// <para type="description">The file name's number, which orders it among the rules (default 98, as in the
+        /// ArchWiki).</para>
         /// </summary>
         [Parameter(HelpMessage = "The file name's number (default 98).")]
         [ValidateRange(0, 99)]
         public int Priority { get; set; } = 98;
 
         /// <summary>
-        /// <para type="description">Where to write the rule (default /etc/udev/rules.d). udev reads only its own directories.</para>
+        /// <para type="description">Where to write the rule (default /etc/udev/rules.d). udev reads only its own
+        /// directories.</para>
         /// </summary>
         [Parameter(HelpMessage = "Where to write the rule (default /etc/udev/rules.d).")]
         [ValidateNotNullOrEmpty]
         public string RulesDirectory { get; set; }
 
         /// <summary>
-        /// <para type="description">Replaces an existing rules file with other content (a read-only one too); as root, writes into a -RulesDirectory another user can write. A link there is never written through.</para>
+        /// <para type="description">Replaces an existing rules file with other content (a read-only one too); as root,
+        /// writes into a -RulesDirectory another user can write. A link there is never written through.</para>
         /// </summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -126,7 +149,7 @@ namespace SmartCardPS.Commands
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                if (!TryWriteUnsafePathError(ex, rule.Path)) WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, rule.Path));
+                WriteFileError(ex, rule.Path, RunElevated);
                 return;
             }
             if (previous != null && previous != content && !Force)
@@ -159,7 +182,8 @@ namespace SmartCardPS.Commands
 
         /// <summary>
         /// Checks every value that goes into the rule or its file name before anything is read or written. The checks
-        /// live here rather than in ValidatePattern: binding errors quote the argument raw, and a control character must
+        /// live here rather than in ValidatePattern: binding errors quote the argument raw, and a control character
+        /// must
         /// be named escaped, under this cmdlet's own error id (ControlCharacter, InvalidValue).
         /// </summary>
         private bool FieldsAreGood()
@@ -186,13 +210,9 @@ namespace SmartCardPS.Commands
                 UdevRule.WriteFile(path, content, Force);
                 return true;
             }
-            catch (UnauthorizedAccessException ex)
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {UntrustedText.Escape(path)}: run elevated (sudo).", ex), "PermissionDenied", ErrorCategory.PermissionDenied, path));
-            }
-            catch (IOException ex)
-            {
-                if (!TryWriteUnsafePathError(ex, path)) WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, path));
+                WriteFileError(ex, path, RunElevated);
             }
             return false;
         }

@@ -11,8 +11,23 @@ using SmartCardPS.Pkcs11;
 namespace SmartCardPS.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Loads a PKCS#11 module into Firefox profiles and NSS databases: the Security Devices dialog's Load button, scripted.</para>
-    /// <para type="description">Adds a library= and name= stanza to the pkcs11.txt of each database, which Firefox reads when it starts. Without -ModulePath the module is OpenSC's PKCS#11 library, found where Register-OpenScModule finds it (the ArchWiki's "CAC Module" recipe); -UseP11KitProxy registers p11-kit-proxy.so instead, so every module p11-kit registers (Get-Pkcs11Module) appears in Firefox. Without -Profile, -NssDatabase, -SharedDatabase or -AllProfiles the default Firefox profile is used. A database that already loads the same library (symlinks resolved), under any name, is skipped and its module emitted. A name already used by another library is an error: NSS would delete both by name. While a Firefox runs with a profile it is refused (Firefox keeps its own list and loads modules at start) unless -Force, after which Firefox must be restarted. Registering OpenSC next to p11-kit-proxy (or the proxy next to OpenSC) warns, as NSS then fails with "Unknown PKCS #11 error" when p11-kit also loads OpenSC. A file that is not a shared library exporting C_GetFunctionList is refused; this is read from the file (ELF), so the library is never loaded and none of its code runs, under -WhatIf or otherwise. Names and paths that NSS would not read back as written (control characters, a leading quote or blank, lines of 2047 bytes or more) are refused. pkcs11.txt is replaced atomically (a temporary file in the same directory, then renamed) keeping its mode and owner, and is created (mode 0600) in a profile that has none. Emits the module as NSS now reads it.</para>
+    /// <para type="synopsis">Loads a PKCS#11 module into Firefox profiles and NSS databases: the Security Devices
+    /// dialog's Load button, scripted.</para>
+    /// <para type="description">Adds a library= and name= stanza to the pkcs11.txt of each database, which Firefox
+    /// reads when it starts. Without -ModulePath the module is OpenSC's PKCS#11 library, found where
+    /// Register-OpenScModule finds it (the ArchWiki's "CAC Module" recipe); -UseP11KitProxy registers p11-kit-proxy.so
+    /// instead, so every module p11-kit registers (Get-Pkcs11Module) appears in Firefox. Without -Profile,
+    /// -NssDatabase, -SharedDatabase or -AllProfiles the default Firefox profile is used. A database that already loads
+    /// the same library (symlinks resolved), under any name, is skipped and its module emitted. A name already used by
+    /// another library is an error: NSS would delete both by name. While a Firefox runs with a profile it is refused
+    /// (Firefox keeps its own list and loads modules at start) unless -Force, after which Firefox must be restarted.
+    /// Registering OpenSC next to p11-kit-proxy (or the proxy next to OpenSC) warns, as NSS then fails with "Unknown
+    /// PKCS #11 error" when p11-kit also loads OpenSC. A file that is not a shared library exporting C_GetFunctionList
+    /// is refused; this is read from the file (ELF), so the library is never loaded and none of its code runs, under
+    /// -WhatIf or otherwise. Names and paths that NSS would not read back as written (control characters, a leading
+    /// quote or blank, lines of 2047 bytes or more) are refused. pkcs11.txt is replaced atomically (a temporary file in
+    /// the same directory, then renamed) keeping its mode and owner, and is created (mode 0600) in a profile that has
+    /// none. Emits the module as NSS now reads it.</para>
     /// </summary>
     /// <example>
     /// <code>Register-NssModule</code>
@@ -23,35 +38,42 @@ namespace SmartCardPS.Commands
     /// <para>Shows which profiles would get p11-kit-proxy, without writing anything.</para>
     /// </example>
     /// <example>
-    /// <code>Register-NssModule -Name 'CAC Module' -ModulePath /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so -NssDatabase sql:$HOME/.pki/nssdb</code>
-    /// <para>The ArchWiki's "CAC Module" (Debian's path of OpenSC) in the shared NSS database that Chromium reads.</para>
+    /// <code>Register-NssModule -Name 'CAC Module' -ModulePath /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so `
+    ///     -NssDatabase sql:$HOME/.pki/nssdb</code>
+    /// <para>The ArchWiki's "CAC Module" (Debian's path of OpenSC) in the shared NSS database that Chromium
+    /// reads.</para>
     /// </example>
     [Cmdlet(VerbsLifecycle.Register, "NssModule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Profile")]
     [OutputType(typeof(NssModule))]
     public sealed class RegisterNssModuleCommand : NssCmdlet
     {
         /// <summary>
-        /// <para type="description">The module name Firefox shows (default: OpenSC, or p11-kit-proxy with -UseP11KitProxy).</para>
+        /// <para type="description">The module name Firefox shows (default: OpenSC, or p11-kit-proxy with
+        /// -UseP11KitProxy).</para>
         /// </summary>
         [Parameter(Position = 0, HelpMessage = "The module name Firefox shows.")]
         [ValidateNotNullOrEmpty]
         public string Name { get; set; }
 
         /// <summary>
-        /// <para type="description">The PKCS#11 library; by default OpenSC's. A bare file name is looked for in p11-kit's module directory.</para>
+        /// <para type="description">The PKCS#11 library; by default OpenSC's. A bare file name is looked for in
+        /// p11-kit's module directory.</para>
         /// </summary>
         [Parameter(Position = 1, HelpMessage = "The PKCS#11 library; by default OpenSC's.")]
         [ValidateNotNullOrEmpty]
         public string ModulePath { get; set; }
 
         /// <summary>
-        /// <para type="description">Registers p11-kit-proxy.so, through which Firefox sees every module registered with p11-kit.</para>
+        /// <para type="description">Registers p11-kit-proxy.so, through which Firefox sees every module registered with
+        /// p11-kit.</para>
         /// </summary>
         [Parameter(HelpMessage = "Register p11-kit-proxy.so.")]
         public SwitchParameter UseP11KitProxy { get; set; }
 
         /// <summary>
-        /// <para type="description">Writes even while Firefox runs with the profile (restart Firefox afterwards); as root, writes into a profile another user owns, and replaces a read-only pkcs11.txt. Links are never followed there, whatever -Force says.</para>
+        /// <para type="description">Writes even while Firefox runs with the profile (restart Firefox afterwards); as
+        /// root, writes into a profile another user owns, and replaces a read-only pkcs11.txt. Links are never followed
+        /// there, whatever -Force says.</para>
         /// </summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -114,7 +136,8 @@ namespace SmartCardPS.Commands
             }
         }
 
-        /// <summary>OpenSC loaded both directly and through p11-kit-proxy is initialised twice, which NSS reports as "Unknown PKCS #11 error".</summary>
+        /// <summary>OpenSC loaded both directly and through p11-kit-proxy is initialised twice, which NSS reports as
+        /// "Unknown PKCS #11 error".</summary>
         private void WarnAboutProxy(NssModuleFile file, NssTarget target)
         {
             bool addingProxy = SmartCardPS.Nss.NssDatabase.IsP11KitProxy(library);

@@ -8,11 +8,22 @@ using SmartCardPS.Text;
 namespace SmartCardPS.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Adds or removes a security device (PKCS#11 module) in Firefox's enterprise policy, for every profile on the machine.</para>
-    /// <para type="description">Edits the SecurityDevices policy of policies.json (on Linux /etc/firefox/policies/policies.json, which Debian's firefox-esr also reads; /etc/firefox-esr/policies is ignored; on Windows distribution\policies.json in Firefox's install directory; on macOS in Firefox.app's Contents/Resources/distribution). -Name with -ModulePath puts the module in SecurityDevices.Add, which Firefox loads into every profile when it starts; -Remove -Name takes it out of Add and puts it in SecurityDevices.Delete, which makes Firefox remove it from profiles that have it. The older flat form (name: path directly under SecurityDevices) is moved into Add. Every other policy and setting in the file stays as it was. The file is replaced atomically (mode 0644 for a new file, an existing file's mode and owner kept); a file that is not valid JSON is refused and left alone. Emits the resulting SecurityDevices policy. Needs root (or an administrator) for the default path.</para>
+    /// <para type="synopsis">Adds or removes a security device (PKCS#11 module) in Firefox's enterprise policy, for
+    /// every profile on the machine.</para>
+    /// <para type="description">Edits the SecurityDevices policy of policies.json (on Linux
+    /// /etc/firefox/policies/policies.json, which Debian's firefox-esr also reads; /etc/firefox-esr/policies is
+    /// ignored; on Windows distribution\policies.json in Firefox's install directory; on macOS in Firefox.app's
+    /// Contents/Resources/distribution). -Name with -ModulePath puts the module in SecurityDevices.Add, which Firefox
+    /// loads into every profile when it starts; -Remove -Name takes it out of Add and puts it in
+    /// SecurityDevices.Delete, which makes Firefox remove it from profiles that have it. The older flat form (name:
+    /// path directly under SecurityDevices) is moved into Add. Every other policy and setting in the file stays as it
+    /// was. The file is replaced atomically (mode 0644 for a new file, an existing file's mode and owner kept); a file
+    /// that is not valid JSON is refused and left alone. Emits the resulting SecurityDevices policy. Needs root (or an
+    /// administrator) for the default path.</para>
     /// </summary>
     /// <example>
-    /// <code>sudo pwsh -c "Set-FirefoxSecurityDevicePolicy -Name 'CAC Module' -ModulePath /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"</code>
+    /// <code>$opensc = '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so'
+    /// sudo pwsh -c "Set-FirefoxSecurityDevicePolicy -Name 'CAC Module' -ModulePath $opensc"</code>
     /// <para>Loads OpenSC in every Firefox profile on the machine from the next start.</para>
     /// </example>
     /// <example>
@@ -38,7 +49,8 @@ namespace SmartCardPS.Commands
         public string ModulePath { get; set; }
 
         /// <summary>
-        /// <para type="description">Removes the module from Add and lists it in Delete, so Firefox removes it from every profile.</para>
+        /// <para type="description">Removes the module from Add and lists it in Delete, so Firefox removes it from
+        /// every profile.</para>
         /// </summary>
         [Parameter(ParameterSetName = "Remove", Mandatory = true, HelpMessage = "Remove the module instead.")]
         public SwitchParameter Remove { get; set; }
@@ -51,7 +63,8 @@ namespace SmartCardPS.Commands
         public string PolicyPath { get; set; }
 
         /// <summary>
-        /// <para type="description">Replaces a read-only policies.json and, as root, writes into a directory another user can write (the file is still written without following links).</para>
+        /// <para type="description">Replaces a read-only policies.json and, as root, writes into a directory another
+        /// user can write (the file is still written without following links).</para>
         /// </summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -73,15 +86,9 @@ namespace SmartCardPS.Commands
             {
                 WriteError(NewError(ex, "InvalidData", ErrorCategory.InvalidData, path));
             }
-            catch (UnauthorizedAccessException ex)
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {UntrustedText.Escape(path)}: run elevated (sudo), or give another file with -PolicyPath.", ex),
-                    "PermissionDenied", ErrorCategory.PermissionDenied, path));
-            }
-            catch (IOException ex)
-            {
-                if (TryWriteUnsafePathError(ex, path)) return;
-                WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, path));
+                WriteFileError(ex, path, "run elevated (sudo), or give another file with -PolicyPath.");
             }
         }
     }

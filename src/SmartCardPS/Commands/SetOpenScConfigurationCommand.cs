@@ -9,12 +9,21 @@ using SmartCardPS.Text;
 namespace SmartCardPS.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Changes settings in OpenSC's configuration file (opensc.conf), such as enable_pinpad, keeping everything else.</para>
-    /// <para type="description">Edits the file Get-OpenScConfiguration reads (OPENSC_CONF, the platform's default, or -Path). Each given setting is written in the app default block (debug, debug_file) or its reader_driver pcsc block (the others); a setting already there keeps its place and only its value changes, and missing blocks are created. Every comment, blank line and unrelated setting stays byte for byte. The file is replaced atomically (a temporary file in the same directory, then renamed) and keeps its mode; a new file is 0644. A malformed file (unbalanced braces, a missing semicolon) is refused with its line number and never rewritten. A file already saying what was asked is not touched. As the ArchWiki advises, set -EnablePinPad $false when the readers have no PIN pad.</para>
+    /// <para type="synopsis">Changes settings in OpenSC's configuration file (opensc.conf), such as enable_pinpad,
+    /// keeping everything else.</para>
+    /// <para type="description">Edits the file Get-OpenScConfiguration reads (OPENSC_CONF, the platform's default, or
+    /// -Path). Each given setting is written in the app default block (debug, debug_file) or its reader_driver pcsc
+    /// block (the others); a setting already there keeps its place and only its value changes, and missing blocks are
+    /// created. Every comment, blank line and unrelated setting stays byte for byte. The file is replaced atomically (a
+    /// temporary file in the same directory, then renamed) and keeps its mode; a new file is 0644. A malformed file
+    /// (unbalanced braces, a missing semicolon) is refused with its line number and never rewritten. A file already
+    /// saying what was asked is not touched. As the ArchWiki advises, set -EnablePinPad $false when the readers have no
+    /// PIN pad.</para>
     /// </summary>
     /// <example>
     /// <code>sudo pwsh -c 'Set-OpenScConfiguration -EnablePinPad $false'</code>
-    /// <para>The ArchWiki step for readers without a PIN pad: enable_pinpad = false; in the system's opensc.conf.</para>
+    /// <para>The ArchWiki step for readers without a PIN pad: enable_pinpad = false; in the system's
+    /// opensc.conf.</para>
     /// </example>
     /// <example>
     /// <code>Set-OpenScConfiguration -Path ./opensc.conf -DebugLevel 3 -DebugFile stderr -WhatIf</code>
@@ -25,14 +34,16 @@ namespace SmartCardPS.Commands
     public sealed class SetOpenScConfigurationCommand : SmartCardCmdlet
     {
         /// <summary>
-        /// <para type="description">The opensc.conf to change; by default OPENSC_CONF, else the platform's default file.</para>
+        /// <para type="description">The opensc.conf to change; by default OPENSC_CONF, else the platform's default
+        /// file.</para>
         /// </summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The opensc.conf to change.")]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; }
 
         /// <summary>
-        /// <para type="description">enable_pinpad: whether OpenSC asks a reader's PIN pad for the PIN. False for readers without one.</para>
+        /// <para type="description">enable_pinpad: whether OpenSC asks a reader's PIN pad for the PIN. False for
+        /// readers without one.</para>
         /// </summary>
         [Parameter(HelpMessage = "enable_pinpad: whether OpenSC uses the readers' PIN pads.")]
         public bool EnablePinPad { get; set; }
@@ -50,7 +61,8 @@ namespace SmartCardPS.Commands
         public bool ConnectExclusive { get; set; }
 
         /// <summary>
-        /// <para type="description">disconnect_action: what OpenSC does to the card when it disconnects (leave, reset, unpower).</para>
+        /// <para type="description">disconnect_action: what OpenSC does to the card when it disconnects (leave, reset,
+        /// unpower).</para>
         /// </summary>
         [Parameter(HelpMessage = "disconnect_action: leave, reset or unpower.")]
         [ValidateSet("leave", "reset", "unpower")]
@@ -71,7 +83,8 @@ namespace SmartCardPS.Commands
         public string DebugFile { get; set; }
 
         /// <summary>
-        /// <para type="description">Replaces a read-only opensc.conf and, as root, writes into a directory another user can write (the file is still written without following links).</para>
+        /// <para type="description">Replaces a read-only opensc.conf and, as root, writes into a directory another user
+        /// can write (the file is still written without following links).</para>
         /// </summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -131,15 +144,9 @@ namespace SmartCardPS.Commands
                     WriteError(NewError(ex, "InvalidFile", ErrorCategory.InvalidData, path));
                     return;
                 }
-                catch (UnauthorizedAccessException ex)
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
-                    WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {UntrustedText.Escape(path)}: run elevated (sudo), or point OPENSC_CONF or -Path at a file you own.", ex),
-                        "PermissionDenied", ErrorCategory.PermissionDenied, path));
-                    return;
-                }
-                catch (IOException ex)
-                {
-                    if (!TryWriteUnsafePathError(ex, path)) WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, path));
+                    WriteFileError(ex, path, "run elevated (sudo), or point OPENSC_CONF or -Path at a file you own.");
                     return;
                 }
             }

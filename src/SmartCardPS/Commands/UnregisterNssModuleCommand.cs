@@ -7,8 +7,14 @@ using SmartCardPS.Nss;
 namespace SmartCardPS.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Removes a PKCS#11 module (security device) from Firefox profiles and NSS databases by its exact name.</para>
-    /// <para type="description">Removes the stanza of the module named exactly -Name from each database's pkcs11.txt and leaves every other byte of the file as it was (NSS's own delete matches names by prefix; this does not). Modules from Get-NssModule can be piped in: each is removed from its own database. Without -Profile, -NssDatabase, -SharedDatabase or -AllProfiles the default Firefox profile is used. NSS's internal module is never removed. While a Firefox runs with a profile it is refused unless -Force, after which Firefox must be restarted. The file is replaced atomically keeping its mode and owner. Supports -WhatIf and -Confirm.</para>
+    /// <para type="synopsis">Removes a PKCS#11 module (security device) from Firefox profiles and NSS databases by its
+    /// exact name.</para>
+    /// <para type="description">Removes the stanza of the module named exactly -Name from each database's pkcs11.txt
+    /// and leaves every other byte of the file as it was (NSS's own delete matches names by prefix; this does not).
+    /// Modules from Get-NssModule can be piped in: each is removed from its own database. Without -Profile,
+    /// -NssDatabase, -SharedDatabase or -AllProfiles the default Firefox profile is used. NSS's internal module is
+    /// never removed. While a Firefox runs with a profile it is refused unless -Force, after which Firefox must be
+    /// restarted. The file is replaced atomically keeping its mode and owner. Supports -WhatIf and -Confirm.</para>
     /// </summary>
     /// <example>
     /// <code>Unregister-NssModule -Name OpenSC -AllProfiles</code>
@@ -16,7 +22,8 @@ namespace SmartCardPS.Commands
     /// </example>
     /// <example>
     /// <code>Get-NssModule -Name 'CAC Module' -SharedDatabase | Unregister-NssModule -WhatIf</code>
-    /// <para>Shows what would be removed from the shared NSS database (Chromium's), without changing it: a piped module names its own database.</para>
+    /// <para>Shows what would be removed from the shared NSS database (Chromium's), without changing it: a piped module
+    /// names its own database.</para>
     /// </example>
     [Cmdlet(VerbsLifecycle.Unregister, "NssModule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Profile")]
     public sealed class UnregisterNssModuleCommand : NssCmdlet
@@ -29,7 +36,9 @@ namespace SmartCardPS.Commands
         public string Name { get; set; }
 
         /// <summary>
-        /// <para type="description">Removes even while Firefox runs with the profile (restart Firefox afterwards); as root, writes into a profile another user owns, and replaces a read-only pkcs11.txt. Links are never followed there, whatever -Force says.</para>
+        /// <para type="description">Removes even while Firefox runs with the profile (restart Firefox afterwards); as
+        /// root, writes into a profile another user owns, and replaces a read-only pkcs11.txt. Links are never followed
+        /// there, whatever -Force says.</para>
         /// </summary>
         [Parameter]
         public SwitchParameter Force { get; set; }

@@ -6,8 +6,15 @@ using SmartCardPS.Parameters;
 namespace SmartCardPS.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Removes a p11-kit module config, so p11-kit users no longer load that PKCS#11 module.</para>
-    /// <para type="description">Deletes the config file of a module: -Name in the system or user config directory (-Scope, by default System for root and User otherwise), or exactly -Path, which must be a NAME.module file. Modules from Get-Pkcs11Module can be piped in: the config file that sets each one's module: line is removed, and only when it lies in one of p11-kit's config directories. Names and paths that leave the config directory are refused. A module that other configs also set keeps their settings (Get-Pkcs11Module shows ConfigFiles). Unregister-OpenScModule is the shortcut that removes only OpenSC registrations. Supports -WhatIf and -Confirm.</para>
+    /// <para type="synopsis">Removes a p11-kit module config, so p11-kit users no longer load that PKCS#11
+    /// module.</para>
+    /// <para type="description">Deletes the config file of a module: -Name in the system or user config directory
+    /// (-Scope, by default System for root and User otherwise), or exactly -Path, which must be a NAME.module file.
+    /// Modules from Get-Pkcs11Module can be piped in: the config file that sets each one's module: line is removed, and
+    /// only when it lies in one of p11-kit's config directories. Names and paths that leave the config directory are
+    /// refused. A module that other configs also set keeps their settings (Get-Pkcs11Module shows ConfigFiles).
+    /// Unregister-OpenScModule is the shortcut that removes only OpenSC registrations. Supports -WhatIf and
+    /// -Confirm.</para>
     /// </summary>
     /// <example>
     /// <code>Unregister-Pkcs11Module -Name ykcs11 -WhatIf</code>

@@ -13,8 +13,20 @@ using SmartCardPS.Text;
 namespace SmartCardPS.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Emits an event object the moment a card is inserted or removed or a reader appears or goes.</para>
-    /// <para type="description">Watches every PC/SC reader, as pcsc_scan does, and writes one SmartCardEvent (TimeStamp, EventType, Reader, Atr, CardName, State) per change, in order: CardInserted and CardRemoved with the card's ATR, ReaderAdded and ReaderRemoved when readers are plugged in or out. A reader removed with a card in it gives CardRemoved, then ReaderRemoved; a card swapped faster than the service can be asked still gives CardRemoved, then CardInserted. The command blocks in the PC/SC service's own wait and uses no CPU while nothing happens. It runs until stopped (Ctrl+C, Select-Object -First, or -Timeout, which ends it quietly). When the PC/SC service stops or restarts the command writes one warning, reports the readers (and cards) as removed, keeps waiting, and reports what is there as added and inserted when the service returns; a watch started while the service is down warns and waits for it the same way, and so does any other PC/SC failure (a service refusing the client while it restarts, for one): the watch never ends on its own before -Timeout. -IncludeCurrentState first reports the readers and cards already present, so a script waiting for a card never misses one that was inserted before it started.</para>
+    /// <para type="synopsis">Emits an event object the moment a card is inserted or removed or a reader appears or
+    /// goes.</para>
+    /// <para type="description">Watches every PC/SC reader, as pcsc_scan does, and writes one SmartCardEvent
+    /// (TimeStamp, EventType, Reader, Atr, CardName, State) per change, in order: CardInserted and CardRemoved with the
+    /// card's ATR, ReaderAdded and ReaderRemoved when readers are plugged in or out. A reader removed with a card in it
+    /// gives CardRemoved, then ReaderRemoved; a card swapped faster than the service can be asked still gives
+    /// CardRemoved, then CardInserted. The command blocks in the PC/SC service's own wait and uses no CPU while nothing
+    /// happens. It runs until stopped (Ctrl+C, Select-Object -First, or -Timeout, which ends it quietly). When the
+    /// PC/SC service stops or restarts the command writes one warning, reports the readers (and cards) as removed,
+    /// keeps waiting, and reports what is there as added and inserted when the service returns; a watch started while
+    /// the service is down warns and waits for it the same way, and so does any other PC/SC failure (a service refusing
+    /// the client while it restarts, for one): the watch never ends on its own before -Timeout. -IncludeCurrentState
+    /// first reports the readers and cards already present, so a script waiting for a card never misses one that was
+    /// inserted before it started.</para>
     /// </summary>
     /// <example>
     /// <code>Watch-SmartCard</code>
@@ -33,7 +45,10 @@ namespace SmartCardPS.Commands
     public sealed class WatchSmartCardCommand : SmartCardCmdlet
     {
         /// <summary>
-        /// <para type="description">Reports only readers whose names match; wildcards are allowed, and an exact name always matches (reader names often hold brackets). Readers piped from Get-SmartCardReader bind here. A literal name that matches no reader when the watch starts writes a warning, not an error: the reader may be plugged in later. Without it every reader is watched.</para>
+        /// <para type="description">Reports only readers whose names match; wildcards are allowed, and an exact name
+        /// always matches (reader names often hold brackets). Readers piped from Get-SmartCardReader bind here. A
+        /// literal name that matches no reader when the watch starts writes a warning, not an error: the reader may be
+        /// plugged in later. Without it every reader is watched.</para>
         /// </summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true,
             HelpMessage = "Reader names to watch; wildcards are allowed.")]
@@ -44,21 +59,24 @@ namespace SmartCardPS.Commands
         public string[] Name { get; set; }
 
         /// <summary>
-        /// <para type="description">Reports only these kinds of event: ReaderAdded, ReaderRemoved, CardInserted, CardRemoved. Without it every kind is reported.</para>
+        /// <para type="description">Reports only these kinds of event: ReaderAdded, ReaderRemoved, CardInserted,
+        /// CardRemoved. Without it every kind is reported.</para>
         /// </summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public SmartCardEventType[] EventType { get; set; }
 
         /// <summary>
-        /// <para type="description">Ends the watch quietly after this long, without an error. A number is seconds; '00:05:00' is five minutes. Without it the watch runs until stopped.</para>
+        /// <para type="description">Ends the watch quietly after this long, without an error. A number is seconds;
+        /// '00:05:00' is five minutes. Without it the watch runs until stopped.</para>
         /// </summary>
         [Parameter]
         [SecondsTimeSpan]
         public TimeSpan Timeout { get; set; }
 
         /// <summary>
-        /// <para type="description">First reports every reader present as ReaderAdded and every card already in one as CardInserted, then the changes.</para>
+        /// <para type="description">First reports every reader present as ReaderAdded and every card already in one as
+        /// CardInserted, then the changes.</para>
         /// </summary>
         [Parameter]
         public SwitchParameter IncludeCurrentState { get; set; }
@@ -80,7 +98,8 @@ namespace SmartCardPS.Commands
             }
         }
 
-        /// <summary>Names arrive as a parameter or from the pipeline: the watch itself starts once all have arrived.</summary>
+        /// <summary>Names arrive as a parameter or from the pipeline: the watch itself starts once all have
+        /// arrived.</summary>
         protected override void ProcessRecord()
         {
             if (Name != null) names.AddRange(Name);
@@ -113,6 +132,13 @@ namespace SmartCardPS.Commands
                     ? (filter == null ? "no readers yet" : "no reader matching " + string.Join(", ", names.Select(n => UntrustedText.Quote(n))) + " yet")
                     : string.Join(", ", watched.Select(r => UntrustedText.Quote(r)));
                 WriteVerbose((outage ? "The PC/SC service is available again; watching " : "Watching ") + readers + ".");
+                if (!connected && !IncludeCurrentState)
+                {
+                    // As pcsc_scan lists the readers first: without it the screen stays blank until something changes.
+                    // Said on the host (as Write-Host does: 6> captures it, -InformationAction Ignore silences it), so
+                    // the output stays events only; -IncludeCurrentState reports the readers as events instead.
+                    WriteInformation(new HostInformationMessage { Message = "Watching " + readers + "." }, new[] { "PSHOST" });
+                }
                 if (filter != null && !warnedUnmatched)
                 {
                     warnedUnmatched = true;
@@ -149,7 +175,8 @@ namespace SmartCardPS.Commands
             }
         }
 
-        /// <summary>Ctrl+C, Select-Object -First and the like: cancel the blocked wait from this (the stopping) thread.</summary>
+        /// <summary>Ctrl+C, Select-Object -First and the like: cancel the blocked wait from this (the stopping)
+        /// thread.</summary>
         protected override void StopProcessing()
         {
             ReaderMonitor current;

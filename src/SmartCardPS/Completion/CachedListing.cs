@@ -17,7 +17,8 @@ namespace SmartCardPS.Completion
 
         public CachedListing(Func<T> load) => this.load = load;
 
-        /// <summary>The cached answer (refreshed in the background), or a fresh listing when there is none yet.</summary>
+        /// <summary>The cached answer (refreshed in the background), or a fresh listing when there is none
+        /// yet.</summary>
         public T Get()
         {
             lock (gate)

@@ -8,7 +8,8 @@ using SmartCardPS.Clients;
 
 namespace SmartCardPS.Completion
 {
-    /// <summary>Completes the names of the processes connected to the PC/SC service; offers nothing where they cannot be listed.</summary>
+    /// <summary>Completes the names of the processes connected to the PC/SC service; offers nothing where they cannot
+    /// be listed.</summary>
     internal sealed class ClientNameCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,

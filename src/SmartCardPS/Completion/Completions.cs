@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using SmartCardPS.Parameters;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.Completion
 {
@@ -14,7 +15,7 @@ namespace SmartCardPS.Completion
         /// </summary>
         public static IEnumerable<CompletionResult> Matching(IEnumerable<string> names, string wordToComplete)
         {
-            string typed = Unquote(wordToComplete ?? string.Empty);
+            string typed = PowerShellQuote.Unquote(wordToComplete);
             Func<string, bool> matches;
             if (typed.IndexOfAny(new[] { '*', '?' }) >= 0)
             {
@@ -30,14 +31,6 @@ namespace SmartCardPS.Completion
                 .ToList();
         }
 
-        internal static string Quote(string name) => "'" + WildcardPattern.Escape(name).Replace("'", "''") + "'";
-
-        private static string Unquote(string word)
-        {
-            word = word.Trim();
-            if (word.Length > 0 && (word[0] == '\'' || word[0] == '"')) word = word.Substring(1);
-            if (word.Length > 0 && (word[word.Length - 1] == '\'' || word[word.Length - 1] == '"')) word = word.Substring(0, word.Length - 1);
-            return word.Replace("''", "'");
-        }
+        private static string Quote(string name) => PowerShellQuote.SingleQuoted(WildcardPattern.Escape(name));
     }
 }

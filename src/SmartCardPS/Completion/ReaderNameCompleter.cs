@@ -7,7 +7,8 @@ using SmartCardPS.Pcsc;
 
 namespace SmartCardPS.Completion
 {
-    /// <summary>Completes reader names from the live PC/SC service; quietly offers nothing when it is not running.</summary>
+    /// <summary>Completes reader names from the live PC/SC service; quietly offers nothing when it is not
+    /// running.</summary>
     internal sealed class ReaderNameCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,

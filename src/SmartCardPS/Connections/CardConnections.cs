@@ -7,7 +7,8 @@ using SmartCardPS.Text;
 
 namespace SmartCardPS.Connections
 {
-    /// <summary>Reader names as the card cmdlets take them: exact names always, wildcards when they match one reader.</summary>
+    /// <summary>Reader names as the card cmdlets take them: exact names always, wildcards when they match one
+    /// reader.</summary>
     internal static class CardConnections
     {
         public static SmartCardConnection Connect(string name, SmartCardShareMode share, SmartCardProtocol protocol) =>

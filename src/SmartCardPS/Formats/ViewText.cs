@@ -11,7 +11,8 @@ namespace SmartCardPS.Formats
     /// </summary>
     public static class ViewText
     {
-        /// <summary>Each line of <paramref name="text"/> broken at spaces into lines of at most <paramref name="width"/> characters.</summary>
+        /// <summary>Each line of <paramref name="text"/> broken at spaces into lines of at most
+        /// <paramref name="width"/> characters.</summary>
         public static string Wrap(string text, int width)
         {
             if (string.IsNullOrEmpty(text) || width < 1) return text;
@@ -48,7 +49,32 @@ namespace SmartCardPS.Formats
             return string.Join("\n", lines);
         }
 
-        /// <summary>The end of <paramref name="text"/> in at most <paramref name="width"/> characters, behind an ellipsis when cut.</summary>
+        /// <summary>
+        /// Bytes as a column shows them: the hex broken between bytes, then the bytes' text (printable ASCII, as
+        /// opensc-tool prints beside its hex) on lines of <paramref name="width"/> characters. The text is cut, not
+        /// broken at spaces, because its spaces are data.
+        /// </summary>
+        public static string HexAndText(string hex, string text, int width)
+        {
+            if (string.IsNullOrEmpty(hex) || string.IsNullOrEmpty(text) || width < 1) return hex;
+            var lines = new List<string> { Wrap(hex, width) };
+            for (int i = 0; i < text.Length; i += width) lines.Add(text.Substring(i, Math.Min(width, text.Length - i)));
+            return string.Join("\n", lines);
+        }
+
+        /// <summary>
+        /// Untrusted text for a group header ("   Label: text") that fits 80 columns: wrapped at spaces, each further
+        /// line indented under the first, where PowerShell would break it mid-word at the screen's edge.
+        /// </summary>
+        public static string GroupLabel(string text, string label)
+        {
+            int indent = 3 + label.Length + 2;
+            string wrapped = WrapUntrusted(text, 79 - indent);
+            return wrapped?.Replace("\n", "\n" + new string(' ', indent));
+        }
+
+        /// <summary>The end of <paramref name="text"/> in at most <paramref name="width"/> characters, behind an
+        /// ellipsis when cut.</summary>
         public static string Tail(string text, int width)
         {
             if (text == null || text.Length <= width || width < 2) return text;

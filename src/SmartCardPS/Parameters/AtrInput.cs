@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using SmartCardPS.Atr;
 using SmartCardPS.Text;
 
@@ -47,6 +49,19 @@ namespace SmartCardPS.Parameters
         /// </summary>
         internal static AtrInput FromNumber(string digits) => new AtrInput(null, digits, new AtrParseException(AtrParseReason.LoneByte, -1,
             $"{digits} is one number, not an ATR: a byte array piped as it is arrives one byte at a time. Wrap it, as in ', $bytes | ConvertFrom-Atr', or pass it with -Atr $bytes; give text as hex, such as '3B 02 14 50'."));
+
+        /// <summary>
+        /// One ATR pasted without quotes, as pcsc_scan prints it (ConvertFrom-Atr 3B 95 13 81 …): what -Atr took, then
+        /// the other bytes as typed. They arrive as strings holding the text typed, so 01 and 7D (a decimal literal
+        /// to PowerShell) stay the hex they were.
+        /// </summary>
+        internal static AtrInput FromSeparateBytes(IEnumerable<AtrInput> first, IEnumerable<string> rest) =>
+            FromText(string.Join(" ", first.Where(i => i != null).Select(i => i.Text).Concat(rest)));
+
+        /// <summary>A number given as an argument rather than piped: nothing was unrolled, so say how to write an
+        /// ATR.</summary>
+        internal AtrInput AsArgument() => Error?.Reason != AtrParseReason.LoneByte ? this : new AtrInput(null, text, new AtrParseException(AtrParseReason.LoneByte, -1,
+            $"{text} is a number, not an ATR. Give the ATR as hex: quoted, such as '3B 02 14 50', or unquoted as pcsc_scan prints it (ConvertFrom-Atr 3B 02 14 50), or as a byte array."));
 
         public override string ToString() => Text;
     }

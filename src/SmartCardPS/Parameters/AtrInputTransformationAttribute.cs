@@ -39,7 +39,8 @@ namespace SmartCardPS.Parameters
             return input != null || value is SmartCardReader;
         }
 
-        /// <summary>One input as an ATR; null for a reader without a card and for what is not an ATR input at all.</summary>
+        /// <summary>One input as an ATR; null for a reader without a card and for what is not an ATR input at
+        /// all.</summary>
         private static AtrInput ToInput(object value)
         {
             switch (value)

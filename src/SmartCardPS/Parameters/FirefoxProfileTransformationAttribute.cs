@@ -5,10 +5,12 @@ using System.Linq;
 using System.Management.Automation;
 using SmartCardPS.Commands.Bases;
 using SmartCardPS.Nss;
+using SmartCardPS.Os;
 
 namespace SmartCardPS.Parameters
 {
-    /// <summary>Lets -Profile take profile names (as Get-FirefoxProfile lists them) or profile directories as well as profile objects.</summary>
+    /// <summary>Lets -Profile take profile names (as Get-FirefoxProfile lists them) or profile directories as well as
+    /// profile objects.</summary>
     internal sealed class FirefoxProfileTransformationAttribute : ArgumentTransformationAttribute
     {
         public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
@@ -34,7 +36,7 @@ namespace SmartCardPS.Parameters
                 {
                     throw new ArgumentTransformationMetadataException($"No Firefox profile is named {NssCmdlet.Quote(text)} and no such directory exists. Run Get-FirefoxProfile to list the profiles.");
                 }
-                FirefoxProfile known = FirefoxProfiles.FindAll().FirstOrDefault(p => Path.GetFullPath(p.Path) == Path.GetFullPath(dir));
+                FirefoxProfile known = FirefoxProfiles.FindAll().FirstOrDefault(p => PathComparison.Same(p.Path, dir));
                 result.Add(known ?? new FirefoxProfile { Name = Path.GetFileName(dir.TrimEnd('/', '\\')), Path = dir, IsRunning = ProfileLock.Holder(dir) >= 0, Root = Path.GetDirectoryName(dir) });
             }
             return result.ToArray();

@@ -41,7 +41,8 @@ namespace SmartCardPS.Parameters
         /// <summary>True when any name matches <paramref name="text"/>; remembers which did.</summary>
         public bool IsMatch(string text) => names.Aggregate(false, (any, n) => Matches(n, text) | any);
 
-        /// <summary>True when <paramref name="name"/>, one of this filter's names, matches <paramref name="text"/>.</summary>
+        /// <summary>True when <paramref name="name"/>, one of this filter's names, matches
+        /// <paramref name="text"/>.</summary>
         public bool IsMatch(string name, string text) => names.Where(n => n.Name == name).Aggregate(false, (any, n) => Matches(n, text) | any);
 
         private bool Matches((string Name, Func<string, bool> Pattern) n, string text)

@@ -86,6 +86,30 @@ namespace SmartCardPS.Tests.Architecture
                 .Check(Code);
         }
 
+        [Fact]
+        public void NativeCallsAreDeclaredOnlyInOsAndInterop()
+        {
+            // One libc table (Os.Libc), one loader table (Os.Dl), the PC/SC and Win32 surfaces in Interop: a private
+            // [DllImport] elsewhere is a second table that drifts (flags, variadic calls on Apple arm64, library names).
+            const System.Reflection.BindingFlags All = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic
+                | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly;
+            var outside = Core.GetTypes()
+                .SelectMany(t => t.GetMethods(All).Where(m => m.GetCustomAttributes(typeof(System.Runtime.InteropServices.DllImportAttribute), false).Length > 0))
+                .Select(m => m.DeclaringType)
+                .Where(t => !IsOwnedBy(t, "SmartCardPS.Os.Libc") && !IsOwnedBy(t, "SmartCardPS.Os.Dl") && !(t.Namespace ?? string.Empty).StartsWith("SmartCardPS.Interop", StringComparison.Ordinal))
+                .Select(t => t.FullName)
+                .Distinct()
+                .ToList();
+            Assert.Empty(outside);
+        }
+
+        private static bool IsOwnedBy(System.Type type, string owner)
+        {
+            for (System.Type t = type; t != null; t = t.DeclaringType)
+                if (t.FullName == owner) return true;
+            return false;
+        }
+
         private static bool IsCmdlet(Class c)
         {
             for (Class b = c.BaseClass; b != null; b = b.BaseClass)

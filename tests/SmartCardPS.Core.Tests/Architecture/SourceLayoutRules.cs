@@ -43,6 +43,20 @@ namespace SmartCardPS.Tests.Architecture
             Assert.True(wrong.Count == 0, string.Join(Environment.NewLine, wrong));
         }
 
+        [Fact]
+        public void HelpSourceHasNoLineOver120Characters()
+        {
+            // The help is generated from the cmdlets' doc comments: kept short, a change to it reads in a diff.
+            var wide = new List<string>();
+            foreach (string file in SourceFiles("src/SmartCardPS"))
+            {
+                string[] lines = File.ReadAllLines(file);
+                for (int i = 0; i < lines.Length; i++)
+                    if (lines[i].TrimStart().StartsWith("///", StringComparison.Ordinal) && lines[i].Length > 120) wide.Add($"{Relative(file)}:{i + 1} ({lines[i].Length})");
+            }
+            Assert.True(wide.Count == 0, string.Join(Environment.NewLine, wide));
+        }
+
         [Theory]
         [MemberData(nameof(Projects))]
         public void EveryFileHoldsAtMostOnePublicTypeNamedAsTheFile(string project, string rootNamespace)

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using SmartCardPS.OpenSc;
 using SmartCardPS.Os;
@@ -29,7 +28,7 @@ namespace SmartCardPS.Setup.Checks
                 yield break;
             }
             Pkcs11Module module = context.Registry.Modules.FirstOrDefault(m => m.Path != null &&
-                (OpenScLibrary.HasOpenScName(m.Path) || string.Equals(Path.GetFullPath(m.Path), Path.GetFullPath(library), System.StringComparison.Ordinal)));
+                (OpenScLibrary.HasOpenScName(m.Path) || PathComparison.Same(m.Path, library)));
             if (module == null)
             {
                 yield return new SetupCheck(Name, SetupStatus.Fail, "no p11-kit module config names " + UntrustedText.Escape(library),

@@ -6,10 +6,12 @@ using SmartCardPS.Pcsc;
 
 namespace SmartCardPS.Commands.Bases
 {
-    /// <summary>What the card cmdlets share: connecting to a reader by name, and PC/SC failures as one error per item.</summary>
+    /// <summary>What the card cmdlets share: connecting to a reader by name, and PC/SC failures as one error per
+    /// item.</summary>
     public abstract class CardCmdlet : SmartCardCmdlet
     {
-        /// <summary>The connection, or null after writing why there is none (a stopped service stops the command).</summary>
+        /// <summary>The connection, or null after writing why there is none (a stopped service stops the
+        /// command).</summary>
         protected SmartCardConnection TryConnect(string reader, SmartCardShareMode share, SmartCardProtocol protocol)
         {
             try

@@ -4,12 +4,14 @@ using System.Linq;
 using System.Management.Automation;
 using System;
 using SmartCardPS.Nss;
+using SmartCardPS.Os;
 using SmartCardPS.Parameters;
 using SmartCardPS.Text;
 
 namespace SmartCardPS.Commands.Bases
 {
-    /// <summary>What the NSS cmdlets share: -Profile, -NssDatabase, -SharedDatabase and -AllProfiles, turned into databases.</summary>
+    /// <summary>What the NSS cmdlets share: -Profile, -NssDatabase, -SharedDatabase and -AllProfiles, turned into
+    /// databases.</summary>
     public abstract class NssCmdlet : SmartCardCmdlet
     {
         /// <summary>
@@ -21,7 +23,8 @@ namespace SmartCardPS.Commands.Bases
         public FirefoxProfile[] Profile { get; set; }
 
         /// <summary>
-        /// <para type="description">NSS database directories (an sql: prefix is allowed), such as certutil -d and modutil -dbdir take; modules from Get-NssModule give their Database.</para>
+        /// <para type="description">NSS database directories (an sql: prefix is allowed), such as certutil -d and
+        /// modutil -dbdir take; modules from Get-NssModule give their Database.</para>
         /// </summary>
         [Parameter(ParameterSetName = "Database", Mandatory = true, ValueFromPipelineByPropertyName = true, HelpMessage = "NSS database directories.")]
         [Alias("Database")]
@@ -29,7 +32,8 @@ namespace SmartCardPS.Commands.Bases
         public string[] NssDatabase { get; set; }
 
         /// <summary>
-        /// <para type="description">The shared NSS database that Chromium and other NSS programs use: ~/.pki/nssdb, else $XDG_DATA_HOME/pki/nssdb.</para>
+        /// <para type="description">The shared NSS database that Chromium and other NSS programs use: ~/.pki/nssdb,
+        /// else $XDG_DATA_HOME/pki/nssdb.</para>
         /// </summary>
         [Parameter(ParameterSetName = "Shared", Mandatory = true, HelpMessage = "The shared NSS database.")]
         public SwitchParameter SharedDatabase { get; set; }
@@ -64,7 +68,7 @@ namespace SmartCardPS.Commands.Bases
                     WriteError(NewError(ex, "InvalidDatabase", ErrorCategory.InvalidArgument, db));
                     continue;
                 }
-                targets.Add(new NssTarget { Directory = dir, Profile = FirefoxProfiles.FindAll().FirstOrDefault(p => SameDirectory(p.Path, dir)) });
+                targets.Add(new NssTarget { Directory = dir, Profile = FirefoxProfiles.FindAll().FirstOrDefault(p => PathComparison.Same(p.Path, dir)) });
             }
             if (shared) targets.Add(new NssTarget { Directory = SmartCardPS.Nss.NssDatabase.SharedDatabase() });
             bool named = profiles != null || databases != null || shared;
@@ -87,10 +91,11 @@ namespace SmartCardPS.Commands.Bases
                 }
                 targets.AddRange(chosen.Select(p => new NssTarget { Directory = p.Path, Profile = p }));
             }
-            return targets.GroupBy(t => Path.GetFullPath(t.Directory)).Select(g => g.First()).ToList();
+            return targets.GroupBy(t => PathComparison.Absolute(t.Directory), PathComparison.Comparer).Select(g => g.First()).ToList();
         }
 
-        /// <summary>The database's modules, or null after writing the error (missing directory, unreadable file).</summary>
+        /// <summary>The database's modules, or null after writing the error (missing directory, unreadable
+        /// file).</summary>
         protected NssModuleFile ReadDatabase(NssTarget target)
         {
             if (!System.IO.Directory.Exists(target.Directory))
@@ -138,26 +143,14 @@ namespace SmartCardPS.Commands.Bases
         /// <summary>Maps a failed write to PermissionDenied or WriteFailed.</summary>
         protected void WriteWriteError(Exception ex, NssTarget target)
         {
-            if (TryWriteUnsafePathError(ex, target.Directory)) return;
             if (ex is InvalidOperationException || ex is InvalidDataException)
             {
                 // Another writer changed the file between our look and the locked write, or it would not read back.
                 WriteError(NewError(ex, ex is InvalidDataException ? "InvalidData" : "NameInUse", ex is InvalidDataException ? ErrorCategory.InvalidData : ErrorCategory.ResourceExists, target.Directory));
                 return;
             }
-            if (ex is UnauthorizedAccessException)
-            {
-                WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {Quote(System.IO.Path.Combine(target.Directory, NssModuleFile.FileName))}: run as the profile's owner or elevated.", ex),
-                    "PermissionDenied", ErrorCategory.PermissionDenied, target.Directory));
-            }
-            else
-            {
-                WriteError(NewError(ex, "WriteFailed", ErrorCategory.WriteError, target.Directory));
-            }
+            WriteFileError(ex, System.IO.Path.Combine(target.Directory, NssModuleFile.FileName), "run as the profile's owner or elevated.", target.Directory);
         }
-
-        private static bool SameDirectory(string a, string b) =>
-            string.Equals(Path.GetFullPath(a).TrimEnd('/', '\\'), Path.GetFullPath(b).TrimEnd('/', '\\'), StringComparison.Ordinal);
 
         /// <summary>Untrusted text (names from files) as the shared core helper quotes it.</summary>
         internal static string Quote(string text) => UntrustedText.Quote(text);

@@ -2,7 +2,8 @@ using SmartCardPS.Nss;
 
 namespace SmartCardPS.Commands.Bases
 {
-    /// <summary>One NSS database a cmdlet works on: a Firefox profile, a -NssDatabase directory or the shared database.</summary>
+    /// <summary>One NSS database a cmdlet works on: a Firefox profile, a -NssDatabase directory or the shared
+    /// database.</summary>
     public sealed class NssTarget
     {
         public string Directory { get; set; }

@@ -40,10 +40,12 @@ namespace SmartCardPS.Commands.Bases
             }
         }
 
-        /// <summary>-Module values as modules: registered names or library files (see Pkcs11Registry.Resolve); one error per value that is neither.</summary>
+        /// <summary>-Module values as modules: registered names or library files (see Pkcs11Registry.Resolve); one
+        /// error per value that is neither.</summary>
         protected List<Pkcs11Module> ResolveModules(IEnumerable<string> values) => WithNotFound(notFound => Registry.Resolve(values, FullPath, notFound));
 
-        /// <summary>The modules a pkcs11: URI's module-path or module-name selects; every enabled module when it names none.</summary>
+        /// <summary>The modules a pkcs11: URI's module-path or module-name selects; every enabled module when it names
+        /// none.</summary>
         protected List<Pkcs11Module> ResolveModulesForUri(string modulePath, string moduleName) =>
             WithNotFound(notFound => Registry.ResolveForUri(modulePath, moduleName, FullPath, notFound));
 

@@ -27,7 +27,8 @@ namespace SmartCardPS.Commands.Bases
             return Registrar.ConfigFileFor(name, scopeGiven ? scope : (Pkcs11ConfigScope?)null);
         }
 
-        /// <summary>Runs one registration step; a refusal is one error record whose reason is the failure, with the remedy for permission problems.</summary>
+        /// <summary>Runs one registration step; a refusal is one error record whose reason is the failure, with the
+        /// remedy for permission problems.</summary>
         protected void Run(Action action, string permissionAdvice)
         {
             try

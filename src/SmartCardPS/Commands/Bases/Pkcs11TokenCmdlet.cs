@@ -29,7 +29,8 @@ namespace SmartCardPS.Commands.Bases
         }
 
         /// <summary>
-        /// A token from Get-Pkcs11Token as its module reports it now; null (with TokenNotFound written) when it is gone.
+        /// A token from Get-Pkcs11Token as its module reports it now; null (with TokenNotFound written) when it is
+        /// gone.
         /// Slot ids can change when readers come and go, so the slot must still hold the same token.
         /// </summary>
         protected Pkcs11Token CurrentToken(Pkcs11Token token, out Pkcs11Module module)
@@ -68,7 +69,8 @@ namespace SmartCardPS.Commands.Bases
 
         /// <summary>
         /// The tokens a URI names, with their modules; module-name and module-path select the library. A slot-id may
-        /// name an uninitialised token (Get-Pkcs11Token -IncludeEmptySlots gives those such a URI), so then those count too.
+        /// name an uninitialised token (Get-Pkcs11Token -IncludeEmptySlots gives those such a URI), so then those count
+        /// too.
         /// </summary>
         protected List<KeyValuePair<Pkcs11Module, Pkcs11Token>> TokensByUri(Net.Pkcs11Interop.Common.Pkcs11Uri uri)
         {
@@ -85,7 +87,8 @@ namespace SmartCardPS.Commands.Bases
             return found;
         }
 
-        /// <summary>The module's tokens, listed once per run; a failing slot is a SlotFailed error (when <paramref name="reportSlotErrors"/>) and the others still list.</summary>
+        /// <summary>The module's tokens, listed once per run; a failing slot is a SlotFailed error (when
+        /// <paramref name="reportSlotErrors"/>) and the others still list.</summary>
         protected List<Pkcs11Token> TokensOf(Pkcs11Module module, bool reportSlotErrors = true, bool includeEmptySlots = false)
         {
             string key = (includeEmptySlots ? "*" : "") + (module.Path ?? module.Name);

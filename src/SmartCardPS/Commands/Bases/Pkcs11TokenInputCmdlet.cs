@@ -18,7 +18,8 @@ namespace SmartCardPS.Commands.Bases
         protected const string UriSet = "Uri";
 
         /// <summary>
-        /// <para type="description">Tokens from Get-Pkcs11Token, or token labels (an exact label always matches; wildcards are allowed). Without -Token or -Uri, every token of every enabled registered module.</para>
+        /// <para type="description">Tokens from Get-Pkcs11Token, or token labels (an exact label always matches;
+        /// wildcards are allowed). Without -Token or -Uri, every token of every enabled registered module.</para>
         /// </summary>
         [Parameter(ParameterSetName = TokenSet, Position = 0, ValueFromPipeline = true, HelpMessage = "Tokens from Get-Pkcs11Token, or token labels.")]
         [TokenLabelTransformation]
@@ -27,7 +28,12 @@ namespace SmartCardPS.Commands.Bases
         public Pkcs11Token[] Token { get; set; }
 
         /// <summary>
-        /// <para type="description">RFC 7512 pkcs11: URIs, such as the Uri property of a token or object or a line p11tool prints. Any of token, manufacturer, model, serial, slot-description, slot-manufacturer, slot-id, library-description, library-manufacturer, library-version pick the tokens, and module-name or module-path the library; Get-Pkcs11Object also takes object, id and type, and pin-value or pin-source for -Login (a pin-value shows as pin-value=*** in every message and error). A path attribute RFC 7512 does not define is an InvalidUri error (such a URI could match nothing); query attributes it does not know are ignored.</para>
+        /// <para type="description">RFC 7512 pkcs11: URIs, such as the Uri property of a token or object or a line
+        /// p11tool prints. Any of token, manufacturer, model, serial, slot-description, slot-manufacturer, slot-id,
+        /// library-description, library-manufacturer, library-version pick the tokens, and module-name or module-path
+        /// the library; Get-Pkcs11Object also takes object, id and type, and pin-value or pin-source for -Login (a
+        /// pin-value shows as pin-value=*** in every message and error). A path attribute RFC 7512 does not define is
+        /// an InvalidUri error (such a URI could match nothing); query attributes it does not know are ignored.</para>
         /// </summary>
         [Parameter(ParameterSetName = UriSet, Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "pkcs11: URIs naming tokens.")]
         [ValidateNotNullOrEmpty]
@@ -35,7 +41,8 @@ namespace SmartCardPS.Commands.Bases
 
         private bool sawInput;
 
-        /// <summary>Does the work for one token; <paramref name="uri"/> and its parsed form are null unless it came from -Uri.</summary>
+        /// <summary>Does the work for one token; <paramref name="uri"/> and its parsed form are null unless it came
+        /// from -Uri.</summary>
         protected abstract void Emit(Pkcs11Module module, Pkcs11Token token, string uri, Net.Pkcs11Interop.Common.Pkcs11Uri parsed);
 
         protected override void ProcessRecord()

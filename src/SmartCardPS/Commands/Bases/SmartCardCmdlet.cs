@@ -10,7 +10,8 @@ using SmartCardPS.Text;
 
 namespace SmartCardPS.Commands.Bases
 {
-    /// <summary>Shared error mapping: ids are Verb+Noun+Reason, so every cmdlet's ids are stable and distinct.</summary>
+    /// <summary>Shared error mapping: ids are Verb+Noun+Reason, so every cmdlet's ids are stable and
+    /// distinct.</summary>
     public abstract class SmartCardCmdlet : PSCmdlet
     {
         private string idPrefix;
@@ -44,6 +45,25 @@ namespace SmartCardPS.Commands.Bases
             return true;
         }
 
+        /// <summary>
+        /// A failed write of <paramref name="path"/> as one error, the same in every writer: the core's refusal to
+        /// follow
+        /// another user's file by its reason, the file system's "permission denied" as PermissionDenied naming the file
+        /// and saying <paramref name="remedy"/>, anything else as <paramref name="failedReason"/> (WriteFailed).
+        /// </summary>
+        protected void WriteFileError(Exception exception, string path, string remedy, object target = null, string failedReason = "WriteFailed")
+        {
+            target = target ?? path;
+            if (TryWriteUnsafePathError(exception, target)) return;
+            if (exception is UnauthorizedAccessException)
+            {
+                WriteError(NewError(new UnauthorizedAccessException($"Permission denied writing {UntrustedText.Quote(path)}: {remedy}", exception),
+                    "PermissionDenied", ErrorCategory.PermissionDenied, target));
+                return;
+            }
+            WriteError(NewError(exception, failedReason, ErrorCategory.WriteError, target));
+        }
+
         internal static ErrorCategory CategoryOf(UnsafePathReason reason)
         {
             switch (reason)
@@ -57,7 +77,8 @@ namespace SmartCardPS.Commands.Bases
 
         /// <summary>
         /// Stops with InvalidArgument, naming the parameter and the character escaped, when a value that goes into
-        /// <paramref name="file"/> holds a control character (see ConfigValue); call it before anything is read or written.
+        /// <paramref name="file"/> holds a control character (see ConfigValue); call it before anything is read or
+        /// written.
         /// </summary>
         protected void ThrowOnControlCharacter(string parameter, string value, string file, string reason = "ControlCharacter")
         {
@@ -65,7 +86,8 @@ namespace SmartCardPS.Commands.Bases
             if (problem != null) ThrowTerminatingError(NewError(new ArgumentException(problem, parameter), reason, ErrorCategory.InvalidArgument, value));
         }
 
-        /// <summary>A PC/SC failure as an ErrorRecord; the reason is the code's name, so ids never drift from the native code.</summary>
+        /// <summary>A PC/SC failure as an ErrorRecord; the reason is the code's name, so ids never drift from the
+        /// native code.</summary>
         protected ErrorRecord NewPcscError(PcscException exception, object target) =>
             NewError(exception, exception.Error.ToString(), CategoryOf(exception.Error), target);
 
@@ -74,7 +96,8 @@ namespace SmartCardPS.Commands.Bases
             ThrowTerminatingError(NewPcscError(exception, target));
 
         /// <summary>
-        /// The items matching any of <paramref name="names"/> (exact when any item has that name, else as wildcards; case-insensitive), in order and
+        /// The items matching any of <paramref name="names"/> (exact when any item has that name, else as wildcards;
+        /// case-insensitive), in order and
         /// without repeats. As Get-Process does, a literal name that matches nothing writes ObjectNotFound with reason
         /// NotFound, and a wildcard that matches nothing writes nothing.
         /// </summary>
@@ -91,7 +114,8 @@ namespace SmartCardPS.Commands.Bases
             return selected;
         }
 
-        /// <summary>One ObjectNotFound error (reason NotFound) per literal name of <paramref name="filter"/> that matched nothing.</summary>
+        /// <summary>One ObjectNotFound error (reason NotFound) per literal name of <paramref name="filter"/> that
+        /// matched nothing.</summary>
         /// <paramref name="target"/> gives the error's target for a name (the name itself by default).
         internal void WriteNotFound(NameFilter filter, Func<string, string> notFoundMessage, string reason = "NotFound", Func<string, string> target = null)
         {
