@@ -40,6 +40,17 @@ namespace SmartCardPS.Tests
         }
 
         [Fact]
+        public void WinscardsWin32CodesForALostServiceMeanTheServiceIsGone()
+        {
+            // Windows answers ERROR_INVALID_HANDLE for the contexts of a Smart Card service that restarted, and
+            // ERROR_BROKEN_PIPE when it goes away: Watch-SmartCard waits for the service on these as on SCARD_E_NO_SERVICE.
+            Assert.True(new PcscException(ScardError.ErrorInvalidHandle, "SCardGetStatusChange").IsServiceUnavailable);
+            Assert.True(new PcscException(ScardError.ErrorBrokenPipe, "SCardGetStatusChange").IsServiceUnavailable);
+            Assert.False(new PcscException(ScardError.ErrorNotSupported, "SCardControl").IsServiceUnavailable);
+            Assert.DoesNotContain("undocumented", new PcscException(ScardError.ErrorInvalidHandle, "SCardIsValidContext").Message);
+        }
+
+        [Fact]
         public void TheExceptionCarriesTheNativeCode()
         {
             var ex = new PcscException(ScardError.SharingViolation, "SCardConnect");

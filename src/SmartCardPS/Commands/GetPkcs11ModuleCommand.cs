@@ -24,8 +24,8 @@ namespace SmartCardPS.Commands
     /// -IncludeBroken it is emitted instead, with the reason in LoadError. For a module marked critical: yes the error
     /// also says that p11-kit, and so GnuTLS and p11tool, fail altogether while it fails. Where p11-kit is not
     /// installed the registry is empty. Windows has no p11-kit registry: nothing is read (p11-kit's paths would name
-    /// folders on the current drive that any user may create), one warning says so, and Get-Pkcs11Token -Module takes a
-    /// library's path instead.</para>
+    /// folders on the current drive that any user may create), one warning says so, and Get-Pkcs11Token -Module takes
+    /// a library's path instead.</para>
     /// </summary>
     /// <example>
     /// <code>Get-Pkcs11Module</code>

@@ -133,6 +133,15 @@ static DWORD state_out(UINT64 mask)
     return 0;
 }
 
+/* A call that takes nothing but one handle of this kind. */
+static LONG handle_call(ULONG_PTR value, DWORD magic, enum unix_call code)
+{
+    UINT64 h;
+    if (!get_handle(value, magic, &h)) return ERROR_INVALID_HANDLE;
+    struct handle_params params = { h };
+    return call(code, &params);
+}
+
 LONG WINAPI SCardEstablishContext(DWORD scope, LPCVOID reserved1, LPCVOID reserved2, SCARDCONTEXT *context)
 {
     if (!context) return SCARD_E_INVALID_PARAMETER;
@@ -156,21 +165,9 @@ LONG WINAPI SCardReleaseContext(SCARDCONTEXT context)
     return rc;
 }
 
-LONG WINAPI SCardIsValidContext(SCARDCONTEXT context)
-{
-    UINT64 h;
-    if (!get_handle(context, CONTEXT_MAGIC, &h)) return ERROR_INVALID_HANDLE;
-    struct handle_params params = { h };
-    return call(call_is_valid_context, &params);
-}
+LONG WINAPI SCardIsValidContext(SCARDCONTEXT context) { return handle_call(context, CONTEXT_MAGIC, call_is_valid_context); }
 
-LONG WINAPI SCardCancel(SCARDCONTEXT context)
-{
-    UINT64 h;
-    if (!get_handle(context, CONTEXT_MAGIC, &h)) return ERROR_INVALID_HANDLE;
-    struct handle_params params = { h };
-    return call(call_cancel, &params);
-}
+LONG WINAPI SCardCancel(SCARDCONTEXT context) { return handle_call(context, CONTEXT_MAGIC, call_cancel); }
 
 LONG WINAPI SCardListReadersW(SCARDCONTEXT context, LPCWSTR groups, LPWSTR readers, LPDWORD length)
 {
@@ -271,13 +268,7 @@ LONG WINAPI SCardDisconnect(SCARDHANDLE card, DWORD disposition)
     return rc;
 }
 
-LONG WINAPI SCardBeginTransaction(SCARDHANDLE card)
-{
-    UINT64 c;
-    if (!get_handle(card, CARD_MAGIC, &c)) return ERROR_INVALID_HANDLE;
-    struct handle_params params = { c };
-    return call(call_begin_transaction, &params);
-}
+LONG WINAPI SCardBeginTransaction(SCARDHANDLE card) { return handle_call(card, CARD_MAGIC, call_begin_transaction); }
 
 LONG WINAPI SCardEndTransaction(SCARDHANDLE card, DWORD disposition)
 {
