@@ -2,9 +2,11 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
+using System.Threading.Tasks;
 using SmartCardPS.Nss;
 using SmartCardPS.OpenSc;
 using SmartCardPS.Os;
@@ -242,6 +244,102 @@ namespace SmartCardPS.Tests.Os
             Assert.True(link.IsSymbolicLink);
             Assert.False(UnixStat.TryAt(Libc.Flags.AtFdCwd, Path.Combine(root, "missing"), out _, out int errno));
             Assert.Equal(Libc.ENOENT, errno);
+        }
+
+        private const string OldModule = "# the administrator's comment\nmodule: old-pkcs11.so\npriority: 7\n";
+        private static readonly string NewModule = "module: new-pkcs11.so\n" + new string('#', 4096) + "\n";
+
+        [SkippableFact]
+        [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+        public void CreatesDirectories0755AndTheFile0644AndLeavesNoTemporaryFile()
+        {
+            Skip.If(RuntimeInformation.IsOSPlatform(OSPlatform.Windows), "Unix modes");
+            string file = Path.Combine(root, "a", "b", "opensc.module");
+            AtomicFile.WriteText(file, "module: opensc-pkcs11.so\n", NewFile.Config);
+            Assert.Equal("module: opensc-pkcs11.so\n", File.ReadAllText(file));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(file));
+            var dirMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead |
+                UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+            Assert.Equal(dirMode, File.GetUnixFileMode(Path.Combine(root, "a")));
+            Assert.Equal(dirMode, File.GetUnixFileMode(Path.Combine(root, "a", "b")));
+            Assert.Equal(new[] { file }, Directory.GetFiles(Path.Combine(root, "a", "b")));
+        }
+
+        [Fact]
+        public void AFailureLeavesNothingBehind()
+        {
+            Directory.CreateDirectory(root);
+            // The target is an existing directory, so the final rename fails after the temporary file was written.
+            string target = Path.Combine(root, "new", "taken.module");
+            Directory.CreateDirectory(target);
+            Assert.ThrowsAny<IOException>(() => AtomicFile.WriteText(target, "module: x.so\n", NewFile.Config));
+            Assert.Empty(Directory.GetFiles(Path.Combine(root, "new")));
+            // Directories the writer made are removed again: a name too long for the file system fails after them.
+            string tooLong = Path.Combine(root, "made", "x", new string('a', 250) + ".module");
+            Assert.ThrowsAny<IOException>(() => AtomicFile.WriteText(tooLong, "module: x.so\n", NewFile.Config));
+            Assert.False(Directory.Exists(Path.Combine(root, "made")));
+        }
+
+        [Fact]
+        public void AReplacementIsANewFileSoAReaderOfTheOldOneSeesItWhole()
+        {
+            // Copying over the target in place would change what an open reader sees; a rename never does.
+            string file = Path.Combine(root, "opensc.module");
+            AtomicFile.WriteText(file, OldModule, NewFile.Config);
+            using (var reader = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            {
+                AtomicFile.WriteText(file, NewModule, NewFile.Config);
+                Assert.Equal(OldModule, new StreamReader(reader).ReadToEnd());
+            }
+            Assert.Equal(NewModule, File.ReadAllText(file));
+        }
+
+        [SkippableFact]
+        [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+        public void AReplacedFileKeepsItsModeAndOwner()
+        {
+            Requires.Dependency(RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && UnixFile.IsRoot(), "root on Linux (to give the file another owner)");
+            string file = Path.Combine(root, "opensc.module");
+            AtomicFile.WriteText(file, OldModule, NewFile.Config);
+            Assert.Equal(0, Programs.Run("chown", "64123:64124", file));
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+            AtomicFile.WriteText(file, NewModule, NewFile.Config);
+            Assert.Equal(NewModule, File.ReadAllText(file));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(file));
+            Assert.True(UnixStat.TryAt(Libc.Flags.AtFdCwd, file, out UnixStat stat, out _));
+            Assert.Equal((64123, 64124), (stat.Uid, stat.Gid));
+        }
+
+        [Fact]
+        public void ConcurrentWritersLeaveOneCompleteFileAndNoTemporaryFiles()
+        {
+            string file = Path.Combine(root, "opensc.module");
+            string[] contents = Enumerable.Range(0, 8).Select(i => $"module: writer-{i}.so\n" + new string((char)('a' + i), 8192) + "\n").ToArray();
+            // Racing to create the file: whoever comes second replaces it rather than failing.
+            for (int round = 0; round < 50; round++)
+            {
+                if (File.Exists(file)) File.Delete(file);
+                using (var start = new Barrier(contents.Length))
+                {
+                    Parallel.For(0, contents.Length, new ParallelOptions { MaxDegreeOfParallelism = contents.Length }, i =>
+                    {
+                        start.SignalAndWait();
+                        AtomicFile.WriteText(file, contents[i], NewFile.Config);
+                    });
+                }
+                Assert.Contains(File.ReadAllText(file), contents);
+            }
+            // Racing to replace it.
+            Parallel.For(0, contents.Length, new ParallelOptions { MaxDegreeOfParallelism = contents.Length }, i =>
+            {
+                for (int n = 0; n < 10; n++)
+                {
+                    AtomicFile.WriteText(file, contents[i], NewFile.Config);
+                    Assert.Contains(File.ReadAllText(file), contents);
+                }
+            });
+            Assert.Contains(File.ReadAllText(file), contents);
+            Assert.Equal(new[] { file }, Directory.GetFiles(root));
         }
 
         private static string Stat(string path)
