@@ -43,7 +43,7 @@ AfterAll {
     Restore-TestHome
 }
 
-Describe 'Firefox profiles and security devices with a real headless Firefox' -Skip:$FirefoxMissing {
+Describe 'Get-FirefoxProfile with a real headless Firefox' -Skip:$FirefoxMissing {
     It 'finds profiles made by firefox-esr -CreateProfile, under ~/.config/mozilla/firefox' {
         $p = New-TestFirefoxProfile 'first'
         $p.Name | Should -Be 'first'
@@ -53,7 +53,9 @@ Describe 'Firefox profiles and security devices with a real headless Firefox' -S
         Test-Path (Join-Path $p.Path 'pkcs11.txt') | Should -BeFalse
         ($p | ConvertTo-Json | ConvertFrom-Json).Path | Should -Be $p.Path
     }
+}
 
+Describe 'Firefox profiles and security devices with a real headless Firefox' -Skip:$FirefoxMissing {
     It 'registers a module in a new profile, and a --screenshot run of Firefox loads it and keeps it' {
         $p = New-TestFirefoxProfile 'shot'
         $module = Register-NssModule -Profile shot -Name 'SoftHSM test' -ModulePath $SoftHsmLibrary

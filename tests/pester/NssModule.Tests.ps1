@@ -158,7 +158,9 @@ Describe 'Register-NssModule and Unregister-NssModule with NSS databases' -Skip:
             $env:HOME = $saved
         }
     }
+}
 
+Describe 'Get-NssModule' -Skip:$NssToolsMissing {
     It 'emits objects that survive ConvertTo-Json' {
         $db = New-Db
         Register-NssModule -Name Soft -ModulePath $SoftHsmLibrary -NssDatabase $db | Out-Null

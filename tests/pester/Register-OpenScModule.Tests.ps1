@@ -85,19 +85,6 @@ Describe 'Register-OpenScModule' -Skip:$NoFixture {
         (& p11-kit list-modules 2>$null) -join "`n" | Should -Be $Before
     }
 
-    It 'takes modules from Get-Pkcs11Module to unregister' {
-        $file = (Register-OpenScModule -Name smartcard).ConfigFile
-        $file | Should -Be (Join-Path $SystemModuleDir 'smartcard.module')
-        # p11-kit must see it first, or an Unregister that does nothing would pass.
-        (Get-P11KitModule).Name | Should -Contain 'smartcard'
-        $piped = @(Get-Pkcs11Module -Name smartcard)
-        $piped.Count | Should -Be 1
-        $piped | Unregister-OpenScModule
-        Test-Path $file | Should -BeFalse
-        (Get-P11KitModule).Name | Should -Not -Contain 'smartcard'
-        (& p11-kit list-modules 2>$null) -join "`n" | Should -Be $Before
-    }
-
     It 'writes enable-in, disable-in and priority' {
         Register-OpenScModule -Priority 9 -EnableIn p11tool, pwsh | Out-Null
         $settings = Get-Content (Join-Path $SystemModuleDir 'opensc.module')
@@ -114,15 +101,6 @@ Describe 'Register-OpenScModule' -Skip:$NoFixture {
         { Register-OpenScModule -ModulePath /nonexistent/opensc-pkcs11.so -ErrorAction Stop } |
             Should -Throw -ErrorId 'RegisterOpenScModuleNotFound,SmartCardPS.Commands.RegisterOpenScModuleCommand'
         Test-Path $SystemModuleDir | Should -BeFalse
-    }
-
-    It 'refuses to unregister a config that registers another module' {
-        $softhsm = Join-Path $PackageModuleDir 'softhsm2.module'
-        { Unregister-OpenScModule -Path $softhsm -ErrorAction Stop } |
-            Should -Throw -ErrorId 'UnregisterOpenScModuleNotOpenSc,SmartCardPS.Commands.UnregisterOpenScModuleCommand'
-        Test-Path $softhsm | Should -BeTrue
-        { Unregister-OpenScModule -Name nothing-here -ErrorAction Stop } |
-            Should -Throw -ErrorId 'UnregisterOpenScModuleNotFound,SmartCardPS.Commands.UnregisterOpenScModuleCommand'
     }
 
     It 'registers only OpenSC, so that Unregister-OpenScModule can remove whatever it registered' {
@@ -159,6 +137,36 @@ Describe 'Register-OpenScModule' -Skip:$NoFixture {
         { Unregister-OpenScModule -Path $conf -ErrorAction Stop } |
             Should -Throw -ErrorId 'UnregisterOpenScModuleInvalidPath,SmartCardPS.Commands.UnregisterOpenScModuleCommand'
         Test-Path $outside, $conf | Should -Be $true, $true
+    }
+}
+
+Describe 'Unregister-OpenScModule' -Skip:$NoFixture {
+    BeforeEach {
+        Clear-TestRegistry
+        $Hsm.Register('softhsm2') | Out-Null
+        $script:Before = (& p11-kit list-modules 2>$null) -join "`n"
+    }
+
+    It 'takes modules from Get-Pkcs11Module to unregister' {
+        $file = (Register-OpenScModule -Name smartcard).ConfigFile
+        $file | Should -Be (Join-Path $SystemModuleDir 'smartcard.module')
+        # p11-kit must see it first, or an Unregister that does nothing would pass.
+        (Get-P11KitModule).Name | Should -Contain 'smartcard'
+        $piped = @(Get-Pkcs11Module -Name smartcard)
+        $piped.Count | Should -Be 1
+        $piped | Unregister-OpenScModule
+        Test-Path $file | Should -BeFalse
+        (Get-P11KitModule).Name | Should -Not -Contain 'smartcard'
+        (& p11-kit list-modules 2>$null) -join "`n" | Should -Be $Before
+    }
+
+    It 'refuses to unregister a config that registers another module' {
+        $softhsm = Join-Path $PackageModuleDir 'softhsm2.module'
+        { Unregister-OpenScModule -Path $softhsm -ErrorAction Stop } |
+            Should -Throw -ErrorId 'UnregisterOpenScModuleNotOpenSc,SmartCardPS.Commands.UnregisterOpenScModuleCommand'
+        Test-Path $softhsm | Should -BeTrue
+        { Unregister-OpenScModule -Name nothing-here -ErrorAction Stop } |
+            Should -Throw -ErrorId 'UnregisterOpenScModuleNotFound,SmartCardPS.Commands.UnregisterOpenScModuleCommand'
     }
 }
 
@@ -205,12 +213,14 @@ Describe 'Register-OpenScModule as an unprivileged user' -Skip:$NoFixture {
         Get-ChildItem $SystemModuleDir -Force | Should -BeNullOrEmpty
     }
 
-    It 'unregisters the user registration and p11-kit no longer sees it' {
-        Invoke-AsTestUser -HomeDir $UserHome -Script 'Unregister-OpenScModule' | Should -BeNullOrEmpty
-        Test-Path $UserFile | Should -BeFalse
-        $listing = (Invoke-NativeAsTestUser $UserHome p11-kit list-modules) -join "`n"
-        $listing | Should -Match '(?m)^softhsm2: '
-        $listing | Should -Not -Match '(?m)^opensc:'
+    Describe 'Unregister-OpenScModule for that user' {
+        It 'unregisters the user registration and p11-kit no longer sees it' {
+            Invoke-AsTestUser -HomeDir $UserHome -Script 'Unregister-OpenScModule' | Should -BeNullOrEmpty
+            Test-Path $UserFile | Should -BeFalse
+            $listing = (Invoke-NativeAsTestUser $UserHome p11-kit list-modules) -join "`n"
+            $listing | Should -Match '(?m)^softhsm2: '
+            $listing | Should -Not -Match '(?m)^opensc:'
+        }
     }
 
     It 'refuses -Scope User where p11-kit reads no user configs, and an unread config does not count as a registration (issue 23, item 1)' {

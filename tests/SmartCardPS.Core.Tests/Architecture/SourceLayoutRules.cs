@@ -43,6 +43,33 @@ namespace SmartCardPS.Tests.Architecture
             Assert.True(wrong.Count == 0, string.Join(Environment.NewLine, wrong));
         }
 
+        /// <summary>
+        /// The tests mirror the core: a test of SmartCardPS.Pcsc sits in Pcsc/ and is in SmartCardPS.Tests.Pcsc, and what
+        /// several folders share (fixtures, fakes, helpers) sits in Support/. Nothing stays at the project's root, so a
+        /// newcomer finds the tests of a type where the type is.
+        /// </summary>
+        [Fact]
+        public void EveryTestNamespaceIsItsFolderAndNoneSitsAtTheRoot()
+        {
+            const string project = "tests/SmartCardPS.Core.Tests";
+            var wrong = new List<string>();
+            foreach (string file in SourceFiles(project))
+            {
+                string folder = Path.GetDirectoryName(Path.GetRelativePath(Path.Combine(RepositoryRoot, project), file));
+                if (folder.Length == 0)
+                {
+                    wrong.Add($"{Relative(file)}: at the project root; put it in the folder of the core namespace it tests, or in Support/");
+                    continue;
+                }
+                string expected = "SmartCardPS.Tests." + folder.Replace(Path.DirectorySeparatorChar, '.');
+                var namespaces = NamespaceLine.Matches(File.ReadAllText(file)).Select(m => m.Groups[1].Value).ToList();
+                if (namespaces.Count == 0) wrong.Add($"{Relative(file)}: no namespace, folder says {expected}");
+                foreach (string ns in namespaces)
+                    if (ns != expected) wrong.Add($"{Relative(file)}: namespace {ns}, folder says {expected}");
+            }
+            Assert.True(wrong.Count == 0, string.Join(Environment.NewLine, wrong));
+        }
+
         [Fact]
         public void HelpSourceHasNoLineOver120Characters()
         {

@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using Xunit;
 using Xunit.Abstractions;
 using SmartCardPS.Atr;
+using SmartCardPS.Tests.Support;
 
 namespace SmartCardPS.Tests.Atr
 {

@@ -1,5 +1,6 @@
 using Xunit;
 using SmartCardPS.Atr;
+using SmartCardPS.Tests.Support;
 
 namespace SmartCardPS.Tests.Atr
 {
@@ -55,7 +56,7 @@ namespace SmartCardPS.Tests.Atr
         public void NamesAnInvisibleOffendingCharacterByItsCodePoint()
         {
             var ex = Assert.Throws<AtrParseException>(() => AtrText.ParseHex("3B 0\u202E1"));
-            UntrustedTextTests.AssertEscaped(ex.Message, "'U+202E' at position 5");
+            Escaping.AssertEscaped(ex.Message, "'U+202E' at position 5");
         }
     }
 }

@@ -4,6 +4,7 @@ using System.Linq;
 using SmartCardPS.Atr;
 using SmartCardPS.Text;
 using Xunit;
+using SmartCardPS.Tests.Support;
 
 namespace SmartCardPS.Tests.Atr
 {

@@ -3,7 +3,7 @@ using System;
 using SmartCardPS.Nss;
 using Xunit;
 
-namespace SmartCardPS.Tests
+namespace SmartCardPS.Tests.Nss
 {
     public class FirefoxPolicyTests : IDisposable
     {

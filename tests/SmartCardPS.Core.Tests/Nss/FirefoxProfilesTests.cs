@@ -6,8 +6,9 @@ using System.Threading;
 using System;
 using SmartCardPS.Nss;
 using Xunit;
+using SmartCardPS.Tests.Support;
 
-namespace SmartCardPS.Tests
+namespace SmartCardPS.Tests.Nss
 {
     public class FirefoxProfilesTests : IDisposable
     {

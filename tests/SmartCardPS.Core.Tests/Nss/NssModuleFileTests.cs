@@ -6,8 +6,9 @@ using System.Text;
 using System;
 using SmartCardPS.Nss;
 using Xunit;
+using SmartCardPS.Tests.Support;
 
-namespace SmartCardPS.Tests
+namespace SmartCardPS.Tests.Nss
 {
     /// <summary>pkcs11.txt read as NSS reads it: every case is checked against modutil on a real database.</summary>
     public class NssModuleFileTests : IDisposable

@@ -4,7 +4,7 @@ using System.Xml.Linq;
 using Xunit;
 using SmartCardPS.Setup;
 
-namespace SmartCardPS.Tests
+namespace SmartCardPS.Tests.Setup
 {
     public sealed class JUnitReportTests
     {

@@ -5,8 +5,9 @@ using SmartCardPS.OpenSc;
 using SmartCardPS.Setup;
 using SmartCardPS.Setup.Checks;
 using SmartCardPS.Usb;
+using SmartCardPS.Tests.Support;
 
-namespace SmartCardPS.Tests
+namespace SmartCardPS.Tests.Setup
 {
     public sealed class SetupCheckTests
     {
@@ -102,11 +103,11 @@ namespace SmartCardPS.Tests
         {
             var listed = new SmartCardUsbDevice { Kind = SmartCardUsbKind.Ccid, VendorId = "1050", ProductId = "0407", SupportedByCcid = true, Listed = true, ReaderName = "Yubi\u202Eyek\u001b[2J 00 00" };
             var waiting = new SmartCardUsbDevice { Kind = SmartCardUsbKind.Ccid, VendorId = "072f", ProductId = "90cc", SupportedByCcid = true };
-            UntrustedTextTests.AssertEscaped(UsbReadersCheck.Judge(new[] { listed, waiting }, true, DebianSystemd).Detail, "Yubi\\u202Eyek\\x1B[2J 00 00");
+            Escaping.AssertEscaped(UsbReadersCheck.Judge(new[] { listed, waiting }, true, DebianSystemd).Detail, "Yubi\\u202Eyek\\x1B[2J 00 00");
             var config = new OpenScConfiguration { Path = "/tmp/conf\u202E\n/opensc.conf", EnablePinPad = false, EnablePinPadSet = true };
             var readers = new[] { new KeyValuePair<string, bool>("Pad\u2066reader\u001b 00 00", true) };
             SetupCheck check = PinPadCheck.Judge(config, readers);
-            UntrustedTextTests.AssertEscaped(check.Detail, "conf\\u202E\\x0A/opensc.conf", "Pad\\u2066reader\\x1B 00 00");
+            Escaping.AssertEscaped(check.Detail, "conf\\u202E\\x0A/opensc.conf", "Pad\\u2066reader\\x1B 00 00");
             Assert.Equal("Warn", check.Status);
         }
 

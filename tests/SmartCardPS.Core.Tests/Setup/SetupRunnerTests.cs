@@ -6,7 +6,7 @@ using Xunit;
 using SmartCardPS.Setup;
 using SmartCardPS.Setup.Checks;
 
-namespace SmartCardPS.Tests
+namespace SmartCardPS.Tests.Setup
 {
     public sealed class SetupRunnerTests
     {
