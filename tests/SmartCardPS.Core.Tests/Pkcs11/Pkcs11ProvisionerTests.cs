@@ -7,9 +7,10 @@ using System.Text;
 using Net.Pkcs11Interop.Common;
 using SmartCardPS.Pkcs11;
 using SmartCardPS.TestFixture;
+using SmartCardPS.Tests.Support;
 using Xunit;
 
-namespace SmartCardPS.Tests
+namespace SmartCardPS.Tests.Pkcs11
 {
     /// <summary>
     /// The provisioner against a real SoftHSM2, with p11tool, pkcs11-tool and softhsm2-util as the oracles, and through the

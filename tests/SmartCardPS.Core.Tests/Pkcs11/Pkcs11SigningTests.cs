@@ -5,9 +5,10 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SmartCardPS.Pkcs11;
 using SmartCardPS.TestFixture;
+using SmartCardPS.Tests.Support;
 using Xunit;
 
-namespace SmartCardPS.Tests.Keys
+namespace SmartCardPS.Tests.Pkcs11
 {
     /// <summary>Issue 26: requests, self-signed certificates and key tests signed on a real SoftHSM, checked by openssl and p11tool.</summary>
     [Collection(SoftHsmCollection.Name)]

@@ -4,9 +4,10 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using SmartCardPS.Pkcs11;
+using SmartCardPS.Tests.Support;
 using Xunit;
 
-namespace SmartCardPS.Tests
+namespace SmartCardPS.Tests.Pkcs11
 {
     /// <summary>
     /// Reading a Windows DLL's exports from its PE file (Register-NssModule on Windows decides from them whether a DLL

@@ -5,7 +5,7 @@ using System.Text;
 using SmartCardPS.Pkcs11;
 using SmartCardPS.TestFixture;
 
-namespace SmartCardPS.Tests.Keys
+namespace SmartCardPS.Tests.Support
 {
     /// <summary>The real tools the key tests compare with: p11tool, pkcs11-tool, ssh-keygen and openssl, run on the fixture's SoftHSM.</summary>
     internal static class KeyTools

@@ -2,9 +2,10 @@ using System;
 using System.Linq;
 using SmartCardPS.Pkcs11;
 using SmartCardPS.TestFixture;
+using SmartCardPS.Tests.Support;
 using Xunit;
 
-namespace SmartCardPS.Tests.Keys
+namespace SmartCardPS.Tests.Pkcs11
 {
     /// <summary>Issue 26: key pairs generated on a real SoftHSM, checked by p11tool, pkcs11-tool and ssh-keygen.</summary>
     [Collection(SoftHsmCollection.Name)]
