@@ -12,6 +12,8 @@ param(
     [string] $Configuration = 'Release'
 )
 $ErrorActionPreference = 'Stop'
+# Colour only for a terminal: a log or a pipe (and anyone who sets NO_COLOR) gets plain text, formatting included.
+if ([Console]::IsOutputRedirected -or $env:NO_COLOR) { $PSStyle.OutputRendering = 'PlainText' }
 
 Import-Module (Join-Path $ModuleDir 'SmartCardPS.psd1') -Force
 Add-Type -Path (Join-Path $PSScriptRoot "../tests/SmartCardPS.TestFixture/bin/$Configuration/netstandard2.0/SmartCardPS.TestFixture.dll")

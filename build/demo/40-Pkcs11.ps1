@@ -23,7 +23,7 @@ try {
     Write-Host "${uri}: $((Get-Pkcs11Mechanism -Uri $uri | Where-Object { $_.Flags.HasFlag([SmartCardPS.Pkcs11.Pkcs11MechanismFlags]::Sign) }).Count) signing mechanisms"
 
     Write-Host "`n--- Register-OpenScModule -WhatIf (the ArchWiki recipe, as a cmdlet) ---" -ForegroundColor Yellow
-    Register-OpenScModule -Path /usr/share/p11-kit/modules/opensc.module -WhatIf
+    Register-OpenScModule -WhatIf
 
     Write-Host "`n--- Register-OpenScModule; Get-Pkcs11Token -Module opensc -IncludeEmptySlots ---" -ForegroundColor Yellow
     Register-OpenScModule | Format-List Name, Path, ConfigFile, Source, LibraryDescription, LibraryVersion | Out-Host

@@ -63,16 +63,34 @@ Describe 'A sharing violation names who holds the card' -Skip:$NoFixture {
         finally { Stop-CardHolder $holder }
     }
 
-    It "says when this session's own exclusive connection holds the card, blaming no other program" {
+    It "says when this session's own exclusive connection holds the card, and which, blaming no other program (issue 23, item 4)" {
         $own = Connect-SmartCard $Reader -ShareMode Exclusive
         try {
             foreach ($err in (Get-HeldError), (Get-HeldError -Send)) {
-                $err.Exception.Message | Should -BeLike '*this PowerShell process holds the card itself*Connect-SmartCard -ShareMode Exclusive*Disconnect-SmartCard*'
-                $err.Exception.Message | Should -Not -Match 'python3|pid '
+                $message = $err.Exception.Message
+                $message | Should -BeLike '*this PowerShell process holds the card itself*'
+                $message | Should -Not -Match 'python3|pid |gpg-agent|scdaemon|Another program'
+                # Which connection: the variable that holds it, how and when it was opened, and the command that closes it.
+                $message | Should -BeLike "*`$own (Connect-SmartCard -ShareMode Exclusive at *, still open)*'Disconnect-SmartCard `$own'*"
+                $message | Should -Match 'Exclusive at \d\d:\d\d:\d\d,'
             }
+            # Pasted as it stands, the command frees the card.
+            $null = (Get-HeldError) -match "'(Disconnect-SmartCard [^']+)'"
+            Invoke-Expression $Matches[1]
+            $own.IsConnected | Should -BeFalse
         }
-        finally { Disconnect-SmartCard $own }
+        finally { if ($own.IsConnected) { Disconnect-SmartCard $own } }
         Connect-SmartCard $Reader | Disconnect-SmartCard
+    }
+
+    It "says which connection when no variable holds it any more (issue 23, item 4)" {
+        # Held inside a table: no variable's value is the connection itself.
+        $table = @{ Connection = (Connect-SmartCard $Reader -ShareMode Exclusive) }
+        try {
+            $message = (Get-HeldError).Exception.Message
+            $message | Should -BeLike "*its connection to '$([WildcardPattern]::Escape($Reader))' (Connect-SmartCard -ShareMode Exclusive at *, still open)*Disconnect-SmartCard*"
+        }
+        finally { Disconnect-SmartCard $table.Connection }
     }
 }
 

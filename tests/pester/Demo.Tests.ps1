@@ -8,6 +8,22 @@ BeforeDiscovery {
 BeforeAll { . (Join-Path $PSScriptRoot 'Common.ps1') }
 
 Describe 'The demo' -Skip:$NoFixture {
+    It 'writes plain text when its output is redirected, and -WhatIf shows where the real call then writes (issue 23, item 20)' {
+        $root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+        $log = Join-Path $TestDrive 'demo-plain.log'
+        & env -u SMARTCARDPS_PCSC_NAMESPACE (Join-Path $root 'tests/tools/ns-run.sh') ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile `
+            -File (Join-Path $root 'build/Demo.ps1') -ModuleDir $env:SMARTCARDPS_MODULE_DIR *> $log
+        $LASTEXITCODE | Should -Be 0
+        $text = Get-Content $log -Raw
+        $text | Should -BeLike '*Register-OpenScModule -WhatIf*'
+        # No colour codes in a file: ESC starts every one of them.
+        $text.IndexOf([char]27) | Should -Be -1
+        $whatIf = [regex]::Match($text, 'What if: Performing the operation "Register the OpenSC[^"]*" on target "([^"]+)"').Groups[1].Value
+        $written = [regex]::Match($text, 'ConfigFile\s*: (\S+)').Groups[1].Value
+        $whatIf | Should -Not -BeNullOrEmpty
+        $whatIf | Should -Be $written
+    }
+
     It 'exits 130 after Ctrl+C, once pcscd and the virtual cards are gone' {
         $root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
         $log = Join-Path $TestDrive 'demo.log'

@@ -175,6 +175,22 @@ Describe 'Get-Pkcs11Object' -Skip:$NoFixture {
         "$($err.Exception.InnerException)" | Should -Not -BeLike '*907531*'
     }
 
+    It 'asks only the modules -Module names, as Get-Pkcs11Token does (issue 23, item 18)' {
+        # A second module that fails to load: listing every module reports it, -Module softhsm2 never loads it.
+        $other = Set-TestModuleConfig $SystemModuleDir 'other' "module: /nonexistent/lib/other-pkcs11.so`n"
+        try {
+            $null = Get-Pkcs11Object -ErrorVariable everyModule -ErrorAction SilentlyContinue
+            $everyModule.FullyQualifiedErrorId | Should -Contain 'GetPkcs11ObjectModuleLoadFailed,SmartCardPS.Commands.GetPkcs11ObjectCommand'
+            $ours = @(Get-Pkcs11Object -Module softhsm2 -ErrorVariable oneModule)
+            $oneModule | Should -BeNullOrEmpty
+            @($ours | Where-Object { $_.Token -eq 'Objects' }).Count | Should -Be 6
+            @($ours.Uri | Sort-Object) | Should -Be @(Get-Pkcs11Object -Token (Get-Pkcs11Token -Module softhsm2) | ForEach-Object Uri | Sort-Object)
+            { Get-Pkcs11Object -Module nosuchmodule -ErrorAction Stop } |
+                Should -Throw -ErrorId 'GetPkcs11ObjectModuleNotFound,SmartCardPS.Commands.GetPkcs11ObjectCommand'
+        }
+        finally { Remove-Item $other }
+    }
+
     It 'lists every initialised token when given neither -Token nor -Uri, and skips the blank one' {
         $all = @(Get-Pkcs11Object -Verbose 4>&1)
         ($all | Where-Object { $_ -is [SmartCardPS.Pkcs11.Pkcs11Object] }).Count | Should -Be 6

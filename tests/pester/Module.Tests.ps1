@@ -94,6 +94,33 @@ Describe 'about_SmartCardPS' {
         $named | Should -Not -BeNullOrEmpty
         foreach ($name in $named) { Get-Command $name -Module SmartCardPS -ErrorAction SilentlyContinue | Should -Not -BeNullOrEmpty -Because "about_SmartCardPS names $name" }
     }
+
+    It "README's cmdlet table names the types each cmdlet declares it emits (issue 23, item 19)" {
+        $readme = Get-Content (Join-Path $PSScriptRoot '../../README.md')
+        $start = [array]::IndexOf($readme, '## Cmdlets')
+        $rows = @($readme | Select-Object -Skip $start | Where-Object { $_ -cmatch '^\| `[A-Z][A-Za-z]+-[A-Za-z0-9]+[ `]' } |
+            Select-Object -First (Get-Command -Module SmartCardPS).Count)
+        $rows.Count | Should -Be (Get-Command -Module SmartCardPS).Count
+        $checked = 0
+        foreach ($row in $rows) {
+            $cmdlet = [regex]::Match($row, '^\| `([A-Z][A-Za-z]+-[A-Za-z0-9]+)').Groups[1].Value
+            $declared = @((Get-Command $cmdlet -Module SmartCardPS).OutputType.Name)
+            # The third column, "What it gives"; '\|' inside a cell is a pipe in the text.
+            $gives = ($row -split '(?<!\\)\|')[3]
+            foreach ($type in [regex]::Matches($gives, '`(SmartCardPS\.[\w.]+)`') | ForEach-Object { $_.Groups[1].Value }) {
+                $declared | Should -Contain $type -Because "README says $cmdlet emits $type"
+                $checked++
+            }
+        }
+        $checked | Should -BeGreaterOrEqual 15
+    }
+
+    It 'fits an 80-column terminal: no line is wider (issue 23, item 19)' {
+        $file = Get-ChildItem $ModuleDir -Recurse -Filter 'about_SmartCardPS.help.txt' | Select-Object -First 1
+        $file | Should -Not -BeNullOrEmpty
+        $wide = @(Get-Content $file.FullName | Where-Object Length -GT 80)
+        $wide | Should -BeNullOrEmpty -Because "$($wide.Count) line(s) are wider than 80 columns"
+    }
 }
 
 Describe '<Name>' -ForEach $Cmdlets {

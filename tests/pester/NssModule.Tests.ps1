@@ -66,6 +66,44 @@ Describe 'Register-NssModule and Unregister-NssModule with NSS databases' -Skip:
         (Get-ModutilList $db).Name | Should -Be @('OpenSC', 'p11-kit-proxy')
     }
 
+    It 'says a second registration of the same library changed nothing, as Register-OpenScModule does (issue 23, item 16)' {
+        $db = New-Db
+        Register-NssModule -NssDatabase $db -WarningVariable first 3>$null | Out-Null
+        $first | Should -BeNullOrEmpty
+        $again = Register-NssModule -Name Other -NssDatabase $db -WarningVariable warnings 3>$null
+        $again.Name | Should -Be 'OpenSC'
+        "$warnings" | Should -BeLike "*already loads '*opensc-pkcs11.so' as 'OpenSC'; nothing was changed*"
+        (Get-ModutilList $db).Name | Should -Be @('OpenSC')
+    }
+
+    It 'refuses while Firefox holds the database without claiming the module was added, and warns about p11-kit-proxy only for a change it makes (issue 23, item 16)' {
+        $db = New-Db
+        Register-NssModule -NssDatabase $db | Out-Null
+        # Firefox's hold on a profile: an fcntl write lock on .parentlock, taken here by another process.
+        $lock = Join-Path $db '.parentlock'
+        $psi = [Diagnostics.ProcessStartInfo]::new('python3')
+        foreach ($argument in '-c', "import fcntl, sys`nf = open(sys.argv[1], 'w')`nfcntl.lockf(f, fcntl.LOCK_EX)`nprint('locked', flush=True)`nsys.stdin.read()", $lock) {
+            $psi.ArgumentList.Add($argument)
+        }
+        $psi.RedirectStandardInput = $true
+        $psi.RedirectStandardOutput = $true
+        $holder = [Diagnostics.Process]::Start($psi)
+        try {
+            $holder.StandardOutput.ReadLine() | Should -Be 'locked'
+            $before = Get-FileHash "$db/pkcs11.txt"
+            $err = { Register-NssModule -UseP11KitProxy -NssDatabase $db -WarningVariable warnings -ErrorAction Stop 3>$null } |
+                Should -Throw -ErrorId 'RegisterNssModuleFirefoxRunning,SmartCardPS.Commands.RegisterNssModuleCommand' -PassThru
+            $err.Exception.Message | Should -BeLike "*module 'p11-kit-proxy' was not added; nothing was changed*"
+            $err.Exception.Message | Should -Not -BeLike '*added)*'
+            $warnings | Should -BeNullOrEmpty
+            (Get-FileHash "$db/pkcs11.txt").Hash | Should -Be $before.Hash
+        }
+        finally {
+            $holder.StandardInput.Close()
+            $holder.WaitForExit()
+        }
+    }
+
     It 'refuses names NSS would not read back: <Why>' -TestCases @(
         @{ Why = 'newline'; Name = "two`nlines" }
         @{ Why = 'leading quote'; Name = '"x" library=/evil.so' }

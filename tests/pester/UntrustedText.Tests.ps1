@@ -137,7 +137,7 @@ Describe 'Untrusted text in messages about scripts, NSS databases and policies' 
         New-Item -ItemType Directory $dir | Out-Null
         $policy = Join-Path $dir 'policies.json'
         [IO.File]::WriteAllText($policy, '{ not json')
-        Set-FirefoxSecurityDevicePolicy -Name Smart -ModulePath /usr/lib/x.so -PolicyPath $policy -ErrorVariable failures -ErrorAction SilentlyContinue
+        Set-FirefoxSecurityDevicePolicy -Name Smart -ModulePath $SoftHsmLibrary -PolicyPath $policy -ErrorVariable failures -ErrorAction SilentlyContinue
         $failures[0].FullyQualifiedErrorId | Should -Be 'SetFirefoxSecurityDevicePolicyInvalidData,SmartCardPS.Commands.SetFirefoxSecurityDevicePolicyCommand'
         Assert-EscapedText $failures[0].Exception.Message 'policy\x1B[2J\u202E/policies.json is not valid JSON'
     }

@@ -19,17 +19,17 @@ namespace SmartCardPS.Clients
         /// <paramref name="failure"/> (a sharing violation on <paramref name="reader"/>) with a message naming the
         /// holders; any other failure as it is.
         /// </summary>
-        public static PcscException Explain(PcscException failure, string reader)
+        public static PcscException Explain(PcscException failure, string reader, Func<SmartCardConnection, string> variableOf = null)
         {
             if (failure == null || failure.Error != ScardError.SharingViolation || reader == null) return failure;
-            string explanation = Describe(reader);
+            string explanation = Describe(reader, variableOf);
             return explanation == null ? failure : new PcscException(failure.Error, failure.Operation, explanation);
         }
 
         /// <summary>The sentence for a sharing violation on <paramref name="reader"/>, or null when the clients cannot be listed here.</summary>
-        public static string Describe(string reader)
+        public static string Describe(string reader, Func<SmartCardConnection, string> variableOf = null)
         {
-            string own = OwnHolder(reader);
+            string own = OwnHolder(reader, variableOf);
             if (own != null) return own;
             PcscClientScan scan = TryScan();
             if (scan == null) return null;
@@ -40,14 +40,24 @@ namespace SmartCardPS.Clients
             return $"Another program holds the card exclusively; the programs connected to the PC/SC service (Get-SmartCardClient lists them) are {Names(others)}.{tail} {Remedy(others)}";
         }
 
-        /// <summary>What to say when this process's own connection to <paramref name="reader"/> is in the way, else null.</summary>
-        public static string OwnHolder(string reader)
+        /// <summary>
+        /// What to say when this process's own connection to <paramref name="reader"/> is in the way, else null: which
+        /// connection (the variable holding it, when <paramref name="variableOf"/> finds one; how and when it was opened)
+        /// and the command that closes it.
+        /// </summary>
+        public static string OwnHolder(string reader, Func<SmartCardConnection, string> variableOf = null)
         {
             List<SmartCardConnection> own = OpenConnections.To(reader);
             if (own.Count == 0) return null;
-            return own.Any(c => c.ShareMode == SmartCardShareMode.Exclusive)
-                ? "This PowerShell process holds the card itself: a connection it opened with Connect-SmartCard -ShareMode Exclusive is still open; close it with Disconnect-SmartCard and retry."
-                : "This PowerShell process has a connection to the card open (from Connect-SmartCard), and an exclusive connection needs every other one closed; close it with Disconnect-SmartCard, or connect with -ShareMode Shared.";
+            SmartCardConnection connection = own.FirstOrDefault(c => c.ShareMode == SmartCardShareMode.Exclusive) ?? own[0];
+            string variable = variableOf?.Invoke(connection);
+            string which = (variable != null ? "its connection " + variable : "its connection to " + UntrustedText.Quote(reader))
+                + $" (Connect-SmartCard -ShareMode {connection.ShareMode} at {connection.OpenedAt.LocalDateTime:HH:mm:ss}, still open)";
+            string close = variable != null ? $"close it with 'Disconnect-SmartCard {variable}'"
+                : "close it with Disconnect-SmartCard (Get-Variable | Where-Object Value -is [SmartCardPS.Pcsc.SmartCardConnection] finds the variable that holds it)";
+            return connection.ShareMode == SmartCardShareMode.Exclusive
+                ? $"This PowerShell process holds the card itself: {which}; {close} and retry."
+                : $"This PowerShell process holds the card itself: {which}, and an exclusive connection needs every other one closed; {close}, or connect with -ShareMode Shared.";
         }
 
         /// <summary>The clients, or null where they cannot be listed (not Linux, no sock_diag).</summary>

@@ -66,6 +66,9 @@ namespace SmartCardPS.Pcsc
         }
 
         public string Reader { get; }
+
+        /// <summary>When it was opened, so a sharing violation it causes can say which connection is in the way.</summary>
+        internal DateTimeOffset OpenedAt { get; } = DateTimeOffset.Now;
         public SmartCardShareMode ShareMode { get; private set; }
 
         /// <summary>The protocol in use (None on a direct connection without a card).</summary>

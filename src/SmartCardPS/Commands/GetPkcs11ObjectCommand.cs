@@ -1,8 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using SmartCardPS.Commands.Bases;
+using SmartCardPS.Completion;
 using SmartCardPS.P11Kit;
 using SmartCardPS.Parameters;
 using SmartCardPS.Pkcs11;
@@ -94,8 +96,25 @@ namespace SmartCardPS.Commands
         [ValidateNotNull]
         public PSCredential Credential { get; set; }
 
+        /// <summary>
+        /// <para type="description">Registered module names (as Get-Pkcs11Module lists them) or library paths, as
+        /// Get-Pkcs11Token's -Module takes them: only their tokens are listed, so no other module is loaded (OpenSC
+        /// takes seconds probing a card it does not know). Without it, and without -Token or -Uri, every enabled
+        /// registered module is used.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = TokenSet, HelpMessage = "Registered module names or library paths.")]
+        [Alias("ModulePath")]
+        [ArgumentCompleter(typeof(ModuleNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string[] Module { get; set; }
+
         private byte[] idBytes;
         private NameFilter labels;
+        private List<Pkcs11Module> selectedModules;
+
+        // Resolved once: each -Module value that names nothing is one ModuleNotFound error, not one per token label.
+        protected override IEnumerable<Pkcs11Module> SelectedModules() =>
+            Module == null ? null : selectedModules ?? (selectedModules = ResolveModules(Module));
 
         protected override void BeginProcessing()
         {

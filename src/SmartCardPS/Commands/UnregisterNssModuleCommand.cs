@@ -66,7 +66,7 @@ namespace SmartCardPS.Commands
                     continue;
                 }
                 if (!ShouldProcess(target.Description, $"Remove the PKCS#11 module {Quote(Name)} ({Quote(matches[0].Library)})")) continue;
-                if (!CheckNotRunning(target, Force, $"module {Quote(Name)} removed")) continue;
+                if (!CheckNotRunning(target, Force, Quote(Name), "removed")) continue;
                 try
                 {
                     SmartCardPS.Nss.NssDatabase.Remove(target.Directory, Name, Force);

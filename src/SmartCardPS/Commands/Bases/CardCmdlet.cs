@@ -35,7 +35,7 @@ namespace SmartCardPS.Commands.Bases
         /// </summary>
         protected void WritePcscError(PcscException exception, object target, string reader = null)
         {
-            exception = CardHolders.Explain(exception, reader);
+            exception = CardHolders.Explain(exception, reader, connection => ConnectionVariables.Of(this, connection));
             if (exception.IsServiceUnavailable) ThrowPcscError(exception, target);
             WriteError(NewPcscError(exception, target));
         }

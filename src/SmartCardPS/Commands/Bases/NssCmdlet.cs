@@ -124,18 +124,23 @@ namespace SmartCardPS.Commands.Bases
         /// A Firefox using the database (by its profile lock) makes a change unsafe: NSS keeps its own copy of the
         /// module list and Firefox loads modules at start. Returns false after writing the error, unless -Force.
         /// </summary>
-        protected bool CheckNotRunning(NssTarget target, bool force, string change)
+        /// <param name="target">The database to change.</param>
+        /// <param name="force">-Force: warn and go on.</param>
+        /// <param name="module">The module the change is about, quoted.</param>
+        /// <param name="verb">What the change does to it: "added" or "removed".</param>
+        protected bool CheckNotRunning(NssTarget target, bool force, string module, string verb)
         {
             int holder = ProfileLock.Holder(target.Directory);
             if (holder < 0) return true;
             string who = holder > 0 ? $"Firefox (process {holder})" : "Firefox";
             if (force)
             {
-                WriteWarning($"{who} is running with {target.Description}: restart Firefox so it sees the change ({change}).");
+                WriteWarning($"{who} is running with {target.Description}: restart Firefox so it sees the change (module {module} {verb}).");
                 return true;
             }
+            // Said as what did not happen: "(module 'x' added)" after "nothing was changed" read as if it had.
             WriteError(NewError(new InvalidOperationException(
-                $"{who} is running with {target.Description}; nothing was changed. Close Firefox and run again, or use -Force and then restart Firefox ({change})."),
+                $"{who} is running with {target.Description}, so module {module} was not {verb}; nothing was changed. Close Firefox and run again, or use -Force and then restart Firefox."),
                 "FirefoxRunning", ErrorCategory.ResourceBusy, target.Directory));
             return false;
         }

@@ -18,10 +18,16 @@ namespace SmartCardPS.Commands.Bases
     {
         private readonly Dictionary<string, List<Pkcs11Token>> tokensByModule = new Dictionary<string, List<Pkcs11Token>>(StringComparer.Ordinal);
 
-        /// <summary>Every token of every enabled registered module, with its module.</summary>
-        protected IEnumerable<KeyValuePair<Pkcs11Module, Pkcs11Token>> AllTokens()
+        /// <summary>Every token of <paramref name="modules"/> (every enabled registered module when null), with its
+        /// module.</summary>
+        protected IEnumerable<KeyValuePair<Pkcs11Module, Pkcs11Token>> AllTokens(IEnumerable<Pkcs11Module> modules = null)
         {
-            var modules = Registry.EnabledModules.ToList();
+            var list = (modules ?? Registry.EnabledModules).ToList();
+            return TokensOfEach(list);
+        }
+
+        private IEnumerable<KeyValuePair<Pkcs11Module, Pkcs11Token>> TokensOfEach(List<Pkcs11Module> modules)
+        {
             for (int i = 0; i < modules.Count; i++)
             {
                 Pkcs11Module module = modules[i];

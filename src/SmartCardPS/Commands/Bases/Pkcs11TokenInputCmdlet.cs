@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using SmartCardPS.Completion;
@@ -41,6 +42,9 @@ namespace SmartCardPS.Commands.Bases
 
         private bool sawInput;
 
+        /// <summary>The modules whose tokens "every token" means; null for every enabled registered module.</summary>
+        protected virtual IEnumerable<Pkcs11Module> SelectedModules() => null;
+
         /// <summary>Does the work for one token; <paramref name="uri"/> and its parsed form are null unless it came
         /// from -Uri.</summary>
         protected abstract void Emit(Pkcs11Module module, Pkcs11Token token, string uri, Net.Pkcs11Interop.Common.Pkcs11Uri parsed);
@@ -70,7 +74,7 @@ namespace SmartCardPS.Commands.Bases
         {
             if (ParameterSetName == TokenSet && !sawInput)
             {
-                foreach (var pair in AllTokens()) Emit(pair.Key, pair.Value, null, null);
+                foreach (var pair in AllTokens(SelectedModules())) Emit(pair.Key, pair.Value, null, null);
             }
             Finish();
             base.EndProcessing();
@@ -83,7 +87,7 @@ namespace SmartCardPS.Commands.Bases
 
         private void EmitByLabel(string label)
         {
-            var all = AllTokens().ToList();
+            var all = AllTokens(SelectedModules()).ToList();
             var filter = new NameFilter(new[] { label }).Among(all.Select(pair => pair.Value.Label));
             var tokens = all.Where(pair => filter.IsMatch(pair.Value.Label)).ToList();
             foreach (var pair in tokens) Emit(pair.Key, pair.Value, null, null);
