@@ -196,6 +196,31 @@ Describe 'Register-NssModule and Unregister-NssModule with NSS databases' -Skip:
             $env:HOME = $saved
         }
     }
+
+    It 'completes profile names and the NSS module names of the profiles named (issue 23, item 18)' {
+        $saved = $env:HOME
+        $env:HOME = New-TestDirectory 'home'
+        $Dirs.Add($env:HOME)
+        try {
+            $root = New-Item -ItemType Directory "$env:HOME/.mozilla/firefox"
+            "[Profile0]`nName=work`nIsRelative=1`nPath=w`n`n[Profile1]`nName=Bob`u{2019}s`nIsRelative=1`nPath=b`n" | Set-Content "$root/profiles.ini"
+            New-Item -ItemType Directory "$root/w", "$root/b" | Out-Null
+            Register-NssModule -Profile work -ModulePath $SoftHsmLibrary -Name 'Soft HSM' | Out-Null
+            Register-NssModule -Profile "Bob`u{2019}s" -ModulePath $OpenScLibraryPath -Name 'OpenSC' | Out-Null
+            foreach ($line in 'Get-FirefoxProfile -Name ', 'Register-NssModule -Profile ') {
+                $matches = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches)
+                $matches.ListItemText | Should -Be @("Bob`u{2019}s", 'work') -Because $line
+                foreach ($m in $matches) { @(Invoke-Expression "Get-FirefoxProfile -Name $($m.CompletionText)").Name | Should -Be $m.ListItemText }
+            }
+            $line = 'Unregister-NssModule -Profile work -Name '
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.ListItemText | Should -Contain 'Soft HSM'
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.ListItemText | Should -Not -Contain 'OpenSC'
+            $line = 'Get-NssModule -Name Op'
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be "'OpenSC'"
+        } finally {
+            $env:HOME = $saved
+        }
+    }
 }
 
 Describe 'Get-NssModule' -Skip:$NssToolsMissing {

@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using SmartCardPS.Commands.Bases;
+using SmartCardPS.Completion;
 using SmartCardPS.Nss;
 using SmartCardPS.Os;
 using SmartCardPS.Text;
@@ -47,6 +48,7 @@ namespace SmartCardPS.Commands
         /// </summary>
         [Parameter(Position = 0, HelpMessage = "Profile names; wildcards are allowed.")]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(FirefoxProfileNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string[] Name { get; set; }
 

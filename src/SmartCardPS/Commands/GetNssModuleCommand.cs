@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Management.Automation;
 using SmartCardPS.Commands.Bases;
+using SmartCardPS.Completion;
 using SmartCardPS.Nss;
 
 namespace SmartCardPS.Commands
@@ -34,6 +35,7 @@ namespace SmartCardPS.Commands
         /// </summary>
         [Parameter(Position = 0, HelpMessage = "Module names; wildcards are allowed.")]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(NssModuleNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string[] Name { get; set; }
 

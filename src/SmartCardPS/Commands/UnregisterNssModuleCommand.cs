@@ -2,6 +2,7 @@ using System.IO;
 using System.Management.Automation;
 using System;
 using SmartCardPS.Commands.Bases;
+using SmartCardPS.Completion;
 using SmartCardPS.Nss;
 
 namespace SmartCardPS.Commands
@@ -32,6 +33,7 @@ namespace SmartCardPS.Commands
         /// <para type="description">The exact module name (no wildcards: NSS module names may contain * and ?).</para>
         /// </summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The exact module name.")]
+        [ArgumentCompleter(typeof(NssModuleNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string Name { get; set; }
 

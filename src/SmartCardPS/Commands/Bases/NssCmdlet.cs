@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System;
+using SmartCardPS.Completion;
 using SmartCardPS.Nss;
 using SmartCardPS.Os;
 using SmartCardPS.Parameters;
@@ -19,6 +20,7 @@ namespace SmartCardPS.Commands.Bases
         /// </summary>
         [Parameter(ParameterSetName = "Profile", ValueFromPipeline = true, HelpMessage = "Firefox profiles, by object, name or directory.")]
         [FirefoxProfileTransformation]
+        [ArgumentCompleter(typeof(FirefoxProfileNameCompleter))]
         [ValidateNotNullOrEmpty]
         public FirefoxProfile[] Profile { get; set; }
 
