@@ -136,6 +136,10 @@ Describe 'Robustness' -Tag 'Robustness' -Skip:$NoFixture {
         $common = [Management.Automation.PSCmdlet]::CommonParameters + [Management.Automation.PSCmdlet]::OptionalCommonParameters
         # Without a card OpenSC (which Register-OpenScModule loads to check it) has no unknown card to probe for seconds.
         $Pcsc.Remove(0)
+        # In a directory of its own: a wrong-type -ReportPath becomes the file name 'System.Collections.Hashtable', as
+        # PowerShell converts a hashtable given for a string, and must not land in the checkout.
+        $scratch = New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) "smartcardps-hostile-$([guid]::NewGuid().ToString('N').Substring(0, 8))")
+        Push-Location $scratch
         $problems = foreach ($command in (Get-Command -Module SmartCardPS -CommandType Cmdlet)) {
             foreach ($parameter in $command.Parameters.Values | Where-Object { $common -notcontains $_.Name -and $_.ParameterType -ne [switch] }) {
                 foreach ($value in $hostile.GetEnumerator()) {
@@ -148,6 +152,8 @@ Describe 'Robustness' -Tag 'Robustness' -Skip:$NoFixture {
                 }
             }
         }
+        Pop-Location
+        Remove-Item $scratch -Recurse -Force
         $Pcsc.Insert(0, $AtrA) | Out-Null
         $Summary.HostileParameterCases = $Summary.Cases
         $Summary.SlowestHostileCases = ($script:CaseTimes | Sort-Object { $_[0] } -Descending | Select-Object -First 6 | ForEach-Object { "$($_[1]) $($_[0]) ms" }) -join '; '
