@@ -24,7 +24,8 @@ namespace SmartCardPS.Commands
     /// loads no module.</para>
     /// </summary>
     /// <example>
-    /// <code>Export-Pkcs11Certificate -Uri 'pkcs11:token=MyToken;object=My%20cert;type=cert' -Path ~/my-cert.pem -Force |
+    /// <code>Export-Pkcs11Certificate -Uri 'pkcs11:token=MyToken;object=My%20cert;type=cert' -Path ~/my-cert.pem `
+    ///     -Force |
     ///     Import-Pkcs11Certificate -Uri 'pkcs11:token=MyToken?pin-value=1234' -Label 'My cert copy'</code>
     /// <para>Exports a certificate to a PEM file and writes the file back to MyToken under another label (logging in
     /// with the PIN in the URI, a test token's), paired with its key if the token holds it; shows the new object and

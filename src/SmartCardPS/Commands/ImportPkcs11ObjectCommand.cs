@@ -18,7 +18,9 @@ namespace SmartCardPS.Commands
     /// Emits the new Pkcs11Object with its Uri. -WhatIf loads no module.</para>
     /// </summary>
     /// <example>
-    /// <code>Import-Pkcs11Object -Uri 'pkcs11:token=MyToken?pin-value=1234' -Value ([Text.Encoding]::UTF8.GetBytes('host=build-07')) -Label 'agent config' -Application 'ci' -Private</code>
+    /// <code>Import-Pkcs11Object -Uri 'pkcs11:token=MyToken?pin-value=1234' `
+    ///     -Value ([Text.Encoding]::UTF8.GetBytes('host=build-07')) -Label 'agent config' -Application 'ci' `
+    ///     -Private</code>
     /// <para>Stores a private data object on MyToken (the PIN in the URI is a test token's) and shows it with its
     /// URI.</para>
     /// </example>

@@ -22,13 +22,15 @@ namespace SmartCardPS.Commands
     /// <example>
     /// <code>Get-Pkcs11Token -IncludeEmptySlots |
     ///     Where-Object { $_.TokenPresent -and -not $_.TokenInitialized } | Select-Object -First 1 |
-    ///     Initialize-Pkcs11Token -Label 'CI token' -SoPin (ConvertTo-SecureString 87654321 -AsPlainText -Force) -UserPin (ConvertTo-SecureString 123456 -AsPlainText -Force) -Confirm:$false</code>
+    ///     Initialize-Pkcs11Token -Label 'CI token' -SoPin (ConvertTo-SecureString 87654321 -AsPlainText -Force) `
+    ///         -UserPin (ConvertTo-SecureString 123456 -AsPlainText -Force) -Confirm:$false</code>
     /// <para>Initialises the first uninitialised token (SoftHSM's free slot) as 'CI token' with an SO PIN and a user
     /// PIN, as a CI job would; at a prompt, leave -SoPin and -UserPin out of a script and use Read-Host
     /// -AsSecureString.</para>
     /// </example>
     /// <example>
-    /// <code>Initialize-Pkcs11Token -Token MyToken -Label 'Fresh' -SoPin (ConvertTo-SecureString 5678 -AsPlainText -Force) -Force -WhatIf</code>
+    /// <code>Initialize-Pkcs11Token -Token MyToken -Label 'Fresh' -SoPin (ConvertTo-SecureString 5678 -AsPlainText `
+    ///     -Force) -Force -WhatIf</code>
     /// <para>Shows what re-initialising MyToken would do, without loading its module or asking for anything
     /// else.</para>
     /// </example>

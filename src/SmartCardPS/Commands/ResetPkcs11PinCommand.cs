@@ -23,7 +23,8 @@ namespace SmartCardPS.Commands
     /// PIN and unblocks them.</para>
     /// </example>
     /// <example>
-    /// <code>Reset-Pkcs11Pin -Uri 'pkcs11:token=MyToken?pin-value=5678' -NewPin (ConvertTo-SecureString 1234 -AsPlainText -Force) -Confirm:$false -PassThru</code>
+    /// <code>Reset-Pkcs11Pin -Uri 'pkcs11:token=MyToken?pin-value=5678' -NewPin (ConvertTo-SecureString 1234 `
+    ///     -AsPlainText -Force) -Confirm:$false -PassThru</code>
     /// <para>Sets MyToken's user PIN with the SO PIN in the URI (RFC 7512's pin-value, fit for a test token) and shows
     /// the token.</para>
     /// </example>

@@ -19,12 +19,14 @@ namespace SmartCardPS.Commands
     /// </summary>
     /// <example>
     /// <code>Get-Pkcs11Object -Token MyToken -Type Certificate -Label 'My cert' |
-    ///     Set-Pkcs11Object -NewLabel 'My cert' -NewId 01 -Pin (ConvertTo-SecureString 1234 -AsPlainText -Force) -PassThru</code>
+    ///     Set-Pkcs11Object -NewLabel 'My cert' -NewId 01 -Pin (ConvertTo-SecureString 1234 -AsPlainText -Force) `
+    ///         -PassThru</code>
     /// <para>Sets the id of the certificate labelled 'My cert' on MyToken to 01 (the id of its key, so OpenSSH and
     /// Firefox pair them) and shows it with its new Uri.</para>
     /// </example>
     /// <example>
-    /// <code>Set-Pkcs11Object -Uri 'pkcs11:token=MyToken;object=My%20cert;type=cert' -NewLabel 'Renamed cert' -WhatIf</code>
+    /// <code>Set-Pkcs11Object -Uri 'pkcs11:token=MyToken;object=My%20cert;type=cert' -NewLabel 'Renamed cert' `
+    ///     -WhatIf</code>
     /// <para>Shows which object would be relabelled; nothing is loaded or changed.</para>
     /// </example>
     [Cmdlet(VerbsCommon.Set, "Pkcs11Object", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ObjectSet)]

@@ -19,12 +19,14 @@ namespace SmartCardPS.Commands
     /// Reset-Pkcs11Pin unblocks it with the SO PIN. -WhatIf loads no module.</para>
     /// </summary>
     /// <example>
-    /// <code>Set-Pkcs11Pin -Token MyToken -Pin (ConvertTo-SecureString 1234 -AsPlainText -Force) -NewPin (ConvertTo-SecureString 1234 -AsPlainText -Force) -PassThru</code>
+    /// <code>Set-Pkcs11Pin -Token MyToken -Pin (ConvertTo-SecureString 1234 -AsPlainText -Force) `
+    ///     -NewPin (ConvertTo-SecureString 1234 -AsPlainText -Force) -PassThru</code>
     /// <para>Changes the user PIN of MyToken (here to the same test PIN) and shows the token, whose PIN flags a right
     /// PIN clears. At a prompt, leave -Pin and -NewPin out to be asked for them.</para>
     /// </example>
     /// <example>
-    /// <code>Set-Pkcs11Pin -Uri 'pkcs11:token=MyToken?pin-source=/run/secrets/so-pin' -SecurityOfficer -NewPin (ConvertTo-SecureString 87654321 -AsPlainText -Force) -WhatIf</code>
+    /// <code>Set-Pkcs11Pin -Uri 'pkcs11:token=MyToken?pin-source=/run/secrets/so-pin' -SecurityOfficer `
+    ///     -NewPin (ConvertTo-SecureString 87654321 -AsPlainText -Force) -WhatIf</code>
     /// <para>Shows what changing the SO PIN would do, the current SO PIN to be read from a file; nothing is loaded or
     /// read under -WhatIf.</para>
     /// </example>

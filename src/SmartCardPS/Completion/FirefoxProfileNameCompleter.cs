@@ -8,7 +8,8 @@ using SmartCardPS.Nss;
 
 namespace SmartCardPS.Completion
 {
-    /// <summary>Completes Firefox profile names from every profiles.ini Get-FirefoxProfile reads; nothing is started.</summary>
+    /// <summary>Completes Firefox profile names from every profiles.ini Get-FirefoxProfile reads; nothing is
+    /// started.</summary>
     internal sealed class FirefoxProfileNameCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
