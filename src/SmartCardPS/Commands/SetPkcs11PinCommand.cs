@@ -10,13 +10,13 @@ namespace SmartCardPS.Commands
     /// as pkcs11-tool --change-pin and p11tool --set-pin do.</para>
     /// <para type="description">Takes one token (piped from Get-Pkcs11Token, a label, or a pkcs11: URI). The current
     /// PIN comes from -Pin, -Credential, the URI's pin-value or pin-source, or a prompt in an interactive session; the
-    /// new one from -NewPin or -NewCredential (prompted for when left out, in an interactive session only). PINs are never taken from a
-    /// plain string parameter and never echoed. Retry counters: the user PIN is changed by C_SetPIN alone, which checks
-    /// the current PIN, so a wrong one costs exactly one try off the user PIN's counter; with -SecurityOfficer one
-    /// C_Login as SO checks the SO PIN first (a wrong one costs one SO PIN try), then C_SetPIN changes it. A wrong PIN
-    /// is reported once with the token's counter flags (PinCountLow, PinFinalTry, PinLocked on the exception) and never
-    /// retried; most tokens reset the counter after a right PIN. A locked user PIN cannot be changed here:
-    /// Reset-Pkcs11Pin unblocks it with the SO PIN. -WhatIf loads no module.</para>
+    /// new one from -NewPin or -NewCredential (prompted for when left out, in an interactive session only). PINs are
+    /// never taken from a plain string parameter and never echoed. Retry counters: the user PIN is changed by C_SetPIN
+    /// alone, which checks the current PIN, so a wrong one costs exactly one try off the user PIN's counter; with
+    /// -SecurityOfficer one C_Login as SO checks the SO PIN first (a wrong one costs one SO PIN try), then C_SetPIN
+    /// changes it. A wrong PIN is reported once with the token's counter flags (PinCountLow, PinFinalTry, PinLocked on
+    /// the exception) and never retried; most tokens reset the counter after a right PIN. A locked user PIN cannot be
+    /// changed here: Reset-Pkcs11Pin unblocks it with the SO PIN. -WhatIf loads no module.</para>
     /// </summary>
     /// <example>
     /// <code>Set-Pkcs11Pin -Token MyToken -Pin (ConvertTo-SecureString 1234 -AsPlainText -Force) -NewPin (ConvertTo-SecureString 1234 -AsPlainText -Force) -PassThru</code>

@@ -255,9 +255,9 @@ namespace SmartCardPS.Commands.Bases
         /// that
         /// authorises it (<paramref name="given"/>, else the URI's, else a prompt; never a PIN pad, as the new PIN is
         /// typed
-        /// here), and runs <paramref name="change"/> with it and <paramref name="newPin"/> (-NewPin or -NewCredential's
-        /// password, else one prompt for the new <paramref name="newWhat"/>; PinRequired when the session cannot prompt); with
-        /// <paramref name="passThru"/>
+        /// here), and runs <paramref name="change"/> with it and <paramref name="newPin"/> (-NewPin or
+        /// -NewCredential's password, else one prompt for the new <paramref name="newWhat"/>; PinRequired when the
+        /// session cannot prompt); with <paramref name="passThru"/>
         /// emits the token afterwards.
         /// </summary>
         protected void ChangePin(string action, System.Security.SecureString given, string what, string howToGive, System.Security.SecureString newPin,
