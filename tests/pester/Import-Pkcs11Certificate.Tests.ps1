@@ -81,6 +81,32 @@ Describe 'Import-Pkcs11Certificate' -Skip:$NoFixture {
         finally { if ($shim) { $shim.Dispose() } }
     }
 
+    It 'leaves nothing behind when C_CreateObject fails, says why, and logs out: the same import then works with one C_Login' {
+        $shim = New-TestPkcs11Shim
+        if (-not $shim) { Set-ItResult -Skipped -Because 'gcc is missing'; return }
+        try {
+            $uri = "pkcs11:token=Certs?module-path=$($shim.LibraryPath)&pin-value=1234"
+            # Every object file byte for byte; token.object (the token's PINs and flags) SoftHSM rewrites on each C_Login.
+            $objectFiles = { Get-TokenDirectorySnapshot $Hsm | Where-Object { $_ -notmatch '/token\.object ' } }
+            $before = & $objectFiles
+            $shim.Fail('CreateObject', 0x31)
+            Import-Pkcs11Certificate -Uri $uri -Path $LonePem -Label 'half done' -ErrorVariable failures -ErrorAction SilentlyContinue
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -Be 'ImportPkcs11CertificateWriteFailed,SmartCardPS.Commands.ImportPkcs11CertificateCommand'
+            $failures[0].Exception.Message | Should -Match 'C_CreateObject returned CKR_DEVICE_MEMORY'
+            $failures[0].Exception.Message | Should -Not -Match '1234'
+            & $objectFiles | Should -Be $before
+            @(Get-P11toolObject --list-all $Token.Uri | Where-Object Label -eq 'half done').Count | Should -Be 0
+            $shim.Fail('CreateObject', $null)
+            $shim.ResetLog()
+            (Import-Pkcs11Certificate -Uri $uri -Path $LonePem -Label 'half done').Label | Should -BeExactly 'half done'
+            $shim.Logins | Should -Be @(0)
+            $shim.Returns('CreateObject') | Should -Be @(0)
+            @(Get-P11toolObject --list-all $Token.Uri | Where-Object Label -eq 'half done').Count | Should -Be 1
+        }
+        finally { if ($shim) { $shim.Dispose() } }
+    }
+
     It 'refuses a file that holds no certificate, a missing file, and no certificate at all, before loading anything' {
         $text = Join-Path $Scratch 'not-a-cert.txt'
         Set-Content $text 'hello'

@@ -177,6 +177,22 @@ Describe 'New-Pkcs11CertificateRequest' -Skip:$NoFixture {
         (Get-Pkcs11Object -Token KeyToken -Type Certificate -Label csr).Id | Should -Be $Key.Id
     }
 
+    It 'pairs a self-signed <Algorithm> certificate imported later with its key, as p11tool lists it' -ForEach @(
+        @{ Algorithm = 'Rsa'; Label = 'later rsa' }
+        @{ Algorithm = 'Ec'; Label = 'later ec' }
+        @{ Algorithm = 'EdDsa'; Label = 'later ed25519' }
+    ) {
+        $private = (New-Pkcs11KeyPair -Token KeyToken -Algorithm $Algorithm -Label $Label -Pin $Pin)[0]
+        $cert = $private | New-Pkcs11CertificateRequest -Subject "CN=$Label" -SelfSigned -Pin $Pin
+        $cert | Should -BeOfType System.Security.Cryptography.X509Certificates.X509Certificate2
+        $imported = $cert | Import-Pkcs11Certificate -Token KeyToken -Pin $Pin
+        $imported.Id | Should -Be $private.Id
+        (Get-Pkcs11Object -Token KeyToken -Type Certificate -Label $Label).Id | Should -Be $private.Id
+        $listed = (Invoke-TestTool p11tool --provider $SoftHsm --login --list-all "$TokenUri;id=$(($private.Id -split '(..)' -ne '' | ForEach-Object { "%$_" }) -join '')") -join "`n"
+        $listed | Should -Match 'Type: X\.509 Certificate'
+        $listed | Should -Match 'Type: Private key'
+    }
+
     It 'completes -ExtendedKeyUsage names and -Token labels' {
         $line = 'New-Pkcs11CertificateRequest -ExtendedKeyUsage Cl'
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be "'ClientAuth'"

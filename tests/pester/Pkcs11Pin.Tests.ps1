@@ -77,6 +77,27 @@ Describe 'Set-Pkcs11Pin' -Skip:$NoFixture {
         (Invoke-TestToolStatus pkcs11-tool --module $SoftHsmLibrary --token-label Counted --session-rw --login --login-type so --so-pin 87654321 --list-objects).Exit | Should -Be 0
     }
 
+    It 'takes the new PIN as a credential''s password or as a SecureString, one C_SetPIN each, and never as a plain string' {
+        if (-not $Shim) { Set-ItResult -Skipped -Because 'gcc is missing'; return }
+        $Shim.ResetLog()
+        Set-Pkcs11Pin -Uri (Get-ShimUri '&pin-value=1234') -NewCredential ([pscredential]::new('not used', (ConvertTo-TestPin 4321)))
+        $Shim.Returns('SetPIN') | Should -Be @(0)
+        $Shim.Logins | Should -BeNullOrEmpty
+        (Invoke-TestToolStatus pkcs11-tool --module $SoftHsmLibrary --token-label Counted --login --pin 4321 --list-objects).Exit | Should -Be 0
+        $Shim.ResetLog()
+        Set-Pkcs11Pin -Uri (Get-ShimUri) -Credential ([pscredential]::new('x', (ConvertTo-TestPin 4321))) -NewPin (ConvertTo-TestPin 1234)
+        $Shim.Returns('SetPIN') | Should -Be @(0)
+        (Invoke-TestToolStatus pkcs11-tool --module $SoftHsmLibrary --token-label Counted --login --pin 1234 --list-objects).Exit | Should -Be 0
+        foreach ($name in 'Set-Pkcs11Pin', 'Reset-Pkcs11Pin') {
+            $parameters = (Get-Command $name).Parameters
+            $parameters.NewPin.ParameterType | Should -Be ([securestring])
+            $parameters.NewCredential.ParameterType | Should -Be ([pscredential])
+            $parameters.Values.Where({ $_.ParameterType -eq [string] -and $_.Name -match 'Pin' }) | Should -BeNullOrEmpty
+        }
+        { Set-Pkcs11Pin -Token 'Pins' -Pin (ConvertTo-TestPin 1) -NewPin (ConvertTo-TestPin 2) -NewCredential ([pscredential]::new('x', (ConvertTo-TestPin 2))) } |
+            Should -Throw -ErrorId 'SetPkcs11PinPinConflict,SmartCardPS.Commands.SetPkcs11PinCommand'
+    }
+
     It '-WhatIf loads no module and changes nothing, byte for byte' {
         if (-not $Shim) { Set-ItResult -Skipped -Because 'gcc is missing'; return }
         $Shim.ResetLog()
@@ -91,10 +112,13 @@ Describe 'Set-Pkcs11Pin' -Skip:$NoFixture {
     It 'prompts only in an interactive session: -NonInteractive without a PIN is PinRequired and changes nothing' {
         $before = Get-TokenDirectorySnapshot $Hsm
         $script = "Import-Module '$(Join-Path $ModuleDir 'SmartCardPS.psd1')'; " +
-            "Set-Pkcs11Pin -Token 'Pins' -NewPin (ConvertTo-SecureString 5555 -AsPlainText -Force) -ErrorVariable e -ErrorAction SilentlyContinue; `$e[0].FullyQualifiedErrorId; `$e[0].Exception.Message"
+            "Set-Pkcs11Pin -Token 'Pins' -NewPin (ConvertTo-SecureString 5555 -AsPlainText -Force) -ErrorVariable e -ErrorAction SilentlyContinue; `$e[0].FullyQualifiedErrorId; `$e[0].Exception.Message; " +
+            "Set-Pkcs11Pin -Token 'Pins' -Pin (ConvertTo-SecureString 97531 -AsPlainText -Force) -ErrorVariable e -ErrorAction SilentlyContinue; `$e[0].FullyQualifiedErrorId; `$e[0].Exception.Message"
         $out = & (Get-Command dotnet).Source (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script 2>&1
         $out[0] | Should -Be 'SetPkcs11PinPinRequired,SmartCardPS.Commands.SetPkcs11PinCommand'
         $out[1] | Should -Match "Token 'Pins' needs its current user PIN: give -Pin, -Credential or a URI with pin-source \(this session cannot prompt\)"
+        $out[2] | Should -Be 'SetPkcs11PinPinRequired,SmartCardPS.Commands.SetPkcs11PinCommand'
+        $out[3] | Should -Match "Token 'Pins' needs its new user PIN: give -NewPin or -NewCredential \(this session cannot prompt\)"
         Get-TokenDirectorySnapshot $Hsm | Should -Be $before
     }
 
@@ -156,5 +180,15 @@ Describe 'Reset-Pkcs11Pin' -Skip:$NoFixture {
         }
         finally { $Shim.Fail('InitPIN', $null) }
         (Invoke-TestToolStatus pkcs11-tool --module $SoftHsmLibrary --token-label Counted --login --pin 13579 --list-objects).Exit | Should -Be 0
+    }
+    It 'takes the new user PIN as a credential''s password: one SO login, one C_InitPIN' {
+        if (-not $Shim) { Set-ItResult -Skipped -Because 'gcc is missing'; return }
+        $Shim.ResetLog()
+        Reset-Pkcs11Pin -Uri (Get-ShimUri '&pin-value=87654321') -NewCredential ([pscredential]::new('not used', (ConvertTo-TestPin 864200))) -Confirm:$false
+        $Shim.Logins | Should -Be @(0)
+        $Shim.Returns('InitPIN') | Should -Be @(0)
+        (Invoke-TestToolStatus pkcs11-tool --module $SoftHsmLibrary --token-label Counted --login --pin 864200 --list-objects).Exit | Should -Be 0
+        { Reset-Pkcs11Pin -Token 'Counted' -SoPin (ConvertTo-TestPin 1) -NewPin (ConvertTo-TestPin 2) -NewCredential ([pscredential]::new('x', (ConvertTo-TestPin 2))) -Confirm:$false } |
+            Should -Throw -ErrorId 'ResetPkcs11PinPinConflict,SmartCardPS.Commands.ResetPkcs11PinCommand'
     }
 }

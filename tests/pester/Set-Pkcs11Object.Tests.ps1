@@ -47,6 +47,41 @@ Describe 'Set-Pkcs11Object' -Skip:$NoFixture {
         (Get-Pkcs11Object -Token $Token -Type Data).Label | Should -Be 'renamed data'
     }
 
+    It 'changes neither label nor id when C_SetAttributeValue fails, and says why' {
+        $shim = New-TestPkcs11Shim
+        if (-not $shim) { Set-ItResult -Skipped -Because 'gcc is missing'; return }
+        try {
+            # Every object file byte for byte; token.object (the token's PINs and flags) SoftHSM rewrites on each C_Login.
+            $objectFiles = { Get-TokenDirectorySnapshot $Hsm | Where-Object { $_ -notmatch '/token\.object ' } }
+            $before = & $objectFiles
+            $shim.Fail('SetAttributeValue', 0x30)
+            Set-Pkcs11Object -Uri "pkcs11:token=Relabel;object=new%20name%20%C3%A9?module-path=$($shim.LibraryPath)&pin-value=1234" -NewLabel 'never' -NewId 0d -ErrorVariable failures -ErrorAction SilentlyContinue
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -Be 'SetPkcs11ObjectWriteFailed,SmartCardPS.Commands.SetPkcs11ObjectCommand'
+            $failures[0].Exception.Message | Should -Match 'C_SetAttributeValue returned CKR_DEVICE_ERROR'
+            $shim.Returns('SetAttributeValue') | Should -Be @(0x30)
+            & $objectFiles | Should -Be $before
+            (Get-Pkcs11Object -Token $Token -Type Certificate -Label 'new name é').Id | Should -Be 'c0ffee'
+        }
+        finally { if ($shim) { $shim.Dispose() } }
+    }
+
+    It 'changes none of several objects when the token refuses the change for one of them (SoftHSM: a data object has no CKA_ID)' {
+        foreach ($i in 1..3) { Invoke-TestTool p11tool --login --write --load-certificate $CertPem --label 'mixed' --id 0b $Token.Uri | Out-Null }
+        $data = Join-Path $Scratch 'mixed.bin'
+        [IO.File]::WriteAllBytes($data, [byte[]](1..4))
+        Invoke-TestTool pkcs11-tool --module $SoftHsmLibrary --token-label Relabel --login --pin 1234 --write-object $data --type data --label 'mixed' | Out-Null
+        Set-Pkcs11Object -Token 'Relabel' -Label 'mixed' -NewLabel 'mixed up' -NewId 0c -Pin $Pin -Force -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -Be 'SetPkcs11ObjectWriteFailed,SmartCardPS.Commands.SetPkcs11ObjectCommand'
+        $failures[0].Exception.ReturnValueName | Should -Be 'CKR_ATTRIBUTE_TYPE_INVALID'
+        $failures[0].Exception.Message | Should -Match 'nothing was changed'
+        $certs = @(Get-P11toolObject --list-all-certs $Token.Uri | Where-Object Label -eq 'mixed')
+        $certs.Count | Should -Be 3
+        @(Get-Pkcs11Object -Token $Token -Label 'mixed' -Type Certificate).Id | Should -Be '0b', '0b', '0b'
+        @(Get-Pkcs11Object -Token $Token -Label 'mixed up' -ErrorAction SilentlyContinue).Count | Should -Be 0
+    }
+
     It '-WhatIf loads no module and changes nothing; a missing change is refused' {
         $shim = New-TestPkcs11Shim
         if (-not $shim) { Set-ItResult -Skipped -Because 'gcc is missing'; return }

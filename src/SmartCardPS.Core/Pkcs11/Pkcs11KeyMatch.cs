@@ -7,11 +7,14 @@ namespace SmartCardPS.Pkcs11
 {
     /// <summary>
     /// Finds the key on a token that a certificate belongs to, by its public part: an RSA private or public key with the
-    /// certificate's modulus, or an EC public key with its point (private EC keys carry no point). Private keys win, as
-    /// they are what OpenSSH, Firefox and GnuTLS look up by the certificate's CKA_ID.
+    /// certificate's modulus, or an EC or Edwards (Ed25519, Ed448) public key with its point (private EC keys carry no
+    /// point). Private keys win, as they are what OpenSSH, Firefox and GnuTLS look up by the certificate's CKA_ID.
     /// </summary>
     internal static class Pkcs11KeyMatch
     {
+        /// <summary>CKK_EC_EDWARDS (PKCS#11 3.0), which Pkcs11Interop's CKK does not name.</summary>
+        private const CKK EdwardsKeyType = (CKK)0x40;
+
         /// <summary>The CKA_ID of the matching key, or null when no key on the token (visible to this session) matches.</summary>
         public static byte[] IdOfKey(Pkcs11WriteSession write, Pkcs11CertificateData certificate)
         {
@@ -20,7 +23,8 @@ namespace SmartCardPS.Pkcs11
                 return Search(write, CKO.CKO_PRIVATE_KEY, CKK.CKK_RSA, CKA.CKA_MODULUS, value => Same(Pkcs11CertificateData.Unsigned(value), certificate.Modulus))
                     ?? Search(write, CKO.CKO_PUBLIC_KEY, CKK.CKK_RSA, CKA.CKA_MODULUS, value => Same(Pkcs11CertificateData.Unsigned(value), certificate.Modulus));
             }
-            return Search(write, CKO.CKO_PUBLIC_KEY, CKK.CKK_EC, CKA.CKA_EC_POINT, value => SamePoint(value, certificate.PublicKey));
+            return Search(write, CKO.CKO_PUBLIC_KEY, CKK.CKK_EC, CKA.CKA_EC_POINT, value => SamePoint(value, certificate.PublicKey))
+                ?? Search(write, CKO.CKO_PUBLIC_KEY, EdwardsKeyType, CKA.CKA_EC_POINT, value => SamePoint(value, certificate.PublicKey));
         }
 
         private static byte[] Search(Pkcs11WriteSession write, CKO cls, CKK keyType, CKA attribute, System.Func<byte[], bool> matches)

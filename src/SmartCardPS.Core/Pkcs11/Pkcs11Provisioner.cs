@@ -234,7 +234,8 @@ namespace SmartCardPS.Pkcs11
         /// <summary>
         /// C_SetAttributeValue of CKA_LABEL and/or CKA_ID (one call per object, so both change or neither) on the objects
         /// <paramref name="query"/> matches that <paramref name="choose"/> picks, as p11tool --set-label / --set-id do, in one
-        /// session with at most one C_Login. Returns the objects as they are now.
+        /// session with at most one C_Login. When the token refuses one, those changed before it are put back, so a failure
+        /// leaves none changed. Returns the objects as they are now.
         /// </summary>
         public static List<Pkcs11Object> Update(Pkcs11Library library, Pkcs11Token token, Pkcs11ObjectQuery query, string newLabel, byte[] newId,
             Func<IReadOnlyList<Pkcs11Object>, IEnumerable<Pkcs11Object>> choose = null)
@@ -247,14 +248,45 @@ namespace SmartCardPS.Pkcs11
                 var changes = new List<IObjectAttribute>();
                 if (newLabel != null) changes.Add(factory.Create(CKA.CKA_LABEL, Encoding.UTF8.GetBytes(newLabel)));
                 if (newId != null) changes.Add(factory.Create(CKA.CKA_ID, newId));
-                var updated = new List<Pkcs11Object>();
-                foreach (var pair in Choose(write, token, query, choose))
+                var chosen = Choose(write, token, query, choose);
+                // What each object had before, so that a refusal for one of several (a data object has no CKA_ID) leaves none changed.
+                var before = chosen.Select(pair => write.Call(() => write.Session.GetAttributeValue(pair.Key, changes.Select(c => (CKA)c.Type).ToList()))).ToList();
+                for (int i = 0; i < chosen.Count; i++)
                 {
-                    write.Call(() => write.Session.SetAttributeValue(pair.Key, changes));
-                    updated.Add(Pkcs11ObjectReader.ReadObject(write.Library, write.Session, pair.Key, token));
+                    IObjectHandle handle = chosen[i].Key;
+                    try
+                    {
+                        write.Call(() => write.Session.SetAttributeValue(handle, changes));
+                    }
+                    catch (Pkcs11ModuleException ex)
+                    {
+                        throw Undo(write, token, chosen, before, i, ex);
+                    }
                 }
-                return updated;
+                return chosen.Select(pair => Pkcs11ObjectReader.ReadObject(write.Library, write.Session, pair.Key, token)).ToList();
             }
+        }
+
+        /// <summary>
+        /// Puts back the label and id of the <paramref name="changed"/> objects changed before the one that failed, and says
+        /// so: "nothing was changed", or which objects keep the new values when putting them back failed too.
+        /// </summary>
+        private static Pkcs11ModuleException Undo(Pkcs11WriteSession write, Pkcs11Token token, List<KeyValuePair<IObjectHandle, Pkcs11Object>> chosen,
+            List<List<IObjectAttribute>> before, int changed, Pkcs11ModuleException failure)
+        {
+            string failed = $"{failure.Reason} for {UntrustedText.Quote(chosen[changed].Value.Uri)}";
+            if (changed == 0) return write.Library.Partial(token.SlotId, failed + "; nothing was changed", failure);
+            var kept = new List<string>();
+            for (int i = 0; i < changed; i++)
+            {
+                IObjectHandle handle = chosen[i].Key;
+                List<IObjectAttribute> old = before[i];
+                try { write.Call(() => write.Session.SetAttributeValue(handle, old)); }
+                catch (Pkcs11ModuleException) { kept.Add(UntrustedText.Quote(chosen[i].Value.Uri)); }
+            }
+            return write.Library.Partial(token.SlotId, kept.Count == 0
+                ? $"{failed}; nothing was changed (the {changed} object(s) changed before it were put back)"
+                : $"{failed}; putting back the objects changed before it failed, so these keep the new values: {string.Join(", ", kept)}", failure);
         }
 
         private static List<KeyValuePair<IObjectHandle, Pkcs11Object>> Choose(Pkcs11WriteSession write, Pkcs11Token token, Pkcs11ObjectQuery query,

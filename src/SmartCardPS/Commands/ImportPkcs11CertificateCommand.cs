@@ -15,13 +15,13 @@ namespace SmartCardPS.Commands
     /// (X509Certificate2 objects, or files from Get-ChildItem), and one token (-Token, a label, or a pkcs11: URI). The
     /// object is a public token certificate with CKA_SUBJECT, CKA_ISSUER, CKA_SERIAL_NUMBER and CKA_VALUE. Without -Id
     /// it gets the CKA_ID of the key on the token whose public key is the certificate's (an RSA private or public key
-    /// with its modulus, an EC public key with its point), so OpenSSH, Firefox and GnuTLS pair them; without such a
-    /// key, the certificate's key id (SHA-1 of its public key), which is what p11tool --write gives it and what p11tool
-    /// --generate-privkey gives a key. Without -Label the label is the certificate's subject common name. The user logs
-    /// in first when the token requires a login (its PIN from -Pin, -Credential, the URI's pin-value or pin-source, the
-    /// PIN pad, or a prompt), in a read-write session closed before the command returns; a wrong PIN is reported once
-    /// and never retried. Emits the new Pkcs11Object with its Uri exactly as p11tool --list-all prints it. -WhatIf
-    /// loads no module.</para>
+    /// with its modulus, an EC or Ed25519 public key with its point), so OpenSSH, Firefox and GnuTLS pair them;
+    /// without such a key, the certificate's key id (SHA-1 of its public key), which is what p11tool --write gives it
+    /// and what p11tool --generate-privkey gives a key. Without -Label the label is the certificate's subject common
+    /// name. The user logs in first when the token requires a login (its PIN from -Pin, -Credential, the URI's
+    /// pin-value or pin-source, the PIN pad, or a prompt), in a read-write session closed before the command returns; a
+    /// wrong PIN is reported once and never retried. Emits the new Pkcs11Object with its Uri exactly as p11tool
+    /// --list-all prints it. -WhatIf loads no module.</para>
     /// </summary>
     /// <example>
     /// <code>Export-Pkcs11Certificate -Uri 'pkcs11:token=MyToken;object=My%20cert;type=cert' -Path ~/my-cert.pem `

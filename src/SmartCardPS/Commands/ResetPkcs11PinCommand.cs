@@ -10,11 +10,12 @@ namespace SmartCardPS.Commands
     /// C_InitPIN), as pkcs11-tool --init-pin --login-type so and p11tool --initialize-pin do.</para>
     /// <para type="description">Takes one token (piped from Get-Pkcs11Token, a label, or a pkcs11: URI). The SO PIN
     /// comes from -SoPin, -SoCredential, the URI's pin-value or pin-source, or a prompt in an interactive session; the
-    /// new user PIN from -NewPin (prompted for when left out, in an interactive session only). Retry counters: the one
-    /// C_Login as SO checks the SO PIN (a wrong one costs one SO PIN try and is reported once with the token's SO
-    /// counter flags, never retried); C_InitPIN then sets the user PIN, which starts the user PIN's retry counter
-    /// again, so a locked user PIN (UserPinLocked) is unblocked. Use it for a token initialised without a user PIN too.
-    /// PINs are never taken from a plain string parameter and never echoed. -WhatIf loads no module.</para>
+    /// new user PIN from -NewPin or -NewCredential (prompted for when left out, in an interactive session only).
+    /// Retry counters: the one C_Login as SO checks the SO PIN (a wrong one costs one SO PIN try and is reported once
+    /// with the token's SO counter flags, never retried); C_InitPIN then sets the user PIN, which starts the user PIN's
+    /// retry counter again, so a locked user PIN (UserPinLocked) is unblocked. Use it for a token initialised without a
+    /// user PIN too. PINs are never taken from a plain string parameter and never echoed. -WhatIf loads no
+    /// module.</para>
     /// </summary>
     /// <example>
     /// <code>Get-Pkcs11Token | Where-Object UserPinLocked |
@@ -49,11 +50,21 @@ namespace SmartCardPS.Commands
         public PSCredential SoCredential { get; set; }
 
         /// <summary>
-        /// <para type="description">The new user PIN, as a SecureString.</para>
+        /// <para type="description">The new user PIN, as a SecureString. Without it or -NewCredential, the command
+        /// prompts in an interactive session.</para>
         /// </summary>
-        [Parameter(Mandatory = true, HelpMessage = "The new user PIN as a SecureString.")]
+        [Parameter(HelpMessage = "The new user PIN as a SecureString.")]
         [ValidateNotNull]
         public SecureString NewPin { get; set; }
+
+        /// <summary>
+        /// <para type="description">A credential whose password is the new user PIN (the user name is not used), e.g.
+        /// from a SecretManagement vault; instead of -NewPin.</para>
+        /// </summary>
+        [Parameter(HelpMessage = "A credential whose password is the new user PIN.")]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential NewCredential { get; set; }
 
         /// <summary>
         /// <para type="description">Emit the token as its module lists it afterwards (UserPinInitialized,
@@ -62,11 +73,15 @@ namespace SmartCardPS.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override void BeginProcessing() => RefuseTwoPins(SoPin, SoCredential);
+        protected override void BeginProcessing()
+        {
+            RefuseTwoPins(SoPin, SoCredential);
+            RefuseTwoPins(NewPin, NewCredential);
+        }
 
         protected override void ProcessRecord() =>
             ChangePin("Set the user PIN with the SO PIN (unblocks a locked user PIN)", SoPin ?? SoCredential?.Password, "SO PIN",
-                "give -SoPin, -SoCredential or a URI with pin-source", NewPin, PassThru,
+                "give -SoPin, -SoCredential or a URI with pin-source", NewPin ?? NewCredential?.Password, "user PIN", PassThru,
                 (target, so, user) => Pkcs11Provisioner.ResetUserPin(target.Library, target.Token, so, user));
     }
 }

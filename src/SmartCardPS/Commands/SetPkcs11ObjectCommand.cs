@@ -13,7 +13,8 @@ namespace SmartCardPS.Commands
     /// <para type="description">Takes objects piped from Get-Pkcs11Object, a pkcs11: URI naming objects, or -Token with
     /// -Label, -Id and -Type, like Remove-Pkcs11Object: a selection that matches several objects changes none without
     /// -Force and lists them. -NewLabel sets CKA_LABEL and -NewId CKA_ID, both in one call per object, so both change
-    /// or neither. Data objects have no CKA_ID (the module refuses it with CKR_ATTRIBUTE_TYPE_INVALID). The user logs
+    /// or neither; when the token refuses one of several, those changed before it are put back. Data objects have no
+    /// CKA_ID (the module refuses it with CKR_ATTRIBUTE_TYPE_INVALID). The user logs
     /// in first when the token requires it, once; a wrong PIN is reported once and never retried. With -PassThru it
     /// emits each object as it is now, with its new Uri. -WhatIf loads no module.</para>
     /// </summary>

@@ -10,13 +10,13 @@ namespace SmartCardPS.Commands
     /// as pkcs11-tool --change-pin and p11tool --set-pin do.</para>
     /// <para type="description">Takes one token (piped from Get-Pkcs11Token, a label, or a pkcs11: URI). The current
     /// PIN comes from -Pin, -Credential, the URI's pin-value or pin-source, or a prompt in an interactive session; the
-    /// new one from -NewPin (prompted for when left out, in an interactive session only). PINs are never taken from a
-    /// plain string parameter and never echoed. Retry counters: the user PIN is changed by C_SetPIN alone, which checks
-    /// the current PIN, so a wrong one costs exactly one try off the user PIN's counter; with -SecurityOfficer one
-    /// C_Login as SO checks the SO PIN first (a wrong one costs one SO PIN try), then C_SetPIN changes it. A wrong PIN
-    /// is reported once with the token's counter flags (PinCountLow, PinFinalTry, PinLocked on the exception) and never
-    /// retried; most tokens reset the counter after a right PIN. A locked user PIN cannot be changed here:
-    /// Reset-Pkcs11Pin unblocks it with the SO PIN. -WhatIf loads no module.</para>
+    /// new one from -NewPin or -NewCredential (prompted for when left out, in an interactive session only). PINs are
+    /// never taken from a plain string parameter and never echoed. Retry counters: the user PIN is changed by C_SetPIN
+    /// alone, which checks the current PIN, so a wrong one costs exactly one try off the user PIN's counter; with
+    /// -SecurityOfficer one C_Login as SO checks the SO PIN first (a wrong one costs one SO PIN try), then C_SetPIN
+    /// changes it. A wrong PIN is reported once with the token's counter flags (PinCountLow, PinFinalTry, PinLocked on
+    /// the exception) and never retried; most tokens reset the counter after a right PIN. A locked user PIN cannot be
+    /// changed here: Reset-Pkcs11Pin unblocks it with the SO PIN. -WhatIf loads no module.</para>
     /// </summary>
     /// <example>
     /// <code>Set-Pkcs11Pin -Token MyToken -Pin (ConvertTo-SecureString 1234 -AsPlainText -Force) `
@@ -53,11 +53,21 @@ namespace SmartCardPS.Commands
 
         /// <summary>
         /// <para type="description">The new PIN, as a SecureString; the token decides which lengths it takes
-        /// (MinPinLength, MaxPinLength of Get-Pkcs11Token).</para>
+        /// (MinPinLength, MaxPinLength of Get-Pkcs11Token). Without it or -NewCredential, the command
+        /// prompts in an interactive session.</para>
         /// </summary>
-        [Parameter(Mandatory = true, HelpMessage = "The new PIN as a SecureString.")]
+        [Parameter(HelpMessage = "The new PIN as a SecureString.")]
         [ValidateNotNull]
         public SecureString NewPin { get; set; }
+
+        /// <summary>
+        /// <para type="description">A credential whose password is the new PIN (the user name is not used), e.g.
+        /// from a SecretManagement vault; instead of -NewPin.</para>
+        /// </summary>
+        [Parameter(HelpMessage = "A credential whose password is the new PIN.")]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential NewCredential { get; set; }
 
         /// <summary>
         /// <para type="description">Change the security officer's PIN (SO PIN) instead of the user PIN.</para>
@@ -71,12 +81,17 @@ namespace SmartCardPS.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override void BeginProcessing() => RefuseTwoPins(Pin, Credential);
+        protected override void BeginProcessing()
+        {
+            RefuseTwoPins(Pin, Credential);
+            RefuseTwoPins(NewPin, NewCredential);
+        }
 
         protected override void ProcessRecord()
         {
             string what = SecurityOfficer ? "SO PIN" : "user PIN";
-            ChangePin($"Change the {what}", Pin ?? Credential?.Password, "current " + what, "give -Pin, -Credential or a URI with pin-source", NewPin, PassThru,
+            ChangePin($"Change the {what}", Pin ?? Credential?.Password, "current " + what, "give -Pin, -Credential or a URI with pin-source",
+                NewPin ?? NewCredential?.Password, what, PassThru,
                 (target, current, next) => Pkcs11Provisioner.ChangePin(target.Library, target.Token, SecurityOfficer, current, next));
         }
     }

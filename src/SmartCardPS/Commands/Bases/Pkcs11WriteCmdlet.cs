@@ -255,12 +255,13 @@ namespace SmartCardPS.Commands.Bases
         /// that
         /// authorises it (<paramref name="given"/>, else the URI's, else a prompt; never a PIN pad, as the new PIN is
         /// typed
-        /// here), and runs <paramref name="change"/> with it and <paramref name="newPin"/>; with
-        /// <paramref name="passThru"/>
+        /// here), and runs <paramref name="change"/> with it and <paramref name="newPin"/> (-NewPin or
+        /// -NewCredential's password, else one prompt for the new <paramref name="newWhat"/>; PinRequired when the
+        /// session cannot prompt); with <paramref name="passThru"/>
         /// emits the token afterwards.
         /// </summary>
         protected void ChangePin(string action, System.Security.SecureString given, string what, string howToGive, System.Security.SecureString newPin,
-            bool passThru, System.Action<Target, byte[], byte[]> change)
+            string newWhat, bool passThru, System.Action<Target, byte[], byte[]> change)
         {
             if (WhatIfOnly)
             {
@@ -271,17 +272,21 @@ namespace SmartCardPS.Commands.Bases
             if (target == null || !ShouldProcess(Describe(target.Token, null), action)) return;
             if (!PinFor(target.Token, given, target.Uri, target.ParsedUri, what, out Pkcs11Pin current, howToGive, pinPad: false)) return;
             using (current)
-            using (Pkcs11Pin next = Pkcs11Pin.FromSecureString(newPin))
             {
-                try
+                // The new PIN never comes from the URI (that holds the current one): -NewPin, -NewCredential, or a prompt.
+                if (!PinFor(target.Token, newPin, null, null, "new " + newWhat, out Pkcs11Pin next, "give -NewPin or -NewCredential", pinPad: false)) return;
+                using (next)
                 {
-                    change(target, current.Bytes, next.Bytes);
-                    WriteVerbose($"{action}: token {UntrustedText.Quote(target.Token.Label)} done.");
-                    if (passThru) PassThruToken(target);
-                }
-                catch (Pkcs11ModuleException ex)
-                {
-                    WriteWriteError(ex, target.Token);
+                    try
+                    {
+                        change(target, current.Bytes, next.Bytes);
+                        WriteVerbose($"{action}: token {UntrustedText.Quote(target.Token.Label)} done.");
+                        if (passThru) PassThruToken(target);
+                    }
+                    catch (Pkcs11ModuleException ex)
+                    {
+                        WriteWriteError(ex, target.Token);
+                    }
                 }
             }
         }
