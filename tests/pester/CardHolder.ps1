@@ -18,10 +18,12 @@ function Test-Pyscard { (Test-Path /usr/bin/python3) -and ((& /usr/bin/python3 -
 function Start-CardHolder([string] $Reader, [switch] $Exclusive, [string] $As, [int] $Uid = -1) {
     $script = Join-Path $PSScriptRoot 'data/hold-card.py'
     $scratch = $null
-    if ($As) {
+    # Another user may not read the checkout (CI clones into a mode-0700 directory): -Uid runs a copy too.
+    if ($As -or $Uid -ge 0) {
         $scratch = Join-Path ([IO.Path]::GetTempPath()) "smartcardps-holder-$([guid]::NewGuid().ToString('N'))"
         New-Item -ItemType Directory -Path $scratch | Out-Null
-        $copy = Join-Path $scratch $As
+        chmod 0755 $scratch
+        $copy = Join-Path $scratch $(if ($As) { $As } else { 'hold-card.py' })
         Copy-Item $script $copy
         chmod 0755 $copy
         $script = $copy

@@ -189,3 +189,17 @@ function Add-TestCertificate($Hsm, [string] $TokenLabel, [string] $Label) {
     }
     finally { Remove-Item $scratch -Recurse -Force }
 }
+
+# Waits until the token-label completer's background refresh (started by every completion once a listing is cached)
+# has finished, so the modules it loads cannot show up in the next test's PKCS#11 shim log.
+function Wait-TokenLabelRefresh([int] $TimeoutSeconds = 60) {
+    $assembly = (Get-Command Get-Pkcs11Token).ImplementingType.Assembly
+    $flags = [Reflection.BindingFlags]'NonPublic, Static'
+    $listing = $assembly.GetType('SmartCardPS.Completion.TokenLabelCompleter').GetField('Labels', $flags).GetValue($null)
+    $refreshing = $listing.GetType().GetField('refreshing', [Reflection.BindingFlags]'NonPublic, Instance')
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    while ($null -ne $refreshing.GetValue($listing)) {
+        if ($clock.Elapsed.TotalSeconds -gt $TimeoutSeconds) { throw "The token-label refresh did not finish within $TimeoutSeconds s." }
+        Start-Sleep -Milliseconds 20
+    }
+}

@@ -198,6 +198,8 @@ Describe 'New-Pkcs11CertificateRequest' -Skip:$NoFixture {
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be "'ClientAuth'"
         $line = 'New-Pkcs11KeyPair -Token KeyT'
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be "'KeyToken'"
+        # The completion refreshes the label listing in the background; its C_Initialize must not land in the next test's log.
+        Wait-TokenLabelRefresh
     }
 
     It 'loads nothing with -Import -WhatIf and refuses -Import without -SelfSigned' {

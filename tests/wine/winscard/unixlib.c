@@ -2,6 +2,8 @@
  * calling Wine process, so it reaches whatever pcscd that process's mount namespace shows (the test fixture's).
  * Wine's loader finds it by name beside the PE half (x86_64-unix/winscard.so) and calls the entries by index. */
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include "unixcalls.h"
 
 typedef int32_t NTSTATUS;
@@ -41,9 +43,24 @@ static NTSTATUS release_context(void *args) { return code(SCardReleaseContext(((
 static NTSTATUS is_valid_context(void *args) { return code(SCardIsValidContext(((struct handle_params *)args)->handle)); }
 static NTSTATUS cancel(void *args) { return code(SCardCancel(((struct handle_params *)args)->handle)); }
 
+/* With SMARTCARDPS_WINSCARD_CALLS naming a file, each SCardGetStatusChange appends a line to it, so a test can tell
+ * a watch that waits in the call from one that spins around it (Windows' own winscard.dll waits as pcsc-lite does). */
+static void log_call(const char *line)
+{
+    const char *path = getenv("SMARTCARDPS_WINSCARD_CALLS");
+    if (!path) return;
+    FILE *f = fopen(path, "a");
+    if (!f) return;
+    fprintf(f, "%s\n", line);
+    fclose(f);
+}
+
 static NTSTATUS get_status_change(void *args)
 {
     struct get_status_change_params *p = args;
+    char line[64];
+    snprintf(line, sizeof line, "SCardGetStatusChange %llu", (unsigned long long)p->timeout);
+    log_call(line);
     return code(SCardGetStatusChange(p->context, p->timeout, p->states, p->count));
 }
 
