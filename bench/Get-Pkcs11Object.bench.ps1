@@ -22,11 +22,6 @@ param(
 $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot 'SoftHsmBench.ps1') -ModuleDir $ModuleDir
 
-function Invoke-Tool {
-    $output = & $args[0] @($args | Select-Object -Skip 1) 2>&1
-    if ($LASTEXITCODE) { throw "$($args -join ' ') failed: $output" }
-}
-
 $label = 'Bench objects'
 $hsm = [SmartCardPS.TestFixture.SoftHsmFixture]::Start([string[]]@($label))
 $scratch = Join-Path ([IO.Path]::GetTempPath()) "smartcardps-objbench-$([guid]::NewGuid().ToString('N').Substring(0, 8))"

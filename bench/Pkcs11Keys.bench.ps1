@@ -20,11 +20,6 @@ param(
 $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot 'SoftHsmBench.ps1') -ModuleDir $ModuleDir
 
-function Invoke-Tool {
-    $output = & $args[0] @($args | Select-Object -Skip 1) 2>&1
-    if ($LASTEXITCODE) { throw "$($args -join ' ') failed: $output" }
-}
-
 $label = 'Bench keys'
 $hsm = [SmartCardPS.TestFixture.SoftHsmFixture]::Start([string[]]@($label))
 $scratch = Join-Path ([IO.Path]::GetTempPath()) "smartcardps-keybench-$([guid]::NewGuid().ToString('N').Substring(0, 8))"

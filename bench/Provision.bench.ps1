@@ -18,11 +18,6 @@ param(
 $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot 'SoftHsmBench.ps1') -ModuleDir $ModuleDir
 
-function Invoke-Tool {
-    $output = & $args[0] @($args | Select-Object -Skip 1) 2>&1
-    if ($LASTEXITCODE) { throw "$($args -join ' ') failed: $output" }
-}
-
 $hsm = [SmartCardPS.TestFixture.SoftHsmFixture]::Start([string[]]@())
 $scratch = Join-Path ([IO.Path]::GetTempPath()) "smartcardps-provbench-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
 New-Item -ItemType Directory $scratch | Out-Null

@@ -10,6 +10,12 @@ Add-Type -Path $fixtureDll.FullName
 $why = [SmartCardPS.TestFixture.SoftHsmFixture]::Unavailable()
 if ($why) { throw "Cannot run the benchmark: $why" }
 
+# Runs a peer tool (p11tool, pkcs11-tool, softhsm2-util); its output only matters when it fails.
+function Invoke-Tool {
+    $output = & $args[0] @($args | Select-Object -Skip 1) 2>&1
+    if ($LASTEXITCODE) { throw "$($args -join ' ') failed: $output" }
+}
+
 function Measure-Once([scriptblock] $Action) {
     $sw = [Diagnostics.Stopwatch]::StartNew()
     $null = & $Action
