@@ -44,10 +44,13 @@ p11_private=""
 mounted=""
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+# Runs that start together (build.ps1 starts three) race to make them: mkdir itself decides which one made it.
 for target in "${targets[@]}"; do
-  if [ ! -d "$target" ]; then
-    mkdir -m 0755 "$target"
+  if mkdir -m 0755 "$target" 2>/dev/null; then
     : > "$target/.smartcardps-ns-run-made-this"
+  elif [ ! -d "$target" ]; then
+    echo "ns-run.sh: cannot make the mount point $target" >&2
+    exit 1
   fi
 done
 p11_private=$(mktemp -d /tmp/smartcardps-p11kit.XXXXXX)
