@@ -93,7 +93,7 @@ public sealed class BenchStamps
 '@
 $stamps = [BenchStamps]::new()
 
-. (Join-Path $root 'tests/pester/WatchRunspace.ps1')
+. (Join-Path $root 'tests/pester/Support/WatchRunspace.ps1')
 function Start-BenchWatch([hashtable] $Parameters = @{}) { Start-WatchRunspace -Manifest $manifest -Parameters $Parameters }
 
 function Wait-Until([scriptblock] $Condition, [int] $TimeoutMs = 10000) {

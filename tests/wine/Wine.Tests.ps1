@@ -4,13 +4,13 @@
 # (the private pcscd) and tests/wine/winscard.sh run (the test winscard.dll, which forwards to pcsc-lite).
 
 BeforeDiscovery {
-    . (Join-Path $PSScriptRoot '../pester/Common.ps1')
+    . (Join-Path $PSScriptRoot '../pester/Support/Common.ps1')
     . (Join-Path $PSScriptRoot 'WineCommon.ps1')
     $script:NoFixture = -not (Test-PcscFixtureRequired)
 }
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot '../pester/Common.ps1')
+    . (Join-Path $PSScriptRoot '../pester/Support/Common.ps1')
     . (Join-Path $PSScriptRoot 'WineCommon.ps1')
     $script:WineMissing = Get-WineUnavailable
     if ($WineMissing -and [SmartCardPS.TestFixture.PcscFixture]::IsCi) { throw "Missing under CI (where nothing may be skipped): $WineMissing." }

@@ -4,12 +4,12 @@
 # beside it hold Wine's own directory for their whole run; the suite's machine check covers the real files.
 
 BeforeDiscovery {
-    . (Join-Path $PSScriptRoot '../pester/Common.ps1')
+    . (Join-Path $PSScriptRoot '../pester/Support/Common.ps1')
     . (Join-Path $PSScriptRoot 'WineCommon.ps1')
 }
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot '../pester/Common.ps1')
+    . (Join-Path $PSScriptRoot '../pester/Support/Common.ps1')
     . (Join-Path $PSScriptRoot 'WineCommon.ps1')
     $script:Script = Join-Path $PSScriptRoot 'winscard.sh'
     $script:Missing = & $Script unavailable

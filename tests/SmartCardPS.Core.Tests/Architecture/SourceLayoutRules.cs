@@ -70,6 +70,36 @@ namespace SmartCardPS.Tests.Architecture
             Assert.True(wrong.Count == 0, string.Join(Environment.NewLine, wrong));
         }
 
+        private static readonly Regex CmdletAttribute = new Regex(@"\[Cmdlet\(Verbs\w+\.(\w+),\s*""(\w+)""");
+
+        /// <summary>
+        /// The Pester files mirror the cmdlets: one folder per cmdlet noun holding files named for a cmdlet of that noun
+        /// (Verb-Noun...) or for the noun itself, CrossCutting/ for what spans cmdlets, Support/ for the dot-sourced
+        /// helpers and data. A newcomer finds the tests of Remove-Pkcs11Object in Pkcs11Object/.
+        /// </summary>
+        [Fact]
+        public void EveryPesterFileSitsInTheFolderOfItsCmdletNoun()
+        {
+            var cmdlets = SourceFiles("src/SmartCardPS/Commands")
+                .SelectMany(f => CmdletAttribute.Matches(File.ReadAllText(f)).Select(m => (Verb: m.Groups[1].Value, Noun: m.Groups[2].Value)))
+                .ToList();
+            Assert.NotEmpty(cmdlets);
+            string pester = Path.Combine(RepositoryRoot, "tests", "pester");
+            var wrong = new List<string>();
+            foreach (string file in Directory.EnumerateFiles(pester, "*.Tests.ps1", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal))
+            {
+                string[] parts = Path.GetRelativePath(pester, file).Split(Path.DirectorySeparatorChar);
+                string name = parts[^1];
+                if (parts.Length != 2) wrong.Add($"{Relative(file)}: put it in the folder of its cmdlet noun or in CrossCutting/");
+                else if (parts[0] == "Support") wrong.Add($"{Relative(file)}: Support/ holds helpers, not tests");
+                else if (parts[0] == "CrossCutting") continue;
+                else if (!cmdlets.Any(c => c.Noun == parts[0])) wrong.Add($"{Relative(file)}: {parts[0]} is no cmdlet's noun");
+                else if (!name.StartsWith(parts[0], StringComparison.Ordinal) && !cmdlets.Any(c => c.Noun == parts[0] && name.StartsWith($"{c.Verb}-{c.Noun}.", StringComparison.Ordinal)))
+                    wrong.Add($"{Relative(file)}: name it for a cmdlet of {parts[0]} (Verb-{parts[0]}.Tests.ps1) or for the noun");
+            }
+            Assert.True(wrong.Count == 0, string.Join(Environment.NewLine, wrong));
+        }
+
         [Fact]
         public void HelpSourceHasNoLineOver120Characters()
         {

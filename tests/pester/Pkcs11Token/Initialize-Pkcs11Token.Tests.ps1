@@ -1,0 +1,103 @@
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot '../Support/Pkcs11Provision.ps1')
+    $script:NoFixture = -not (Test-SoftHsmFixtureRequired)
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot '../Support/Pkcs11Provision.ps1')
+    $script:State = Start-TestProvisioning -Label 'Existing'
+    if ($State) {
+        $script:Hsm = $State.Hsm
+        $script:SoPin = ConvertTo-TestPin 5678
+        Add-TestCertificate -Hsm $Hsm -TokenLabel 'Existing' -Label 'kept cert'
+    }
+}
+
+AfterAll { Stop-TestObjectToken $State }
+
+Describe 'Initialize-Pkcs11Token' -Skip:$NoFixture {
+    It 'initialises the free slot with both PINs, as p11tool, softhsm2-util and pkcs11-tool then see it' {
+        $token = Get-TestFreeToken | Initialize-Pkcs11Token -Label 'New é' -SoPin $SoPin -UserPin (ConvertTo-TestPin 24680) -Confirm:$false
+        $token | Should -BeOfType ([SmartCardPS.Pkcs11.Pkcs11Token])
+        $token.Label | Should -BeExactly 'New é'
+        $token.TokenInitialized | Should -BeTrue
+        $token.UserPinInitialized | Should -BeTrue
+        (Get-P11toolToken | Where-Object Label -eq 'New é').URL | Should -BeExactly $token.Uri
+        (& softhsm2-util --show-slots) -join "`n" | Should -Match 'Label:\s+New é'
+        $env:GNUTLS_PIN = '24680'
+        Invoke-TestTool p11tool --login --generate-privkey ecdsa --label 'proof' $token.Uri | Out-Null
+        (Invoke-TestToolStatus pkcs11-tool --module $SoftHsmLibrary --token-label 'New é' --login --pin 24680 --list-objects).Exit | Should -Be 0
+        (Invoke-TestToolStatus pkcs11-tool --module $SoftHsmLibrary --token-label 'New é' --session-rw --login --login-type so --so-pin 5678 --list-objects).Exit | Should -Be 0
+    }
+
+    It 'refuses an initialised token without -Force, naming how many objects it would erase, and changes nothing' {
+        $before = Get-TokenDirectorySnapshot $Hsm
+        $result = Initialize-Pkcs11Token -Token 'Existing' -Label 'Wiped' -SoPin $SoPin -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
+        $result | Should -BeNullOrEmpty
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -Be 'InitializePkcs11TokenTokenInitialized,SmartCardPS.Commands.InitializePkcs11TokenCommand'
+        $failures[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+        $failures[0].Exception.Message | Should -Match "'Existing' is initialised and holds 1 public object\(s\) and every private one.*-Force"
+        Get-TokenDirectorySnapshot $Hsm | Should -Be $before
+    }
+
+    It '-WhatIf loads no module and changes nothing, byte for byte' {
+        $shim = New-TestPkcs11Shim
+        if (-not $shim) { Set-ItResult -Skipped -Because 'gcc is missing'; return }
+        try {
+            $before = Get-TokenDirectorySnapshot $Hsm
+            $objects = @(Get-Pkcs11Object -Token 'Existing').Uri
+            $text = Get-WhatIfText { Initialize-Pkcs11Token -Uri "pkcs11:token=Existing?module-path=$($shim.LibraryPath)" -Label 'Wiped' -SoPin $SoPin -Force -WhatIf } $State.Scratch
+            $text | Should -Match "What if: Performing the operation ""Initialise as 'Wiped', setting the SO PIN \(an initialised token loses every object\)"" on target ""'pkcs11:token=Existing\?module-path="
+            $shim.Log | Should -BeNullOrEmpty -Because 'no module may be loaded under -WhatIf'
+            $text = Get-WhatIfText { Get-Pkcs11Token -Label 'Existing' | Initialize-Pkcs11Token -Label 'Wiped' -SoPin $SoPin -Force -WhatIf } $State.Scratch
+            $text | Should -Match "on target ""token 'Existing' \('pkcs11:model="
+            Get-TokenDirectorySnapshot $Hsm | Should -Be $before
+            @(Get-Pkcs11Object -Token 'Existing').Uri | Should -Be $objects
+        }
+        finally { if ($shim) { $shim.Dispose() } }
+    }
+
+    It 'reports a wrong SO PIN once (one C_InitToken, no retry) with the SO flag, and keeps the token' {
+        $shim = New-TestPkcs11Shim
+        if (-not $shim) { Set-ItResult -Skipped -Because 'gcc is missing'; return }
+        try {
+            $uri = "pkcs11:token=Existing?module-path=$($shim.LibraryPath)"
+            Initialize-Pkcs11Token -Uri $uri -Label 'Wiped' -SoPin (ConvertTo-TestPin 0000) -Force -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -Be 'InitializePkcs11TokenPinIncorrect,SmartCardPS.Commands.InitializePkcs11TokenCommand'
+            $failures[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
+            $failures[0].Exception.SecurityOfficer | Should -BeTrue
+            $failures[0].Exception.Message | Should -Match "The SO PIN for token 'Existing' is incorrect \(CKR_PIN_INCORRECT\); it was not retried"
+            $failures[0].Exception.Message | Should -Not -Match '0000'
+            $shim.Returns('InitToken') | Should -Be @(160)
+            $shim.Logins | Should -BeNullOrEmpty
+            (Get-Pkcs11Object -Token 'Existing' -Type Certificate).Label | Should -Be 'kept cert'
+        }
+        finally { if ($shim) { $shim.Dispose() } }
+    }
+
+    It 'refuses a label that does not fit 32 bytes or holds a control character, before loading anything' {
+        { Initialize-Pkcs11Token -Token 'Existing' -Label ('é' * 17) -SoPin $SoPin -Force -Confirm:$false } |
+            Should -Throw -ErrorId 'InitializePkcs11TokenInvalidLabel,SmartCardPS.Commands.InitializePkcs11TokenCommand' -ExpectedMessage '*34 bytes in UTF-8*at most 32*'
+        { Initialize-Pkcs11Token -Token 'Existing' -Label "a`eb" -SoPin $SoPin -Force -Confirm:$false } |
+            Should -Throw -ErrorId 'InitializePkcs11TokenInvalidLabel,SmartCardPS.Commands.InitializePkcs11TokenCommand'
+    }
+
+    It 're-initialises with -Force: every object goes, the new label shows, and the user PIN is unset until given' {
+        $token = Initialize-Pkcs11Token -Token 'Existing' -Label 'Reborn' -SoPin $SoPin -Force -Confirm:$false
+        $token.Label | Should -BeExactly 'Reborn'
+        $token.UserPinInitialized | Should -BeFalse
+        @(Get-P11toolToken).Label | Should -Not -Contain 'Existing'
+        $listing = Invoke-TestToolStatus p11tool --list-all $token.Uri
+        $listing.Output | Should -Not -Match 'kept cert'
+    }
+
+    It 'names the token that no input matches, and several that a URI matches' {
+        Initialize-Pkcs11Token -Token 'No such token' -Label 'x' -SoPin $SoPin -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'InitializePkcs11TokenTokenNotFound,SmartCardPS.Commands.InitializePkcs11TokenCommand'
+        Initialize-Pkcs11Token -Uri 'pkcs11:manufacturer=SoftHSM%20project' -Label 'x' -SoPin $SoPin -Force -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'InitializePkcs11TokenAmbiguousToken,SmartCardPS.Commands.InitializePkcs11TokenCommand'
+        $failures[0].Exception.Message | Should -Match 'names 2 tokens: .*nothing was changed'
+    }
+}
