@@ -95,6 +95,6 @@ namespace SmartCardPS.Pcsc
             if (rc != ScardError.Success) throw new PcscException(rc, operation);
         }
 
-        private ScardError Use(Func<IntPtr, ScardError> call) => HandleUse.Use(handle, call);
+        private ScardError Use(Func<IntPtr, ScardError> call) => HeldHandle.Call(handle, call);
     }
 }

@@ -51,7 +51,7 @@ namespace SmartCardPS.Pcsc
             {
                 IntPtr card = IntPtr.Zero;
                 SmartCardProtocol active = SmartCardProtocol.None;
-                ScardError rc = HandleUse.Use(context.Handle, ctx => api.Connect(ctx, reader, share, preferred, out card, out active));
+                ScardError rc = HeldHandle.Call(context.Handle, ctx => api.Connect(ctx, reader, share, preferred, out card, out active));
                 if (rc != ScardError.Success) throw PolkitRefusal.Failure(rc, $"SCardConnect to {UntrustedText.Quote(reader)}", PolkitRefusal.AccessCard);
                 var connection = new SmartCardConnection(api, context, new ScardCardHandle(api, context.Handle, card), reader, share, preferred, active);
                 connection.RefreshStatus();
@@ -297,7 +297,7 @@ namespace SmartCardPS.Pcsc
         {
             try
             {
-                return HandleUse.Use(handle, call);
+                return HeldHandle.Call(handle, call);
             }
             catch (ObjectDisposedException)
             {

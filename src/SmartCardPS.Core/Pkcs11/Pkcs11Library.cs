@@ -310,7 +310,7 @@ namespace SmartCardPS.Pkcs11
 
         /// <summary>
         /// Logs the user in to the token in <paramref name="slotId"/> with <paramref name="login"/>, or shares the login
-        /// another user of this library in the process made (see Pkcs11Logins). False when the token was logged in by
+        /// another user of this library in the process made (see SharedTokenLogins). False when the token was logged in by
         /// someone else: then the caller must not log out.
         /// </summary>
         internal bool LogIn(ulong slotId, Func<bool> login) => Shared().Logins.Enter(slotId, login);

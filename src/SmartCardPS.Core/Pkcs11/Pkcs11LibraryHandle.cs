@@ -36,7 +36,7 @@ namespace SmartCardPS.Pkcs11
         public IPkcs11Library Library { get; private set; }
 
         /// <summary>The user logins of the library's tokens, shared by everyone in the process who reads with one.</summary>
-        public Pkcs11Logins Logins { get; } = new Pkcs11Logins();
+        public SharedTokenLogins Logins { get; } = new SharedTokenLogins();
 
         /// <summary>The module refused CKF_OS_LOCKING_OK, so it may not be entered by two threads at once.</summary>
         public bool SerializesCalls { get; private set; }

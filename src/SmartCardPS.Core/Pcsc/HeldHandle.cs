@@ -4,10 +4,10 @@ using SmartCardPS.Interop;
 
 namespace SmartCardPS.Pcsc
 {
-    internal static class HandleUse
+    internal static class HeldHandle
     {
         /// <summary>Holds <paramref name="handle"/> for the length of one native call, so a Dispose on another thread waits for it.</summary>
-        public static ScardError Use(SafeHandle handle, Func<IntPtr, ScardError> call)
+        public static ScardError Call(SafeHandle handle, Func<IntPtr, ScardError> call)
         {
             bool added = false;
             try

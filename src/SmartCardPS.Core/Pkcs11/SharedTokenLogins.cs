@@ -9,7 +9,7 @@ namespace SmartCardPS.Pkcs11
     /// private object handles turn invalid). So the first user logs in, later users share that login, and the last one
     /// to leave logs out.
     /// </summary>
-    internal sealed class Pkcs11Logins
+    internal sealed class SharedTokenLogins
     {
         private readonly object gate = new object();
         private readonly Dictionary<ulong, int> users = new Dictionary<ulong, int>();
