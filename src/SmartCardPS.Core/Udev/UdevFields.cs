@@ -56,5 +56,8 @@ namespace SmartCardPS.Udev
         /// <summary>A USB id as udev's ATTRS{idVendor} holds it: four lower-case hex digits, a 0x prefix dropped.</summary>
         public static string UsbId(string value) =>
             value == null ? null : (value.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? value.Substring(2) : value).ToLowerInvariant();
+
+        /// <summary>A mode as the rule writes it: four octal digits, a leading 0 added to three.</summary>
+        public static string OctalMode(string value) => value != null && value.Length == 3 ? "0" + value : value;
     }
 }

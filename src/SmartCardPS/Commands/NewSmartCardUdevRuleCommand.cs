@@ -2,8 +2,6 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using SmartCardPS.Commands.Bases;
-using SmartCardPS.Os;
-using SmartCardPS.Text;
 using SmartCardPS.Udev;
 
 namespace SmartCardPS.Commands
@@ -35,8 +33,6 @@ namespace SmartCardPS.Commands
     [OutputType(typeof(UdevRule))]
     public sealed class NewSmartCardUdevRuleCommand : SmartCardCmdlet
     {
-        private const string RunElevated = "run elevated (sudo).";
-
         /// <summary>
         /// <para type="description">The rule's name: the file name (PRIORITY-NAME.rules) and, unless -Symlink, the /dev
         /// name.</para>
@@ -121,78 +117,41 @@ namespace SmartCardPS.Commands
         protected override void ProcessRecord()
         {
             if (!FieldsAreGood()) return;
-            string noGroup = Force ? null : UdevGroup.Problem(Group);
-            if (noGroup != null)
-            {
-                WriteError(NewError(new ItemNotFoundException(noGroup), "GroupNotFound", ErrorCategory.ObjectNotFound, Group));
-                return;
-            }
-            string dir = RulesDirectory == null ? UdevRule.UdevDirectories[0] : SessionState.Path.GetUnresolvedProviderPathFromPSPath(RulesDirectory);
             var rule = new UdevRule
             {
                 Name = Name,
-                Path = System.IO.Path.Combine(dir, $"{Priority:D2}-{Name}.rules"),
                 Subsystem = Subsystem,
                 VendorId = UdevFields.UsbId(VendorId),
                 ProductId = UdevFields.UsbId(ProductId),
                 Serial = Serial,
                 Group = Group,
-                Mode = Mode.Length == 3 ? "0" + Mode : Mode,
+                Mode = UdevFields.OctalMode(Mode),
                 Symlink = Symlink ?? Name,
             };
-            string content;
+            string dir = RulesDirectory == null ? null
+                : SessionState.Path.GetUnresolvedProviderPathFromPSPath(RulesDirectory);
+            var installer = new UdevRuleInstaller();
             try
             {
-                content = rule.VerifiedFileContent();
+                UdevRuleInstallPlan plan = installer.Prepare(rule, dir, Priority, Force);
+                foreach (string warning in plan.Warnings) WriteWarning(warning);
+                if (!ShouldProcess(plan.Target, plan.Action)) return;
+                WriteObject(installer.Install(plan, WriteWarning));
             }
-            catch (InvalidDataException ex)
+            catch (UdevRuleException ex)
             {
-                WriteError(NewError(ex, "InvalidRule", ErrorCategory.InvalidData, rule.Path));
-                return;
-            }
-            string previous;
-            try
-            {
-                previous = SafeFile.ReadText(rule.Path);
+                WriteError(NewError(ex, ex.Failure.ToString(), CategoryOf(ex.Failure), ex.Target));
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                WriteFileError(ex, rule.Path, RunElevated);
-                return;
+                WriteFileError(ex, rule.Path, "run elevated (sudo).");
             }
-            if (previous != null && previous != content && !Force)
-            {
-                WriteError(NewError(new IOException($"{UntrustedText.Escape(rule.Path)} exists with other content; nothing was changed. Use -Force to replace it."),
-                    "FileExists", ErrorCategory.ResourceExists, rule.Path));
-                return;
-            }
-            if (rule.WorldWritable) WriteWarning($"MODE=\"{rule.Mode}\" lets every user on this machine read and write the reader; prefer -Mode 0660 with -Group.");
-            if (Serial == null) WriteWarning($"Without -Serial the rule matches every USB adapter {rule.VendorId}:{rule.ProductId}, not only this reader.");
-            if (!ShouldProcess(UntrustedText.Escape(rule.Path), "Write the udev rule " + rule.Rule)) return;
-            if (previous != content && !Write(rule.Path, content)) return;
-            if (!UdevRule.IsUdevDirectory(dir))
-            {
-                WriteWarning($"udev does not read {UntrustedText.Escape(dir)}, so the rule was not checked and takes no effect there; udev reads {string.Join(", ", UdevRule.UdevDirectories)}.");
-                WriteObject(rule);
-                return;
-            }
-            string udevadm = Udevadm.Find();
-            if (udevadm == null)
-            {
-                WriteWarning("udevadm is not installed, so the rule was neither checked nor applied.");
-                WriteObject(rule);
-                return;
-            }
-            if (!Validate(udevadm, rule, previous)) return;
-            Apply(udevadm, rule);
-            WriteObject(rule);
         }
 
         /// <summary>
         /// Checks every value that goes into the rule or its file name before anything is read or written. The checks
         /// live here rather than in ValidatePattern: binding errors quote the argument raw, and a control character
-        /// must
-        /// be named escaped, under this cmdlet's own error id (ControlCharacter, InvalidValue).
+        /// must be named escaped, under this cmdlet's own error id (ControlCharacter, InvalidValue).
         /// </summary>
         private bool FieldsAreGood()
         {
@@ -212,47 +171,14 @@ namespace SmartCardPS.Commands
             return true;
         }
 
-        private bool Write(string path, string content)
+        private static ErrorCategory CategoryOf(UdevRuleFailure failure)
         {
-            try
+            switch (failure)
             {
-                UdevRule.WriteFile(path, content, Force);
-                return true;
+                case UdevRuleFailure.GroupNotFound: return ErrorCategory.ObjectNotFound;
+                case UdevRuleFailure.FileExists: return ErrorCategory.ResourceExists;
+                default: return ErrorCategory.InvalidData;
             }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                WriteFileError(ex, path, RunElevated);
-            }
-            return false;
-        }
-
-        private bool Validate(string udevadm, UdevRule rule, string previous)
-        {
-            var problems = UdevRule.ProblemsIn(Udevadm.Test(udevadm, rule.Subsystem).Stderr, rule.Path);
-            if (problems.Count == 0)
-            {
-                rule.Validated = true;
-                return true;
-            }
-            // udev would run with a broken rule: put back what was there.
-            if (previous == null) File.Delete(rule.Path);
-            else UdevRule.WriteFile(rule.Path, previous, Force);
-            WriteError(NewError(new InvalidDataException($"udev rejects {UntrustedText.Escape(rule.Path)}: {string.Join("; ", problems)}. The previous state was restored."),
-                "InvalidRule", ErrorCategory.InvalidData, rule.Path));
-            return false;
-        }
-
-        private void Apply(string udevadm, UdevRule rule)
-        {
-            ToolResult reload = Udevadm.Reload(udevadm);
-            if (!reload.Ok)
-            {
-                WriteWarning($"udevd did not reload its rules ({reload.Stderr.Trim()}); the rule applies when udev next starts, or run: sudo udevadm control --reload && sudo udevadm trigger --subsystem-match={rule.Subsystem}");
-                return;
-            }
-            ToolResult trigger = Udevadm.Trigger(udevadm, rule.Subsystem);
-            if (!trigger.Ok) WriteWarning($"udevadm trigger failed ({trigger.Stderr.Trim()}); replug the reader to apply the rule.");
-            rule.Applied = trigger.Ok;
         }
     }
 }
