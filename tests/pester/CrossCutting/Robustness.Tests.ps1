@@ -139,7 +139,9 @@ Describe 'Robustness' -Tag 'Robustness' -Skip:$NoFixture {
         # In a directory of its own: a wrong-type -ReportPath becomes the file name 'System.Collections.Hashtable', as
         # PowerShell converts a hashtable given for a string, and must not land in the checkout.
         $scratch = New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) "smartcardps-hostile-$([guid]::NewGuid().ToString('N').Substring(0, 8))")
-        Push-Location $scratch
+        # The cases run in $Runspace, whose location is its own.
+        $before = $Runspace.SessionStateProxy.Path.CurrentLocation.Path
+        $null = $Runspace.SessionStateProxy.Path.SetLocation($scratch.FullName)
         $problems = foreach ($command in (Get-Command -Module SmartCardPS -CommandType Cmdlet)) {
             foreach ($parameter in $command.Parameters.Values | Where-Object { $common -notcontains $_.Name -and $_.ParameterType -ne [switch] }) {
                 foreach ($value in $hostile.GetEnumerator()) {
@@ -152,8 +154,10 @@ Describe 'Robustness' -Tag 'Robustness' -Skip:$NoFixture {
                 }
             }
         }
-        Pop-Location
+        $null = $Runspace.SessionStateProxy.Path.SetLocation($before)
+        $landed = @(Get-ChildItem -Name $scratch)
         Remove-Item $scratch -Recurse -Force
+        $landed | Should -Contain 'System.Collections.Hashtable' -Because 'the wrong-type -ReportPath must land in the scratch directory'
         $Pcsc.Insert(0, $AtrA) | Out-Null
         $Summary.HostileParameterCases = $Summary.Cases
         $Summary.SlowestHostileCases = ($script:CaseTimes | Sort-Object { $_[0] } -Descending | Select-Object -First 6 | ForEach-Object { "$($_[1]) $($_[0]) ms" }) -join '; '
