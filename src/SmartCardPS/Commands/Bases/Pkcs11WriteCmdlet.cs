@@ -104,17 +104,41 @@ namespace SmartCardPS.Commands.Bases
                 if (current == null) return null;
                 found.Add(new Target { Module = module, Token = current });
             }
-            string shown = Describe(token, uri);
+            return Single(found, Describe(token, uri), uri != null ? Pkcs11Uri.Redact(uri) : (object)token);
+        }
+
+        /// <summary>
+        /// The token in slot <paramref name="slotId"/> of <paramref name="module"/> (a registered name or a library
+        /// path, as Get-Pkcs11Token -Module takes it), initialised or not; null with the error written when the slot
+        /// holds no token (TokenNotFound) or the module names several (AmbiguousToken).
+        /// </summary>
+        protected Target ResolveSlot(string module, ulong slotId)
+        {
+            var found = new System.Collections.Generic.List<Target>();
+            foreach (Pkcs11Module each in ResolveModules(new[] { module }))
+            {
+                found.AddRange(TokensOf(each, includeEmptySlots: true).Where(t => t.SlotId == slotId && t.TokenPresent)
+                    .Select(t => new Target { Module = each, Token = t }));
+            }
+            return Single(found, DescribeSlot(module, slotId), module);
+        }
+
+        /// <summary>A slot as the user gave it, for -WhatIf and errors.</summary>
+        protected static string DescribeSlot(string module, ulong slotId) => $"slot {slotId} of module {UntrustedText.Quote(module)}";
+
+        /// <summary>The one target found, its module loaded; null with TokenNotFound or AmbiguousToken written.</summary>
+        private Target Single(System.Collections.Generic.List<Target> found, string shown, object given)
+        {
             if (found.Count == 0)
             {
                 WriteError(NewError(new ItemNotFoundException($"No PKCS#11 token matches {shown}. Run Get-Pkcs11Token (-IncludeEmptySlots for uninitialised ones) to list the tokens and their URIs."),
-                    "TokenNotFound", ErrorCategory.ObjectNotFound, uri != null ? Pkcs11Uri.Redact(uri) : (object)token));
+                    "TokenNotFound", ErrorCategory.ObjectNotFound, given));
                 return null;
             }
             if (found.Count > 1)
             {
                 WriteError(NewError(new System.ArgumentException($"{shown} names {found.Count} tokens: {string.Join(", ", found.Select(t => UntrustedText.Quote(t.Token.Uri)))}. Give the Uri of one; nothing was changed."),
-                    "AmbiguousToken", ErrorCategory.InvalidArgument, uri != null ? Pkcs11Uri.Redact(uri) : (object)token));
+                    "AmbiguousToken", ErrorCategory.InvalidArgument, given));
                 return null;
             }
             Target target = found[0];
