@@ -220,10 +220,32 @@ namespace SmartCardPS.Pkcs11
             }
         }
 
+        /// <summary>
+        /// C_CreateObject, then the new object read back. When reading it fails the object is destroyed again, so
+        /// that an import that reports a failure has written nothing; when destroying it fails too, the message says
+        /// it is left.
+        /// </summary>
         private static Pkcs11Object Create(Pkcs11WriteSession write, Pkcs11Token token, List<IObjectAttribute> template)
         {
             IObjectHandle handle = write.Call(() => write.Session.CreateObject(template));
-            return Pkcs11ObjectReader.ReadObject(write.Library, write.Session, handle, token);
+            try
+            {
+                return Pkcs11ObjectReader.ReadObject(write.Library, write.Session, handle, token);
+            }
+            catch (Pkcs11ModuleException unread)
+            {
+                string failed = $"the object was created, but reading it back failed ({unread.Reason})";
+                try
+                {
+                    write.Call(() => write.Session.DestroyObject(handle));
+                }
+                catch (Pkcs11ModuleException kept)
+                {
+                    throw write.Library.Partial(token.SlotId,
+                        $"{failed} and destroying it failed too ({kept.Reason}): it is still on the token; remove it with Remove-Pkcs11Object", unread);
+                }
+                throw write.Library.Partial(token.SlotId, $"{failed}, so it was destroyed again: nothing was written", unread);
+            }
         }
 
         /// <summary>

@@ -126,7 +126,8 @@ namespace SmartCardPS.Commands.Bases
         /// <summary>A slot as the user gave it, for -WhatIf and errors.</summary>
         protected static string DescribeSlot(string module, ulong slotId) => $"slot {slotId} of module {UntrustedText.Quote(module)}";
 
-        /// <summary>The one target found, its module loaded; null with TokenNotFound or AmbiguousToken written.</summary>
+        /// <summary>The one target found, its module loaded; null with TokenNotFound or AmbiguousToken
+        /// written.</summary>
         private Target Single(System.Collections.Generic.List<Target> found, string shown, object given)
         {
             if (found.Count == 0)
