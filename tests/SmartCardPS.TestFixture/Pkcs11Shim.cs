@@ -9,9 +9,10 @@ namespace SmartCardPS.TestFixture
     /// <summary>
     /// A real PKCS#11 module, compiled with gcc from native/pkcs11-shim.c, that forwards to another module and
     /// fails or stalls on demand: tokens labelled Broken* fail C_GetTokenInfo, NoMech* fail C_GetMechanismList,
-    /// Block() makes C_GetSlotList wait, AddTokenFlags() adds CK_TOKEN_INFO flags (PIN states), HideMechanisms() and
-    /// FailGenerateKeyPair() make a token that lacks a mechanism or is full, and a no-locking build refuses CKF_OS_LOCKING_OK and records calls that
-    /// overlap. Each shim is its own library file, so its state is its own even in a shared process.
+    /// Block() makes C_GetSlotList wait, AddTokenFlags() adds CK_TOKEN_INFO flags (PIN states), PinPad() plays a
+    /// reader's PIN pad, HideMechanisms() and FailGenerateKeyPair() make a token that lacks a mechanism or is full,
+    /// and a no-locking build refuses CKF_OS_LOCKING_OK and records calls that overlap. Each shim is its own library
+    /// file, so its state is its own even in a shared process.
     /// </summary>
     public sealed class Pkcs11Shim : IDisposable
     {
@@ -73,13 +74,29 @@ namespace SmartCardPS.TestFixture
         /// <summary>
         /// From now on the write call <paramref name="call"/> (InitToken, InitPIN, SetPIN, CreateObject, DestroyObject,
         /// SetAttributeValue) answers <paramref name="rv"/> without reaching the module, as a module lacking it does
-        /// (0x54 is CKR_FUNCTION_NOT_SUPPORTED); null stops it.
+        /// (0x54 is CKR_FUNCTION_NOT_SUPPORTED); null stops it. GetAttributeValue fails the same way (not logged): a
+        /// module that stores an object and cannot read it back.
         /// </summary>
         public void Fail(string call, ulong? rv)
         {
             if (rv == null) File.Delete(Control("fail-" + call));
             else File.WriteAllText(Control("fail-" + call), "0x" + rv.Value.ToString("x"));
         }
+
+        /// <summary>
+        /// A reader's PIN pad: from now on C_Login, C_InitPIN and C_SetPIN given a NULL PIN of length 0 (what a caller
+        /// passes to have the pad ask) take the next of <paramref name="typed"/> as the PIN typed on the pad, and log
+        /// "pinpad Login" (see PinPadCalls); none stops it (a NULL PIN then reaches the module as it came).
+        /// </summary>
+        public void PinPad(params string[] typed)
+        {
+            if (typed.Length == 0) File.Delete(Control("pinpad"));
+            else File.WriteAllText(Control("pinpad"), string.Join("\n", typed) + "\n");
+        }
+
+        /// <summary>The calls given a NULL PIN for the pad, by name ("Login"; "SetPIN" once per PIN), in order.</summary>
+        public string[] PinPadCalls =>
+            Log.Where(l => l.StartsWith("pinpad ", StringComparison.Ordinal)).Select(l => l.Substring(7)).ToArray();
 
         /// <summary>The return values of one logged call ("SetPIN", "InitPIN", "InitToken", "CreateObject", ...), in order.</summary>
         public ulong[] Returns(string call) =>

@@ -90,12 +90,12 @@ namespace SmartCardPS.Pkcs11
 
         /// <summary>
         /// C_SetPIN. The user PIN is changed in a public session (the old PIN is checked by C_SetPIN itself: no C_Login, so a
-        /// wrong one costs one try, as one C_Login would); the SO PIN after one C_Login as SO with the old PIN.
+        /// wrong one costs one try, as one C_Login would); the SO PIN after one C_Login as SO with the old PIN. Both PINs null:
+        /// the token's PIN pad asks for them (NULL PINs of length 0, as PKCS#11 has it for CKF_PROTECTED_AUTHENTICATION_PATH).
         /// </summary>
         public static void ChangePin(Pkcs11Library library, Pkcs11Token token, bool securityOfficer, byte[] oldPin, byte[] newPin)
         {
-            if (oldPin == null) throw new ArgumentNullException(nameof(oldPin));
-            if (newPin == null) throw new ArgumentNullException(nameof(newPin));
+            RequirePinsOrPad(token, oldPin, newPin, nameof(oldPin), nameof(newPin));
             using (var write = Pkcs11WriteSession.Open(library, token, securityOfficer ? Pkcs11WriteLogin.SecurityOfficer : Pkcs11WriteLogin.None, oldPin))
             {
                 try
@@ -111,12 +111,12 @@ namespace SmartCardPS.Pkcs11
 
         /// <summary>
         /// C_Login as SO, then C_InitPIN: sets the user PIN of a token that has none yet, or unblocks a locked one (the user
-        /// PIN's retry counter starts again). One C_Login: a wrong SO PIN is not retried.
+        /// PIN's retry counter starts again). One C_Login: a wrong SO PIN is not retried. Both PINs null: the token's PIN pad
+        /// asks for them.
         /// </summary>
         public static void ResetUserPin(Pkcs11Library library, Pkcs11Token token, byte[] soPin, byte[] newUserPin)
         {
-            if (soPin == null) throw new ArgumentNullException(nameof(soPin));
-            if (newUserPin == null) throw new ArgumentNullException(nameof(newUserPin));
+            RequirePinsOrPad(token, soPin, newUserPin, nameof(soPin), nameof(newUserPin));
             using (var write = Pkcs11WriteSession.Open(library, token, Pkcs11WriteLogin.SecurityOfficer, soPin))
             {
                 try
@@ -128,6 +128,18 @@ namespace SmartCardPS.Pkcs11
                     throw write.PinFailure(ex, securityOfficer: false, "C_InitPIN");
                 }
             }
+        }
+
+        /// <summary>
+        /// Both PINs, or neither on a token with a PIN pad (the pad asks for both: PKCS#11 leaves one typed here and one
+        /// on the pad undefined).
+        /// </summary>
+        private static void RequirePinsOrPad(Pkcs11Token token, byte[] pin, byte[] newPin, string pinName, string newPinName)
+        {
+            if (token == null) throw new ArgumentNullException(nameof(token));
+            if (pin == null && newPin == null && token.Flags.HasFlag(Pkcs11TokenFlags.ProtectedAuthenticationPath)) return;
+            if (pin == null) throw new ArgumentNullException(pinName);
+            if (newPin == null) throw new ArgumentNullException(newPinName);
         }
 
         /// <summary>
@@ -208,10 +220,32 @@ namespace SmartCardPS.Pkcs11
             }
         }
 
+        /// <summary>
+        /// C_CreateObject, then the new object read back. When reading it fails the object is destroyed again, so
+        /// that an import that reports a failure has written nothing; when destroying it fails too, the message says
+        /// it is left.
+        /// </summary>
         private static Pkcs11Object Create(Pkcs11WriteSession write, Pkcs11Token token, List<IObjectAttribute> template)
         {
             IObjectHandle handle = write.Call(() => write.Session.CreateObject(template));
-            return Pkcs11ObjectReader.ReadObject(write.Library, write.Session, handle, token);
+            try
+            {
+                return Pkcs11ObjectReader.ReadObject(write.Library, write.Session, handle, token);
+            }
+            catch (Pkcs11ModuleException unread)
+            {
+                string failed = $"the object was created, but reading it back failed ({unread.Reason})";
+                try
+                {
+                    write.Call(() => write.Session.DestroyObject(handle));
+                }
+                catch (Pkcs11ModuleException kept)
+                {
+                    throw write.Library.Partial(token.SlotId,
+                        $"{failed} and destroying it failed too ({kept.Reason}): it is still on the token; remove it with Remove-Pkcs11Object", unread);
+                }
+                throw write.Library.Partial(token.SlotId, $"{failed}, so it was destroyed again: nothing was written", unread);
+            }
         }
 
         /// <summary>

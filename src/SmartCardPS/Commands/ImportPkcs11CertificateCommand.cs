@@ -21,7 +21,8 @@ namespace SmartCardPS.Commands
     /// name. The user logs in first when the token requires a login (its PIN from -Pin, -Credential, the URI's
     /// pin-value or pin-source, the PIN pad, or a prompt), in a read-write session closed before the command returns; a
     /// wrong PIN is reported once and never retried. Emits the new Pkcs11Object with its Uri exactly as p11tool
-    /// --list-all prints it. -WhatIf loads no module.</para>
+    /// --list-all prints it; when the module stores it but cannot read it back, it is destroyed again and the error
+    /// says so (or, if that fails too, that it is left to remove). -WhatIf loads no module.</para>
     /// </summary>
     /// <example>
     /// <code>Export-Pkcs11Certificate -Uri 'pkcs11:token=MyToken;object=My%20cert;type=cert' -Path ~/my-cert.pem `

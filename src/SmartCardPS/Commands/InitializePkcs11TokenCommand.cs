@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Security;
 using SmartCardPS.Commands.Bases;
+using SmartCardPS.Completion;
 using SmartCardPS.Pkcs11;
 using SmartCardPS.Text;
 
@@ -11,7 +12,8 @@ namespace SmartCardPS.Commands
     /// <para type="synopsis">Initialises a PKCS#11 token (C_InitToken): sets its label and SO PIN and, with -UserPin,
     /// its user PIN, as softhsm2-util --init-token and pkcs11-tool --init-token --init-pin do.</para>
     /// <para type="description">Takes one token: piped from Get-Pkcs11Token (uninitialised ones, such as SoftHSM's free
-    /// slot, come with -IncludeEmptySlots), a label, or a pkcs11: URI (a slot-id URI reaches an uninitialised token). A
+    /// slot, come with -IncludeEmptySlots), a label, a pkcs11: URI (a slot-id URI reaches an uninitialised token), or
+    /// -Module and -SlotId (a module name or library path and a slot, for a token that has no label yet). A
     /// token that is already initialised is refused unless -Force, as initialising erases every object on it; the
     /// confirmation then says how many public objects would be lost. With -UserPin it then logs in as SO and sets the
     /// user PIN (C_InitPIN) in the same call. Emits the token as its module now lists it (SoftHSM gives it a new slot
@@ -34,10 +36,38 @@ namespace SmartCardPS.Commands
     /// <para>Shows what re-initialising MyToken would do, without loading its module or asking for anything
     /// else.</para>
     /// </example>
+    /// <example>
+    /// <code>Get-Pkcs11Token -Module softhsm2 -IncludeEmptySlots | Where-Object TokenInitialized -EQ $false |
+    ///     ForEach-Object { Initialize-Pkcs11Token -Module softhsm2 -SlotId $_.SlotId -Label 'By slot' `
+    ///         -SoPin (ConvertTo-SecureString 87654321 -AsPlainText -Force) -WhatIf }</code>
+    /// <para>Shows what initialising SoftHSM's uninitialised slot, named by its module and slot id as
+    /// softhsm2-util --init-token --slot does, would do; without -WhatIf it asks to confirm, then does it.</para>
+    /// </example>
     [Cmdlet(VerbsData.Initialize, "Pkcs11Token", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = TokenSet)]
     [OutputType(typeof(Pkcs11Token))]
     public sealed class InitializePkcs11TokenCommand : Pkcs11WriteCmdlet
     {
+        private const string SlotSet = "Slot";
+
+        /// <summary>
+        /// <para type="description">With -SlotId: the module, a registered name (as Get-Pkcs11Module lists it) or a
+        /// library path, as Get-Pkcs11Token -Module takes it. A bare file name (libfoo.so) is looked for only in
+        /// p11-kit's module directory.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = SlotSet, Mandatory = true, HelpMessage = "A registered module name or a library path.")]
+        [Alias("ModulePath")]
+        [ArgumentCompleter(typeof(ModuleNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string Module { get; set; }
+
+        /// <summary>
+        /// <para type="description">With -Module: the slot holding the token, initialised or not (SlotId of
+        /// Get-Pkcs11Token -IncludeEmptySlots, the slot softhsm2-util --show-slots and pkcs11-tool --list-slots
+        /// show).</para>
+        /// </summary>
+        [Parameter(ParameterSetName = SlotSet, Mandatory = true, HelpMessage = "The slot id (SlotId of Get-Pkcs11Token -IncludeEmptySlots).")]
+        public ulong SlotId { get; set; }
+
         /// <summary>
         /// <para type="description">The new token label: at most 32 bytes in UTF-8, no control characters.</para>
         /// </summary>
@@ -82,12 +112,14 @@ namespace SmartCardPS.Commands
         protected override void ProcessRecord()
         {
             string action = $"Initialise as {UntrustedText.Quote(Label)}, setting the SO PIN{(UserPin != null ? " and the user PIN" : string.Empty)}";
+            bool bySlot = ParameterSetName == SlotSet;
             if (WhatIfOnly)
             {
-                ShouldProcess(Describe(Token, Uri), action + (Token == null || Token.TokenInitialized || Token.LabelOnly ? " (an initialised token loses every object)" : string.Empty));
+                ShouldProcess(bySlot ? DescribeSlot(Module, SlotId) : Describe(Token, Uri),
+                    action + (Token == null || Token.TokenInitialized || Token.LabelOnly ? " (an initialised token loses every object)" : string.Empty));
                 return;
             }
-            Target target = Resolve(Token, Uri);
+            Target target = bySlot ? ResolveSlot(Module, SlotId) : Resolve(Token, Uri);
             if (target == null) return;
             Pkcs11Token token = target.Token;
             if (token.TokenInitialized)

@@ -14,8 +14,9 @@ namespace SmartCardPS.Commands
     /// Retry counters: the one C_Login as SO checks the SO PIN (a wrong one costs one SO PIN try and is reported once
     /// with the token's SO counter flags, never retried); C_InitPIN then sets the user PIN, which starts the user PIN's
     /// retry counter again, so a locked user PIN (UserPinLocked) is unblocked. Use it for a token initialised without a
-    /// user PIN too. PINs are never taken from a plain string parameter and never echoed. -WhatIf loads no
-    /// module.</para>
+    /// user PIN too. PINs are never taken from a plain string parameter and never echoed. On a reader with a PIN pad
+    /// (the token's ProtectedAuthenticationPath flag), given no PIN at all, C_Login as SO and C_InitPIN get NULL PINs
+    /// and the pad asks for the SO PIN and then the new user PIN. -WhatIf loads no module.</para>
     /// </summary>
     /// <example>
     /// <code>Get-Pkcs11Token | Where-Object UserPinLocked |

@@ -16,7 +16,10 @@ namespace SmartCardPS.Commands
     /// -SecurityOfficer one C_Login as SO checks the SO PIN first (a wrong one costs one SO PIN try), then C_SetPIN
     /// changes it. A wrong PIN is reported once with the token's counter flags (PinCountLow, PinFinalTry, PinLocked on
     /// the exception) and never retried; most tokens reset the counter after a right PIN. A locked user PIN cannot be
-    /// changed here: Reset-Pkcs11Pin unblocks it with the SO PIN. -WhatIf loads no module.</para>
+    /// changed here: Reset-Pkcs11Pin unblocks it with the SO PIN. On a reader with a PIN pad (the token's
+    /// ProtectedAuthenticationPath flag), given no PIN at all, the command types none: C_SetPIN gets NULL PINs (and
+    /// C_Login as SO too, with -SecurityOfficer) and the pad asks for the current and the new PIN, as pkcs11-tool
+    /// --change-pin does on such readers. -WhatIf loads no module.</para>
     /// </summary>
     /// <example>
     /// <code>Set-Pkcs11Pin -Token MyToken -Pin (ConvertTo-SecureString 1234 -AsPlainText -Force) `
@@ -29,6 +32,12 @@ namespace SmartCardPS.Commands
     ///     -NewPin (ConvertTo-SecureString 87654321 -AsPlainText -Force) -WhatIf</code>
     /// <para>Shows what changing the SO PIN would do, the current SO PIN to be read from a file; nothing is loaded or
     /// read under -WhatIf.</para>
+    /// </example>
+    /// <example>
+    /// <code>Get-Pkcs11Token -Label MyToken | Where-Object Flags -Match ProtectedAuthenticationPath |
+    ///     Set-Pkcs11Pin -WhatIf</code>
+    /// <para>On a reader with a PIN pad, changes the user PIN with both PINs typed on the pad (here only what it would
+    /// do; MyToken, a SoftHSM token, has no pad, so nothing is piped).</para>
     /// </example>
     [Cmdlet(VerbsCommon.Set, "Pkcs11Pin", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = TokenSet)]
     [OutputType(typeof(Pkcs11Token))]

@@ -16,6 +16,11 @@
  *                token without EdDSA or RSA-PSS
  *       generate-rv  a CK_RV (0x... or decimal) C_GenerateKeyPair returns without calling the module: a full
  *                token (CKR_DEVICE_MEMORY) that SoftHSM never is
+ *       pinpad   a reader's PIN pad: C_Login, C_InitPIN and C_SetPIN given a NULL PIN of length 0 (the PKCS#11 way of
+ *                saying "ask on the pad", CKF_PROTECTED_AUTHENTICATION_PATH) log "pinpad F" and go on with the next line
+ *                of this file, taken from it, as the PIN typed on the pad; without the file the NULL goes on as it came
+ *       fail-GetAttributeValue  as fail-F, for C_GetAttributeValue: a module that stores an object and then
+ *                cannot read it back
  * The write calls are logged too ("C_SetPIN 0"), so a test sees which PIN checks a command made.
  *   -DNOLOCK                 C_Initialize refuses CKF_OS_LOCKING_OK (CKR_CANT_LOCK), as single-threaded modules
  *                            do; calls made at the same time are recorded in CONTROL/overlaps
@@ -236,8 +241,35 @@ SESSION_CALL(OpenSession, F_OPENSESSION, (ulong_t slot, ulong_t flags, void *app
              (slot, flags, app, notify, session))
 SESSION_CALL(CloseSession, F_CLOSESESSION, (ulong_t session), (session))
 
+/*
+ * A NULL PIN of length 0 is one to be typed on the PIN pad: logged as "pinpad CALL", and replaced by the first line of
+ * CONTROL/pinpad (which is removed from the file, so the next PIN asked for is the next line) when the file exists.
+ */
+static void pad(const char *call, void **pin, ulong_t *length, char *typed, size_t size)
+{
+    if (*pin || *length) return;
+    char line[64], path[4096], text[1024] = "";
+    snprintf(line, sizeof line, "pinpad %s", call);
+    append("log", line);
+    snprintf(path, sizeof path, "%s/pinpad", CONTROL);
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    size_t read = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[read] = 0;
+    char *rest = strchr(text, '\n');
+    if (rest) *rest++ = 0; else rest = text + read;
+    snprintf(typed, size, "%s", text);
+    f = fopen(path, "w");
+    if (f) { fputs(rest, f); fclose(f); }
+    *pin = typed;
+    *length = strlen(typed);
+}
+
 static ulong_t Login(ulong_t session, ulong_t user, void *pin, ulong_t length)
 {
+    char typed[256];
+    pad("Login", &pin, &length, typed, sizeof typed);
     enter(__func__);
     hold("block-Login", "Login");
     ulong_t rv = real->f[F_LOGIN](session, user, pin, length);
@@ -248,8 +280,6 @@ static ulong_t Login(ulong_t session, ulong_t user, void *pin, ulong_t length)
     return rv;
 }
 SESSION_CALL(Logout, F_LOGOUT, (ulong_t session), (session))
-SESSION_CALL(GetAttributeValue, F_GETATTRIBUTEVALUE, (ulong_t session, ulong_t object, void *attributes, ulong_t count),
-             (session, object, attributes, count))
 SESSION_CALL(FindObjectsInit, F_FINDOBJECTSINIT, (ulong_t session, void *attributes, ulong_t count), (session, attributes, count))
 SESSION_CALL(FindObjects, F_FINDOBJECTS, (ulong_t session, ulong_t *objects, ulong_t max, ulong_t *count),
              (session, objects, max, count))
@@ -269,21 +299,50 @@ static int forced(const char *call, ulong_t *rv)
 }
 
 /* Write calls: forced to fail by fail-F, else forwarded; logged with their return value either way. */
-#define WRITE_CALL(name, index, params, args) \
-    static ulong_t name params \
+#define WRITE_CALL_AS(fn, call, index, params, args) \
+    static ulong_t fn params \
     { \
         ulong_t rv; \
-        enter(#name); \
-        if (!forced(#name, &rv)) rv = real->f[index] args; \
+        enter(call); \
+        if (!forced(call, &rv)) rv = real->f[index] args; \
         leave(); \
         char line[64]; \
-        snprintf(line, sizeof line, "C_" #name " %lu", rv); \
+        snprintf(line, sizeof line, "C_" call " %lu", rv); \
         append("log", line); \
         return rv; \
     }
+#define WRITE_CALL(name, index, params, args) WRITE_CALL_AS(name, #name, index, params, args)
 WRITE_CALL(InitToken, F_INITTOKEN, (ulong_t slot, void *pin, ulong_t length, void *label), (slot, pin, length, label))
-WRITE_CALL(InitPIN, F_INITPIN, (ulong_t session, void *pin, ulong_t length), (session, pin, length))
-WRITE_CALL(SetPIN, F_SETPIN, (ulong_t session, void *old, ulong_t oldLength, void *pin, ulong_t length), (session, old, oldLength, pin, length))
+WRITE_CALL_AS(PaddedInitPIN, "InitPIN", F_INITPIN, (ulong_t session, void *pin, ulong_t length), (session, pin, length))
+WRITE_CALL_AS(PaddedSetPIN, "SetPIN", F_SETPIN, (ulong_t session, void *old, ulong_t oldLength, void *pin, ulong_t length), (session, old, oldLength, pin, length))
+
+/* C_InitPIN and C_SetPIN take their PINs from the pad when given none, then fail or go on as every write call. */
+static ulong_t InitPIN(ulong_t session, void *pin, ulong_t length)
+{
+    char typed[256];
+    pad("InitPIN", &pin, &length, typed, sizeof typed);
+    return PaddedInitPIN(session, pin, length);
+}
+
+static ulong_t SetPIN(ulong_t session, void *old, ulong_t oldLength, void *pin, ulong_t length)
+{
+    char typedOld[256], typedNew[256];
+    pad("SetPIN", &old, &oldLength, typedOld, sizeof typedOld);
+    pad("SetPIN", &pin, &length, typedNew, sizeof typedNew);
+    return PaddedSetPIN(session, old, oldLength, pin, length);
+}
+
+/* Not a write call, but forced to fail the same way (fail-GetAttributeValue); not logged, as it is made often. */
+static ulong_t GetAttributeValue(ulong_t session, ulong_t object, void *attributes, ulong_t count)
+{
+    ulong_t rv;
+    enter(__func__);
+    hold("block-GetAttributeValue", "GetAttributeValue");
+    if (!forced("GetAttributeValue", &rv)) rv = real->f[F_GETATTRIBUTEVALUE](session, object, attributes, count);
+    leave();
+    return rv;
+}
+
 WRITE_CALL(CreateObject, F_CREATEOBJECT, (ulong_t session, void *attributes, ulong_t count, ulong_t *object), (session, attributes, count, object))
 WRITE_CALL(DestroyObject, F_DESTROYOBJECT, (ulong_t session, ulong_t object), (session, object))
 WRITE_CALL(SetAttributeValue, F_SETATTRIBUTEVALUE, (ulong_t session, ulong_t object, void *attributes, ulong_t count), (session, object, attributes, count))

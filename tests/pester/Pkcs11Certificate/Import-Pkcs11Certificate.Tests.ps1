@@ -107,6 +107,50 @@ Describe 'Import-Pkcs11Certificate' -Skip:$NoFixture {
         finally { if ($shim) { $shim.Dispose() } }
     }
 
+    It 'destroys the new object when reading it back fails (one C_CreateObject, one C_DestroyObject) and says so: nothing is left half done' {
+        $shim = New-TestPkcs11Shim
+        if (-not $shim) { Set-ItResult -Skipped -Because 'gcc is missing'; return }
+        try {
+            $uri = "pkcs11:token=Certs?module-path=$($shim.LibraryPath)&pin-value=1234"
+            # Every object file byte for byte; token.object SoftHSM rewrites on each C_Login, and generation, its counter
+            # of changes to the token's objects, a create and a destroy advance.
+            $objectFiles = { Get-TokenDirectorySnapshot $Hsm | Where-Object { $_ -notmatch '/(token\.object|generation) ' } }
+            $before = & $objectFiles
+            $shim.ResetLog()
+            # -Id: no key is read to pair it with, so the first C_GetAttributeValue is the read-back of the new object.
+            $shim.Fail('GetAttributeValue', 0x30)
+            Import-Pkcs11Certificate -Uri $uri -Path $LonePem -Label 'unread' -Id 'c0ffee' -ErrorVariable failures -ErrorAction SilentlyContinue
+            $shim.Fail('GetAttributeValue', $null)
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -Be 'ImportPkcs11CertificateWriteFailed,SmartCardPS.Commands.ImportPkcs11CertificateCommand'
+            $failures[0].Exception.Message | Should -Match 'reading it back failed \(C_GetAttributeValue returned CKR_DEVICE_ERROR\), so it was destroyed again: nothing was written'
+            $shim.Returns('CreateObject') | Should -Be @(0)
+            $shim.Returns('DestroyObject') | Should -Be @(0)
+            & $objectFiles | Should -Be $before
+            @(Get-P11toolObject --list-all $Token.Uri | Where-Object Label -eq 'unread').Count | Should -Be 0
+        }
+        finally { if ($shim) { $shim.Dispose() } }
+    }
+
+    It 'says which object is left when destroying it fails too, so it can be removed' {
+        $shim = New-TestPkcs11Shim
+        if (-not $shim) { Set-ItResult -Skipped -Because 'gcc is missing'; return }
+        try {
+            $uri = "pkcs11:token=Certs?module-path=$($shim.LibraryPath)&pin-value=1234"
+            $shim.Fail('GetAttributeValue', 0x30)
+            $shim.Fail('DestroyObject', 0x30)
+            Import-Pkcs11Certificate -Uri $uri -Path $LonePem -Label 'stuck' -Id 'c0ffef' -ErrorVariable failures -ErrorAction SilentlyContinue
+            $shim.Fail('GetAttributeValue', $null)
+            $shim.Fail('DestroyObject', $null)
+            $failures.Count | Should -Be 1
+            $failures[0].Exception.Message | Should -Match 'destroying it failed too \(C_DestroyObject returned CKR_DEVICE_ERROR\): it is still on the token; remove it with Remove-Pkcs11Object'
+            @(Get-P11toolObject --list-all $Token.Uri | Where-Object Label -eq 'stuck').Count | Should -Be 1
+            Remove-Pkcs11Object -Uri 'pkcs11:token=Certs;object=stuck;type=cert?pin-value=1234' -Confirm:$false
+            @(Get-P11toolObject --list-all $Token.Uri | Where-Object Label -eq 'stuck').Count | Should -Be 0
+        }
+        finally { if ($shim) { $shim.Dispose() } }
+    }
+
     It 'refuses a file that holds no certificate, a missing file, and no certificate at all, before loading anything' {
         $text = Join-Path $Scratch 'not-a-cert.txt'
         Set-Content $text 'hello'

@@ -192,3 +192,69 @@ Describe 'Reset-Pkcs11Pin' -Skip:$NoFixture {
             Should -Throw -ErrorId 'ResetPkcs11PinPinConflict,SmartCardPS.Commands.ResetPkcs11PinCommand'
     }
 }
+
+# A reader with a PIN pad (CKF_PROTECTED_AUTHENTICATION_PATH, which the shim adds): given no PIN at all, each command
+# passes NULL PINs so that the pad asks, as Get-Pkcs11Object logs in. The shim plays the pad (it logs each NULL PIN and
+# hands SoftHSM the PIN "typed" on it); the commands run in a -NonInteractive session, where a prompt would be an error.
+Describe 'Set-Pkcs11Pin and Reset-Pkcs11Pin on a reader with a PIN pad' -Skip:$NoFixture {
+    BeforeAll {
+        function Invoke-NonInteractive([string] $Command) {
+            $script = "Import-Module '$(Join-Path $ModuleDir 'SmartCardPS.psd1')'; $Command -ErrorVariable e -ErrorAction SilentlyContinue; " +
+                "'errors: ' + `$e.Count; `$e | ForEach-Object FullyQualifiedErrorId"
+            & (Get-Command dotnet).Source (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script 2>&1
+        }
+    }
+    BeforeEach {
+        if ($Shim) { $Shim.AddTokenFlags([uint64][SmartCardPS.Pkcs11.Pkcs11TokenFlags]::ProtectedAuthenticationPath) }
+    }
+    AfterEach {
+        if ($Shim) { $Shim.AddTokenFlags(0); $Shim.PinPad() }
+    }
+
+    It 'changes the user PIN with both PINs typed on the pad: one C_SetPIN given NULL PINs, no C_Login, no prompt' {
+        if (-not $Shim) { Set-ItResult -Skipped -Because 'gcc is missing'; return }
+        $Shim.ResetLog()
+        $Shim.PinPad('864200', '246802')
+        $out = Invoke-NonInteractive "Set-Pkcs11Pin -Uri '$(Get-ShimUri)'"
+        $out | Should -Contain 'errors: 0'
+        ($out -join "`n") | Should -Match "Enter the current user PIN, then the new user PIN, on the reader's PIN pad \(token 'Counted'\)"
+        $Shim.PinPadCalls | Should -Be @('SetPIN', 'SetPIN')
+        $Shim.Returns('SetPIN') | Should -Be @(0)
+        $Shim.Logins | Should -BeNullOrEmpty
+        (Invoke-TestToolStatus pkcs11-tool --module $SoftHsmLibrary --token-label Counted --login --pin 246802 --list-objects).Exit | Should -Be 0
+    }
+
+    It 'changes the SO PIN on the pad: C_Login as SO and C_SetPIN, each given NULL PINs' {
+        if (-not $Shim) { Set-ItResult -Skipped -Because 'gcc is missing'; return }
+        $Shim.ResetLog()
+        $Shim.PinPad('87654321', '87654321', '13572468')
+        $out = Invoke-NonInteractive "Set-Pkcs11Pin -Uri '$(Get-ShimUri)' -SecurityOfficer"
+        $out | Should -Contain 'errors: 0'
+        $Shim.PinPadCalls | Should -Be @('Login', 'SetPIN', 'SetPIN')
+        $Shim.Logins | Should -Be @(0)
+        $Shim.Returns('SetPIN') | Should -Be @(0)
+        (Invoke-TestToolStatus pkcs11-tool --module $SoftHsmLibrary --token-label Counted --session-rw --login --login-type so --so-pin 13572468 --list-objects).Exit | Should -Be 0
+    }
+
+    It 'sets the user PIN with the SO PIN and the new user PIN typed on the pad: C_Login as SO and C_InitPIN given NULL PINs' {
+        if (-not $Shim) { Set-ItResult -Skipped -Because 'gcc is missing'; return }
+        $Shim.ResetLog()
+        $Shim.PinPad('13572468', '975310')
+        $out = Invoke-NonInteractive "Reset-Pkcs11Pin -Uri '$(Get-ShimUri)' -Confirm:`$false"
+        $out | Should -Contain 'errors: 0'
+        ($out -join "`n") | Should -Match "Enter the SO PIN, then the new user PIN, on the reader's PIN pad \(token 'Counted'\)"
+        $Shim.PinPadCalls | Should -Be @('Login', 'InitPIN')
+        $Shim.Logins | Should -Be @(0)
+        $Shim.Returns('InitPIN') | Should -Be @(0)
+        (Invoke-TestToolStatus pkcs11-tool --module $SoftHsmLibrary --token-label Counted --login --pin 975310 --list-objects).Exit | Should -Be 0
+    }
+
+    It 'uses the pad only when no PIN is given: a PIN in the URI is passed as given, the new one still prompted for' {
+        if (-not $Shim) { Set-ItResult -Skipped -Because 'gcc is missing'; return }
+        $Shim.ResetLog()
+        $out = Invoke-NonInteractive "Set-Pkcs11Pin -Uri '$(Get-ShimUri '&pin-value=975310')'"
+        $out | Should -Contain 'SetPkcs11PinPinRequired,SmartCardPS.Commands.SetPkcs11PinCommand'
+        $Shim.PinPadCalls | Should -BeNullOrEmpty
+        $Shim.Returns('SetPIN') | Should -BeNullOrEmpty
+    }
+}

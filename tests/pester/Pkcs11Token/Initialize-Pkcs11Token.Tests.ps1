@@ -100,4 +100,42 @@ Describe 'Initialize-Pkcs11Token' -Skip:$NoFixture {
         $failures[0].FullyQualifiedErrorId | Should -Be 'InitializePkcs11TokenAmbiguousToken,SmartCardPS.Commands.InitializePkcs11TokenCommand'
         $failures[0].Exception.Message | Should -Match 'names 2 tokens: .*nothing was changed'
     }
+
+    It 'initialises the uninitialised slot that -Module and -SlotId name, the slot softhsm2-util --show-slots lists as not initialised' {
+        # softhsm2-util's blocks: "Slot N" and, under Token info, "Initialized: no" for the free slot.
+        $blocks = ((& softhsm2-util --show-slots) -join "`n") -split '(?m)^(?=Slot \d+)'
+        $free = @($blocks | Where-Object { $_ -match '(?m)^\s+Initialized:\s+no\s*$' } | ForEach-Object { [uint64]($_ -replace '(?s)^Slot (\d+).*', '$1') })
+        $free.Count | Should -Be 1
+        $free[0] | Should -Be (Get-TestFreeToken).SlotId
+        $token = Initialize-Pkcs11Token -Module softhsm2 -SlotId $free[0] -Label 'By slot' -SoPin $SoPin -UserPin (ConvertTo-TestPin 13579) -Confirm:$false
+        $token.Label | Should -BeExactly 'By slot'
+        $token.UserPinInitialized | Should -BeTrue
+        (& softhsm2-util --show-slots) -join "`n" | Should -Match 'Label:\s+By slot'
+        (Invoke-TestToolStatus pkcs11-tool --module $SoftHsmLibrary --token-label 'By slot' --login --pin 13579 --list-objects).Exit | Should -Be 0
+    }
+
+    It '-Module and -SlotId: a library path works as a module name does, an unknown slot or module is named, -WhatIf loads nothing' {
+        $free = Get-TestFreeToken
+        $text = Get-WhatIfText { Initialize-Pkcs11Token -Module $SoftHsmLibrary -SlotId $free.SlotId -Label 'Path' -SoPin $SoPin -WhatIf } $State.Scratch
+        $text | Should -Match "What if: Performing the operation ""Initialise as 'Path', setting the SO PIN.*"" on target ""slot $($free.SlotId) of module '$([regex]::Escape($SoftHsmLibrary))'"""
+        (Get-TestFreeToken).SlotId | Should -Be $free.SlotId
+        Initialize-Pkcs11Token -Module softhsm2 -SlotId 4242 -Label 'x' -SoPin $SoPin -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'InitializePkcs11TokenTokenNotFound,SmartCardPS.Commands.InitializePkcs11TokenCommand'
+        $failures[0].Exception.Message | Should -Match "No PKCS#11 token matches slot 4242 of module 'softhsm2'"
+        Initialize-Pkcs11Token -Module 'no-such-module' -SlotId 0 -Label 'x' -SoPin $SoPin -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'InitializePkcs11TokenModuleNotFound,SmartCardPS.Commands.InitializePkcs11TokenCommand'
+        $token = Initialize-Pkcs11Token -Module $SoftHsmLibrary -SlotId $free.SlotId -Label 'By path' -SoPin $SoPin -Confirm:$false
+        $token.Label | Should -BeExactly 'By path'
+        (& softhsm2-util --show-slots) -join "`n" | Should -Match 'Label:\s+By path'
+        $slotSet = (Get-Command Initialize-Pkcs11Token).ParameterSets | Where-Object Name -EQ 'Slot'
+        @($slotSet.Parameters | Where-Object IsMandatory | ForEach-Object Name) | Should -Be @('Module', 'SlotId', 'Label', 'SoPin')
+    }
+
+    It '-Module completes as Get-Pkcs11Token -Module does' {
+        $completed = foreach ($command in 'Initialize-Pkcs11Token', 'Get-Pkcs11Token') {
+            $line = "$command -Module softh"
+            @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) -join ' '
+        }
+        $completed | Should -Be @("'softhsm2'", "'softhsm2'")
+    }
 }

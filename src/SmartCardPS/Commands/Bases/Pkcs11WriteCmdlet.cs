@@ -104,17 +104,42 @@ namespace SmartCardPS.Commands.Bases
                 if (current == null) return null;
                 found.Add(new Target { Module = module, Token = current });
             }
-            string shown = Describe(token, uri);
+            return Single(found, Describe(token, uri), uri != null ? Pkcs11Uri.Redact(uri) : (object)token);
+        }
+
+        /// <summary>
+        /// The token in slot <paramref name="slotId"/> of <paramref name="module"/> (a registered name or a library
+        /// path, as Get-Pkcs11Token -Module takes it), initialised or not; null with the error written when the slot
+        /// holds no token (TokenNotFound) or the module names several (AmbiguousToken).
+        /// </summary>
+        protected Target ResolveSlot(string module, ulong slotId)
+        {
+            var found = new System.Collections.Generic.List<Target>();
+            foreach (Pkcs11Module each in ResolveModules(new[] { module }))
+            {
+                found.AddRange(TokensOf(each, includeEmptySlots: true).Where(t => t.SlotId == slotId && t.TokenPresent)
+                    .Select(t => new Target { Module = each, Token = t }));
+            }
+            return Single(found, DescribeSlot(module, slotId), module);
+        }
+
+        /// <summary>A slot as the user gave it, for -WhatIf and errors.</summary>
+        protected static string DescribeSlot(string module, ulong slotId) => $"slot {slotId} of module {UntrustedText.Quote(module)}";
+
+        /// <summary>The one target found, its module loaded; null with TokenNotFound or AmbiguousToken
+        /// written.</summary>
+        private Target Single(System.Collections.Generic.List<Target> found, string shown, object given)
+        {
             if (found.Count == 0)
             {
                 WriteError(NewError(new ItemNotFoundException($"No PKCS#11 token matches {shown}. Run Get-Pkcs11Token (-IncludeEmptySlots for uninitialised ones) to list the tokens and their URIs."),
-                    "TokenNotFound", ErrorCategory.ObjectNotFound, uri != null ? Pkcs11Uri.Redact(uri) : (object)token));
+                    "TokenNotFound", ErrorCategory.ObjectNotFound, given));
                 return null;
             }
             if (found.Count > 1)
             {
                 WriteError(NewError(new System.ArgumentException($"{shown} names {found.Count} tokens: {string.Join(", ", found.Select(t => UntrustedText.Quote(t.Token.Uri)))}. Give the Uri of one; nothing was changed."),
-                    "AmbiguousToken", ErrorCategory.InvalidArgument, uri != null ? Pkcs11Uri.Redact(uri) : (object)token));
+                    "AmbiguousToken", ErrorCategory.InvalidArgument, given));
                 return null;
             }
             Target target = found[0];
@@ -202,8 +227,7 @@ namespace SmartCardPS.Commands.Bases
             }
             Target target = Resolve(token, uri);
             if (target == null) return;
-            query.Login = pin != null || target.Token.Flags.HasFlag(Pkcs11TokenFlags.LoginRequired)
-                || (target.Uri != null && (Pkcs11Uri.FindPinValue(target.Uri, out _, out _) || target.ParsedUri?.PinSource != null));
+            query.Login = pin != null || target.Token.Flags.HasFlag(Pkcs11TokenFlags.LoginRequired) || UriHasPin(target);
             if (!UserPinFor(target, query.Login, pin, out Pkcs11Pin bytes)) return;
             using (bytes)
             {
@@ -251,14 +275,12 @@ namespace SmartCardPS.Commands.Bases
         };
 
         /// <summary>
-        /// Set-Pkcs11Pin and Reset-Pkcs11Pin: confirms <paramref name="action"/> on the one token given, reads the PIN
-        /// that
-        /// authorises it (<paramref name="given"/>, else the URI's, else a prompt; never a PIN pad, as the new PIN is
-        /// typed
-        /// here), and runs <paramref name="change"/> with it and <paramref name="newPin"/> (-NewPin or
-        /// -NewCredential's password, else one prompt for the new <paramref name="newWhat"/>; PinRequired when the
-        /// session cannot prompt); with <paramref name="passThru"/>
-        /// emits the token afterwards.
+        /// Set-Pkcs11Pin and Reset-Pkcs11Pin: confirms <paramref name="action"/> on the one token given and runs
+        /// <paramref name="change"/> with the PIN that authorises it (<paramref name="given"/>, else the URI's, else a
+        /// prompt) and the new one (<paramref name="newPin"/>, else one prompt for the new <paramref name="newWhat"/>;
+        /// PinRequired when the session cannot prompt). A token with a PIN pad (CKF_PROTECTED_AUTHENTICATION_PATH)
+        /// given no PIN at all gets null for both: the pad asks for each, and nothing is typed here. With
+        /// <paramref name="passThru"/> emits the token afterwards.
         /// </summary>
         protected void ChangePin(string action, System.Security.SecureString given, string what, string howToGive, System.Security.SecureString newPin,
             string newWhat, bool passThru, System.Action<Target, byte[], byte[]> change)
@@ -270,26 +292,39 @@ namespace SmartCardPS.Commands.Bases
             }
             Target target = Resolve(Token, Uri);
             if (target == null || !ShouldProcess(Describe(target.Token, null), action)) return;
+            if (given == null && newPin == null && !UriHasPin(target) && target.Token.Flags.HasFlag(Pkcs11TokenFlags.ProtectedAuthenticationPath))
+            {
+                Host.UI.WriteLine($"Enter the {what}, then the new {newWhat}, on the reader's PIN pad (token {UntrustedText.Quote(target.Token.Label)}).");
+                Change(target, action, null, null, passThru, change);
+                return;
+            }
+            // A PIN given one way means the user types here: the pad is not used for the other one either.
             if (!PinFor(target.Token, given, target.Uri, target.ParsedUri, what, out Pkcs11Pin current, howToGive, pinPad: false)) return;
             using (current)
             {
                 // The new PIN never comes from the URI (that holds the current one): -NewPin, -NewCredential, or a prompt.
                 if (!PinFor(target.Token, newPin, null, null, "new " + newWhat, out Pkcs11Pin next, "give -NewPin or -NewCredential", pinPad: false)) return;
-                using (next)
-                {
-                    try
-                    {
-                        change(target, current.Bytes, next.Bytes);
-                        WriteVerbose($"{action}: token {UntrustedText.Quote(target.Token.Label)} done.");
-                        if (passThru) PassThruToken(target);
-                    }
-                    catch (Pkcs11ModuleException ex)
-                    {
-                        WriteWriteError(ex, target.Token);
-                    }
-                }
+                using (next) Change(target, action, current.Bytes, next.Bytes, passThru, change);
             }
         }
+
+        private void Change(Target target, string action, byte[] current, byte[] next, bool passThru, System.Action<Target, byte[], byte[]> change)
+        {
+            try
+            {
+                change(target, current, next);
+                WriteVerbose($"{action}: token {UntrustedText.Quote(target.Token.Label)} done.");
+                if (passThru) PassThruToken(target);
+            }
+            catch (Pkcs11ModuleException ex)
+            {
+                WriteWriteError(ex, target.Token);
+            }
+        }
+
+        /// <summary>Whether the target's URI holds a PIN: a pin-value or a pin-source.</summary>
+        private static bool UriHasPin(Target target) =>
+            target.Uri != null && (Pkcs11Uri.FindPinValue(target.Uri, out _, out _) || target.ParsedUri?.PinSource != null);
 
         /// <summary>
         /// The bytes of a file the user names (at most 1 MiB, only a regular file: SafeFile); null with the error
