@@ -106,7 +106,7 @@ namespace SmartCardPS.Commands
             {
                 NssModuleFile file = ReadDatabase(target);
                 if (file == null) continue;
-                NssModule same = SmartCardPS.Nss.NssDatabase.FindLibrary(file, library);
+                NssModule same = NssModuleDatabase.FindLibrary(file, library);
                 if (same != null)
                 {
                     // Said by default, as Register-OpenScModule says it: a registration that did nothing is worth knowing.
@@ -114,9 +114,9 @@ namespace SmartCardPS.Commands
                     WriteObject(same);
                     continue;
                 }
-                if (SmartCardPS.Nss.NssDatabase.FindName(file, name).Count > 0)
+                NssModule other = NssModuleDatabase.FindName(file, name).FirstOrDefault();
+                if (other != null)
                 {
-                    NssModule other = SmartCardPS.Nss.NssDatabase.FindName(file, name)[0];
                     WriteError(NewError(new InvalidOperationException(
                         $"{target.Description} already has a module named {Quote(name)} for {Quote(other.Library)}; nothing was changed. Choose another -Name, or Unregister-NssModule it first."),
                         "NameInUse", ErrorCategory.ResourceExists, other));
@@ -128,7 +128,7 @@ namespace SmartCardPS.Commands
                 WarnAboutProxy(file, target);
                 try
                 {
-                    WriteObject(SmartCardPS.Nss.NssDatabase.Add(target.Directory, name, library, Force));
+                    WriteObject(NssModuleDatabase.Add(target.Directory, name, library, Force));
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is InvalidOperationException)
                 {
@@ -141,8 +141,8 @@ namespace SmartCardPS.Commands
         /// "Unknown PKCS #11 error".</summary>
         private void WarnAboutProxy(NssModuleFile file, NssTarget target)
         {
-            bool addingProxy = SmartCardPS.Nss.NssDatabase.IsP11KitProxy(library);
-            NssModule clash = file.Modules.FirstOrDefault(m => addingProxy ? OpenScLibrary.HasOpenScName(m.Library) : SmartCardPS.Nss.NssDatabase.IsP11KitProxy(m.Library));
+            bool addingProxy = NssModuleDatabase.IsP11KitProxy(library);
+            NssModule clash = file.Modules.FirstOrDefault(m => addingProxy ? OpenScLibrary.HasOpenScName(m.Library) : NssModuleDatabase.IsP11KitProxy(m.Library));
             if (clash == null || !(addingProxy || OpenScLibrary.HasOpenScName(library))) return;
             WriteWarning($"{target.Description} also loads {Quote(clash.Name)} ({Quote(clash.Library)}). OpenSC registered directly next to p11-kit-proxy fails in NSS with \"Unknown PKCS #11 error\" when p11-kit also loads OpenSC; keep only one of them (Unregister-NssModule -Name {Quote(clash.Name)}).");
         }
@@ -160,7 +160,7 @@ namespace SmartCardPS.Commands
             }
             else
             {
-                path = UseP11KitProxy ? SmartCardPS.Nss.NssDatabase.FindP11KitProxy(moduleDir) : OpenScLibrary.Find(moduleDir);
+                path = UseP11KitProxy ? NssModuleDatabase.FindP11KitProxy(moduleDir) : OpenScLibrary.Find(moduleDir);
                 if (path == null)
                 {
                     string what = UseP11KitProxy ? "p11-kit-proxy.so was not found next to p11-kit's module directory or in the usual library directories. Install p11-kit (e.g. apt-get install p11-kit-modules)"

@@ -63,7 +63,7 @@ namespace SmartCardPS.Commands.Bases
                 string dir;
                 try
                 {
-                    dir = SessionState.Path.GetUnresolvedProviderPathFromPSPath(SmartCardPS.Nss.NssDatabase.DirectoryOf(db));
+                    dir = SessionState.Path.GetUnresolvedProviderPathFromPSPath(NssModuleDatabase.DirectoryOf(db));
                 }
                 catch (ArgumentException ex)
                 {
@@ -72,7 +72,7 @@ namespace SmartCardPS.Commands.Bases
                 }
                 targets.Add(new NssTarget { Directory = dir, Profile = FirefoxProfiles.FindAll().FirstOrDefault(p => PathComparison.Same(p.Path, dir)) });
             }
-            if (shared) targets.Add(new NssTarget { Directory = SmartCardPS.Nss.NssDatabase.SharedDatabase() });
+            if (shared) targets.Add(new NssTarget { Directory = NssModuleDatabase.SharedDatabase() });
             bool named = profiles != null || databases != null || shared;
             if (allProfiles || (!named && everyProfileByDefault))
             {
@@ -102,7 +102,7 @@ namespace SmartCardPS.Commands.Bases
         {
             if (!System.IO.Directory.Exists(target.Directory))
             {
-                WriteError(NewError(new ItemNotFoundException($"{target.Description} does not exist. Create an NSS database with: {SmartCardPS.Nss.NssDatabase.CreateCommand(target.Directory)}"),
+                WriteError(NewError(new ItemNotFoundException($"{target.Description} does not exist. Create an NSS database with: {NssModuleDatabase.CreateCommand(target.Directory)}"),
                     "DatabaseNotFound", ErrorCategory.ObjectNotFound, target.Directory));
                 return null;
             }

@@ -9,10 +9,11 @@ using SmartCardPS.Text;
 namespace SmartCardPS.Nss
 {
     /// <summary>
-    /// NSS sql: databases and the rules for adding and removing their PKCS#11 modules: a library is registered
-    /// once, names are matched exactly (NSS itself deletes by name prefix), and the file is replaced atomically.
+    /// NSS's module database (pkcs11.txt in an sql: database, what modutil edits) and the rules for adding and
+    /// removing its PKCS#11 modules: a library is registered once, names are matched exactly (NSS itself deletes by
+    /// name prefix), and the file is replaced atomically. Named apart from the cmdlets' -NssDatabase parameter.
     /// </summary>
-    public static class NssDatabase
+    public static class NssModuleDatabase
     {
         /// <summary>
         /// NSS creates pkcs11.txt readable by its owner only (0600); an admin writing into a user's profile leaves
@@ -20,7 +21,6 @@ namespace SmartCardPS.Nss
         /// </summary>
         private static readonly NewFile ModuleFile = new NewFile { Mode = 0x180, OwnerFromDirectory = true };
 
-        /// <summary>The shared NSS database Chromium and other NSS programs read: ~/.pki/nssdb, else $XDG_DATA_HOME/pki/nssdb.</summary>
         /// <summary>
         /// The command that creates an empty NSS database in <paramref name="directory"/>, to paste into PowerShell or
         /// a POSIX shell: certutil -N alone fails with SEC_ERROR_BAD_DATABASE until the directory exists.
@@ -31,6 +31,8 @@ namespace SmartCardPS.Nss
             return $"mkdir -p {dir} && certutil -N --empty-password -d sql:{dir}";
         }
 
+        /// <summary>The shared NSS database Chromium and other NSS programs read: ~/.pki/nssdb, else
+        /// $XDG_DATA_HOME/pki/nssdb.</summary>
         public static string SharedDatabase()
         {
             string home = FirefoxProfiles.Home();
