@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
 using SmartCardPS.Os;
 using SmartCardPS.Text;
 
@@ -101,26 +100,6 @@ namespace SmartCardPS.Nss
                 return removed > 0 ? content : null;
             });
             return removed;
-        }
-
-        /// <summary>p11-kit's proxy module, through which NSS sees every module p11-kit registers.</summary>
-        public static bool IsP11KitProxy(string library) =>
-            library != null && Path.GetFileName(library).StartsWith("p11-kit-proxy", StringComparison.OrdinalIgnoreCase);
-
-        /// <summary>Where p11-kit-proxy.so is installed: next to p11-kit's module directory, then the usual library directories.</summary>
-        public static string FindP11KitProxy(string moduleDirectory)
-        {
-            var candidates = new List<string>();
-            if (moduleDirectory != null) candidates.Add(Path.Combine(Path.GetDirectoryName(moduleDirectory.TrimEnd('/')) ?? "/", "p11-kit-proxy.so"));
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX))
-            {
-                candidates.AddRange(new[] { "/opt/homebrew/lib/p11-kit-proxy.dylib", "/usr/local/lib/p11-kit-proxy.dylib", "/opt/homebrew/lib/p11-kit-proxy.so", "/usr/local/lib/p11-kit-proxy.so" });
-            }
-            else
-            {
-                candidates.AddRange(new[] { "/usr/lib64/p11-kit-proxy.so", "/usr/lib/p11-kit-proxy.so", "/usr/local/lib/p11-kit-proxy.so" });
-            }
-            return candidates.FirstOrDefault(File.Exists);
         }
 
         /// <summary>A bare file name is found by dlopen's search, so it is compared as written.</summary>
