@@ -15,11 +15,11 @@ namespace SmartCardPS.Nss
     public static class NssModuleLibrary
     {
         /// <summary>
-        /// The library named by <paramref name="modulePath"/>: a bare file name in p11-kit's module directory (see
-        /// <see cref="Pkcs11RegistryPaths.ResolveLibrary"/>), anything else made absolute by <paramref name="fullPath"/>
-        /// (PowerShell's current location), which is asked only then. Without it OpenSC's library, or p11-kit-proxy with
-        /// <paramref name="p11KitProxy"/>. <see cref="NssException"/> (NotFound, NotPkcs11) when Firefox could not load
-        /// it; <paramref name="paths"/> are p11-kit's (the machine's when null).
+        /// The library named by <paramref name="modulePath"/>: a bare file name in p11-kit's module directory
+        /// (see <see cref="Pkcs11RegistryPaths.ResolveLibrary"/>), anything else made absolute by
+        /// <paramref name="fullPath"/> (PowerShell's current location), which is asked only then. Without it OpenSC's
+        /// library, or p11-kit-proxy with <paramref name="p11KitProxy"/>. <see cref="NssException"/> (NotFound,
+        /// NotPkcs11) when Firefox could not load it; <paramref name="paths"/> are p11-kit's (the machine's when null).
         /// </summary>
         public static string Find(string modulePath, bool p11KitProxy, Func<string, string> fullPath, Pkcs11RegistryPaths paths = null)
         {

@@ -16,7 +16,8 @@ namespace SmartCardPS.Nss
         private List<FirefoxProfile> allProfiles;
 
         /// <param name="fullPath">A database directory made absolute (PowerShell's current location, ~).</param>
-        /// <param name="roots">The profile roots; the user's (<see cref="FirefoxProfiles.DefaultRoots"/>) when null.</param>
+        /// <param name="roots">The profile roots; the user's (<see cref="FirefoxProfiles.DefaultRoots"/>) when
+        /// null.</param>
         public NssTargetResolver(Func<string, string> fullPath, IEnumerable<KeyValuePair<string, FirefoxFlavor?>> roots = null)
         {
             this.fullPath = fullPath;
@@ -29,7 +30,8 @@ namespace SmartCardPS.Nss
         /// <summary>Database directories named (-NssDatabase); null when none were.</summary>
         public IList<string> Databases { get; set; }
 
-        /// <summary>The shared database (-SharedDatabase, see <see cref="NssModuleDatabase.SharedDatabase"/>).</summary>
+        /// <summary>The shared database (-SharedDatabase, see
+        /// <see cref="NssModuleDatabase.SharedDatabase"/>).</summary>
         public bool SharedDatabase { get; set; }
 
         /// <summary>Every profile of every root (-AllProfiles).</summary>
@@ -67,7 +69,8 @@ namespace SmartCardPS.Nss
             return targets.GroupBy(t => PathComparison.Absolute(t.Directory), PathComparison.Comparer).Select(g => g.First()).ToList();
         }
 
-        /// <summary>The profiles marked default, else the only profile; none is an error that says what to name.</summary>
+        /// <summary>The profiles marked default, else the only profile; none is an error that says what to
+        /// name.</summary>
         private List<FirefoxProfile> DefaultProfiles()
         {
             List<FirefoxProfile> all = All();

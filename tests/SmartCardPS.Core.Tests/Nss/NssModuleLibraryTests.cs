@@ -9,7 +9,8 @@ using Xunit;
 
 namespace SmartCardPS.Tests.Nss
 {
-    /// <summary>The library Register-NssModule writes into pkcs11.txt, found among the machine's real libraries.</summary>
+    /// <summary>The library Register-NssModule writes into pkcs11.txt, found among the machine's real
+    /// libraries.</summary>
     public sealed class NssModuleLibraryTests : IDisposable
     {
         private readonly string scratch = Path.Combine(Path.GetTempPath(), "smartcardps-nsslib-" + Guid.NewGuid().ToString("N").Substring(0, 8));

@@ -31,7 +31,8 @@ namespace SmartCardPS.Tests.Nss
 
         private IEnumerable<KeyValuePair<string, FirefoxFlavor?>> Roots => new[] { new KeyValuePair<string, FirefoxFlavor?>(Root, null) };
 
-        /// <summary>firefox-esr --headless -CreateProfile "name [directory]" with HOME pointing at the test's home.</summary>
+        /// <summary>firefox-esr --headless -CreateProfile "name [directory]" with HOME pointing at the test's
+        /// home.</summary>
         private void CreateProfile(string spec)
         {
             Requires.Dependency(File.Exists("/usr/bin/firefox-esr"), "firefox-esr");
