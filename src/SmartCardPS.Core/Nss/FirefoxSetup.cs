@@ -31,7 +31,7 @@ namespace SmartCardPS.Nss
                 status.Problem = $"The profile's pkcs11.txt cannot be read: {ex.Message}";
                 return status;
             }
-            status.Module = file.Modules.FirstOrDefault(m => OpenScLibrary.HasOpenScName(m.Library) || NssDatabase.IsP11KitProxy(m.Library));
+            status.Module = file.Modules.FirstOrDefault(m => OpenScLibrary.HasOpenScName(m.Library) || NssModuleLibrary.IsP11KitProxy(m.Library));
             if (status.Module == null)
             {
                 status.Problem = $"Firefox profile {UntrustedText.Quote(profile.Name)} loads neither OpenSC nor p11-kit-proxy, so it cannot use smart cards.";

@@ -39,6 +39,12 @@ namespace SmartCardPS.OpenSc
         /// <summary>The first installed candidate, or null.</summary>
         public static string Find(string moduleDirectory) => Candidates(moduleDirectory).FirstOrDefault(File.Exists);
 
+        /// <summary>Why <see cref="Find"/> found nothing and what to do, for every command that registers OpenSC
+        /// (they all take -ModulePath).</summary>
+        public static string NotFoundMessage(string moduleDirectory) =>
+            "OpenSC's PKCS#11 library was not found in " + string.Join(", ", Candidates(moduleDirectory)) +
+            ". Install OpenSC (e.g. apt-get install opensc-pkcs11) or give its path with -ModulePath.";
+
         /// <summary>OpenSC's library by its file name (opensc-pkcs11, onepin-opensc-pkcs11).</summary>
         public static bool HasOpenScName(string path) =>
             path != null && Path.GetFileName(path).IndexOf("opensc-pkcs11", StringComparison.OrdinalIgnoreCase) >= 0;

@@ -5,7 +5,7 @@ namespace SmartCardPS.P11Kit
     /// <summary>A module registration to make: which library, in which config file, with which settings.</summary>
     public sealed class Pkcs11ModuleRegistration
     {
-        /// <summary>The library's full path (see <see cref="Pkcs11Registry.ResolveLibrary"/>).</summary>
+        /// <summary>The library's full path (see <see cref="Pkcs11RegistryPaths.ResolveLibrary"/>).</summary>
         public string Library { get; set; }
 
         /// <summary>The config file to write (see <see cref="Pkcs11Registrar.ConfigFileFor"/> and <see cref="Pkcs11Registrar.CheckConfigPath"/>).</summary>

@@ -76,7 +76,7 @@ namespace SmartCardPS.P11Kit
             return Path.GetFullPath(file);
         }
 
-        /// <summary>The library a user named (see <see cref="Pkcs11Registry.ResolveLibrary"/>).</summary>
+        /// <summary>The library a user named (see <see cref="Pkcs11RegistryPaths.ResolveLibrary"/>).</summary>
         public string FindLibrary(string value, string fullPath) =>
             Registry.ResolveLibrary(value, fullPath) ?? throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.NotFound,
                 $"There is no library {UntrustedText.Quote(value)} in p11-kit's module directory ({Registry.Paths.ModuleDirectory ?? "none"}); a file in the current location is named as a path, such as ./{UntrustedText.Escape(value)}.", value);
@@ -84,8 +84,7 @@ namespace SmartCardPS.P11Kit
         /// <summary>OpenSC's PKCS#11 library where the platform installs it.</summary>
         public string FindOpenSc() =>
             OpenScLibrary.Find(Registry.Paths.ModuleDirectory) ?? throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.NotFound,
-                "OpenSC's PKCS#11 library was not found in " + string.Join(", ", OpenScLibrary.Candidates(Registry.Paths.ModuleDirectory)) +
-                ". Install OpenSC (e.g. apt-get install opensc-pkcs11) or give its path with -ModulePath.", null);
+                OpenScLibrary.NotFoundMessage(Registry.Paths.ModuleDirectory), null);
 
         /// <summary>
         /// Checks a registration without writing anything: no config registers the library yet and the target file is

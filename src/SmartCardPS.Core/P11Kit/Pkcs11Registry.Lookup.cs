@@ -9,21 +9,8 @@ namespace SmartCardPS.P11Kit
     /// <summary>Finding modules and registrations in the registry from what a user typed.</summary>
     public sealed partial class Pkcs11Registry
     {
-        /// <summary>
-        /// The library a user names. A value with a directory part is a path: <paramref name="fullPath"/>, the value
-        /// made absolute by the caller (PowerShell's current location, ~). A bare file name is looked for only in
-        /// p11-kit's module directory, as p11-kit resolves module:, never in the current location, where anyone who
-        /// can write there (a shared or download directory) would choose the code loaded; ./name says that file is
-        /// meant. Null when a bare name is not there.
-        /// </summary>
-        public string ResolveLibrary(string value, string fullPath)
-        {
-            if (string.IsNullOrEmpty(value)) return null;
-            if (value.IndexOfAny(new[] { '/', '\\' }) >= 0 || System.IO.Path.IsPathRooted(value)) return fullPath;
-            if (Paths.ModuleDirectory == null) return null;
-            string inModuleDirectory = System.IO.Path.Combine(Paths.ModuleDirectory, value);
-            return File.Exists(inModuleDirectory) ? inModuleDirectory : null;
-        }
+        /// <summary>The library a user names (see <see cref="Pkcs11RegistryPaths.ResolveLibrary"/>).</summary>
+        public string ResolveLibrary(string value, string fullPath) => Paths.ResolveLibrary(value, fullPath);
 
         /// <summary>
         /// Modules by registered name or by library (<see cref="ResolveLibrary"/>): a library that is registered is

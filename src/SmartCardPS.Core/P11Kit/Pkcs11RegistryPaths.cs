@@ -53,6 +53,22 @@ namespace SmartCardPS.P11Kit
             "p11-kit's module registry is not used on Windows: name a PKCS#11 library with -Module instead, e.g. " +
             "Get-Pkcs11Token -Module 'C:\\Program Files\\OpenSC Project\\OpenSC\\pkcs11\\opensc-pkcs11.dll'";
 
+        /// <summary>
+        /// The library a user names. A value with a directory part is a path: <paramref name="fullPath"/>, the value
+        /// made absolute by the caller (PowerShell's current location, ~). A bare file name is looked for only in
+        /// p11-kit's module directory, as p11-kit resolves module:, never in the current location, where anyone who
+        /// can write there (a shared or download directory) would choose the code loaded; ./name says that file is
+        /// meant. Null when a bare name is not there.
+        /// </summary>
+        public string ResolveLibrary(string value, string fullPath)
+        {
+            if (string.IsNullOrEmpty(value)) return null;
+            if (value.IndexOfAny(new[] { '/', '\\' }) >= 0 || Path.IsPathRooted(value)) return fullPath;
+            if (ModuleDirectory == null) return null;
+            string inModuleDirectory = Path.Combine(ModuleDirectory, value);
+            return File.Exists(inModuleDirectory) ? inModuleDirectory : null;
+        }
+
         public static Pkcs11RegistryPaths Default()
         {
             // p11-kit's registry is a Unix one. On Windows its paths would resolve against the current drive

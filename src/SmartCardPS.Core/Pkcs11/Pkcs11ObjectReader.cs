@@ -215,6 +215,27 @@ namespace SmartCardPS.Pkcs11
             return sb.Append("-----END ").Append(label).Append("-----\n").ToString();
         }
 
+        /// <summary>
+        /// The bytes of the first <paramref name="label"/> block of RFC 7468 text, the reverse of <see cref="Pem"/>
+        /// (any line ending, text around the block ignored); null when there is no such block. ArgumentException when
+        /// the block is not base64.
+        /// </summary>
+        public static byte[] FromPem(string text, string label)
+        {
+            string begin = "-----BEGIN " + label + "-----", end = "-----END " + label + "-----";
+            int start = text.IndexOf(begin, StringComparison.Ordinal);
+            int stop = start < 0 ? -1 : text.IndexOf(end, start, StringComparison.Ordinal);
+            if (stop < 0) return null;
+            try
+            {
+                return Convert.FromBase64String(text.Substring(start + begin.Length, stop - start - begin.Length));
+            }
+            catch (FormatException ex)
+            {
+                throw new ArgumentException($"Its {label} block is not base64: " + ex.Message, nameof(text), ex);
+            }
+        }
+
         private static int BitLength(byte[] bigEndian)
         {
             int i = 0;

@@ -182,19 +182,8 @@ namespace SmartCardPS.Pkcs11
         {
             if (content == null) throw new ArgumentNullException(nameof(content));
             if (content.Length > 0 && content[0] == 0x30) return content;
-            string text = Encoding.ASCII.GetString(content);
-            const string Begin = "-----BEGIN CERTIFICATE-----", End = "-----END CERTIFICATE-----";
-            int start = text.IndexOf(Begin, StringComparison.Ordinal);
-            int end = start < 0 ? -1 : text.IndexOf(End, start, StringComparison.Ordinal);
-            if (end < 0) throw new ArgumentException("It is neither DER nor PEM with a BEGIN CERTIFICATE block.", nameof(content));
-            try
-            {
-                return Convert.FromBase64String(text.Substring(start + Begin.Length, end - start - Begin.Length));
-            }
-            catch (FormatException ex)
-            {
-                throw new ArgumentException("Its CERTIFICATE block is not base64: " + ex.Message, nameof(content), ex);
-            }
+            return Pkcs11ObjectReader.FromPem(Encoding.ASCII.GetString(content), "CERTIFICATE")
+                ?? throw new ArgumentException("It is neither DER nor PEM with a BEGIN CERTIFICATE block.", nameof(content));
         }
 
         /// <summary>

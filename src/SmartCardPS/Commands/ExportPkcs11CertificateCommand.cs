@@ -118,7 +118,7 @@ namespace SmartCardPS.Commands
 
         private void Export(Pkcs11Object certificate)
         {
-            byte[] der = certificate.Value ?? certificate.Certificate?.RawData ?? PemBody(certificate.Pem);
+            byte[] der = certificate.Value ?? certificate.Certificate?.RawData ?? Pkcs11ObjectReader.FromPem(certificate.Pem, "CERTIFICATE");
             if (Path == null)
             {
                 if (Format == CertificateFormat.Pem) WriteObject(certificate.Pem);
@@ -143,12 +143,6 @@ namespace SmartCardPS.Commands
             {
                 WriteFileError(ex, path, "give -Path a file in a directory you may write.");
             }
-        }
-
-        private static byte[] PemBody(string pem)
-        {
-            string body = string.Concat(pem.Split('\n').Where(l => l.Length > 0 && !l.StartsWith("-----", StringComparison.Ordinal)));
-            return Convert.FromBase64String(body);
         }
     }
 }

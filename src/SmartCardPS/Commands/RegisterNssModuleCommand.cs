@@ -5,7 +5,6 @@ using System;
 using SmartCardPS.Commands.Bases;
 using SmartCardPS.Nss;
 using SmartCardPS.OpenSc;
-using SmartCardPS.P11Kit;
 
 namespace SmartCardPS.Commands
 {
@@ -85,7 +84,14 @@ namespace SmartCardPS.Commands
             // Before the library is looked for or read: a control character would end pkcs11.txt's line early.
             ThrowOnControlCharacter(nameof(Name), Name, NssModuleFile.FileName, "InvalidName");
             ThrowOnControlCharacter(nameof(ModulePath), ModulePath, NssModuleFile.FileName, "InvalidPath");
-            library = FindLibrary();
+            try
+            {
+                library = NssModuleLibrary.Find(ModulePath, UseP11KitProxy, SessionState.Path.GetUnresolvedProviderPathFromPSPath);
+            }
+            catch (NssException ex)
+            {
+                ThrowNssError(ex);
+            }
             name = Name ?? (UseP11KitProxy ? "p11-kit-proxy" : "OpenSC");
             string problem = NssModuleFile.Problem("name", name);
             if (problem != null)
@@ -106,7 +112,7 @@ namespace SmartCardPS.Commands
             {
                 NssModuleFile file = ReadDatabase(target);
                 if (file == null) continue;
-                NssModule same = SmartCardPS.Nss.NssDatabase.FindLibrary(file, library);
+                NssModule same = NssModuleDatabase.FindLibrary(file, library);
                 if (same != null)
                 {
                     // Said by default, as Register-OpenScModule says it: a registration that did nothing is worth knowing.
@@ -114,9 +120,9 @@ namespace SmartCardPS.Commands
                     WriteObject(same);
                     continue;
                 }
-                if (SmartCardPS.Nss.NssDatabase.FindName(file, name).Count > 0)
+                NssModule other = NssModuleDatabase.FindName(file, name).FirstOrDefault();
+                if (other != null)
                 {
-                    NssModule other = SmartCardPS.Nss.NssDatabase.FindName(file, name)[0];
                     WriteError(NewError(new InvalidOperationException(
                         $"{target.Description} already has a module named {Quote(name)} for {Quote(other.Library)}; nothing was changed. Choose another -Name, or Unregister-NssModule it first."),
                         "NameInUse", ErrorCategory.ResourceExists, other));
@@ -128,7 +134,7 @@ namespace SmartCardPS.Commands
                 WarnAboutProxy(file, target);
                 try
                 {
-                    WriteObject(SmartCardPS.Nss.NssDatabase.Add(target.Directory, name, library, Force));
+                    WriteObject(NssModuleDatabase.Add(target.Directory, name, library, Force));
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is InvalidOperationException)
                 {
@@ -141,39 +147,10 @@ namespace SmartCardPS.Commands
         /// "Unknown PKCS #11 error".</summary>
         private void WarnAboutProxy(NssModuleFile file, NssTarget target)
         {
-            bool addingProxy = SmartCardPS.Nss.NssDatabase.IsP11KitProxy(library);
-            NssModule clash = file.Modules.FirstOrDefault(m => addingProxy ? OpenScLibrary.HasOpenScName(m.Library) : SmartCardPS.Nss.NssDatabase.IsP11KitProxy(m.Library));
+            bool addingProxy = NssModuleLibrary.IsP11KitProxy(library);
+            NssModule clash = file.Modules.FirstOrDefault(m => addingProxy ? OpenScLibrary.HasOpenScName(m.Library) : NssModuleLibrary.IsP11KitProxy(m.Library));
             if (clash == null || !(addingProxy || OpenScLibrary.HasOpenScName(library))) return;
             WriteWarning($"{target.Description} also loads {Quote(clash.Name)} ({Quote(clash.Library)}). OpenSC registered directly next to p11-kit-proxy fails in NSS with \"Unknown PKCS #11 error\" when p11-kit also loads OpenSC; keep only one of them (Unregister-NssModule -Name {Quote(clash.Name)}).");
-        }
-
-        private string FindLibrary()
-        {
-            string moduleDir = Pkcs11RegistryPaths.Default().ModuleDirectory;
-            string path;
-            if (ModulePath != null)
-            {
-                bool bare = ModulePath.IndexOfAny(new[] { '/', '\\' }) < 0;
-                path = bare && moduleDir != null && File.Exists(Path.Combine(moduleDir, ModulePath))
-                    ? Path.Combine(moduleDir, ModulePath)
-                    : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ModulePath);
-            }
-            else
-            {
-                path = UseP11KitProxy ? SmartCardPS.Nss.NssDatabase.FindP11KitProxy(moduleDir) : OpenScLibrary.Find(moduleDir);
-                if (path == null)
-                {
-                    string what = UseP11KitProxy ? "p11-kit-proxy.so was not found next to p11-kit's module directory or in the usual library directories. Install p11-kit (e.g. apt-get install p11-kit-modules)"
-                        : "OpenSC's PKCS#11 library was not found in " + string.Join(", ", OpenScLibrary.Candidates(moduleDir)) + ". Install OpenSC (e.g. apt-get install opensc-pkcs11)";
-                    ThrowTerminatingError(NewError(new ItemNotFoundException(what + " or give its path with -ModulePath."), "NotFound", ErrorCategory.ObjectNotFound, null));
-                }
-            }
-            string problem = NssLibraryCheck.Problem(path, out string reason);
-            if (reason == NssLibraryCheck.NotFound)
-                ThrowTerminatingError(NewError(new ItemNotFoundException(problem + "."), reason, ErrorCategory.ObjectNotFound, path));
-            if (problem != null)
-                ThrowTerminatingError(NewError(new InvalidDataException(problem + ". Nothing was changed."), reason, ErrorCategory.InvalidData, path));
-            return path;
         }
     }
 }

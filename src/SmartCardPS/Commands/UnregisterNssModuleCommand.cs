@@ -51,7 +51,7 @@ namespace SmartCardPS.Commands
             {
                 NssModuleFile file = ReadDatabase(target);
                 if (file == null) continue;
-                var matches = SmartCardPS.Nss.NssDatabase.FindName(file, Name);
+                var matches = NssModuleDatabase.FindName(file, Name);
                 if (matches.Count == 0)
                 {
                     if (!AllProfiles)
@@ -71,7 +71,7 @@ namespace SmartCardPS.Commands
                 if (!CheckNotRunning(target, Force, Quote(Name), "removed")) continue;
                 try
                 {
-                    SmartCardPS.Nss.NssDatabase.Remove(target.Directory, Name, Force);
+                    NssModuleDatabase.Remove(target.Directory, Name, Force);
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is InvalidOperationException)
                 {

@@ -57,7 +57,7 @@ namespace SmartCardPS.Completion
                 string directory = null;
                 try
                 {
-                    directory = NssDatabase.DirectoryOf(value?.ToString() ?? string.Empty);
+                    directory = NssModuleDatabase.DirectoryOf(value?.ToString() ?? string.Empty);
                 }
                 catch (ArgumentException)
                 {
@@ -68,11 +68,11 @@ namespace SmartCardPS.Completion
             if (bound != null && bound.Contains("SharedDatabase"))
             {
                 named = true;
-                yield return NssDatabase.SharedDatabase();
+                yield return NssModuleDatabase.SharedDatabase();
             }
             if (named) yield break;
             foreach (FirefoxProfile p in profiles) yield return p.Path;
-            yield return NssDatabase.SharedDatabase();
+            yield return NssModuleDatabase.SharedDatabase();
         }
 
         private static IEnumerable<object> Values(IDictionary bound, string name)

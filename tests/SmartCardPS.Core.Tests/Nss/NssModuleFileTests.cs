@@ -102,11 +102,11 @@ namespace SmartCardPS.Tests.Nss
             string file = Path.Combine(dir, "pkcs11.txt");
             File.AppendAllText(file, "# keep this comment\nlibrary=/a.so\nname=OpenSC 2\n\nlibrary=/b.so\r\nname=OpenSC\r\n\r\nlibrary=/c.so\nname=OpenSC\n\n# trailing comment\n");
             string before = File.ReadAllText(file);
-            Assert.Equal(2, NssDatabase.Remove(dir, "OpenSC"));
+            Assert.Equal(2, NssModuleDatabase.Remove(dir, "OpenSC"));
             string after = File.ReadAllText(file);
             Assert.Equal(before.Replace("library=/b.so\r\nname=OpenSC\r\n\r\n", "").Replace("library=/c.so\nname=OpenSC\n\n", ""), after);
             Assert.Equal(new[] { new KeyValuePair<string, string>("OpenSC 2", "/a.so") }, NssTools.List(dir));
-            Assert.Equal(0, NssDatabase.Remove(dir, "OpenSC"));
+            Assert.Equal(0, NssModuleDatabase.Remove(dir, "OpenSC"));
             Assert.Equal(after, File.ReadAllText(file));
         }
 
@@ -118,7 +118,7 @@ namespace SmartCardPS.Tests.Nss
             File.AppendAllText(file, "library=/x.so\nname=NoBlankLineAfter");
             File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
             string before = File.ReadAllText(file);
-            NssModule added = NssDatabase.Add(dir, "Soft HSM \u00e9", "/usr/lib/softhsm/libsofthsm2.so");
+            NssModule added = NssModuleDatabase.Add(dir, "Soft HSM \u00e9", "/usr/lib/softhsm/libsofthsm2.so");
             Assert.Equal("Soft HSM \u00e9", added.Name);
             Assert.StartsWith(before, File.ReadAllText(file));
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(file));
@@ -132,7 +132,7 @@ namespace SmartCardPS.Tests.Nss
             string dir = Path.Combine(Path.GetTempPath(), "smartcardps-nss-" + Guid.NewGuid().ToString("N").Substring(0, 8));
             Directory.CreateDirectory(dir);
             dirs.Add(dir);
-            NssDatabase.Add(dir, "OpenSC", "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so");
+            NssModuleDatabase.Add(dir, "OpenSC", "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so");
             Assert.Equal("library=/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so\nname=OpenSC\n\n", File.ReadAllText(Path.Combine(dir, "pkcs11.txt")));
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(dir, "pkcs11.txt")));
         }
@@ -147,11 +147,11 @@ namespace SmartCardPS.Tests.Nss
             dirs.Add(dir);
             NssTools.Run("chown", "65534:65534", dir);
             // The directory is another user's: root writes there only when told to (-Force).
-            NssDatabase.Add(dir, "A", "/a.so", force: true);
+            NssModuleDatabase.Add(dir, "A", "/a.so", force: true);
             Assert.Equal("65534:65534", NssTools.Run("stat", "-c", "%u:%g", Path.Combine(dir, "pkcs11.txt")).Trim());
             NssTools.Run("chown", "1:1", Path.Combine(dir, "pkcs11.txt"));
-            NssDatabase.Add(dir, "B", "/b.so", force: true);
-            NssDatabase.Remove(dir, "A", force: true);
+            NssModuleDatabase.Add(dir, "B", "/b.so", force: true);
+            NssModuleDatabase.Remove(dir, "A", force: true);
             Assert.Equal("1:1", NssTools.Run("stat", "-c", "%u:%g", Path.Combine(dir, "pkcs11.txt")).Trim());
             Assert.Equal("library=/b.so\nname=B\n\n", File.ReadAllText(Path.Combine(dir, "pkcs11.txt")));
         }
@@ -166,7 +166,7 @@ namespace SmartCardPS.Tests.Nss
         public void NamesNssWouldNotReadBackAreRefused(string name, string why)
         {
             Assert.Contains(why, NssModuleFile.Problem("name", name));
-            Assert.Throws<ArgumentException>(() => NssDatabase.Add(Path.GetTempPath(), name, "/x.so"));
+            Assert.Throws<ArgumentException>(() => NssModuleDatabase.Add(Path.GetTempPath(), name, "/x.so"));
         }
 
         [Fact]

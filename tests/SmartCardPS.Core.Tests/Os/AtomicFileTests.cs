@@ -62,7 +62,7 @@ namespace SmartCardPS.Tests.Os
                 case "pkcs11.txt":
                 {
                     string file = Path.Combine(root, "pkcs11.txt");
-                    return (file, "library=/old.so\nname=Old\n\n", () => NssDatabase.Add(root, "New", "/usr/lib/new-pkcs11.so"));
+                    return (file, "library=/old.so\nname=Old\n\n", () => NssModuleDatabase.Add(root, "New", "/usr/lib/new-pkcs11.so"));
                 }
                 case "policies.json":
                 {

@@ -160,6 +160,34 @@ namespace SmartCardPS.Tests.Pkcs11
         }
 
         [Fact]
+        public void FromPemReadsWhatOpensslWritesAndWhatPemWrites()
+        {
+            // A certificate openssl made: the same bytes as .NET's own PEM reader finds, written back byte for byte.
+            string file = Path.Combine(Path.GetTempPath(), "smartcardps-pem-" + Guid.NewGuid().ToString("N"));
+            string pem;
+            try
+            {
+                KeyTools.Run("openssl", null, false, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                    "-nodes", "-keyout", "/dev/null", "-subj", "/CN=FromPem", "-days", "1", "-out", file);
+                pem = File.ReadAllText(file);
+            }
+            finally
+            {
+                File.Delete(file);
+            }
+            byte[] der = Pkcs11ObjectReader.FromPem(pem, "CERTIFICATE");
+            Assert.Equal(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(pem).RawData, der);
+            Assert.Equal(pem, Pkcs11ObjectReader.Pem("CERTIFICATE", der));
+            // CRLF endings and text around the block (as a mail or a Windows editor leaves it) read the same.
+            Assert.Equal(der, Pkcs11ObjectReader.FromPem("Subject: x\r\n" + pem.Replace("\n", "\r\n") + "trailer", "CERTIFICATE"));
+            Assert.Null(Pkcs11ObjectReader.FromPem(pem, "PUBLIC KEY"));
+            Assert.Null(Pkcs11ObjectReader.FromPem("no block here", "CERTIFICATE"));
+            var ex = Assert.Throws<ArgumentException>(() =>
+                Pkcs11ObjectReader.FromPem("-----BEGIN CERTIFICATE-----\n*not base64*\n-----END CERTIFICATE-----\n", "CERTIFICATE"));
+            Assert.StartsWith("Its CERTIFICATE block is not base64: ", ex.Message);
+        }
+
+        [Fact]
         public void PinSourceIsTheFilesFirstLine()
         {
             string file = Path.Combine(Path.GetTempPath(), "smartcardps-pin-" + Guid.NewGuid().ToString("N"));

@@ -1,11 +1,9 @@
 using System.Collections.Generic;
 using System.IO;
-using System.Linq;
 using System.Management.Automation;
 using System;
 using SmartCardPS.Completion;
 using SmartCardPS.Nss;
-using SmartCardPS.Os;
 using SmartCardPS.Parameters;
 using SmartCardPS.Text;
 
@@ -47,53 +45,36 @@ namespace SmartCardPS.Commands.Bases
         public SwitchParameter AllProfiles { get; set; }
 
         /// <summary>
-        /// The databases named by the parameters, each once. With none of them: every profile when
-        /// <paramref name="everyProfileByDefault"/>, else the default profile (or the only one).
+        /// The databases named by the parameters, each once (see <see cref="NssTargetResolver.Resolve"/>); a dbm:
+        /// database is an error of its own, no database to name and no default profile ends the command.
         /// </summary>
         protected List<NssTarget> Targets(bool everyProfileByDefault)
         {
-            FirefoxProfile[] profiles = Profile;
-            string[] databases = NssDatabase;
-            bool shared = SharedDatabase;
-            bool allProfiles = AllProfiles;
-            var targets = new List<NssTarget>();
-            foreach (FirefoxProfile p in profiles ?? new FirefoxProfile[0]) targets.Add(new NssTarget { Directory = p.Path, Profile = p });
-            foreach (string db in databases ?? new string[0])
+            var resolver = new NssTargetResolver(SessionState.Path.GetUnresolvedProviderPathFromPSPath)
             {
-                string dir;
-                try
-                {
-                    dir = SessionState.Path.GetUnresolvedProviderPathFromPSPath(SmartCardPS.Nss.NssDatabase.DirectoryOf(db));
-                }
-                catch (ArgumentException ex)
-                {
-                    WriteError(NewError(ex, "InvalidDatabase", ErrorCategory.InvalidArgument, db));
-                    continue;
-                }
-                targets.Add(new NssTarget { Directory = dir, Profile = FirefoxProfiles.FindAll().FirstOrDefault(p => PathComparison.Same(p.Path, dir)) });
-            }
-            if (shared) targets.Add(new NssTarget { Directory = SmartCardPS.Nss.NssDatabase.SharedDatabase() });
-            bool named = profiles != null || databases != null || shared;
-            if (allProfiles || (!named && everyProfileByDefault))
+                Profiles = Profile, Databases = NssDatabase, SharedDatabase = SharedDatabase, AllProfiles = AllProfiles,
+            };
+            var invalid = new List<KeyValuePair<string, ArgumentException>>();
+            List<NssTarget> targets = null;
+            try
             {
-                targets.AddRange(FirefoxProfiles.FindAll().Select(p => new NssTarget { Directory = p.Path, Profile = p }));
+                targets = resolver.Resolve(everyProfileByDefault, invalid);
             }
-            else if (!named)
+            catch (NssException ex)
             {
-                List<FirefoxProfile> all = FirefoxProfiles.FindAll();
-                List<FirefoxProfile> chosen = all.Where(p => p.IsDefault).ToList();
-                if (chosen.Count == 0 && all.Count == 1) chosen = all;
-                if (chosen.Count == 0)
-                {
-                    string roots = string.Join(", ", FirefoxProfiles.DefaultRoots().Select(r => r.Key));
-                    ThrowTerminatingError(NewError(new ItemNotFoundException(all.Count == 0
-                        ? "No Firefox profile was found" + (roots.Length > 0 ? " in " + roots : " (no profiles.ini under ~/.mozilla/firefox, ~/.config/mozilla/firefox, Snap or Flatpak)") + ". Start Firefox once, or name a database with -NssDatabase or -SharedDatabase."
-                        : $"There are {all.Count} Firefox profiles and none is the default: name them with -Profile (see Get-FirefoxProfile) or use -AllProfiles."),
-                        "NoProfile", ErrorCategory.ObjectNotFound, null));
-                }
-                targets.AddRange(chosen.Select(p => new NssTarget { Directory = p.Path, Profile = p }));
+                ThrowNssError(ex);
             }
-            return targets.GroupBy(t => PathComparison.Absolute(t.Directory), PathComparison.Comparer).Select(g => g.First()).ToList();
+            foreach (var database in invalid) WriteError(NewError(database.Value, "InvalidDatabase", ErrorCategory.InvalidArgument, database.Key));
+            return targets;
+        }
+
+        /// <summary>Ends the command with the core's reason as the error id's (NoProfile, NotFound,
+        /// NotPkcs11).</summary>
+        protected void ThrowNssError(NssException exception)
+        {
+            bool notFound = exception.Failure != NssFailure.NotPkcs11;
+            ThrowTerminatingError(NewError(notFound ? new ItemNotFoundException(exception.Message, exception) : (Exception)new InvalidDataException(exception.Message, exception),
+                exception.Failure.ToString(), notFound ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidData, exception.Target));
         }
 
         /// <summary>The database's modules, or null after writing the error (missing directory, unreadable
@@ -102,7 +83,7 @@ namespace SmartCardPS.Commands.Bases
         {
             if (!System.IO.Directory.Exists(target.Directory))
             {
-                WriteError(NewError(new ItemNotFoundException($"{target.Description} does not exist. Create an NSS database with: {SmartCardPS.Nss.NssDatabase.CreateCommand(target.Directory)}"),
+                WriteError(NewError(new ItemNotFoundException($"{target.Description} does not exist. Create an NSS database with: {NssModuleDatabase.CreateCommand(target.Directory)}"),
                     "DatabaseNotFound", ErrorCategory.ObjectNotFound, target.Directory));
                 return null;
             }

@@ -2,17 +2,17 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
 using SmartCardPS.Os;
 using SmartCardPS.Text;
 
 namespace SmartCardPS.Nss
 {
     /// <summary>
-    /// NSS sql: databases and the rules for adding and removing their PKCS#11 modules: a library is registered
-    /// once, names are matched exactly (NSS itself deletes by name prefix), and the file is replaced atomically.
+    /// NSS's module database (pkcs11.txt in an sql: database, what modutil edits) and the rules for adding and
+    /// removing its PKCS#11 modules: a library is registered once, names are matched exactly (NSS itself deletes by
+    /// name prefix), and the file is replaced atomically. Named apart from the cmdlets' -NssDatabase parameter.
     /// </summary>
-    public static class NssDatabase
+    public static class NssModuleDatabase
     {
         /// <summary>
         /// NSS creates pkcs11.txt readable by its owner only (0600); an admin writing into a user's profile leaves
@@ -20,7 +20,6 @@ namespace SmartCardPS.Nss
         /// </summary>
         private static readonly NewFile ModuleFile = new NewFile { Mode = 0x180, OwnerFromDirectory = true };
 
-        /// <summary>The shared NSS database Chromium and other NSS programs read: ~/.pki/nssdb, else $XDG_DATA_HOME/pki/nssdb.</summary>
         /// <summary>
         /// The command that creates an empty NSS database in <paramref name="directory"/>, to paste into PowerShell or
         /// a POSIX shell: certutil -N alone fails with SEC_ERROR_BAD_DATABASE until the directory exists.
@@ -31,6 +30,8 @@ namespace SmartCardPS.Nss
             return $"mkdir -p {dir} && certutil -N --empty-password -d sql:{dir}";
         }
 
+        /// <summary>The shared NSS database Chromium and other NSS programs read: ~/.pki/nssdb, else
+        /// $XDG_DATA_HOME/pki/nssdb.</summary>
         public static string SharedDatabase()
         {
             string home = FirefoxProfiles.Home();
@@ -99,26 +100,6 @@ namespace SmartCardPS.Nss
                 return removed > 0 ? content : null;
             });
             return removed;
-        }
-
-        /// <summary>p11-kit's proxy module, through which NSS sees every module p11-kit registers.</summary>
-        public static bool IsP11KitProxy(string library) =>
-            library != null && Path.GetFileName(library).StartsWith("p11-kit-proxy", StringComparison.OrdinalIgnoreCase);
-
-        /// <summary>Where p11-kit-proxy.so is installed: next to p11-kit's module directory, then the usual library directories.</summary>
-        public static string FindP11KitProxy(string moduleDirectory)
-        {
-            var candidates = new List<string>();
-            if (moduleDirectory != null) candidates.Add(Path.Combine(Path.GetDirectoryName(moduleDirectory.TrimEnd('/')) ?? "/", "p11-kit-proxy.so"));
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX))
-            {
-                candidates.AddRange(new[] { "/opt/homebrew/lib/p11-kit-proxy.dylib", "/usr/local/lib/p11-kit-proxy.dylib", "/opt/homebrew/lib/p11-kit-proxy.so", "/usr/local/lib/p11-kit-proxy.so" });
-            }
-            else
-            {
-                candidates.AddRange(new[] { "/usr/lib64/p11-kit-proxy.so", "/usr/lib/p11-kit-proxy.so", "/usr/local/lib/p11-kit-proxy.so" });
-            }
-            return candidates.FirstOrDefault(File.Exists);
         }
 
         /// <summary>A bare file name is found by dlopen's search, so it is compared as written.</summary>
