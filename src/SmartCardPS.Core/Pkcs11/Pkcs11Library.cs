@@ -155,8 +155,8 @@ namespace SmartCardPS.Pkcs11
         private static Pkcs11Token WithSlotUri(Pkcs11Token token)
         {
             token.Uri = token.Uri == null
-                ? Pkcs11Uri.ForSlot(token.SlotDescription, token.SlotManufacturer, token.SlotId)
-                : Pkcs11Uri.ForSlot(null, null, token.SlotId) + ";" + token.Uri.Substring(Pkcs11Uri.Scheme.Length);
+                ? Pkcs11UriText.ForSlot(token.SlotDescription, token.SlotManufacturer, token.SlotId)
+                : Pkcs11UriText.ForSlot(null, null, token.SlotId) + ";" + token.Uri.Substring(Pkcs11UriText.Scheme.Length);
             token.Uri = token.Uri.TrimEnd(';');
             return token;
         }
@@ -286,7 +286,7 @@ namespace SmartCardPS.Pkcs11
             token.FreePublicMemory = Available(ti.FreePublicMemory);
             token.TotalPrivateMemory = Available(ti.TotalPrivateMemory);
             token.FreePrivateMemory = Available(ti.FreePrivateMemory);
-            token.Uri = Pkcs11Uri.ForToken(token.Label, token.Manufacturer, token.Model, token.SerialNumber);
+            token.Uri = Pkcs11UriText.ForToken(token.Label, token.Manufacturer, token.Model, token.SerialNumber);
         }
 
         /// <summary>CK_UNAVAILABLE_INFORMATION is ~0 in the native CK_ULONG: 32 bits on Windows and 32-bit Unix.</summary>

@@ -158,7 +158,7 @@ namespace SmartCardPS.Pkcs11
                 TokenUri = token.Uri,
                 Module = token.Module,
                 SlotId = token.SlotId,
-                Uri = Pkcs11Uri.ForObject(token.Uri, id, label, cls),
+                Uri = Pkcs11UriText.ForObject(token.Uri, id, label, cls),
             };
             var more = ClassAttributes(cls, ULong(values, CKA.CKA_KEY_TYPE), ULong(values, CKA.CKA_CERTIFICATE_TYPE));
             if (more.Count > 0) Collect(values, library.Call(() => session.GetAttributeValue(handle, more)));

@@ -94,14 +94,14 @@ namespace SmartCardPS.Pkcs11
         }
 
         /// <summary>
-        /// The PIN in a pkcs11: URI's pin-value, decoded as Pkcs11Interop would decode it after <see cref="Pkcs11Uri.Parse"/>
+        /// The PIN in a pkcs11: URI's pin-value, decoded as Pkcs11Interop would decode it after <see cref="Pkcs11UriText.Parse"/>
         /// escaped what people type (spaces, non-ASCII letters) as UTF-8; null when the URI has no pin-value. Throws
         /// FormatException, naming no part of the value, for a '%' without two hex digits or a character RFC 7512
         /// does not allow there.
         /// </summary>
         public static Pkcs11Pin FromUri(string uri)
         {
-            if (!Pkcs11Uri.FindPinValue(uri, out int start, out int length)) return null;
+            if (!Pkcs11UriText.FindPinValue(uri, out int start, out int length)) return null;
             var pin = new Pkcs11Pin(DecodedLength(uri, start, length));
             Decode(uri, start, length, pin.Bytes);
             return pin;
@@ -150,7 +150,7 @@ namespace SmartCardPS.Pkcs11
                     onByte((byte)(HexValue(uri[i + 1]) * 16 + HexValue(uri[i + 2])));
                     i += 3;
                 }
-                else if (Pkcs11Uri.KeptAsTyped(c))
+                else if (Pkcs11UriText.KeptAsTyped(c))
                 {
                     if (!char.IsLetterOrDigit(c) && QueryChars.IndexOf(c) < 0) throw new FormatException("Value of pin-value attribute contains invalid character");
                     onByte((byte)c);
@@ -159,7 +159,7 @@ namespace SmartCardPS.Pkcs11
                 else
                 {
                     int runStart = i;
-                    while (i < end && !Pkcs11Uri.KeptAsTyped(uri[i])) i++;
+                    while (i < end && !Pkcs11UriText.KeptAsTyped(uri[i])) i++;
                     onRun(runStart, i - runStart);
                 }
             }

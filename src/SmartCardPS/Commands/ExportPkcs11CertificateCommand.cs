@@ -94,7 +94,7 @@ namespace SmartCardPS.Commands
                 return library == null ? Enumerable.Empty<Pkcs11Object>() : Read(library, pair.Value, query);
             }).ToList();
             if (found.Count == 1) return Checked(found[0]);
-            string shown = Pkcs11Uri.Redact(uri);
+            string shown = Pkcs11UriText.Redact(uri);
             string message = found.Count == 0
                 ? $"No certificate matches {UntrustedText.Quote(shown)}. Run Get-Pkcs11Object -Type Certificate to list them and their URIs."
                 : $"{UntrustedText.Quote(shown)} names {found.Count} certificates: {string.Join(", ", found.Select(o => o.Uri))}. Give a URI that names one.";

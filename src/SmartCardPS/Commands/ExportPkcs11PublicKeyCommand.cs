@@ -82,7 +82,7 @@ namespace SmartCardPS.Commands
                     return;
                 }
                 // Before any module is loaded: -WhatIf loads none.
-                string what = Key != null ? UntrustedText.Quote(Key.Label) : UntrustedText.Quote(Pkcs11Uri.Redact(Uri));
+                string what = Key != null ? UntrustedText.Quote(Key.Label) : UntrustedText.Quote(Pkcs11UriText.Redact(Uri));
                 if (!ShouldProcess(UntrustedText.Escape(path), $"Write the public key of {what} as {Format}")) return;
             }
             if (ParameterSetName == KeySet)
@@ -96,7 +96,7 @@ namespace SmartCardPS.Commands
 
         private void Export(TokenTarget target, Pkcs11Object piped, string path)
         {
-            Pkcs11ObjectClass? type = piped?.Class ?? Pkcs11Uri.ObjectClass(target.Parsed);
+            Pkcs11ObjectClass? type = piped?.Class ?? Pkcs11UriText.ObjectClass(target.Parsed);
             Pkcs11PublicKey key = null;
             if (type != Pkcs11ObjectClass.PrivateKey)
             {
@@ -115,8 +115,8 @@ namespace SmartCardPS.Commands
             var found = FindKeys(session, piped, target, reportMissing, classes);
             if (found.Count > 1)
             {
-                WriteError(NewError(new ArgumentException($"{UntrustedText.Quote(Pkcs11Uri.Redact(target.Uri))} names {found.Count} objects: {string.Join(", ", found.ConvertAll(o => o.Uri))}. Give a URI that names one."),
-                    "AmbiguousKey", ErrorCategory.InvalidArgument, Pkcs11Uri.Redact(target.Uri)));
+                WriteError(NewError(new ArgumentException($"{UntrustedText.Quote(Pkcs11UriText.Redact(target.Uri))} names {found.Count} objects: {string.Join(", ", found.ConvertAll(o => o.Uri))}. Give a URI that names one."),
+                    "AmbiguousKey", ErrorCategory.InvalidArgument, Pkcs11UriText.Redact(target.Uri)));
                 return null;
             }
             return found.Count == 1 ? Pkcs11PublicKeyReader.Read(session, found[0]) : null;

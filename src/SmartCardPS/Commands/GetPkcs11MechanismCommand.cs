@@ -3,6 +3,7 @@ using SmartCardPS.Commands.Bases;
 using SmartCardPS.P11Kit;
 using SmartCardPS.Pkcs11;
 using SmartCardPS.Text;
+using Pkcs11Uri = Net.Pkcs11Interop.Common.Pkcs11Uri;
 
 namespace SmartCardPS.Commands
 {
@@ -34,7 +35,7 @@ namespace SmartCardPS.Commands
     [OutputType(typeof(Pkcs11Mechanism))]
     public sealed class GetPkcs11MechanismCommand : Pkcs11TokenInputCmdlet
     {
-        protected override void Emit(Pkcs11Module module, Pkcs11Token token, string uri, Net.Pkcs11Interop.Common.Pkcs11Uri parsed)
+        protected override void ProcessToken(Pkcs11Module module, Pkcs11Token token, string uri, Pkcs11Uri parsed)
         {
             Pkcs11Library library = Open(module);
             if (library == null) return;

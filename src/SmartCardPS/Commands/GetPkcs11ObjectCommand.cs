@@ -9,6 +9,7 @@ using SmartCardPS.P11Kit;
 using SmartCardPS.Parameters;
 using SmartCardPS.Pkcs11;
 using SmartCardPS.Text;
+using Pkcs11Uri = Net.Pkcs11Interop.Common.Pkcs11Uri;
 
 namespace SmartCardPS.Commands
 {
@@ -135,7 +136,7 @@ namespace SmartCardPS.Commands
             labels = Label == null ? null : new NameFilter(Label);
         }
 
-        protected override void Emit(Pkcs11Module module, Pkcs11Token token, string uri, Net.Pkcs11Interop.Common.Pkcs11Uri parsed)
+        protected override void ProcessToken(Pkcs11Module module, Pkcs11Token token, string uri, Pkcs11Uri parsed)
         {
             List(module, token, Query(parsed), uri, parsed);
         }
@@ -151,18 +152,18 @@ namespace SmartCardPS.Commands
 
         /// <summary>The search template: -Id, and from a URI its object, id and type; a single -Type goes in
         /// too.</summary>
-        private Pkcs11ObjectQuery Query(Net.Pkcs11Interop.Common.Pkcs11Uri uri)
+        private Pkcs11ObjectQuery Query(Pkcs11Uri uri)
         {
             var query = new Pkcs11ObjectQuery { Id = idBytes, Login = Login || Pin != null || Credential != null };
             if (Type != null && Type.Length == 1) query.Class = Type[0];
             if (uri == null) return query;
             query.Label = uri.Object;
             query.Id = uri.Id ?? query.Id;
-            query.Class = Pkcs11Uri.ObjectClass(uri) ?? query.Class;
+            query.Class = Pkcs11UriText.ObjectClass(uri) ?? query.Class;
             return query;
         }
 
-        private void List(Pkcs11Module module, Pkcs11Token token, Pkcs11ObjectQuery query, string uri, Net.Pkcs11Interop.Common.Pkcs11Uri parsed)
+        private void List(Pkcs11Module module, Pkcs11Token token, Pkcs11ObjectQuery query, string uri, Pkcs11Uri parsed)
         {
             if (!token.Flags.HasFlag(Pkcs11TokenFlags.TokenInitialized))
             {

@@ -133,7 +133,7 @@ namespace SmartCardPS.Commands
                 }
                 catch (Pkcs11ModuleException ex)
                 {
-                    WriteWriteError(ex, target.Token);
+                    WriteProvisioningError(ex, target.Token);
                 }
             }
         }

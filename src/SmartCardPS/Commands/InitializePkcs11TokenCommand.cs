@@ -144,7 +144,7 @@ namespace SmartCardPS.Commands
                 }
                 catch (Pkcs11ModuleException ex)
                 {
-                    WriteWriteError(ex, token);
+                    WriteProvisioningError(ex, token);
                 }
             }
         }

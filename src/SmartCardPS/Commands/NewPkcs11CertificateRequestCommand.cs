@@ -166,7 +166,7 @@ namespace SmartCardPS.Commands
                 WriteVerbose($"Skipping {UntrustedText.Quote(Key.Label)} ({Key.Uri}): it is a {Key.Class}, not a private key.");
                 return;
             }
-            string named = Key != null ? $"{UntrustedText.Quote(Key.Label)} on {UntrustedText.Quote(Key.Token)}" : UntrustedText.Quote(Pkcs11Uri.Redact(Uri));
+            string named = Key != null ? $"{UntrustedText.Quote(Key.Label)} on {UntrustedText.Quote(Key.Token)}" : UntrustedText.Quote(Pkcs11UriText.Redact(Uri));
             // Before anything is loaded: -WhatIf loads no module.
             if (Import && !ShouldProcess(named, $"Sign a self-signed certificate for {UntrustedText.Quote(Subject)} and import it")) return;
             var spec = new Pkcs11CertificateRequestSpec

@@ -123,7 +123,7 @@ namespace SmartCardPS.Commands
         protected override void ProcessRecord()
         {
             // A URI given without -Uri binds to -Token as a label: it is shown redacted.
-            string named = Pkcs11Uri.Redact(ParameterSetName == UriSet ? Uri : Token.Label);
+            string named = Pkcs11UriText.Redact(ParameterSetName == UriSet ? Uri : Token.Label);
             string what = Algorithm == Pkcs11KeyAlgorithm.Rsa ? $"RSA {KeySize}" : $"{Algorithm} {Curve ?? (Algorithm == Pkcs11KeyAlgorithm.EdDsa ? "Ed25519" : "P-256")}";
             // Before anything is loaded: -WhatIf loads no module.
             if (!ShouldProcess(UntrustedText.Quote(named), $"Generate a {what} key pair{(Label != null ? " labelled " + UntrustedText.Quote(Label) : string.Empty)}")) return;
@@ -158,8 +158,8 @@ namespace SmartCardPS.Commands
             var matching = AllTokens().Where(p => filter.IsMatch(p.Value.Label)).Select(p => new TokenTarget { Module = p.Key, Token = p.Value }).ToList();
             if (matching.Count == 0)
             {
-                WriteError(NewError(new ItemNotFoundException($"No PKCS#11 token labelled {UntrustedText.Quote(Pkcs11Uri.Redact(token.Label))} was found. Run Get-Pkcs11Token to list the tokens."),
-                    "TokenNotFound", ErrorCategory.ObjectNotFound, Pkcs11Uri.Redact(token.Label)));
+                WriteError(NewError(new ItemNotFoundException($"No PKCS#11 token labelled {UntrustedText.Quote(Pkcs11UriText.Redact(token.Label))} was found. Run Get-Pkcs11Token to list the tokens."),
+                    "TokenNotFound", ErrorCategory.ObjectNotFound, Pkcs11UriText.Redact(token.Label)));
                 return null;
             }
             return One(matching);

@@ -138,7 +138,7 @@ namespace SmartCardPS.Commands
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is InvalidOperationException)
                 {
-                    WriteWriteError(ex, target);
+                    WriteModuleFileError(ex, target);
                 }
             }
         }

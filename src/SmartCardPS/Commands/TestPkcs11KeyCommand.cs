@@ -119,7 +119,7 @@ namespace SmartCardPS.Commands
             var all = AllTokens().ToList();
             var filter = new NameFilter(new[] { token.Label }).Among(all.Select(p => p.Value.Label));
             var found = all.Where(p => filter.IsMatch(p.Value.Label)).Select(p => new TokenTarget { Module = p.Key, Token = p.Value }).ToList();
-            WriteNotFound(filter, l => $"No PKCS#11 token labelled {UntrustedText.Quote(Pkcs11Uri.Redact(l))} was found. Run Get-Pkcs11Token to list the tokens.", "TokenNotFound", Pkcs11Uri.Redact);
+            WriteNotFound(filter, l => $"No PKCS#11 token labelled {UntrustedText.Quote(Pkcs11UriText.Redact(l))} was found. Run Get-Pkcs11Token to list the tokens.", "TokenNotFound", Pkcs11UriText.Redact);
             return found;
         }
 

@@ -9,7 +9,6 @@ using SmartCardPS.TestFixture;
 using Xunit;
 using SmartCardPS.Pkcs11;
 
-using Pkcs11Uri = SmartCardPS.Pkcs11.Pkcs11Uri;
 using SmartCardPS.Tests.Support;
 
 namespace SmartCardPS.Tests.Pkcs11
@@ -40,7 +39,7 @@ namespace SmartCardPS.Tests.Pkcs11
                     var data = Assert.Single(found);
                     Assert.Equal(Pkcs11ObjectClass.Data, data.Class);
                     Assert.Equal(Pkcs11ObjectFlags.Token | Pkcs11ObjectFlags.Private | Pkcs11ObjectFlags.Modifiable, data.Flags);
-                    Assert.Equal(token.Uri + ";object=" + Pkcs11Uri.Encode(label) + ";type=data", data.Uri);
+                    Assert.Equal(token.Uri + ";object=" + Pkcs11UriText.Encode(label) + ";type=data", data.Uri);
                     Assert.Equal(CKS.CKS_RO_PUBLIC_SESSION, watcher.GetSessionInfo().State);
                     // Logged out: the private object is hidden again from every session.
                     Assert.Empty(watcher.FindAllObjects(new System.Collections.Generic.List<IObjectAttribute>
@@ -117,18 +116,18 @@ namespace SmartCardPS.Tests.Pkcs11
         {
             const string token = "pkcs11:token=T";
             Assert.Equal("pkcs11:token=T;id=%01%61%FF;object=a%20b%2F%3B%C3%A9;type=private",
-                Pkcs11Uri.ForObject(token, new byte[] { 1, 0x61, 0xff }, Encoding.UTF8.GetBytes("a b/;é"), Pkcs11ObjectClass.PrivateKey));
-            Assert.Equal("pkcs11:token=T;type=data", Pkcs11Uri.ForObject(token, Array.Empty<byte>(), Array.Empty<byte>(), Pkcs11ObjectClass.Data));
-            Assert.Equal("pkcs11:token=T;object=x", Pkcs11Uri.ForObject(token, null, new[] { (byte)'x' }, (Pkcs11ObjectClass)0x80000001));
-            Assert.Equal("pkcs11:id=%99;type=secret-key", Pkcs11Uri.ForObject(null, new byte[] { 0x99 }, null, Pkcs11ObjectClass.SecretKey));
+                Pkcs11UriText.ForObject(token, new byte[] { 1, 0x61, 0xff }, Encoding.UTF8.GetBytes("a b/;é"), Pkcs11ObjectClass.PrivateKey));
+            Assert.Equal("pkcs11:token=T;type=data", Pkcs11UriText.ForObject(token, Array.Empty<byte>(), Array.Empty<byte>(), Pkcs11ObjectClass.Data));
+            Assert.Equal("pkcs11:token=T;object=x", Pkcs11UriText.ForObject(token, null, new[] { (byte)'x' }, (Pkcs11ObjectClass)0x80000001));
+            Assert.Equal("pkcs11:id=%99;type=secret-key", Pkcs11UriText.ForObject(null, new byte[] { 0x99 }, null, Pkcs11ObjectClass.SecretKey));
         }
 
         [Fact]
         public void IdsComeBackAsRawBytes()
         {
-            Assert.Equal(new byte[] { 0x8b, 0x28, 0x61 }, Pkcs11Uri.Parse("pkcs11:token=T;id=%8B%28a;type=cert?pin-value=1").Id);
-            Assert.Null(Pkcs11Uri.Parse("pkcs11:token=T").Id);
-            Assert.Throws<FormatException>(() => Pkcs11Uri.Parse("pkcs11:id=%8"));
+            Assert.Equal(new byte[] { 0x8b, 0x28, 0x61 }, Pkcs11UriText.Parse("pkcs11:token=T;id=%8B%28a;type=cert?pin-value=1").Id);
+            Assert.Null(Pkcs11UriText.Parse("pkcs11:token=T").Id);
+            Assert.Throws<FormatException>(() => Pkcs11UriText.Parse("pkcs11:id=%8"));
         }
 
         [Theory]

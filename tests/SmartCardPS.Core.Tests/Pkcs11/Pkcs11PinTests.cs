@@ -5,7 +5,7 @@ using System.Security;
 using System.Text;
 using SmartCardPS.Pkcs11;
 using Xunit;
-using InteropUri = Net.Pkcs11Interop.Common.Pkcs11Uri;
+using Pkcs11Uri = Net.Pkcs11Interop.Common.Pkcs11Uri;
 
 namespace SmartCardPS.Tests.Pkcs11
 {
@@ -22,7 +22,7 @@ namespace SmartCardPS.Tests.Pkcs11
         [InlineData("pkcs11:token=x?PIN-VALUE=abc&pin%2Dvalue=def", "pkcs11:token=x?PIN-VALUE=abc&pin%2Dvalue=def")]
         [InlineData("pkcs11:token=x?pin-source=/run/pin", "pkcs11:token=x?pin-source=/run/pin")]
         [InlineData(null, null)]
-        public void RedactsEveryPinValueAsPkcs11InteropWouldReadIt(string text, string expected) => Assert.Equal(expected, Pkcs11Uri.Redact(text));
+        public void RedactsEveryPinValueAsPkcs11InteropWouldReadIt(string text, string expected) => Assert.Equal(expected, Pkcs11UriText.Redact(text));
 
         // What Pkcs11Interop itself decodes for URIs it takes as they are, so ours cannot drift from it.
         [Theory]
@@ -33,7 +33,7 @@ namespace SmartCardPS.Tests.Pkcs11
         public void DecodesThePinValueAsPkcs11InteropDoes(string uri)
         {
             using (Pkcs11Pin pin = Pkcs11Pin.FromUri(uri))
-                Assert.Equal(Encoding.UTF8.GetBytes(new InteropUri(uri).PinValue), pin.Bytes);
+                Assert.Equal(Encoding.UTF8.GetBytes(new Pkcs11Uri(uri).PinValue), pin.Bytes);
         }
 
         [Theory]
@@ -42,7 +42,7 @@ namespace SmartCardPS.Tests.Pkcs11
         public void DecodesWhatPeopleTypeUnescapedAsUtf8(string uri, string expected)
         {
             using (Pkcs11Pin pin = Pkcs11Pin.FromUri(uri)) Assert.Equal(Encoding.UTF8.GetBytes(expected), pin.Bytes);
-            Assert.Equal(Pkcs11Uri.Redacted, Pkcs11Uri.Parse(uri).PinValue);
+            Assert.Equal(Pkcs11UriText.Redacted, Pkcs11UriText.Parse(uri).PinValue);
         }
 
         [Fact]
@@ -62,7 +62,7 @@ namespace SmartCardPS.Tests.Pkcs11
         [InlineData("pkcs:token=T?pin-value=S3cr")]
         public void AnInvalidUriIsRefusedWithoutShowingThePin(string uri)
         {
-            var ex = Assert.Throws<FormatException>(() => Pkcs11Uri.Parse(uri));
+            var ex = Assert.Throws<FormatException>(() => Pkcs11UriText.Parse(uri));
             for (Exception e = ex; e != null; e = e.InnerException) Assert.DoesNotContain("S3cr", e.Message);
             Assert.Contains("pin-value=***", ex.Message);
         }

@@ -43,8 +43,8 @@ Describe 'The token set of Get-Pkcs11Token' -Skip:$NoFixture {
     It 'gives the uninitialised token a URI with its slot-id that names it alone' {
         $spare = Get-Pkcs11Token -Module softhsm2 -IncludeEmptySlots | Where-Object TokenInitialized -EQ $false
         $spare.Uri | Should -Match ('(^pkcs11:|;)slot-id={0}(;|$)' -f $spare.SlotId)
-        $attributes = [SmartCardPS.Pkcs11.Pkcs11Uri]::Parse($spare.Uri)
-        $matching = @(Get-Pkcs11Token -IncludeEmptySlots | Where-Object { [SmartCardPS.Pkcs11.Pkcs11Uri]::Matches($attributes, $_) })
+        $attributes = [SmartCardPS.Pkcs11.Pkcs11UriText]::Parse($spare.Uri)
+        $matching = @(Get-Pkcs11Token -IncludeEmptySlots | Where-Object { [SmartCardPS.Pkcs11.Pkcs11UriText]::Matches($attributes, $_) })
         $matching.Count | Should -Be 1
         $matching[0].SlotId | Should -Be $spare.SlotId
     }

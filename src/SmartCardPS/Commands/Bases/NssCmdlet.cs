@@ -129,7 +129,7 @@ namespace SmartCardPS.Commands.Bases
         }
 
         /// <summary>Maps a failed write to PermissionDenied or WriteFailed.</summary>
-        protected void WriteWriteError(Exception ex, NssTarget target)
+        protected void WriteModuleFileError(Exception ex, NssTarget target)
         {
             if (ex is InvalidOperationException || ex is InvalidDataException)
             {

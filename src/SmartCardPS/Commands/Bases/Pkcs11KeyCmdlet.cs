@@ -6,6 +6,7 @@ using System.Security;
 using SmartCardPS.P11Kit;
 using SmartCardPS.Pkcs11;
 using SmartCardPS.Text;
+using Pkcs11Uri = Net.Pkcs11Interop.Common.Pkcs11Uri;
 
 namespace SmartCardPS.Commands.Bases
 {
@@ -50,7 +51,7 @@ namespace SmartCardPS.Commands.Bases
             public Pkcs11Module Module;
             public Pkcs11Token Token;
             public string Uri;
-            public Net.Pkcs11Interop.Common.Pkcs11Uri Parsed;
+            public Pkcs11Uri Parsed;
         }
 
         /// <summary>The token a piped object (from Get-Pkcs11Object or another key cmdlet) is on; null with
@@ -79,7 +80,7 @@ namespace SmartCardPS.Commands.Bases
             var found = TokensByUri(parsed).Select(p => new TokenTarget { Module = p.Key, Token = p.Value, Uri = uri, Parsed = parsed }).ToList();
             if (found.Count == 0)
             {
-                string shown = Pkcs11Uri.Redact(uri);
+                string shown = Pkcs11UriText.Redact(uri);
                 WriteError(NewError(new ItemNotFoundException($"No PKCS#11 token matches {UntrustedText.Quote(shown)}. Run Get-Pkcs11Token to list the tokens and their URIs."),
                     "TokenNotFound", ErrorCategory.ObjectNotFound, shown));
             }
@@ -139,7 +140,7 @@ namespace SmartCardPS.Commands.Bases
             }
             else
             {
-                Pkcs11ObjectClass? type = Pkcs11Uri.ObjectClass(target.Parsed);
+                Pkcs11ObjectClass? type = Pkcs11UriText.ObjectClass(target.Parsed);
                 foreach (Pkcs11ObjectClass cls in classes.Where(c => type == null || c == type))
                 {
                     found = session.Find(cls, target.Parsed.Id, target.Parsed.Object);
@@ -148,9 +149,9 @@ namespace SmartCardPS.Commands.Bases
             }
             if (found.Count == 0 && reportMissing)
             {
-                string what = obj != null ? $"{UntrustedText.Quote(obj.Label)} ({obj.Uri})" : UntrustedText.Quote(Pkcs11Uri.Redact(target.Uri));
-                WriteError(NewError(new ItemNotFoundException($"No {string.Join(" or ", classes.Select(Pkcs11Uri.TypeName))} key matching {what} is on token {UntrustedText.Quote(session.Token.Label)}. Run Get-Pkcs11Object -Login to list its keys and their URIs."),
-                    "KeyNotFound", ErrorCategory.ObjectNotFound, (object)obj ?? Pkcs11Uri.Redact(target.Uri)));
+                string what = obj != null ? $"{UntrustedText.Quote(obj.Label)} ({obj.Uri})" : UntrustedText.Quote(Pkcs11UriText.Redact(target.Uri));
+                WriteError(NewError(new ItemNotFoundException($"No {string.Join(" or ", classes.Select(Pkcs11UriText.TypeName))} key matching {what} is on token {UntrustedText.Quote(session.Token.Label)}. Run Get-Pkcs11Object -Login to list its keys and their URIs."),
+                    "KeyNotFound", ErrorCategory.ObjectNotFound, (object)obj ?? Pkcs11UriText.Redact(target.Uri)));
             }
             return found;
         }

@@ -117,12 +117,12 @@ namespace SmartCardPS.Commands.Bases
             if (parsed == null) return;
             if (parsed.Object == null && parsed.Id == null && parsed.Type == null)
             {
-                WriteError(NewError(new ArgumentException($"{UntrustedText.Quote(Pkcs11Uri.Redact(Uri))} names no object (object=, id= or type=); Initialize-Pkcs11Token erases a whole token."),
-                    "SelectorRequired", ErrorCategory.InvalidArgument, Pkcs11Uri.Redact(Uri)));
+                WriteError(NewError(new ArgumentException($"{UntrustedText.Quote(Pkcs11UriText.Redact(Uri))} names no object (object=, id= or type=); Initialize-Pkcs11Token erases a whole token."),
+                    "SelectorRequired", ErrorCategory.InvalidArgument, Pkcs11UriText.Redact(Uri)));
                 return;
             }
-            var byUri = new Pkcs11ObjectQuery { Label = parsed.Object, Id = parsed.Id, Class = Pkcs11Uri.ObjectClass(parsed) };
-            ApplyToObjects(null, Uri, byUri, UntrustedText.Quote(Pkcs11Uri.Redact(Uri)), Action, Force, pin, Apply);
+            var byUri = new Pkcs11ObjectQuery { Label = parsed.Object, Id = parsed.Id, Class = Pkcs11UriText.ObjectClass(parsed) };
+            ApplyToObjects(null, Uri, byUri, UntrustedText.Quote(Pkcs11UriText.Redact(Uri)), Action, Force, pin, Apply);
         }
 
         private static string Selection(Pkcs11ObjectQuery query) =>

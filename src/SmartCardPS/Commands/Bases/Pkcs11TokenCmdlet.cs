@@ -7,6 +7,7 @@ using System.Security;
 using SmartCardPS.P11Kit;
 using SmartCardPS.Pkcs11;
 using SmartCardPS.Text;
+using Pkcs11Uri = Net.Pkcs11Interop.Common.Pkcs11Uri;
 
 namespace SmartCardPS.Commands.Bases
 {
@@ -61,16 +62,16 @@ namespace SmartCardPS.Commands.Bases
         }
 
         /// <summary>A parsed pkcs11: URI; null (with InvalidUri written) when it is not one.</summary>
-        protected Net.Pkcs11Interop.Common.Pkcs11Uri ParseUri(string uri)
+        protected Pkcs11Uri ParseUri(string uri)
         {
             try
             {
-                return Pkcs11Uri.Parse(uri);
+                return Pkcs11UriText.Parse(uri);
             }
             catch (FormatException ex)
             {
-                // The message already shows the URI redacted (Pkcs11Uri.Parse); the target must too.
-                WriteError(NewError(ex, "InvalidUri", ErrorCategory.InvalidArgument, Pkcs11Uri.Redact(uri)));
+                // The message already shows the URI redacted (Pkcs11UriText.Parse); the target must too.
+                WriteError(NewError(ex, "InvalidUri", ErrorCategory.InvalidArgument, Pkcs11UriText.Redact(uri)));
                 return null;
             }
         }
@@ -80,7 +81,7 @@ namespace SmartCardPS.Commands.Bases
         /// name an uninitialised token (Get-Pkcs11Token -IncludeEmptySlots gives those such a URI), so then those count
         /// too.
         /// </summary>
-        protected List<KeyValuePair<Pkcs11Module, Pkcs11Token>> TokensByUri(Net.Pkcs11Interop.Common.Pkcs11Uri uri)
+        protected List<KeyValuePair<Pkcs11Module, Pkcs11Token>> TokensByUri(Pkcs11Uri uri)
         {
             bool bySlot = uri.SlotId != null;
             var found = new List<KeyValuePair<Pkcs11Module, Pkcs11Token>>();
@@ -89,7 +90,7 @@ namespace SmartCardPS.Commands.Bases
             {
                 Pkcs11Module module = modules[i];
                 AtModule(module, i + 1, modules.Count);
-                foreach (Pkcs11Token token in TokensOf(module, includeEmptySlots: bySlot).Where(t => t.TokenPresent).Where(t => Pkcs11Uri.Matches(uri, t)))
+                foreach (Pkcs11Token token in TokensOf(module, includeEmptySlots: bySlot).Where(t => t.TokenPresent).Where(t => Pkcs11UriText.Matches(uri, t)))
                     found.Add(new KeyValuePair<Pkcs11Module, Pkcs11Token>(module, token));
             }
             return found;
@@ -142,7 +143,7 @@ namespace SmartCardPS.Commands.Bases
         /// <paramref name="howToGive"/> ends that error's message. The caller disposes <paramref name="pin"/>, which
         /// zeroes it.
         /// </summary>
-        protected bool PinFor(Pkcs11Token token, SecureString given, string uri, Net.Pkcs11Interop.Common.Pkcs11Uri parsed, string what,
+        protected bool PinFor(Pkcs11Token token, SecureString given, string uri, Pkcs11Uri parsed, string what,
             out Pkcs11Pin pin, string howToGive, bool pinPad = true)
         {
             pin = null;

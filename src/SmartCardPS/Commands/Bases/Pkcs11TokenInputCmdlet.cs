@@ -6,12 +6,13 @@ using SmartCardPS.P11Kit;
 using SmartCardPS.Parameters;
 using SmartCardPS.Pkcs11;
 using SmartCardPS.Text;
+using Pkcs11Uri = Net.Pkcs11Interop.Common.Pkcs11Uri;
 
 namespace SmartCardPS.Commands.Bases
 {
     /// <summary>
     /// The cmdlets that work on each token given as -Token (or piped from Get-Pkcs11Token), named by -Uri, or,
-    /// with neither, every token of every enabled registered module: they implement <see cref="Emit"/>.
+    /// with neither, every token of every enabled registered module: they implement <see cref="ProcessToken"/>.
     /// </summary>
     public abstract class Pkcs11TokenInputCmdlet : Pkcs11TokenCmdlet
     {
@@ -47,7 +48,7 @@ namespace SmartCardPS.Commands.Bases
 
         /// <summary>Does the work for one token; <paramref name="uri"/> and its parsed form are null unless it came
         /// from -Uri.</summary>
-        protected abstract void Emit(Pkcs11Module module, Pkcs11Token token, string uri, Net.Pkcs11Interop.Common.Pkcs11Uri parsed);
+        protected abstract void ProcessToken(Pkcs11Module module, Pkcs11Token token, string uri, Pkcs11Uri parsed);
 
         protected override void ProcessRecord()
         {
@@ -62,11 +63,11 @@ namespace SmartCardPS.Commands.Bases
             {
                 if (token.LabelOnly)
                 {
-                    EmitByLabel(token.Label);
+                    ProcessTokensLabelled(token.Label);
                     continue;
                 }
                 Pkcs11Token current = CurrentToken(token, out Pkcs11Module module);
-                if (current != null) Emit(module, current, null, null);
+                if (current != null) ProcessToken(module, current, null, null);
             }
         }
 
@@ -74,7 +75,7 @@ namespace SmartCardPS.Commands.Bases
         {
             if (ParameterSetName == TokenSet && !sawInput)
             {
-                foreach (var pair in AllTokens(SelectedModules())) Emit(pair.Key, pair.Value, null, null);
+                foreach (var pair in AllTokens(SelectedModules())) ProcessToken(pair.Key, pair.Value, null, null);
             }
             Finish();
             base.EndProcessing();
@@ -85,14 +86,14 @@ namespace SmartCardPS.Commands.Bases
         {
         }
 
-        private void EmitByLabel(string label)
+        private void ProcessTokensLabelled(string label)
         {
             var all = AllTokens(SelectedModules()).ToList();
             var filter = new NameFilter(new[] { label }).Among(all.Select(pair => pair.Value.Label));
             var tokens = all.Where(pair => filter.IsMatch(pair.Value.Label)).ToList();
-            foreach (var pair in tokens) Emit(pair.Key, pair.Value, null, null);
+            foreach (var pair in tokens) ProcessToken(pair.Key, pair.Value, null, null);
             // A URI given without -Uri binds to -Token as a label: it is shown (and is the error's target) redacted.
-            WriteNotFound(filter, l => $"No PKCS#11 token labelled {UntrustedText.Quote(Pkcs11Uri.Redact(l))} was found. Run Get-Pkcs11Token to list the tokens.", "TokenNotFound", Pkcs11Uri.Redact);
+            WriteNotFound(filter, l => $"No PKCS#11 token labelled {UntrustedText.Quote(Pkcs11UriText.Redact(l))} was found. Run Get-Pkcs11Token to list the tokens.", "TokenNotFound", Pkcs11UriText.Redact);
         }
 
         private void EmitByUri(string uri)
@@ -102,13 +103,13 @@ namespace SmartCardPS.Commands.Bases
             var tokens = TokensByUri(parsed);
             if (tokens.Count == 0)
             {
-                string shown = Pkcs11Uri.Redact(uri);
+                string shown = Pkcs11UriText.Redact(uri);
                 WriteError(NewError(
                     new ItemNotFoundException($"No PKCS#11 token matches {UntrustedText.Quote(shown)}. Run Get-Pkcs11Token to list the tokens and their URIs."),
                     "TokenNotFound", ErrorCategory.ObjectNotFound, shown));
                 return;
             }
-            foreach (var pair in tokens) Emit(pair.Key, pair.Value, uri, parsed);
+            foreach (var pair in tokens) ProcessToken(pair.Key, pair.Value, uri, parsed);
         }
     }
 }

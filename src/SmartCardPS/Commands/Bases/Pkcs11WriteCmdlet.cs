@@ -5,6 +5,7 @@ using SmartCardPS.P11Kit;
 using SmartCardPS.Parameters;
 using SmartCardPS.Pkcs11;
 using SmartCardPS.Text;
+using Pkcs11Uri = Net.Pkcs11Interop.Common.Pkcs11Uri;
 
 namespace SmartCardPS.Commands.Bases
 {
@@ -48,7 +49,7 @@ namespace SmartCardPS.Commands.Bases
             public Pkcs11Library Library { get; set; }
             public Pkcs11Token Token { get; set; }
             public string Uri { get; set; }
-            public Net.Pkcs11Interop.Common.Pkcs11Uri ParsedUri { get; set; }
+            public Pkcs11Uri ParsedUri { get; set; }
         }
 
         /// <summary>
@@ -69,7 +70,7 @@ namespace SmartCardPS.Commands.Bases
         /// pin-value redacted).</summary>
         protected static string Describe(Pkcs11Token token, string uri)
         {
-            if (uri != null) return UntrustedText.Quote(Pkcs11Uri.Redact(uri));
+            if (uri != null) return UntrustedText.Quote(Pkcs11UriText.Redact(uri));
             if (token.LabelOnly) return $"token {UntrustedText.Quote(token.Label)}";
             string name = token.TokenInitialized ? UntrustedText.Quote(token.Label) : $"(uninitialised, slot {token.SlotId})";
             return $"token {name} ({UntrustedText.Quote(token.Uri)})";
@@ -85,7 +86,7 @@ namespace SmartCardPS.Commands.Bases
         protected Target Resolve(Pkcs11Token token, string uri)
         {
             var found = new System.Collections.Generic.List<Target>();
-            Net.Pkcs11Interop.Common.Pkcs11Uri parsed = null;
+            Pkcs11Uri parsed = null;
             if (uri != null)
             {
                 parsed = ParseUri(uri);
@@ -104,7 +105,7 @@ namespace SmartCardPS.Commands.Bases
                 if (current == null) return null;
                 found.Add(new Target { Module = module, Token = current });
             }
-            return Single(found, Describe(token, uri), uri != null ? Pkcs11Uri.Redact(uri) : (object)token);
+            return Single(found, Describe(token, uri), uri != null ? Pkcs11UriText.Redact(uri) : (object)token);
         }
 
         /// <summary>
@@ -153,7 +154,7 @@ namespace SmartCardPS.Commands.Bases
         /// token (WriteProtected), a function the module lacks (NotSupported), a token another login holds (TokenBusy),
         /// else WriteFailed.
         /// </summary>
-        protected void WriteWriteError(Pkcs11ModuleException ex, object target)
+        protected void WriteProvisioningError(Pkcs11ModuleException ex, object target)
         {
             if (ex is Pkcs11LoginException login)
             {
@@ -201,7 +202,7 @@ namespace SmartCardPS.Commands.Bases
             }
             catch (Pkcs11ModuleException ex)
             {
-                WriteWriteError(ex, target.Token);
+                WriteProvisioningError(ex, target.Token);
             }
         }
 
@@ -239,7 +240,7 @@ namespace SmartCardPS.Commands.Bases
                 }
                 catch (Pkcs11ModuleException ex)
                 {
-                    WriteWriteError(ex, target.Token);
+                    WriteProvisioningError(ex, target.Token);
                 }
                 finally
                 {
@@ -318,13 +319,13 @@ namespace SmartCardPS.Commands.Bases
             }
             catch (Pkcs11ModuleException ex)
             {
-                WriteWriteError(ex, target.Token);
+                WriteProvisioningError(ex, target.Token);
             }
         }
 
         /// <summary>Whether the target's URI holds a PIN: a pin-value or a pin-source.</summary>
         private static bool UriHasPin(Target target) =>
-            target.Uri != null && (Pkcs11Uri.FindPinValue(target.Uri, out _, out _) || target.ParsedUri?.PinSource != null);
+            target.Uri != null && (Pkcs11UriText.FindPinValue(target.Uri, out _, out _) || target.ParsedUri?.PinSource != null);
 
         /// <summary>
         /// The bytes of a file the user names (at most 1 MiB, only a regular file: SafeFile); null with the error

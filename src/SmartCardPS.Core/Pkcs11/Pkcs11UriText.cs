@@ -4,7 +4,7 @@ using System.Linq;
 using System.Text;
 using Net.Pkcs11Interop.Common;
 using SmartCardPS.Text;
-using InteropUri = Net.Pkcs11Interop.Common.Pkcs11Uri;
+using Pkcs11Uri = Net.Pkcs11Interop.Common.Pkcs11Uri;
 // The CK_ structs are only data here; the 64-bit layout carries every value a token reports.
 using LowLevel = Net.Pkcs11Interop.LowLevelAPI80;
 
@@ -15,7 +15,7 @@ namespace SmartCardPS.Pkcs11
     /// token attributes in p11-kit's order, empty ones left out, UTF-8 bytes outside A-Za-z0-9_.- as %XX. Parsing
     /// and matching are Pkcs11Interop's.
     /// </summary>
-    public static class Pkcs11Uri
+    public static class Pkcs11UriText
     {
         public const string Scheme = "pkcs11:";
 
@@ -120,15 +120,15 @@ namespace SmartCardPS.Pkcs11
         /// read from the text itself, straight into bytes, by <see cref="Pkcs11Pin.FromUri"/>, which is also what
         /// checks its syntax here.
         /// </summary>
-        public static InteropUri Parse(string uri)
+        public static Pkcs11Uri Parse(string uri)
         {
             string shown = Redact(uri);
             if (uri == null || !uri.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
                 throw new FormatException($"{UntrustedText.Quote(shown)} is not a pkcs11: URI (RFC 7512), e.g. pkcs11:token=My%20Token.");
-            InteropUri parsed;
+            Pkcs11Uri parsed;
             try
             {
-                parsed = new InteropUri(Scheme + Escaped(shown.Substring(Scheme.Length)));
+                parsed = new Pkcs11Uri(Scheme + Escaped(shown.Substring(Scheme.Length)));
                 Pkcs11Pin.FromUri(uri)?.Dispose();
             }
             // Pkcs11Interop 5.3 fails with IndexOutOfRangeException on a '%' with fewer than two characters after it.
@@ -233,13 +233,13 @@ namespace SmartCardPS.Pkcs11
         internal static bool KeptAsTyped(char c) => c < 0x80 && (char.IsLetterOrDigit(c) || "-._~:[]@!$'()*+,=;?&%".IndexOf(c) >= 0);
 
         /// <summary>The type= value of an object class as Pkcs11Interop parsed it; null when the URI has none.</summary>
-        public static Pkcs11ObjectClass? ObjectClass(InteropUri uri) => uri.Type == null ? (Pkcs11ObjectClass?)null : (Pkcs11ObjectClass)(ulong)uri.Type.Value;
+        public static Pkcs11ObjectClass? ObjectClass(Pkcs11Uri uri) => uri.Type == null ? (Pkcs11ObjectClass?)null : (Pkcs11ObjectClass)(ulong)uri.Type.Value;
 
         /// <summary>
         /// Whether a token (or empty slot) has every token, slot and library attribute the URI names, as Pkcs11Interop
         /// matches them, and the module it names.
         /// </summary>
-        public static bool Matches(InteropUri uri, Pkcs11Token token)
+        public static bool Matches(Pkcs11Uri uri, Pkcs11Token token)
         {
             if (uri.ModuleName != null && !string.Equals(uri.ModuleName, token.Module, StringComparison.Ordinal)) return false;
             if (uri.ModulePath != null && !string.Equals(uri.ModulePath, token.ModulePath, StringComparison.Ordinal)) return false;
