@@ -2,30 +2,38 @@ using SmartCardPS.Text;
 
 namespace SmartCardPS.Atr
 {
-    /// <summary>Reads the ways people write an ATR (those <see cref="Hex.Read"/> takes), with the ATR's own errors.</summary>
+    /// <summary>Reads the ways people write an ATR (those <see cref="Hex.Read"/> takes), with the ATR's own
+    /// errors.</summary>
     public static class AtrText
     {
         public const int MaxAtrLength = 33;
 
-        public static byte[] ParseHex(string text)
+        public static byte[] ParseHex(string text) => BytesOf(Hex.Read(text, MaxAtrLength));
+
+        /// <summary>
+        /// The bytes <see cref="Hex.Read"/> found (read with at most <see cref="MaxAtrLength"/> bytes), or the ATR's
+        /// error in the wording all hex errors share.
+        /// </summary>
+        public static byte[] BytesOf(HexReading read)
         {
-            HexReading read = Hex.Read(text, MaxAtrLength);
             switch (read.Error)
             {
                 case HexError.None:
                     return read.Bytes;
                 case HexError.InvalidDigit:
-                    throw new AtrParseException(AtrParseReason.InvalidHex, read.Index,
-                        $"Character '{UntrustedText.Character(text[read.Index])}' at position {read.Index + 1} of {UntrustedText.Quote(text.Trim())} is not a hexadecimal digit. Write the ATR as hex bytes such as '3B 95 13 81', '3b:95:13:81', '3B-95-13-81', '0x3B 0x95 0x13 0x81' or '3B951381'.");
+                    return Throw(AtrParseReason.InvalidHex, read.Index, read);
                 case HexError.OddDigitCount:
-                    throw new AtrParseException(AtrParseReason.OddDigitCount, -1,
-                        $"{UntrustedText.Quote(text.Trim())} has {read.Digits} hexadecimal digits, an odd count, so one byte is incomplete. Every byte needs two digits (write 03, not 3).");
+                    return Throw(AtrParseReason.OddDigitCount, -1, read);
                 case HexError.TooLong:
                     throw TooLong(read.Digits / 2);
                 default:
                     throw Empty();
             }
         }
+
+        private static byte[] Throw(AtrParseReason reason, int offset, HexReading read) =>
+            throw new AtrParseException(reason, offset, read.Message(UntrustedText.Quote(read.Text.Trim()),
+                "'3B 95 13 81', '3b:95:13:81', '3B-95-13-81', '0x3B 0x95 0x13 0x81' or '3B951381'"));
 
         internal static AtrParseException Empty() =>
             new AtrParseException(AtrParseReason.Empty, -1, "The ATR is empty. Give at least TS and T0, for example '3B 00'.");

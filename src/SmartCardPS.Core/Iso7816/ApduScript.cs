@@ -45,8 +45,11 @@ namespace SmartCardPS.Iso7816
             return steps;
         }
 
+        /// <summary>The script at <paramref name="path"/>; <see cref="FileNotFoundException"/> when there is no file
+        /// there (a directory included).</summary>
         public static IReadOnlyList<ApduScriptStep> ParseFile(string path)
         {
+            if (!File.Exists(path)) throw new FileNotFoundException($"The script {UntrustedText.Quote(path)} does not exist.", path);
             using (var reader = new StreamReader(path)) return Parse(reader, path);
         }
 

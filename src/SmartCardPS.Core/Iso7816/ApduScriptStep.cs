@@ -16,5 +16,8 @@ namespace SmartCardPS.Iso7816
         public CommandApdu Apdu { get; }
 
         public bool IsReset => Apdu == null;
+
+        /// <summary>The step as the script wrote it: the APDU in hex, or "reset".</summary>
+        public override string ToString() => IsReset ? "reset" : Apdu.ToString();
     }
 }

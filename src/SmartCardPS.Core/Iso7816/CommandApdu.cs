@@ -28,7 +28,8 @@ namespace SmartCardPS.Iso7816
 
         public static CommandApdu FromBytes(byte[] bytes) => Validated(bytes == null ? null : (byte[])bytes.Clone());
 
-        /// <summary>Hex bytes as scriptor and opensc-tool take them (spaced, colon-separated or run together, any case) and in the other spellings <see cref="Hex.Read"/> takes.</summary>
+        /// <summary>Hex bytes as scriptor and opensc-tool take them (spaced, colon-separated or run together, any case)
+        /// and in the other spellings <see cref="Hex.Read"/> takes.</summary>
         public static CommandApdu Parse(string text) => Validated(ParseHex(text));
 
         private const string EmptyMessage = "The APDU is empty. Give at least CLA INS P1 P2, for example '00 A4 04 00'.";
@@ -42,23 +43,26 @@ namespace SmartCardPS.Iso7816
         }
 
         /// <summary>Hex bytes as <see cref="Hex.Read"/> takes them, with the APDU's errors.</summary>
-        public static byte[] ParseHex(string text)
+        public static byte[] ParseHex(string text) => BytesOf(Hex.Read(text ?? string.Empty));
+
+        /// <summary>The bytes <see cref="Hex.Read"/> found, or the APDU's error in the wording all hex errors
+        /// share.</summary>
+        public static byte[] BytesOf(HexReading read)
         {
-            text = text ?? string.Empty;
-            HexReading read = Hex.Read(text);
             switch (read.Error)
             {
                 case HexError.None:
                     return read.Bytes;
                 case HexError.InvalidDigit:
-                    throw new ApduFormatException(ApduFormatReason.InvalidHex,
-                        $"Character '{UntrustedText.Character(text[read.Index])}' at position {read.Index + 1} of the APDU is not a hexadecimal digit. Write APDUs as hex bytes such as '00 A4 04 00 07 A0 00 00 00 03 10 10' or '00A40400'.");
+                    throw new ApduFormatException(ApduFormatReason.InvalidHex, read.Message("the APDU", Examples));
                 case HexError.OddDigitCount:
-                    throw new ApduFormatException(ApduFormatReason.OddDigitCount, "The APDU has an odd number of hexadecimal digits, so one byte is incomplete. Every byte needs two digits (write 0A, not A).");
+                    throw new ApduFormatException(ApduFormatReason.OddDigitCount, read.Message("the APDU", Examples));
                 default:
                     throw new ApduFormatException(ApduFormatReason.Empty, EmptyMessage);
             }
         }
+
+        private const string Examples = "'00 A4 04 00 07 A0 00 00 00 03 10 10' or '00A40400'";
 
         internal static byte[] ParseHexOrEmpty(string text) => string.IsNullOrWhiteSpace(text) ? Array.Empty<byte>() : ParseHex(text);
 
@@ -89,7 +93,8 @@ namespace SmartCardPS.Iso7816
 
         private static int Extended(byte high, byte low) => ((high << 8) | low) == 0 ? 65536 : (high << 8) | low;
 
-        /// <summary>The same short command with Le set to <paramref name="le"/> (the 6C XX rule); null where that is not possible.</summary>
+        /// <summary>The same short command with Le set to <paramref name="le"/> (the 6C XX rule); null where that is
+        /// not possible.</summary>
         internal byte[] WithShortLe(byte le)
         {
             switch (Case)

@@ -74,7 +74,7 @@ namespace SmartCardPS.Text
         /// </summary>
         public static HexReading Read(string text, int maxBytes = int.MaxValue)
         {
-            if (text == null) return new HexReading(null, HexError.Empty, -1, 0);
+            if (text == null) return new HexReading(text, null, HexError.Empty, -1, 0);
             // Most text has no 0x at all: then no 0 needs a second look.
             bool prefixes = text.IndexOf('x') >= 0 || text.IndexOf('X') >= 0;
             int digits = 0;
@@ -82,13 +82,13 @@ namespace SmartCardPS.Text
             {
                 int kind = KindOf(text[i]);
                 if (kind == Separator) continue;
-                if (kind == NoDigit) return new HexReading(null, HexError.InvalidDigit, i, digits);
+                if (kind == NoDigit) return new HexReading(text, null, HexError.InvalidDigit, i, digits);
                 if (kind == 0 && prefixes && IsPrefix(text, i)) i++;
                 else digits++;
             }
-            if (digits == 0) return new HexReading(null, HexError.Empty, -1, 0);
-            if (digits % 2 != 0) return new HexReading(null, HexError.OddDigitCount, -1, digits);
-            if (digits / 2 > maxBytes) return new HexReading(null, HexError.TooLong, -1, digits);
+            if (digits == 0) return new HexReading(text, null, HexError.Empty, -1, 0);
+            if (digits % 2 != 0) return new HexReading(text, null, HexError.OddDigitCount, -1, digits);
+            if (digits / 2 > maxBytes) return new HexReading(text, null, HexError.TooLong, -1, digits);
             var bytes = new byte[digits / 2];
             int n = 0, high = -1;
             for (int i = 0; i < text.Length; i++)
@@ -103,7 +103,7 @@ namespace SmartCardPS.Text
                     high = -1;
                 }
             }
-            return new HexReading(bytes, HexError.None, -1, digits);
+            return new HexReading(text, bytes, HexError.None, -1, digits);
         }
 
         /// <summary>Hex bytes as <see cref="Read"/> takes them; null for anything else, empty text included.</summary>

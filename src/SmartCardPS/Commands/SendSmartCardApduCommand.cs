@@ -79,8 +79,7 @@ namespace SmartCardPS.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ConnectionSet, HelpMessage = "The command APDUs in hex.")]
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ReaderSet, HelpMessage = "The command APDUs in hex.")]
         [ApduInputTransformation]
-        [AllowEmptyString]
-        public string[] Apdu { get; set; }
+        public ApduInput[] Apdu { get; set; }
 
         /// <summary>
         /// <para type="description">A connection from Connect-SmartCard. The APDUs of the whole pipeline are sent
@@ -128,29 +127,23 @@ namespace SmartCardPS.Commands
         public SwitchParameter RetryOnReset { get; set; }
 
         private IReadOnlyList<ApduScriptStep> script;
-        private SmartCardConnection connection;
-        private SmartCardTransaction transaction;
-        private bool ownsConnection;
+        private ApduSession session;
         private string openedFor;
-        private bool retryBefore;
 
         protected override void BeginProcessing()
         {
-            if (ScriptPath != null)
+            if (ScriptPath == null) return;
+            try
             {
-                string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ScriptPath);
-                if (!File.Exists(path))
-                {
-                    ThrowTerminatingError(NewError(new FileNotFoundException($"The script {UntrustedText.Quote(path)} does not exist.", path), "ScriptNotFound", ErrorCategory.ObjectNotFound, ScriptPath));
-                }
-                try
-                {
-                    script = ApduScript.ParseFile(path);
-                }
-                catch (ApduFormatException ex)
-                {
-                    ThrowTerminatingError(NewError(ex, "InvalidScript", ErrorCategory.InvalidData, ScriptPath));
-                }
+                script = ApduScript.ParseFile(SessionState.Path.GetUnresolvedProviderPathFromPSPath(ScriptPath));
+            }
+            catch (FileNotFoundException ex)
+            {
+                ThrowTerminatingError(NewError(ex, "ScriptNotFound", ErrorCategory.ObjectNotFound, ScriptPath));
+            }
+            catch (ApduFormatException ex)
+            {
+                ThrowTerminatingError(NewError(ex, "InvalidScript", ErrorCategory.InvalidData, ScriptPath));
             }
         }
 
@@ -161,104 +154,66 @@ namespace SmartCardPS.Commands
             string target = Reader ?? Connection.Reader;
             string action = script != null ? $"Run the {script.Count} steps of {UntrustedText.Quote(ScriptPath)}"
                 : Apdu.Length == 1 ? $"Send APDU {Apdu[0]}" : $"Send {Apdu.Length} APDUs, the first {Apdu[0]}";
-            if (!ShouldProcess(UntrustedText.Escape(target), action)) return;
-            // Readers from the pipeline: one connection and transaction per run of records naming the same reader.
-            if (Reader != null && (connection == null || openedFor != Reader))
+            if (!ShouldProcess(UntrustedText.Escape(target), action) || !Open()) return;
+            if (script != null) Run(script, session.Run);
+            // An input that is no APDU fails as sending it would: one error, and the next APDU is sent.
+            else Run(Apdu, input => session.Send(input.Command ?? throw input.Error));
+        }
+
+        /// <summary>
+        /// The session for this record, or false after writing why there is none. Readers from the pipeline get one
+        /// connection and transaction per run of records naming the same reader; -Connection one for the command.
+        /// </summary>
+        private bool Open()
+        {
+            if (session != null && (Reader == null || openedFor == Reader)) return true;
+            Close();
+            SmartCardConnection connection = Reader == null ? Connection : TryConnect(Reader, SmartCardShareMode.Shared, SmartCardProtocol.Any);
+            if (connection == null) return false;
+            try
             {
-                Close();
-                SmartCardConnection opened = TryConnect(Reader, SmartCardShareMode.Shared, SmartCardProtocol.Any);
-                if (opened == null) return;
-                Open(opened, owned: true);
+                session = ApduSession.Begin(connection, ownsConnection: Reader != null, RetryOnReset, followResponses: !NoGetResponse);
+                openedFor = Reader;
             }
-            else if (Connection != null && connection == null)
+            catch (PcscException ex)
             {
-                Open(Connection, owned: false);
+                WritePcscError(ex, connection.Reader, connection.Reader);
             }
-            if (connection == null) return;
-            if (script != null)
+            catch (ObjectDisposedException ex)
             {
-                foreach (ApduScriptStep step in script)
-                {
-                    if (Stopping) return;
-                    if (step.IsReset) Reset();
-                    else Send(step.Apdu, step.Apdu.ToString());
-                }
-                return;
+                ThrowTerminatingError(NewError(ex, "NotConnected", ErrorCategory.ResourceUnavailable, connection));
             }
-            foreach (string text in Apdu)
+            return session != null;
+        }
+
+        /// <summary>Each step (its text the target of its error) one call into the session, its output written and
+        /// its failure mapped to an error.</summary>
+        private void Run<T>(IEnumerable<T> steps, Func<T, object> send) where T : class
+        {
+            foreach (T step in steps)
             {
                 if (Stopping) return;
-                CommandApdu command;
+                if (step == null) continue;
                 try
                 {
-                    command = CommandApdu.Parse(text);
+                    WriteObject(send(step));
                 }
                 catch (ApduFormatException ex)
                 {
-                    WriteError(NewError(ex, ex.Reason.ToString(), ErrorCategory.InvalidArgument, text));
-                    continue;
+                    WriteError(NewError(ex, ex.Reason.ToString(), ErrorCategory.InvalidArgument, step.ToString()));
                 }
-                Send(command, text);
-            }
-        }
-
-        private void Open(SmartCardConnection c, bool owned)
-        {
-            connection = c;
-            ownsConnection = owned;
-            openedFor = Reader;
-            retryBefore = c.RetryOnReset;
-            if (RetryOnReset) c.RetryOnReset = true;
-            try
-            {
-                transaction = connection.BeginTransaction();
-            }
-            catch (PcscException ex)
-            {
-                Close();
-                WritePcscError(ex, c.Reader, c.Reader);
-            }
-            catch (ObjectDisposedException ex)
-            {
-                connection = null;
-                ThrowTerminatingError(NewError(ex, "NotConnected", ErrorCategory.ResourceUnavailable, c));
-            }
-        }
-
-        private void Send(CommandApdu command, string target)
-        {
-            try
-            {
-                WriteObject(connection.Send(command, followResponses: !NoGetResponse));
-            }
-            catch (ApduFormatException ex)
-            {
-                WriteError(NewError(ex, ex.Reason.ToString(), ErrorCategory.InvalidArgument, target));
-            }
-            catch (PcscException ex)
-            {
-                WritePcscError(ex, target, connection.Reader);
-            }
-            catch (InvalidDataException ex)
-            {
-                WriteError(NewError(ex, "InvalidResponse", ErrorCategory.InvalidResult, target));
-            }
-            catch (ObjectDisposedException ex)
-            {
-                ThrowTerminatingError(NewError(ex, "NotConnected", ErrorCategory.ResourceUnavailable, target));
-            }
-        }
-
-        private void Reset()
-        {
-            try
-            {
-                connection.Reconnect(SmartCardDisposition.Reset);
-                WriteObject(new CardReset(connection.Reader, connection.Atr));
-            }
-            catch (PcscException ex)
-            {
-                WritePcscError(ex, "reset", connection.Reader);
+                catch (PcscException ex)
+                {
+                    WritePcscError(ex, step.ToString(), session.Connection.Reader);
+                }
+                catch (InvalidDataException ex)
+                {
+                    WriteError(NewError(ex, "InvalidResponse", ErrorCategory.InvalidResult, step.ToString()));
+                }
+                catch (ObjectDisposedException ex)
+                {
+                    ThrowTerminatingError(NewError(ex, "NotConnected", ErrorCategory.ResourceUnavailable, step.ToString()));
+                }
             }
         }
 
@@ -266,13 +221,9 @@ namespace SmartCardPS.Commands
 
         private void Close()
         {
-            transaction?.Dispose();
-            transaction = null;
-            if (connection != null) connection.RetryOnReset = retryBefore;
-            if (ownsConnection) connection?.Dispose();
-            connection = null;
+            session?.Dispose();
+            session = null;
             openedFor = null;
-            ownsConnection = false;
         }
 
         public void Dispose() => Close();
