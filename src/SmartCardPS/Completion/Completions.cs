@@ -9,11 +9,16 @@ namespace SmartCardPS.Completion
 {
     internal static class Completions
     {
+        /// <summary>How long a completion waits for a listing it starts; a slower one answers the next Tab.</summary>
+        public static readonly TimeSpan Patience = TimeSpan.FromSeconds(1);
+
         /// <summary>
         /// The names that start with what was typed, each quoted and wildcard-escaped, so that the completed text
         /// names exactly that item: reader names hold spaces and brackets, and a bracket unescaped is a pattern.
+        /// A parameter that takes exact names only (no wildcards) gets them unescaped.
         /// </summary>
-        public static IEnumerable<CompletionResult> Matching(IEnumerable<string> names, string wordToComplete)
+        public static IEnumerable<CompletionResult> Matching(IEnumerable<string> names, string wordToComplete,
+            bool wildcards = true)
         {
             string typed = PowerShellQuote.Unquote(wordToComplete);
             Func<string, bool> matches;
@@ -23,11 +28,12 @@ namespace SmartCardPS.Completion
             }
             else
             {
-                string prefix = WildcardPattern.Unescape(typed);
+                string prefix = wildcards ? WildcardPattern.Unescape(typed) : typed;
                 matches = n => n.StartsWith(prefix, StringComparison.OrdinalIgnoreCase);
             }
             return names.Where(n => n != null && matches(n)).Distinct().OrderBy(n => n, StringComparer.OrdinalIgnoreCase)
-                .Select(n => new CompletionResult(Quote(n), n, CompletionResultType.ParameterValue, n))
+                .Select(n => new CompletionResult(wildcards ? Quote(n) : PowerShellQuote.SingleQuoted(n), n,
+                    CompletionResultType.ParameterValue, n))
                 .ToList();
         }
 
