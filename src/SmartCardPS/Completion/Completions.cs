@@ -37,6 +37,40 @@ namespace SmartCardPS.Completion
                 .ToList();
         }
 
+        /// <summary>
+        /// The pkcs11: URIs of <paramref name="items"/> that start with what was typed, or whose item's name does
+        /// (typed bare or as pkcs11:<paramref name="attribute"/>=..., %-escapes read), so token=My finds My whatever
+        /// attribute p11tool prints first. Each is single-quoted (its ; would end the command), never escaped: a URI
+        /// is no pattern. <paramref name="what"/> starts each tooltip.
+        /// </summary>
+        public static IEnumerable<CompletionResult> MatchingUris(IEnumerable<(string Uri, string Name)> items, string wordToComplete,
+            string attribute, string what)
+        {
+            string typed = PowerShellQuote.Unquote(wordToComplete);
+            string prefix = "pkcs11:" + attribute + "=";
+            string name = typed.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? Decode(typed.Substring(prefix.Length)) : typed;
+            return items.Where(i => i.Uri != null && (i.Uri.StartsWith(typed, StringComparison.OrdinalIgnoreCase)
+                    || (name != null && i.Name != null && i.Name.StartsWith(name, StringComparison.OrdinalIgnoreCase))))
+                .GroupBy(i => i.Uri, StringComparer.Ordinal).Select(g => g.First())
+                .OrderBy(i => i.Name, StringComparer.OrdinalIgnoreCase).ThenBy(i => i.Uri, StringComparer.Ordinal)
+                .Select(i => new CompletionResult(PowerShellQuote.SingleQuoted(i.Uri), i.Uri, CompletionResultType.ParameterValue,
+                    what + " " + UntrustedText.Quote(i.Name)))
+                .ToList();
+        }
+
+        // A half-typed %-escape (token=My%2) reads as no name rather than failing.
+        private static string Decode(string text)
+        {
+            try
+            {
+                return Uri.UnescapeDataString(text);
+            }
+            catch (UriFormatException)
+            {
+                return null;
+            }
+        }
+
         private static string Quote(string name) => PowerShellQuote.SingleQuoted(WildcardPattern.Escape(name));
     }
 }

@@ -40,8 +40,9 @@ namespace SmartCardPS.Completion
             }
         }
 
-        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-            CommandAst commandAst, IDictionary fakeBoundParameters)
+        /// <summary>The objects to offer: this session's last listing, else (when it saw none) the public
+        /// ones.</summary>
+        internal static Pkcs11Object[] Listed()
         {
             Pkcs11Object[] objects = null;
             Runspace runspace = Runspace.DefaultRunspace;
@@ -49,9 +50,15 @@ namespace SmartCardPS.Completion
             {
                 lock (LastListing) LastListing.TryGetValue(runspace, out objects);
             }
-            if (objects == null || objects.Length == 0) objects = PublicObjects.GetWithin(Completions.Patience) ?? Array.Empty<Pkcs11Object>();
+            if (objects == null || objects.Length == 0) objects = PublicObjects.GetWithin(Completions.Patience);
+            return objects ?? Array.Empty<Pkcs11Object>();
+        }
+
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
             HashSet<Pkcs11ObjectClass> types = Types(fakeBoundParameters);
-            return Completions.Matching(objects.Where(o => types == null || types.Contains(o.Class)).Select(o => o.Label), wordToComplete, Wildcards);
+            return Completions.Matching(Listed().Where(o => types == null || types.Contains(o.Class)).Select(o => o.Label), wordToComplete, Wildcards);
         }
 
         private static HashSet<Pkcs11ObjectClass> Types(IDictionary bound)

@@ -115,4 +115,18 @@ Describe 'Tab on -Uri' -Skip:$NoFixture {
         $mechanisms.Token | Sort-Object -Unique | Should -BeExactly $Awkward
         Wait-CompletionRefresh 'TokenLabelCompleter' 'Tokens'
     }
+
+    It 'offers the listed objects'' URIs where -Uri names one certificate, key or private key, and they name it' {
+        $leaf = Get-Pkcs11Object -Token $Token -Label 'leaf 100%'
+        $listed = @(Get-Pkcs11Object -Token $Token -Login -Pin $SecurePin)
+        $text = (Get-Completion 'Export-Pkcs11Certificate -Uri leaf').CompletionText
+        $text | Should -Be "'$($leaf.Uri)'"
+        & ([scriptblock]::Create("Export-Pkcs11Certificate -Uri $text")) | Should -Be $leaf.Pem
+        Get-Completion 'Export-Pkcs11Certificate -Uri pkcs11:object=RSA' | Should -BeNullOrEmpty -Because 'a key is no certificate'
+        $private = $listed | Where-Object { $_.Label -eq 'RSA key/é;x' -and $_.Class -eq 'PrivateKey' }
+        (Get-Completion 'New-Pkcs11CertificateRequest -Uri RSA').CompletionText | Should -Be "'$($private.Uri)'"
+        $keys = @(Get-Completion 'Export-Pkcs11PublicKey -Uri "EC key').ListItemText
+        $keys | Should -Be @($listed | Where-Object Label -EQ 'EC key?a=b&c' | ForEach-Object Uri | Sort-Object)
+        Get-Completion 'Export-Pkcs11PublicKey -Uri data' | Should -BeNullOrEmpty -Because 'a data object is no key'
+    }
 }
