@@ -67,6 +67,34 @@ Describe 'Tab on Get-Pkcs11Object -Label' -Skip:$NoFixture {
         }
     }
 
+    It 'runs no code from a library its user can change, while the same user''s Get-Pkcs11Object does load it' {
+        if (-not (Get-Command gcc -ErrorAction SilentlyContinue)) { Set-ItResult -Skipped -Because 'gcc is missing'; return }
+        $userHome = New-TestUserHome
+        try {
+            # A "module" in the user's own folder whose loading leaves a mark (its constructor runs at dlopen).
+            $lib = Join-Path $userHome 'lib'
+            New-Item -ItemType Directory $lib, (Join-Path $userHome '.config/pkcs11/modules') | Out-Null
+            $mark = Join-Path $userHome 'loaded'
+            Set-Content (Join-Path $lib 'mark.c') "#include <stdio.h>`n__attribute__((constructor)) static void mark(void) { FILE *f = fopen(`"$mark`", `"w`"); if (f) fclose(f); }`n"
+            Invoke-TestTool gcc -shared -fPIC -o (Join-Path $lib 'libmark.so') (Join-Path $lib 'mark.c') | Out-Null
+            Set-Content (Join-Path $userHome '.config/pkcs11/modules/mark.module') "module: $(Join-Path $lib 'libmark.so')"
+            & chown -R "$($TestUid):$($TestUid)" $userHome
+            $wait = "`$l = (Get-Command Get-Pkcs11Token).ImplementingType.Assembly.GetType('SmartCardPS.Completion.ObjectLabelCompleter').GetField('PublicObjects', [Reflection.BindingFlags]'NonPublic, Static').GetValue(`$null); " +
+                "`$r = `$l.GetType().GetField('refreshing', [Reflection.BindingFlags]'NonPublic, Instance'); " +
+                "`$c = [Diagnostics.Stopwatch]::StartNew(); while (`$null -ne `$r.GetValue(`$l) -and `$c.Elapsed.TotalSeconds -lt 60) { Start-Sleep -Milliseconds 20 }; "
+            $tab = "`$line = 'Get-Pkcs11Object -Label d'; `$null = TabExpansion2 -inputScript `$line -cursorColumn `$line.Length; "
+            $out = Invoke-AsTestUser -HomeDir $userHome -Script ($tab + $wait + "'listed'")
+            $out | Should -Be 'listed'
+            Test-Path $mark | Should -BeFalse -Because 'Tab loads no library its user (or anyone but root) can change'
+            Invoke-AsTestUser -HomeDir $userHome -Script 'Get-Pkcs11Object -ErrorAction SilentlyContinue | Out-Null' | Out-Null
+            Test-Path $mark | Should -BeTrue -Because 'the test''s library is one that the user''s own listing loads'
+        }
+        finally {
+            Remove-Item $userHome -Recurse -Force
+            Remove-TestUserPwsh
+        }
+    }
+
     It 'offers the labels the last Get-Pkcs11Object saw: private ones after -Login, only certificates after -Type' {
         Get-Pkcs11Object -Token $Token -Login -Pin $SecurePin | Out-Null
         (Get-Completion 'Get-Pkcs11Object -Label priv').CompletionText | Should -Be "'private data'"
