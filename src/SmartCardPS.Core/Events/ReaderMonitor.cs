@@ -123,6 +123,29 @@ namespace SmartCardPS.Events
             }
         }
 
+        /// <summary>
+        /// The events queued and those PC/SC has seen by now, without waiting (one SCardGetStatusChange with no
+        /// timeout): when a watch's time is up while its consumer was busy, what happened before it is still told.
+        /// </summary>
+        public List<SmartCardEvent> Drain()
+        {
+            var events = new List<SmartCardEvent>();
+            if (IsCancelled) return events;
+            if (context != null)
+            {
+                try
+                {
+                    WaitForChange(TimeSpan.Zero);
+                }
+                catch (PcscException ex)
+                {
+                    LoseService(ex);
+                }
+            }
+            while (pending.Count > 0) events.Add(pending.Dequeue());
+            return events;
+        }
+
         /// <summary>Ends the current or next wait; thread-safe and final (every later <see cref="Next"/> returns null).</summary>
         public void Cancel()
         {

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Text;
 using SmartCardPS.Commands.Bases;
+using SmartCardPS.Completion;
 using SmartCardPS.Os;
 using SmartCardPS.Pkcs11;
 using SmartCardPS.Text;
@@ -39,6 +40,7 @@ namespace SmartCardPS.Commands
         /// <para type="description">A pkcs11: URI naming exactly one certificate.</para>
         /// </summary>
         [Parameter(ParameterSetName = UriSet, Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "A pkcs11: URI naming one certificate.")]
+        [ArgumentCompleter(typeof(CertificateUriCompleter))]
         [ValidateNotNullOrEmpty]
         public string Uri { get; set; }
 

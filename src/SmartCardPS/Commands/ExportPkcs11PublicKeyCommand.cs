@@ -3,6 +3,7 @@ using System.IO;
 using System.Management.Automation;
 using System.Text;
 using SmartCardPS.Commands.Bases;
+using SmartCardPS.Completion;
 using SmartCardPS.Os;
 using SmartCardPS.Pkcs11;
 using SmartCardPS.Text;
@@ -48,6 +49,7 @@ namespace SmartCardPS.Commands
         /// <para type="description">A pkcs11: URI naming one key pair or certificate.</para>
         /// </summary>
         [Parameter(ParameterSetName = UriSet, Mandatory = true, Position = 0, HelpMessage = "A pkcs11: URI naming one key.")]
+        [ArgumentCompleter(typeof(ObjectUriCompleter))]
         [ValidateNotNullOrEmpty]
         public string Uri { get; set; }
 

@@ -61,6 +61,8 @@ namespace SmartCardPS.Commands
         /// case-insensitive). A name without wildcards that matches nothing is an error.</para>
         /// </summary>
         [Parameter(HelpMessage = "Object labels; wildcards allowed.")]
+        [ArgumentCompleter(typeof(ObjectLabelCompleter))]
+        [SupportsWildcards]
         [ValidateNotNullOrEmpty]
         public string[] Label { get; set; }
 
@@ -112,6 +114,7 @@ namespace SmartCardPS.Commands
         private byte[] idBytes;
         private NameFilter labels;
         private List<Pkcs11Module> selectedModules;
+        private readonly List<Pkcs11Object> seen = new List<Pkcs11Object>();
 
         // Resolved once: each -Module value that names nothing is one ModuleNotFound error, not one per token label.
         protected override IEnumerable<Pkcs11Module> SelectedModules() =>
@@ -143,6 +146,8 @@ namespace SmartCardPS.Commands
 
         protected override void Finish()
         {
+            // What this run saw (before -Type and -Label chose) is what Tab on -Label offers next in this session.
+            ObjectLabelCompleter.Remember(seen);
             foreach (string label in labels?.UnmatchedLiterals ?? Array.Empty<string>())
             {
                 WriteError(NewError(new ItemNotFoundException($"No object labelled {UntrustedText.Quote(label)} was found{(Login || Pin != null || Credential != null ? string.Empty : " (private objects are listed only with -Login)")}."),
@@ -182,7 +187,9 @@ namespace SmartCardPS.Commands
                     query.Pin = pin?.Bytes;
                 }
                 WriteVerbose($"Listing the objects of token {UntrustedText.Quote(token.Label)}{(query.Login ? " after logging in" : string.Empty)}.");
-                foreach (Pkcs11Object obj in Pkcs11ObjectReader.Read(library, token, query))
+                List<Pkcs11Object> read = Pkcs11ObjectReader.Read(library, token, query);
+                seen.AddRange(read);
+                foreach (Pkcs11Object obj in read)
                 {
                     if (Selected(obj)) WriteObject(obj);
                 }

@@ -69,7 +69,7 @@ namespace SmartCardPS.Commands
         public SwitchParameter IncludeEmptySlots { get; set; }
 
         private NameFilter labels;
-        private readonly List<string> seenLabels = new List<string>();
+        private readonly List<Pkcs11Token> seenTokens = new List<Pkcs11Token>();
         private bool listedEveryModule;
 
         protected override void ProcessRecord()
@@ -94,7 +94,7 @@ namespace SmartCardPS.Commands
                     WriteModuleError(ex, module);
                     continue;
                 }
-                seenLabels.AddRange(tokens.Select(t => t.Label));
+                seenTokens.AddRange(tokens);
                 foreach (Pkcs11Token token in tokens)
                 {
                     if (labels != null && !labels.Among(tokens.Select(t => t.Label)).IsMatch(token.Label)) continue;
@@ -106,8 +106,8 @@ namespace SmartCardPS.Commands
         protected override void EndProcessing()
         {
             base.EndProcessing();
-            // What this run saw of every module is what Tab on -Label offers next.
-            if (listedEveryModule) TokenLabelCompleter.Labels.Set(TokenLabelCompleter.Usable(seenLabels));
+            // What this run saw of every module is what Tab on -Label and -Uri offers next.
+            if (listedEveryModule) TokenLabelCompleter.Tokens.Set(TokenLabelCompleter.Usable(seenTokens));
             if (labels == null) return;
             WriteNotFound(labels, label => $"No PKCS#11 token labelled {UntrustedText.Quote(label)} was found. Run Get-Pkcs11Token without -Label to list the tokens.");
         }

@@ -57,6 +57,7 @@ namespace SmartCardPS.Commands
         /// <para type="description">A pkcs11: URI naming the private key (type=private is implied).</para>
         /// </summary>
         [Parameter(ParameterSetName = UriSet, Mandatory = true, Position = 0, HelpMessage = "A pkcs11: URI naming one private key.")]
+        [ArgumentCompleter(typeof(PrivateKeyUriCompleter))]
         [ValidateNotNullOrEmpty]
         public string Uri { get; set; }
 

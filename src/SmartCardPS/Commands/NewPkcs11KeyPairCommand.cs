@@ -56,6 +56,7 @@ namespace SmartCardPS.Commands
         /// </summary>
         [Parameter(ParameterSetName = UriSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "A pkcs11: URI naming one token.")]
         [Alias("TokenUri")]
+        [ArgumentCompleter(typeof(TokenUriCompleter))]
         [ValidateNotNullOrEmpty]
         public string Uri { get; set; }
 

@@ -160,12 +160,19 @@ namespace SmartCardPS.Commands
                 while (true)
                 {
                     TimeSpan wait = timed ? Timeout - clock.Elapsed : System.Threading.Timeout.InfiniteTimeSpan;
-                    if (timed && wait <= TimeSpan.Zero) return;
+                    if (timed && wait <= TimeSpan.Zero)
+                    {
+                        // The time ran out while the pipeline after us held an event: what happened meanwhile (queued,
+                        // or seen by PC/SC by now) happened within -Timeout, so it is still reported.
+                        foreach (SmartCardEvent late in watch.Drain())
+                        {
+                            if (Wanted(late, filter)) WriteObject(late);
+                        }
+                        return;
+                    }
                     SmartCardEvent e = watch.Next(wait);
                     if (e == null) return;
-                    if (EventType != null && !EventType.Contains(e.EventType)) continue;
-                    if (filter != null && !filter.IsMatch(e.Reader)) continue;
-                    WriteObject(e);
+                    if (Wanted(e, filter)) WriteObject(e);
                 }
             }
             finally
@@ -174,6 +181,9 @@ namespace SmartCardPS.Commands
                 watch.Dispose();
             }
         }
+
+        private bool Wanted(SmartCardEvent e, NameFilter filter) =>
+            (EventType == null || EventType.Contains(e.EventType)) && (filter == null || filter.IsMatch(e.Reader));
 
         /// <summary>Ctrl+C, Select-Object -First and the like: cancel the blocked wait from this (the stopping)
         /// thread.</summary>

@@ -34,6 +34,24 @@ namespace SmartCardPS.Completion
             return loaded;
         }
 
+        /// <summary>
+        /// The cached answer (refreshed in the background); when there is none yet, the listing started in the
+        /// background and waited for at most <paramref name="wait"/>: null when it takes longer (a module probing a
+        /// card), and the listing then answers a later request.
+        /// </summary>
+        public T GetWithin(TimeSpan wait)
+        {
+            Task running;
+            lock (gate)
+            {
+                if (refreshing == null) refreshing = Task.Run(Refresh);
+                if (value != null) return value;
+                running = refreshing;
+            }
+            running.Wait(wait);
+            lock (gate) return value;
+        }
+
         public void Set(T listing)
         {
             if (listing == null) return;

@@ -12,36 +12,38 @@ namespace SmartCardPS.Completion
     /// Completes token labels from the enabled registered modules. Loading every module takes seconds, so the
     /// answer comes from what the last listing saw (this completer's or Get-Pkcs11Token's), refreshed in the
     /// background; only the first completion in a process loads the modules itself. A module that fails just
-    /// contributes nothing.
+    /// contributes nothing. The same listing gives TokenUriCompleter its URIs.
     /// </summary>
     internal sealed class TokenLabelCompleter : IArgumentCompleter
     {
-        internal static readonly CachedListing<string[]> Labels = new CachedListing<string[]>(ListLabels);
+        internal static readonly CachedListing<Pkcs11Token[]> Tokens = new CachedListing<Pkcs11Token[]>(ListTokens);
 
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters) =>
-            Completions.Matching(Labels.Get(), wordToComplete);
+            Completions.Matching(Tokens.Get().Select(t => t.Label), wordToComplete);
 
-        private static string[] ListLabels()
+        private static Pkcs11Token[] ListTokens()
         {
-            var labels = new List<string>();
+            var tokens = new List<Pkcs11Token>();
             foreach (Pkcs11Module module in Pkcs11Registry.Load().EnabledModules)
             {
                 try
                 {
                     using (var library = Pkcs11Library.Load(module.Path, module.Name, module.ConfigFile))
                     {
-                        labels.AddRange(library.GetTokens(includeEmptySlots: false, _ => { }).Select(t => t.Label));
+                        tokens.AddRange(library.GetTokens(includeEmptySlots: false, _ => { }));
                     }
                 }
                 catch (Pkcs11ModuleException)
                 {
                 }
             }
-            return Usable(labels);
+            return Usable(tokens);
         }
 
-        /// <summary>The labels worth offering, from any listing of every enabled module's tokens.</summary>
-        internal static string[] Usable(IEnumerable<string> labels) => labels.Where(l => !string.IsNullOrEmpty(l)).Distinct().ToArray();
+        /// <summary>The tokens worth offering (present, initialised, labelled), from any listing of every enabled
+        /// module's tokens.</summary>
+        internal static Pkcs11Token[] Usable(IEnumerable<Pkcs11Token> tokens) =>
+            tokens.Where(t => t.TokenPresent && t.TokenInitialized && !string.IsNullOrEmpty(t.Label)).ToArray();
     }
 }

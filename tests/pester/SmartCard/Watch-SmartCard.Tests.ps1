@@ -244,6 +244,26 @@ Describe 'Watch-SmartCard' -Skip:$NoFixture {
         { Watch-SmartCard -Timeout 0 } | Should -Throw -ErrorId 'WatchSmartCardInvalidTimeout,SmartCardPS.Commands.WatchSmartCardCommand'
     }
 
+    It 'reports every event that happened before -Timeout, however slow the pipeline after it is' {
+        $timeout = 6
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $insertedAt = $null
+        $events = @(Watch-SmartCard -IncludeCurrentState -Timeout $timeout | ForEach-Object {
+                if ($null -eq $insertedAt) {
+                    # pcscd has powered the card when Insert returns: the event has happened, within -Timeout.
+                    $null = $Pcsc.Insert(0, $AtrA)
+                    $insertedAt = $clock.Elapsed.TotalSeconds
+                    # A slow consumer: it hands the first event on only once -Timeout is over.
+                    while ($clock.Elapsed.TotalSeconds -le $timeout + 0.5) { Start-Sleep -Milliseconds 20 }
+                }
+                $_
+            })
+        # The watch started after $clock, so the card went in before its -Timeout ended, unless the machine was so
+        # slow that the first event came after it: then this run shows nothing either way.
+        if ($insertedAt -ge $timeout) { Set-ItResult -Inconclusive -Because "the first event came only after $insertedAt s"; return }
+        $events | ForEach-Object { Format-TestEvent $_ } | Should -Be @("ReaderAdded $R0", "ReaderAdded $R1", "CardInserted $R0 $AtrA")
+    }
+
     It '| Select-Object -First 1 returns right after the card' {
         $job = Start-ThreadJob { param($Pcsc, $Atr) Start-Sleep -Milliseconds 300; $null = $Pcsc.Insert(0, $Atr); [datetime]::UtcNow } -ArgumentList $Pcsc, $AtrA
         try {

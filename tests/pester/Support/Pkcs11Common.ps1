@@ -192,14 +192,17 @@ function Add-TestCertificate($Hsm, [string] $TokenLabel, [string] $Label) {
 
 # Waits until the token-label completer's background refresh (started by every completion once a listing is cached)
 # has finished, so the modules it loads cannot show up in the next test's PKCS#11 shim log.
-function Wait-TokenLabelRefresh([int] $TimeoutSeconds = 60) {
+function Wait-TokenLabelRefresh([int] $TimeoutSeconds = 60) { Wait-CompletionRefresh 'TokenLabelCompleter' 'Tokens' $TimeoutSeconds }
+
+# Waits until the background listing $Field of completer $Completer (a CachedListing) has finished.
+function Wait-CompletionRefresh([string] $Completer, [string] $Field, [int] $TimeoutSeconds = 60) {
     $assembly = (Get-Command Get-Pkcs11Token).ImplementingType.Assembly
     $flags = [Reflection.BindingFlags]'NonPublic, Static'
-    $listing = $assembly.GetType('SmartCardPS.Completion.TokenLabelCompleter').GetField('Labels', $flags).GetValue($null)
+    $listing = $assembly.GetType("SmartCardPS.Completion.$Completer").GetField($Field, $flags).GetValue($null)
     $refreshing = $listing.GetType().GetField('refreshing', [Reflection.BindingFlags]'NonPublic, Instance')
     $clock = [Diagnostics.Stopwatch]::StartNew()
     while ($null -ne $refreshing.GetValue($listing)) {
-        if ($clock.Elapsed.TotalSeconds -gt $TimeoutSeconds) { throw "The token-label refresh did not finish within $TimeoutSeconds s." }
+        if ($clock.Elapsed.TotalSeconds -gt $TimeoutSeconds) { throw "The $Completer listing did not finish within $TimeoutSeconds s." }
         Start-Sleep -Milliseconds 20
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Security;
+using SmartCardPS.Completion;
 using SmartCardPS.Pkcs11;
 using SmartCardPS.Text;
 
@@ -39,6 +40,7 @@ namespace SmartCardPS.Commands.Bases
         /// <para type="description">With -Token: the exact CKA_LABEL of the objects.</para>
         /// </summary>
         [Parameter(ParameterSetName = TokenSet, HelpMessage = "The exact label of the objects.")]
+        [ArgumentCompleter(typeof(ExactObjectLabelCompleter))]
         [ValidateNotNull]
         public string Label { get; set; }
 

@@ -38,6 +38,7 @@ namespace SmartCardPS.Commands.Bases
         /// an InvalidUri error (such a URI could match nothing); query attributes it does not know are ignored.</para>
         /// </summary>
         [Parameter(ParameterSetName = UriSet, Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "pkcs11: URIs naming tokens.")]
+        [ArgumentCompleter(typeof(TokenUriCompleter))]
         [ValidateNotNullOrEmpty]
         public string[] Uri { get; set; }
 

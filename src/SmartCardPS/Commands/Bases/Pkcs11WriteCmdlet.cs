@@ -38,6 +38,7 @@ namespace SmartCardPS.Commands.Bases
         /// command logs in with (a pin-value shows as pin-value=*** in every message).</para>
         /// </summary>
         [Parameter(ParameterSetName = UriSet, Mandatory = true, Position = 0, HelpMessage = "A pkcs11: URI naming one token (and objects).")]
+        [ArgumentCompleter(typeof(TokenUriCompleter))]
         [ValidateNotNullOrEmpty]
         public string Uri { get; set; }
 
