@@ -30,7 +30,8 @@ $result = Invoke-Pester -Configuration $config
 [pscustomobject]@{
     Passed               = $result.PassedCount
     Failed               = $result.FailedCount
-    Skipped              = $result.SkippedCount
+    # An inconclusive test asserted nothing: it counts as a skip (a failure under CI), never as nothing at all.
+    Skipped              = $result.SkippedCount + $result.InconclusiveCount
     Total                = $result.TotalCount
     NotRun               = $result.NotRunCount
     NotRunNames          = @($result.NotRun | ForEach-Object { $_.ExpandedPath })
@@ -41,7 +42,9 @@ $result = Invoke-Pester -Configuration $config
     FailedTests          = @($result.Failed | ForEach-Object {
             [pscustomobject]@{ Name = $_.ExpandedPath; Message = @($_.ErrorRecord | ForEach-Object { $_.Exception.Message }) -join '; ' }
         })
-    SkippedTests         = @($result.Skipped | ForEach-Object {
-            [pscustomobject]@{ Name = $_.ExpandedPath; Reason = @($_.ErrorRecord | ForEach-Object { $_.Exception.Message }) -join '; ' }
-        })
+    SkippedTests         = @(@($result.Skipped | ForEach-Object {
+                [pscustomobject]@{ Name = $_.ExpandedPath; Reason = @($_.ErrorRecord | ForEach-Object { $_.Exception.Message }) -join '; ' }
+            }) + @($result.Inconclusive | ForEach-Object {
+                [pscustomobject]@{ Name = $_.ExpandedPath; Reason = 'inconclusive: ' + (@($_.ErrorRecord | ForEach-Object { $_.Exception.Message }) -join '; ') }
+            }))
 } | ConvertTo-Json -Depth 4 | Set-Content -Path $ResultPath

@@ -132,6 +132,24 @@ Describe 'The test harness' {
         $ci.Text | Should -Match 'under CI no test may skip'
     }
 
+    It 'counts an inconclusive Pester test as a skip with its reason, so it never passes unseen' {
+        $file = Join-Path $Scratch 'Inconclusive.Tests.ps1'
+        Set-Content $file @"
+Describe 'D' {
+    It 'passes' { 1 | Should -Be 1 }
+    It 'could not tell' { Set-ItResult -Inconclusive -Because 'the machine was too slow'; 1 | Should -Be 2 }
+}
+"@
+        $json = Join-Path $Scratch 'inconclusive.json'
+        & ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot '../../Invoke-PesterSuite.ps1') -ModuleDir $Scratch -ResultPath $json -Path $file | Out-Null
+        $run = Get-PesterRun -JsonPath $json -ExitCode $LASTEXITCODE
+        $run.Passed | Should -Be 1
+        @($run.Skipped).Count | Should -Be 1
+        $run.Skipped[0].Name | Should -Be 'D.could not tell'
+        $run.Skipped[0].Reason | Should -Match 'inconclusive.*the machine was too slow'
+        (Invoke-TestSummary $run -Ci $true).Last | Should -Be '1 passed, 1 failed, 0 skipped'
+    }
+
     It 'takes any truthy CI value as CI' {
         foreach ($v in 'true', 'True', 'TRUE', '1', 'yes', 'Yes', 'on') { Test-CiRun $v | Should -BeTrue -Because "CI=$v" }
         foreach ($v in '', 'false', '0', 'no') { Test-CiRun $v | Should -BeFalse -Because "CI=$v" }
