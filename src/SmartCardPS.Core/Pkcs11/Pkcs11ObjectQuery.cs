@@ -1,3 +1,5 @@
+using Pkcs11Uri = Net.Pkcs11Interop.Common.Pkcs11Uri;
+
 namespace SmartCardPS.Pkcs11
 {
     /// <summary>What to look for on a token (the C_FindObjects template), and whether to log in first.</summary>
@@ -20,5 +22,12 @@ namespace SmartCardPS.Pkcs11
         /// The reader never keeps it and the caller clears it.
         /// </summary>
         public byte[] Pin { get; set; }
+
+        /// <summary>
+        /// The objects a pkcs11: URI names: its object= (CKA_LABEL), id= (CKA_ID) and type= (the class), each left
+        /// out when the URI has none; null for no URI.
+        /// </summary>
+        public static Pkcs11ObjectQuery From(Pkcs11Uri uri) =>
+            uri == null ? null : new Pkcs11ObjectQuery { Label = uri.Object, Id = uri.Id, Class = Pkcs11UriText.ObjectClass(uri) };
     }
 }

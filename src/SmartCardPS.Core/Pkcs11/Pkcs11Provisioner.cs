@@ -23,13 +23,15 @@ namespace SmartCardPS.Pkcs11
         /// <summary>
         /// C_InitToken on <paramref name="token"/>'s slot with <paramref name="soPin"/> and <paramref name="label"/> (which erases every
         /// object of an initialised token), then, with <paramref name="userPin"/>, C_Login as SO and C_InitPIN, as softhsm2-util --init-token
-        /// --pin --so-pin does. Returns the token as the module now lists it (SoftHSM moves it to a new slot id).
+        /// --pin --so-pin does. Returns the token as the module now lists it (SoftHSM moves it to a new slot id). A null
+        /// <paramref name="soPin"/> (and no <paramref name="userPin"/>) is for a token with a PIN pad: the pad asks for it.
         /// </summary>
         public static Pkcs11Token InitializeToken(Pkcs11Library library, Pkcs11Token token, byte[] soPin, string label, byte[] userPin = null)
         {
             if (library == null) throw new ArgumentNullException(nameof(library));
             if (token == null) throw new ArgumentNullException(nameof(token));
-            if (soPin == null) throw new ArgumentNullException(nameof(soPin));
+            if (soPin == null && (userPin != null || !token.Flags.HasFlag(Pkcs11TokenFlags.ProtectedAuthenticationPath)))
+                throw new ArgumentNullException(nameof(soPin));
             byte[] padded = PaddedLabel(label);
             Pkcs11WriteSession.RefuseWriteProtected(library, token);
             ISlot slot = library.FindSlot(token.SlotId);

@@ -89,7 +89,9 @@ namespace SmartCardPS.Commands
         {
             var parsed = ParseUri(uri);
             if (parsed == null) return null;
-            var query = new Pkcs11ObjectQuery { Class = Pkcs11ObjectClass.Certificate, Id = parsed.Id, Label = parsed.Object };
+            // A certificate, whatever type= the URI names.
+            Pkcs11ObjectQuery query = Pkcs11ObjectQuery.From(parsed);
+            query.Class = Pkcs11ObjectClass.Certificate;
             var found = TokensByUri(parsed).SelectMany(pair =>
             {
                 Pkcs11Library library = Open(pair.Key);

@@ -159,12 +159,10 @@ namespace SmartCardPS.Commands
         /// too.</summary>
         private Pkcs11ObjectQuery Query(Pkcs11Uri uri)
         {
-            var query = new Pkcs11ObjectQuery { Id = idBytes, Login = Login || Pin != null || Credential != null };
-            if (Type != null && Type.Length == 1) query.Class = Type[0];
-            if (uri == null) return query;
-            query.Label = uri.Object;
-            query.Id = uri.Id ?? query.Id;
-            query.Class = Pkcs11UriText.ObjectClass(uri) ?? query.Class;
+            var query = Pkcs11ObjectQuery.From(uri) ?? new Pkcs11ObjectQuery();
+            query.Id = query.Id ?? idBytes;
+            if (query.Class == null && Type != null && Type.Length == 1) query.Class = Type[0];
+            query.Login = Login || Pin != null || Credential != null;
             return query;
         }
 

@@ -17,9 +17,10 @@ namespace SmartCardPS.Commands
     /// token that is already initialised is refused unless -Force, as initialising erases every object on it; the
     /// confirmation then says how many public objects would be lost. With -UserPin it then logs in as SO and sets the
     /// user PIN (C_InitPIN) in the same call. Emits the token as its module now lists it (SoftHSM gives it a new slot
-    /// id). PINs are SecureStrings, never echoed; a mandatory PIN left out is prompted for in an interactive session
-    /// only. A wrong SO PIN (when re-initialising) is reported once with the token's SO PIN counter flags and never
-    /// retried. -WhatIf loads no module: it describes the token as it was given.</para>
+    /// id). PINs are SecureStrings or PSCredentials, never echoed; the SO PIN left out comes from the URI, a PIN pad
+    /// or a prompt (in an interactive session only). A wrong SO PIN (when re-initialising) is reported once with the
+    /// token's SO PIN counter flags and never retried. -WhatIf loads no module: it describes the token as it was
+    /// given.</para>
     /// </summary>
     /// <example>
     /// <code>Get-Pkcs11Token -IncludeEmptySlots |
@@ -77,11 +78,21 @@ namespace SmartCardPS.Commands
 
         /// <summary>
         /// <para type="description">The SO PIN: set on an uninitialised token; checked (one try off its counter when
-        /// wrong) on an initialised one.</para>
+        /// wrong) on an initialised one. Without it (or -SoCredential) the URI's pin-value or pin-source is taken,
+        /// else a token on a reader with a PIN pad asks on the pad, else it is prompted for in an interactive
+        /// session only.</para>
         /// </summary>
-        [Parameter(Mandatory = true, HelpMessage = "The security officer (SO) PIN.")]
+        [Parameter(HelpMessage = "The security officer (SO) PIN.")]
         [ValidateNotNull]
         public SecureString SoPin { get; set; }
+
+        /// <summary>
+        /// <para type="description">The SO PIN as a PSCredential's password (the user name is ignored), as
+        /// Get-Credential or a secret vault gives it. Not together with -SoPin.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateNotNull]
+        public PSCredential SoCredential { get; set; }
 
         /// <summary>
         /// <para type="description">The user PIN to set right after (C_Login as SO, C_InitPIN). Without it the token
@@ -92,6 +103,14 @@ namespace SmartCardPS.Commands
         public SecureString UserPin { get; set; }
 
         /// <summary>
+        /// <para type="description">The user PIN to set, as a PSCredential's password. Not together with
+        /// -UserPin.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateNotNull]
+        public PSCredential UserCredential { get; set; }
+
+        /// <summary>
         /// <para type="description">Initialise a token that is already initialised, erasing every object on it.</para>
         /// </summary>
         [Parameter]
@@ -99,6 +118,8 @@ namespace SmartCardPS.Commands
 
         protected override void BeginProcessing()
         {
+            RefuseTwoPins(SoPin, SoCredential);
+            RefuseTwoPins(UserPin, UserCredential);
             try
             {
                 Pkcs11Provisioner.PaddedLabel(Label);
@@ -111,7 +132,8 @@ namespace SmartCardPS.Commands
 
         protected override void ProcessRecord()
         {
-            string action = $"Initialise as {UntrustedText.Quote(Label)}, setting the SO PIN{(UserPin != null ? " and the user PIN" : string.Empty)}";
+            SecureString userPin = UserPin ?? UserCredential?.Password;
+            string action = $"Initialise as {UntrustedText.Quote(Label)}, setting the SO PIN{(userPin != null ? " and the user PIN" : string.Empty)}";
             bool bySlot = ParameterSetName == SlotSet;
             if (WhatIfOnly)
             {
@@ -135,17 +157,31 @@ namespace SmartCardPS.Commands
                 action += $", erasing its {lost}";
             }
             if (!ShouldProcess(Describe(token, null), action)) return;
-            using (Pkcs11Pin so = Pkcs11Pin.FromSecureString(SoPin))
-            using (Pkcs11Pin user = UserPin == null ? null : Pkcs11Pin.FromSecureString(UserPin))
+            SecureString soPin = SoPin ?? SoCredential?.Password;
+            // As Reset-Pkcs11Pin: the pad asks only when no PIN is given at all; a PIN given one way means typing here.
+            if (soPin == null && userPin == null && !UriHasPin(target) && token.Flags.HasFlag(Pkcs11TokenFlags.ProtectedAuthenticationPath))
             {
-                try
-                {
-                    WriteObject(Pkcs11Provisioner.InitializeToken(target.Library, token, so.Bytes, Label, user?.Bytes));
-                }
-                catch (Pkcs11ModuleException ex)
-                {
-                    WriteProvisioningError(ex, token);
-                }
+                Host.UI.WriteLine($"Enter the SO PIN on the reader's PIN pad (token {UntrustedText.Quote(token.Label)}).");
+                Initialize(target, null, null);
+                return;
+            }
+            if (!PinFor(token, soPin, target.Uri, target.ParsedUri, "SO PIN", out Pkcs11Pin so, "give -SoPin, -SoCredential or a URI with pin-source", pinPad: false)) return;
+            using (so)
+            using (Pkcs11Pin user = userPin == null ? null : Pkcs11Pin.FromSecureString(userPin))
+            {
+                Initialize(target, so.Bytes, user?.Bytes);
+            }
+        }
+
+        private void Initialize(Target target, byte[] soPin, byte[] userPin)
+        {
+            try
+            {
+                WriteObject(Pkcs11Provisioner.InitializeToken(target.Library, target.Token, soPin, Label, userPin));
+            }
+            catch (Pkcs11ModuleException ex)
+            {
+                WriteProvisioningError(ex, target.Token);
             }
         }
 

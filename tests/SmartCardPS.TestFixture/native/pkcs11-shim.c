@@ -16,8 +16,8 @@
  *                token without EdDSA or RSA-PSS
  *       generate-rv  a CK_RV (0x... or decimal) C_GenerateKeyPair returns without calling the module: a full
  *                token (CKR_DEVICE_MEMORY) that SoftHSM never is
- *       pinpad   a reader's PIN pad: C_Login, C_InitPIN and C_SetPIN given a NULL PIN of length 0 (the PKCS#11 way of
- *                saying "ask on the pad", CKF_PROTECTED_AUTHENTICATION_PATH) log "pinpad F" and go on with the next line
+ *       pinpad   a reader's PIN pad: C_Login, C_InitToken, C_InitPIN and C_SetPIN given a NULL PIN of length 0 (the
+ *                PKCS#11 way of saying "ask on the pad", CKF_PROTECTED_AUTHENTICATION_PATH) log "pinpad F" and go on with the next line
  *                of this file, taken from it, as the PIN typed on the pad; without the file the NULL goes on as it came
  *       fail-GetAttributeValue  as fail-F, for C_GetAttributeValue: a module that stores an object and then
  *                cannot read it back
@@ -312,11 +312,19 @@ static int forced(const char *call, ulong_t *rv)
         return rv; \
     }
 #define WRITE_CALL(name, index, params, args) WRITE_CALL_AS(name, #name, index, params, args)
-WRITE_CALL(InitToken, F_INITTOKEN, (ulong_t slot, void *pin, ulong_t length, void *label), (slot, pin, length, label))
+WRITE_CALL_AS(PaddedInitToken, "InitToken", F_INITTOKEN, (ulong_t slot, void *pin, ulong_t length, void *label), (slot, pin, length, label))
 WRITE_CALL_AS(PaddedInitPIN, "InitPIN", F_INITPIN, (ulong_t session, void *pin, ulong_t length), (session, pin, length))
 WRITE_CALL_AS(PaddedSetPIN, "SetPIN", F_SETPIN, (ulong_t session, void *old, ulong_t oldLength, void *pin, ulong_t length), (session, old, oldLength, pin, length))
 
-/* C_InitPIN and C_SetPIN take their PINs from the pad when given none, then fail or go on as every write call. */
+/* C_InitToken, C_InitPIN and C_SetPIN take their PINs from the pad when given none, then fail or go on as every write
+ * call. */
+static ulong_t InitToken(ulong_t slot, void *pin, ulong_t length, void *label)
+{
+    char typed[256];
+    pad("InitToken", &pin, &length, typed, sizeof typed);
+    return PaddedInitToken(slot, pin, length, label);
+}
+
 static ulong_t InitPIN(ulong_t session, void *pin, ulong_t length)
 {
     char typed[256];

@@ -197,13 +197,6 @@ Describe 'Reset-Pkcs11Pin' -Skip:$NoFixture {
 # passes NULL PINs so that the pad asks, as Get-Pkcs11Object logs in. The shim plays the pad (it logs each NULL PIN and
 # hands SoftHSM the PIN "typed" on it); the commands run in a -NonInteractive session, where a prompt would be an error.
 Describe 'Set-Pkcs11Pin and Reset-Pkcs11Pin on a reader with a PIN pad' -Skip:$NoFixture {
-    BeforeAll {
-        function Invoke-NonInteractive([string] $Command) {
-            $script = "Import-Module '$(Join-Path $ModuleDir 'SmartCardPS.psd1')'; $Command -ErrorVariable e -ErrorAction SilentlyContinue; " +
-                "'errors: ' + `$e.Count; `$e | ForEach-Object FullyQualifiedErrorId"
-            & (Get-Command dotnet).Source (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script 2>&1
-        }
-    }
     BeforeEach {
         if ($Shim) { $Shim.AddTokenFlags([uint64][SmartCardPS.Pkcs11.Pkcs11TokenFlags]::ProtectedAuthenticationPath) }
     }
@@ -215,7 +208,7 @@ Describe 'Set-Pkcs11Pin and Reset-Pkcs11Pin on a reader with a PIN pad' -Skip:$N
         if (-not $Shim) { Set-ItResult -Skipped -Because 'gcc is missing'; return }
         $Shim.ResetLog()
         $Shim.PinPad('864200', '246802')
-        $out = Invoke-NonInteractive "Set-Pkcs11Pin -Uri '$(Get-ShimUri)'"
+        $out = Invoke-TestNonInteractive "Set-Pkcs11Pin -Uri '$(Get-ShimUri)'"
         $out | Should -Contain 'errors: 0'
         ($out -join "`n") | Should -Match "Enter the current user PIN, then the new user PIN, on the reader's PIN pad \(token 'Counted'\)"
         $Shim.PinPadCalls | Should -Be @('SetPIN', 'SetPIN')
@@ -228,7 +221,7 @@ Describe 'Set-Pkcs11Pin and Reset-Pkcs11Pin on a reader with a PIN pad' -Skip:$N
         if (-not $Shim) { Set-ItResult -Skipped -Because 'gcc is missing'; return }
         $Shim.ResetLog()
         $Shim.PinPad('87654321', '87654321', '13572468')
-        $out = Invoke-NonInteractive "Set-Pkcs11Pin -Uri '$(Get-ShimUri)' -SecurityOfficer"
+        $out = Invoke-TestNonInteractive "Set-Pkcs11Pin -Uri '$(Get-ShimUri)' -SecurityOfficer"
         $out | Should -Contain 'errors: 0'
         $Shim.PinPadCalls | Should -Be @('Login', 'SetPIN', 'SetPIN')
         $Shim.Logins | Should -Be @(0)
@@ -240,7 +233,7 @@ Describe 'Set-Pkcs11Pin and Reset-Pkcs11Pin on a reader with a PIN pad' -Skip:$N
         if (-not $Shim) { Set-ItResult -Skipped -Because 'gcc is missing'; return }
         $Shim.ResetLog()
         $Shim.PinPad('13572468', '975310')
-        $out = Invoke-NonInteractive "Reset-Pkcs11Pin -Uri '$(Get-ShimUri)' -Confirm:`$false"
+        $out = Invoke-TestNonInteractive "Reset-Pkcs11Pin -Uri '$(Get-ShimUri)' -Confirm:`$false"
         $out | Should -Contain 'errors: 0'
         ($out -join "`n") | Should -Match "Enter the SO PIN, then the new user PIN, on the reader's PIN pad \(token 'Counted'\)"
         $Shim.PinPadCalls | Should -Be @('Login', 'InitPIN')
@@ -252,7 +245,7 @@ Describe 'Set-Pkcs11Pin and Reset-Pkcs11Pin on a reader with a PIN pad' -Skip:$N
     It 'uses the pad only when no PIN is given: a PIN in the URI is passed as given, the new one still prompted for' {
         if (-not $Shim) { Set-ItResult -Skipped -Because 'gcc is missing'; return }
         $Shim.ResetLog()
-        $out = Invoke-NonInteractive "Set-Pkcs11Pin -Uri '$(Get-ShimUri '&pin-value=975310')'"
+        $out = Invoke-TestNonInteractive "Set-Pkcs11Pin -Uri '$(Get-ShimUri '&pin-value=975310')'"
         $out | Should -Contain 'SetPkcs11PinPinRequired,SmartCardPS.Commands.SetPkcs11PinCommand'
         $Shim.PinPadCalls | Should -BeNullOrEmpty
         $Shim.Returns('SetPIN') | Should -BeNullOrEmpty

@@ -128,7 +128,7 @@ Describe 'Initialize-Pkcs11Token' -Skip:$NoFixture {
         $token.Label | Should -BeExactly 'By path'
         (& softhsm2-util --show-slots) -join "`n" | Should -Match 'Label:\s+By path'
         $slotSet = (Get-Command Initialize-Pkcs11Token).ParameterSets | Where-Object Name -EQ 'Slot'
-        @($slotSet.Parameters | Where-Object IsMandatory | ForEach-Object Name) | Should -Be @('Module', 'SlotId', 'Label', 'SoPin')
+        @($slotSet.Parameters | Where-Object IsMandatory | ForEach-Object Name) | Should -Be @('Module', 'SlotId', 'Label')
     }
 
     It '-Module completes as Get-Pkcs11Token -Module does' {
@@ -137,5 +137,45 @@ Describe 'Initialize-Pkcs11Token' -Skip:$NoFixture {
             @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) -join ' '
         }
         $completed | Should -Be @("'softhsm2'", "'softhsm2'")
+    }
+
+    It 'takes the PINs as PSCredentials too, and refuses a PIN given twice' {
+        $so = [pscredential]::new('so', (ConvertTo-TestPin 86420))
+        $user = [pscredential]::new('user', (ConvertTo-TestPin 97531))
+        $token = Get-TestFreeToken | Initialize-Pkcs11Token -Label 'Credentials' -SoCredential $so -UserCredential $user -Confirm:$false
+        $token.UserPinInitialized | Should -BeTrue
+        (Invoke-TestToolStatus pkcs11-tool --module $SoftHsmLibrary --token-label 'Credentials' --login --pin 97531 --list-objects).Exit | Should -Be 0
+        (Invoke-TestToolStatus pkcs11-tool --module $SoftHsmLibrary --token-label 'Credentials' --session-rw --login --login-type so --so-pin 86420 --list-objects).Exit | Should -Be 0
+        { Initialize-Pkcs11Token -Token 'Credentials' -Label 'x' -SoPin $SoPin -SoCredential $so -Force -Confirm:$false } |
+            Should -Throw -ErrorId 'InitializePkcs11TokenPinConflict,SmartCardPS.Commands.InitializePkcs11TokenCommand'
+    }
+
+    It 'asks for a left-out SO PIN only where it can prompt: PinRequired in a -NonInteractive session, nothing changed' {
+        $free = Get-TestFreeToken
+        $before = Get-TokenDirectorySnapshot $Hsm
+        $out = Invoke-TestNonInteractive "Initialize-Pkcs11Token -Module softhsm2 -SlotId $($free.SlotId) -Label 'No PIN' -Confirm:`$false"
+        $out | Should -Contain 'InitializePkcs11TokenPinRequired,SmartCardPS.Commands.InitializePkcs11TokenCommand'
+        ($out -join "`n") | Should -Match 'needs its SO PIN: give -SoPin, -SoCredential or a URI with pin-source'
+        Get-TokenDirectorySnapshot $Hsm | Should -Be $before
+    }
+
+    # A reader with a PIN pad (CKF_PROTECTED_AUTHENTICATION_PATH, which the shim adds): given no PIN, C_InitToken gets
+    # a NULL SO PIN so that the pad asks; the shim plays the pad, in a -NonInteractive session where a prompt would fail.
+    It 'initialises a token on a reader with a PIN pad: C_InitToken given a NULL SO PIN, typed on the pad, no prompt' {
+        $shim = New-TestPkcs11Shim
+        if (-not $shim) { Set-ItResult -Skipped -Because 'gcc is missing'; return }
+        try {
+            $shim.AddTokenFlags([uint64][SmartCardPS.Pkcs11.Pkcs11TokenFlags]::ProtectedAuthenticationPath)
+            $shim.PinPad('24681357')
+            $free = Get-TestFreeToken
+            $out = Invoke-TestNonInteractive "Initialize-Pkcs11Token -Module '$($shim.LibraryPath)' -SlotId $($free.SlotId) -Label 'Padded' -Confirm:`$false"
+            $out | Should -Contain 'errors: 0'
+            ($out -join "`n") | Should -Match "Enter the SO PIN on the reader's PIN pad"
+            $shim.PinPadCalls | Should -Be @('InitToken')
+            $shim.Returns('InitToken') | Should -Be @(0)
+            (& softhsm2-util --show-slots) -join "`n" | Should -Match 'Label:\s+Padded'
+            (Invoke-TestToolStatus pkcs11-tool --module $SoftHsmLibrary --token-label 'Padded' --session-rw --login --login-type so --so-pin 24681357 --list-objects).Exit | Should -Be 0
+        }
+        finally { $shim.Dispose() }
     }
 }

@@ -35,3 +35,11 @@ function Invoke-TestToolStatus {
     $output = & $file @arguments 2>&1
     [pscustomobject]@{ Exit = $LASTEXITCODE; Output = ($output -join "`n") }
 }
+
+# Runs $Command in a new -NonInteractive pwsh with the module imported, where a prompt would be an error; returns its
+# output, then "errors: N" and each error's FullyQualifiedErrorId.
+function Invoke-TestNonInteractive([string] $Command) {
+    $script = "Import-Module '$(Join-Path $ModuleDir 'SmartCardPS.psd1')'; $Command -ErrorVariable e -ErrorAction SilentlyContinue; " +
+        "'errors: ' + `$e.Count; `$e | ForEach-Object FullyQualifiedErrorId"
+    & (Get-Command dotnet).Source (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script 2>&1
+}

@@ -123,8 +123,7 @@ namespace SmartCardPS.Commands.Bases
                     "SelectorRequired", ErrorCategory.InvalidArgument, Pkcs11UriText.Redact(Uri)));
                 return;
             }
-            var byUri = new Pkcs11ObjectQuery { Label = parsed.Object, Id = parsed.Id, Class = Pkcs11UriText.ObjectClass(parsed) };
-            ApplyToObjects(null, Uri, byUri, UntrustedText.Quote(Pkcs11UriText.Redact(Uri)), Action, Force, pin, Apply);
+            ApplyToObjects(null, Uri, Pkcs11ObjectQuery.From(parsed), UntrustedText.Quote(Pkcs11UriText.Redact(Uri)), Action, Force, pin, Apply);
         }
 
         private static string Selection(Pkcs11ObjectQuery query) =>

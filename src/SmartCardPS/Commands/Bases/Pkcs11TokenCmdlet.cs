@@ -134,62 +134,53 @@ namespace SmartCardPS.Commands.Bases
         }
 
         /// <summary>
-        /// A PIN: <paramref name="given"/> (-Pin, -Credential), else the URI's pin-value (read from
-        /// <paramref name="uri"/>'s
-        /// text, since the parsed URI holds only ***) or pin-source, else null for the reader's PIN pad when the token
-        /// has one
-        /// (and <paramref name="pinPad"/> allows it), else one prompt. False (with the error written) when there is
-        /// none;
-        /// <paramref name="howToGive"/> ends that error's message. The caller disposes <paramref name="pin"/>, which
-        /// zeroes it.
+        /// A PIN in <see cref="Pkcs11PinSource"/>'s precedence (-Pin or -Credential, the URI's pin-value, its
+        /// pin-source, the reader's PIN pad when <paramref name="pinPad"/> allows it, one prompt). False, with the error
+        /// written, when there is none; <paramref name="howToGive"/> ends that error's message. The caller disposes
+        /// <paramref name="pin"/>, which zeroes it; it is null for the PIN pad.
         /// </summary>
         protected bool PinFor(Pkcs11Token token, SecureString given, string uri, Pkcs11Uri parsed, string what,
             out Pkcs11Pin pin, string howToGive, bool pinPad = true)
         {
-            pin = null;
-            if (given != null)
+            Exception cannotPrompt = null;
+            Pkcs11PinOrigin origin;
+            try
             {
-                pin = Pkcs11Pin.FromSecureString(given);
-                return true;
+                origin = Pkcs11PinSource.Resolve(token, given, uri, parsed?.PinSource, pinPad, () => PromptPin(token, what, out cannotPrompt), out pin);
             }
-            pin = uri == null ? null : Pkcs11Pin.FromUri(uri);
-            if (pin != null) return true;
-            string source = parsed?.PinSource;
-            if (source != null)
+            catch (IOException ex)
             {
-                try
-                {
-                    pin = Pkcs11Pin.FromSource(source);
-                    return true;
-                }
-                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-                {
-                    WriteError(NewError(new IOException($"The pin-source {UntrustedText.Quote(source)} cannot be read: {UntrustedText.Escape(ex.Message)}", ex), "PinSourceUnreadable", ErrorCategory.ReadError, source));
-                    return false;
-                }
+                pin = null;
+                WriteError(NewError(ex, "PinSourceUnreadable", ErrorCategory.ReadError, parsed?.PinSource));
+                return false;
             }
-            if (pinPad && token.Flags.HasFlag(Pkcs11TokenFlags.ProtectedAuthenticationPath))
-            {
-                Host.UI.WriteLine($"Enter the {what} for token {UntrustedText.Quote(token.Label)} on the reader's PIN pad.");
-                return true;
-            }
+            if (origin == Pkcs11PinOrigin.PinPad) Host.UI.WriteLine($"Enter the {what} for token {UntrustedText.Quote(token.Label)} on the reader's PIN pad.");
+            if (origin != Pkcs11PinOrigin.None) return true;
+            WriteError(NewError(new InvalidOperationException(
+                $"Token {UntrustedText.Quote(token.Label)} needs its {what}: {howToGive} (this session cannot prompt).", cannotPrompt),
+                "PinRequired", ErrorCategory.InvalidOperation, token));
+            return false;
+        }
+
+        /// <summary>One prompt for the PIN; null, with the reason in <paramref name="failure"/>, when none was typed or
+        /// the host cannot prompt (a -NonInteractive session, a job, remoting without a host UI).</summary>
+        private SecureString PromptPin(Pkcs11Token token, string what, out Exception failure)
+        {
+            failure = null;
             try
             {
                 var field = new System.Management.Automation.Host.FieldDescription("PIN");
                 field.SetParameterType(typeof(SecureString));
                 var answers = Host.UI.Prompt($"Token {UntrustedText.Quote(token.Label)}", $"Enter the {what}.",
                     new System.Collections.ObjectModel.Collection<System.Management.Automation.Host.FieldDescription> { field });
-                if (!(answers.TryGetValue("PIN", out PSObject typed) && typed?.BaseObject is SecureString secret)) throw new PSInvalidOperationException("No PIN was entered.");
-                using (secret) pin = Pkcs11Pin.FromSecureString(secret);
-                return true;
+                if (answers.TryGetValue("PIN", out PSObject typed) && typed?.BaseObject is SecureString secret) return secret;
+                failure = new PSInvalidOperationException("No PIN was entered.");
             }
             catch (Exception ex) when (ex is PSInvalidOperationException || ex is System.Management.Automation.Host.HostException || ex is NotImplementedException)
             {
-                WriteError(NewError(new InvalidOperationException(
-                    $"Token {UntrustedText.Quote(token.Label)} needs its {what}: {howToGive} (this session cannot prompt).", ex),
-                    "PinRequired", ErrorCategory.InvalidOperation, token));
-                return false;
+                failure = ex;
             }
+            return null;
         }
     }
 }

@@ -325,7 +325,7 @@ namespace SmartCardPS.Commands.Bases
         }
 
         /// <summary>Whether the target's URI holds a PIN: a pin-value or a pin-source.</summary>
-        private static bool UriHasPin(Target target) =>
+        protected static bool UriHasPin(Target target) =>
             target.Uri != null && (Pkcs11UriText.FindPinValue(target.Uri, out _, out _) || target.ParsedUri?.PinSource != null);
 
         /// <summary>
