@@ -155,7 +155,6 @@ Describe 'Initialize-Pkcs11Token' -Skip:$NoFixture {
         $before = Get-TokenDirectorySnapshot $Hsm
         $out = Invoke-TestNonInteractive "Initialize-Pkcs11Token -Module softhsm2 -SlotId $($free.SlotId) -Label 'No PIN' -Confirm:`$false"
         $out | Should -Contain 'InitializePkcs11TokenPinRequired,SmartCardPS.Commands.InitializePkcs11TokenCommand'
-        ($out -join "`n") | Should -Match 'needs its SO PIN: give -SoPin, -SoCredential or a URI with pin-source'
         Get-TokenDirectorySnapshot $Hsm | Should -Be $before
     }
 
