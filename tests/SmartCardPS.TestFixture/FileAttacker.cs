@@ -130,6 +130,14 @@ namespace SmartCardPS.TestFixture
                 string binary = Path.Combine(dir, "file-attacker");
                 SoftHsmFixture.Run("/usr/bin/gcc", "-O1", "-o", binary, source);
                 SoftHsmFixture.Run("/bin/chmod", "-R", "a+rX", dir);
+                // Built once per process and kept for its life: it goes with the process, or every test run would
+                // leave one in the temporary directory.
+                AppDomain.CurrentDomain.ProcessExit += (_, __) =>
+                {
+                    try { System.IO.Directory.Delete(dir, recursive: true); }
+                    catch (IOException) { }
+                    catch (UnauthorizedAccessException) { }
+                };
                 built = binary;
                 return binary;
             }

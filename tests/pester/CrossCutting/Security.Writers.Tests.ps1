@@ -130,6 +130,18 @@ Describe 'Writers racing a hostile user, as root' -Tag Security -Skip:$NotRootOn
     }
 }
 
+Describe 'The file attacker itself' -Tag Security -Skip:$NotRootOnLinux {
+    It 'leaves nothing in the temporary directory when its process ends' {
+        $dll = ([SmartCardPS.TestFixture.FileAttacker]).Assembly.Location
+        $script = "Add-Type -Path '$dll'; `$a = [SmartCardPS.TestFixture.FileAttacker]::Start(); `$a.Dispose(); " +
+            "[SmartCardPS.TestFixture.FileAttacker].GetField('built', [Reflection.BindingFlags]'NonPublic, Static').GetValue(`$null)"
+        $built = @(& ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script)[-1]
+        $LASTEXITCODE | Should -Be 0
+        $built | Should -BeLike '*file-attacker'
+        Test-Path (Split-Path $built) | Should -BeFalse -Because 'the built attacker must go with the process that built it'
+    }
+}
+
 Describe 'Files another user controls, as root' -Tag Security -Skip:$NotRootOnLinux {
     BeforeEach {
         $script:Base = Join-Path ([IO.Path]::GetTempPath()) "smartcardps-victim-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
