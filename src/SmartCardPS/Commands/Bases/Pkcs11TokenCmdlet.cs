@@ -135,9 +135,9 @@ namespace SmartCardPS.Commands.Bases
 
         /// <summary>
         /// A PIN in <see cref="Pkcs11PinSource"/>'s precedence (-Pin or -Credential, the URI's pin-value, its
-        /// pin-source, the reader's PIN pad when <paramref name="pinPad"/> allows it, one prompt). False, with the error
-        /// written, when there is none; <paramref name="howToGive"/> ends that error's message. The caller disposes
-        /// <paramref name="pin"/>, which zeroes it; it is null for the PIN pad.
+        /// pin-source, the reader's PIN pad when <paramref name="pinPad"/> allows it, one prompt). False, with the
+        /// error written, when there is none; <paramref name="howToGive"/> ends that error's message. The caller
+        /// disposes <paramref name="pin"/>, which zeroes it; it is null for the PIN pad.
         /// </summary>
         protected bool PinFor(Pkcs11Token token, SecureString given, string uri, Pkcs11Uri parsed, string what,
             out Pkcs11Pin pin, string howToGive, bool pinPad = true)
