@@ -48,7 +48,8 @@ Describe 'PKCS#11 modules shared by runspaces and threads' -Skip:$NoFixture {
 Import-Module '$Manifest'
 `$job = Start-ThreadJob { Import-Module '$Manifest'; 1..20 | ForEach-Object { @(Get-Pkcs11Token -Module softhsm2).Count } }
 `$mine = 1..20 | ForEach-Object { @(Get-Pkcs11Token -Module softhsm2).Count }
-`$theirs = Receive-Job `$job -Wait -AutoRemoveJob
+`$theirs = Receive-Job `$job -Wait
+Remove-Job `$job -Force
 "counts=`$((@(`$counts) + @(`$mine) + @(`$theirs) | Sort-Object -Unique) -join ',') n=`$(@(`$counts).Count + @(`$mine).Count + @(`$theirs).Count)"
 "@
         $result.ExitCode | Should -Be 0 -Because $result.Error
