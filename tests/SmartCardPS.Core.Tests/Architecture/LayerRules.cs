@@ -87,6 +87,26 @@ namespace SmartCardPS.Tests.Architecture
         }
 
         [Fact]
+        public void CmdletBasesAreAtMostTwoLevelsDeep()
+        {
+            // SmartCardCmdlet, then at most one base named for the cmdlet's role: what more levels would share (the
+            // PKCS#11 run, token lookup, writes to a token) is composed in instead, so a newcomer reads two files.
+            Classes().That().FollowCustomPredicate(c => InCmdlets(c) && IsCmdlet(c), "are cmdlets or their bases")
+                .Should().FollowCustomCondition(
+                    c => BasesBelowPSCmdlet(c) <= 2,
+                    "have at most two bases below PSCmdlet (SmartCardCmdlet and one role base)",
+                    "has more than two bases below PSCmdlet")
+                .Check(Code);
+        }
+
+        private static int BasesBelowPSCmdlet(Class c)
+        {
+            int depth = 0;
+            for (Class b = c.BaseClass; b != null && b.FullName != "System.Management.Automation.PSCmdlet"; b = b.BaseClass) depth++;
+            return depth;
+        }
+
+        [Fact]
         public void NativeCallsAreDeclaredOnlyInOsAndInterop()
         {
             // One libc table (Os.Libc), one loader table (Os.Dl), the PC/SC and Win32 surfaces in Interop: a private
