@@ -40,6 +40,22 @@ namespace SmartCardPS.Pkcs11
         public bool PinFinalTry => TokenFlags.HasFlag(SecurityOfficer ? Pkcs11TokenFlags.SoPinFinalTry : Pkcs11TokenFlags.UserPinFinalTry);
         public bool PinLocked => TokenFlags.HasFlag(SecurityOfficer ? Pkcs11TokenFlags.SoPinLocked : Pkcs11TokenFlags.UserPinLocked);
 
+        /// <summary>How the token refused the PIN, from the code it returned.</summary>
+        public Pkcs11PinFailure Failure
+        {
+            get
+            {
+                switch ((CKR)(uint)ReturnValue.GetValueOrDefault())
+                {
+                    case CKR.CKR_PIN_INCORRECT: return Pkcs11PinFailure.PinIncorrect;
+                    case CKR.CKR_PIN_LOCKED: return Pkcs11PinFailure.PinLocked;
+                    case CKR.CKR_PIN_EXPIRED: return Pkcs11PinFailure.PinExpired;
+                    case CKR.CKR_FUNCTION_CANCELED: return Pkcs11PinFailure.PinEntryCancelled;
+                    default: return Pkcs11PinFailure.PinInvalid;
+                }
+            }
+        }
+
         /// <summary>Whether C_Login returned one of the codes this exception stands for.</summary>
         internal static bool IsPinFailure(CKR rv) =>
             rv == CKR.CKR_PIN_INCORRECT || rv == CKR.CKR_PIN_LOCKED || rv == CKR.CKR_PIN_INVALID || rv == CKR.CKR_PIN_LEN_RANGE

@@ -30,7 +30,7 @@ namespace SmartCardPS.Commands
     /// </example>
     [Cmdlet(VerbsData.Export, "Pkcs11Certificate", DefaultParameterSetName = UriSet, SupportsShouldProcess = true)]
     [OutputType(typeof(string), typeof(byte[]), typeof(FileInfo))]
-    public sealed class ExportPkcs11CertificateCommand : Pkcs11TokenCmdlet
+    public sealed class ExportPkcs11CertificateCommand : SmartCardCmdlet
     {
         private const string UriSet = "Uri";
         private const string ObjectSet = "Object";
@@ -87,14 +87,14 @@ namespace SmartCardPS.Commands
 
         private Pkcs11Object FindByUri(string uri)
         {
-            var parsed = ParseUri(uri);
+            var parsed = Pkcs11.ParseUri(uri);
             if (parsed == null) return null;
             // A certificate, whatever type= the URI names.
             Pkcs11ObjectQuery query = Pkcs11ObjectQuery.From(parsed);
             query.Class = Pkcs11ObjectClass.Certificate;
-            var found = TokensByUri(parsed).SelectMany(pair =>
+            var found = Pkcs11.TokensByUri(parsed).SelectMany(pair =>
             {
-                Pkcs11Library library = Open(pair.Key);
+                Pkcs11Library library = Pkcs11.Open(pair.Key);
                 return library == null ? Enumerable.Empty<Pkcs11Object>() : Read(library, pair.Value, query);
             }).ToList();
             if (found.Count == 1) return Checked(found[0]);

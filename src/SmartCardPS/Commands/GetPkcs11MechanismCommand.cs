@@ -37,17 +37,17 @@ namespace SmartCardPS.Commands
     {
         protected override void ProcessToken(Pkcs11Module module, Pkcs11Token token, string uri, Pkcs11Uri parsed)
         {
-            Pkcs11Library library = Open(module);
+            Pkcs11Library library = Pkcs11.Open(module);
             if (library == null) return;
             try
             {
                 WriteVerbose($"Listing the mechanisms of slot {token.SlotId} ({UntrustedText.Quote(token.Label)}) of module {UntrustedText.Quote(module.Name)}.");
-                Progress($"listing the mechanisms of slot {token.SlotId}");
-                WriteObject(library.GetMechanisms(token, WriteSlotError), enumerateCollection: true);
+                Pkcs11.Progress($"listing the mechanisms of slot {token.SlotId}");
+                WriteObject(library.GetMechanisms(token, Pkcs11.WriteSlotError), enumerateCollection: true);
             }
             catch (Pkcs11ModuleException ex)
             {
-                WriteModuleError(ex, module);
+                Pkcs11.WriteModuleError(ex, module);
             }
         }
     }

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using SmartCardPS.Commands.Bases;
 using SmartCardPS.Completion;
@@ -42,7 +41,7 @@ namespace SmartCardPS.Commands
     /// </example>
     [Cmdlet(VerbsCommon.Get, "Pkcs11Module")]
     [OutputType(typeof(Pkcs11Module))]
-    public sealed class GetPkcs11ModuleCommand : Pkcs11Cmdlet
+    public sealed class GetPkcs11ModuleCommand : SmartCardCmdlet
     {
         /// <summary>
         /// <para type="description">Registered module names to return (the config file name without .module); wildcards
@@ -66,31 +65,28 @@ namespace SmartCardPS.Commands
 
         protected override void BeginProcessing()
         {
-            if (Registry.Paths.NotUsedReason != null) WriteWarning(Registry.Paths.NotUsedReason + ".");
+            if (Pkcs11.Registry.Paths.NotUsedReason != null) WriteWarning(Pkcs11.Registry.Paths.NotUsedReason + ".");
         }
 
         protected override void ProcessRecord()
         {
-            IEnumerable<Pkcs11Module> modules = Registry.Modules;
+            IEnumerable<Pkcs11Module> modules = Pkcs11.Registry.Modules;
             if (Name != null)
             {
-                modules = SelectByName(Registry.Modules, Name, m => m.Name,
+                modules = SelectByName(Pkcs11.Registry.Modules, Name, m => m.Name,
                     name => $"No PKCS#11 module named {UntrustedText.Quote(name)} is registered with p11-kit. Run Get-Pkcs11Module without -Name to list them.");
             }
-            var list = modules.ToList();
-            for (int i = 0; i < list.Count; i++)
+            foreach (Pkcs11Module module in Pkcs11.EachModule(modules))
             {
-                Pkcs11Module module = list[i];
-                AtModule(module, i + 1, list.Count);
                 if (!module.Enabled)
                 {
                     WriteObject(module);
                     continue;
                 }
-                Pkcs11Library library = Open(module, writeError: !IncludeBroken);
+                Pkcs11Library library = Pkcs11.Open(module, writeError: !IncludeBroken);
                 if (library == null)
                 {
-                    if (IncludeBroken) WriteObject(Broken(module, FailureOf(module)));
+                    if (IncludeBroken) WriteObject(Broken(module, Pkcs11.FailureOf(module)));
                     continue;
                 }
                 try
@@ -101,7 +97,7 @@ namespace SmartCardPS.Commands
                 catch (Pkcs11ModuleException ex)
                 {
                     if (IncludeBroken) WriteObject(Broken(module, ex));
-                    else WriteModuleError(ex, module);
+                    else Pkcs11.WriteModuleError(ex, module);
                 }
             }
         }

@@ -118,7 +118,7 @@ namespace SmartCardPS.Commands
 
         // Resolved once: each -Module value that names nothing is one ModuleNotFound error, not one per token label.
         protected override IEnumerable<Pkcs11Module> SelectedModules() =>
-            Module == null ? null : selectedModules ?? (selectedModules = ResolveModules(Module));
+            Module == null ? null : selectedModules ?? (selectedModules = Pkcs11.ResolveModules(Module));
 
         protected override void BeginProcessing()
         {
@@ -174,14 +174,14 @@ namespace SmartCardPS.Commands
                 WriteVerbose($"Skipping token {UntrustedText.Quote(token.Label)} in slot {token.SlotId}: it is not initialised.");
                 return;
             }
-            Pkcs11Library library = Open(module);
+            Pkcs11Library library = Pkcs11.Open(module);
             if (library == null) return;
             Pkcs11Pin pin = null;
             try
             {
                 if (query.Login)
                 {
-                    if (!PinFor(token, Pin ?? Credential?.Password, uri, parsed, "user PIN", out pin, "give -Pin, -Credential or a URI with pin-source")) return;
+                    if (!Pkcs11.PinFor(token, Pin ?? Credential?.Password, uri, parsed, "user PIN", out pin, "give -Pin, -Credential or a URI with pin-source")) return;
                     query.Pin = pin?.Bytes;
                 }
                 WriteVerbose($"Listing the objects of token {UntrustedText.Quote(token.Label)}{(query.Login ? " after logging in" : string.Empty)}.");
@@ -194,7 +194,7 @@ namespace SmartCardPS.Commands
             }
             catch (Pkcs11LoginException ex)
             {
-                WriteError(NewError(ex, LoginReason(ex), ErrorCategory.AuthenticationError, token));
+                WriteError(NewError(ex, ex.Failure.ToString(), ErrorCategory.AuthenticationError, token));
             }
             catch (Pkcs11ModuleException ex)
             {

@@ -37,7 +37,7 @@ namespace SmartCardPS.Commands
     /// </example>
     [Cmdlet(VerbsCommon.Get, "Pkcs11Token")]
     [OutputType(typeof(Pkcs11Token))]
-    public sealed class GetPkcs11TokenCommand : Pkcs11Cmdlet
+    public sealed class GetPkcs11TokenCommand : SmartCardCmdlet
     {
         /// <summary>
         /// <para type="description">Token labels to return; wildcards are allowed. Without it every token is
@@ -74,26 +74,12 @@ namespace SmartCardPS.Commands
 
         protected override void ProcessRecord()
         {
-            IEnumerable<Pkcs11Module> modules = Module != null ? ResolveModules(Module) : Registry.EnabledModules;
+            IEnumerable<Pkcs11Module> modules = Module != null ? Pkcs11.ResolveModules(Module) : Pkcs11.Registry.EnabledModules;
             listedEveryModule = Module == null;
             if (Label != null && labels == null) labels = new NameFilter(Label);
-            var list = modules.ToList();
-            for (int i = 0; i < list.Count; i++)
+            foreach (Pkcs11Module module in Pkcs11.EachModule(modules))
             {
-                Pkcs11Module module = list[i];
-                AtModule(module, i + 1, list.Count);
-                Pkcs11Library library = Open(module);
-                if (library == null) continue;
-                List<Pkcs11Token> tokens;
-                try
-                {
-                    tokens = library.GetTokens(IncludeEmptySlots, WriteSlotError, SlotProbing(module));
-                }
-                catch (Pkcs11ModuleException ex)
-                {
-                    WriteModuleError(ex, module);
-                    continue;
-                }
+                List<Pkcs11Token> tokens = Pkcs11.TokensOf(module, includeEmptySlots: IncludeEmptySlots);
                 seenTokens.AddRange(tokens);
                 foreach (Pkcs11Token token in tokens)
                 {

@@ -94,7 +94,7 @@ namespace SmartCardPS.Commands
 
         protected override void BeginProcessing()
         {
-            RefuseTwoPins(Pin, Credential);
+            Pkcs11.RefuseTwoPins(Pin, Credential);
             if (Id != null && (idBytes = Hex.TryParse(Id)) == null)
             {
                 ThrowTerminatingError(NewError(new ArgumentException($"-Id {UntrustedText.Quote(Id)} is not hex: give bytes as 0102ff or 01:02:ff."),
@@ -109,33 +109,20 @@ namespace SmartCardPS.Commands
                 WriteError(NewError(new ArgumentException("Give the certificate once: -Path, -Certificate, or on the pipeline."), "CertificateRequired", ErrorCategory.InvalidArgument, null));
                 return;
             }
-            string source = Path != null ? UntrustedText.Quote(FullPath(Path)) : $"certificate {UntrustedText.Quote(Certificate.Subject)}";
-            if (WhatIfOnly)
-            {
-                ShouldProcess(Describe(Token, Uri), $"Write {source}");
-                return;
-            }
-            byte[] der = ReadCertificate();
-            if (der == null) return;
-            Target target = Resolve(Token, Uri);
-            if (target == null || !ShouldProcess(Describe(target.Token, null), $"Write {source}")) return;
-            bool login = target.Token.Flags.HasFlag(Pkcs11TokenFlags.LoginRequired) || Pin != null || Credential != null;
-            if (!UserPinFor(target, login, Pin ?? Credential?.Password, out Pkcs11Pin pin)) return;
-            using (pin)
-            {
-                try
+            string source = Path != null ? UntrustedText.Quote(Pkcs11.FullPath(Path)) : $"certificate {UntrustedText.Quote(Certificate.Subject)}";
+            ImportToToken($"Write {source}", Pin ?? Credential?.Password, ReadCertificate, token => token.Flags.HasFlag(Pkcs11TokenFlags.LoginRequired),
+                (target, der, login, pin) =>
                 {
-                    WriteObject(Pkcs11Provisioner.ImportCertificate(target.Library, target.Token, der, Label ?? SubjectName(der), idBytes, login, pin?.Bytes));
-                }
-                catch (ArgumentException ex)
-                {
-                    WriteError(NewError(ex, "InvalidCertificate", ErrorCategory.InvalidData, Path ?? (object)Certificate));
-                }
-                catch (Pkcs11ModuleException ex)
-                {
-                    WriteProvisioningError(ex, target.Token);
-                }
-            }
+                    try
+                    {
+                        return Pkcs11Provisioner.ImportCertificate(target.Library, target.Token, der, Label ?? SubjectName(der), idBytes, login, pin);
+                    }
+                    catch (ArgumentException ex)
+                    {
+                        WriteError(NewError(ex, "InvalidCertificate", ErrorCategory.InvalidData, Path ?? (object)Certificate));
+                        return null;
+                    }
+                });
         }
 
         /// <summary>The certificate's DER; null with the error written when the file cannot be read or holds no
@@ -143,7 +130,7 @@ namespace SmartCardPS.Commands
         private byte[] ReadCertificate()
         {
             if (Certificate != null) return Certificate.RawData;
-            string path = FullPath(Path);
+            string path = Pkcs11.FullPath(Path);
             byte[] content = ReadInputFile(path);
             if (content == null) return null;
             try

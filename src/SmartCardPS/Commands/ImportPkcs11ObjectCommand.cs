@@ -66,7 +66,8 @@ namespace SmartCardPS.Commands
         public SwitchParameter Private { get; set; }
 
         /// <summary>
-        /// <para type="description">The user PIN, as a SecureString.</para>
+        /// <para type="description">The user PIN, as a SecureString; used when the object is private or the token
+        /// requires a login.</para>
         /// </summary>
         [Parameter(HelpMessage = "The user PIN as a SecureString.")]
         [ValidateNotNull]
@@ -80,7 +81,7 @@ namespace SmartCardPS.Commands
         [ValidateNotNull]
         public PSCredential Credential { get; set; }
 
-        protected override void BeginProcessing() => RefuseTwoPins(Pin, Credential);
+        protected override void BeginProcessing() => Pkcs11.RefuseTwoPins(Pin, Credential);
 
         protected override void ProcessRecord()
         {
@@ -90,28 +91,9 @@ namespace SmartCardPS.Commands
                 return;
             }
             string action = $"Write {(Private ? "private " : string.Empty)}data object {UntrustedText.Quote(Label)}";
-            if (WhatIfOnly)
-            {
-                ShouldProcess(Describe(Token, Uri), action);
-                return;
-            }
-            byte[] value = Value ?? ReadInputFile(FullPath(Path));
-            if (value == null) return;
-            Target target = Resolve(Token, Uri);
-            if (target == null || !ShouldProcess(Describe(target.Token, null), action)) return;
-            bool login = Private || target.Token.Flags.HasFlag(Pkcs11TokenFlags.LoginRequired) || Pin != null || Credential != null;
-            if (!UserPinFor(target, login, Pin ?? Credential?.Password, out Pkcs11Pin pin)) return;
-            using (pin)
-            {
-                try
-                {
-                    WriteObject(Pkcs11Provisioner.ImportData(target.Library, target.Token, value, Label, Application, Private, login, pin?.Bytes));
-                }
-                catch (Pkcs11ModuleException ex)
-                {
-                    WriteProvisioningError(ex, target.Token);
-                }
-            }
+            ImportToToken(action, Pin ?? Credential?.Password, () => Value ?? ReadInputFile(Pkcs11.FullPath(Path)),
+                token => Private || token.Flags.HasFlag(Pkcs11TokenFlags.LoginRequired),
+                (target, value, login, pin) => Pkcs11Provisioner.ImportData(target.Library, target.Token, value, Label, Application, Private, login, pin));
         }
     }
 }

@@ -118,8 +118,8 @@ namespace SmartCardPS.Commands
 
         protected override void BeginProcessing()
         {
-            RefuseTwoPins(SoPin, SoCredential);
-            RefuseTwoPins(UserPin, UserCredential);
+            Pkcs11.RefuseTwoPins(SoPin, SoCredential);
+            Pkcs11.RefuseTwoPins(UserPin, UserCredential);
             try
             {
                 Pkcs11Provisioner.PaddedLabel(Label);
@@ -137,11 +137,11 @@ namespace SmartCardPS.Commands
             bool bySlot = ParameterSetName == SlotSet;
             if (WhatIfOnly)
             {
-                ShouldProcess(bySlot ? DescribeSlot(Module, SlotId) : Describe(Token, Uri),
+                ShouldProcess(bySlot ? Pkcs11TokenWriter.DescribeSlot(Module, SlotId) : Pkcs11TokenWriter.Describe(Token, Uri),
                     action + (Token == null || Token.TokenInitialized || Token.LabelOnly ? " (an initialised token loses every object)" : string.Empty));
                 return;
             }
-            Target target = bySlot ? ResolveSlot(Module, SlotId) : Resolve(Token, Uri);
+            Pkcs11WriteTarget target = bySlot ? Writer.ResolveSlot(Module, SlotId) : Writer.Resolve(Token, Uri);
             if (target == null) return;
             Pkcs11Token token = target.Token;
             if (token.TokenInitialized)
@@ -156,16 +156,16 @@ namespace SmartCardPS.Commands
                 }
                 action += $", erasing its {lost}";
             }
-            if (!ShouldProcess(Describe(token, null), action)) return;
+            if (!ShouldProcess(Pkcs11TokenWriter.Describe(token, null), action)) return;
             SecureString soPin = SoPin ?? SoCredential?.Password;
             // As Reset-Pkcs11Pin: the pad asks only when no PIN is given at all; a PIN given one way means typing here.
-            if (soPin == null && userPin == null && !UriHasPin(target) && token.Flags.HasFlag(Pkcs11TokenFlags.ProtectedAuthenticationPath))
+            if (target.UsesPinPad(soPin, userPin))
             {
                 Host.UI.WriteLine($"Enter the SO PIN on the reader's PIN pad (token {UntrustedText.Quote(token.Label)}).");
                 Initialize(target, null, null);
                 return;
             }
-            if (!PinFor(token, soPin, target.Uri, target.ParsedUri, "SO PIN", out Pkcs11Pin so, "give -SoPin, -SoCredential or a URI with pin-source", pinPad: false)) return;
+            if (!Pkcs11.PinFor(token, soPin, target.Uri, target.ParsedUri, "SO PIN", out Pkcs11Pin so, "give -SoPin, -SoCredential or a URI with pin-source", pinPad: false)) return;
             using (so)
             using (Pkcs11Pin user = userPin == null ? null : Pkcs11Pin.FromSecureString(userPin))
             {
@@ -173,7 +173,7 @@ namespace SmartCardPS.Commands
             }
         }
 
-        private void Initialize(Target target, byte[] soPin, byte[] userPin)
+        private void Initialize(Pkcs11WriteTarget target, byte[] soPin, byte[] userPin)
         {
             try
             {
@@ -181,12 +181,12 @@ namespace SmartCardPS.Commands
             }
             catch (Pkcs11ModuleException ex)
             {
-                WriteProvisioningError(ex, target.Token);
+                Writer.WriteProvisioningError(ex, target.Token);
             }
         }
 
         /// <summary>How many objects are visible without a login; -1 when the token will not say.</summary>
-        private int CountPublicObjects(Target target)
+        private int CountPublicObjects(Pkcs11WriteTarget target)
         {
             try
             {

@@ -152,11 +152,11 @@ namespace SmartCardPS.Commands
         {
             if (!token.LabelOnly)
             {
-                Pkcs11Token current = CurrentToken(token, out var module);
+                Pkcs11Token current = Pkcs11.CurrentToken(token, out var module);
                 return current == null ? (TokenTarget?)null : new TokenTarget { Module = module, Token = current };
             }
-            var filter = new NameFilter(new[] { token.Label }).Among(AllTokens().Select(p => p.Value.Label).ToList());
-            var matching = AllTokens().Where(p => filter.IsMatch(p.Value.Label)).Select(p => new TokenTarget { Module = p.Key, Token = p.Value }).ToList();
+            var filter = new NameFilter(new[] { token.Label }).Among(Pkcs11.AllTokens().Select(p => p.Value.Label).ToList());
+            var matching = Pkcs11.AllTokens().Where(p => filter.IsMatch(p.Value.Label)).Select(p => new TokenTarget { Module = p.Key, Token = p.Value }).ToList();
             if (matching.Count == 0)
             {
                 WriteError(NewError(new ItemNotFoundException($"No PKCS#11 token labelled {UntrustedText.Quote(Pkcs11UriText.Redact(token.Label))} was found. Run Get-Pkcs11Token to list the tokens."),

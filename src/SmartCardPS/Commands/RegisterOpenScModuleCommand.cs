@@ -56,8 +56,8 @@ namespace SmartCardPS.Commands
 
         protected override void ProcessRecord() => Register(() =>
         {
-            string library = ModulePath == null ? Registrar.FindOpenSc() : Registrar.FindLibrary(ModulePath, FullPath(ModulePath));
-            Pkcs11ModuleRegistration request = NewRegistration(library, ConfigFile(Name, Scope, Path));
+            string library = ModulePath == null ? Registration.Registrar.FindOpenSc() : Registration.Registrar.FindLibrary(ModulePath, Pkcs11.FullPath(ModulePath));
+            Pkcs11ModuleRegistration request = NewRegistration(library, Registration.ConfigFile(Name, Scope, Path));
             request.OpenScOnly = true;
             return request;
         }, "the OpenSC PKCS#11 module");

@@ -76,7 +76,7 @@ namespace SmartCardPS.Commands
 
         protected override void ProcessRecord() => Register(() =>
         {
-            Pkcs11ModuleRegistration request = NewRegistration(Registrar.FindLibrary(ModulePath, FullPath(ModulePath)), ConfigFile(Name, Scope, Path, pathNamesModule: true));
+            Pkcs11ModuleRegistration request = NewRegistration(Registration.Registrar.FindLibrary(ModulePath, Pkcs11.FullPath(ModulePath)), Registration.ConfigFile(Name, Scope, Path, pathNamesModule: true));
             request.TrustPolicy = TrustPolicy;
             request.Critical = Critical;
             return request;

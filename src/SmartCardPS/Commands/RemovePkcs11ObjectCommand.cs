@@ -32,7 +32,7 @@ namespace SmartCardPS.Commands
     {
         protected override string Action => "Remove (C_DestroyObject)";
 
-        protected override List<Pkcs11Object> Apply(Target target, Pkcs11ObjectQuery query, Func<IReadOnlyList<Pkcs11Object>, IEnumerable<Pkcs11Object>> choose) =>
+        private protected override List<Pkcs11Object> Apply(Pkcs11WriteTarget target, Pkcs11ObjectQuery query, Func<IReadOnlyList<Pkcs11Object>, IEnumerable<Pkcs11Object>> choose) =>
             Pkcs11Provisioner.Remove(target.Library, target.Token, query, choose);
     }
 }

@@ -76,8 +76,8 @@ namespace SmartCardPS.Commands
 
         protected override void BeginProcessing()
         {
-            RefuseTwoPins(SoPin, SoCredential);
-            RefuseTwoPins(NewPin, NewCredential);
+            Pkcs11.RefuseTwoPins(SoPin, SoCredential);
+            Pkcs11.RefuseTwoPins(NewPin, NewCredential);
         }
 
         protected override void ProcessRecord() =>

@@ -63,7 +63,7 @@ namespace SmartCardPS.Commands
     /// </example>
     [Cmdlet(VerbsCommunications.Send, "SmartCardApdu", DefaultParameterSetName = ConnectionSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(ApduResponse), typeof(CardReset))]
-    public sealed class SendSmartCardApduCommand : CardCmdlet, IDisposable
+    public sealed class SendSmartCardApduCommand : CardCmdlet
     {
         private const string ConnectionSet = "Connection";
         private const string ReaderSet = "Reader";
@@ -226,6 +226,10 @@ namespace SmartCardPS.Commands
             openedFor = null;
         }
 
-        public void Dispose() => Close();
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) Close();
+            base.Dispose(disposing);
+        }
     }
 }

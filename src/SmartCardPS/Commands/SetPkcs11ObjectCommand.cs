@@ -73,7 +73,7 @@ namespace SmartCardPS.Commands
             }
         }
 
-        protected override List<Pkcs11Object> Apply(Target target, Pkcs11ObjectQuery query, Func<IReadOnlyList<Pkcs11Object>, IEnumerable<Pkcs11Object>> choose)
+        private protected override List<Pkcs11Object> Apply(Pkcs11WriteTarget target, Pkcs11ObjectQuery query, Func<IReadOnlyList<Pkcs11Object>, IEnumerable<Pkcs11Object>> choose)
         {
             List<Pkcs11Object> changed = Pkcs11Provisioner.Update(target.Library, target.Token, query, NewLabel, newIdBytes, choose);
             if (PassThru) WriteObject(changed, enumerateCollection: true);

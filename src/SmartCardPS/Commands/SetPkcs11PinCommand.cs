@@ -92,8 +92,8 @@ namespace SmartCardPS.Commands
 
         protected override void BeginProcessing()
         {
-            RefuseTwoPins(Pin, Credential);
-            RefuseTwoPins(NewPin, NewCredential);
+            Pkcs11.RefuseTwoPins(Pin, Credential);
+            Pkcs11.RefuseTwoPins(NewPin, NewCredential);
         }
 
         protected override void ProcessRecord()

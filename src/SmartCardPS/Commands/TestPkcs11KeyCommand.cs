@@ -114,10 +114,10 @@ namespace SmartCardPS.Commands
         {
             if (!token.LabelOnly)
             {
-                Pkcs11Token current = CurrentToken(token, out var module);
+                Pkcs11Token current = Pkcs11.CurrentToken(token, out var module);
                 return current == null ? Enumerable.Empty<TokenTarget>() : new[] { new TokenTarget { Module = module, Token = current } };
             }
-            var all = AllTokens().ToList();
+            var all = Pkcs11.AllTokens().ToList();
             var filter = new NameFilter(new[] { token.Label }).Among(all.Select(p => p.Value.Label));
             var found = all.Where(p => filter.IsMatch(p.Value.Label)).Select(p => new TokenTarget { Module = p.Key, Token = p.Value }).ToList();
             WriteNotFound(filter, l => $"No PKCS#11 token labelled {UntrustedText.Quote(Pkcs11UriText.Redact(l))} was found. Run Get-Pkcs11Token to list the tokens.", "TokenNotFound", Pkcs11UriText.Redact);

@@ -101,6 +101,7 @@ namespace SmartCardPS.Tests.Pkcs11
                 var ex = Assert.Throws<Pkcs11LoginException>(() => Pkcs11Provisioner.InitializeToken(library, fresh.Token, Bytes("0000"), "other"));
                 Assert.True(ex.SecurityOfficer);
                 Assert.Equal("CKR_PIN_INCORRECT", ex.ReturnValueName);
+                Assert.Equal(Pkcs11PinFailure.PinIncorrect, ex.Failure);
                 Assert.Contains("SO PIN for token", ex.Message);
                 Assert.DoesNotContain("0000", ex.Message);
                 Assert.Equal(new[] { (ulong)CKR.CKR_PIN_INCORRECT }, shim.Returns("InitToken"));

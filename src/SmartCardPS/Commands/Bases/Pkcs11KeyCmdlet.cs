@@ -12,11 +12,10 @@ namespace SmartCardPS.Commands.Bases
 {
     /// <summary>
     /// The key cmdlets (New-Pkcs11KeyPair, Export-Pkcs11PublicKey, New-Pkcs11CertificateRequest, Test-Pkcs11Key): the
-    /// PIN
-    /// parameters, finding the token of a piped key or of a pkcs11: URI, and one Pkcs11KeySession per token and input
-    /// (so one C_Login), with the core's failures mapped to error ids Verb+Noun+Reason.
+    /// PIN parameters, finding the token of a piped key or of a pkcs11: URI, and one Pkcs11KeySession per token and
+    /// input (so one C_Login), with the core's failures mapped to error ids Verb+Noun+Reason.
     /// </summary>
-    public abstract class Pkcs11KeyCmdlet : Pkcs11TokenCmdlet
+    public abstract class Pkcs11KeyCmdlet : SmartCardCmdlet
     {
         /// <summary>
         /// <para type="description">The user PIN, as a SecureString (Read-Host -AsSecureString). Without -Pin,
@@ -36,14 +35,7 @@ namespace SmartCardPS.Commands.Bases
         [ValidateNotNull]
         public PSCredential Credential { get; set; }
 
-        protected override void BeginProcessing()
-        {
-            if (Pin != null && Credential != null)
-            {
-                ThrowTerminatingError(NewError(new ArgumentException("Give the PIN once: -Pin or -Credential, not both."),
-                    "PinConflict", ErrorCategory.InvalidArgument, null));
-            }
-        }
+        protected override void BeginProcessing() => Pkcs11.RefuseTwoPins(Pin, Credential);
 
         /// <summary>A token and the module it is in.</summary>
         protected struct TokenTarget
@@ -54,13 +46,15 @@ namespace SmartCardPS.Commands.Bases
             public Pkcs11Uri Parsed;
         }
 
-        /// <summary>The token a piped object (from Get-Pkcs11Object or another key cmdlet) is on; null with
-        /// TokenNotFound written when it is gone.</summary>
+        /// <summary>
+        /// The token a piped object (from Get-Pkcs11Object or another key cmdlet) is on; null with TokenNotFound
+        /// written when it is gone.
+        /// </summary>
         protected TokenTarget? TokenOf(Pkcs11Object obj)
         {
-            Pkcs11Module module = ResolveModules(new[] { obj.Module }).FirstOrDefault();
+            Pkcs11Module module = Pkcs11.ResolveModules(new[] { obj.Module }).FirstOrDefault();
             if (module == null) return null;
-            var tokens = TokensOf(module);
+            var tokens = Pkcs11.TokensOf(module);
             Pkcs11Token token = tokens.FirstOrDefault(t => t.Uri == obj.TokenUri && t.SlotId == obj.SlotId) ?? tokens.FirstOrDefault(t => t.Uri == obj.TokenUri);
             if (token == null)
             {
@@ -71,13 +65,15 @@ namespace SmartCardPS.Commands.Bases
             return new TokenTarget { Module = module, Token = token };
         }
 
-        /// <summary>The tokens a pkcs11: URI names; none (with InvalidUri or TokenNotFound written) when it is not one
-        /// or names none.</summary>
+        /// <summary>
+        /// The tokens a pkcs11: URI names; none (with InvalidUri or TokenNotFound written) when it is not one or names
+        /// none.
+        /// </summary>
         protected List<TokenTarget> TokensOfUri(string uri)
         {
-            var parsed = ParseUri(uri);
+            var parsed = Pkcs11.ParseUri(uri);
             if (parsed == null) return new List<TokenTarget>();
-            var found = TokensByUri(parsed).Select(p => new TokenTarget { Module = p.Key, Token = p.Value, Uri = uri, Parsed = parsed }).ToList();
+            var found = Pkcs11.TokensByUri(parsed).Select(p => new TokenTarget { Module = p.Key, Token = p.Value, Uri = uri, Parsed = parsed }).ToList();
             if (found.Count == 0)
             {
                 string shown = Pkcs11UriText.Redact(uri);
@@ -89,23 +85,22 @@ namespace SmartCardPS.Commands.Bases
 
         /// <summary>
         /// Runs <paramref name="work"/> in one session on the token (logged in when <paramref name="login"/>, with the
-        /// PIN
-        /// from -Pin, -Credential, the URI, the PIN pad or a prompt); a failure is one error for <paramref
-        /// name="target"/>.
+        /// PIN from -Pin, -Credential, the URI, the PIN pad or a prompt); a failure is one error for
+        /// <paramref name="target"/>.
         /// </summary>
         protected void InSession(TokenTarget target, bool readWrite, bool login, object errorTarget, Action<Pkcs11KeySession> work)
         {
-            Pkcs11Library library = Open(target.Module);
+            Pkcs11Library library = Pkcs11.Open(target.Module);
             if (library == null) return;
             Pkcs11Pin pin = null;
             try
             {
-                if (login && !PinFor(target.Token, Pin ?? Credential?.Password, target.Uri, target.Parsed, "user PIN", out pin, "give -Pin, -Credential or a URI with pin-source")) return;
+                if (login && !Pkcs11.PinFor(target.Token, Pin ?? Credential?.Password, target.Uri, target.Parsed, "user PIN", out pin, "give -Pin, -Credential or a URI with pin-source")) return;
                 using (var session = Pkcs11KeySession.Open(library, target.Token, readWrite, login, pin?.Bytes)) work(session);
             }
             catch (Pkcs11LoginException ex)
             {
-                WriteError(NewError(ex, LoginReason(ex), ErrorCategory.AuthenticationError, target.Token));
+                WriteError(NewError(ex, ex.Failure.ToString(), ErrorCategory.AuthenticationError, target.Token));
             }
             catch (Pkcs11KeyException ex)
             {
@@ -123,14 +118,16 @@ namespace SmartCardPS.Commands.Bases
 
         /// <summary>
         /// The objects of the session's token that <paramref name="obj"/> (piped) or the URI's object, id and type
-        /// name;
-        /// <paramref name="classes"/> are tried in order and the first that finds any wins. None writes KeyNotFound.
+        /// name; <paramref name="classes"/> are tried in order and the first that finds any wins. None writes
+        /// KeyNotFound.
         /// </summary>
         protected List<Pkcs11Object> FindKeys(Pkcs11KeySession session, Pkcs11Object obj, TokenTarget target, params Pkcs11ObjectClass[] classes) =>
             FindKeys(session, obj, target, true, classes);
 
-        /// <summary>As FindKeys; without <paramref name="reportMissing"/> finding none writes nothing (the caller looks
-        /// further).</summary>
+        /// <summary>
+        /// As FindKeys; without <paramref name="reportMissing"/> finding none writes nothing (the caller looks
+        /// further).
+        /// </summary>
         protected List<Pkcs11Object> FindKeys(Pkcs11KeySession session, Pkcs11Object obj, TokenTarget target, bool reportMissing, params Pkcs11ObjectClass[] classes)
         {
             List<Pkcs11Object> found = new List<Pkcs11Object>();

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Security;
 using SmartCardPS.Completion;
+using SmartCardPS.Parameters;
 using SmartCardPS.Pkcs11;
 using SmartCardPS.Text;
 
@@ -10,19 +11,27 @@ namespace SmartCardPS.Commands.Bases
 {
     /// <summary>
     /// The cmdlets that change objects (Remove-Pkcs11Object, Set-Pkcs11Object): objects piped from Get-Pkcs11Object, a
-    /// URI
-    /// naming objects, or -Token with -Label, -Id and -Type; each selection goes to <see cref="Apply"/> in one session.
+    /// URI naming objects, or -Token with -Label, -Id and -Type; each selection goes to <see cref="Apply"/> in one
+    /// session. Finding the token and picking the objects are <see cref="Pkcs11TokenWriter"/>'s.
     /// </summary>
-    public abstract class Pkcs11ObjectWriteCmdlet : Pkcs11WriteCmdlet
+    public abstract class Pkcs11ObjectWriteCmdlet : SmartCardCmdlet
     {
         protected const string ObjectSet = "Object";
+        protected const string TokenSet = "Token";
+        protected const string UriSet = "Uri";
+
+        private Pkcs11TokenWriter writer;
+
+        private Pkcs11TokenWriter Writer => writer ?? (writer = new Pkcs11TokenWriter(this, Pkcs11));
 
         /// <summary>What ShouldProcess says is done to each object.</summary>
         protected abstract string Action { get; }
 
-        /// <summary>The Pkcs11Provisioner call on the objects <paramref name="choose"/> picks; returns them as they are
-        /// after it.</summary>
-        protected abstract List<Pkcs11Object> Apply(Target target, Pkcs11ObjectQuery query, Func<IReadOnlyList<Pkcs11Object>, IEnumerable<Pkcs11Object>> choose);
+        /// <summary>
+        /// The Pkcs11Provisioner call on the objects <paramref name="choose"/> picks; returns them as they are after
+        /// it.
+        /// </summary>
+        private protected abstract List<Pkcs11Object> Apply(Pkcs11WriteTarget target, Pkcs11ObjectQuery query, Func<IReadOnlyList<Pkcs11Object>, IEnumerable<Pkcs11Object>> choose);
 
         /// <summary>Runs once the selection is checked, for the cmdlet's own parameters.</summary>
         protected virtual void CheckParameters()
@@ -35,6 +44,26 @@ namespace SmartCardPS.Commands.Bases
         [Parameter(ParameterSetName = ObjectSet, Mandatory = true, ValueFromPipeline = true, HelpMessage = "Objects from Get-Pkcs11Object.")]
         [ValidateNotNull]
         public Pkcs11Object[] InputObject { get; set; }
+
+        /// <summary>
+        /// <para type="description">The token whose objects -Label, -Id and -Type select: from Get-Pkcs11Token, or its
+        /// label (an exact label always matches; a wildcard must match exactly one token).</para>
+        /// </summary>
+        [Parameter(ParameterSetName = TokenSet, Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The token, from Get-Pkcs11Token, or its label.")]
+        [TokenLabelTransformation]
+        [ArgumentCompleter(typeof(TokenLabelCompleter))]
+        [ValidateNotNull]
+        public Pkcs11Token Token { get; set; }
+
+        /// <summary>
+        /// <para type="description">A pkcs11: URI naming the objects on exactly one token, by object, id and type, such
+        /// as the Uri of an object from Get-Pkcs11Object or a line p11tool prints. Its pin-value or pin-source gives
+        /// the PIN the command logs in with (a pin-value shows as pin-value=*** in every message).</para>
+        /// </summary>
+        [Parameter(ParameterSetName = UriSet, Mandatory = true, Position = 0, HelpMessage = "A pkcs11: URI naming one token and its objects.")]
+        [ArgumentCompleter(typeof(TokenUriCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string Uri { get; set; }
 
         /// <summary>
         /// <para type="description">With -Token: the exact CKA_LABEL of the objects.</para>
@@ -86,7 +115,7 @@ namespace SmartCardPS.Commands.Bases
 
         protected sealed override void BeginProcessing()
         {
-            RefuseTwoPins(Pin, Credential);
+            Pkcs11.RefuseTwoPins(Pin, Credential);
             if (Id != null && (idBytes = Hex.TryParse(Id)) == null)
             {
                 ThrowTerminatingError(NewError(new ArgumentException($"-Id {UntrustedText.Quote(Id)} is not hex: give bytes as 0102ff or 01:02:ff."),
@@ -106,16 +135,16 @@ namespace SmartCardPS.Commands.Bases
             if (ParameterSetName == ObjectSet)
             {
                 foreach (Pkcs11Object obj in InputObject)
-                    ApplyToObjects(null, obj.TokenUri, QueryFor(obj), UntrustedText.Quote(obj.Uri), Action, Force, pin, Apply);
+                    Writer.ApplyToObjects(null, obj.TokenUri, Pkcs11TokenWriter.QueryFor(obj), UntrustedText.Quote(obj.Uri), Action, Force, pin, Apply);
                 return;
             }
             if (ParameterSetName == TokenSet)
             {
                 var query = new Pkcs11ObjectQuery { Label = Label, Id = idBytes, Class = Type };
-                ApplyToObjects(Token, null, query, $"{Describe(Token, null)}{Selection(query)}", Action, Force, pin, Apply);
+                Writer.ApplyToObjects(Token, null, query, $"{Pkcs11TokenWriter.Describe(Token, null)}{Selection(query)}", Action, Force, pin, Apply);
                 return;
             }
-            var parsed = ParseUri(Uri);
+            var parsed = Pkcs11.ParseUri(Uri);
             if (parsed == null) return;
             if (parsed.Object == null && parsed.Id == null && parsed.Type == null)
             {
@@ -123,7 +152,7 @@ namespace SmartCardPS.Commands.Bases
                     "SelectorRequired", ErrorCategory.InvalidArgument, Pkcs11UriText.Redact(Uri)));
                 return;
             }
-            ApplyToObjects(null, Uri, Pkcs11ObjectQuery.From(parsed), UntrustedText.Quote(Pkcs11UriText.Redact(Uri)), Action, Force, pin, Apply);
+            Writer.ApplyToObjects(null, Uri, Pkcs11ObjectQuery.From(parsed), UntrustedText.Quote(Pkcs11UriText.Redact(Uri)), Action, Force, pin, Apply);
         }
 
         private static string Selection(Pkcs11ObjectQuery query) =>

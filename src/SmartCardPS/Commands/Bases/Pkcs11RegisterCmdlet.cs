@@ -7,8 +7,12 @@ namespace SmartCardPS.Commands.Bases
 {
     /// <summary>Register-OpenScModule and Register-Pkcs11Module: the parameters they share, and check, ShouldProcess,
     /// write, emit.</summary>
-    public abstract class Pkcs11RegisterCmdlet : Pkcs11RegistrationCmdlet
+    public abstract class Pkcs11RegisterCmdlet : SmartCardCmdlet
     {
+        private Pkcs11RegistrationSteps registration;
+
+        private protected Pkcs11RegistrationSteps Registration => registration ?? (registration = new Pkcs11RegistrationSteps(this, Pkcs11));
+
         /// <summary>
         /// <para type="description">System writes to the system config directory (/etc/pkcs11/modules) for every user;
         /// User writes to ~/.config/pkcs11/modules for the current user; it is refused as root, since p11-kit reads no
@@ -71,12 +75,12 @@ namespace SmartCardPS.Commands.Bases
         /// C_GetInfo; writes it and emits the module.</summary>
         protected void Register(Func<Pkcs11ModuleRegistration> request, string what)
         {
-            Run(() =>
+            Registration.Run(() =>
             {
                 // No library code runs before ShouldProcess: under -WhatIf none runs at all; Register loads and checks it.
-                Pkcs11RegistrationPlan plan = Registrar.Prepare(request(), load: false);
+                Pkcs11RegistrationPlan plan = Registration.Registrar.Prepare(request(), load: false);
                 if (!ShouldProcess(UntrustedText.Escape(plan.ConfigFile), $"Register {what} {UntrustedText.Quote(plan.Library)} (module: {UntrustedText.Quote(plan.ModuleSetting)})")) return;
-                WriteObject(Registrar.Register(plan));
+                WriteObject(Registration.Registrar.Register(plan));
             }, "Use -Scope User to register it for yourself, or run elevated (sudo) for the system.");
         }
     }

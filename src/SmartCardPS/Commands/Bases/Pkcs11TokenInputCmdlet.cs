@@ -14,7 +14,7 @@ namespace SmartCardPS.Commands.Bases
     /// The cmdlets that work on each token given as -Token (or piped from Get-Pkcs11Token), named by -Uri, or,
     /// with neither, every token of every enabled registered module: they implement <see cref="ProcessToken"/>.
     /// </summary>
-    public abstract class Pkcs11TokenInputCmdlet : Pkcs11TokenCmdlet
+    public abstract class Pkcs11TokenInputCmdlet : SmartCardCmdlet
     {
         protected const string TokenSet = "Token";
         protected const string UriSet = "Uri";
@@ -67,7 +67,7 @@ namespace SmartCardPS.Commands.Bases
                     ProcessTokensLabelled(token.Label);
                     continue;
                 }
-                Pkcs11Token current = CurrentToken(token, out Pkcs11Module module);
+                Pkcs11Token current = Pkcs11.CurrentToken(token, out Pkcs11Module module);
                 if (current != null) ProcessToken(module, current, null, null);
             }
         }
@@ -76,7 +76,7 @@ namespace SmartCardPS.Commands.Bases
         {
             if (ParameterSetName == TokenSet && !sawInput)
             {
-                foreach (var pair in AllTokens(SelectedModules())) ProcessToken(pair.Key, pair.Value, null, null);
+                foreach (var pair in Pkcs11.AllTokens(SelectedModules())) ProcessToken(pair.Key, pair.Value, null, null);
             }
             Finish();
             base.EndProcessing();
@@ -89,7 +89,7 @@ namespace SmartCardPS.Commands.Bases
 
         private void ProcessTokensLabelled(string label)
         {
-            var all = AllTokens(SelectedModules()).ToList();
+            var all = Pkcs11.AllTokens(SelectedModules()).ToList();
             var filter = new NameFilter(new[] { label }).Among(all.Select(pair => pair.Value.Label));
             var tokens = all.Where(pair => filter.IsMatch(pair.Value.Label)).ToList();
             foreach (var pair in tokens) ProcessToken(pair.Key, pair.Value, null, null);
@@ -99,9 +99,9 @@ namespace SmartCardPS.Commands.Bases
 
         private void EmitByUri(string uri)
         {
-            var parsed = ParseUri(uri);
+            var parsed = Pkcs11.ParseUri(uri);
             if (parsed == null) return;
-            var tokens = TokensByUri(parsed);
+            var tokens = Pkcs11.TokensByUri(parsed);
             if (tokens.Count == 0)
             {
                 string shown = Pkcs11UriText.Redact(uri);

@@ -8,8 +8,12 @@ namespace SmartCardPS.Commands.Bases
     /// Unregister-OpenScModule and Unregister-Pkcs11Module: the config file named by -Name (in -Scope's directory),
     /// -Path or a piped module, checked, then removed under ShouldProcess.
     /// </summary>
-    public abstract class Pkcs11UnregisterCmdlet : Pkcs11RegistrationCmdlet
+    public abstract class Pkcs11UnregisterCmdlet : SmartCardCmdlet
     {
+        private Pkcs11RegistrationSteps registration;
+
+        private protected Pkcs11RegistrationSteps Registration => registration ?? (registration = new Pkcs11RegistrationSteps(this, Pkcs11));
+
         protected const string NameSet = "Name";
 
         /// <summary>The -Name value; each cmdlet declares its own -Name (a default for OpenSC, mandatory
@@ -51,12 +55,12 @@ namespace SmartCardPS.Commands.Bases
         /// <paramref name="openScOnly"/>, registers OpenSC).</summary>
         protected void Unregister(bool openScOnly, string what)
         {
-            Run(() =>
+            Registration.Run(() =>
             {
-                string file = ParameterSetName == "Module" ? Registrar.ConfigFileOf(Module) : ConfigFile(ModuleName, Scope, Path);
-                Pkcs11Module config = Registrar.PrepareRemoval(file, openScOnly);
+                string file = ParameterSetName == "Module" ? Registration.Registrar.ConfigFileOf(Module) : Registration.ConfigFile(ModuleName, Scope, Path);
+                Pkcs11Module config = Registration.Registrar.PrepareRemoval(file, openScOnly);
                 if (!ShouldProcess(UntrustedText.Escape(file), $"Remove the p11-kit registration of {what} ({UntrustedText.Quote(config.ModuleSetting)})")) return;
-                Registrar.Unregister(file, Force);
+                Registration.Registrar.Unregister(file, Force);
             }, "Run elevated (sudo) to change a system registration.");
         }
     }

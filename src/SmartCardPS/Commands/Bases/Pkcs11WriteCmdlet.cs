@@ -1,23 +1,26 @@
+using System;
 using System.Linq;
 using System.Management.Automation;
+using System.Security;
 using SmartCardPS.Completion;
-using SmartCardPS.P11Kit;
 using SmartCardPS.Parameters;
 using SmartCardPS.Pkcs11;
 using SmartCardPS.Text;
-using Pkcs11Uri = Net.Pkcs11Interop.Common.Pkcs11Uri;
 
 namespace SmartCardPS.Commands.Bases
 {
     /// <summary>
-    /// What the cmdlets that change a token share (Initialize-Pkcs11Token, Set-/Reset-Pkcs11Pin, Import-, Set-,
-    /// Remove-Pkcs11Object):
-    /// exactly one token per input (a token, a label, or a pkcs11: URI), nothing loaded under -WhatIf (the confirmation
-    /// is made
-    /// from what the user gave), and the provisioner's failures as errors with stable reasons.
+    /// The cmdlets that change one token (Initialize-Pkcs11Token, Set-/Reset-Pkcs11Pin, Import-Pkcs11Certificate,
+    /// Import-Pkcs11Object): -Token or -Uri naming exactly one token, PIN changes, and input files. Finding the token,
+    /// nothing loaded under -WhatIf and the provisioner's failures as errors are <see cref="Pkcs11TokenWriter"/>'s,
+    /// which Pkcs11ObjectWriteCmdlet shares.
     /// </summary>
-    public abstract class Pkcs11WriteCmdlet : Pkcs11TokenCmdlet
+    public abstract class Pkcs11WriteCmdlet : SmartCardCmdlet
     {
+        private Pkcs11TokenWriter writer;
+
+        private protected Pkcs11TokenWriter Writer => writer ?? (writer = new Pkcs11TokenWriter(this, Pkcs11));
+
         protected const string TokenSet = "Token";
         protected const string UriSet = "Uri";
 
@@ -42,240 +45,6 @@ namespace SmartCardPS.Commands.Bases
         [ValidateNotNullOrEmpty]
         public string Uri { get; set; }
 
-        /// <summary>The one token an input names, with its module and library, and the URI it came from (for pin-value
-        /// and pin-source).</summary>
-        protected sealed class Target
-        {
-            public Pkcs11Module Module { get; set; }
-            public Pkcs11Library Library { get; set; }
-            public Pkcs11Token Token { get; set; }
-            public string Uri { get; set; }
-            public Pkcs11Uri ParsedUri { get; set; }
-        }
-
-        /// <summary>
-        /// -WhatIf (or $WhatIfPreference): the cmdlet describes what it would do from its input alone, so that no
-        /// module is
-        /// loaded and none of a module's code runs.
-        /// </summary>
-        protected bool WhatIfOnly
-        {
-            get
-            {
-                if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out object given)) return LanguagePrimitives.IsTrue(given);
-                return LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
-            }
-        }
-
-        /// <summary>The token as the user gave it, for -WhatIf and confirmations: its label and URI, or the URI (its
-        /// pin-value redacted).</summary>
-        protected static string Describe(Pkcs11Token token, string uri)
-        {
-            if (uri != null) return UntrustedText.Quote(Pkcs11UriText.Redact(uri));
-            if (token.LabelOnly) return $"token {UntrustedText.Quote(token.Label)}";
-            string name = token.TokenInitialized ? UntrustedText.Quote(token.Label) : $"(uninitialised, slot {token.SlotId})";
-            return $"token {name} ({UntrustedText.Quote(token.Uri)})";
-        }
-
-        /// <summary>
-        /// The one token <paramref name="token"/> or <paramref name="uri"/> names, its module loaded; null with the
-        /// error
-        /// written when it names none (TokenNotFound) or several (AmbiguousToken). An uninitialised token counts when
-        /// it is
-        /// piped from Get-Pkcs11Token -IncludeEmptySlots or named by a slot-id URI.
-        /// </summary>
-        protected Target Resolve(Pkcs11Token token, string uri)
-        {
-            var found = new System.Collections.Generic.List<Target>();
-            Pkcs11Uri parsed = null;
-            if (uri != null)
-            {
-                parsed = ParseUri(uri);
-                if (parsed == null) return null;
-                found.AddRange(TokensByUri(parsed).Select(pair => new Target { Module = pair.Key, Token = pair.Value, Uri = uri, ParsedUri = parsed }));
-            }
-            else if (token.LabelOnly)
-            {
-                var all = AllTokens().ToList();
-                var filter = new NameFilter(new[] { token.Label }).Among(all.Select(pair => pair.Value.Label));
-                found.AddRange(all.Where(pair => filter.IsMatch(pair.Value.Label)).Select(pair => new Target { Module = pair.Key, Token = pair.Value }));
-            }
-            else
-            {
-                Pkcs11Token current = CurrentToken(token, out Pkcs11Module module);
-                if (current == null) return null;
-                found.Add(new Target { Module = module, Token = current });
-            }
-            return Single(found, Describe(token, uri), uri != null ? Pkcs11UriText.Redact(uri) : (object)token);
-        }
-
-        /// <summary>
-        /// The token in slot <paramref name="slotId"/> of <paramref name="module"/> (a registered name or a library
-        /// path, as Get-Pkcs11Token -Module takes it), initialised or not; null with the error written when the slot
-        /// holds no token (TokenNotFound) or the module names several (AmbiguousToken).
-        /// </summary>
-        protected Target ResolveSlot(string module, ulong slotId)
-        {
-            var found = new System.Collections.Generic.List<Target>();
-            foreach (Pkcs11Module each in ResolveModules(new[] { module }))
-            {
-                found.AddRange(TokensOf(each, includeEmptySlots: true).Where(t => t.SlotId == slotId && t.TokenPresent)
-                    .Select(t => new Target { Module = each, Token = t }));
-            }
-            return Single(found, DescribeSlot(module, slotId), module);
-        }
-
-        /// <summary>A slot as the user gave it, for -WhatIf and errors.</summary>
-        protected static string DescribeSlot(string module, ulong slotId) => $"slot {slotId} of module {UntrustedText.Quote(module)}";
-
-        /// <summary>The one target found, its module loaded; null with TokenNotFound or AmbiguousToken
-        /// written.</summary>
-        private Target Single(System.Collections.Generic.List<Target> found, string shown, object given)
-        {
-            if (found.Count == 0)
-            {
-                WriteError(NewError(new ItemNotFoundException($"No PKCS#11 token matches {shown}. Run Get-Pkcs11Token (-IncludeEmptySlots for uninitialised ones) to list the tokens and their URIs."),
-                    "TokenNotFound", ErrorCategory.ObjectNotFound, given));
-                return null;
-            }
-            if (found.Count > 1)
-            {
-                WriteError(NewError(new System.ArgumentException($"{shown} names {found.Count} tokens: {string.Join(", ", found.Select(t => UntrustedText.Quote(t.Token.Uri)))}. Give the Uri of one; nothing was changed."),
-                    "AmbiguousToken", ErrorCategory.InvalidArgument, given));
-                return null;
-            }
-            Target target = found[0];
-            target.Library = Open(target.Module);
-            return target.Library == null ? null : target;
-        }
-
-        /// <summary>
-        /// A provisioning failure as one error: a refused PIN (PinIncorrect, PinLocked, ...; never retried), a
-        /// write-protected
-        /// token (WriteProtected), a function the module lacks (NotSupported), a token another login holds (TokenBusy),
-        /// else WriteFailed.
-        /// </summary>
-        protected void WriteProvisioningError(Pkcs11ModuleException ex, object target)
-        {
-            if (ex is Pkcs11LoginException login)
-            {
-                WriteError(NewError(login, LoginReason(login), ErrorCategory.AuthenticationError, target));
-                return;
-            }
-            switch (ex.ReturnValueName)
-            {
-                case "CKR_TOKEN_WRITE_PROTECTED":
-                    WriteError(NewError(ex, "WriteProtected", ErrorCategory.PermissionDenied, target));
-                    return;
-                case "CKR_FUNCTION_NOT_SUPPORTED":
-                    WriteError(NewError(ex, "NotSupported", ErrorCategory.NotImplemented, target));
-                    return;
-                case "CKR_SESSION_EXISTS":
-                case "CKR_SESSION_READ_ONLY_EXISTS":
-                case "CKR_USER_ALREADY_LOGGED_IN":
-                case "CKR_USER_ANOTHER_ALREADY_LOGGED_IN":
-                    WriteError(NewError(ex, "TokenBusy", ErrorCategory.ResourceBusy, target));
-                    return;
-                default:
-                    WriteError(NewError(ex, "WriteFailed", CategoryOf(ex.Kind), target));
-                    return;
-            }
-        }
-
-        /// <summary>Stops with PinConflict when the PIN is given twice (a SecureString and a credential).</summary>
-        protected void RefuseTwoPins(System.Security.SecureString pin, PSCredential credential)
-        {
-            if (pin != null && credential != null)
-            {
-                ThrowTerminatingError(NewError(new System.ArgumentException("Give the PIN once: as a SecureString or as a credential, not both."),
-                    "PinConflict", ErrorCategory.InvalidArgument, null));
-            }
-        }
-
-        /// <summary>Emits the target's token as its module lists it now (its flags changed); a token gone since is an
-        /// error.</summary>
-        protected void PassThruToken(Target target)
-        {
-            try
-            {
-                Pkcs11Token now = target.Library.GetTokens(true).FirstOrDefault(t => t.SlotId == target.Token.SlotId && t.SerialNumber == target.Token.SerialNumber);
-                if (now != null) WriteObject(now);
-            }
-            catch (Pkcs11ModuleException ex)
-            {
-                WriteProvisioningError(ex, target.Token);
-            }
-        }
-
-        /// <summary>
-        /// Runs <paramref name="apply"/> (a Pkcs11Provisioner call that picks from what matches) on the objects
-        /// <paramref name="query"/>
-        /// selects on the token that <paramref name="token"/> or <paramref name="uri"/> names: logged in as the user
-        /// when the token
-        /// requires it or a PIN is given, with one C_Login. The pick confirms each object (ShouldProcess on its Uri);
-        /// none matching
-        /// is ObjectNotFound, several without <paramref name="force"/> is AmbiguousObject listing them, and nothing is
-        /// changed then.
-        /// Under -WhatIf nothing is loaded: <paramref name="shown"/> describes the selection.
-        /// </summary>
-        protected void ApplyToObjects(Pkcs11Token token, string uri, Pkcs11ObjectQuery query, string shown, string action, bool force,
-            System.Security.SecureString pin,
-            System.Func<Target, Pkcs11ObjectQuery, System.Func<System.Collections.Generic.IReadOnlyList<Pkcs11Object>, System.Collections.Generic.IEnumerable<Pkcs11Object>>, System.Collections.Generic.List<Pkcs11Object>> apply)
-        {
-            if (WhatIfOnly)
-            {
-                ShouldProcess(shown, action);
-                return;
-            }
-            Target target = Resolve(token, uri);
-            if (target == null) return;
-            query.Login = pin != null || target.Token.Flags.HasFlag(Pkcs11TokenFlags.LoginRequired) || UriHasPin(target);
-            if (!UserPinFor(target, query.Login, pin, out Pkcs11Pin bytes)) return;
-            using (bytes)
-            {
-                query.Pin = bytes?.Bytes;
-                try
-                {
-                    foreach (Pkcs11Object done in apply(target, query, all => Pick(all, shown, action, force)))
-                        WriteVerbose($"{action}: {done.Uri}");
-                }
-                catch (Pkcs11ModuleException ex)
-                {
-                    WriteProvisioningError(ex, target.Token);
-                }
-                finally
-                {
-                    query.Pin = null;
-                }
-            }
-        }
-
-        private System.Collections.Generic.IEnumerable<Pkcs11Object> Pick(System.Collections.Generic.IReadOnlyList<Pkcs11Object> all, string shown, string action, bool force)
-        {
-            if (all.Count == 0)
-            {
-                WriteError(NewError(new ItemNotFoundException($"No object matches {shown}. Run Get-Pkcs11Object (-Login for private objects) to list them and their URIs."),
-                    "ObjectNotFound", ErrorCategory.ObjectNotFound, shown));
-                return System.Array.Empty<Pkcs11Object>();
-            }
-            if (all.Count > 1 && !force)
-            {
-                WriteError(NewError(new System.ArgumentException($"{shown} matches {all.Count} objects: {string.Join(", ", all.Select(o => o.Uri))}. Give -Force to act on all of them, or a URI that names one; nothing was changed."),
-                    "AmbiguousObject", ErrorCategory.InvalidArgument, shown));
-                return System.Array.Empty<Pkcs11Object>();
-            }
-            return all.Where(o => ShouldProcess(o.Uri, action)).ToList();
-        }
-
-        /// <summary>The exact search for one listed object: its class, label and id (data objects have no
-        /// CKA_ID).</summary>
-        protected static Pkcs11ObjectQuery QueryFor(Pkcs11Object obj) => new Pkcs11ObjectQuery
-        {
-            Class = obj.Class,
-            Label = obj.Label,
-            Id = obj.Class == Pkcs11ObjectClass.Data && string.IsNullOrEmpty(obj.Id) ? null : Hex.TryParse(obj.Id ?? string.Empty) ?? new byte[0],
-        };
-
         /// <summary>
         /// Set-Pkcs11Pin and Reset-Pkcs11Pin: confirms <paramref name="action"/> on the one token given and runs
         /// <paramref name="change"/> with the PIN that authorises it (<paramref name="given"/>, else the URI's, else a
@@ -284,33 +53,33 @@ namespace SmartCardPS.Commands.Bases
         /// given no PIN at all gets null for both: the pad asks for each, and nothing is typed here. With
         /// <paramref name="passThru"/> emits the token afterwards.
         /// </summary>
-        protected void ChangePin(string action, System.Security.SecureString given, string what, string howToGive, System.Security.SecureString newPin,
-            string newWhat, bool passThru, System.Action<Target, byte[], byte[]> change)
+        private protected void ChangePin(string action, System.Security.SecureString given, string what, string howToGive, System.Security.SecureString newPin,
+            string newWhat, bool passThru, System.Action<Pkcs11WriteTarget, byte[], byte[]> change)
         {
             if (WhatIfOnly)
             {
-                ShouldProcess(Describe(Token, Uri), action);
+                ShouldProcess(Pkcs11TokenWriter.Describe(Token, Uri), action);
                 return;
             }
-            Target target = Resolve(Token, Uri);
-            if (target == null || !ShouldProcess(Describe(target.Token, null), action)) return;
-            if (given == null && newPin == null && !UriHasPin(target) && target.Token.Flags.HasFlag(Pkcs11TokenFlags.ProtectedAuthenticationPath))
+            Pkcs11WriteTarget target = Writer.Resolve(Token, Uri);
+            if (target == null || !ShouldProcess(Pkcs11TokenWriter.Describe(target.Token, null), action)) return;
+            if (target.UsesPinPad(given, newPin))
             {
                 Host.UI.WriteLine($"Enter the {what}, then the new {newWhat}, on the reader's PIN pad (token {UntrustedText.Quote(target.Token.Label)}).");
                 Change(target, action, null, null, passThru, change);
                 return;
             }
             // A PIN given one way means the user types here: the pad is not used for the other one either.
-            if (!PinFor(target.Token, given, target.Uri, target.ParsedUri, what, out Pkcs11Pin current, howToGive, pinPad: false)) return;
+            if (!Pkcs11.PinFor(target.Token, given, target.Uri, target.ParsedUri, what, out Pkcs11Pin current, howToGive, pinPad: false)) return;
             using (current)
             {
                 // The new PIN never comes from the URI (that holds the current one): -NewPin, -NewCredential, or a prompt.
-                if (!PinFor(target.Token, newPin, null, null, "new " + newWhat, out Pkcs11Pin next, "give -NewPin or -NewCredential", pinPad: false)) return;
+                if (!Pkcs11.PinFor(target.Token, newPin, null, null, "new " + newWhat, out Pkcs11Pin next, "give -NewPin or -NewCredential", pinPad: false)) return;
                 using (next) Change(target, action, current.Bytes, next.Bytes, passThru, change);
             }
         }
 
-        private void Change(Target target, string action, byte[] current, byte[] next, bool passThru, System.Action<Target, byte[], byte[]> change)
+        private void Change(Pkcs11WriteTarget target, string action, byte[] current, byte[] next, bool passThru, System.Action<Pkcs11WriteTarget, byte[], byte[]> change)
         {
             try
             {
@@ -320,18 +89,48 @@ namespace SmartCardPS.Commands.Bases
             }
             catch (Pkcs11ModuleException ex)
             {
-                WriteProvisioningError(ex, target.Token);
+                Writer.WriteProvisioningError(ex, target.Token);
             }
         }
 
-        /// <summary>Whether the target's URI holds a PIN: a pin-value or a pin-source.</summary>
-        protected static bool UriHasPin(Target target) =>
-            target.Uri != null && (Pkcs11UriText.FindPinValue(target.Uri, out _, out _) || target.ParsedUri?.PinSource != null);
+        /// <summary>
+        /// Import-Pkcs11Certificate and Import-Pkcs11Object: under -WhatIf only describes <paramref name="action"/>;
+        /// else reads the value (<paramref name="read"/>: null with its error written), finds the one token, confirms,
+        /// logs in as the user when a PIN is given or <paramref name="loginNeeded"/> says the token wants one (one
+        /// C_Login), and emits what <paramref name="write"/> stored (null: it wrote its own error). A refusal of the
+        /// module is one provisioning error.
+        /// </summary>
+        private protected void ImportToToken(string action, SecureString pin, Func<byte[]> read, Func<Pkcs11Token, bool> loginNeeded,
+            Func<Pkcs11WriteTarget, byte[], bool, byte[], Pkcs11Object> write)
+        {
+            if (WhatIfOnly)
+            {
+                ShouldProcess(Pkcs11TokenWriter.Describe(Token, Uri), action);
+                return;
+            }
+            byte[] value = read();
+            if (value == null) return;
+            Pkcs11WriteTarget target = Writer.Resolve(Token, Uri);
+            if (target == null || !ShouldProcess(Pkcs11TokenWriter.Describe(target.Token, null), action)) return;
+            bool login = pin != null || loginNeeded(target.Token);
+            if (!Writer.UserPinFor(target, login, pin, out Pkcs11Pin bytes)) return;
+            using (bytes)
+            {
+                try
+                {
+                    Pkcs11Object stored = write(target, value, login, bytes?.Bytes);
+                    if (stored != null) WriteObject(stored);
+                }
+                catch (Pkcs11ModuleException ex)
+                {
+                    Writer.WriteProvisioningError(ex, target.Token);
+                }
+            }
+        }
 
         /// <summary>
         /// The bytes of a file the user names (at most 1 MiB, only a regular file: SafeFile); null with the error
-        /// written
-        /// (ReadFailed, or the unsafe-path reason) when it cannot be read.
+        /// written (ReadFailed, or the unsafe-path reason) when it cannot be read.
         /// </summary>
         protected byte[] ReadInputFile(string path)
         {
@@ -345,17 +144,20 @@ namespace SmartCardPS.Commands.Bases
                 return null;
             }
         }
-
         /// <summary>
-        /// The user PIN for a write that logs in (<paramref name="login"/>): <paramref name="given"/>, the URI's, the
-        /// PIN pad
-        /// (null), or a prompt. False with the error written when there is none; <paramref name="pin"/> is null without
-        /// a login.
+        /// Emits the target's token as its module lists it now (its flags changed); a token gone since is an error.
         /// </summary>
-        protected bool UserPinFor(Target target, bool login, System.Security.SecureString given, out Pkcs11Pin pin)
+        private void PassThruToken(Pkcs11WriteTarget target)
         {
-            pin = null;
-            return !login || PinFor(target.Token, given, target.Uri, target.ParsedUri, "user PIN", out pin, "give -Pin, -Credential or a URI with pin-source");
+            try
+            {
+                Pkcs11Token now = target.Library.GetTokens(true).FirstOrDefault(t => t.SlotId == target.Token.SlotId && t.SerialNumber == target.Token.SerialNumber);
+                if (now != null) WriteObject(now);
+            }
+            catch (Pkcs11ModuleException ex)
+            {
+                Writer.WriteProvisioningError(ex, target.Token);
+            }
         }
     }
 }

@@ -6,15 +6,56 @@ using SmartCardPS.Interop;
 using SmartCardPS.Os;
 using SmartCardPS.Parameters;
 using SmartCardPS.Pcsc;
+using SmartCardPS.Pkcs11;
 using SmartCardPS.Text;
 
 namespace SmartCardPS.Commands.Bases
 {
-    /// <summary>Shared error mapping: ids are Verb+Noun+Reason, so every cmdlet's ids are stable and
-    /// distinct.</summary>
-    public abstract class SmartCardCmdlet : PSCmdlet
+    /// <summary>
+    /// The root of every cmdlet: shared error mapping (ids are Verb+Noun+Reason, so every cmdlet's ids are stable and
+    /// distinct), -WhatIf, and the run's PKCS#11 use (<see cref="Pkcs11"/>), made on first use and released when the
+    /// pipeline ends. A cmdlet derives from this or from one role base that derives from it (LayerRules).
+    /// </summary>
+    public abstract class SmartCardCmdlet : PSCmdlet, IDisposable
     {
         private string idPrefix;
+        private Pkcs11Run pkcs11;
+
+        /// <summary>This run's registry, libraries, tokens and PINs; a cmdlet that never touches it loads
+        /// nothing.</summary>
+        private protected Pkcs11Run Pkcs11 => pkcs11 ?? (pkcs11 = new Pkcs11Run(this));
+
+        /// <summary>
+        /// -WhatIf (or $WhatIfPreference): a writer describes what it would do from its input alone, so that no module
+        /// is loaded and none of a module's code runs.
+        /// </summary>
+        protected internal bool WhatIfOnly
+        {
+            get
+            {
+                if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out object given)) return LanguagePrimitives.IsTrue(given);
+                return LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+            }
+        }
+
+        /// <summary>Gives up the libraries this run loaded; a cmdlet that overrides it calls it last.</summary>
+        protected override void EndProcessing() => pkcs11?.End();
+
+        /// <summary>Cancels the wait for a module stuck in a call (the call keeps its library alive until it
+        /// returns).</summary>
+        protected override void StopProcessing() => pkcs11?.Stop();
+
+        public void Dispose()
+        {
+            Dispose(true);
+            GC.SuppressFinalize(this);
+        }
+
+        /// <summary>The end of a pipeline that stopped early as well: the libraries are given up here too.</summary>
+        protected virtual void Dispose(bool disposing)
+        {
+            if (disposing) pkcs11?.Dispose();
+        }
 
         /// <summary>Verb+Noun of this cmdlet, e.g. GetSmartCardReader.</summary>
         protected string ErrorIdPrefix
@@ -30,7 +71,7 @@ namespace SmartCardPS.Commands.Bases
             }
         }
 
-        protected ErrorRecord NewError(Exception exception, string reason, ErrorCategory category, object target) =>
+        protected internal ErrorRecord NewError(Exception exception, string reason, ErrorCategory category, object target) =>
             new ErrorRecord(exception, ErrorIdPrefix + reason, category, target);
 
         /// <summary>
@@ -38,7 +79,7 @@ namespace SmartCardPS.Commands.Bases
         /// <see cref="UnsafePathReason"/> (SymbolicLink, NotRegularFile, UntrustedDirectory, HardLink, ReadOnly,
         /// Locked, TooLarge); false when <paramref name="exception"/> is not such a refusal.
         /// </summary>
-        protected bool TryWriteUnsafePathError(Exception exception, object target)
+        protected internal bool TryWriteUnsafePathError(Exception exception, object target)
         {
             if (!(exception is UnsafePathException unsafePath)) return false;
             WriteError(NewError(unsafePath, unsafePath.Reason.ToString(), CategoryOf(unsafePath.Reason), target ?? unsafePath.Path));
@@ -124,6 +165,19 @@ namespace SmartCardPS.Commands.Bases
                 WriteError(NewError(new ItemNotFoundException(notFoundMessage(name)), reason, ErrorCategory.ObjectNotFound, target == null ? name : target(name)));
             }
         }
+
+        internal static ErrorCategory CategoryOf(Pkcs11FailureKind kind)
+        {
+            switch (kind)
+            {
+                case Pkcs11FailureKind.NotFound: return ErrorCategory.ObjectNotFound;
+                case Pkcs11FailureKind.NotLoadable:
+                case Pkcs11FailureKind.NotPkcs11: return ErrorCategory.InvalidData;
+                case Pkcs11FailureKind.Untrusted: return ErrorCategory.SecurityError;
+                default: return ErrorCategory.DeviceError;
+            }
+        }
+
 
         internal static ErrorCategory CategoryOf(ScardError error)
         {

@@ -7,29 +7,37 @@ using SmartCardPS.Pkcs11;
 namespace SmartCardPS.Commands.Bases
 {
     /// <summary>
-    /// What the Register-/Unregister- cmdlets share: the core's registrar, the config file that the parameters name,
-    /// and the registrar's refusals mapped to error records (reason = failure).
+    /// What Pkcs11RegisterCmdlet and Pkcs11UnregisterCmdlet share, composed into both: the core's registrar, the
+    /// config file that the parameters name, and the registrar's refusals mapped to error records (reason = failure).
     /// </summary>
-    public abstract class Pkcs11RegistrationCmdlet : Pkcs11Cmdlet
+    internal sealed class Pkcs11RegistrationSteps
     {
+        private readonly SmartCardCmdlet cmdlet;
+        private readonly Pkcs11Run pkcs11;
         private Pkcs11Registrar registrar;
 
-        protected Pkcs11Registrar Registrar => registrar ?? (registrar = new Pkcs11Registrar(Registry));
+        internal Pkcs11RegistrationSteps(SmartCardCmdlet cmdlet, Pkcs11Run pkcs11)
+        {
+            this.cmdlet = cmdlet;
+            this.pkcs11 = pkcs11;
+        }
+
+        internal Pkcs11Registrar Registrar => registrar ?? (registrar = new Pkcs11Registrar(pkcs11.Registry));
 
         /// <summary>
         /// The config file to write or remove: exactly <paramref name="path"/> when given (named after the module when
         /// <paramref name="pathNamesModule"/>), else name.module in -Scope's directory.
         /// </summary>
-        protected string ConfigFile(string name, Pkcs11ConfigScope scope, string path, bool pathNamesModule = false)
+        internal string ConfigFile(string name, Pkcs11ConfigScope scope, string path, bool pathNamesModule = false)
         {
-            if (path != null) return Pkcs11Registrar.CheckConfigPath(path, FullPath(path), pathNamesModule ? name : null);
-            bool scopeGiven = MyInvocation.BoundParameters.ContainsKey("Scope");
+            if (path != null) return Pkcs11Registrar.CheckConfigPath(path, pkcs11.FullPath(path), pathNamesModule ? name : null);
+            bool scopeGiven = cmdlet.MyInvocation.BoundParameters.ContainsKey("Scope");
             return Registrar.ConfigFileFor(name, scopeGiven ? scope : (Pkcs11ConfigScope?)null);
         }
 
         /// <summary>Runs one registration step; a refusal is one error record whose reason is the failure, with the
         /// remedy for permission problems.</summary>
-        protected void Run(Action action, string permissionAdvice)
+        internal void Run(Action action, string permissionAdvice)
         {
             try
             {
@@ -37,19 +45,19 @@ namespace SmartCardPS.Commands.Bases
             }
             catch (UnsafePathException ex)
             {
-                TryWriteUnsafePathError(ex, ex.Path);
+                cmdlet.TryWriteUnsafePathError(ex, ex.Path);
             }
             catch (Pkcs11RegistrationException ex)
             {
                 Exception shown = ex.InnerException as Pkcs11ModuleException ?? (Exception)ex;
                 if (ex.Failure == Pkcs11RegistrationFailure.PermissionDenied) shown = new UnauthorizedAccessException(ex.Message + " " + permissionAdvice, ex);
-                WriteError(NewError(shown, ex.Failure.ToString(), CategoryOf(ex), ex.Target));
+                cmdlet.WriteError(cmdlet.NewError(shown, ex.Failure.ToString(), CategoryOf(ex), ex.Target));
             }
         }
 
         private static ErrorCategory CategoryOf(Pkcs11RegistrationException ex)
         {
-            if (ex.InnerException is Pkcs11ModuleException module) return CategoryOf(module.Kind);
+            if (ex.InnerException is Pkcs11ModuleException module) return SmartCardCmdlet.CategoryOf(module.Kind);
             switch (ex.Failure)
             {
                 case Pkcs11RegistrationFailure.AlreadyRegistered:
