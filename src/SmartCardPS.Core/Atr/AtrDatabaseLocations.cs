@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Runtime.InteropServices;
+using SmartCardPS.Os;
 
 namespace SmartCardPS.Atr
 {
@@ -24,7 +24,7 @@ namespace SmartCardPS.Atr
                 string home = Environment.GetEnvironmentVariable("HOME");
                 if (string.IsNullOrEmpty(home)) home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
                 var paths = new List<string>(8);
-                if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+                if (RunningOs.IsWindows)
                 {
                     paths.Add(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "pcsc", FileName));
                     paths.Add(Path.Combine(home, "." + FileName));
@@ -37,7 +37,7 @@ namespace SmartCardPS.Atr
                 paths.Add("/usr/local/pcsc/" + FileName);
                 paths.Add("/usr/share/pcsc/" + FileName);
                 paths.Add("/usr/local/share/pcsc/" + FileName);
-                if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX)) paths.Add("/opt/homebrew/share/pcsc/" + FileName);
+                if (RunningOs.IsMacOS) paths.Add("/opt/homebrew/share/pcsc/" + FileName);
                 return paths;
             }
         }

@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
 using System.Text;
 using SmartCardPS.Os;
 
@@ -35,8 +34,8 @@ namespace SmartCardPS.Clients
 
         public static PcscClientScan Scan()
         {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return WindowsPcscClients.Scan();
-            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) throw new PlatformNotSupportedException(NotSupportedMessage);
+            if (RunningOs.IsWindows) return WindowsPcscClients.Scan();
+            if (!RunningOs.IsLinux) throw new PlatformNotSupportedException(NotSupportedMessage);
             var scan = new PcscClientScan { SocketPath = SocketPath };
             if (!UnixStat.TryPath(scan.SocketPath, out UnixStat socketFile, out _)) return scan;
             List<UnixSocketEntry> sockets = UnixSocketDiag.Dump();

@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-using System.Runtime.InteropServices;
+using SmartCardPS.Os;
 
 namespace SmartCardPS.Interop
 {
@@ -9,8 +9,8 @@ namespace SmartCardPS.Interop
     /// </summary>
     public static class ScardErrorInfo
     {
-        private static bool Windows => RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
-        private static bool MacOS => RuntimeInformation.IsOSPlatform(OSPlatform.OSX);
+        private static bool Windows => RunningOs.IsWindows;
+        private static bool MacOS => RunningOs.IsMacOS;
 
         private static string Restart =>
             Windows ? "'Restart-Service SCardSvr' as administrator"

@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
 using System.Text;
 using System;
 using SmartCardPS.Os;
@@ -18,9 +17,9 @@ namespace SmartCardPS.Nss
         /// <summary>Where this platform's Firefox reads policies.json; Debian's firefox-esr reads /etc/firefox/policies, not /etc/firefox-esr.</summary>
         public static string DefaultPath()
         {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            if (RunningOs.IsWindows)
                 return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ProgramFiles), "Mozilla Firefox", "distribution", "policies.json");
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX))
+            if (RunningOs.IsMacOS)
                 return "/Applications/Firefox.app/Contents/Resources/distribution/policies.json";
             return "/etc/firefox/policies/policies.json";
         }

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
 using SmartCardPS.Os;
 using SmartCardPS.Text;
 
@@ -20,11 +19,11 @@ namespace SmartCardPS.Nss
         {
             string home = Home();
             var roots = new List<KeyValuePair<string, FirefoxFlavor?>>();
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            if (RunningOs.IsWindows)
             {
                 roots.Add(Root(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData), "Mozilla", "Firefox"), null));
             }
-            else if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX))
+            else if (RunningOs.IsMacOS)
             {
                 roots.Add(Root(Path.Combine(home, "Library", "Application Support", "Firefox"), null));
             }

@@ -2,7 +2,6 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
 using System;
 using SmartCardPS.OpenSc;
 using SmartCardPS.Os;
@@ -52,7 +51,7 @@ namespace SmartCardPS.Nss
         private static bool HasLoaded(int pid, string library, string pkcs11Txt)
         {
             string maps = $"/proc/{pid}/maps";
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && File.Exists(maps))
+            if (RunningOs.IsLinux && File.Exists(maps))
             {
                 try
                 {

@@ -2,8 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
 using SmartCardPS.OpenSc;
+using SmartCardPS.Os;
 using SmartCardPS.P11Kit;
 
 namespace SmartCardPS.Nss
@@ -60,7 +60,7 @@ namespace SmartCardPS.Nss
         {
             var candidates = new List<string>();
             if (moduleDirectory != null) candidates.Add(Path.Combine(Path.GetDirectoryName(moduleDirectory.TrimEnd('/')) ?? "/", "p11-kit-proxy.so"));
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX))
+            if (RunningOs.IsMacOS)
             {
                 candidates.AddRange(new[] { "/opt/homebrew/lib/p11-kit-proxy.dylib", "/usr/local/lib/p11-kit-proxy.dylib", "/opt/homebrew/lib/p11-kit-proxy.so", "/usr/local/lib/p11-kit-proxy.so" });
             }

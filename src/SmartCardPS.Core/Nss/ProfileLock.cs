@@ -16,10 +16,10 @@ namespace SmartCardPS.Nss
         /// <summary>The pid holding the lock (0 when the platform does not say), or -1 when nothing holds it.</summary>
         public static int Holder(string profileDirectory)
         {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return WindowsHolder(Path.Combine(profileDirectory, "parent.lock"));
+            if (RunningOs.IsWindows) return WindowsHolder(Path.Combine(profileDirectory, "parent.lock"));
             string file = Path.Combine(profileDirectory, ".parentlock");
             if (!File.Exists(file)) return -1;
-            return RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? LinuxHolder(file) : MacHolder(file);
+            return RunningOs.IsLinux ? LinuxHolder(file) : MacHolder(file);
         }
 
         private static int WindowsHolder(string file)

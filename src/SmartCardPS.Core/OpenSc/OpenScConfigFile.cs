@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
 using System.Text;
 using SmartCardPS.Os;
 using SmartCardPS.Text;
@@ -44,13 +43,13 @@ namespace SmartCardPS.OpenSc
 
         private static IEnumerable<string> DefaultCandidates()
         {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            if (RunningOs.IsWindows)
             {
                 string programFiles = Environment.GetEnvironmentVariable("ProgramFiles") ?? @"C:\Program Files";
                 yield return System.IO.Path.Combine(programFiles, "OpenSC Project", "OpenSC", "opensc.conf");
                 yield break;
             }
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX))
+            if (RunningOs.IsMacOS)
             {
                 yield return "/Library/OpenSC/etc/opensc.conf";
                 yield return "/opt/homebrew/etc/opensc.conf";

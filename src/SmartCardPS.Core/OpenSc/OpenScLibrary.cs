@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
+using SmartCardPS.Os;
 
 namespace SmartCardPS.OpenSc
 {
@@ -14,7 +14,7 @@ namespace SmartCardPS.OpenSc
         /// <summary>The places OpenSC installs its module, most likely first; p11-kit's module directory leads on Unix.</summary>
         public static IEnumerable<string> Candidates(string moduleDirectory)
         {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            if (RunningOs.IsWindows)
             {
                 foreach (string root in new[] { Environment.GetEnvironmentVariable("ProgramFiles"), Environment.GetEnvironmentVariable("ProgramW6432"), Environment.GetEnvironmentVariable("ProgramFiles(x86)") })
                 {
@@ -24,7 +24,7 @@ namespace SmartCardPS.OpenSc
                 yield break;
             }
             if (moduleDirectory != null) yield return Path.Combine(moduleDirectory, LinuxFileName);
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX))
+            if (RunningOs.IsMacOS)
             {
                 yield return "/Library/OpenSC/lib/opensc-pkcs11.so";
                 yield return "/opt/homebrew/lib/opensc-pkcs11.so";

@@ -11,7 +11,7 @@ namespace SmartCardPS.Os
     {
         public const int RtldNow = 2;
 
-        private static bool IsMac => RuntimeInformation.IsOSPlatform(OSPlatform.OSX);
+        private static bool IsMac => RunningOs.IsMacOS;
 
         public static IntPtr Open(string file, int mode) => IsMac ? Mac.dlopen(file, mode) : Glibc.dlopen(file, mode);
 

@@ -15,7 +15,7 @@ namespace SmartCardPS.Os
         public const int LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
         public const int S_IFMT = 0xF000, S_IFREG = 0x8000, S_IFDIR = 0x4000, S_IFLNK = 0xA000, S_IFIFO = 0x1000, S_IFCHR = 0x2000, S_IFBLK = 0x6000, S_IFSOCK = 0xC000;
 
-        public static bool IsLinux => RuntimeInformation.IsOSPlatform(OSPlatform.Linux);
+        public static bool IsLinux => RunningOs.IsLinux;
 
         /// <summary>open(2) flags and *at(2) values of this platform.</summary>
         public static readonly OpenFlags Flags = OpenFlags.ForThisPlatform();
@@ -34,7 +34,7 @@ namespace SmartCardPS.Os
         /// slots, so there the mode follows five padding arguments.
         /// </summary>
         public static int OpenAt(int dirfd, string path, int flags, int mode) =>
-            RuntimeInformation.IsOSPlatform(OSPlatform.OSX) && RuntimeInformation.ProcessArchitecture == Architecture.Arm64
+            RunningOs.IsMacOS && RuntimeInformation.ProcessArchitecture == Architecture.Arm64
                 ? openatStacked(dirfd, path, flags, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, mode)
                 : openat(dirfd, path, flags, mode);
         [DllImport("libc", SetLastError = true)] private static extern int fcntl(int fd, int cmd, IntPtr arg);
@@ -43,7 +43,7 @@ namespace SmartCardPS.Os
 
         /// <summary>fcntl(2) with a pointer argument, which is variadic: on Apple arm64 it goes after six padding slots, as OpenAt's mode.</summary>
         public static int Fcntl(int fd, int cmd, IntPtr arg) =>
-            RuntimeInformation.IsOSPlatform(OSPlatform.OSX) && RuntimeInformation.ProcessArchitecture == Architecture.Arm64
+            RunningOs.IsMacOS && RuntimeInformation.ProcessArchitecture == Architecture.Arm64
                 ? fcntlStacked(fd, cmd, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, arg)
                 : fcntl(fd, cmd, arg);
         [DllImport("libc", SetLastError = true)] public static extern int close(int fd);
@@ -91,7 +91,7 @@ namespace SmartCardPS.Os
 
         public static OpenFlags ForThisPlatform()
         {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX))
+            if (RunningOs.IsMacOS)
             {
                 return new OpenFlags
                 {

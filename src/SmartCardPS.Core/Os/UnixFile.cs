@@ -6,7 +6,7 @@ namespace SmartCardPS.Os
     /// <summary>Links, canonical paths and the effective user, which netstandard2.0 has no API for (through <see cref="Libc"/>).</summary>
     internal static class UnixFile
     {
-        public static bool IsUnix => !RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+        public static bool IsUnix => !RunningOs.IsWindows;
 
         /// <summary>A symbolic link's target as stored, or null when the path is not a link.</summary>
         public static string ReadLink(string path)

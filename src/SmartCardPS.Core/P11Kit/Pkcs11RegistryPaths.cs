@@ -74,7 +74,7 @@ namespace SmartCardPS.P11Kit
             // p11-kit's registry is a Unix one. On Windows its paths would resolve against the current drive
             // (C:\etc\pkcs11, C:\usr\share\p11-kit), folders any user may create, so no path is read there and no library a
             // config there names is ever loaded.
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            if (RunningOs.IsWindows)
                 return new Pkcs11RegistryPaths { IgnoreUserConfig = true, ProgramName = CurrentProgramName(), NotUsedReason = WindowsReason };
 
             bool root = UnixFile.IsRoot();
@@ -111,7 +111,7 @@ namespace SmartCardPS.P11Kit
 
         private static string ProbeModuleDirectory()
         {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return null;
+            if (RunningOs.IsWindows) return null;
             string arch = RuntimeInformation.ProcessArchitecture switch
             {
                 Architecture.X64 => "x86_64-linux-gnu",

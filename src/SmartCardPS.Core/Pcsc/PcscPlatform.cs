@@ -1,8 +1,8 @@
-using System.Runtime.InteropServices;
 using SmartCardPS.Interop.Linux;
 using SmartCardPS.Interop.MacOS;
 using SmartCardPS.Interop.Windows;
 using SmartCardPS.Interop;
+using SmartCardPS.Os;
 
 namespace SmartCardPS.Pcsc
 {
@@ -16,8 +16,8 @@ namespace SmartCardPS.Pcsc
 
         private static IPcscApi Create()
         {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return new WinSCardApi();
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX)) return new MacPcscApi();
+            if (RunningOs.IsWindows) return new WinSCardApi();
+            if (RunningOs.IsMacOS) return new MacPcscApi();
             return new PcscLiteApi();
         }
     }

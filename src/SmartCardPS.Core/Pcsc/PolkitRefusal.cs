@@ -1,6 +1,6 @@
 using System;
-using System.Runtime.InteropServices;
 using SmartCardPS.Interop;
+using SmartCardPS.Os;
 using SmartCardPS.Text;
 
 namespace SmartCardPS.Pcsc
@@ -21,7 +21,7 @@ namespace SmartCardPS.Pcsc
 
         /// <summary>Whether <paramref name="code"/>, from SCardEstablishContext or SCardConnect, is pcscd's polkit refusal.</summary>
         public static bool Is(ScardError code) =>
-            (code == ScardError.SecurityViolation || code == ScardError.NoAccess) && !RuntimeInformation.IsOSPlatform(OSPlatform.Windows) && !RuntimeInformation.IsOSPlatform(OSPlatform.OSX);
+            (code == ScardError.SecurityViolation || code == ScardError.NoAccess) && !RunningOs.IsWindows && !RunningOs.IsMacOS;
 
         /// <summary>The failure of <paramref name="operation"/>: the refusal explained when it is one, else the code's usual sentence.</summary>
         public static PcscException Failure(ScardError code, string operation, string action) =>

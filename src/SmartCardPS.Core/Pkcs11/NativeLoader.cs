@@ -39,7 +39,7 @@ namespace SmartCardPS.Pkcs11
 
         private static void Hook()
         {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return;
+            if (RunningOs.IsWindows) return;
             Assembly coreLib = typeof(object).Assembly;
             Type nativeLibrary = coreLib.GetType("System.Runtime.InteropServices.NativeLibrary");
             Type resolverType = coreLib.GetType("System.Runtime.InteropServices.DllImportResolver");
@@ -74,7 +74,7 @@ namespace SmartCardPS.Pkcs11
         /// </summary>
         public static string LoaderMessage(string path)
         {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return null;
+            if (RunningOs.IsWindows) return null;
             try
             {
                 return Probe(path);

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using SmartCardPS.Os;
 
 namespace SmartCardPS.Pkcs11
 {
@@ -13,7 +13,7 @@ namespace SmartCardPS.Pkcs11
         /// <summary>Null when the library exports C_GetFunctionList (or where its format is not read: macOS); else why not.</summary>
         public static string Problem(string library)
         {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            if (RunningOs.IsWindows)
             {
                 PeLibrary dll = PeLibrary.Read(library, out string why);
                 if (dll == null) return "is not a loadable DLL (it " + why + ")";
@@ -21,7 +21,7 @@ namespace SmartCardPS.Pkcs11
             }
             ElfSharedObject elf = ElfSharedObject.Read(library, out string problem);
             if (elf == null)
-                return problem == ElfSharedObject.NotElf && !RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? null : "is not a loadable shared library (it " + problem + ")";
+                return problem == ElfSharedObject.NotElf && !RunningOs.IsLinux ? null : "is not a loadable shared library (it " + problem + ")";
             return elf.Exports("C_GetFunctionList") ? null : "does not export C_GetFunctionList, so it is not a PKCS#11 module";
         }
     }

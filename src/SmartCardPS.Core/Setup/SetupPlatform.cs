@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Runtime.InteropServices;
+using SmartCardPS.Os;
 using SmartCardPS.Usb;
 
 namespace SmartCardPS.Setup
@@ -31,8 +31,8 @@ namespace SmartCardPS.Setup
 
         public static SetupPlatform Detect(string root = "/")
         {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return new SetupPlatform(PlatformFamily.Windows, false);
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX)) return new SetupPlatform(PlatformFamily.MacOS, false);
+            if (RunningOs.IsWindows) return new SetupPlatform(PlatformFamily.Windows, false);
+            if (RunningOs.IsMacOS) return new SetupPlatform(PlatformFamily.MacOS, false);
             bool systemd = Directory.Exists(CcidSupportedReaders.Rooted(root, "/run/systemd/system"));
             return new SetupPlatform(FamilyFromOsRelease(ReadOsRelease(CcidSupportedReaders.Rooted(root, "/etc/os-release"))), systemd);
         }

@@ -2,8 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
 using System.Xml;
+using SmartCardPS.Os;
 using SmartCardPS.Text;
 
 namespace SmartCardPS.Usb
@@ -25,7 +25,7 @@ namespace SmartCardPS.Usb
         /// <summary>Where pcsc-lite keeps its USB drivers on each platform, most likely first.</summary>
         public static IEnumerable<string> DriverDirectories()
         {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX))
+            if (RunningOs.IsMacOS)
             {
                 yield return "/usr/local/libexec/SmartCardServices/drivers";
                 yield return "/usr/libexec/SmartCardServices/drivers";

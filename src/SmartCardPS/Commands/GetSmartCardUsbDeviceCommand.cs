@@ -2,8 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Runtime.InteropServices;
 using SmartCardPS.Commands.Bases;
+using SmartCardPS.Os;
 using SmartCardPS.Pcsc;
 using SmartCardPS.Usb;
 
@@ -55,7 +55,7 @@ namespace SmartCardPS.Commands
 
         protected override void EndProcessing()
         {
-            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && SysfsRoot == null)
+            if (!RunningOs.IsLinux && SysfsRoot == null)
             {
                 ThrowTerminatingError(NewError(new PlatformNotSupportedException(
                     "Get-SmartCardUsbDevice reads Linux sysfs; on Windows use Get-PnpDevice -Class SmartCardReader, on macOS system_profiler SPUSBDataType."),

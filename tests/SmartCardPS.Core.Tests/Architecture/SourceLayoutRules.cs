@@ -30,6 +30,21 @@ namespace SmartCardPS.Tests.Architecture
 
         [Theory]
         [MemberData(nameof(Projects))]
+        public void OnlyRunningOsAsksWhichOsThisIs(string project, string rootNamespace)
+        {
+            // One Platform (issue 22): the question was asked 43 times in 21 files; a platform difference now reads as
+            // RunningOs.IsWindows, and a new OS (or a change in how one is told apart) is one file's change.
+            _ = rootNamespace;
+            string own = Path.Combine(RepositoryRoot, "src", "SmartCardPS.Core", "Os", "RunningOs.cs");
+            var asking = SourceFiles(project)
+                .Where(file => file != own && File.ReadAllText(file).Contains("IsOSPlatform(", StringComparison.Ordinal))
+                .Select(Relative)
+                .ToList();
+            Assert.True(asking.Count == 0, "Ask RunningOs instead of RuntimeInformation.IsOSPlatform in: " + string.Join(", ", asking));
+        }
+
+        [Theory]
+        [MemberData(nameof(Projects))]
         public void EveryNamespaceIsItsFolder(string project, string rootNamespace)
         {
             var wrong = new List<string>();

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Runtime.InteropServices;
 using SmartCardPS.Interop;
+using SmartCardPS.Os;
 using SmartCardPS.Pcsc;
 
 namespace SmartCardPS.Setup.Checks
@@ -15,8 +15,8 @@ namespace SmartCardPS.Setup.Checks
 
         public IEnumerable<SetupCheck> Run(SetupContext context)
         {
-            string library = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "winscard.dll"
-                : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? "PCSC.framework" : "libpcsclite.so.1";
+            string library = RunningOs.IsWindows ? "winscard.dll"
+                : RunningOs.IsMacOS ? "PCSC.framework" : "libpcsclite.so.1";
             string failure = null;
             try
             {

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
+using SmartCardPS.Os;
 using SmartCardPS.Usb;
 
 namespace SmartCardPS.Setup.Checks
@@ -15,7 +15,7 @@ namespace SmartCardPS.Setup.Checks
 
         public IEnumerable<SetupCheck> Run(SetupContext context)
         {
-            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
+            if (!RunningOs.IsLinux)
             {
                 yield return new SetupCheck(Name, SetupStatus.Skip, "the operating system brings its own CCID class driver");
                 yield break;

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
 using SmartCardPS.Os;
 using SmartCardPS.Usb;
 
@@ -18,7 +17,7 @@ namespace SmartCardPS.Setup.Checks
 
         public IEnumerable<SetupCheck> Run(SetupContext context)
         {
-            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
+            if (!RunningOs.IsLinux)
             {
                 yield return new SetupCheck(Name, SetupStatus.Skip, "systemd units exist on Linux only");
                 yield break;

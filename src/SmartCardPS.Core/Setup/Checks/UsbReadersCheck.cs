@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
+using SmartCardPS.Os;
 using SmartCardPS.Text;
 using SmartCardPS.Usb;
 
@@ -16,7 +16,7 @@ namespace SmartCardPS.Setup.Checks
 
         public IEnumerable<SetupCheck> Run(SetupContext context)
         {
-            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
+            if (!RunningOs.IsLinux)
             {
                 yield return new SetupCheck(Name, SetupStatus.Skip, "USB readers are read from Linux sysfs only");
                 yield break;
