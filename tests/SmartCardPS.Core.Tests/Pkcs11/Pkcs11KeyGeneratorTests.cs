@@ -19,6 +19,7 @@ namespace SmartCardPS.Tests.Pkcs11
         [InlineData(Pkcs11KeyAlgorithm.Rsa, null, "RSA", 2048, null)]
         [InlineData(Pkcs11KeyAlgorithm.Ec, "P-256", "EC", 256, "secp256r1")]
         [InlineData(Pkcs11KeyAlgorithm.Ec, "P-384", "EC", 384, "secp384r1")]
+        [InlineData(Pkcs11KeyAlgorithm.Ec, "P-521", "EC", 521, "secp521r1")]
         [InlineData(Pkcs11KeyAlgorithm.EdDsa, null, "EC_EDWARDS", 255, "Ed25519")]
         public void GeneratesAPairThatP11toolListsWithOurUrisAndExportsTheSamePublicKey(Pkcs11KeyAlgorithm algorithm, string curve, string keyType, int size, string curveName)
         {

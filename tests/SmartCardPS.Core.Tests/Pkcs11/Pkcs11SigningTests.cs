@@ -19,12 +19,16 @@ namespace SmartCardPS.Tests.Pkcs11
         public Pkcs11SigningTests(SoftHsmFixtureHost host) => this.host = host;
 
         [SkippableTheory]
-        [InlineData(Pkcs11KeyAlgorithm.Rsa, null, Pkcs11RsaPadding.Pkcs1, "CKM_RSA_PKCS", "sha256WithRSAEncryption")]
-        [InlineData(Pkcs11KeyAlgorithm.Rsa, null, Pkcs11RsaPadding.Pss, "CKM_RSA_PKCS_PSS", "rsassaPss")]
-        [InlineData(Pkcs11KeyAlgorithm.Ec, "P-256", Pkcs11RsaPadding.Pkcs1, "CKM_ECDSA", "ecdsa-with-SHA256")]
-        [InlineData(Pkcs11KeyAlgorithm.Ec, "P-384", Pkcs11RsaPadding.Pkcs1, "CKM_ECDSA", "ecdsa-with-SHA256")]
-        [InlineData(Pkcs11KeyAlgorithm.EdDsa, null, Pkcs11RsaPadding.Pkcs1, "CKM_EDDSA", "ED25519")]
-        public void ARequestSignedOnTheTokenVerifiesInOpensslWithWhatWasAskedAndTheTokensKey(Pkcs11KeyAlgorithm algorithm, string curve, Pkcs11RsaPadding padding, string mechanism, string opensslAlgorithm)
+        [InlineData(Pkcs11KeyAlgorithm.Rsa, null, Pkcs11RsaPadding.Pkcs1, "SHA256", "CKM_RSA_PKCS", "sha256WithRSAEncryption")]
+        [InlineData(Pkcs11KeyAlgorithm.Rsa, null, Pkcs11RsaPadding.Pkcs1, "SHA512", "CKM_RSA_PKCS", "sha512WithRSAEncryption")]
+        [InlineData(Pkcs11KeyAlgorithm.Rsa, null, Pkcs11RsaPadding.Pss, "SHA256", "CKM_RSA_PKCS_PSS", "rsassaPss")]
+        [InlineData(Pkcs11KeyAlgorithm.Rsa, null, Pkcs11RsaPadding.Pss, "SHA384", "CKM_RSA_PKCS_PSS", "rsassaPss")]
+        [InlineData(Pkcs11KeyAlgorithm.Ec, "P-256", Pkcs11RsaPadding.Pkcs1, "SHA256", "CKM_ECDSA", "ecdsa-with-SHA256")]
+        [InlineData(Pkcs11KeyAlgorithm.Ec, "P-384", Pkcs11RsaPadding.Pkcs1, "SHA256", "CKM_ECDSA", "ecdsa-with-SHA256")]
+        [InlineData(Pkcs11KeyAlgorithm.Ec, "P-384", Pkcs11RsaPadding.Pkcs1, "SHA384", "CKM_ECDSA", "ecdsa-with-SHA384")]
+        [InlineData(Pkcs11KeyAlgorithm.Ec, "P-521", Pkcs11RsaPadding.Pkcs1, "SHA512", "CKM_ECDSA", "ecdsa-with-SHA512")]
+        [InlineData(Pkcs11KeyAlgorithm.EdDsa, null, Pkcs11RsaPadding.Pkcs1, "SHA256", "CKM_EDDSA", "ED25519")]
+        public void ARequestSignedOnTheTokenVerifiesInOpensslWithWhatWasAskedAndTheTokensKey(Pkcs11KeyAlgorithm algorithm, string curve, Pkcs11RsaPadding padding, string hash, string mechanism, string opensslAlgorithm)
         {
             using (var shim = host.NewShim())
             using (var token = new KeyToken(host.Fixture, "Keys csr"))
@@ -44,6 +48,7 @@ namespace SmartCardPS.Tests.Pkcs11
                         KeyUsage = X509KeyUsageFlags.DigitalSignature,
                         ExtendedKeyUsage = new[] { "1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2" },
                         RsaPadding = padding,
+                        HashAlgorithm = new HashAlgorithmName(hash),
                     });
                 }
                 Assert.Equal(new[] { 0UL }, shim.Logins);
@@ -57,6 +62,10 @@ namespace SmartCardPS.Tests.Pkcs11
                 Assert.Contains("X509v3 Key Usage: critical\n                    Digital Signature", text);
                 Assert.Contains("TLS Web Server Authentication, TLS Web Client Authentication", text);
                 Assert.Contains("Signature Algorithm: " + opensslAlgorithm, text);
+                if (padding == Pkcs11RsaPadding.Pss)
+                {
+                    Assert.Contains("Hash Algorithm: " + hash.ToLowerInvariant(), text);
+                }
                 Assert.Equal(publicKey.Pem, KeyTools.Openssl(request.Pem, "req", "-pubkey", "-noout"));
             }
         }

@@ -69,19 +69,9 @@ namespace SmartCardPS.Commands.Bases
         /// The tokens a pkcs11: URI names; none (with InvalidUri or TokenNotFound written) when it is not one or names
         /// none.
         /// </summary>
-        protected List<TokenTarget> TokensOfUri(string uri)
-        {
-            var parsed = Pkcs11.ParseUri(uri);
-            if (parsed == null) return new List<TokenTarget>();
-            var found = Pkcs11.TokensByUri(parsed).Select(p => new TokenTarget { Module = p.Key, Token = p.Value, Uri = uri, Parsed = parsed }).ToList();
-            if (found.Count == 0)
-            {
-                string shown = Pkcs11UriText.Redact(uri);
-                WriteError(NewError(new ItemNotFoundException($"No PKCS#11 token matches {UntrustedText.Quote(shown)}. Run Get-Pkcs11Token to list the tokens and their URIs."),
-                    "TokenNotFound", ErrorCategory.ObjectNotFound, shown));
-            }
-            return found;
-        }
+        protected List<TokenTarget> TokensOfUri(string uri) =>
+            Pkcs11.TokensNamedBy(uri, out var parsed)
+                .Select(p => new TokenTarget { Module = p.Key, Token = p.Value, Uri = uri, Parsed = parsed }).ToList();
 
         /// <summary>
         /// Runs <paramref name="work"/> in one session on the token (logged in when <paramref name="login"/>, with the

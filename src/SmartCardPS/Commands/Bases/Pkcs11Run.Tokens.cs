@@ -65,6 +65,25 @@ namespace SmartCardPS.Commands.Bases
         }
 
         /// <summary>
+        /// The tokens a pkcs11: URI names, with their modules; none, with InvalidUri or TokenNotFound written, when it is
+        /// not a URI or names no token. The URI is shown redacted.
+        /// </summary>
+        internal List<KeyValuePair<Pkcs11Module, Pkcs11Token>> TokensNamedBy(string uri, out Pkcs11Uri parsed)
+        {
+            parsed = ParseUri(uri);
+            if (parsed == null) return new List<KeyValuePair<Pkcs11Module, Pkcs11Token>>();
+            var found = TokensByUri(parsed);
+            if (found.Count == 0)
+            {
+                string shown = Pkcs11UriText.Redact(uri);
+                cmdlet.WriteError(cmdlet.NewError(
+                    new ItemNotFoundException($"No PKCS#11 token matches {UntrustedText.Quote(shown)}. Run Get-Pkcs11Token to list the tokens and their URIs."),
+                    "TokenNotFound", ErrorCategory.ObjectNotFound, shown));
+            }
+            return found;
+        }
+
+        /// <summary>
         /// The tokens a URI names, with their modules; module-name and module-path select the library. A slot-id may
         /// name an uninitialised token (Get-Pkcs11Token -IncludeEmptySlots gives those such a URI), so then those count
         /// too.

@@ -99,17 +99,7 @@ namespace SmartCardPS.Commands.Bases
 
         private void EmitByUri(string uri)
         {
-            var parsed = Pkcs11.ParseUri(uri);
-            if (parsed == null) return;
-            var tokens = Pkcs11.TokensByUri(parsed);
-            if (tokens.Count == 0)
-            {
-                string shown = Pkcs11UriText.Redact(uri);
-                WriteError(NewError(
-                    new ItemNotFoundException($"No PKCS#11 token matches {UntrustedText.Quote(shown)}. Run Get-Pkcs11Token to list the tokens and their URIs."),
-                    "TokenNotFound", ErrorCategory.ObjectNotFound, shown));
-                return;
-            }
+            var tokens = Pkcs11.TokensNamedBy(uri, out var parsed);
             foreach (var pair in tokens) ProcessToken(pair.Key, pair.Value, uri, parsed);
         }
     }
