@@ -127,15 +127,7 @@ namespace SmartCardPS.Commands
                 ThrowTerminatingError(NewError(new ArgumentException("Give the PIN once: -Pin or -Credential, not both."),
                     "PinConflict", ErrorCategory.InvalidArgument, null));
             }
-            if (Id != null)
-            {
-                idBytes = Hex.TryParse(Id);
-                if (idBytes == null)
-                {
-                    ThrowTerminatingError(NewError(new ArgumentException($"-Id {UntrustedText.Quote(Id)} is not hex: give bytes as 0102ff or 01:02:ff."),
-                        "InvalidId", ErrorCategory.InvalidArgument, Id));
-                }
-            }
+            idBytes = HexIdOrStop(Id, "-Id");
             labels = Label == null ? null : new NameFilter(Label);
         }
 

@@ -114,11 +114,7 @@ namespace SmartCardPS.Commands
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
-            if (Id != null && (idBytes = Hex.TryParse(Id)) == null)
-            {
-                ThrowTerminatingError(NewError(new System.ArgumentException($"-Id {UntrustedText.Quote(Id)} is not hex: give bytes as 0102ff or 01:02:ff."),
-                    "InvalidId", ErrorCategory.InvalidArgument, Id));
-            }
+            idBytes = HexIdOrStop(Id, "-Id");
         }
 
         protected override void ProcessRecord()

@@ -66,11 +66,7 @@ namespace SmartCardPS.Commands
             {
                 ThrowTerminatingError(NewError(new ArgumentException("Give -NewLabel, -NewId or both."), "ChangeRequired", ErrorCategory.InvalidArgument, null));
             }
-            if (NewId != null && (newIdBytes = Hex.TryParse(NewId)) == null)
-            {
-                ThrowTerminatingError(NewError(new ArgumentException($"-NewId {UntrustedText.Quote(NewId)} is not hex: give bytes as 0102ff or 01:02:ff."),
-                    "InvalidId", ErrorCategory.InvalidArgument, NewId));
-            }
+            newIdBytes = HexIdOrStop(NewId, "-NewId");
         }
 
         private protected override List<Pkcs11Object> Apply(Pkcs11WriteTarget target, Pkcs11ObjectQuery query, Func<IReadOnlyList<Pkcs11Object>, IEnumerable<Pkcs11Object>> choose)

@@ -53,7 +53,7 @@ namespace SmartCardPS.Commands
         /// them).</para>
         /// </summary>
         [Parameter(ParameterSetName = UriSet, Mandatory = true, Position = 0, HelpMessage = "pkcs11: URIs naming keys or tokens.")]
-        [ArgumentCompleter(typeof(TokenUriCompleter))]
+        [ArgumentCompleter(typeof(KeyOrTokenUriCompleter))]
         [ValidateNotNullOrEmpty]
         public string[] Uri { get; set; }
 

@@ -153,6 +153,12 @@ Describe 'Tab on -Uri' -Skip:$NoFixture {
         Get-Completion 'Export-Pkcs11Certificate -Uri pkcs11:object=RSA' | Should -BeNullOrEmpty -Because 'a key is no certificate'
         $private = $listed | Where-Object { $_.Label -eq 'RSA key/é;x' -and $_.Class -eq 'PrivateKey' }
         (Get-Completion 'New-Pkcs11CertificateRequest -Uri RSA').CompletionText | Should -Be "'$($private.Uri)'"
+        # Test-Pkcs11Key's -Uri names private keys or tokens: it offers both.
+        $text = (Get-Completion 'Test-Pkcs11Key -Uri RSA').CompletionText
+        $text | Should -Be "'$($private.Uri)'"
+        $tested = @(& ([scriptblock]::Create("Test-Pkcs11Key -Uri $text -Pin `$SecurePin")))
+        $tested.Status | Sort-Object -Unique | Should -Be Pass
+        $tested.KeyUri | Sort-Object -Unique | Should -Be $private.Uri
         $keys = @(Get-Completion 'Export-Pkcs11PublicKey -Uri "EC key').ListItemText
         $keys | Should -Be @($listed | Where-Object Label -EQ 'EC key?a=b&c' | ForEach-Object Uri | Sort-Object)
         Get-Completion 'Export-Pkcs11PublicKey -Uri data' | Should -BeNullOrEmpty -Because 'a data object is no key'

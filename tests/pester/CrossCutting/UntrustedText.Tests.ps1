@@ -88,9 +88,19 @@ Describe 'Untrusted text in messages' -Skip:$NoFixture {
         Assert-EscapedText $failures[0].Exception.Message '/nonexistent/pin\x1B[2J\u202E'
     }
 
-    It 'escapes an -Id that is not hex' {
-        $e = { Get-Pkcs11Object -Id "zz`e[2J`u{202E}" -ErrorAction Stop } |
-            Should -Throw -ErrorId 'GetPkcs11ObjectInvalidId,SmartCardPS.Commands.GetPkcs11ObjectCommand' -PassThru
+    # One check of a hex CKA_ID (SmartCardCmdlet.HexIdOrStop) serves every cmdlet that takes one.
+    It 'stops <Command> at an <Parameter> that is not hex, naming it escaped' -ForEach @(
+        @{ Command = 'Get-Pkcs11Object'; Parameter = '-Id'; Arguments = @{} }
+        @{ Command = 'Import-Pkcs11Certificate'; Parameter = '-Id'; Arguments = @{ Token = 'Untrusted'; Path = 'never.pem' } }
+        @{ Command = 'Remove-Pkcs11Object'; Parameter = '-Id'; Arguments = @{ Token = 'Untrusted'; Confirm = $false } }
+        @{ Command = 'Set-Pkcs11Object'; Parameter = '-Id'; Arguments = @{ Token = 'Untrusted'; NewLabel = 'x' } }
+        @{ Command = 'Set-Pkcs11Object'; Parameter = '-NewId'; Arguments = @{ Token = 'Untrusted'; Label = 'x' } }
+        @{ Command = 'New-Pkcs11KeyPair'; Parameter = '-Id'; Arguments = @{ Token = 'Untrusted' } }
+    ) {
+        $Arguments[$Parameter.TrimStart('-')] = "zz`e[2J`u{202E}"
+        $id = "$($Command -replace '-')InvalidId,SmartCardPS.Commands.$($Command -replace '-')Command"
+        $e = { & $Command @Arguments -ErrorAction Stop } | Should -Throw -ErrorId $id -PassThru
+        $e.Exception.Message | Should -BeLike "$Parameter *is not hex*"
         Assert-EscapedText $e.Exception.Message "'zz\x1B[2J\u202E'"
     }
 

@@ -116,11 +116,7 @@ namespace SmartCardPS.Commands.Bases
         protected sealed override void BeginProcessing()
         {
             Pkcs11.RefuseTwoPins(Pin, Credential);
-            if (Id != null && (idBytes = Hex.TryParse(Id)) == null)
-            {
-                ThrowTerminatingError(NewError(new ArgumentException($"-Id {UntrustedText.Quote(Id)} is not hex: give bytes as 0102ff or 01:02:ff."),
-                    "InvalidId", ErrorCategory.InvalidArgument, Id));
-            }
+            idBytes = HexIdOrStop(Id, "-Id");
             if (ParameterSetName == TokenSet && Label == null && Id == null && Type == null)
             {
                 ThrowTerminatingError(NewError(new ArgumentException("Give -Label, -Id or -Type to say which objects (Initialize-Pkcs11Token erases a whole token)."),

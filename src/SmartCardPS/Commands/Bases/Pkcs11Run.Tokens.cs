@@ -65,8 +65,8 @@ namespace SmartCardPS.Commands.Bases
         }
 
         /// <summary>
-        /// The tokens a pkcs11: URI names, with their modules; none, with InvalidUri or TokenNotFound written, when it is
-        /// not a URI or names no token. The URI is shown redacted.
+        /// The tokens a pkcs11: URI names, with their modules; none, with InvalidUri or TokenNotFound written, when it
+        /// is not a URI or names no token. The URI is shown redacted.
         /// </summary>
         internal List<KeyValuePair<Pkcs11Module, Pkcs11Token>> TokensNamedBy(string uri, out Pkcs11Uri parsed)
         {

@@ -75,6 +75,22 @@ namespace SmartCardPS.Commands.Bases
             new ErrorRecord(exception, ErrorIdPrefix + reason, category, target);
 
         /// <summary>
+        /// The bytes of a CKA_ID given as hex (<paramref name="value"/> of <paramref name="parameter"/>, e.g. "-Id");
+        /// null for null. Anything else stops the command with InvalidId, as one wrong id would fail every item.
+        /// </summary>
+        protected byte[] HexIdOrStop(string value, string parameter)
+        {
+            if (value == null) return null;
+            byte[] bytes = Hex.TryParse(value);
+            if (bytes == null)
+            {
+                ThrowTerminatingError(NewError(new ArgumentException($"{parameter} {UntrustedText.Quote(value)} is not hex: give bytes as 0102ff or 01:02:ff."),
+                    "InvalidId", ErrorCategory.InvalidArgument, value));
+            }
+            return bytes;
+        }
+
+        /// <summary>
         /// A read or write the core refused to keep root off files another user controls, as one error whose reason is
         /// <see cref="UnsafePathReason"/> (SymbolicLink, NotRegularFile, UntrustedDirectory, HardLink, ReadOnly,
         /// Locked, TooLarge); false when <paramref name="exception"/> is not such a refusal.
