@@ -112,10 +112,7 @@ Describe 'Import-Pkcs11Certificate' -Skip:$NoFixture {
         if (-not $shim) { Set-ItResult -Skipped -Because 'gcc is missing'; return }
         try {
             $uri = "pkcs11:token=Certs?module-path=$($shim.LibraryPath)&pin-value=1234"
-            # Every object file byte for byte; token.object SoftHSM rewrites on each C_Login, and generation, its counter
-            # of changes to the token's objects, a create and a destroy advance.
-            $objectFiles = { Get-TokenDirectorySnapshot $Hsm | Where-Object { $_ -notmatch '/(token\.object|generation) ' } }
-            $before = & $objectFiles
+            $before = Get-TokenObjectFileSnapshot $Hsm
             $shim.ResetLog()
             # -Id: no key is read to pair it with, so the first C_GetAttributeValue is the read-back of the new object.
             $shim.Fail('GetAttributeValue', 0x30)
@@ -126,7 +123,7 @@ Describe 'Import-Pkcs11Certificate' -Skip:$NoFixture {
             $failures[0].Exception.Message | Should -Match 'reading it back failed \(C_GetAttributeValue returned CKR_DEVICE_ERROR\), so it was destroyed again: nothing was written'
             $shim.Returns('CreateObject') | Should -Be @(0)
             $shim.Returns('DestroyObject') | Should -Be @(0)
-            & $objectFiles | Should -Be $before
+            Get-TokenObjectFileSnapshot $Hsm | Should -Be $before
             @(Get-P11toolObject --list-all $Token.Uri | Where-Object Label -eq 'unread').Count | Should -Be 0
         }
         finally { if ($shim) { $shim.Dispose() } }

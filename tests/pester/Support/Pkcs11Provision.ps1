@@ -26,6 +26,13 @@ function Get-TokenDirectorySnapshot($Hsm) {
         ForEach-Object { "$($_.FullName.Substring($Hsm.TokenDirectory.Length)) $((Get-FileHash $_.FullName -Algorithm SHA256).Hash)" }
 }
 
+# The token's object files as Get-TokenDirectorySnapshot lists them, without token.object (SoftHSM rewrites it on each
+# C_Login) and generation (its counter of changes to the objects, which a create and a destroy advance): what must be
+# byte for byte as before when a write leaves nothing behind.
+function Get-TokenObjectFileSnapshot($Hsm) {
+    Get-TokenDirectorySnapshot $Hsm | Where-Object { $_ -notmatch '/(token\.object|generation) ' }
+}
+
 # The first uninitialised token (SoftHSM's free slot), as Get-Pkcs11Token -IncludeEmptySlots lists it.
 function Get-TestFreeToken { Get-Pkcs11Token -IncludeEmptySlots | Where-Object { $_.TokenPresent -and -not $_.TokenInitialized } | Select-Object -First 1 }
 
