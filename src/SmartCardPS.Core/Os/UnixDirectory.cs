@@ -49,9 +49,7 @@ namespace SmartCardPS.Os
         /// </summary>
         public static bool IsSafe(UnixStat stat)
         {
-            bool ownerTrusted = stat.Uid == 0 || stat.Uid == Euid;
-            bool othersCannotWrite = (stat.Permissions & 0x12) == 0 || (stat.Permissions & 0x200) != 0; // 022, sticky 01000
-            return ownerTrusted && othersCannotWrite;
+            return IsTrustedOwner(stat.Uid) && !stat.GroupMayChange && !stat.OthersMayChange;
         }
 
         /// <summary>A link (or a file in a directory) whose owner is root or this user.</summary>

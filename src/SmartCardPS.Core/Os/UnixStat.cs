@@ -20,6 +20,17 @@ namespace SmartCardPS.Os
         public bool IsSymbolicLink => Type == Libc.S_IFLNK;
         public int Permissions => Mode & 0xFFF;
 
+        /// <summary>
+        /// The members of the file's group can change it: write permission for the group, except on a directory with
+        /// the sticky bit (/tmp), where each user can only rename or remove their own entries.
+        /// </summary>
+        public bool GroupMayChange => (Permissions & 0x10) != 0 && !IsStickyDirectory;
+
+        /// <summary>Every user can change it: write permission for others, except on a sticky directory.</summary>
+        public bool OthersMayChange => (Permissions & 0x2) != 0 && !IsStickyDirectory;
+
+        private bool IsStickyDirectory => IsDirectory && (Permissions & 0x200) != 0;
+
         /// <summary>The same file as <paramref name="other"/> (device and inode).</summary>
         public bool SameFile(UnixStat other) => Inode == other.Inode && Device == other.Device;
 

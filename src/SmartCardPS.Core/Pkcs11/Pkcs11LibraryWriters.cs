@@ -14,8 +14,6 @@ namespace SmartCardPS.Pkcs11
     /// </summary>
     internal static class Pkcs11LibraryWriters
     {
-        private const int GroupWrite = 0x10, OtherWrite = 0x2, Sticky = 0x200;
-
         /// <summary>Null when only root can change <paramref name="library"/>; else who else can, naming the file or directory.</summary>
         public static string Problem(string library)
         {
@@ -38,12 +36,12 @@ namespace SmartCardPS.Pkcs11
             string what = directory ? "a directory above it" : "the library";
             if (!UnixStat.TryPath(path, out UnixStat stat, out _))
                 return $"the owner of {UntrustedText.Quote(path)} ({what}) cannot be read";
-            int uid = stat.Uid, gid = stat.Gid, mode = stat.Permissions;
-            bool sticky = directory && (mode & Sticky) != 0;
-            string octal = Convert.ToString(mode & 0xFFF, 8);
-            if (uid != 0) return $"uid {uid} owns {UntrustedText.Quote(path)} ({what}) and can change it";
-            if ((mode & OtherWrite) != 0 && !sticky) return $"every user can write {UntrustedText.Quote(path)} ({what}, mode {octal})";
-            if ((mode & GroupWrite) != 0 && !sticky) return $"the members of group {gid} can write {UntrustedText.Quote(path)} ({what}, mode {octal})";
+            string octal = Convert.ToString(stat.Permissions, 8);
+            // Unlike a directory SmartCardPS writes in (UnixDirectory.IsSafe), a library's owner must be root itself:
+            // loading it as root runs the code of whoever can change it.
+            if (stat.Uid != 0) return $"uid {stat.Uid} owns {UntrustedText.Quote(path)} ({what}) and can change it";
+            if (stat.OthersMayChange) return $"every user can write {UntrustedText.Quote(path)} ({what}, mode {octal})";
+            if (stat.GroupMayChange) return $"the members of group {stat.Gid} can write {UntrustedText.Quote(path)} ({what}, mode {octal})";
             return null;
         }
     }

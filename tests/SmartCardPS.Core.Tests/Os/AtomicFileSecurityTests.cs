@@ -141,6 +141,12 @@ namespace SmartCardPS.Tests.Os
             Sh($"chmod 1777 '{shared}'");
             AtomicFile.WriteText(Path.Combine(shared, "f"), "x", NewFile.Config);
             Assert.Equal("x", File.ReadAllText(Path.Combine(shared, "f")));
+            // A root-owned directory its group can write: every member of the group could swap the file.
+            string grouped = Path.Combine(root, "grouped");
+            Directory.CreateDirectory(grouped);
+            Sh($"chmod 0775 '{grouped}'");
+            Assert.Equal(UnsafePathReason.UntrustedDirectory,
+                Assert.Throws<UnsafePathException>(() => AtomicFile.WriteText(Path.Combine(grouped, "f"), "x", NewFile.Config)).Reason);
         }
 
         [SkippableTheory]
