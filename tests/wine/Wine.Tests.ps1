@@ -169,6 +169,66 @@ Describe 'PowerShell on Windows: what only Windows answers' -Tag Wine -Skip:$NoF
     }
 }
 
+Describe 'Who holds the card on Windows (under Wine): Get-SmartCardClient and the sharing violation' -Tag Wine -Skip:$NoFixture {
+    BeforeAll {
+        # One Windows PowerShell holds the card in reader 0 exclusively; a second one is refused and asks who holds it.
+        function Get-HolderAnswer {
+            $module = Copy-WineModule $ModuleDir
+            $holding, $release, $out = 'holding.txt', 'release.txt', 'holder-answers.json' | ForEach-Object { Get-WineSharePath $_ }
+            Remove-Item -LiteralPath $holding, $release, $out -ErrorAction SilentlyContinue
+            @{ ModuleDir = $module; Reader = $Pcsc.ReaderNames[0]; HoldingPath = 'C:\smartcardps\holding.txt'; ReleasePath = 'C:\smartcardps\release.txt' } |
+                ConvertTo-Json | Set-Content (Get-WineSharePath 'hold-parameters.json')
+            $holder = Start-WineScript 'Hold-Card.ps1' 'C:\smartcardps\hold-parameters.json'
+            try {
+                $sw = [Diagnostics.Stopwatch]::StartNew()
+                while (-not (Test-Path -LiteralPath $holding)) {
+                    if ($holder.HasExited) { throw "The holder ended (exit code $($holder.ExitCode)) before holding the card:`n$($holder.ErrorText.Result)" }
+                    # A hang guard, not a timing: a holder that never connects ends here.
+                    if ($sw.Elapsed.TotalSeconds -gt 90) { throw 'The holder did not hold the card within 90 s.' }
+                    Start-Sleep -Milliseconds 20
+                }
+                @{ ModuleDir = $module; Reader = $Pcsc.ReaderNames[0]; OutPath = 'C:\smartcardps\holder-answers.json' } |
+                    ConvertTo-Json | Set-Content (Get-WineSharePath 'holder-parameters.json')
+                $null = Invoke-WineScript 'Get-HolderAnswers.ps1' 'C:\smartcardps\holder-parameters.json'
+                Set-Content -LiteralPath $release -Value 'done'
+                $holder.WaitForExit()
+                if ($holder.ExitCode) { throw "The holder failed (exit code $($holder.ExitCode)):`n$($holder.ErrorText.Result)" }
+                $answer = Get-Content -LiteralPath $out -Raw | ConvertFrom-Json
+                $answer | Add-Member -NotePropertyName HolderId -NotePropertyValue ([int]"$(Get-Content -LiteralPath $holding -Raw)".Trim())
+                $answer
+            }
+            finally { if (-not $holder.HasExited) { $holder.Kill($true); $holder.WaitForExit() } }
+        }
+        if ($Pcsc -and -not $WineMissing) { $script:Held = Get-HolderAnswer }
+    }
+
+    BeforeEach { Assert-TestDependency (-not $WineMissing) "PowerShell under Wine ($WineMissing)" }
+
+    It 'lists the processes with winscard.dll loaded: the holder, and this process marked as itself' {
+        if ($WineMissing) { return }
+        $holder = @($Held.Clients | Where-Object ProcessId -EQ $Held.HolderId)
+        $holder | Should -HaveCount 1
+        $holder[0].ProcessName | Should -Be 'SmartCardPS.WineHost'
+        $holder[0].IsCurrentProcess | Should -BeFalse
+        $self = @($Held.Clients | Where-Object IsCurrentProcess)
+        $self.ProcessId | Should -Be $Held.ProcessId
+        # Wine's own Windows processes (services, winedevice, explorer, rpcss) load no winscard.dll.
+        $Held.Clients | Should -HaveCount 2
+        # Whole at 80 columns, as on Linux: Windows names are longer than the 15 characters Linux keeps.
+        $Held.Table | Should -Match "(?m)^\s*$($Held.HolderId) SmartCardPS\.WineHost\s+1\s*$"
+        ($Held.Table -split "`r?`n" | Measure-Object Length -Maximum).Maximum | Should -BeLessOrEqual 80
+    }
+
+    It 'names the holder in the sharing violation, without the Linux-only fields it cannot know' {
+        if ($WineMissing) { return }
+        $Held.Refused | Should -HaveCount 1
+        $Held.Refused[0].Id | Should -Be 'ConnectSmartCardSharingViolation,SmartCardPS.Commands.ConnectSmartCardCommand'
+        $Held.Refused[0].Category | Should -Be 'ResourceBusy'
+        $Held.Refused[0].Message | Should -Match "'SmartCardPS\.WineHost' \(pid $($Held.HolderId)\)"
+        $Held.Refused[0].Message | Should -Not -Match "user :|: ''|pcscd|systemctl"
+    }
+}
+
 Describe 'Watch-SmartCard on Windows (under Wine) while cards move and pcscd stops and starts, as on Linux' -Tag Wine -Skip:$NoFixture {
     BeforeAll {
         # Moves a card, then stops and starts pcscd, each step once the watch has seen the events of the last one.

@@ -89,8 +89,12 @@ namespace SmartCardPS.Clients
             return "Close the program that holds it and retry.";
         }
 
+        // Windows tells neither the user nor the command line of another process (WindowsPcscClients): then the name
+        // and pid are all there is to say.
         private static string Name(PcscClient c) =>
-            $"{UntrustedText.Quote(c.ProcessName)} (pid {c.ProcessId}, user {UntrustedText.Escape(c.User)}: {UntrustedText.QuoteAtMost(c.CommandLine, 80)})";
+            $"{UntrustedText.Quote(c.ProcessName)} (pid {c.ProcessId}" +
+            (c.User == null ? "" : $", user {UntrustedText.Escape(c.User)}") +
+            (c.CommandLine == null ? "" : $": {UntrustedText.QuoteAtMost(c.CommandLine, 80)}") + ")";
 
         private static bool IsScdaemon(PcscClient c) => string.Equals(c.ProcessName, "scdaemon", StringComparison.Ordinal);
     }
