@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using System.Management.Automation;
 using SmartCardPS.Commands.Bases;
@@ -12,12 +13,14 @@ namespace SmartCardPS.Commands
     /// <para type="synopsis">Generates a key pair on a PKCS#11 token (C_GenerateKeyPair), as p11tool --generate-privkey
     /// does.</para>
     /// <para type="description">Generates an RSA (-KeySize, 2048 by default), EC (-Curve P-256, P-384 or P-521) or
-    /// EdDSA (Ed25519) key pair on the token given by -Token or -Uri, with p11tool's templates: both keys are token
-    /// objects with the same -Label and -Id (20 random bytes unless given), the private key is private, sensitive and
-    /// not extractable (unless -Extractable), and -Usage sets what the keys may do (p11tool's default: Sign, Decrypt
-    /// and Wrap for RSA and EC; Sign for EdDSA). A mechanism the token does not list, or a key size outside its range,
-    /// is refused before anything is generated, with what the token offers. Emits the private and the public key as
-    /// Get-Pkcs11Object lists them, with the URIs p11tool prints.</para>
+    /// EdDSA (Ed25519) key pair on the token given by -Token or -Uri (-Curve alone chooses EC or EdDSA), with
+    /// p11tool's templates: both keys are token objects with the same -Label and -Id (20 random bytes unless given),
+    /// the private key is private, sensitive and not extractable (unless -Extractable), and -Usage sets what the keys
+    /// may do (p11tool's default: Sign, Decrypt and Wrap for RSA and EC; Sign for EdDSA). A mechanism the token does
+    /// not list, or a key size outside its range, is refused before anything is generated, with what the token
+    /// offers; so is, before any module is loaded, a parameter that does not fit the algorithm (-Curve for RSA,
+    /// -KeySize for a curve). Emits the private and the public key as Get-Pkcs11Object lists them, with the URIs
+    /// p11tool prints.</para>
     /// <para type="description">The user logs in once (PIN from -Pin, -Credential, the URI's pin-value or pin-source,
     /// the PIN pad, or a prompt); a wrong PIN is reported once and never retried. With -WhatIf no module is
     /// loaded.</para>
@@ -61,7 +64,8 @@ namespace SmartCardPS.Commands
         public string Uri { get; set; }
 
         /// <summary>
-        /// <para type="description">Rsa (the default), Ec or EdDsa.</para>
+        /// <para type="description">Rsa, Ec or EdDsa. Without it, -Curve says which (Ed25519 is EdDsa, the P- curves
+        /// Ec), else Rsa.</para>
         /// </summary>
         [Parameter]
         public Pkcs11KeyAlgorithm Algorithm { get; set; } = Pkcs11KeyAlgorithm.Rsa;
@@ -110,25 +114,53 @@ namespace SmartCardPS.Commands
         public SwitchParameter Extractable { get; set; }
 
         private byte[] idBytes;
+        private Pkcs11KeyAlgorithm algorithm;
 
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
             idBytes = HexIdOrStop(Id, "-Id");
+            algorithm = ChooseAlgorithm();
+        }
+
+        /// <summary>
+        /// -Algorithm, else the one -Curve implies, else Rsa. A combination that would quietly ignore a parameter, or
+        /// that no token can make, stops the command before any module is loaded or PIN asked for.
+        /// </summary>
+        private Pkcs11KeyAlgorithm ChooseAlgorithm()
+        {
+            bool algorithmGiven = MyInvocation.BoundParameters.ContainsKey(nameof(Algorithm));
+            bool ed25519 = string.Equals(Curve, "Ed25519", StringComparison.OrdinalIgnoreCase);
+            Pkcs11KeyAlgorithm chosen = algorithmGiven || Curve == null ? Algorithm : ed25519 ? Pkcs11KeyAlgorithm.EdDsa : Pkcs11KeyAlgorithm.Ec;
+            string conflict = null;
+            if (chosen == Pkcs11KeyAlgorithm.Rsa && Curve != null)
+                conflict = $"-Curve {Curve} is for Ec and EdDsa keys; an RSA key takes -KeySize. Leave out -Algorithm Rsa or -Curve.";
+            else if (chosen != Pkcs11KeyAlgorithm.Rsa && MyInvocation.BoundParameters.ContainsKey(nameof(KeySize)))
+                conflict = $"-KeySize is for RSA keys; {chosen} keys take -Curve. Leave out -KeySize.";
+            else if (chosen == Pkcs11KeyAlgorithm.Ec && ed25519)
+                conflict = "Ed25519 is the curve of EdDsa keys: give -Algorithm EdDsa (or -Curve Ed25519 alone), or a P- curve for Ec.";
+            else if (chosen == Pkcs11KeyAlgorithm.EdDsa && Curve != null && !ed25519)
+                conflict = $"EdDsa keys are on Ed25519, not {Curve}: give -Algorithm Ec for a P- curve.";
+            if (conflict != null)
+            {
+                ThrowTerminatingError(NewError(new ArgumentException(conflict), "AlgorithmConflict", ErrorCategory.InvalidArgument, Curve));
+            }
+            return chosen;
         }
 
         protected override void ProcessRecord()
         {
             // A URI given without -Uri binds to -Token as a label: it is shown redacted.
             string named = Pkcs11UriText.Redact(ParameterSetName == UriSet ? Uri : Token.Label);
-            string what = Algorithm == Pkcs11KeyAlgorithm.Rsa ? $"RSA {KeySize}" : $"{Algorithm} {Curve ?? (Algorithm == Pkcs11KeyAlgorithm.EdDsa ? "Ed25519" : "P-256")}";
+            string what = algorithm == Pkcs11KeyAlgorithm.Rsa ? $"an RSA {KeySize}-bit"
+                : algorithm == Pkcs11KeyAlgorithm.EdDsa ? "an Ed25519" : $"an EC {Curve ?? "P-256"}";
             // Before anything is loaded: -WhatIf loads no module.
-            if (!ShouldProcess(UntrustedText.Quote(named), $"Generate a {what} key pair{(Label != null ? " labelled " + UntrustedText.Quote(Label) : string.Empty)}")) return;
+            if (!ShouldProcess(UntrustedText.Quote(named), $"Generate {what} key pair{(Label != null ? " labelled " + UntrustedText.Quote(Label) : string.Empty)}")) return;
             TokenTarget? target = ParameterSetName == UriSet ? One(TokensOfUri(Uri)) : ByToken(Token);
             if (target == null) return;
             var spec = new Pkcs11KeyPairSpec
             {
-                Algorithm = Algorithm,
+                Algorithm = algorithm,
                 KeySize = KeySize,
                 Curve = Curve,
                 Label = Label,

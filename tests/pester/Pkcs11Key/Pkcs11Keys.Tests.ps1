@@ -61,9 +61,33 @@ Describe 'New-Pkcs11KeyPair' -Skip:$NoFixture {
         $before = @(Get-Pkcs11Object -Token KeyToken -Type PublicKey).Count
         $Shim.ResetLog()
         $text = Get-WhatIfText { New-Pkcs11KeyPair -Token KeyToken -Label 'never' -WhatIf } $Scratch
-        $text | Should -Match "Generate a RSA 2048 key pair labelled 'never'"
+        $text | Should -Match "Generate an RSA 2048-bit key pair labelled 'never'"
         $Shim.Log | Should -BeNullOrEmpty -Because 'nothing may be loaded under -WhatIf (no C_Initialize)'
         @(Get-Pkcs11Object -Token KeyToken -Type PublicKey).Count | Should -Be $before
+    }
+
+    # -Curve alone says which kind of key: the default algorithm (Rsa) must not quietly win over it.
+    It 'makes <Expected> keys from -Curve <Curve> alone, and says so under -WhatIf' -ForEach @(
+        @{ Curve = 'P-384'; Expected = 'EC'; Name = 'secp384r1'; Text = 'an EC P-384 key pair' }
+        @{ Curve = 'Ed25519'; Expected = 'EC_EDWARDS'; Name = 'Ed25519'; Text = 'an Ed25519 key pair' }
+    ) {
+        Get-WhatIfText { New-Pkcs11KeyPair -Token KeyToken -Curve $Curve -Label "by curve $Curve" -WhatIf } $Scratch | Should -Match "Generate $Text labelled"
+        $pair = New-Pkcs11KeyPair -Token KeyToken -Curve $Curve -Label "by curve $Curve" -Pin $Pin
+        $pair.KeyType | Should -Be $Expected, $Expected
+        $pair[1].Curve | Should -Be $Name
+    }
+
+    It 'refuses -Curve with an RSA key, -KeySize with a curve and a curve of the other algorithm, before loading anything' -ForEach @(
+        @{ Arguments = @{ Algorithm = 'Rsa'; Curve = 'P-256' }; Text = '-Curve P-256 is for Ec and EdDsa keys' }
+        @{ Arguments = @{ Algorithm = 'Ec'; KeySize = 3072 }; Text = '-KeySize is for RSA keys' }
+        @{ Arguments = @{ Curve = 'P-256'; KeySize = 3072 }; Text = '-KeySize is for RSA keys' }
+        @{ Arguments = @{ Algorithm = 'Ec'; Curve = 'Ed25519' }; Text = 'Ed25519 is the curve of EdDsa keys' }
+        @{ Arguments = @{ Algorithm = 'EdDsa'; Curve = 'P-521' }; Text = 'EdDsa keys are on Ed25519' }
+    ) {
+        $Shim.ResetLog()
+        { New-Pkcs11KeyPair -Token KeyToken -Pin $Pin @Arguments -ErrorAction Stop } |
+            Should -Throw -ErrorId 'NewPkcs11KeyPairAlgorithmConflict,SmartCardPS.Commands.NewPkcs11KeyPairCommand' -ExpectedMessage "*$Text*"
+        $Shim.Log | Should -BeNullOrEmpty -Because 'a wrong combination is refused before any module is loaded'
     }
 
     It 'reports a wrong PIN once, with one C_Login and without the PIN' {
