@@ -36,6 +36,10 @@ namespace SmartCardPS.Commands
     ///     -WhatIf</code>
     /// <para>Says what would be generated, without loading any module or asking for the PIN.</para>
     /// </example>
+    /// <example>
+    /// <code>New-Pkcs11KeyPair -Token MyToken -Curve Ed25519 -Label ssh -WhatIf</code>
+    /// <para>-Curve alone chooses the algorithm: this would be an Ed25519 (EdDSA) key pair.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.New, "Pkcs11KeyPair", DefaultParameterSetName = TokenSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(Pkcs11Object))]
     public sealed class NewPkcs11KeyPairCommand : Pkcs11KeyCmdlet
@@ -79,7 +83,8 @@ namespace SmartCardPS.Commands
         public int KeySize { get; set; } = 2048;
 
         /// <summary>
-        /// <para type="description">P-256 (default for Ec), P-384, P-521; Ed25519 (the one EdDsa curve).</para>
+        /// <para type="description">P-256 (the default for Ec), P-384, P-521, or Ed25519 (the one EdDsa curve).
+        /// Without -Algorithm it chooses it: Ed25519 makes an EdDsa key, a P- curve an Ec key.</para>
         /// </summary>
         [Parameter]
         [ValidateSet("P-256", "P-384", "P-521", "Ed25519")]
