@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Text;
@@ -18,8 +19,10 @@ namespace SmartCardPS.Commands
     /// its CKA_ID, or what the private key itself holds; a certificate's is its SubjectPublicKeyInfo. A URI without
     /// type= looks for a public key, then a certificate, then (after logging in) a private key. -Format Pem (the
     /// default) is byte for byte what p11tool --export-pubkey writes, Der the same as DER, OpenSsh the line ssh-keygen
-    /// -D prints (the label as the comment). Without -Path the key goes to the pipeline; with -Path the file is written
-    /// whole or not at all, and an existing one only replaced with -Force.</para>
+    /// -D prints (the label as the comment). Each key is exported once per run, however many of its objects (public
+    /// key, private key, certificates) are piped, as ssh-keygen -D lists it. Without -Path the key goes to the
+    /// pipeline; with -Path the file is written whole or not at all, an existing one only replaced with -Force, and a
+    /// second key for the same file refused.</para>
     /// </summary>
     /// <example>
     /// <code>Get-Pkcs11Object -Uri 'pkcs11:token=MyToken;type=public' | Export-Pkcs11PublicKey -Format OpenSsh</code>
@@ -73,12 +76,20 @@ namespace SmartCardPS.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        // Each key once per run, as ssh-keygen -D lists it: a token holds one key as its public key, its private key and
+        // its certificates, and Get-Pkcs11Object pipes them all. Keyed by the DER SubjectPublicKeyInfo.
+        private readonly HashSet<string> exported = new HashSet<string>(StringComparer.Ordinal);
+
+        // The files this run wrote, and which key each holds: a later input with the same key is skipped, another key
+        // refused.
+        private readonly Dictionary<string, string> written = new Dictionary<string, string>(StringComparer.Ordinal);
+
         protected override void ProcessRecord()
         {
             string path = Path == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
             if (path != null)
             {
-                if (SafeFile.Exists(path) && !Force)
+                if (SafeFile.Exists(path) && !Force && !written.ContainsKey(path))
                 {
                     WriteError(NewError(new IOException($"{UntrustedText.Quote(path)} exists; use -Force to replace it."), "FileExists", ErrorCategory.ResourceExists, path));
                     return;
@@ -133,6 +144,18 @@ namespace SmartCardPS.Commands
                     "NoOpenSshName", ErrorCategory.NotImplemented, key.Uri));
                 return;
             }
+            string der = Convert.ToBase64String(key.Der);
+            if (!exported.Add(der))
+            {
+                WriteVerbose($"{UntrustedText.Quote(key.Uri)} holds the same public key as an earlier input, exported once.");
+                return;
+            }
+            if (path != null && written.ContainsKey(path))
+            {
+                WriteError(NewError(new IOException($"{UntrustedText.Quote(path)} already holds the public key of {UntrustedText.Quote(written[path])}, and {UntrustedText.Quote(key.Uri)} has another: give each key its own -Path."),
+                    "OnePathSeveralKeys", ErrorCategory.InvalidArgument, key.Uri));
+                return;
+            }
             if (path == null)
             {
                 if (text != null) WriteObject(text);
@@ -143,6 +166,7 @@ namespace SmartCardPS.Commands
             {
                 byte[] bytes = text != null ? Encoding.ASCII.GetBytes(Format == PublicKeyFormat.OpenSsh ? text + "\n" : text) : key.Der;
                 AtomicFile.Write(path, bytes, NewFile.UserFile.WithForce(Force));
+                written[path] = key.Uri;
                 WriteObject(new FileInfo(path));
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)

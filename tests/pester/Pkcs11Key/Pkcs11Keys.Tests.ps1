@@ -163,6 +163,25 @@ Describe 'Export-Pkcs11PublicKey' -Skip:$NoFixture {
         $Shim.Log | Should -BeNullOrEmpty
     }
 
+    # ssh-keygen -D lists each key once, though the token holds it as a public key, a private key and certificates.
+    It 'exports each key once per run, to the pipeline or one -Path, however many of its objects are piped' {
+        @($Ec | Export-Pkcs11PublicKey -Pin $Pin -Format OpenSsh) | Should -HaveCount 1
+        $path = Join-Path $Scratch 'pair.pem'
+        $Ec | Export-Pkcs11PublicKey -Pin $Pin -Path $path -ErrorVariable failures | Should -HaveCount 1
+        $failures | Should -BeNullOrEmpty
+        [IO.File]::ReadAllText($path) | Should -BeExactly ($Ec[1] | Export-Pkcs11PublicKey)
+        $both = Join-Path $Scratch 'both.pem'
+        $Rsa[1], $Ec[1] | Export-Pkcs11PublicKey -Path $both -ErrorVariable failures -ErrorAction SilentlyContinue | Should -HaveCount 1
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -Be 'ExportPkcs11PublicKeyOnePathSeveralKeys,SmartCardPS.Commands.ExportPkcs11PublicKeyCommand'
+        [IO.File]::ReadAllText($both) | Should -BeExactly ($Rsa[1] | Export-Pkcs11PublicKey)
+        # Every object on the token, after a login: the keys ssh-keygen -D lists (it skips Ed25519 ones), each once.
+        $ours = @(Get-Pkcs11Object -Token KeyToken -Login -Pin $Pin | Export-Pkcs11PublicKey -Pin $Pin -Format OpenSsh -ErrorAction SilentlyContinue |
+                Where-Object { $_ -notlike 'ssh-ed25519 *' } | ForEach-Object { ($_ -split ' ')[0, 1] -join ' ' })
+        $theirs = @(& ssh-keygen -D $SoftHsm 2>$null | ForEach-Object { ($_ -split ' ')[0, 1] -join ' ' })
+        $ours | Sort-Object | Should -Be ($theirs | Sort-Object)
+    }
+
     It 'says KeyNotFound for a URI that names no key' {
         { Export-Pkcs11PublicKey -Uri "$TokenUri;object=nothing;type=public" -ErrorAction Stop } |
             Should -Throw -ErrorId 'ExportPkcs11PublicKeyKeyNotFound,SmartCardPS.Commands.ExportPkcs11PublicKeyCommand'
