@@ -18,6 +18,9 @@ namespace SmartCardPS.WineHost
                 Console.Error.WriteLine("usage: SmartCardPS.WineHost.exe SCRIPT [ARG...]");
                 return 2;
             }
+            // UTF-8, as Windows Terminal and PowerShell 7 write it: Wine's console code page would turn an ellipsis or an
+            // accented reader name into '?' bytes that the Linux side then reads as U+FFFD.
+            Console.OutputEncoding = new System.Text.UTF8Encoding(false);
             // CreateDefault, not CreateDefault2: in an SDK publish the latter has no Format-List or Out-String.
             InitialSessionState state = InitialSessionState.CreateDefault();
             state.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;

@@ -108,6 +108,11 @@ Describe 'PowerShell on Windows: what only Windows answers' -Tag Wine -Skip:$NoF
         $Answers.Windows.Windows.Win32.Message | Should -Not -Match 'undocumented'
     }
 
+    It 'writes the host''s output as UTF-8, so messages beyond ASCII (a shortened path''s ellipsis) arrive whole' {
+        if ($WineMissing) { return }
+        Invoke-WineScript 'Write-NonAscii.ps1' | Should -BeExactly "cut$([char]0x2026) caf$([char]0xE9) $([char]0x201C)quoted$([char]0x201D)"
+    }
+
     It 'waits inside SCardGetStatusChange while nothing happens: the watch does not spin' {
         if ($WineMissing) { return }
         $calls = Join-Path ([IO.Path]::GetTempPath()) "smartcardps-winscard-calls-$([guid]::NewGuid().ToString('N').Substring(0, 8)).txt"
