@@ -108,25 +108,10 @@ Describe 'Import-Pkcs11Certificate' -Skip:$NoFixture {
     }
 
     It 'destroys the new object when reading it back fails (one C_CreateObject, one C_DestroyObject) and says so: nothing is left half done' {
-        $shim = New-TestPkcs11Shim
-        if (-not $shim) { Set-ItResult -Skipped -Because 'gcc is missing'; return }
-        try {
-            $uri = "pkcs11:token=Certs?module-path=$($shim.LibraryPath)&pin-value=1234"
-            $before = Get-TokenObjectFileSnapshot $Hsm
-            $shim.ResetLog()
-            # -Id: no key is read to pair it with, so the first C_GetAttributeValue is the read-back of the new object.
-            $shim.Fail('GetAttributeValue', 0x30)
-            Import-Pkcs11Certificate -Uri $uri -Path $LonePem -Label 'unread' -Id 'c0ffee' -ErrorVariable failures -ErrorAction SilentlyContinue
-            $shim.Fail('GetAttributeValue', $null)
-            $failures.Count | Should -Be 1
-            $failures[0].FullyQualifiedErrorId | Should -Be 'ImportPkcs11CertificateWriteFailed,SmartCardPS.Commands.ImportPkcs11CertificateCommand'
-            $failures[0].Exception.Message | Should -Match 'reading it back failed \(C_GetAttributeValue returned CKR_DEVICE_ERROR\), so it was destroyed again: nothing was written'
-            $shim.Returns('CreateObject') | Should -Be @(0)
-            $shim.Returns('DestroyObject') | Should -Be @(0)
-            Get-TokenObjectFileSnapshot $Hsm | Should -Be $before
-            @(Get-P11toolObject --list-all $Token.Uri | Where-Object Label -eq 'unread').Count | Should -Be 0
+        # -Id: no key is read to pair it with, so the first C_GetAttributeValue is the read-back of the new object.
+        Assert-UnreadImportRolledBack Import-Pkcs11Certificate Certs {
+            param($Uri) Import-Pkcs11Certificate -Uri $Uri -Path $LonePem -Label 'unread' -Id 'c0ffee'
         }
-        finally { if ($shim) { $shim.Dispose() } }
     }
 
     It 'says which object is left when destroying it fails too, so it can be removed' {

@@ -59,24 +59,9 @@ Describe 'Import-Pkcs11Object' -Skip:$NoFixture {
     }
 
     It 'destroys the new data object when reading it back fails (one C_CreateObject, one C_DestroyObject): nothing is left' {
-        $shim = New-TestPkcs11Shim
-        if (-not $shim) { Set-ItResult -Skipped -Because 'gcc is missing'; return }
-        try {
-            $uri = "pkcs11:token=Data?module-path=$($shim.LibraryPath)&pin-value=1234"
-            $before = Get-TokenObjectFileSnapshot $Hsm
-            $shim.ResetLog()
-            # A data object has no key to pair with: the first C_GetAttributeValue is the read-back of the new object.
-            $shim.Fail('GetAttributeValue', 0x30)
-            Import-Pkcs11Object -Uri $uri -Path $ValueFile -Label 'unread' -Private -ErrorVariable failures -ErrorAction SilentlyContinue
-            $shim.Fail('GetAttributeValue', $null)
-            $failures.Count | Should -Be 1
-            $failures[0].FullyQualifiedErrorId | Should -Be 'ImportPkcs11ObjectWriteFailed,SmartCardPS.Commands.ImportPkcs11ObjectCommand'
-            $failures[0].Exception.Message | Should -Match 'reading it back failed \(C_GetAttributeValue returned CKR_DEVICE_ERROR\), so it was destroyed again: nothing was written'
-            $shim.Returns('CreateObject') | Should -Be @(0)
-            $shim.Returns('DestroyObject') | Should -Be @(0)
-            Get-TokenObjectFileSnapshot $Hsm | Should -Be $before
-            @(Get-P11toolObject --login --list-all $Token.Uri | Where-Object Label -eq 'unread').Count | Should -Be 0
+        # A data object has no key to pair with: the first C_GetAttributeValue is the read-back of the new object.
+        Assert-UnreadImportRolledBack Import-Pkcs11Object Data {
+            param($Uri) Import-Pkcs11Object -Uri $Uri -Path $ValueFile -Label 'unread' -Private
         }
-        finally { if ($shim) { $shim.Dispose() } }
     }
 }

@@ -33,6 +33,37 @@ function Get-TokenObjectFileSnapshot($Hsm) {
     Get-TokenDirectorySnapshot $Hsm | Where-Object { $_ -notmatch '/(token\.object|generation) ' }
 }
 
+# Runs $Import (given a URI of token $TokenLabel through a new logging shim, the PIN in it) while the shim fails
+# C_GetAttributeValue, which for an import with nothing to pair is the read-back of the new object; asserts the one
+# WriteFailed error of $Command, one C_CreateObject and one C_DestroyObject, the object files as before and no object
+# labelled 'unread' listed by p11tool after a login: a failed import leaves nothing behind.
+function Assert-UnreadImportRolledBack([string] $Command, [string] $TokenLabel, [scriptblock] $Import) {
+    $shim = New-TestPkcs11Shim
+    if (-not $shim) { Set-ItResult -Skipped -Because 'gcc is missing'; return }
+    try {
+        $uri = "pkcs11:token=${TokenLabel}?module-path=$($shim.LibraryPath)&pin-value=1234"
+        $before = Get-TokenObjectFileSnapshot $Hsm
+        $shim.ResetLog()
+        $shim.Fail('GetAttributeValue', 0x30)
+        # Its errors are the output looked at: not stopping at the first (Pester runs tests with Stop).
+        $failures = @(& {
+                $ErrorActionPreference = 'Continue'
+                & $Import $uri 2>&1 | Where-Object { $_ -is [Management.Automation.ErrorRecord] }
+            })
+        $shim.Fail('GetAttributeValue', $null)
+        $failures.Count | Should -Be 1
+        $name = $Command -replace '-'
+        $failures[0].FullyQualifiedErrorId | Should -Be "${name}WriteFailed,SmartCardPS.Commands.${name}Command"
+        $failures[0].Exception.Message | Should -Match 'reading it back failed \(C_GetAttributeValue returned CKR_DEVICE_ERROR\), so it was destroyed again: nothing was written'
+        $shim.Returns('CreateObject') | Should -Be @(0)
+        $shim.Returns('DestroyObject') | Should -Be @(0)
+        Get-TokenObjectFileSnapshot $Hsm | Should -Be $before
+        $token = Get-Pkcs11Token -Label $TokenLabel
+        @(Get-P11toolObject --login --list-all $token.Uri | Where-Object Label -eq 'unread').Count | Should -Be 0
+    }
+    finally { if ($shim) { $shim.Dispose() } }
+}
+
 # The first uninitialised token (SoftHSM's free slot), as Get-Pkcs11Token -IncludeEmptySlots lists it.
 function Get-TestFreeToken { Get-Pkcs11Token -IncludeEmptySlots | Where-Object { $_.TokenPresent -and -not $_.TokenInitialized } | Select-Object -First 1 }
 
