@@ -179,6 +179,30 @@ Describe 'Register-NssModule and Unregister-NssModule with NSS databases' -Skip:
         finally { Pop-Location }
     }
 
+    It 'says how to create a missing database whose directory holds a single quote and a space, in sh and in PowerShell' {
+        $parent = New-TestDirectory 'nodb'
+        $Dirs.Add($parent)
+        $db = Join-Path $parent "Bob's db"
+        $err = { Register-NssModule -NssDatabase $db -ModulePath $SoftHsmLibrary -Name Soft -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RegisterNssModuleDatabaseNotFound,SmartCardPS.Commands.RegisterNssModuleCommand' -PassThru
+        $message = $err.Exception.Message
+        # One command when both shells read it alike; otherwise one line for each shell.
+        $sh = if ($message -match '(?m)^\s*sh: (.+)$') { $Matches[1] } elseif ($message -match 'with: (.+)$') { $Matches[1] }
+        $ps = if ($message -match '(?m)^\s*PowerShell: (.+)$') { $Matches[1] } elseif ($message -match 'with: (.+)$') { $Matches[1] }
+        # Run by /bin/sh as printed: the database lands in the directory named, not in one the quotes made up.
+        & /bin/sh -c $sh
+        $LASTEXITCODE | Should -Be 0 -Because $sh
+        @(Get-ChildItem -LiteralPath $parent -Force).Name | Should -Be @("Bob's db") -Because $sh
+        Test-Path -LiteralPath (Join-Path $db 'cert9.db') | Should -BeTrue -Because $sh
+        (Register-NssModule -NssDatabase $db -ModulePath $SoftHsmLibrary -Name Soft).Database | Should -Be $db
+        # And the PowerShell form, pasted into pwsh as it stands.
+        Remove-Item -LiteralPath $db -Recurse -Force
+        & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command $ps
+        $LASTEXITCODE | Should -Be 0 -Because $ps
+        @(Get-ChildItem -LiteralPath $parent -Force).Name | Should -Be @("Bob's db") -Because $ps
+        Test-Path -LiteralPath (Join-Path $db 'cert9.db') | Should -BeTrue -Because $ps
+    }
+
     It 'does not guess between several profiles when none is the default' {
         $saved = $env:HOME
         $env:HOME = New-TestDirectory 'home'

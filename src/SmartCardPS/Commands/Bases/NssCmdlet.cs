@@ -83,7 +83,7 @@ namespace SmartCardPS.Commands.Bases
         {
             if (!System.IO.Directory.Exists(target.Directory))
             {
-                WriteError(NewError(new ItemNotFoundException($"{target.Description} does not exist. Create an NSS database with: {NssModuleDatabase.CreateCommand(target.Directory)}"),
+                WriteError(NewError(new ItemNotFoundException($"{target.Description} does not exist. {NssModuleDatabase.CreateAdvice(target.Directory)}"),
                     "DatabaseNotFound", ErrorCategory.ObjectNotFound, target.Directory));
                 return null;
             }
