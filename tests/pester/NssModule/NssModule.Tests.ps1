@@ -221,6 +221,58 @@ Describe 'Register-NssModule and Unregister-NssModule with NSS databases' -Skip:
         }
     }
 
+    It '-WhatIf names the default profiles the real run changes, when Firefox runs with one of them' {
+        $saved = $env:HOME
+        $env:HOME = New-TestDirectory 'home'
+        $Dirs.Add($env:HOME)
+        # Two roots, each with its default profile (a deb Firefox and the Snap one); Firefox runs with the first.
+        $roots = "$env:HOME/.mozilla/firefox", "$env:HOME/snap/firefox/common/.mozilla/firefox"
+        foreach ($i in 0, 1) {
+            New-Item -ItemType Directory "$($roots[$i])/p$i" | Out-Null
+            "[Profile0]`nName=p$i`nIsRelative=1`nPath=p$i`nDefault=1`n" | Set-Content "$($roots[$i])/profiles.ini"
+        }
+        $running, $idle = "$($roots[0])/p0", "$($roots[1])/p1"
+        $psi = [Diagnostics.ProcessStartInfo]::new('python3')
+        foreach ($argument in '-c', "import fcntl, sys`nf = open(sys.argv[1], 'w')`nfcntl.lockf(f, fcntl.LOCK_EX)`nprint('locked', flush=True)`nsys.stdin.read()", "$running/.parentlock") {
+            $psi.ArgumentList.Add($argument)
+        }
+        $psi.RedirectStandardInput = $true
+        $psi.RedirectStandardOutput = $true
+        $holder = [Diagnostics.Process]::Start($psi)
+        try {
+            $holder.StandardOutput.ReadLine() | Should -Be 'locked'
+            (Get-FirefoxProfile | Where-Object IsDefault).Path | Should -Be @($running, $idle)
+            # The profile directories a -WhatIf text names, and those whose pkcs11.txt the real run changed.
+            function Get-Named([string] $Text) { @([regex]::Matches($Text, 'on target "Firefox profile ''[^'']*'' \(''([^'']*)''\)"') | ForEach-Object { $_.Groups[1].Value }) }
+            function Get-Hashes { foreach ($p in $running, $idle) { "$p=$((Get-FileHash "$p/pkcs11.txt" -ErrorAction SilentlyContinue).Hash)" } }
+
+            $said = Get-Named (Get-WhatIfText { Register-NssModule -Name Soft -ModulePath $SoftHsmLibrary -WhatIf -ErrorAction SilentlyContinue } $env:HOME)
+            $before = Get-Hashes
+            Register-NssModule -Name Soft -ModulePath $SoftHsmLibrary -ErrorAction SilentlyContinue -ErrorVariable refused | Out-Null
+            $after = Get-Hashes
+            $changed = @(foreach ($i in 0, 1) { if ($before[$i] -ne $after[$i]) { ($running, $idle)[$i] } })
+            $changed | Should -Be @($idle)
+            $said | Should -Be $changed -Because 'what -WhatIf names is what the real run changes'
+            $refused.FullyQualifiedErrorId | Should -Be 'RegisterNssModuleFirefoxRunning,SmartCardPS.Commands.RegisterNssModuleCommand'
+
+            # The same for removing: the running profile is given the module with -Force, then the run leaves it.
+            Register-NssModule -Profile p0 -Name Soft -ModulePath $SoftHsmLibrary -Force -WarningAction SilentlyContinue | Out-Null
+            $said = Get-Named (Get-WhatIfText { Unregister-NssModule -Name Soft -WhatIf -ErrorAction SilentlyContinue } $env:HOME)
+            $before = Get-Hashes
+            Unregister-NssModule -Name Soft -ErrorAction SilentlyContinue -ErrorVariable refused
+            $after = Get-Hashes
+            $changed = @(foreach ($i in 0, 1) { if ($before[$i] -ne $after[$i]) { ($running, $idle)[$i] } })
+            $changed | Should -Be @($idle)
+            $said | Should -Be $changed -Because 'what -WhatIf names is what the real run changes'
+            $refused.FullyQualifiedErrorId | Should -Be 'UnregisterNssModuleFirefoxRunning,SmartCardPS.Commands.UnregisterNssModuleCommand'
+        }
+        finally {
+            $holder.StandardInput.Close()
+            $holder.WaitForExit()
+            $env:HOME = $saved
+        }
+    }
+
     It 'completes profile names and the NSS module names of the profiles named (issue 23, item 18)' {
         $saved = $env:HOME
         $env:HOME = New-TestDirectory 'home'
