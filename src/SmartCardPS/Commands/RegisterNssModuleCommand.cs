@@ -55,8 +55,10 @@ namespace SmartCardPS.Commands
         public string Name { get; set; }
 
         /// <summary>
-        /// <para type="description">The PKCS#11 library; by default OpenSC's. A bare file name is looked for in
-        /// p11-kit's module directory.</para>
+        /// <para type="description">The PKCS#11 library; by default OpenSC's. As for every cmdlet that registers a
+        /// library, a bare file name is a library in p11-kit's module directory, never a file in the current location
+        /// (name that ./name); a relative path is taken from PowerShell's current location (Set-Location). pkcs11.txt
+        /// gets the full path.</para>
         /// </summary>
         [Parameter(Position = 1, HelpMessage = "The PKCS#11 library; by default OpenSC's.")]
         [ValidateNotNullOrEmpty]
