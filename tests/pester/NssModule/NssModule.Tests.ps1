@@ -79,17 +79,8 @@ Describe 'Register-NssModule and Unregister-NssModule with NSS databases' -Skip:
     It 'refuses while Firefox holds the database without claiming the module was added, and warns about p11-kit-proxy only for a change it makes (issue 23, item 16)' {
         $db = New-Db
         Register-NssModule -NssDatabase $db | Out-Null
-        # Firefox's hold on a profile: an fcntl write lock on .parentlock, taken here by another process.
-        $lock = Join-Path $db '.parentlock'
-        $psi = [Diagnostics.ProcessStartInfo]::new('python3')
-        foreach ($argument in '-c', "import fcntl, sys`nf = open(sys.argv[1], 'w')`nfcntl.lockf(f, fcntl.LOCK_EX)`nprint('locked', flush=True)`nsys.stdin.read()", $lock) {
-            $psi.ArgumentList.Add($argument)
-        }
-        $psi.RedirectStandardInput = $true
-        $psi.RedirectStandardOutput = $true
-        $holder = [Diagnostics.Process]::Start($psi)
+        $holder = Start-TestProfileLock $db
         try {
-            $holder.StandardOutput.ReadLine() | Should -Be 'locked'
             $before = Get-FileHash "$db/pkcs11.txt"
             $err = { Register-NssModule -UseP11KitProxy -NssDatabase $db -WarningVariable warnings -ErrorAction Stop 3>$null } |
                 Should -Throw -ErrorId 'RegisterNssModuleFirefoxRunning,SmartCardPS.Commands.RegisterNssModuleCommand' -PassThru
@@ -98,10 +89,7 @@ Describe 'Register-NssModule and Unregister-NssModule with NSS databases' -Skip:
             $warnings | Should -BeNullOrEmpty
             (Get-FileHash "$db/pkcs11.txt").Hash | Should -Be $before.Hash
         }
-        finally {
-            $holder.StandardInput.Close()
-            $holder.WaitForExit()
-        }
+        finally { Stop-TestProfileLock $holder }
     }
 
     It 'refuses names NSS would not read back: <Why>' -TestCases @(
@@ -232,15 +220,8 @@ Describe 'Register-NssModule and Unregister-NssModule with NSS databases' -Skip:
             "[Profile0]`nName=p$i`nIsRelative=1`nPath=p$i`nDefault=1`n" | Set-Content "$($roots[$i])/profiles.ini"
         }
         $running, $idle = "$($roots[0])/p0", "$($roots[1])/p1"
-        $psi = [Diagnostics.ProcessStartInfo]::new('python3')
-        foreach ($argument in '-c', "import fcntl, sys`nf = open(sys.argv[1], 'w')`nfcntl.lockf(f, fcntl.LOCK_EX)`nprint('locked', flush=True)`nsys.stdin.read()", "$running/.parentlock") {
-            $psi.ArgumentList.Add($argument)
-        }
-        $psi.RedirectStandardInput = $true
-        $psi.RedirectStandardOutput = $true
-        $holder = [Diagnostics.Process]::Start($psi)
+        $holder = Start-TestProfileLock $running
         try {
-            $holder.StandardOutput.ReadLine() | Should -Be 'locked'
             (Get-FirefoxProfile | Where-Object IsDefault).Path | Should -Be @($running, $idle)
             # The profile directories a -WhatIf text names, and those whose pkcs11.txt the real run changed.
             function Get-Named([string] $Text) { @([regex]::Matches($Text, 'on target "Firefox profile ''[^'']*'' \(''([^'']*)''\)"') | ForEach-Object { $_.Groups[1].Value }) }
@@ -267,8 +248,7 @@ Describe 'Register-NssModule and Unregister-NssModule with NSS databases' -Skip:
             $refused.FullyQualifiedErrorId | Should -Be 'UnregisterNssModuleFirefoxRunning,SmartCardPS.Commands.UnregisterNssModuleCommand'
         }
         finally {
-            $holder.StandardInput.Close()
-            $holder.WaitForExit()
+            Stop-TestProfileLock $holder
             $env:HOME = $saved
         }
     }
