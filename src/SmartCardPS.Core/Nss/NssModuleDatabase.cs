@@ -21,12 +21,22 @@ namespace SmartCardPS.Nss
         private static readonly NewFile ModuleFile = new NewFile { Mode = 0x180, OwnerFromDirectory = true };
 
         /// <summary>
-        /// The command that creates an empty NSS database in <paramref name="directory"/>, to paste into PowerShell or
-        /// a POSIX shell: certutil -N alone fails with SEC_ERROR_BAD_DATABASE until the directory exists.
+        /// How to create an empty NSS database in <paramref name="directory"/>: certutil -N alone fails with
+        /// SEC_ERROR_BAD_DATABASE until the directory exists. One command to paste into PowerShell or a POSIX shell when
+        /// both read its quotes alike; a directory holding a single quote, which the two quote differently, gets one line
+        /// for each shell.
         /// </summary>
-        public static string CreateCommand(string directory)
+        public static string CreateAdvice(string directory)
         {
-            string dir = UntrustedText.Argument(directory);
+            string powerShell = CreateCommand(directory, posixShell: false), sh = CreateCommand(directory, posixShell: true);
+            return "Create an NSS database with:" + (powerShell == sh ? " " + sh : $"\n  PowerShell: {powerShell}\n  sh: {sh}");
+        }
+
+        /// <summary>The command that creates an empty NSS database in <paramref name="directory"/>, quoted for sh (bash,
+        /// zsh) or for PowerShell.</summary>
+        public static string CreateCommand(string directory, bool posixShell)
+        {
+            string dir = posixShell ? UntrustedText.ShellArgument(directory) : UntrustedText.Argument(directory);
             return $"mkdir -p {dir} && certutil -N --empty-password -d sql:{dir}";
         }
 

@@ -15,11 +15,9 @@ namespace SmartCardPS.Nss
     public static class NssModuleLibrary
     {
         /// <summary>
-        /// The library named by <paramref name="modulePath"/>: a bare file name in p11-kit's module directory
-        /// (see <see cref="Pkcs11RegistryPaths.ResolveLibrary"/>), anything else made absolute by
-        /// <paramref name="fullPath"/> (PowerShell's current location), which is asked only then. Without it OpenSC's
-        /// library, or p11-kit-proxy with <paramref name="p11KitProxy"/>. <see cref="NssException"/> (NotFound,
-        /// NotPkcs11) when Firefox could not load it; <paramref name="paths"/> are p11-kit's (the machine's when null).
+        /// The library named by <paramref name="modulePath"/> (see <see cref="Resolve"/>); without it OpenSC's library,
+        /// or p11-kit-proxy with <paramref name="p11KitProxy"/>. <see cref="NssException"/> (NotFound, NotPkcs11) when
+        /// Firefox could not load it; <paramref name="paths"/> are p11-kit's (the machine's when null).
         /// </summary>
         public static string Find(string modulePath, bool p11KitProxy, Func<string, string> fullPath, Pkcs11RegistryPaths paths = null)
         {
@@ -28,10 +26,7 @@ namespace SmartCardPS.Nss
             string path;
             if (modulePath != null)
             {
-                // No full path passed: null for a path as for a bare name missing from the module directory, and both
-                // are then files from the current location (unlike p11-kit's module:); Firefox is given the absolute
-                // path, and the file is checked below.
-                path = paths.ResolveLibrary(modulePath, null) ?? fullPath(modulePath);
+                path = Resolve(modulePath, fullPath, paths) ?? throw new NssException(NssFailure.NotFound, paths.LibraryNotFoundMessage(modulePath), modulePath);
             }
             else if (p11KitProxy)
             {
@@ -48,6 +43,22 @@ namespace SmartCardPS.Nss
             if (reason == NssLibraryCheck.NotFound) throw new NssException(NssFailure.NotFound, problem + ".", path);
             if (problem != null) throw new NssException(NssFailure.NotPkcs11, problem + ". Nothing was changed.", path);
             return path;
+        }
+
+        /// <summary>
+        /// A -ModulePath as every registering cmdlet reads it (Register-OpenScModule's rule,
+        /// <see cref="Pkcs11RegistryPaths.ResolveLibrary"/>): a bare file name is a library in p11-kit's module
+        /// directory, never a file of the current location, which anyone who can write there would choose (as
+        /// PowerShell runs no command from it without .\); anything else is made absolute by
+        /// <paramref name="fullPath"/> (PowerShell's current location), which is asked only then, so Firefox is given
+        /// a path that does not depend on its own working directory. Null for a bare name the module directory lacks.
+        /// Nothing is checked or loaded.
+        /// </summary>
+        public static string Resolve(string modulePath, Func<string, string> fullPath, Pkcs11RegistryPaths paths = null)
+        {
+            if (string.IsNullOrEmpty(modulePath)) return null;
+            paths = paths ?? Pkcs11RegistryPaths.Default();
+            return paths.ResolveLibrary(modulePath, Pkcs11RegistryPaths.IsBareName(modulePath) ? null : fullPath(modulePath));
         }
 
         /// <summary>p11-kit's proxy module, through which NSS sees every module p11-kit registers.</summary>

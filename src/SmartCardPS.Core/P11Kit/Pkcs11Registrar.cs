@@ -79,7 +79,7 @@ namespace SmartCardPS.P11Kit
         /// <summary>The library a user named (see <see cref="Pkcs11RegistryPaths.ResolveLibrary"/>).</summary>
         public string FindLibrary(string value, string fullPath) =>
             Registry.ResolveLibrary(value, fullPath) ?? throw new Pkcs11RegistrationException(Pkcs11RegistrationFailure.NotFound,
-                $"There is no library {UntrustedText.Quote(value)} in p11-kit's module directory ({Registry.Paths.ModuleDirectory ?? "none"}); a file in the current location is named as a path, such as ./{UntrustedText.Escape(value)}.", value);
+                Registry.Paths.LibraryNotFoundMessage(value), value);
 
         /// <summary>OpenSC's PKCS#11 library where the platform installs it.</summary>
         public string FindOpenSc() =>

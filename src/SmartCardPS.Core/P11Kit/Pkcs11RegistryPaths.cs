@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Runtime.InteropServices;
 using SmartCardPS.Os;
+using SmartCardPS.Text;
 
 namespace SmartCardPS.P11Kit
 {
@@ -63,11 +64,20 @@ namespace SmartCardPS.P11Kit
         public string ResolveLibrary(string value, string fullPath)
         {
             if (string.IsNullOrEmpty(value)) return null;
-            if (value.IndexOfAny(new[] { '/', '\\' }) >= 0 || Path.IsPathRooted(value)) return fullPath;
+            if (!IsBareName(value)) return fullPath;
             if (ModuleDirectory == null) return null;
             string inModuleDirectory = Path.Combine(ModuleDirectory, value);
             return File.Exists(inModuleDirectory) ? inModuleDirectory : null;
         }
+
+        /// <summary>A file name without a directory part, which <see cref="ResolveLibrary"/> looks for in p11-kit's
+        /// module directory only; anything else is a path.</summary>
+        public static bool IsBareName(string value) => value.IndexOfAny(new[] { '/', '\\' }) < 0 && !Path.IsPathRooted(value);
+
+        /// <summary>Why <see cref="ResolveLibrary"/> found no library for the bare name <paramref name="value"/>, and
+        /// how to name a file of the current location instead.</summary>
+        public string LibraryNotFoundMessage(string value) =>
+            $"There is no library {UntrustedText.Quote(value)} in p11-kit's module directory ({ModuleDirectory ?? "none"}); a file in the current location is named as a path, such as ./{UntrustedText.Escape(value)}.";
 
         public static Pkcs11RegistryPaths Default()
         {

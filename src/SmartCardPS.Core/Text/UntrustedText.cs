@@ -38,6 +38,12 @@ namespace SmartCardPS.Text
         /// </summary>
         public static string Argument(string text) => text == null ? "''" : PowerShellQuote.SingleQuoted(Escape(text));
 
+        /// <summary>
+        /// Untrusted text as the argument of a command for a POSIX shell (sh, bash), escaped as <see cref="Argument"/>
+        /// and single-quoted as sh reads it (<see cref="PosixShellQuote"/>). Never cut.
+        /// </summary>
+        public static string ShellArgument(string text) => PosixShellQuote.SingleQuoted(text == null ? string.Empty : Escape(text));
+
         /// <summary>One character of untrusted text as a message names it: itself, or U+XXXX when it is not visible.</summary>
         public static string Character(char c) =>
             char.IsControl(c) || IsHidden(CharUnicodeInfo.GetUnicodeCategory(c)) ? "U+" + ((int)c).ToString("X4", CultureInfo.InvariantCulture) : c.ToString();

@@ -19,13 +19,14 @@ namespace SmartCardPS.Commands
     /// the same library (symlinks resolved), under any name, is skipped with a warning that nothing was changed, and
     /// its module emitted. A name already used by another library is an error: NSS would delete both by name. While a
     /// Firefox runs with a profile it is refused (Firefox keeps its own list and loads modules at start) unless -Force,
-    /// after which Firefox must be restarted. Registering OpenSC next to p11-kit-proxy (or the proxy next to OpenSC)
-    /// warns, as NSS then fails with "Unknown PKCS #11 error" when p11-kit also loads OpenSC. A file that is not a
-    /// shared library exporting C_GetFunctionList is refused; this is read from the file (ELF), so the library is never
-    /// loaded and none of its code runs, under -WhatIf or otherwise. Names and paths that NSS would not read back as
-    /// written (control characters, a leading quote or blank, lines of 2047 bytes or more) are refused. pkcs11.txt is
-    /// replaced atomically (a temporary file in the same directory, then renamed) keeping its mode and owner, and is
-    /// created (mode 0600) in a profile that has none. Emits the module as NSS now reads it.</para>
+    /// after which Firefox must be restarted; -WhatIf refuses it too, so it names exactly the databases a real run
+    /// changes. Registering OpenSC next to p11-kit-proxy (or the proxy next to OpenSC) warns, as NSS then fails with
+    /// "Unknown PKCS #11 error" when p11-kit also loads OpenSC. A file that is not a shared library exporting
+    /// C_GetFunctionList is refused; this is read from the file (ELF), so the library is never loaded and none of its
+    /// code runs, under -WhatIf or otherwise. Names and paths that NSS would not read back as written (control
+    /// characters, a leading quote or blank, lines of 2047 bytes or more) are refused. pkcs11.txt is replaced
+    /// atomically (a temporary file in the same directory, then renamed) keeping its mode and owner, and is created
+    /// (mode 0600) in a profile that has none. Emits the module as NSS now reads it.</para>
     /// </summary>
     /// <example>
     /// <code>Register-NssModule</code>
@@ -54,8 +55,10 @@ namespace SmartCardPS.Commands
         public string Name { get; set; }
 
         /// <summary>
-        /// <para type="description">The PKCS#11 library; by default OpenSC's. A bare file name is looked for in
-        /// p11-kit's module directory.</para>
+        /// <para type="description">The PKCS#11 library; by default OpenSC's. As for every cmdlet that registers a
+        /// library, a bare file name is a library in p11-kit's module directory, never a file in the current location
+        /// (name that ./name); a relative path is taken from PowerShell's current location (Set-Location). pkcs11.txt
+        /// gets the full path.</para>
         /// </summary>
         [Parameter(Position = 1, HelpMessage = "The PKCS#11 library; by default OpenSC's.")]
         [ValidateNotNullOrEmpty]
@@ -128,8 +131,9 @@ namespace SmartCardPS.Commands
                         "NameInUse", ErrorCategory.ResourceExists, other));
                     continue;
                 }
+                if (!CheckNotRunning(target, Force, Quote(name), "added", out string restart)) continue;
                 if (!ShouldProcess(target.Description, $"Load the PKCS#11 module {Quote(name)} ({Quote(library)})")) continue;
-                if (!CheckNotRunning(target, Force, Quote(name), "added")) continue;
+                if (restart != null) WriteWarning(restart);
                 // Only for a change that is made: after a refusal the clash it warns of never comes to be.
                 WarnAboutProxy(file, target);
                 try

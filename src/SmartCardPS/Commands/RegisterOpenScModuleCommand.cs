@@ -40,7 +40,9 @@ namespace SmartCardPS.Commands
     {
         /// <summary>
         /// <para type="description">The OpenSC PKCS#11 library to register: a path, or a file name in p11-kit's module
-        /// directory. Without it the platform's usual location is used.</para>
+        /// directory. Without it the platform's usual location is used. As for every cmdlet that registers a library, a
+        /// bare file name is a library in p11-kit's module directory, never a file in the current location (name that
+        /// ./name); a relative path is taken from PowerShell's current location (Set-Location).</para>
         /// </summary>
         [Parameter(Position = 0, HelpMessage = "The OpenSC PKCS#11 library; by default the platform's usual location.")]
         [ValidateNotNullOrEmpty]

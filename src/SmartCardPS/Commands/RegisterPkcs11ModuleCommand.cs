@@ -54,7 +54,9 @@ namespace SmartCardPS.Commands
 
         /// <summary>
         /// <para type="description">The PKCS#11 library to register: a path, or a file name in p11-kit's module
-        /// directory (such as opensc-pkcs11.so).</para>
+        /// directory (such as opensc-pkcs11.so). As for every cmdlet that registers a library, a bare file name is a
+        /// library in p11-kit's module directory, never a file in the current location (name that ./name); a relative
+        /// path is taken from PowerShell's current location (Set-Location).</para>
         /// </summary>
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, HelpMessage = "The PKCS#11 library: a path, or a file name in p11-kit's module directory.")]
         [ValidateNotNullOrEmpty]

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System;
 using SmartCardPS.Commands.Bases;
 using SmartCardPS.Nss;
+using SmartCardPS.P11Kit;
 using SmartCardPS.Text;
 
 namespace SmartCardPS.Commands
@@ -42,7 +43,11 @@ namespace SmartCardPS.Commands
         public string Name { get; set; }
 
         /// <summary>
-        /// <para type="description">The PKCS#11 library Firefox loads for the module.</para>
+        /// <para type="description">The PKCS#11 library Firefox loads for the module. As for every cmdlet that
+        /// registers a library, a bare file name is a library in p11-kit's module directory, never a file in the
+        /// current location (name that ./name); a relative path is taken from PowerShell's current location
+        /// (Set-Location). policies.json gets the full path (with -Force, a bare name the module directory lacks is
+        /// written as given, for NSS to look for in the library search path).</para>
         /// </summary>
         [Parameter(ParameterSetName = "Add", Mandatory = true, Position = 1, HelpMessage = "The PKCS#11 library.")]
         [ValidateNotNullOrEmpty]
@@ -76,13 +81,13 @@ namespace SmartCardPS.Commands
             // Before policies.json is read: Firefox would load a device under a name, or from a path, other than the one shown.
             ThrowOnControlCharacter(nameof(Name), Name, "policies.json");
             ThrowOnControlCharacter(nameof(ModulePath), ModulePath, "policies.json");
-            if (!Remove && !Force) ThrowOnUnloadableLibrary();
-            string action = Remove ? $"Remove the security device {NssCmdlet.Quote(Name)} from every profile" : $"Load the security device {NssCmdlet.Quote(Name)} ({NssCmdlet.Quote(ModulePath)}) in every profile";
+            string library = Remove ? null : Library();
+            string action = Remove ? $"Remove the security device {NssCmdlet.Quote(Name)} from every profile" : $"Load the security device {NssCmdlet.Quote(Name)} ({NssCmdlet.Quote(library)}) in every profile";
             try
             {
                 FirefoxPolicy.Get(path);
                 if (!ShouldProcess(UntrustedText.Escape(path), action)) return;
-                WriteObject(FirefoxPolicy.Set(path, Name, Remove ? null : ModulePath, Force));
+                WriteObject(FirefoxPolicy.Set(path, Name, library, Force));
             }
             catch (InvalidDataException ex)
             {
@@ -94,15 +99,29 @@ namespace SmartCardPS.Commands
             }
         }
 
-        // Firefox would list the device and fail to load it in every profile, with no word of why.
-        private void ThrowOnUnloadableLibrary()
+        /// <summary>
+        /// -ModulePath as Register-NssModule reads it (<see cref="NssModuleLibrary.Resolve"/>), as the full path
+        /// Firefox is given: a relative path in policies.json would be taken from Firefox's own working directory. A
+        /// library Firefox could not load here is refused, since it would list the device and fail to load it in every
+        /// profile with no word of why; -Force writes it anyway for other machines, a bare name the module directory
+        /// lacks as given (NSS then looks for it in the library search path).
+        /// </summary>
+        private string Library()
         {
-            string library = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ModulePath);
+            Pkcs11RegistryPaths paths = Pkcs11RegistryPaths.Default();
+            string library = NssModuleLibrary.Resolve(ModulePath, SessionState.Path.GetUnresolvedProviderPathFromPSPath, paths);
+            if (Force) return library ?? ModulePath;
+            const string Advice = "; nothing was written. Give the library's path on this machine, or add -Force for a policy meant for machines where it is installed.";
+            if (library == null)
+            {
+                ThrowTerminatingError(NewError(new ItemNotFoundException(paths.LibraryNotFoundMessage(ModulePath).TrimEnd('.') + Advice),
+                    NssLibraryCheck.NotFound, ErrorCategory.ObjectNotFound, ModulePath));
+            }
             string problem = NssLibraryCheck.Problem(library, out string reason);
-            if (problem == null) return;
-            problem += "; nothing was written. Give the library's path on this machine, or add -Force for a policy meant for machines where it is installed.";
-            ThrowTerminatingError(NewError(reason == NssLibraryCheck.NotFound ? new ItemNotFoundException(problem) : (Exception)new InvalidDataException(problem),
+            if (problem == null) return library;
+            ThrowTerminatingError(NewError(reason == NssLibraryCheck.NotFound ? new ItemNotFoundException(problem + Advice) : (Exception)new InvalidDataException(problem + Advice),
                 reason, reason == NssLibraryCheck.NotFound ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidData, library));
+            return null;
         }
     }
 }

@@ -15,7 +15,8 @@ namespace SmartCardPS.Commands
     /// Modules from Get-NssModule can be piped in: each is removed from its own database. Without -Profile,
     /// -NssDatabase, -SharedDatabase or -AllProfiles the default Firefox profile is used. NSS's internal module is
     /// never removed. While a Firefox runs with a profile it is refused unless -Force, after which Firefox must be
-    /// restarted. The file is replaced atomically keeping its mode and owner. Supports -WhatIf and -Confirm.</para>
+    /// restarted; -WhatIf refuses it too, so it names exactly the databases a real run changes. The file is replaced
+    /// atomically keeping its mode and owner. Supports -WhatIf and -Confirm.</para>
     /// </summary>
     /// <example>
     /// <code>Unregister-NssModule -Name OpenSC -AllProfiles</code>
@@ -67,8 +68,9 @@ namespace SmartCardPS.Commands
                         "InternalModule", ErrorCategory.InvalidOperation, Name));
                     continue;
                 }
+                if (!CheckNotRunning(target, Force, Quote(Name), "removed", out string restart)) continue;
                 if (!ShouldProcess(target.Description, $"Remove the PKCS#11 module {Quote(Name)} ({Quote(matches[0].Library)})")) continue;
-                if (!CheckNotRunning(target, Force, Quote(Name), "removed")) continue;
+                if (restart != null) WriteWarning(restart);
                 try
                 {
                     NssModuleDatabase.Remove(target.Directory, Name, Force);

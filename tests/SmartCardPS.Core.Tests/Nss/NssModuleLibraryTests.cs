@@ -39,16 +39,20 @@ namespace SmartCardPS.Tests.Nss
         }
 
         [SkippableFact]
-        public void ABareNameIsLookedForInP11KitsModuleDirectoryThenInTheCurrentLocation()
+        public void ABareNameIsLookedForInP11KitsModuleDirectoryOnlyAsRegisterOpenScModuleDoes()
         {
             string trust = InstalledLibraries.InModuleDirectory("p11-kit-trust.so");
             Assert.Equal(trust, NssModuleLibrary.Find("p11-kit-trust.so", false, FullPath));
             Assert.Empty(asked);
-            // Not in the module directory: the file of that name where the command runs, made absolute for Firefox.
+            // Not in the module directory: never the file of that name where the command runs (whoever can write there
+            // would choose what Firefox loads); ./name names it, made absolute for Firefox.
             File.Copy(trust, Path.Combine(scratch, "mine.so"));
-            Assert.Equal(Path.Combine(scratch, "mine.so"), NssModuleLibrary.Find("mine.so", false, FullPath));
+            var ex = Assert.Throws<NssException>(() => NssModuleLibrary.Find("mine.so", false, FullPath));
+            Assert.Equal(NssFailure.NotFound, ex.Failure);
+            Assert.Contains("such as ./mine.so", ex.Message);
+            Assert.Empty(asked);
             Assert.Equal(Path.Combine(scratch, "mine.so"), NssModuleLibrary.Find("./mine.so", false, FullPath));
-            Assert.Equal(new[] { "mine.so", "./mine.so" }, asked);
+            Assert.Equal(new[] { "./mine.so" }, asked);
         }
 
         [SkippableFact]

@@ -79,17 +79,8 @@ Describe 'Register-NssModule and Unregister-NssModule with NSS databases' -Skip:
     It 'refuses while Firefox holds the database without claiming the module was added, and warns about p11-kit-proxy only for a change it makes (issue 23, item 16)' {
         $db = New-Db
         Register-NssModule -NssDatabase $db | Out-Null
-        # Firefox's hold on a profile: an fcntl write lock on .parentlock, taken here by another process.
-        $lock = Join-Path $db '.parentlock'
-        $psi = [Diagnostics.ProcessStartInfo]::new('python3')
-        foreach ($argument in '-c', "import fcntl, sys`nf = open(sys.argv[1], 'w')`nfcntl.lockf(f, fcntl.LOCK_EX)`nprint('locked', flush=True)`nsys.stdin.read()", $lock) {
-            $psi.ArgumentList.Add($argument)
-        }
-        $psi.RedirectStandardInput = $true
-        $psi.RedirectStandardOutput = $true
-        $holder = [Diagnostics.Process]::Start($psi)
+        $holder = Start-TestProfileLock $db
         try {
-            $holder.StandardOutput.ReadLine() | Should -Be 'locked'
             $before = Get-FileHash "$db/pkcs11.txt"
             $err = { Register-NssModule -UseP11KitProxy -NssDatabase $db -WarningVariable warnings -ErrorAction Stop 3>$null } |
                 Should -Throw -ErrorId 'RegisterNssModuleFirefoxRunning,SmartCardPS.Commands.RegisterNssModuleCommand' -PassThru
@@ -98,10 +89,7 @@ Describe 'Register-NssModule and Unregister-NssModule with NSS databases' -Skip:
             $warnings | Should -BeNullOrEmpty
             (Get-FileHash "$db/pkcs11.txt").Hash | Should -Be $before.Hash
         }
-        finally {
-            $holder.StandardInput.Close()
-            $holder.WaitForExit()
-        }
+        finally { Stop-TestProfileLock $holder }
     }
 
     It 'refuses names NSS would not read back: <Why>' -TestCases @(
@@ -179,6 +167,30 @@ Describe 'Register-NssModule and Unregister-NssModule with NSS databases' -Skip:
         finally { Pop-Location }
     }
 
+    It 'says how to create a missing database whose directory holds a single quote and a space, in sh and in PowerShell' {
+        $parent = New-TestDirectory 'nodb'
+        $Dirs.Add($parent)
+        $db = Join-Path $parent "Bob's db"
+        $err = { Register-NssModule -NssDatabase $db -ModulePath $SoftHsmLibrary -Name Soft -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RegisterNssModuleDatabaseNotFound,SmartCardPS.Commands.RegisterNssModuleCommand' -PassThru
+        $message = $err.Exception.Message
+        # One command when both shells read it alike; otherwise one line for each shell.
+        $sh = if ($message -match '(?m)^\s*sh: (.+)$') { $Matches[1] } elseif ($message -match 'with: (.+)$') { $Matches[1] }
+        $ps = if ($message -match '(?m)^\s*PowerShell: (.+)$') { $Matches[1] } elseif ($message -match 'with: (.+)$') { $Matches[1] }
+        # Run by /bin/sh as printed: the database lands in the directory named, not in one the quotes made up.
+        & /bin/sh -c $sh
+        $LASTEXITCODE | Should -Be 0 -Because $sh
+        @(Get-ChildItem -LiteralPath $parent -Force).Name | Should -Be @("Bob's db") -Because $sh
+        Test-Path -LiteralPath (Join-Path $db 'cert9.db') | Should -BeTrue -Because $sh
+        (Register-NssModule -NssDatabase $db -ModulePath $SoftHsmLibrary -Name Soft).Database | Should -Be $db
+        # And the PowerShell form, pasted into pwsh as it stands.
+        Remove-Item -LiteralPath $db -Recurse -Force
+        & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command $ps
+        $LASTEXITCODE | Should -Be 0 -Because $ps
+        @(Get-ChildItem -LiteralPath $parent -Force).Name | Should -Be @("Bob's db") -Because $ps
+        Test-Path -LiteralPath (Join-Path $db 'cert9.db') | Should -BeTrue -Because $ps
+    }
+
     It 'does not guess between several profiles when none is the default' {
         $saved = $env:HOME
         $env:HOME = New-TestDirectory 'home'
@@ -193,6 +205,50 @@ Describe 'Register-NssModule and Unregister-NssModule with NSS databases' -Skip:
             (Register-NssModule -Profile b -ModulePath $SoftHsmLibrary -Name Soft).Database | Should -Be "$root/b"
             Test-Path "$root/a/pkcs11.txt" | Should -BeFalse
         } finally {
+            $env:HOME = $saved
+        }
+    }
+
+    It '-WhatIf names the default profiles the real run changes, when Firefox runs with one of them' {
+        $saved = $env:HOME
+        $env:HOME = New-TestDirectory 'home'
+        $Dirs.Add($env:HOME)
+        # Two roots, each with its default profile (a deb Firefox and the Snap one); Firefox runs with the first.
+        $roots = "$env:HOME/.mozilla/firefox", "$env:HOME/snap/firefox/common/.mozilla/firefox"
+        foreach ($i in 0, 1) {
+            New-Item -ItemType Directory "$($roots[$i])/p$i" | Out-Null
+            "[Profile0]`nName=p$i`nIsRelative=1`nPath=p$i`nDefault=1`n" | Set-Content "$($roots[$i])/profiles.ini"
+        }
+        $running, $idle = "$($roots[0])/p0", "$($roots[1])/p1"
+        $holder = Start-TestProfileLock $running
+        try {
+            (Get-FirefoxProfile | Where-Object IsDefault).Path | Should -Be @($running, $idle)
+            # The profile directories a -WhatIf text names, and those whose pkcs11.txt the real run changed.
+            function Get-Named([string] $Text) { @([regex]::Matches($Text, 'on target "Firefox profile ''[^'']*'' \(''([^'']*)''\)"') | ForEach-Object { $_.Groups[1].Value }) }
+            function Get-Hashes { foreach ($p in $running, $idle) { "$p=$((Get-FileHash "$p/pkcs11.txt" -ErrorAction SilentlyContinue).Hash)" } }
+
+            $said = Get-Named (Get-WhatIfText { Register-NssModule -Name Soft -ModulePath $SoftHsmLibrary -WhatIf -ErrorAction SilentlyContinue } $env:HOME)
+            $before = Get-Hashes
+            Register-NssModule -Name Soft -ModulePath $SoftHsmLibrary -ErrorAction SilentlyContinue -ErrorVariable refused | Out-Null
+            $after = Get-Hashes
+            $changed = @(foreach ($i in 0, 1) { if ($before[$i] -ne $after[$i]) { ($running, $idle)[$i] } })
+            $changed | Should -Be @($idle)
+            $said | Should -Be $changed -Because 'what -WhatIf names is what the real run changes'
+            $refused.FullyQualifiedErrorId | Should -Be 'RegisterNssModuleFirefoxRunning,SmartCardPS.Commands.RegisterNssModuleCommand'
+
+            # The same for removing: the running profile is given the module with -Force, then the run leaves it.
+            Register-NssModule -Profile p0 -Name Soft -ModulePath $SoftHsmLibrary -Force -WarningAction SilentlyContinue | Out-Null
+            $said = Get-Named (Get-WhatIfText { Unregister-NssModule -Name Soft -WhatIf -ErrorAction SilentlyContinue } $env:HOME)
+            $before = Get-Hashes
+            Unregister-NssModule -Name Soft -ErrorAction SilentlyContinue -ErrorVariable refused
+            $after = Get-Hashes
+            $changed = @(foreach ($i in 0, 1) { if ($before[$i] -ne $after[$i]) { ($running, $idle)[$i] } })
+            $changed | Should -Be @($idle)
+            $said | Should -Be $changed -Because 'what -WhatIf names is what the real run changes'
+            $refused.FullyQualifiedErrorId | Should -Be 'UnregisterNssModuleFirefoxRunning,SmartCardPS.Commands.UnregisterNssModuleCommand'
+        }
+        finally {
+            Stop-TestProfileLock $holder
             $env:HOME = $saved
         }
     }

@@ -46,3 +46,24 @@ function New-TestFirefoxProfile([string] $Name) {
     & firefox-esr --headless -CreateProfile $Name 2>&1 | Out-Null
     Get-FirefoxProfile -Name $Name
 }
+
+# Firefox's hold on a profile: an fcntl write lock on DIR/.parentlock, taken by another process until
+# Stop-TestProfileLock. Returns once the lock is held.
+function Start-TestProfileLock([string] $Directory) {
+    $psi = [Diagnostics.ProcessStartInfo]::new('python3')
+    foreach ($argument in '-c', "import fcntl, sys`nf = open(sys.argv[1], 'w')`nfcntl.lockf(f, fcntl.LOCK_EX)`nprint('locked', flush=True)`nsys.stdin.read()", (Join-Path $Directory '.parentlock')) {
+        $psi.ArgumentList.Add($argument)
+    }
+    $psi.RedirectStandardInput = $true
+    $psi.RedirectStandardOutput = $true
+    $holder = [Diagnostics.Process]::Start($psi)
+    $answer = $holder.StandardOutput.ReadLine()
+    if ($answer -ne 'locked') { throw "The lock holder said '$answer', not 'locked'." }
+    $holder
+}
+
+function Stop-TestProfileLock([Diagnostics.Process] $Holder) {
+    if (-not $Holder) { return }
+    $Holder.StandardInput.Close()
+    $Holder.WaitForExit()
+}

@@ -83,7 +83,7 @@ namespace SmartCardPS.Commands.Bases
         {
             if (!System.IO.Directory.Exists(target.Directory))
             {
-                WriteError(NewError(new ItemNotFoundException($"{target.Description} does not exist. Create an NSS database with: {NssModuleDatabase.CreateCommand(target.Directory)}"),
+                WriteError(NewError(new ItemNotFoundException($"{target.Description} does not exist. {NssModuleDatabase.CreateAdvice(target.Directory)}"),
                     "DatabaseNotFound", ErrorCategory.ObjectNotFound, target.Directory));
                 return null;
             }
@@ -105,20 +105,25 @@ namespace SmartCardPS.Commands.Bases
 
         /// <summary>
         /// A Firefox using the database (by its profile lock) makes a change unsafe: NSS keeps its own copy of the
-        /// module list and Firefox loads modules at start. Returns false after writing the error, unless -Force.
+        /// module list and Firefox loads modules at start. Returns false after writing the error, unless -Force. Asked
+        /// before ShouldProcess, so -WhatIf names exactly the databases the real run changes; what -Force then says
+        /// goes to <paramref name="restartWarning"/>, for the caller to write once the change is confirmed.
         /// </summary>
         /// <param name="target">The database to change.</param>
         /// <param name="force">-Force: warn and go on.</param>
         /// <param name="module">The module the change is about, quoted.</param>
         /// <param name="verb">What the change does to it: "added" or "removed".</param>
-        protected bool CheckNotRunning(NssTarget target, bool force, string module, string verb)
+        /// <param name="restartWarning">With -Force and Firefox running, the warning to write after the change; else
+        /// null.</param>
+        protected bool CheckNotRunning(NssTarget target, bool force, string module, string verb, out string restartWarning)
         {
+            restartWarning = null;
             int holder = ProfileLock.Holder(target.Directory);
             if (holder < 0) return true;
             string who = holder > 0 ? $"Firefox (process {holder})" : "Firefox";
             if (force)
             {
-                WriteWarning($"{who} is running with {target.Description}: restart Firefox so it sees the change (module {module} {verb}).");
+                restartWarning = $"{who} is running with {target.Description}: restart Firefox so it sees the change (module {module} {verb}).";
                 return true;
             }
             // Said as what did not happen: "(module 'x' added)" after "nothing was changed" read as if it had.
