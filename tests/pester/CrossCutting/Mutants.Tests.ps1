@@ -18,14 +18,18 @@ Describe 'build.ps1 -Task Mutants' -Skip:$NoFixture {
         $mutant = 'low-and-reversed-quotes-not-doubled'
         $source = 'src/SmartCardPS.Core/Text/PowerShellQuote.cs'
         $pwsh = "'$([Environment]::ProcessPath)' '$(Join-Path $PSHOME 'pwsh.dll')' -NoProfile"
-        # No build server or reused MSBuild node may outlive the task in its process group.
+        # No build server or reused MSBuild node may outlive the task in its process group; its ns-run.sh makes a
+        # namespace of its own rather than mounting over this one's.
         $script = @"
 set -e
 mkdir '$copy'
 tar -C '$root' --exclude=./.git --exclude=./out --exclude=bin --exclude=obj --exclude=TestResults -cf - . | tar -C '$copy' -xf -
 cd '$copy'
+# Its list holds that mutant alone: with a mutant of build/Mutants.ps1 planted in the checkout (the task testing
+# itself), that mutant's own line would no longer find its text, and the copy's task would refuse the whole list.
+awk -F '\t' -v m='$mutant' '`$1 == m' '$root/tests/mutants/mutants.tsv' > tests/mutants/mutants.tsv
 set +e -m
-env MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 UseSharedCompilation=false $pwsh -File build.ps1 -Task Mutants -Mutant $mutant > '$log' 2>&1 & pid=`$!
+env -u SMARTCARDPS_PCSC_NAMESPACE MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 UseSharedCompilation=false $pwsh -File build.ps1 -Task Mutants -Mutant $mutant > '$log' 2>&1 & pid=`$!
 for i in `$(seq 1 12000); do cmp -s '$root/$source' '$source' || break; kill -0 `$pid 2>/dev/null || break; sleep 0.1; done
 echo "planted: `$(cmp -s '$root/$source' '$source' || echo '$source')"
 kill -INT -- -`$pid
