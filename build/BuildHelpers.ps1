@@ -23,11 +23,9 @@ function Invoke-Native {
     if ($LASTEXITCODE) { throw "'$filePath $($arguments -join ' ')' failed with exit code $LASTEXITCODE." }
 }
 
-# Runs a command that tears itself down on Ctrl+C and returns its exit code, or exits 130 once it has torn down when
-# Ctrl+C was pressed. The command gets the SIGINT itself (same process group); this script only notes it and waits
-# (a .NET wait, which PowerShell's own Ctrl+C handling cannot cut short).
-# Plain $args, as for Invoke-Native.
-function Invoke-UntilTornDown {
+# Notes Ctrl+C (SIGINT) in [SmartCardPSBuild.Interrupt]::Pressed. PowerShell still stops the script at its next
+# statement, and pwsh -File then exits 0, as after a success: a task that may be interrupted asks Pressed and exits 130.
+function Register-BuildInterrupt {
     if (-not ('SmartCardPSBuild.Interrupt' -as [type])) {
         Add-Type -TypeDefinition @'
 namespace SmartCardPSBuild {
@@ -43,21 +41,45 @@ namespace SmartCardPSBuild {
 '@
     }
     [SmartCardPSBuild.Interrupt]::Catch()
-    $info = [Diagnostics.ProcessStartInfo]::new($args[0])
-    foreach ($a in @($args | Select-Object -Skip 1)) { $info.ArgumentList.Add([string]$a) }
-    $process = [Diagnostics.Process]::Start($info)
+}
+
+# Starts a native command; its callers wait with a .NET wait, which PowerShell's own Ctrl+C handling cannot cut short,
+# so a command that tears itself down on Ctrl+C (it gets the SIGINT itself: same process group) has done so.
+function Start-NativeProcess([string[]] $Command) {
+    $info = [Diagnostics.ProcessStartInfo]::new($Command[0])
+    foreach ($a in @($Command | Select-Object -Skip 1)) { $info.ArgumentList.Add([string]$a) }
+    [Diagnostics.Process]::Start($info)
+}
+
+# .NET runs the SIGINT handler on a thread of its own, which on a loaded machine can come after the command has
+# already torn down and exited: its exit code 130 (SIGINT) says the same.
+function Test-BuildInterrupted([int] $ExitCode) { [SmartCardPSBuild.Interrupt]::Pressed -or $ExitCode -eq 130 }
+
+# Runs a command that tears itself down on Ctrl+C and returns its exit code, or exits 130 once it has torn down when
+# Ctrl+C was pressed. Plain $args (no param block), as for Invoke-Native.
+function Invoke-UntilTornDown {
+    Register-BuildInterrupt
+    $process = Start-NativeProcess $args
     try { $process.WaitForExit() }
     finally {
         # PowerShell stops this script at its next statement after Ctrl+C, and writing to the host throws then: so
         # only the console and Environment.Exit here.
         $process.WaitForExit()
-        # .NET runs the SIGINT handler on a thread of its own, which on a loaded machine can come after the command
-        # has already torn down and exited: its exit code 130 (SIGINT) says the same.
-        if ([SmartCardPSBuild.Interrupt]::Pressed -or $process.ExitCode -eq 130) {
+        if (Test-BuildInterrupted $process.ExitCode) {
             [Console]::Out.WriteLine("Interrupted: torn down (exit code $($process.ExitCode)).")
             [Environment]::Exit(130)
         }
     }
+    $process.ExitCode
+}
+
+# Runs a native command to its end, its output appended to $Log (the first argument), and returns its exit code; after
+# Ctrl+C it throws OperationCanceledException instead, so that no result of a torn-down command counts. Plain $args.
+function Invoke-NativeToEnd {
+    $log, $command = $args
+    $process = Start-NativeProcess (@('/bin/sh', '-c', 'log=$1; shift; exec "$@" >> "$log" 2>&1', 'sh', $log) + @($command))
+    try { $process.WaitForExit() } finally { $process.WaitForExit() }
+    if (Test-BuildInterrupted $process.ExitCode) { throw [OperationCanceledException]::new("Interrupted: '$($command -join ' ')' ended on Ctrl+C.") }
     $process.ExitCode
 }
 

@@ -64,12 +64,10 @@ function Set-Mutant($Mutant) {
 # into the built module folder the Pester files import. False when the build fails; its output goes to $Log.
 function Build-MutantTests($Mutant, [string] $Log) {
     if ($Mutant.Xunit) {
-        & dotnet build (Join-Path $Root 'tests/SmartCardPS.Core.Tests/SmartCardPS.Core.Tests.csproj') -c $Configuration --nologo -v quiet *>> $Log
-        if ($LASTEXITCODE) { return $false }
+        if (Invoke-NativeToEnd $Log dotnet build (Join-Path $Root 'tests/SmartCardPS.Core.Tests/SmartCardPS.Core.Tests.csproj') -c $Configuration --nologo -v quiet) { return $false }
     }
     if ($Mutant.PesterFiles) {
-        & dotnet build (Join-Path $Root 'src/SmartCardPS/SmartCardPS.csproj') -c $Configuration --nologo -v quiet *>> $Log
-        if ($LASTEXITCODE) { return $false }
+        if (Invoke-NativeToEnd $Log dotnet build (Join-Path $Root 'src/SmartCardPS/SmartCardPS.csproj') -c $Configuration --nologo -v quiet) { return $false }
         $bin = Join-Path $Root "src/SmartCardPS/bin/$Configuration/netstandard2.0"
         foreach ($dll in 'SmartCardPS.dll', 'SmartCardPS.Core.dll') { Copy-Item (Join-Path $bin $dll) $ModuleDir -Force }
     }
@@ -83,9 +81,8 @@ function Invoke-MutantTests($Mutant, [string] $Directory) {
     $failures = [Collections.Generic.List[string]]::new()
     if ($Mutant.Xunit) {
         $trx = Join-Path $Directory 'xunit.trx'
-        & $nsRun dotnet test (Join-Path $Root 'tests/SmartCardPS.Core.Tests/SmartCardPS.Core.Tests.csproj') -c $Configuration --no-build --nologo `
-            --filter $Mutant.Xunit --logger 'trx;LogFileName=xunit.trx' --results-directory $Directory *> (Join-Path $Directory 'xunit.log')
-        $exit = $LASTEXITCODE
+        $exit = Invoke-NativeToEnd (Join-Path $Directory 'xunit.log') $nsRun dotnet test (Join-Path $Root 'tests/SmartCardPS.Core.Tests/SmartCardPS.Core.Tests.csproj') `
+            -c $Configuration --no-build --nologo --filter $Mutant.Xunit --logger 'trx;LogFileName=xunit.trx' --results-directory $Directory
         $results = @(if (Test-Path -LiteralPath $trx) { Read-TrxResult $trx })
         $ran += $results.Count
         $skipped += @($results | Where-Object Outcome -EQ 'NotExecuted').Count
@@ -96,7 +93,8 @@ function Invoke-MutantTests($Mutant, [string] $Directory) {
     foreach ($file in $Mutant.PesterFiles) {
         $json = Join-Path $Directory "pester-$((++$i)).json"
         $filter = @(if ($Mutant.PesterFilter) { '-FullNameFilter', $Mutant.PesterFilter })
-        & $nsRun dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Invoke-PesterSuite.ps1') -ModuleDir $ModuleDir -ResultPath $json -Path $file @filter *> (Join-Path $Directory "pester-$i.log")
+        $null = Invoke-NativeToEnd (Join-Path $Directory "pester-$i.log") $nsRun dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Invoke-PesterSuite.ps1') `
+            -ModuleDir $ModuleDir -ResultPath $json -Path $file @filter
         if (-not (Test-Path -LiteralPath $json)) { $failed++; $failures.Add("$(Split-Path $file -Leaf) did not finish (see $Directory/pester-$i.log)"); continue }
         $r = Get-Content -LiteralPath $json -Raw | ConvertFrom-Json
         $ran += [int]$r.Passed + [int]$r.Failed
@@ -108,7 +106,29 @@ function Invoke-MutantTests($Mutant, [string] $Directory) {
     [pscustomobject]@{ Ran = $ran; Failed = $failed; Skipped = $skipped; Failures = $failures.ToArray() }
 }
 
+# Ctrl+C at any point puts the planted source back, says so and exits 130 without a verdict: pwsh -File stopped by
+# Ctrl+C would exit 0, as if every mutant had been caught. The commands it runs tear themselves down first.
 function Invoke-Mutants([string[]] $Only) {
+    Register-BuildInterrupt
+    $finished = $false
+    $failure = $null
+    try {
+        Invoke-MutantRun $Only
+        $finished = $true
+    }
+    catch { $failure = $_; throw }
+    finally {
+        Restore-MutatedSource
+        # Stopped by PowerShell, no finish and no error: Ctrl+C too, whichever signal handler ran first.
+        if ([SmartCardPSBuild.Interrupt]::Pressed -or ($failure -and $failure.Exception -is [OperationCanceledException]) -or -not ($finished -or $failure)) {
+            # Only the console and Environment.Exit: writing to the host throws once the script is stopping.
+            [Console]::Out.WriteLine('Interrupted: the planted source is restored; no verdict on any mutant.')
+            [Environment]::Exit(130)
+        }
+    }
+}
+
+function Invoke-MutantRun([string[]] $Only) {
     $mutants = @(Read-MutantList (Join-Path $Root 'tests/mutants/mutants.tsv'))
     # From a shell, -Mutant a,b arrives as one string.
     $Only = @($Only | Where-Object { $_ } | ForEach-Object { $_.Split(',') } | Where-Object { $_ })

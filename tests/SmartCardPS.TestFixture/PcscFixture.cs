@@ -21,6 +21,8 @@ namespace SmartCardPS.TestFixture
         private const string VpcdDriver = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so";
 
         private readonly string directory;
+        // Held while the directory is in use: a run killed outright leaves it unlocked for the next run to remove.
+        private FileStream owner;
         private readonly int basePort;
         private readonly string friendlyName;
         // Locked: tests move cards in different readers from different threads at once.
@@ -83,9 +85,10 @@ namespace SmartCardPS.TestFixture
             if (why != null) throw new InvalidOperationException("The PC/SC test fixture cannot start: " + why);
             string dir = Path.Combine(Path.GetTempPath(), "smartcardps-pcscd-" + Guid.NewGuid().ToString("N").Substring(0, 8));
             Directory.CreateDirectory(dir);
+            FileStream owner = OwnerLock.Take(dir);
             int pairs = PairsFor(readerCount);
             // Ports for a whole pair even without readers, so SetReaderCount(2) can add them later.
-            var fixture = new PcscFixture(dir, FreePortRun(2), pairs * 2, friendlyName ?? FriendlyName);
+            var fixture = new PcscFixture(dir, FreePortRun(2), pairs * 2, friendlyName ?? FriendlyName) { owner = owner };
             fixture.WriteConfig(pairs);
             fixture.StartDaemon();
             return fixture;
@@ -242,6 +245,7 @@ namespace SmartCardPS.TestFixture
             foreach (VirtualCard card in inserted) card.Dispose();
             StopDaemon();
             try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
+            owner?.Dispose();
         }
 
         public static byte[] ParseHex(string hex)

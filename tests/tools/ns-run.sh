@@ -13,6 +13,17 @@ if [ "${SMARTCARDPS_PCSC_NAMESPACE:-}" != 1 ]; then
   fi
   exec unshare --mount --propagation private env SMARTCARDPS_PCSC_NAMESPACE=1 "$0" "$@"
 fi
+# Runs killed outright (SIGKILL, a killed parent) run no cleanup and leave their scratch directories in /tmp: this
+# script's p11-kit registry and the PC/SC fixture's (tests/SmartCardPS.TestFixture). Each holds an owner.lock that its
+# run keeps locked (flock) while any of its processes lives, made under another name and renamed once locked, so an
+# owner.lock nobody holds means its run is gone. Only root's directories of exactly these names go, never through a
+# symbolic link (find does not follow them) or across a mount; one without an owner.lock is left alone.
+for stale in $(find /tmp -mindepth 1 -maxdepth 1 -type d -user 0 -regextype posix-extended \
+    \( -regex '/tmp/smartcardps-pcscd-[0-9a-f]{8}' -o -regex '/tmp/smartcardps-p11kit\.[A-Za-z0-9]{6}' \)); do
+  if [ -f "$stale/owner.lock" ] && [ ! -L "$stale/owner.lock" ] && flock -xn "$stale/owner.lock" true 2>/dev/null; then
+    rm -rf --one-file-system -- "$stale" 2>/dev/null || true
+  fi
+done
 p11_package_dir=$(pkg-config --variable=p11_module_configs p11-kit-1 2>/dev/null || true)
 p11_package_dir=${p11_package_dir:-/usr/share/p11-kit/modules}
 targets=(/run/pcscd /etc/pkcs11 "$p11_package_dir")
@@ -54,6 +65,10 @@ for target in "${targets[@]}"; do
   fi
 done
 p11_private=$(mktemp -d /tmp/smartcardps-p11kit.XXXXXX)
+# The command inherits the locked descriptor: the directory is this run's while any process of it lives.
+exec 8>"$p11_private/owner.lock.new"
+flock -x 8
+mv "$p11_private/owner.lock.new" "$p11_private/owner.lock"
 mount -t tmpfs -o mode=0755 tmpfs /run/pcscd
 mounted=1
 for target in /etc/pkcs11 "$p11_package_dir"; do

@@ -4,9 +4,9 @@ using System.Threading.Tasks;
 namespace SmartCardPS.Completion
 {
     /// <summary>
-    /// What the last listing saw, for answers that must come at once (tab completion): the first request loads,
-    /// later ones get the cached answer and start one refresh in the background; a full listing made for other
-    /// reasons (a cmdlet run) replaces it. Safe from any thread and runspace.
+    /// What the last listing saw, for answers that must come at once (tab completion): the first request starts the
+    /// listing and waits for it a little, later ones get the cached answer and start one refresh in the background; a
+    /// full listing made for other reasons (a cmdlet run) replaces it. Safe from any thread and runspace.
     /// </summary>
     public sealed class CachedListing<T> where T : class
     {
@@ -16,23 +16,6 @@ namespace SmartCardPS.Completion
         private Task refreshing;
 
         public CachedListing(Func<T> load) => this.load = load;
-
-        /// <summary>The cached answer (refreshed in the background), or a fresh listing when there is none
-        /// yet.</summary>
-        public T Get()
-        {
-            lock (gate)
-            {
-                if (value != null)
-                {
-                    if (refreshing == null) refreshing = Task.Run(Refresh);
-                    return value;
-                }
-            }
-            T loaded = load();
-            Set(loaded);
-            return loaded;
-        }
 
         /// <summary>
         /// The cached answer (refreshed in the background); when there is none yet, the listing started in the

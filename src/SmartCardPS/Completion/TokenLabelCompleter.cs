@@ -1,3 +1,4 @@
+using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
@@ -9,9 +10,10 @@ using SmartCardPS.Pkcs11;
 namespace SmartCardPS.Completion
 {
     /// <summary>
-    /// Completes token labels from the enabled registered modules. Loading every module takes seconds, so the
-    /// answer comes from what the last listing saw (this completer's or Get-Pkcs11Token's), refreshed in the
-    /// background; only the first completion in a process loads the modules itself. A module that fails just
+    /// Completes token labels from the enabled registered modules. Loading every module takes seconds (OpenSC with a
+    /// card about 4.5 s, a stuck module forever), so the answer comes from what the last listing saw (this completer's
+    /// or Get-Pkcs11Token's), refreshed in the background; the first completion in a process waits for its listing
+    /// at most <see cref="Completions.Patience"/> and offers nothing when it takes longer. A module that fails just
     /// contributes nothing. The same listing gives TokenUriCompleter its URIs.
     /// </summary>
     internal sealed class TokenLabelCompleter : IArgumentCompleter
@@ -20,7 +22,7 @@ namespace SmartCardPS.Completion
 
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters) =>
-            Completions.Matching(Tokens.Get().Select(t => t.Label), wordToComplete);
+            Completions.Matching((Tokens.GetWithin(Completions.Patience) ?? Array.Empty<Pkcs11Token>()).Select(t => t.Label), wordToComplete);
 
         private static Pkcs11Token[] ListTokens()
         {

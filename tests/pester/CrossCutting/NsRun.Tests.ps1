@@ -56,4 +56,45 @@ kill -INT -- -$pid; set +e; wait $pid; echo "exit: $?"
 '@
         $out | Where-Object { $_ -notmatch '^\[\d+\]' } | Should -Be 'before: ', 'exit: 130', 'after: '
     }
+
+    # A run killed outright (SIGKILL, or its parent killed) runs no cleanup: its pcscd fixture's and its p11-kit
+    # registry's scratch directories stayed in /tmp for good. The next run removes those, and only those, whose
+    # run is gone; two runs at once (build.ps1 starts three) keep each other's. In a /tmp of the test's own.
+    It 'removes the scratch directories of a run that was killed outright, and keeps those of a run still going' {
+        $why = [SmartCardPS.TestFixture.PcscFixture]::Unavailable()
+        Assert-TestDependency ($null -eq $why -or $why -like 'not inside*') "the PC/SC fixture ($why)"
+        $fixture = [SmartCardPS.TestFixture.PcscFixture].Assembly.Location
+        $pwsh = "'$([Environment]::ProcessPath)' '$(Join-Path $PSHOME 'pwsh.dll')' -NoProfile -NonInteractive -File /tmp/run.ps1"
+        $out = Invoke-InScratchNamespace @"
+mount -t tmpfs tmpfs /tmp
+# A run with the PC/SC fixture: names its directory in `$1 and holds it until `$2 exists.
+cat > /tmp/run.ps1 <<'PS'
+param(`$Name, `$Release)
+Add-Type -Path '$fixture'
+`$f = [SmartCardPS.TestFixture.PcscFixture]::Start(0)
+Set-Content `$Name (Split-Path (Split-Path `$f.ConfigPath) -Leaf)
+while (-not (Test-Path `$Release)) { Start-Sleep -Milliseconds 50 }
+`$f.Dispose()
+PS
+ready() { for i in `$(seq 1 2400); do [ -s "`$1" ] && return; sleep 0.05; done; echo "no `$1"; }
+dirs() { ls -A /tmp | grep '^smartcardps-' | sort | tr '\n' ' '; }
+set -m
+"`$N" $pwsh /tmp/killed.name /tmp/never & killed=`$!
+ready /tmp/killed.name
+kill -KILL -- -`$killed; set +e; wait `$killed 2>/dev/null; set -e
+left=`$(dirs)
+echo "killed run left: `$(echo "`$left" | sed "s/`$(cat /tmp/killed.name)/its pcscd dir/; s/smartcardps-p11kit[^ ]*/its p11-kit dir/")"
+"`$N" $pwsh /tmp/live.name /tmp/release & live=`$!
+ready /tmp/live.name
+during=`$(dirs)
+"`$N" true
+after=`$(dirs)
+echo "live run has: `$(echo "`$during" | sed "s/`$(cat /tmp/live.name)/its pcscd dir/; s/smartcardps-p11kit[^ ]*/its p11-kit dir/")"
+echo "a run later: `$(echo "`$after" | sed "s/`$(cat /tmp/live.name)/the live pcscd dir/; s/smartcardps-p11kit[^ ]*/a p11-kit dir/")"
+touch /tmp/release; set +e; wait `$live; echo "live run: `$?"; set -e
+echo "left: `$(dirs)"
+"@
+        $out | Where-Object { $_ -notmatch '^\[\d+\]' } | Should -Be 'before: ', 'killed run left: its p11-kit dir its pcscd dir ',
+            'live run has: its p11-kit dir its pcscd dir ', 'a run later: a p11-kit dir the live pcscd dir ', 'live run: 0', 'left: ', 'after: '
+    }
 }

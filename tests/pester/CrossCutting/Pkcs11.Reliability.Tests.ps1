@@ -119,6 +119,43 @@ Describe 'A module that fails one token, or is stuck in a call' -Skip:$NoFixture
         $Shim.Finalizations | Should -Be 1 -Because 'the background refresh releases the module when its call returns'
     }
 
+    It 'answers the first Tab on -Token in a process while a module is stuck, and the listing then answers a later Tab' {
+        # A new process: its token listing is empty, so the first Tab is the one that used to load every module itself.
+        $Shim.ResetLog()
+        $Shim.Block()
+        $first = Join-Path $TestDrive 'first-tab.txt'
+        $later = Join-Path $TestDrive 'later-tab.txt'
+        $block = Join-Path $Shim.ControlDirectory 'block'
+        $script = @"
+Import-Module '$Manifest'
+function Complete([string] `$line) { @((TabExpansion2 -inputScript `$line -cursorColumn `$line.Length).CompletionMatches.ListItemText) -join ',' }
+Set-Content '$first' "first:`$(Complete 'Get-Pkcs11Mechanism -Token ')"
+while (Test-Path '$block') { Start-Sleep -Milliseconds 20 }
+`$clock = [Diagnostics.Stopwatch]::StartNew()
+do { `$offered = Complete 'Get-Pkcs11Mechanism -Token No' } until (`$offered -or `$clock.Elapsed.TotalSeconds -gt 60)
+Set-Content '$later' "later:`$offered"
+"@
+        $child = $null
+        try {
+            $psi = [Diagnostics.ProcessStartInfo]::new($Pwsh)
+            foreach ($a in '-NoProfile', '-NonInteractive', '-Command', $script) { $psi.ArgumentList.Add($a) }
+            $child = [Diagnostics.Process]::Start($psi)
+            # A hang guard, not a timing: a first Tab that loads the stuck module itself never answers.
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            while (-not (Test-Path $first) -and -not $child.HasExited -and $clock.Elapsed.TotalSeconds -lt 60) { Start-Sleep -Milliseconds 20 }
+            Test-Path $first | Should -BeTrue -Because 'the first Tab must answer while the module is still stuck'
+            # Still stuck: only this test releases it, below, after the answer came.
+            Test-Path $block | Should -BeTrue
+            (Get-Content $first -Raw).Trim() | Should -Be 'first:' -Because 'nothing is listed yet'
+            $Shim.WaitEntered([timespan]::FromSeconds(60)) | Should -BeTrue -Because 'the listing goes on in the background'
+        }
+        finally {
+            $Shim.Unblock()
+        }
+        if ($child -and -not $child.WaitForExit(120000)) { $child.Kill($true); throw 'The child pwsh hung for 120 s after the module was released.' }
+        (Get-Content $later -Raw).Trim() | Should -Be 'later:NoMech token'
+    }
+
     It 'stops within a second while the module is stuck in a call, and finalizes the module once the call returns' {
         $Shim.ResetLog()
         $Shim.Block()
