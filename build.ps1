@@ -95,9 +95,17 @@ function Invoke-Test {
     $winscard = Join-Path $Root 'tests/wine/winscard.sh'
     $wineRun = @(if (-not (& $winscard unavailable)) { $winscard, 'run' }) + @('dotnet', 'pwsh', '-NoProfile', '-NonInteractive', '-File',
         (Join-Path $Root 'tests/Invoke-PesterSuite.ps1'), '-ModuleDir', $ModuleDir, '-ResultPath', $wineJson, '-Path', (Join-Path $Root 'tests/wine'))
-    $wineJob = Start-ThreadJob -ArgumentList $nsRun, $wineRun, $wineLog {
-        param($nsRun, $wineRun, $log)
+    # Then, in the same background job, the build tasks' own tests (tests/tasks: a scratch copy of the checkout and
+    # two full builds each): by then xunit is done, and only Pester runs beside them.
+    $tasksLog = Join-Path $results 'tasks.log'
+    $tasksJson = Join-Path $results 'tasks.json'
+    $tasksRun = @('dotnet', 'pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/Invoke-PesterSuite.ps1'),
+        '-ModuleDir', $ModuleDir, '-ResultPath', $tasksJson, '-Path', (Join-Path $Root 'tests/tasks'))
+    $wineJob = Start-ThreadJob -ArgumentList $nsRun, $wineRun, $wineLog, $tasksRun, $tasksLog {
+        param($nsRun, $wineRun, $log, $tasksRun, $tasksLog)
         & $nsRun @wineRun 2>&1 | ForEach-Object { "$_" } | Set-Content -Path $log
+        $LASTEXITCODE
+        & $nsRun @tasksRun 2>&1 | ForEach-Object { "$_" } | Set-Content -Path $tasksLog
         $LASTEXITCODE
     }
 
@@ -108,8 +116,8 @@ function Invoke-Test {
         $pester = Get-PesterRun -JsonPath $pesterJson -ExitCode $LASTEXITCODE
         Write-Step 'xunit'
         $xunitExit = @(Receive-Job $xunitJob -Wait)[-1]
-        Write-Step 'Wine'
-        $wineExit = @(Receive-Job $wineJob -Wait)[-1]
+        Write-Step 'Wine, and the build tasks'
+        $wineExit, $tasksExit = @(Receive-Job $wineJob -Wait)[-2, -1]
     }
     finally {
         # Ctrl+C, or a failure above: the background runs must not outlive the build.
@@ -118,13 +126,16 @@ function Invoke-Test {
     Get-Content $wineLog | Out-Host
     $wine = Get-PesterRun -JsonPath $wineJson -ExitCode $(if ($wineExit -is [int]) { $wineExit } else { 1 })
     $wine.Name = 'Pester under Wine'
+    Get-Content $tasksLog -ErrorAction SilentlyContinue | Out-Host
+    $tasks = Get-PesterRun -JsonPath $tasksJson -ExitCode $(if ($tasksExit -is [int]) { $tasksExit } else { 1 })
+    $tasks.Name = 'Pester, build tasks'
     # A job that died without an exit code is a failed run, never a passed one.
     if ($xunitExit -isnot [int]) { $xunitExit = 1 }
     Get-Content $xunitLog | Out-Host
     $xunit = Get-XunitRun -TrxPath (Join-Path $results 'xunit.trx') -ConsoleLog (Get-Content $xunitLog) -ExitCode $xunitExit -Discovered $discovered
 
     $changes = @(Compare-MachineState $machineBefore (@(Get-MachineState) + @(Get-WineDiversion)))
-    exit (Write-SuiteSummary -Runs $xunit, $pester, $wine -MachineChanges $changes)
+    exit (Write-SuiteSummary -Runs $xunit, $pester, $wine, $tasks -MachineChanges $changes)
 }
 
 function Invoke-Demo {

@@ -63,9 +63,14 @@ kill -INT -- -$pid; set +e; wait $pid; echo "exit: $?"
     It 'removes the scratch directories of a run that was killed outright, and keeps those of a run still going' {
         $why = [SmartCardPS.TestFixture.PcscFixture]::Unavailable()
         Assert-TestDependency ($null -eq $why -or $why -like 'not inside*') "the PC/SC fixture ($why)"
-        $fixture = [SmartCardPS.TestFixture.PcscFixture].Assembly.Location
+        # The checkout may itself lie in /tmp (CI clones into a private temporary directory), which the new /tmp hides:
+        # the runs reach ns-run.sh and the fixture through a bind mount in the scratch /run.
+        $root = (Resolve-Path (Join-Path $PSScriptRoot '../../..')).Path
+        $fixture = '/run/checkout/' + [IO.Path]::GetRelativePath($root, [SmartCardPS.TestFixture.PcscFixture].Assembly.Location)
         $pwsh = "'$([Environment]::ProcessPath)' '$(Join-Path $PSHOME 'pwsh.dll')' -NoProfile -NonInteractive -File /tmp/run.ps1"
         $out = Invoke-InScratchNamespace @"
+mkdir /run/checkout; mount --bind '$root' /run/checkout
+N=/run/checkout/tests/tools/ns-run.sh
 mount -t tmpfs tmpfs /tmp
 # A run with the PC/SC fixture: names its directory in `$1 and holds it until `$2 exists.
 cat > /tmp/run.ps1 <<'PS'
@@ -76,16 +81,17 @@ Set-Content `$Name (Split-Path (Split-Path `$f.ConfigPath) -Leaf)
 while (-not (Test-Path `$Release)) { Start-Sleep -Milliseconds 50 }
 `$f.Dispose()
 PS
-ready() { for i in `$(seq 1 2400); do [ -s "`$1" ] && return; sleep 0.05; done; echo "no `$1"; }
+# Waits for the file `$1 the run `$2 writes once it holds its fixture; a hang guard, not a timing.
+ready() { for i in `$(seq 1 2400); do [ -s "`$1" ] && return; kill -0 "`$2" 2>/dev/null || break; sleep 0.05; done; echo "no `$1"; }
 dirs() { ls -A /tmp | grep '^smartcardps-' | sort | tr '\n' ' '; }
 set -m
 "`$N" $pwsh /tmp/killed.name /tmp/never & killed=`$!
-ready /tmp/killed.name
+ready /tmp/killed.name `$killed
 kill -KILL -- -`$killed; set +e; wait `$killed 2>/dev/null; set -e
 left=`$(dirs)
 echo "killed run left: `$(echo "`$left" | sed "s/`$(cat /tmp/killed.name)/its pcscd dir/; s/smartcardps-p11kit[^ ]*/its p11-kit dir/")"
 "`$N" $pwsh /tmp/live.name /tmp/release & live=`$!
-ready /tmp/live.name
+ready /tmp/live.name `$live
 during=`$(dirs)
 "`$N" true
 after=`$(dirs)

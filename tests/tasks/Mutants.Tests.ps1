@@ -1,17 +1,18 @@
 # build.ps1 -Task Mutants on Ctrl+C: the planted source goes back, the task says it was interrupted and exits 130,
 # and prints no verdict (pwsh -File stopped by Ctrl+C exits 0, which read as a passing run). The real task runs on
 # one mutant in a scratch copy of the checkout, since it rebuilds out/SmartCardPS and plants its mutant in the
-# sources, and is interrupted as a terminal would once the mutant is planted.
+# sources, and is interrupted as a terminal would once the mutant is planted. Its two full builds take about a
+# minute, so build.ps1 runs tests/tasks in the background after the Wine tests, beside Pester, not in Pester's run.
 BeforeDiscovery {
-    . (Join-Path $PSScriptRoot '../Support/Common.ps1')
+    . (Join-Path $PSScriptRoot '../pester/Support/Common.ps1')
     $script:NoFixture = -not (Test-PcscFixtureRequired)
 }
 
-BeforeAll { . (Join-Path $PSScriptRoot '../Support/Common.ps1') }
+BeforeAll { . (Join-Path $PSScriptRoot '../pester/Support/Common.ps1') }
 
 Describe 'build.ps1 -Task Mutants' -Skip:$NoFixture {
     It 'exits 130 after Ctrl+C while a mutant is planted, with the source file as it was and no verdict' {
-        $root = (Resolve-Path (Join-Path $PSScriptRoot '../../..')).Path
+        $root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
         $copy = Join-Path ([IO.Path]::GetTempPath()) "smartcardps-mutants-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
         $log = Join-Path $TestDrive 'mutants.log'
         # A Pester-only mutant whose tests need neither pcscd nor a module: the cheapest to build and run.
