@@ -159,7 +159,7 @@ try {
         'Build' { Invoke-Build }
         'Package' { Invoke-Build; Invoke-Package }
         'Test' { Invoke-Test }
-        'Nightly' { $env:SMARTCARDPS_SOAK_CYCLES = '100'; Invoke-Test }
+        'Nightly' { $env:SMARTCARDPS_SOAK_CYCLES = '100'; $env:SMARTCARDPS_NIGHTLY = '1'; Invoke-Test }
         'Demo' { Invoke-Demo }
         'Mutants' { Invoke-Mutants -Only $Mutant }
         'Clean' { Invoke-Clean }

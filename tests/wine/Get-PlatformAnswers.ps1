@@ -107,3 +107,7 @@ if ($IsWindows) {
     }
 }
 [IO.File]::WriteAllText($parameters.OutPath, ($answers | ConvertTo-Json -Depth 6))
+# Text beyond ASCII on the console (an ellipsis, as shortened messages end; accented letters, as reader and token names
+# have), built from code points so that neither this file's encoding nor Wine's argument conversion plays a part:
+# Wine.Tests.ps1 reads it back whole only when the Windows host writes UTF-8.
+if ($IsWindows) { "cut$([char]0x2026) caf$([char]0xE9) $([char]0x201C)quoted$([char]0x201D)" }
