@@ -79,7 +79,7 @@ function Invoke-Test {
     # registry (ns-run.sh), so the suite takes the longer of the two on a 2-core machine instead of their sum.
     # xunit's output is shown once it is done, so the two logs never interleave.
     $xunitLog = Join-Path $results 'xunit.log'
-    Write-Step 'xunit and the Wine tests (in the background), and Pester'
+    Write-Step 'xunit, then the Wine tests (in the background), and Pester'
     $xunitJob = Start-ThreadJob -ArgumentList $nsRun, $testProject, $Configuration, $results, $xunitLog {
         param($nsRun, $testProject, $configuration, $results, $log)
         & $nsRun dotnet test $testProject -c $configuration --no-build --nologo `
@@ -87,22 +87,23 @@ function Invoke-Test {
             ForEach-Object { "$_" } | Set-Content -Path $log
         $LASTEXITCODE
     }
-    # The Windows code path, in PowerShell on Windows under Wine (issue 21), beside them: in its own namespace too, and
-    # inside tests/wine/winscard.sh run, which installs the test winscard.dll for the run and puts Wine's back. Where
-    # Wine's packages are missing its tests skip (and fail under CI) saying so.
+    # The Windows code path, in PowerShell on Windows under Wine (issue 21), once xunit is done: in its own namespace
+    # too, and inside tests/wine/winscard.sh run, which installs the test winscard.dll for the run and puts Wine's back.
+    # Where Wine's packages are missing its tests skip (and fail under CI) saying so. After xunit rather than beside it,
+    # so that two lanes share the two cores throughout and Pester, the longest, never runs three to two.
     $wineLog = Join-Path $results 'wine.log'
     $wineJson = Join-Path $results 'wine.json'
     $winscard = Join-Path $Root 'tests/wine/winscard.sh'
     $wineRun = @(if (-not (& $winscard unavailable)) { $winscard, 'run' }) + @('dotnet', 'pwsh', '-NoProfile', '-NonInteractive', '-File',
         (Join-Path $Root 'tests/Invoke-PesterSuite.ps1'), '-ModuleDir', $ModuleDir, '-ResultPath', $wineJson, '-Path', (Join-Path $Root 'tests/wine'))
-    # Then, in the same background job, the build tasks' own tests (tests/tasks: a scratch copy of the checkout and
-    # two full builds each): by then xunit is done, and only Pester runs beside them.
+    # Then, in the same background job, the build tasks' own tests (tests/tasks, in a scratch copy of the checkout).
     $tasksLog = Join-Path $results 'tasks.log'
     $tasksJson = Join-Path $results 'tasks.json'
     $tasksRun = @('dotnet', 'pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/Invoke-PesterSuite.ps1'),
         '-ModuleDir', $ModuleDir, '-ResultPath', $tasksJson, '-Path', (Join-Path $Root 'tests/tasks'))
-    $wineJob = Start-ThreadJob -ArgumentList $nsRun, $wineRun, $wineLog, $tasksRun, $tasksLog {
-        param($nsRun, $wineRun, $log, $tasksRun, $tasksLog)
+    $wineJob = Start-ThreadJob -ArgumentList $xunitJob, $nsRun, $wineRun, $wineLog, $tasksRun, $tasksLog {
+        param($xunitJob, $nsRun, $wineRun, $log, $tasksRun, $tasksLog)
+        $null = Wait-Job $xunitJob
         & $nsRun @wineRun 2>&1 | ForEach-Object { "$_" } | Set-Content -Path $log
         $LASTEXITCODE
         & $nsRun @tasksRun 2>&1 | ForEach-Object { "$_" } | Set-Content -Path $tasksLog
