@@ -6,9 +6,12 @@ BeforeAll {
     $script:NsRun = (Resolve-Path (Join-Path $PSScriptRoot '../../tools/ns-run.sh')).Path
     # Prints what exists of /etc/pkcs11 and /run/pcscd before, during (seen from inside) and after the runs.
     function Invoke-InScratchNamespace([string] $Runs) {
+        # The overlay's upper and work directories live in a tmpfs mounted, inside the namespace only, on a directory
+        # made here: it stays empty on the host, which removes it afterwards.
+        $scratch = (New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) "smartcardps-nsrun-$([guid]::NewGuid().ToString('N').Substring(0, 8))")).FullName
         $script = @"
 set -e
-t=`$(mktemp -d); mount -t tmpfs tmpfs `$t; mkdir `$t/u `$t/w
+t='$scratch'; mount -t tmpfs tmpfs `$t; mkdir `$t/u `$t/w
 mount -t overlay overlay -o lowerdir=/etc,upperdir=`$t/u,workdir=`$t/w /etc
 mount -t tmpfs tmpfs /run
 rmdir /etc/pkcs11 2>/dev/null || rm -rf /etc/pkcs11
@@ -18,7 +21,8 @@ N='$NsRun'
 $Runs
 echo "after: `$(exists)"
 "@
-        Invoke-WithDefaultSigint unshare --mount --propagation private env -u SMARTCARDPS_PCSC_NAMESPACE bash -c $script 2>&1
+        try { Invoke-WithDefaultSigint unshare --mount --propagation private env -u SMARTCARDPS_PCSC_NAMESPACE bash -c $script 2>&1 }
+        finally { [IO.Directory]::Delete($scratch) }
     }
 }
 
