@@ -1,14 +1,17 @@
 <#
 .SYNOPSIS
     Runs the Pester suite against the built module folder and writes the counts as JSON for build.ps1.
-    -Path and -FullNameFilter run part of it (build.ps1 -Task Mutants runs the tests each mutant names).
+    -Path and -FullNameFilter run part of it (build.ps1 -Task Mutants runs the tests each mutant names); -ExcludePath
+    leaves files out (build.ps1 runs some in a second lane). Through pwsh -File a list arrives as one string: commas
+    separate its paths.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)][string] $ModuleDir,
     [Parameter(Mandatory)][string] $ResultPath,
     [string[]] $Path = @(Join-Path $PSScriptRoot 'pester'),
-    [string[]] $FullNameFilter
+    [string[]] $FullNameFilter,
+    [string[]] $ExcludePath
 )
 $ErrorActionPreference = 'Stop'
 
@@ -20,7 +23,8 @@ Import-Module (Join-Path $packages "pester/$pesterVersion/tools/Pester.psd1") -F
 $env:SMARTCARDPS_MODULE_DIR = (Resolve-Path $ModuleDir).Path
 
 $config = New-PesterConfiguration
-$config.Run.Path = $Path
+$config.Run.Path = @($Path | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
+if ($ExcludePath) { $config.Run.ExcludePath = @($ExcludePath | ForEach-Object { $_ -split ',' } | Where-Object { $_ } | ForEach-Object { (Resolve-Path $_).Path }) }
 if ($FullNameFilter) { $config.Filter.FullName = $FullNameFilter }
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
