@@ -99,7 +99,8 @@ function Invoke-Test {
     # Then, in the same background job, a second Pester lane: the build tasks' own tests (tests/tasks, in a scratch copy
     # of the checkout), and Pester files moved out of the main run, which is the longest lane: Watch-SmartCard's waits
     # for events on its own private pcscd. It ends well before the main run.
-    $secondLane = @((Join-Path $Root 'tests/tasks'), (Join-Path $Root 'tests/pester/SmartCard/Watch-SmartCard.Tests.ps1'))
+    $movedPester = @(Join-Path $Root 'tests/pester/SmartCard/Watch-SmartCard.Tests.ps1')
+    $secondLane = @(Join-Path $Root 'tests/tasks') + $movedPester
     $tasksLog = Join-Path $results 'tasks.log'
     $tasksJson = Join-Path $results 'tasks.json'
     $tasksRun = @('dotnet', 'pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/Invoke-PesterSuite.ps1'),
@@ -117,7 +118,7 @@ function Invoke-Test {
         Write-Step 'Pester'
         $pesterJson = Join-Path $results 'pester.json'
         & $nsRun dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Invoke-PesterSuite.ps1') -ModuleDir $ModuleDir -ResultPath $pesterJson `
-            -ExcludePath ($secondLane[1..($secondLane.Count - 1)] -join ',')
+            -ExcludePath ($movedPester -join ',')
         $pester = Get-PesterRun -JsonPath $pesterJson -ExitCode $LASTEXITCODE
         Write-Step 'xunit'
         $xunitExit = @(Receive-Job $xunitJob -Wait)[-1]

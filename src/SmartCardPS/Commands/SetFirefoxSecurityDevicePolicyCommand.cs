@@ -111,16 +111,13 @@ namespace SmartCardPS.Commands
             Pkcs11RegistryPaths paths = Pkcs11RegistryPaths.Default();
             string library = NssModuleLibrary.Resolve(ModulePath, SessionState.Path.GetUnresolvedProviderPathFromPSPath, paths);
             if (Force) return library ?? ModulePath;
-            const string Advice = "; nothing was written. Give the library's path on this machine, or add -Force for a policy meant for machines where it is installed.";
-            if (library == null)
-            {
-                ThrowTerminatingError(NewError(new ItemNotFoundException(paths.LibraryNotFoundMessage(ModulePath).TrimEnd('.') + Advice),
-                    NssLibraryCheck.NotFound, ErrorCategory.ObjectNotFound, ModulePath));
-            }
-            string problem = NssLibraryCheck.Problem(library, out string reason);
-            if (problem == null) return library;
-            ThrowTerminatingError(NewError(reason == NssLibraryCheck.NotFound ? new ItemNotFoundException(problem + Advice) : (Exception)new InvalidDataException(problem + Advice),
-                reason, reason == NssLibraryCheck.NotFound ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidData, library));
+            string problem, reason = NssLibraryCheck.NotFound;
+            if (library == null) problem = paths.LibraryNotFoundMessage(ModulePath).TrimEnd('.');
+            else if ((problem = NssLibraryCheck.Problem(library, out reason)) == null) return library;
+            problem += "; nothing was written. Give the library's path on this machine, or add -Force for a policy meant for machines where it is installed.";
+            bool notFound = reason == NssLibraryCheck.NotFound;
+            ThrowTerminatingError(NewError(notFound ? new ItemNotFoundException(problem) : (Exception)new InvalidDataException(problem),
+                reason, notFound ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidData, library ?? ModulePath));
             return null;
         }
     }
